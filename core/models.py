@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuthoredModel(TimeStampedModel):
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class NumberSeries(models.Model):
+    """A counter row per document kind. Numbers are taken under a row lock inside the caller's
+    transaction, so a rolled-back posting gives its number back and the series stays gapless."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=20, blank=True)
+    next_value = models.PositiveBigIntegerField(_("next value"), default=1)
+    width = models.PositiveSmallIntegerField(_("digits"), default=6)
+
+    class Meta:
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}{'0' * self.width})"
+
+    def format(self, value: int) -> str:
+        return f"{self.prefix}{value:0{self.width}d}"

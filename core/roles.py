@@ -1,0 +1,108 @@
+"""Roles are Django groups with the permissions each needs (DESIGN.md §7).
+
+Kept as data (permission strings); a data migration of the last app applies it once every model exists."""
+
+from django.utils.translation import gettext_lazy as _
+
+SALES_CLERK = "sales clerk"
+SALES_MANAGER = "sales manager"
+BILLING_CLERK = "billing clerk"
+INTEGRATOR = "integrator"
+ADMINISTRATOR = "administrator"
+
+ROLE_LABELS = {
+    SALES_CLERK: _("Sales clerk"),
+    SALES_MANAGER: _("Sales manager"),
+    BILLING_CLERK: _("Billing clerk"),
+    INTEGRATOR: _("Integrator"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+
+def _crud(app_model: str, *verbs: str) -> list[str]:
+    app, model = app_model.split(".")
+    return [f"{app}.{verb}_{model}" for verb in (verbs or ("view", "add", "change", "delete"))]
+
+
+_VIEW_ALL = [
+    *_crud("marketing.party", "view"),
+    *_crud("salesapp.customer", "view"),
+    *_crud("salesapp.item", "view"),
+    *_crud("salesapp.taxcode", "view"),
+    *_crud("salesapp.salesorder", "view"),
+    *_crud("salesapp.salesorderline", "view"),
+    *_crud("salesapp.packingslip", "view"),
+    *_crud("salesapp.packingslipline", "view"),
+    *_crud("invoicing.invoice", "view"),
+    *_crud("invoicing.invoiceline", "view"),
+    *_crud("invoicing.payment", "view"),
+    *_crud("invoicing.paymentapplication", "view"),
+]
+
+_SALES_WORK = [
+    *_crud("marketing.party"),
+    *_crud("salesapp.customer", "view", "add", "change"),
+    *_crud("salesapp.salesorder"),
+    *_crud("salesapp.salesorderline"),
+    *_crud("salesapp.packingslip"),
+    *_crud("salesapp.packingslipline"),
+    "salesapp.confirm_salesorder",
+    "salesapp.cancel_salesorder",
+    "salesapp.post_packingslip",
+    *_crud("invoicing.invoice", "view", "add", "change", "delete"),
+    *_crud("invoicing.invoiceline", "view"),
+]
+
+_BILLING_WORK = [
+    *_crud("invoicing.invoice"),
+    *_crud("invoicing.invoiceline"),
+    "invoicing.post_invoice",
+    *_crud("invoicing.payment"),
+    *_crud("invoicing.paymentapplication"),
+    *_crud("invoicing.journalentry", "view"),
+    *_crud("invoicing.journalline", "view"),
+    *_crud("invoicing.ledgeraccount", "view"),
+    *_crud("salesapp.customer", "view", "change"),
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    SALES_CLERK: sorted(set(_VIEW_ALL + _SALES_WORK)),
+    SALES_MANAGER: sorted(set(_VIEW_ALL + _SALES_WORK + _crud("salesapp.item") + _crud("salesapp.customer"))),
+    BILLING_CLERK: sorted(set(_VIEW_ALL + _BILLING_WORK)),
+    INTEGRATOR: sorted(
+        set(
+            _VIEW_ALL
+            + _SALES_WORK
+            + _crud("salesapp.item", "view", "add", "change")
+            + _crud("invoicing.payment", "view", "add")
+            + ["invoicing.post_invoice"]
+        )
+    ),
+    # Administrators also get is_staff; the admin site shows them every model.
+    ADMINISTRATOR: ["*"],
+}
+
+
+def roles_sync(apps) -> None:
+    """Create the groups and (re)assign their permissions. Usable from a data migration."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        if perms == ["*"]:
+            group.permissions.set(Permission.objects.all())
+            continue
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if found is None:
+                raise LookupError(f"Role '{role}' refers to unknown permission {perm}")
+            wanted.append(found)
+        group.permissions.set(wanted)

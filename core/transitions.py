@@ -1,0 +1,24 @@
+"""The one way services fire a state transition (DESIGN.md §2.5, STYLE.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django_fsm import can_proceed, has_transition_perm
+
+from core.errors import ActionForbidden, TransitionRefused
+
+
+def transition_run(transition: Callable, *, by, refusal: Callable[[], str] | None = None, code: str, **kwargs) -> None:
+    """Check the transition may run now and that ``by`` may run it, then run it (not saved).
+
+    ``refusal`` explains, in the user's words, why a transition that cannot proceed is refused."""
+    if not can_proceed(transition):
+        reason = refusal() if refusal else None
+        raise TransitionRefused(code=code, reason=reason or f"'{transition.__name__}' is not allowed now.")
+    if by is not None and not has_transition_perm(transition, by):
+        raise ActionForbidden(
+            code="permission-denied",
+            reason=f"You are not allowed to {transition.__name__.replace('_', ' ')}.",
+        )
+    transition(by=by, **kwargs)

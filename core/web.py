@@ -1,0 +1,39 @@
+"""Small helpers HTML views share: they adapt service results to pages, they hold no rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+
+from core.errors import DomainError, ValidationFailed
+
+T = TypeVar("T")
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """A page of a list; an out-of-range page number shows the last page instead of an error."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def run_action(request, action: Callable[[], T], *, success: str) -> T | None:
+    """Run a service for a POST; show its refusal reason as an error message, or ``success``."""
+    try:
+        result = action()
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+        return None
+    messages.success(request, success)
+    return result
+
+
+def form_add_domain_error(form, exc: DomainError) -> None:
+    """Put a service's refusal on the form fields it names (unknown fields go to the form itself)."""
+    if isinstance(exc, ValidationFailed) and exc.field_errors:
+        for field, message in exc.field_errors.items():
+            form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, exc.reason)

@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InvoiceState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    POSTED = "posted", _("Posted")
+    CANCELED = "canceled", _("Canceled")
+
+
+class PaymentState(models.TextChoices):
+    UNPAID = "unpaid", _("Unpaid")
+    PARTIALLY_PAID = "partially_paid", _("Partially paid")
+    PAID = "paid", _("Paid")
+
+
+class InvoiceBasis(models.TextChoices):
+    ORDER = "order", _("Order (everything left; undelivered quantity is delivered now)")
+    PACKING_SLIPS = "packing_slips", _("Packing slips (delivered, not yet invoiced)")
+
+
+class AccountKind(models.TextChoices):
+    ASSET = "asset", _("Asset")
+    LIABILITY = "liability", _("Liability")
+    REVENUE = "revenue", _("Revenue")
+    EXPENSE = "expense", _("Expense")
+    EQUITY = "equity", _("Equity")
+
+
+class AccountRole(models.TextChoices):
+    """The summary accounts posting looks up (a one-company posting profile)."""
+
+    RECEIVABLE = "receivable", _("Customer receivables")
+    REVENUE_GOODS = "revenue_goods", _("Revenue, goods")
+    REVENUE_SERVICES = "revenue_services", _("Revenue, services")
+    BANK = "bank", _("Bank")
+
+
+class PaymentMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    DIRECT_DEBIT = "direct_debit", _("Direct debit")
+    CARD = "card", _("Card")
+    CASH = "cash", _("Cash")

@@ -1,0 +1,15 @@
+from invoicing.models.invoices import Invoice, InvoiceLine, InvoiceTax
+from invoicing.models.ledger import JournalEntry, JournalLine, LedgerAccount, TaxCodeAccount
+from invoicing.models.payments import Payment, PaymentApplication
+
+__all__ = [
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceTax",
+    "JournalEntry",
+    "JournalLine",
+    "LedgerAccount",
+    "TaxCodeAccount",
+    "Payment",
+    "PaymentApplication",
+]

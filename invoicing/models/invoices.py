@@ -1,0 +1,182 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by
+
+from core.models import AuthoredModel
+from core.money import MoneyField, PercentField
+from invoicing.choices import InvoiceBasis, InvoiceState, PaymentState
+from salesapp.choices import Currency
+from salesapp.models.lines import DocumentLine
+
+
+class Invoice(ConcurrentTransitionMixin, AuthoredModel):
+    """A customer invoice. Posted invoices are immutable: a service guard and a database trigger
+    (migration 0002) refuse any change but payment progress."""
+
+    customer = models.ForeignKey(
+        "salesapp.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    order = models.ForeignKey(
+        "salesapp.SalesOrder",
+        verbose_name=_("sales order"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+    )
+    basis = models.CharField(_("basis"), max_length=20, choices=InvoiceBasis.choices, default=InvoiceBasis.ORDER)
+    # Numbered at posting from a locked counter: drafts carry no number, so the series has no gaps.
+    number = models.CharField(_("number"), max_length=30, unique=True, null=True, blank=True)
+    state = FSMField(
+        _("status"),
+        max_length=20,
+        choices=InvoiceState.choices,
+        default=InvoiceState.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+    payment_state = FSMField(
+        _("payment status"),
+        max_length=20,
+        choices=PaymentState.choices,
+        default=PaymentState.UNPAID,
+        protected=True,
+        db_index=True,
+    )
+    invoice_date = models.DateField(_("invoice date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("posted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    amount_net = MoneyField(_("net amount"), editable=False)
+    amount_tax = MoneyField(_("tax amount"), editable=False)
+    amount_total = MoneyField(_("total"), editable=False)
+    amount_paid = MoneyField(_("paid"), editable=False)
+    pdf = models.FileField(_("PDF"), upload_to="invoices/%Y/", blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-id"]
+        permissions = [("post_invoice", "Can post invoice")]
+
+    def __str__(self):
+        return self.number or f"{_('Draft invoice')} #{self.pk}"
+
+    @property
+    def amount_open(self):
+        return self.amount_total - self.amount_paid
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return (
+            self.state == InvoiceState.POSTED
+            and self.payment_state != PaymentState.PAID
+            and self.due_date is not None
+            and self.due_date < today
+        )
+
+    def has_lines(self) -> bool:
+        return self.lines.exists()
+
+    @fsm_log_by
+    @transition(
+        field=state,
+        source=InvoiceState.DRAFT,
+        target=InvoiceState.POSTED,
+        conditions=[has_lines],
+        permission="invoicing.post_invoice",
+    )
+    def post(self, *, number: str, invoice_date: datetime.date, due_date: datetime.date, by=None):
+        self.number = number
+        self.invoice_date = invoice_date
+        self.due_date = due_date
+        self.posted_at = timezone.now()
+        self.posted_by = by
+
+    post.alters_data = True
+
+    # Payment progress is derived from applied payments by invoice_payment_refresh.
+    @fsm_log_by
+    @transition(
+        field=payment_state,
+        source=[PaymentState.UNPAID, PaymentState.PAID],
+        target=PaymentState.PARTIALLY_PAID,
+    )
+    def pay_partially(self, *, by=None):
+        pass
+
+    pay_partially.alters_data = True
+
+    @fsm_log_by
+    @transition(
+        field=payment_state,
+        source=[PaymentState.UNPAID, PaymentState.PARTIALLY_PAID],
+        target=PaymentState.PAID,
+    )
+    def pay_fully(self, *, by=None):
+        pass
+
+    pay_fully.alters_data = True
+
+
+class InvoiceLine(DocumentLine):
+    invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(
+        "salesapp.SalesOrderLine",
+        verbose_name=_("order line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice_lines",
+    )
+    packing_slip_line = models.ForeignKey(
+        "salesapp.PackingSlipLine",
+        verbose_name=_("packing slip line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice_lines",
+    )
+    revenue_account = models.ForeignKey(
+        "invoicing.LedgerAccount",
+        verbose_name=_("revenue account"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+    def __str__(self):
+        return f"{self.invoice}/{self.line_no}"
+
+
+class InvoiceTax(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="taxes")
+    tax_code = models.ForeignKey("salesapp.TaxCode", verbose_name=_("tax code"), on_delete=models.PROTECT)
+    rate = PercentField(_("rate %"))
+    base = MoneyField(_("base"))
+    amount = MoneyField(_("tax"))
+
+    class Meta:
+        verbose_name = _("invoice tax")
+        verbose_name_plural = _("invoice taxes")
+        ordering = ["tax_code__code"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "tax_code"], name="invoice_tax_code_unique")]
+
+    def __str__(self):
+        return f"{self.tax_code.code}: {self.amount}"

@@ -1,0 +1,58 @@
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from core.money import ZERO
+from invoicing.choices import InvoiceState, PaymentState
+from invoicing.models import Invoice, Payment
+from salesapp.models import Customer
+
+
+def invoice_list(
+    *, search: str = "", state: str = "", payment_state: str = "", customer_id: int | None = None
+) -> QuerySet[Invoice]:
+    invoices = Invoice.objects.select_related("customer__party", "order")
+    if search:
+        invoices = invoices.filter(
+            Q(number__icontains=search)
+            | Q(customer__party__name__icontains=search)
+            | Q(order__number__icontains=search)
+        )
+    if state:
+        invoices = invoices.filter(state=state)
+    if payment_state:
+        invoices = invoices.filter(payment_state=payment_state)
+    if customer_id:
+        invoices = invoices.filter(customer_id=customer_id)
+    return invoices.order_by("-id")
+
+
+def payment_list(*, search: str = "", customer_id: int | None = None) -> QuerySet[Payment]:
+    payments = Payment.objects.select_related("customer__party")
+    if search:
+        payments = payments.filter(
+            Q(number__icontains=search) | Q(reference__icontains=search) | Q(customer__party__name__icontains=search)
+        )
+    if customer_id:
+        payments = payments.filter(customer_id=customer_id)
+    return payments.order_by("-id")
+
+
+def customer_balance(*, customer: Customer) -> dict:
+    """Balance = posted invoices − payments received (unapplied money lowers it too)."""
+    posted = Invoice.objects.filter(customer=customer, state=InvoiceState.POSTED)
+    invoiced = posted.aggregate(total=Sum("amount_total"))["total"] or ZERO
+    received = Payment.objects.filter(customer=customer).aggregate(total=Sum("amount"))["total"] or ZERO
+    overdue = (
+        posted.filter(due_date__lt=timezone.localdate())
+        .exclude(payment_state=PaymentState.PAID)
+        .aggregate(total=Sum("amount_total") - Sum("amount_paid"))["total"]
+        or ZERO
+    )
+    total_sales = posted.aggregate(total=Sum("amount_net"))["total"] or ZERO
+    return {
+        "balance": invoiced - received,
+        "overdue": overdue,
+        "total_sales": total_sales,
+        "invoiced": invoiced,
+        "received": received,
+    }

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ValidationFailed
+from core.money import ZERO, round_money
+from core.numbering import number_take
+from invoicing.choices import AccountRole, InvoiceState, PaymentMethod
+from invoicing.lock_objects import lock_invoices, lock_payment
+from invoicing.models import Invoice, Payment, PaymentApplication
+from invoicing.services.invoices import invoice_payment_refresh
+from invoicing.services.ledger import Posting, account_for_role, journal_entry_post
+from salesapp.models import Customer
+
+
+@dataclass(frozen=True)
+class ApplicationInput:
+    invoice: Invoice
+    amount: Decimal
+
+
+@transaction.atomic
+def payment_register(
+    *,
+    customer: Customer,
+    amount: Decimal,
+    payment_date: datetime.date | None = None,
+    method: str = PaymentMethod.BANK_TRANSFER,
+    reference: str = "",
+    applications: list[ApplicationInput] | None = None,
+    by=None,
+) -> Payment:
+    """Record money received: debit bank, credit the customer's receivable; then apply it to invoices.
+    What is not applied stays on the customer's account."""
+    amount = round_money(Decimal(amount))
+    errors = {}
+    if amount <= 0:
+        errors["amount"] = "A payment amount must be greater than zero."
+    if method not in PaymentMethod.values:
+        errors["method"] = f"Unknown payment method '{method}'."
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    payment = Payment.objects.create(
+        number=number_take(code="payment"),
+        customer=customer,
+        amount=amount,
+        currency=customer.currency,
+        payment_date=payment_date or timezone.localdate(),
+        method=method,
+        reference=reference,
+        created_by=by,
+    )
+    journal_entry_post(
+        entry_date=payment.payment_date,
+        description=f"Payment {payment.number} {customer.party.name}",
+        currency=payment.currency,
+        payment=payment,
+        postings=[
+            Posting(account=account_for_role(AccountRole.BANK), debit=amount, description=reference),
+            Posting(
+                account=account_for_role(AccountRole.RECEIVABLE),
+                credit=amount,
+                description=f"Payment {payment.number}",
+                customer_id=customer.pk,
+            ),
+        ],
+    )
+    if applications:
+        payment_apply(payment=payment, applications=applications, by=by)
+    return payment
+
+
+@transaction.atomic
+def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by=None) -> Payment:
+    """Settle open invoices of the payment's customer, partially or completely."""
+    invoices = lock_invoices([a.invoice.pk for a in applications])
+    payment = lock_payment(payment.pk)
+    errors = {}
+    total = ZERO
+    for index, application in enumerate(applications):
+        invoice = invoices[application.invoice.pk]
+        amount = round_money(Decimal(application.amount))
+        field = f"applications[{index}]"
+        if invoice.customer_id != payment.customer_id:
+            errors[f"{field}.invoice"] = f"{invoice} belongs to another customer."
+        elif invoice.state != InvoiceState.POSTED:
+            errors[f"{field}.invoice"] = f"{invoice} is not posted: only posted invoices can be paid."
+        elif amount <= 0:
+            errors[f"{field}.amount"] = "Amount must be greater than zero."
+        elif amount > invoice.amount_open:
+            errors[f"{field}.amount"] = f"{invoice} has only {invoice.amount_open} open; {amount} applied."
+        total += amount
+    if not errors and total > payment.amount_unapplied:
+        errors["applications"] = (
+            f"Only {payment.amount_unapplied} of payment {payment.number} is unapplied; {total} asked."
+        )
+    if errors:
+        raise ValidationFailed(code="payment-not-applicable", field_errors=errors)
+    for application in applications:
+        invoice = invoices[application.invoice.pk]
+        PaymentApplication.objects.create(payment=payment, invoice=invoice, amount=round_money(application.amount))
+        invoice_payment_refresh(invoice=invoice, by=by)
+    payment.amount_applied += total
+    payment.save(update_fields=["amount_applied", "updated_at"])
+    return payment

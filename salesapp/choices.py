@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ItemType(models.TextChoices):
+    STOCKED = "stocked", _("Stocked product")
+    SERVICE = "service", _("Service")
+
+
+class OrderType(models.TextChoices):
+    JOURNAL = "journal", _("Journal")
+    SUBSCRIPTION = "subscription", _("Subscription")
+    SALES = "sales", _("Sales order")
+    RETURNED_ORDER = "returned_order", _("Returned order")
+    ITEM_REQUIREMENTS = "item_requirements", _("Item requirements")
+
+
+class OrderState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DELIVERED = "delivered", _("Delivered")
+    INVOICED = "invoiced", _("Invoiced")
+    CANCELED = "canceled", _("Canceled")
+
+
+class LineType(models.TextChoices):
+    ITEM = "item", _("Item")
+    SERVICE = "service", _("Service")
+    WRITE_IN = "write_in", _("Write-in")
+    COMMENT = "comment", _("Comment")
+
+
+class PackingSlipState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    POSTED = "posted", _("Posted")
+
+
+class Currency(models.TextChoices):
+    EUR = "EUR", "EUR"
+    SEK = "SEK", "SEK"
+    USD = "USD", "USD"
+    GBP = "GBP", "GBP"

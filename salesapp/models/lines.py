@@ -1,0 +1,34 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.money import HUNDRED, ZERO, MoneyField, PercentField, PriceField, QuantityField
+from salesapp.choices import LineType
+
+
+class DocumentLine(models.Model):
+    """Fields every sales and invoice document line shares (DESIGN.md §4.2)."""
+
+    line_no = models.PositiveIntegerField(_("line"))
+    line_type = models.CharField(_("line type"), max_length=20, choices=LineType.choices, default=LineType.ITEM)
+    item = models.ForeignKey(
+        "salesapp.Item",
+        verbose_name=_("item"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    quantity = QuantityField(_("quantity"))
+    unit = models.CharField(_("unit"), max_length=10, default="pcs")
+    unit_price = PriceField(_("unit price"), validators=[MinValueValidator(ZERO)])
+    discount_percent = PercentField(_("discount %"), validators=[MinValueValidator(ZERO), MaxValueValidator(HUNDRED)])
+    tax_code = models.ForeignKey(
+        "salesapp.TaxCode", verbose_name=_("tax code"), on_delete=models.PROTECT, related_name="+"
+    )
+    net_amount = MoneyField(_("net amount"), editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["line_no"]

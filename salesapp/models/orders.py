@@ -1,0 +1,194 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+
+from core.models import AuthoredModel
+from core.money import ZERO, MoneyField, QuantityField
+from salesapp.choices import Currency, OrderState, OrderType
+from salesapp.models.lines import DocumentLine
+
+
+class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    customer = models.ForeignKey(
+        "salesapp.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
+    )
+    order_type = models.CharField(_("order type"), max_length=20, choices=OrderType.choices, default=OrderType.SALES)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
+    order_date = models.DateField(_("order date"), default=timezone.localdate)
+    requested_ship_date = models.DateField(_("requested ship date"), null=True, blank=True)
+    customer_reference = models.CharField(_("customer reference"), max_length=100, blank=True)
+    external_document_number = models.CharField(_("external document number"), max_length=100, blank=True)
+    state = FSMField(
+        _("status"),
+        max_length=20,
+        choices=OrderState.choices,
+        default=OrderState.OPEN,
+        protected=True,
+        db_index=True,
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    canceled_at = models.DateTimeField(_("canceled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancel reason"), max_length=300, blank=True)
+    amount_net = MoneyField(_("net amount"), editable=False)
+    amount_tax = MoneyField(_("tax amount"), editable=False)
+    amount_total = MoneyField(_("total"), editable=False)
+
+    class Meta:
+        verbose_name = _("sales order")
+        verbose_name_plural = _("sales orders")
+        ordering = ["-id"]
+        permissions = [
+            ("confirm_salesorder", "Can confirm sales order"),
+            ("cancel_salesorder", "Can cancel sales order"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    # Conditions are pure predicates over the lines already loaded by the service.
+    def has_lines(self) -> bool:
+        return self.lines.exists()
+
+    def nothing_delivered(self) -> bool:
+        return not self.lines.filter(qty_delivered__gt=0).exists()
+
+    def fully_delivered(self) -> bool:
+        return not self.lines.filter(quantity__gt=F("qty_delivered") + F("qty_closed_short")).exists()
+
+    def fully_invoiced(self) -> bool:
+        return (
+            self.fully_delivered()
+            and not self.lines.filter(qty_invoiced__lt=F("qty_delivered") + F("qty_credited")).exists()
+        )
+
+    def refusal_reason(self, action: str) -> str | None:
+        """Why ``action`` cannot run now, in the words a clerk needs, or None when it can."""
+        state_label = self.get_state_display()
+        if action == "confirm":
+            if self.state != OrderState.OPEN:
+                return f"Order {self.number} is {state_label}: only open orders can be confirmed."
+            if not self.has_lines():
+                return "Add at least one line before confirming the order."
+            if self.customer.blocked:
+                why = self.customer.blocked_reason or "no reason given"
+                return f"Customer {self.customer.number} is blocked: {why}."
+            if self.order_type == OrderType.JOURNAL:
+                return "A journal order is a draft: change its type to Sales order before confirming."
+            return None
+        if action == "cancel":
+            if self.state not in (OrderState.OPEN, OrderState.CONFIRMED):
+                return f"Order {self.number} is {state_label}: it can no longer be canceled."
+            shipped = self.lines.aggregate(total=models.Sum("qty_delivered"))["total"] or ZERO
+            if shipped > 0:
+                return (
+                    f"{shipped.normalize():f} units already shipped: cancel is not possible; "
+                    "create a return order or close the remainder instead."
+                )
+            return None
+        if action in ("deliver", "invoice"):
+            if self.state in (OrderState.OPEN,):
+                return f"Order {self.number} is open: confirm it first."
+            if self.state in (OrderState.CANCELED, OrderState.INVOICED):
+                return f"Order {self.number} is {state_label}."
+            if self.order_type == OrderType.JOURNAL:
+                return "A journal order cannot be delivered or invoiced."
+            if action == "deliver" and self.fully_delivered():
+                return f"Order {self.number} is fully delivered."
+            return None
+        return None
+
+    def customer_not_blocked(self) -> bool:
+        return not self.customer.blocked
+
+    def not_journal(self) -> bool:
+        return self.order_type != OrderType.JOURNAL
+
+    @fsm_log_by
+    @transition(
+        field=state,
+        source=OrderState.OPEN,
+        target=OrderState.CONFIRMED,
+        conditions=[has_lines, customer_not_blocked, not_journal],
+        permission="salesapp.confirm_salesorder",
+    )
+    def confirm(self, *, by=None):
+        self.confirmed_at = timezone.now()
+
+    confirm.alters_data = True
+
+    @fsm_log_by
+    @fsm_log_description(allow_inline=True)
+    @transition(
+        field=state,
+        source=[OrderState.OPEN, OrderState.CONFIRMED],
+        target=OrderState.CANCELED,
+        conditions=[nothing_delivered],
+        permission="salesapp.cancel_salesorder",
+    )
+    def cancel(self, *, by=None, description=None):
+        self.canceled_at = timezone.now()
+        self.cancel_reason = str(description or "")
+
+    cancel.alters_data = True
+
+    # Reached only through order_process, never by a button (DESIGN.md §4.2).
+    @fsm_log_by
+    @transition(field=state, source=OrderState.CONFIRMED, target=OrderState.DELIVERED, conditions=[fully_delivered])
+    def mark_delivered(self, *, by=None):
+        pass
+
+    mark_delivered.alters_data = True
+
+    @fsm_log_by
+    @transition(field=state, source=OrderState.DELIVERED, target=OrderState.INVOICED, conditions=[fully_invoiced])
+    def mark_invoiced(self, *, by=None):
+        pass
+
+    mark_invoiced.alters_data = True
+
+
+class SalesOrderLine(DocumentLine):
+    order = models.ForeignKey(SalesOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
+    requested_ship_date = models.DateField(_("requested ship date"), null=True, blank=True)
+    confirmed_ship_date = models.DateField(_("confirmed ship date"), null=True, blank=True)
+    # The per-line quantity ledger (DESIGN.md §4.3): written only by posting services.
+    qty_delivered = QuantityField(_("delivered"), editable=False)
+    qty_returned = QuantityField(_("returned"), editable=False)
+    qty_invoiced = QuantityField(_("invoiced"), editable=False)
+    qty_credited = QuantityField(_("credited"), editable=False)
+    qty_closed_short = QuantityField(_("closed short"), editable=False)
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("sales order line")
+        verbose_name_plural = _("sales order lines")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_no"], name="order_line_no_unique"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(qty_delivered__gte=0) & Q(qty_invoiced__gte=0) & Q(qty_closed_short__gte=0),
+                name="order_line_ledger_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(qty_delivered__lte=F("quantity") - F("qty_closed_short")),
+                name="order_line_not_over_delivered",
+            ),
+            models.CheckConstraint(
+                condition=Q(qty_invoiced__lte=F("qty_delivered") + F("qty_credited")),
+                name="order_line_not_over_invoiced",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order.number}/{self.line_no}"
+
+    @property
+    def deliver_remainder(self):
+        return self.quantity - self.qty_delivered - self.qty_closed_short
+
+    @property
+    def invoice_remainder(self):
+        return self.qty_delivered - self.qty_invoiced + self.qty_credited

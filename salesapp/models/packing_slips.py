@@ -1,0 +1,89 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm_log.decorators import fsm_log_by
+
+from core.models import AuthoredModel
+from core.money import QuantityField
+from salesapp.choices import PackingSlipState
+
+
+class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
+    order = models.ForeignKey(
+        "salesapp.SalesOrder", verbose_name=_("order"), on_delete=models.PROTECT, related_name="packing_slips"
+    )
+    # Numbered when posted: a draft slip that is thrown away leaves no gap.
+    number = models.CharField(_("number"), max_length=30, unique=True, null=True, blank=True)
+    ship_date = models.DateField(_("ship date"), default=timezone.localdate)
+    state = FSMField(
+        _("status"),
+        max_length=20,
+        choices=PackingSlipState.choices,
+        default=PackingSlipState.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("packing slip")
+        verbose_name_plural = _("packing slips")
+        ordering = ["-id"]
+        permissions = [("post_packingslip", "Can post packing slip")]
+
+    def __str__(self):
+        return self.number or f"{_('Draft packing slip')} #{self.pk}"
+
+    def has_lines(self) -> bool:
+        return self.lines.filter(quantity__gt=0).exists()
+
+    @fsm_log_by
+    @transition(
+        field=state,
+        source=PackingSlipState.DRAFT,
+        target=PackingSlipState.POSTED,
+        conditions=[has_lines],
+        permission="salesapp.post_packingslip",
+    )
+    def post(self, *, number: str, by=None):
+        self.number = number
+        self.posted_at = timezone.now()
+
+    post.alters_data = True
+
+
+class PackingSlipLine(models.Model):
+    packing_slip = models.ForeignKey(
+        PackingSlip, verbose_name=_("packing slip"), on_delete=models.CASCADE, related_name="lines"
+    )
+    order_line = models.ForeignKey(
+        "salesapp.SalesOrderLine",
+        verbose_name=_("order line"),
+        on_delete=models.PROTECT,
+        related_name="packing_slip_lines",
+    )
+    quantity = QuantityField(_("quantity"))
+    # How much of this delivery has been invoiced; written by invoice posting through sales services.
+    qty_invoiced = QuantityField(_("invoiced"), editable=False)
+
+    class Meta:
+        verbose_name = _("packing slip line")
+        verbose_name_plural = _("packing slip lines")
+        ordering = ["order_line__line_no", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["packing_slip", "order_line"], name="packing_slip_line_unique"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="packing_slip_line_quantity_not_negative"),
+            models.CheckConstraint(
+                condition=Q(qty_invoiced__gte=0) & Q(qty_invoiced__lte=F("quantity")),
+                name="packing_slip_line_not_over_invoiced",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.packing_slip}: {self.order_line}"
+
+    @property
+    def invoice_remainder(self):
+        return self.quantity - self.qty_invoiced

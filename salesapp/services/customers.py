@@ -1,0 +1,57 @@
+from decimal import Decimal
+
+from django.db import transaction
+
+from core.errors import ValidationFailed
+from core.numbering import number_take
+from marketing.models import Party
+from salesapp.models import Customer
+from salesapp.services.validation import model_validated
+
+CUSTOMER_FIELDS = ("currency", "payment_terms_days", "credit_limit", "blocked", "blocked_reason")
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    party: Party,
+    by=None,
+    currency: str = "EUR",
+    payment_terms_days: int = 30,
+    credit_limit: Decimal = Decimal("0"),
+    blocked: bool = False,
+    blocked_reason: str = "",
+) -> Customer:
+    """Give a party a customer account: from now on it is a customer, no longer a prospect."""
+    if Customer.objects.filter(party=party).exists():
+        raise ValidationFailed(
+            code="customer-exists", field_errors={"party": f"{party.name} already has a customer account."}
+        )
+    customer = Customer(
+        party=party,
+        created_by=by,
+        currency=currency,
+        payment_terms_days=payment_terms_days,
+        credit_limit=credit_limit,
+        blocked=blocked,
+        blocked_reason=blocked_reason,
+        number="pending",
+    )
+    model_validated(customer, exclude=["number", "created_by", "party"])
+    customer.number = number_take(code="customer")
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, by=None, **fields) -> Customer:
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    for name, value in fields.items():
+        if name not in CUSTOMER_FIELDS:
+            raise ValidationFailed(field_errors={name: "This field cannot be changed here."})
+        setattr(customer, name, value)
+    if customer.blocked and not customer.blocked_reason:
+        raise ValidationFailed(field_errors={"blocked_reason": "Say why the customer is blocked."})
+    model_validated(customer, exclude=["created_by", "party"])
+    customer.save()
+    return customer

@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import TransitionRefused, ValidationFailed
+from core.money import ZERO, TaxableLine, document_totals, line_net
+from core.numbering import number_take
+from core.transitions import transition_run
+from salesapp.choices import LineType, OrderState, OrderType
+from salesapp.lock_objects import lock_order, lock_order_lines
+from salesapp.models import Customer, Item, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
+
+
+@dataclass(frozen=True)
+class OrderLineInput:
+    item: Item
+    quantity: Decimal
+    unit_price: Decimal | None = None
+    discount_percent: Decimal = ZERO
+    tax_code: TaxCode | None = None
+    description: str = ""
+    requested_ship_date: datetime.date | None = None
+
+
+def _decimal(value, field: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed(field_errors={field: f"'{value}' is not a number."}) from None
+
+
+def _line_errors(line: OrderLineInput, prefix: str) -> dict[str, str]:
+    errors = {}
+    quantity = _decimal(line.quantity, f"{prefix}.quantity")
+    if quantity <= 0:
+        errors[f"{prefix}.quantity"] = "Quantity must be greater than zero."
+    if line.unit_price is not None and _decimal(line.unit_price, f"{prefix}.unit_price") < 0:
+        errors[f"{prefix}.unit_price"] = "Unit price cannot be negative."
+    discount = _decimal(line.discount_percent, f"{prefix}.discount_percent")
+    if not ZERO <= discount <= 100:
+        errors[f"{prefix}.discount_percent"] = "Discount must be between 0 and 100 %."
+    if not line.item.active:
+        errors[f"{prefix}.item"] = f"Item {line.item.number} is inactive."
+    return errors
+
+
+def _line_build(order: SalesOrder, line: OrderLineInput, line_no: int) -> SalesOrderLine:
+    item = line.item
+    unit_price = item.unit_price if line.unit_price is None else _decimal(line.unit_price, "unit_price")
+    built = SalesOrderLine(
+        order=order,
+        line_no=line_no,
+        line_type=LineType.SERVICE if item.item_type == "service" else LineType.ITEM,
+        item=item,
+        description=line.description or item.name,
+        quantity=_decimal(line.quantity, "quantity"),
+        unit=item.unit,
+        unit_price=unit_price,
+        discount_percent=_decimal(line.discount_percent, "discount_percent"),
+        tax_code=line.tax_code or item.tax_code,
+        requested_ship_date=line.requested_ship_date or order.requested_ship_date,
+    )
+    built.net_amount = line_net(
+        quantity=built.quantity, unit_price=built.unit_price, discount_percent=built.discount_percent
+    )
+    return built
+
+
+def order_totals_refresh(order: SalesOrder) -> None:
+    lines = order.lines.select_related("tax_code")
+    totals = document_totals(
+        TaxableLine(net=line.net_amount, tax_code_id=line.tax_code_id, tax_rate=line.tax_code.rate) for line in lines
+    )
+    order.amount_net, order.amount_tax, order.amount_total = totals.net, totals.tax, totals.gross
+    order.save(update_fields=["amount_net", "amount_tax", "amount_total", "updated_at"])
+
+
+@transaction.atomic
+def order_create(
+    *,
+    customer: Customer,
+    lines: list[OrderLineInput],
+    by=None,
+    order_type: str = OrderType.SALES,
+    order_date: datetime.date | None = None,
+    requested_ship_date: datetime.date | None = None,
+    customer_reference: str = "",
+    external_document_number: str = "",
+) -> SalesOrder:
+    errors: dict[str, str] = {}
+    if customer.blocked:
+        errors["customer"] = f"Customer {customer.number} is blocked: {customer.blocked_reason}"
+    if order_type not in OrderType.values:
+        errors["order_type"] = f"Unknown order type '{order_type}'."
+    for index, line in enumerate(lines):
+        errors.update(_line_errors(line, f"lines[{index}]"))
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    order = SalesOrder(
+        customer=customer,
+        created_by=by,
+        order_type=order_type,
+        currency=customer.currency,
+        order_date=order_date or timezone.localdate(),
+        requested_ship_date=requested_ship_date,
+        customer_reference=customer_reference,
+        external_document_number=external_document_number,
+        number=number_take(code="sales_order"),
+    )
+    order.save()
+    SalesOrderLine.objects.bulk_create(
+        [_line_build(order, line, line_no=(index + 1) * 10) for index, line in enumerate(lines)]
+    )
+    order_totals_refresh(order)
+    return order
+
+
+def _ensure_editable(order: SalesOrder) -> None:
+    if order.state != OrderState.OPEN:
+        raise TransitionRefused(
+            code="order-not-editable",
+            reason=f"Order {order.number} is {order.get_state_display()}: lines can only change while it is open.",
+        )
+
+
+@transaction.atomic
+def order_line_add(*, order: SalesOrder, line: OrderLineInput, by=None) -> SalesOrderLine:
+    order = lock_order(order.pk)
+    _ensure_editable(order)
+    errors = _line_errors(line, "line")
+    if errors:
+        raise ValidationFailed(field_errors={k.removeprefix("line."): v for k, v in errors.items()})
+    last = order.lines.order_by("-line_no").values_list("line_no", flat=True).first() or 0
+    created = _line_build(order, line, line_no=last + 10)
+    created.save()
+    order_totals_refresh(order)
+    return created
+
+
+@transaction.atomic
+def order_line_remove(*, order_line: SalesOrderLine, by=None) -> SalesOrder:
+    order = lock_order(order_line.order_id)
+    _ensure_editable(order)
+    SalesOrderLine.objects.filter(pk=order_line.pk).delete()
+    order_totals_refresh(order)
+    return order
+
+
+@transaction.atomic
+def order_confirm(*, order: SalesOrder, by=None) -> SalesOrder:
+    order = lock_order(order.pk)
+    transition_run(order.confirm, by=by, code="order-not-confirmable", refusal=lambda: order.refusal_reason("confirm"))
+    order.save()
+    return order
+
+
+@transaction.atomic
+def order_cancel(*, order: SalesOrder, reason: str = "", by=None) -> SalesOrder:
+    order = lock_order(order.pk)
+    lock_order_lines(order)
+    transition_run(
+        order.cancel,
+        by=by,
+        code="order-not-cancelable",
+        refusal=lambda: order.refusal_reason("cancel"),
+        description=reason.strip(),
+    )
+    order.save()
+    return order
+
+
+@transaction.atomic
+def order_process(*, order: SalesOrder, by=None) -> SalesOrder:
+    """Recompute the derived status from the quantity ledger and fire the transitions that follow.
+
+    Idempotent: safe to call after any change to a packing slip or invoice of the order."""
+    order = lock_order(order.pk)
+    if order.state == OrderState.CONFIRMED and order.fully_delivered():
+        transition_run(order.mark_delivered, by=by, code="order-not-delivered")
+    if order.state == OrderState.DELIVERED and order.fully_invoiced():
+        transition_run(order.mark_invoiced, by=by, code="order-not-invoiced")
+    order.save()
+    return order
+
+
+@dataclass(frozen=True)
+class InvoicedQuantity:
+    order_line_id: int
+    quantity: Decimal
+    packing_slip_line_id: int | None = None
+
+
+@transaction.atomic
+def order_register_invoiced(*, order: SalesOrder, invoiced: list[InvoicedQuantity], by=None) -> SalesOrder:
+    """Book posted invoice quantities on the order's ledger (called by invoice posting).
+
+    A quantity billed without naming a packing slip line is matched to the oldest uninvoiced deliveries,
+    so a later invoice from packing slips never bills the same delivery twice."""
+    order = lock_order(order.pk)
+    lines = lock_order_lines(order)
+    slip_lines = {
+        slip_line.pk: slip_line
+        for slip_line in PackingSlipLine.objects.select_for_update()
+        .filter(order_line__order=order, packing_slip__state="posted")
+        .order_by("packing_slip__posted_at", "pk")
+    }
+    for entry in invoiced:
+        line = lines[entry.order_line_id]
+        if entry.quantity > line.invoice_remainder:
+            raise TransitionRefused(
+                code="over-invoiced",
+                reason=(
+                    f"Line {line.line_no} ({line.item.number if line.item else line.description}): "
+                    f"{entry.quantity.normalize():f} to invoice but only "
+                    f"{line.invoice_remainder.normalize():f} delivered and not yet invoiced."
+                ),
+            )
+        line.qty_invoiced += entry.quantity
+        remaining = entry.quantity
+        candidates = (
+            [slip_lines[entry.packing_slip_line_id]]
+            if entry.packing_slip_line_id
+            else [s for s in slip_lines.values() if s.order_line_id == line.pk]
+        )
+        for slip_line in candidates:
+            take = min(remaining, slip_line.invoice_remainder)
+            slip_line.qty_invoiced += take
+            remaining -= take
+            if remaining <= 0:
+                break
+        if remaining > 0:
+            raise TransitionRefused(
+                code="over-invoiced",
+                reason=f"Line {line.line_no}: the chosen packing slip has less left to invoice than billed.",
+            )
+    SalesOrderLine.objects.bulk_update(lines.values(), ["qty_invoiced"])
+    PackingSlipLine.objects.bulk_update(slip_lines.values(), ["qty_invoiced"])
+    return order_process(order=order, by=by)

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import TransitionRefused, ValidationFailed
+from core.money import ZERO
+from core.numbering import number_take
+from core.transitions import transition_run
+from salesapp.choices import PackingSlipState
+from salesapp.lock_objects import lock_order, lock_order_lines, lock_packing_slip
+from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
+from salesapp.services.orders import order_process
+
+
+def _fmt(quantity: Decimal) -> str:
+    return f"{quantity.normalize():f}"
+
+
+@transaction.atomic
+def packing_slip_create(
+    *,
+    order: SalesOrder,
+    quantities: dict[int, Decimal] | None = None,
+    ship_date: datetime.date | None = None,
+    by=None,
+) -> PackingSlip:
+    """A draft delivery for an order: ``quantities`` per order line id, or every deliver remainder."""
+    order = lock_order(order.pk)
+    reason = order.refusal_reason("deliver")
+    if reason:
+        raise TransitionRefused(code="order-not-deliverable", reason=reason)
+    lines = lock_order_lines(order)
+    if quantities is None:
+        quantities = {line_id: line.deliver_remainder for line_id, line in lines.items()}
+    errors = {}
+    for line_id, quantity in quantities.items():
+        line = lines.get(int(line_id))
+        if line is None:
+            errors[f"lines[{line_id}]"] = f"Line {line_id} is not a line of order {order.number}."
+        elif quantity < 0:
+            errors[f"lines[{line.line_no}].quantity"] = "Quantity cannot be negative."
+        elif quantity > line.deliver_remainder:
+            errors[f"lines[{line.line_no}].quantity"] = (
+                f"Only {_fmt(line.deliver_remainder)} {line.unit} of {line.item.number} left to deliver; "
+                f"{_fmt(quantity)} asked."
+            )
+    if errors:
+        raise ValidationFailed(code="over-delivery", field_errors=errors)
+    if not any(quantity > 0 for quantity in quantities.values()):
+        raise ValidationFailed(field_errors={"lines": "Enter a quantity to deliver on at least one line."})
+    slip = PackingSlip.objects.create(order=order, ship_date=ship_date or timezone.localdate(), created_by=by)
+    PackingSlipLine.objects.bulk_create(
+        PackingSlipLine(packing_slip=slip, order_line_id=int(line_id), quantity=quantity)
+        for line_id, quantity in quantities.items()
+        if quantity > 0
+    )
+    return slip
+
+
+@transaction.atomic
+def packing_slip_post(*, packing_slip: PackingSlip, by=None) -> PackingSlip:
+    """Post a delivery: number it, book delivered quantities and let the order follow."""
+    order = lock_order(packing_slip.order_id)
+    lines = lock_order_lines(order)
+    slip = lock_packing_slip(packing_slip.pk)
+    if slip.state != PackingSlipState.DRAFT:
+        raise TransitionRefused(code="packing-slip-posted", reason=f"Packing slip {slip.number} is already posted.")
+    reason = order.refusal_reason("deliver")
+    if reason:
+        raise TransitionRefused(code="order-not-deliverable", reason=reason)
+    slip_lines = list(slip.lines.filter(quantity__gt=0))
+    if not slip_lines:
+        raise TransitionRefused(code="packing-slip-empty", reason="The packing slip has no quantity to deliver.")
+    for slip_line in slip_lines:
+        line = lines[slip_line.order_line_id]
+        if slip_line.quantity > line.deliver_remainder:
+            raise TransitionRefused(
+                code="over-delivery",
+                reason=(
+                    f"Line {line.line_no} ({line.item.number}): {_fmt(slip_line.quantity)} on the slip but only "
+                    f"{_fmt(line.deliver_remainder)} left to deliver. Lower the quantity."
+                ),
+            )
+        line.qty_delivered += slip_line.quantity
+    slip.lines.filter(quantity=ZERO).delete()
+    SalesOrderLine.objects.bulk_update(lines.values(), ["qty_delivered"])
+    # The number is taken last (lock order); a refusal below rolls it back, so the series stays gapless.
+    transition_run(slip.post, by=by, code="packing-slip-not-postable", number=number_take(code="packing_slip"))
+    slip.save()
+    order_process(order=order, by=by)
+    return slip
+
+
+@transaction.atomic
+def packing_slip_delete(*, packing_slip: PackingSlip, by=None) -> None:
+    slip = lock_packing_slip(packing_slip.pk)
+    if slip.state != PackingSlipState.DRAFT:
+        raise TransitionRefused(
+            code="packing-slip-posted", reason=f"Packing slip {slip.number} is posted and cannot be deleted."
+        )
+    slip.delete()
+
+
+@transaction.atomic
+def order_deliver_remainder(*, order: SalesOrder, ship_date: datetime.date | None = None, by=None):
+    """Deliver everything still to deliver in one posted packing slip ("ship and invoice")."""
+    lines = lock_order_lines(lock_order(order.pk))
+    if all(line.deliver_remainder <= 0 for line in lines.values()):
+        return None
+    slip = packing_slip_create(order=order, ship_date=ship_date, by=by)
+    return packing_slip_post(packing_slip=slip, by=by)

@@ -1,0 +1,48 @@
+from decimal import Decimal
+
+import factory
+
+from marketing.models import Party
+from salesapp.models import Customer, Item, TaxCode
+from salesapp.services.customers import customer_create
+from salesapp.services.orders import OrderLineInput, order_create
+from tests.factories.marketing import PartyFactory
+
+
+def tax_code(code: str = "NL21") -> TaxCode:
+    return TaxCode.objects.get(code=code)
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Item
+
+    number = factory.Sequence(lambda n: f"ITEM-{n:04d}")
+    name = factory.Sequence(lambda n: f"Item {n}")
+    item_type = "stocked"
+    unit = "pcs"
+    unit_price = Decimal("10.0000")
+    tax_code = factory.LazyFunction(tax_code)
+
+
+def make_customer(*, party: Party | None = None, **kwargs) -> Customer:
+    """Customers are numbered by a service, so tests create them through it."""
+    return customer_create(party=party or PartyFactory(), **kwargs)
+
+
+def make_order(*, customer: Customer | None = None, lines=None, by=None, **kwargs):
+    """An order through the service; ``lines`` as (item, quantity[, unit_price[, discount]]) tuples."""
+    customer = customer or make_customer()
+    lines = lines or [(ItemFactory(), Decimal("1"))]
+    inputs = []
+    for spec in lines:
+        item, quantity, *rest = spec
+        inputs.append(
+            OrderLineInput(
+                item=item,
+                quantity=Decimal(quantity),
+                unit_price=Decimal(rest[0]) if len(rest) > 0 else None,
+                discount_percent=Decimal(rest[1]) if len(rest) > 1 else Decimal("0"),
+            )
+        )
+    return order_create(customer=customer, lines=inputs, by=by, **kwargs)
