@@ -9,14 +9,23 @@ from django_fsm import can_proceed, has_transition_perm
 from core.errors import ActionForbidden, TransitionRefused
 
 
-def transition_run(transition: Callable, *, by, refusal: Callable[[], str] | None = None, code: str, **kwargs) -> None:
+def transition_run(
+    transition: Callable,
+    *,
+    by,
+    refusal: Callable[[], str] | None = None,
+    code: str,
+    check_permission: bool = True,
+    **kwargs,
+) -> None:
     """Check the transition may run now and that ``by`` may run it, then run it (not saved).
 
-    ``refusal`` explains, in the user's words, why a transition that cannot proceed is refused."""
+    ``refusal`` explains, in the user's words, why a transition that cannot proceed is refused.
+    ``check_permission=False`` is for transitions implied by an action the caller already authorized."""
     if not can_proceed(transition):
         reason = refusal() if refusal else None
         raise TransitionRefused(code=code, reason=reason or f"'{transition.__name__}' is not allowed now.")
-    if by is not None and not has_transition_perm(transition, by):
+    if check_permission and by is not None and not has_transition_perm(transition, by):
         raise ActionForbidden(
             code="permission-denied",
             reason=f"You are not allowed to {transition.__name__.replace('_', ' ')}.",

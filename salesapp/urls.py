@@ -1,4 +1,5 @@
-from django.urls import path  # noqa: F401
+from salesapp.urls_catalog import urlpatterns as catalog_urlpatterns
+from salesapp.urls_orders import urlpatterns as order_urlpatterns
 
 app_name = "salesapp"
-urlpatterns: list = []
+urlpatterns = catalog_urlpatterns + order_urlpatterns

@@ -27,3 +27,17 @@ def integrator(db):
 @pytest.fixture
 def administrator(db):
     return user_with_role(roles.ADMINISTRATOR)
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (threads, live server) flush the database when they end. Mark them for
+    serialized rollback so the reference data the migrations made (tax codes, number series, roles)
+    is restored for every one of them, whatever order they run in."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+            "transactional_db",
+            "live_server",
+        } & set(getattr(item, "fixturenames", ()))
+        if transactional:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)

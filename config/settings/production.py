@@ -5,6 +5,8 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 
 DEBUG = False
+# Static files served by the app itself behind gunicorn (no separate web server needed).
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
 if SECRET_KEY.startswith("dev-only"):  # noqa: F405
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY in production.")
 SESSION_COOKIE_SECURE = os.environ.get("DJANGO_SECURE_COOKIES", "1") == "1"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -51,13 +53,18 @@ def _flatten(detail, prefix="") -> list[dict[str, str]]:
     return [{"field": prefix or None, "message": str(detail)}]
 
 
+def _title_of(exc: DomainError) -> str:
+    # RFC 9457 wants a short human-readable title: ActionForbidden → "Action forbidden".
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__).capitalize()
+
+
 def problem_exception_handler(exc, context):
     instance = context["request"].path if context.get("request") else None
     if isinstance(exc, DomainError):
         return problem_response(
             status_code=exc.status,
             code=exc.code,
-            title=type(exc).__name__.replace("Refused", " refused").replace("Failed", " failed"),
+            title=_title_of(exc),
             detail=exc.reason,
             errors=exc.errors or None,
             instance=instance,

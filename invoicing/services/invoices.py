@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import has_transition_perm
 
-from core.errors import TransitionRefused, ValidationFailed
+from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.money import ZERO, TaxableLine, document_totals, line_net
 from core.numbering import number_take
 from core.transitions import transition_run
@@ -159,9 +160,12 @@ def invoice_post(*, invoice: Invoice, invoice_date: datetime.date | None = None,
     lines = list(invoice.lines.select_related("order_line", "tax_code", "item", "revenue_account"))
     if not lines:
         raise TransitionRefused(code="invoice-empty", reason="The invoice has no lines to post.")
+    if by is not None and not has_transition_perm(invoice.post, by):
+        raise ActionForbidden(code="permission-denied", reason="You are not allowed to post invoices.")
     invoice_date = invoice_date or timezone.localdate()
     if invoice.order_id and invoice.basis == InvoiceBasis.ORDER:
-        order_deliver_remainder(order=invoice.order, ship_date=invoice_date, by=by)
+        # Shipping is part of posting this invoice ("ship and invoice"): the posting permission covers it.
+        order_deliver_remainder(order=invoice.order, ship_date=invoice_date, by=by, check_permission=False)
     due_date = invoice_date + datetime.timedelta(days=invoice.customer.payment_terms_days)
     transition_run(
         invoice.post,

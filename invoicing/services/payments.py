@@ -71,7 +71,7 @@ def payment_register(
         ],
     )
     if applications:
-        payment_apply(payment=payment, applications=applications, by=by)
+        payment = payment_apply(payment=payment, applications=applications, by=by)
     return payment
 
 

@@ -62,8 +62,11 @@ def packing_slip_create(
 
 
 @transaction.atomic
-def packing_slip_post(*, packing_slip: PackingSlip, by=None) -> PackingSlip:
-    """Post a delivery: number it, book delivered quantities and let the order follow."""
+def packing_slip_post(*, packing_slip: PackingSlip, by=None, check_permission: bool = True) -> PackingSlip:
+    """Post a delivery: number it, book delivered quantities and let the order follow.
+
+    ``check_permission=False`` only when the delivery is implied by an action the caller already
+    authorized (posting an invoice on basis "order" ships what is left)."""
     order = lock_order(packing_slip.order_id)
     lines = lock_order_lines(order)
     slip = lock_packing_slip(packing_slip.pk)
@@ -89,7 +92,13 @@ def packing_slip_post(*, packing_slip: PackingSlip, by=None) -> PackingSlip:
     slip.lines.filter(quantity=ZERO).delete()
     SalesOrderLine.objects.bulk_update(lines.values(), ["qty_delivered"])
     # The number is taken last (lock order); a refusal below rolls it back, so the series stays gapless.
-    transition_run(slip.post, by=by, code="packing-slip-not-postable", number=number_take(code="packing_slip"))
+    transition_run(
+        slip.post,
+        by=by,
+        code="packing-slip-not-postable",
+        check_permission=check_permission,
+        number=number_take(code="packing_slip"),
+    )
     slip.save()
     order_process(order=order, by=by)
     return slip
@@ -106,10 +115,12 @@ def packing_slip_delete(*, packing_slip: PackingSlip, by=None) -> None:
 
 
 @transaction.atomic
-def order_deliver_remainder(*, order: SalesOrder, ship_date: datetime.date | None = None, by=None):
+def order_deliver_remainder(
+    *, order: SalesOrder, ship_date: datetime.date | None = None, by=None, check_permission: bool = True
+):
     """Deliver everything still to deliver in one posted packing slip ("ship and invoice")."""
     lines = lock_order_lines(lock_order(order.pk))
     if all(line.deliver_remainder <= 0 for line in lines.values()):
         return None
     slip = packing_slip_create(order=order, ship_date=ship_date, by=by)
-    return packing_slip_post(packing_slip=slip, by=by)
+    return packing_slip_post(packing_slip=slip, by=by, check_permission=check_permission)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from salesapp.views import orders, packing_slips
+
+urlpatterns = [
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/new/", orders.order_create, name="order_create"),
+    path("orders/new/line/", orders.order_create_line, name="order_create_line"),
+    path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("orders/<int:pk>/confirm/", orders.order_confirm, name="order_confirm"),
+    path("orders/<int:pk>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<int:pk>/lines/add/", orders.order_line_add, name="order_line_add"),
+    path("orders/<int:pk>/lines/<int:line_pk>/remove/", orders.order_line_remove, name="order_line_remove"),
+    path("packing-slips/", packing_slips.packing_slip_list, name="packing_slip_list"),
+    path("packing-slips/new/", packing_slips.packing_slip_create, name="packing_slip_create"),
+    path("packing-slips/<int:pk>/", packing_slips.packing_slip_detail, name="packing_slip_detail"),
+    path("packing-slips/<int:pk>/post/", packing_slips.packing_slip_post, name="packing_slip_post"),
+    path("packing-slips/<int:pk>/delete/", packing_slips.packing_slip_delete, name="packing_slip_delete"),
+]

@@ -1,0 +1,42 @@
+import io
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from invoicing.documents import invoice_pdf
+from invoicing.services.invoices import invoice_create_from_order, invoice_post
+from salesapp.services.orders import order_confirm
+from tests.factories.salesapp import ItemFactory, make_order
+
+D = Decimal
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_draft_is_pro_forma_and_posted_pdf_is_stored_once(clerk, billing, django_capture_on_commit_callbacks):
+    # given: a draft invoice
+    item = ItemFactory(number="A-100", name="Desk lamp", unit_price=D("12.50"))
+    order = order_confirm(order=make_order(lines=[(item, "10")], by=clerk), by=clerk)
+    invoice = invoice_create_from_order(order=order, basis="order", by=clerk)
+
+    # when / then: the draft renders as an unnumbered pro forma
+    content, filename = invoice_pdf(invoice)
+    text = pdf_text(content)
+    assert content.startswith(b"%PDF") and filename == f"pro-forma-{invoice.pk}.pdf"
+    assert "Pro forma invoice" in text and "not numbered" in text
+    assert "DRAFT / PRO FORMA" in text.replace("PROFORMA", "PRO FORMA")  # the watermark's letters
+    assert "Desk lamp" in text and "151.25" in text
+
+    # when: posted (the stored PDF is written after commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = invoice_post(invoice=invoice, by=billing)
+    invoice.refresh_from_db()
+
+    # then: the original is kept and served as it is
+    assert invoice.pdf.name.endswith(f"{invoice.number}.pdf")
+    content, filename = invoice_pdf(invoice)
+    text = pdf_text(content)
+    assert filename == f"{invoice.number}.pdf"
+    assert f"Invoice {invoice.number}" in text and "forma" not in text.lower() and "151.25" in text
