@@ -1,7 +1,15 @@
-from django.urls import include, path
+"""/api/v1/: one router over every app's viewsets, so the API root lists all resources."""
 
-urlpatterns = [
-    path("", include("marketing.api.urls")),
-    path("", include("salesapp.api.urls")),
-    path("", include("invoicing.api.urls")),
-]
+from rest_framework.routers import DefaultRouter
+
+from invoicing.api import urls as invoicing_urls
+from marketing.api import urls as marketing_urls
+from salesapp.api import urls as salesapp_urls
+
+APPS = (marketing_urls, salesapp_urls, invoicing_urls)
+
+router = DefaultRouter(trailing_slash=True)
+for app_urls in APPS:
+    router.registry.extend(app_urls.router.registry)
+
+urlpatterns = [pattern for app_urls in APPS for pattern in app_urls.extra_urlpatterns] + router.urls

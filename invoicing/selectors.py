@@ -8,7 +8,12 @@ from salesapp.models import Customer
 
 
 def invoice_list(
-    *, search: str = "", state: str = "", payment_state: str = "", customer_id: int | None = None
+    *,
+    search: str = "",
+    state: str = "",
+    payment_state: str = "",
+    customer_id: int | None = None,
+    overdue: bool = False,
 ) -> QuerySet[Invoice]:
     invoices = Invoice.objects.select_related("customer__party", "order")
     if search:
@@ -23,7 +28,23 @@ def invoice_list(
         invoices = invoices.filter(payment_state=payment_state)
     if customer_id:
         invoices = invoices.filter(customer_id=customer_id)
+    if overdue:
+        # Same definition as Invoice.is_overdue, as a query.
+        invoices = invoices.filter(state=InvoiceState.POSTED, due_date__lt=timezone.localdate()).exclude(
+            payment_state=PaymentState.PAID
+        )
     return invoices.order_by("-id")
+
+
+def invoice_list_open(*, customer_id: int | None = None) -> QuerySet[Invoice]:
+    """Posted invoices with money still to receive, oldest due first (what a payment can settle)."""
+    invoices = (
+        Invoice.objects.filter(state=InvoiceState.POSTED)
+        .exclude(payment_state=PaymentState.PAID)
+        .select_related("customer__party")
+        .order_by("due_date", "pk")
+    )
+    return invoices.filter(customer_id=customer_id) if customer_id else invoices
 
 
 def payment_list(*, search: str = "", customer_id: int | None = None) -> QuerySet[Payment]:

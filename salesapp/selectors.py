@@ -1,6 +1,6 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from salesapp.models import Customer, Item, PackingSlip, SalesOrder
+from salesapp.models import Customer, Item, PackingSlip, SalesOrder, SalesOrderLine
 
 
 def customer_list(*, search: str = "", blocked: bool | None = None) -> QuerySet[Customer]:
@@ -26,7 +26,10 @@ def item_list(*, search: str = "", item_type: str = "", active: bool | None = No
 
 
 def order_list(*, search: str = "", state: str = "", customer_id: int | None = None) -> QuerySet[SalesOrder]:
-    orders = SalesOrder.objects.select_related("customer__party")
+    """Orders with ``has_deliveries``: a confirmed order with deliveries is "partially delivered"."""
+    orders = SalesOrder.objects.select_related("customer__party").annotate(
+        has_deliveries=Exists(SalesOrderLine.objects.filter(order=OuterRef("pk"), qty_delivered__gt=0))
+    )
     if search:
         orders = orders.filter(
             Q(number__icontains=search)
@@ -83,3 +86,13 @@ def packing_slip_list(*, search: str = "", state: str = "", order_id: int | None
     if order_id:
         slips = slips.filter(order_id=order_id)
     return slips.order_by("-id")
+
+
+def packing_slip_list_uninvoiced(*, order: SalesOrder) -> QuerySet[PackingSlip]:
+    """Posted packing slips of the order with something delivered and not yet invoiced."""
+    return (
+        PackingSlip.objects.filter(order=order, state="posted", lines__qty_invoiced__lt=F("lines__quantity"))
+        .distinct()
+        .prefetch_related("lines__order_line__item")
+        .order_by("posted_at", "pk")
+    )

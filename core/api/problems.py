@@ -110,3 +110,23 @@ def problem_exception_handler(exc, context):
 
 
 __all__ = ["problem_exception_handler", "problem_response", "PROBLEM_CONTENT_TYPE", "status"]
+
+
+def not_found_view(request, exception=None):
+    """404 for URLs no route matches: problem+json under /api/, the normal page elsewhere."""
+    import json
+
+    from django.http import HttpResponse
+    from django.views.defaults import page_not_found
+
+    if not request.path.startswith("/api/"):
+        return page_not_found(request, exception)
+    body = {
+        "type": f"{PROBLEM_BASE}not_found",
+        "title": "Not found",
+        "status": 404,
+        "detail": f"No API resource at {request.path}.",
+        "code": "not_found",
+        "instance": request.path,
+    }
+    return HttpResponse(json.dumps(body), status=404, content_type=PROBLEM_CONTENT_TYPE)

@@ -1,4 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
+from marketing.api.views import PartyViewSet
+
 router = DefaultRouter(trailing_slash=True)
-urlpatterns = router.urls
+router.register("parties", PartyViewSet, basename="party")
+extra_urlpatterns: list = []

@@ -121,7 +121,7 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     confirm.alters_data = True
 
     @fsm_log_by
-    @fsm_log_description(allow_inline=True)
+    @fsm_log_description
     @transition(
         field=state,
         source=[OrderState.OPEN, OrderState.CONFIRMED],

@@ -143,3 +143,8 @@ def test_order_process_is_idempotent(clerk):
     for _ in range(2):
         assert order_process(order=order, by=clerk).state == "delivered"
     assert StateLog.objects.for_(order).filter(transition="mark_delivered").count() == 1
+
+
+def test_cancel_without_reason_leaves_it_empty(clerk):
+    order = order_cancel(order=make_order(by=clerk), by=clerk)
+    assert (order.state, order.cancel_reason) == ("canceled", "")

@@ -1,0 +1,152 @@
+from rest_framework import serializers
+
+from invoicing.choices import InvoiceBasis, PaymentMethod
+from invoicing.models import Invoice, InvoiceLine, InvoiceTax, Payment, PaymentApplication
+from salesapp.models import Customer, PackingSlip
+
+
+def money_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    item_number = serializers.CharField(source="item.number", read_only=True, allow_null=True)
+    tax_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = InvoiceLine
+        fields = [
+            "id",
+            "line_no",
+            "line_type",
+            "item",
+            "item_number",
+            "description",
+            "quantity",
+            "unit",
+            "unit_price",
+            "discount_percent",
+            "tax_code",
+            "net_amount",
+            "order_line",
+            "packing_slip_line",
+        ]
+        read_only_fields = fields
+
+
+class InvoiceTaxSerializer(serializers.ModelSerializer):
+    tax_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = InvoiceTax
+        fields = ["tax_code", "rate", "base", "amount"]
+        read_only_fields = fields
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    customer_number = serializers.CharField(source="customer.number", read_only=True)
+    customer_name = serializers.CharField(source="customer.party.name", read_only=True)
+    order_number = serializers.CharField(source="order.number", read_only=True, allow_null=True)
+    amount_open = money_field(read_only=True)
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+    taxes = InvoiceTaxSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "customer_number",
+            "customer_name",
+            "order",
+            "order_number",
+            "basis",
+            "state",
+            "payment_state",
+            "invoice_date",
+            "due_date",
+            "currency",
+            "posted_at",
+            "amount_net",
+            "amount_tax",
+            "amount_total",
+            "amount_paid",
+            "amount_open",
+            "lines",
+            "taxes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class InvoicePostInputSerializer(serializers.Serializer):
+    invoice_date = serializers.DateField(required=False, help_text="Defaults to today.")
+
+
+class OrderInvoiceInputSerializer(serializers.Serializer):
+    basis = serializers.ChoiceField(
+        choices=InvoiceBasis.choices,
+        help_text="order: everything left, undelivered quantity is delivered when posted; "
+        "packing_slips: what posted packing slips delivered and no invoice billed yet.",
+    )
+    packing_slips = serializers.PrimaryKeyRelatedField(
+        queryset=PackingSlip.objects.all(),
+        many=True,
+        required=False,
+        help_text="With basis packing_slips: bill only these slips (default: all posted slips).",
+    )
+
+
+class PaymentApplicationSerializer(serializers.ModelSerializer):
+    invoice_number = serializers.CharField(source="invoice.number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PaymentApplication
+        fields = ["id", "invoice", "invoice_number", "amount", "applied_at"]
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    customer_number = serializers.CharField(source="customer.number", read_only=True)
+    customer_name = serializers.CharField(source="customer.party.name", read_only=True)
+    amount_unapplied = money_field(read_only=True)
+    applications = PaymentApplicationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "customer_number",
+            "customer_name",
+            "amount",
+            "currency",
+            "payment_date",
+            "method",
+            "reference",
+            "amount_applied",
+            "amount_unapplied",
+            "applications",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PaymentApplicationInputSerializer(serializers.Serializer):
+    invoice = serializers.PrimaryKeyRelatedField(queryset=Invoice.objects.all())
+    amount = money_field()
+
+
+class PaymentInputSerializer(serializers.Serializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.select_related("party"))
+    amount = money_field()
+    payment_date = serializers.DateField(required=False, help_text="Defaults to today.")
+    method = serializers.ChoiceField(choices=PaymentMethod.choices, required=False)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    applications = PaymentApplicationInputSerializer(
+        many=True, required=False, help_text="Open invoices to settle; the rest stays on the customer's account."
+    )

@@ -1,0 +1,230 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError, ValidationFailed
+from core.selectors import transition_log_for
+from core.web import form_add_domain_error, paginate, run_action
+from invoicing import selectors
+from invoicing.choices import InvoiceState, PaymentState
+from invoicing.documents import invoice_pdf as invoice_pdf_document
+from invoicing.forms import InvoiceCreateForm, InvoiceFilterForm, PaymentFilterForm, PaymentForm
+from invoicing.models import Invoice, JournalLine, Payment
+from invoicing.services.invoices import invoice_delete as invoice_delete_service
+from invoicing.services.invoices import invoice_post as invoice_post_service
+from salesapp.models import Customer, SalesOrder
+
+RECENT_PAYMENTS = 5
+
+
+def _pk_param(request, name: str) -> str | None:
+    value = request.GET.get(name, "")
+    return value if value.isdigit() else None
+
+
+@login_required
+@permission_required("invoicing.view_invoice", raise_exception=True)
+def invoice_list(request):
+    filters = InvoiceFilterForm(request.GET)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    invoices = selectors.invoice_list(
+        search=wanted.get("q", "").strip(),
+        state=wanted.get("state", ""),
+        payment_state=wanted.get("payment_state", ""),
+        overdue=bool(wanted.get("overdue")),
+    )
+    return render(request, "invoicing/invoice_list.html", {"filters": filters, "page_obj": paginate(request, invoices)})
+
+
+@login_required
+@permission_required("invoicing.add_invoice", raise_exception=True)
+def invoice_create(request):
+    order_pk = _pk_param(request, "order")
+    if order_pk is None:
+        messages.info(request, _("Open the sales order to invoice and choose “Create invoice” there."))
+        return redirect("salesapp:order_list")
+    order = get_object_or_404(SalesOrder.objects.select_related("customer__party"), pk=order_pk)
+    reason = order.refusal_reason("invoice")
+    if reason:
+        messages.error(request, reason)
+        return redirect("salesapp:order_detail", pk=order.pk)
+    initial = {"basis": request.GET["basis"]} if request.GET.get("basis") else {}
+    form = InvoiceCreateForm(request.POST or None, order=order, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invoice = form.save(by=request.user)
+        except ValidationFailed as exc:
+            form_add_domain_error(form, exc)
+        except DomainError as exc:
+            messages.error(request, exc.reason)
+            return redirect("salesapp:order_detail", pk=order.pk)
+        else:
+            messages.success(
+                request, _("Draft invoice #%(pk)s created for order %(order)s.") % {"pk": invoice.pk, "order": order}
+            )
+            return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    context = {
+        "order": order,
+        "form": form,
+        "lines": order.lines.select_related("item").order_by("line_no"),
+        "draft": order.invoices.filter(state=InvoiceState.DRAFT).first(),
+    }
+    return render(request, "invoicing/invoice_create.html", context)
+
+
+def _invoice_actions(invoice: Invoice, user) -> tuple[dict[str, bool], list[str]]:
+    """What the page offers now, and why the rest is not offered (the services decide in the end)."""
+    draft = invoice.state == InvoiceState.DRAFT
+    posted = invoice.state == InvoiceState.POSTED
+    allowed = {
+        "post": draft and user.has_perm("invoicing.post_invoice"),
+        "delete": draft and user.has_perm("invoicing.delete_invoice"),
+        "pay": posted and invoice.payment_state != PaymentState.PAID and user.has_perm("invoicing.add_payment"),
+    }
+    reasons = []
+    if posted:
+        reasons.append(_("Posted invoices cannot change: correct them with a credit note."))
+        if invoice.payment_state == PaymentState.PAID:
+            reasons.append(_("The invoice is paid in full: no payment to register."))
+    elif invoice.state == InvoiceState.CANCELED:
+        reasons.append(_("The invoice is canceled."))
+    if draft:
+        reasons.append(_("Payments can be registered once the invoice is posted."))
+        if not allowed["post"]:
+            reasons.append(_("Posting an invoice needs the billing clerk role."))
+    elif posted and invoice.payment_state != PaymentState.PAID and not allowed["pay"]:
+        reasons.append(_("Registering payments needs the billing clerk role."))
+    return allowed, reasons
+
+
+@login_required
+@permission_required("invoicing.view_invoice", raise_exception=True)
+def invoice_detail(request, pk: int):
+    invoice = get_object_or_404(Invoice.objects.select_related("customer__party", "order", "posted_by"), pk=pk)
+    allowed, refusals = _invoice_actions(invoice, request.user)
+    context = {
+        "invoice": invoice,
+        "lines": invoice.lines.select_related("tax_code", "item").order_by("line_no"),
+        "taxes": invoice.taxes.select_related("tax_code"),
+        "applications": invoice.payment_applications.select_related("payment").order_by("applied_at", "pk"),
+        "journal_lines": JournalLine.objects.filter(entry__invoice=invoice)
+        .select_related("entry", "account")
+        .order_by("entry_id", "pk"),
+        "transitions": transition_log_for(invoice),
+        "allowed": allowed,
+        "refusals": refusals,
+        "overdue": invoice.is_overdue(),
+    }
+    return render(request, "invoicing/invoice_detail.html", context)
+
+
+@require_POST
+@login_required
+@permission_required("invoicing.post_invoice", raise_exception=True)
+def invoice_post(request, pk: int):
+    invoice = get_object_or_404(Invoice, pk=pk)
+    run_action(request, lambda: invoice_post_service(invoice=invoice, by=request.user), success=_("Invoice posted."))
+    return redirect("invoicing:invoice_detail", pk=invoice.pk)
+
+
+@require_POST
+@login_required
+@permission_required("invoicing.delete_invoice", raise_exception=True)
+def invoice_delete(request, pk: int):
+    invoice = get_object_or_404(Invoice, pk=pk)
+
+    def delete() -> bool:
+        invoice_delete_service(invoice=invoice, by=request.user)
+        return True
+
+    if not run_action(request, delete, success=_("Draft invoice deleted.")):
+        return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    if invoice.order_id:
+        return redirect("salesapp:order_detail", pk=invoice.order_id)
+    return redirect("invoicing:invoice_list")
+
+
+@login_required
+@permission_required("invoicing.view_invoice", raise_exception=True)
+def invoice_pdf(request, pk: int):
+    invoice = get_object_or_404(Invoice.objects.select_related("customer__party"), pk=pk)
+    content, filename = invoice_pdf_document(invoice)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+@permission_required("invoicing.view_payment", raise_exception=True)
+def payment_list(request):
+    filters = PaymentFilterForm(request.GET)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    payments = selectors.payment_list(search=wanted.get("q", "").strip())
+    return render(request, "invoicing/payment_list.html", {"filters": filters, "page_obj": paginate(request, payments)})
+
+
+@login_required
+@permission_required("invoicing.view_payment", raise_exception=True)
+def payment_detail(request, pk: int):
+    payment = get_object_or_404(Payment.objects.select_related("customer__party", "created_by"), pk=pk)
+    applications = payment.applications.select_related("invoice").order_by("applied_at", "pk")
+    return render(request, "invoicing/payment_detail.html", {"payment": payment, "applications": applications})
+
+
+def _payment_initial(request) -> dict:
+    invoice_pk, customer_pk = _pk_param(request, "invoice"), _pk_param(request, "customer")
+    if invoice_pk:
+        invoice = selectors.invoice_list_open().filter(pk=invoice_pk).first()
+        if invoice is None:
+            raise Http404(_("No open posted invoice with this id."))
+        return {
+            "customer": invoice.customer_id,
+            "invoice": invoice.pk,
+            "amount": invoice.amount_open,
+            "apply_amount": invoice.amount_open,
+        }
+    return {"customer": int(customer_pk)} if customer_pk else {}
+
+
+@login_required
+@permission_required("invoicing.add_payment", raise_exception=True)
+def payment_create(request):
+    form = PaymentForm(request.POST or None, initial=_payment_initial(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = form.save(by=request.user)
+        except ValidationFailed as exc:
+            # The service names application fields by position; this form has one invoice and one amount.
+            for field, message in exc.field_errors.items():
+                field = PaymentForm.SERVICE_FIELDS.get(field, field)
+                form.add_error(field if field in form.fields else None, message)
+            if not exc.field_errors:
+                form.add_error(None, exc.reason)
+        except DomainError as exc:
+            form.add_error(None, exc.reason)
+        else:
+            messages.success(request, _("Payment %(number)s registered.") % {"number": payment.number})
+            invoice = form.cleaned_data["invoice"]
+            if invoice is not None:
+                return redirect("invoicing:invoice_detail", pk=invoice.pk)
+            return redirect("invoicing:payment_detail", pk=payment.pk)
+    return render(request, "invoicing/payment_form.html", {"form": form})
+
+
+@login_required
+@permission_required("invoicing.view_invoice", raise_exception=True)
+def customer_account(request, customer_pk: int):
+    """The receivables panel of a customer page, loaded by htmx (no page layout)."""
+    customer = get_object_or_404(Customer.objects.select_related("party"), pk=customer_pk)
+    context = {
+        "customer": customer,
+        "balance": selectors.customer_balance(customer=customer),
+        "open_invoices": selectors.invoice_list_open(customer_id=customer.pk),
+        "payments": selectors.payment_list(customer_id=customer.pk)[:RECENT_PAYMENTS],
+        "today": timezone.localdate(),
+    }
+    return render(request, "invoicing/customer_account.html", context)

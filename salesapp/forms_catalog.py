@@ -1,0 +1,92 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from marketing.models import Party
+from salesapp.choices import ItemType
+from salesapp.models import Customer, Item, TaxCode
+from salesapp.services.customers import customer_create, customer_update
+from salesapp.services.items import item_create, item_update
+
+YES_NO_ALL = [("", _("All")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+def yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    blocked = forms.ChoiceField(label=_("Blocked"), required=False, choices=YES_NO_ALL)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(placeholder=_("Number, name or city"), type="search", autofocus=True)
+
+
+class ItemFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    item_type = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *ItemType.choices])
+    active = forms.ChoiceField(label=_("Active"), required=False, choices=YES_NO_ALL)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(placeholder=_("Number or name"), type="search", autofocus=True)
+
+
+class ProspectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        place = ", ".join(part for part in (obj.city, obj.country) if part)
+        return f"{obj.name} ({place})" if place else obj.name
+
+
+class CustomerCreateForm(forms.ModelForm):
+    party = ProspectChoiceField(
+        label=_("Party"),
+        queryset=Party.objects.filter(customer__isnull=True).order_by("name", "id"),
+        help_text=_("Only prospects are listed: a party has at most one customer account."),
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["party", "currency", "payment_terms_days", "credit_limit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = "currency" if self.initial.get("party") else "party"
+        self.fields[first].widget.attrs["autofocus"] = True
+
+    def save(self, *, by) -> Customer:
+        return customer_create(by=by, **self.cleaned_data)
+
+
+class CustomerUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = ["currency", "payment_terms_days", "credit_limit", "blocked", "blocked_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].widget.attrs["autofocus"] = True
+
+    def save(self, *, by) -> Customer:
+        return customer_update(customer=self.instance, by=by, **self.cleaned_data)
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = ["number", "name", "item_type", "unit", "unit_price", "tax_code", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = TaxCode.objects.filter(active=True)
+        if self.instance.tax_code_id:
+            # An item keeps its tax code even after the code is retired.
+            codes = TaxCode.objects.filter(active=True) | TaxCode.objects.filter(pk=self.instance.tax_code_id)
+        self.fields["tax_code"].queryset = codes.order_by("code")
+        self.fields["number" if not self.instance.pk else "name"].widget.attrs["autofocus"] = True
+
+    def save(self, *, by) -> Item:
+        if self.instance.pk:
+            return item_update(item=self.instance, by=by, **self.cleaned_data)
+        return item_create(by=by, **self.cleaned_data)

@@ -1,0 +1,147 @@
+"""Customer and item pages. Sales may not import invoicing (DESIGN.md §1): the customer page pulls the
+invoicing account panel by URL."""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.web import form_add_domain_error, paginate
+from marketing.models import Party
+from salesapp import selectors
+from salesapp.forms_catalog import (
+    CustomerCreateForm,
+    CustomerFilterForm,
+    CustomerUpdateForm,
+    ItemFilterForm,
+    ItemForm,
+    yes_no,
+)
+from salesapp.models import Customer, Item
+
+RECENT_ORDERS = 10
+
+
+@login_required
+@permission_required("salesapp.view_customer", raise_exception=True)
+def customer_list(request):
+    filters = CustomerFilterForm(request.GET)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    customers = selectors.customer_list(search=wanted.get("q", "").strip(), blocked=yes_no(wanted.get("blocked", "")))
+    return render(
+        request, "salesapp/customer_list.html", {"filters": filters, "page_obj": paginate(request, customers)}
+    )
+
+
+@login_required
+@permission_required("salesapp.view_customer", raise_exception=True)
+def customer_detail(request, pk: int):
+    customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
+    orders = customer.orders.order_by("-id")[:RECENT_ORDERS]
+    return render(request, "salesapp/customer_detail.html", {"customer": customer, "orders": orders})
+
+
+@login_required
+@permission_required("salesapp.add_customer", raise_exception=True)
+def customer_create(request):
+    initial = {}
+    party_pk = request.GET.get("party", "")
+    if party_pk.isdigit():
+        party = get_object_or_404(Party.objects.select_related("customer"), pk=party_pk)
+        existing = getattr(party, "customer", None)
+        if existing is not None:
+            messages.info(
+                request,
+                _("%(party)s already has customer account %(number)s.")
+                % {
+                    "party": party.name,
+                    "number": existing.number,
+                },
+            )
+            return redirect("salesapp:customer_detail", pk=existing.pk)
+        initial["party"] = party.pk
+    form = CustomerCreateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = form.save(by=request.user)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Customer account %(number)s created for %(party)s.")
+                % {"number": customer.number, "party": customer.party.name},
+            )
+            return redirect("salesapp:customer_detail", pk=customer.pk)
+    return render(request, "salesapp/customer_form.html", {"form": form, "customer": None})
+
+
+@login_required
+@permission_required("salesapp.change_customer", raise_exception=True)
+def customer_update(request, pk: int):
+    customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
+    # The form writes the posted values onto its instance while validating; the page keeps the stored ones.
+    form = CustomerUpdateForm(request.POST or None, instance=copy.copy(customer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = form.save(by=request.user)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Customer %(number)s saved.") % {"number": customer.number})
+            return redirect("salesapp:customer_detail", pk=customer.pk)
+    return render(request, "salesapp/customer_form.html", {"form": form, "customer": customer})
+
+
+@login_required
+@permission_required("salesapp.view_item", raise_exception=True)
+def item_list(request):
+    filters = ItemFilterForm(request.GET)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    items = selectors.item_list(
+        search=wanted.get("q", "").strip(),
+        item_type=wanted.get("item_type", ""),
+        active=yes_no(wanted.get("active", "")),
+    )
+    return render(request, "salesapp/item_list.html", {"filters": filters, "page_obj": paginate(request, items)})
+
+
+@login_required
+@permission_required("salesapp.view_item", raise_exception=True)
+def item_detail(request, pk: int):
+    item = get_object_or_404(Item.objects.select_related("tax_code"), pk=pk)
+    return render(request, "salesapp/item_detail.html", {"item": item})
+
+
+@login_required
+@permission_required("salesapp.add_item", raise_exception=True)
+def item_create(request):
+    form = ItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = form.save(by=request.user)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Item %(number)s created.") % {"number": item.number})
+            return redirect("salesapp:item_detail", pk=item.pk)
+    return render(request, "salesapp/item_form.html", {"form": form, "item": None})
+
+
+@login_required
+@permission_required("salesapp.change_item", raise_exception=True)
+def item_update(request, pk: int):
+    item = get_object_or_404(Item, pk=pk)
+    form = ItemForm(request.POST or None, instance=copy.copy(item))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = form.save(by=request.user)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Item %(number)s saved.") % {"number": item.number})
+            return redirect("salesapp:item_detail", pk=item.pk)
+    return render(request, "salesapp/item_form.html", {"form": form, "item": item})

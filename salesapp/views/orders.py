@@ -1,0 +1,249 @@
+"""Sales order pages: the list, the order entry form, the order page and the actions run from it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import DomainError, ValidationFailed
+from core.selectors import transition_log_for
+from core.web import form_add_domain_error, paginate, run_action
+from salesapp import selectors
+from salesapp.choices import OrderState
+from salesapp.forms_orders import (
+    OrderCancelForm,
+    OrderFilterForm,
+    OrderHeaderForm,
+    OrderLineForm,
+    OrderLineFormSet,
+    order_errors_apply,
+)
+from salesapp.models import SalesOrder, SalesOrderLine
+from salesapp.services import orders as order_services
+
+# The order's main road; canceled replaces it when the order is canceled.
+STATUS_STEPS = [OrderState.OPEN, OrderState.CONFIRMED, OrderState.DELIVERED, OrderState.INVOICED]
+
+# What the order page offers, the refusal_reason() action behind it and the permissions it needs.
+ORDER_ACTIONS = [
+    ("confirm", gettext_lazy("Confirm"), ["salesapp.change_salesorder", "salesapp.confirm_salesorder"]),
+    ("deliver", gettext_lazy("Create packing slip"), ["salesapp.add_packingslip"]),
+    ("invoice", gettext_lazy("Create invoice"), ["invoicing.add_invoice"]),
+    ("cancel", gettext_lazy("Cancel"), ["salesapp.change_salesorder", "salesapp.cancel_salesorder"]),
+]
+
+
+def permission(perm: str):
+    """Anonymous visitors go to the login page; signed-in users without ``perm`` get a 403."""
+
+    def decorator(view):
+        return login_required(permission_required(perm, raise_exception=True)(view))
+
+    return decorator
+
+
+def _order_or_404(pk: int) -> SalesOrder:
+    try:
+        return selectors.order_get(pk=pk)
+    except SalesOrder.DoesNotExist:
+        raise Http404(_("No such sales order.")) from None
+
+
+def order_steps(order: SalesOrder) -> list[dict]:
+    if order.state == OrderState.CANCELED:
+        return [{"label": OrderState.CANCELED.label, "css": "current"}]
+    reached = STATUS_STEPS.index(order.state)
+    return [
+        {"label": step.label, "css": "current" if index == reached else "done" if index < reached else ""}
+        for index, step in enumerate(STATUS_STEPS)
+    ]
+
+
+def order_actions(order: SalesOrder, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
+    """Which actions the clerk may run now, and for the others the reason why not."""
+    allowed, refusals = {}, []
+    for action, label, perms in ORDER_ACTIONS:
+        reason = order.refusal_reason(action)
+        if reason is None and not user.has_perms(perms):
+            reason = _("Your role does not allow this action.")
+        allowed[action] = reason is None
+        if reason:
+            refusals.append((label, reason))
+    return allowed, refusals
+
+
+def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None = None) -> dict:
+    allowed, refusals = order_actions(order, request.user)
+    editable = order.state == OrderState.OPEN and request.user.has_perm("salesapp.change_salesorder")
+    if editable and line_form is None:
+        line_form = OrderLineForm(prefix="add")
+    return {
+        "order": order,
+        "lines": list(order.lines.all()),
+        "progress": selectors.order_progress(order),
+        "steps": order_steps(order),
+        "actions": allowed,
+        "refusals": refusals,
+        "editable": editable,
+        "line_form": line_form if editable else None,
+    }
+
+
+def _lines_fragment(request, pk: int, *, line_form: OrderLineForm | None = None):
+    """The lines, totals and add-line form, plus the status and actions swapped out of band (they change too)."""
+    order = _order_or_404(pk)
+    if line_form is None:
+        line_form = OrderLineForm(prefix="add")
+        line_form.fields["item"].widget.attrs["autofocus"] = True
+    context = order_context(request, order, line_form=line_form)
+    return render(request, "salesapp/partials/order_lines.html", {**context, "oob": True})
+
+
+@permission("salesapp.view_salesorder")
+@require_GET
+def order_list(request):
+    filter_form = OrderFilterForm(request.GET)
+    filters = filter_form.filters()
+    orders = selectors.order_list(**filters)
+    context = {
+        "filter_form": filter_form,
+        "page_obj": paginate(request, orders),
+        "customer_id": filters["customer_id"],
+    }
+    return render(request, "salesapp/order_list.html", context)
+
+
+@permission("salesapp.add_salesorder")
+@require_http_methods(["GET", "POST"])
+def order_create(request):
+    if request.method == "POST":
+        header = OrderHeaderForm(request.POST)
+        lines = OrderLineFormSet(request.POST, prefix="lines")
+        if header.is_valid() and lines.is_valid():
+            filled = lines.filled_forms()
+            data = header.cleaned_data
+            try:
+                order = order_services.order_create(
+                    customer=data["customer"],
+                    lines=[form.line_input() for form in filled],
+                    by=request.user,
+                    order_type=data["order_type"],
+                    requested_ship_date=data["requested_ship_date"],
+                    customer_reference=data["customer_reference"],
+                    external_document_number=data["external_document_number"],
+                )
+            except DomainError as exc:
+                order_errors_apply(exc, header=header, line_forms=filled)
+            else:
+                messages.success(request, _("Sales order %(number)s created.") % {"number": order.number})
+                return redirect("salesapp:order_detail", pk=order.pk)
+    else:
+        header = OrderHeaderForm(initial={"customer": request.GET.get("customer")})
+        lines = OrderLineFormSet(prefix="lines")
+        if request.GET.get("customer"):
+            # The customer is chosen already: start typing the first line.
+            header.fields["customer"].widget.attrs.pop("autofocus", None)
+            lines.forms[0].fields["item"].widget.attrs["autofocus"] = True
+    return render(request, "salesapp/order_create.html", {"header": header, "lines": lines})
+
+
+@permission("salesapp.add_salesorder")
+@require_GET
+def order_create_line(request):
+    """One more empty line row for the order entry form (htmx), with the formset's new row count."""
+    try:
+        index = int(request.GET.get("lines-TOTAL_FORMS", "1"))
+    except ValueError:
+        index = 1
+    lines = OrderLineFormSet(prefix="lines")
+    index = max(0, min(index, lines.max_num - 1))
+    form = lines.form(
+        auto_id=lines.auto_id,
+        prefix=lines.add_prefix(index),
+        empty_permitted=True,
+        use_required_attribute=False,
+        **lines.form_kwargs,
+    )
+    form.fields["item"].widget.attrs["autofocus"] = True
+    return render(request, "salesapp/partials/order_form_line.html", {"form": form, "total_forms": index + 1})
+
+
+def _detail_page(request, pk: int, *, line_form: OrderLineForm | None = None):
+    order = _order_or_404(pk)
+    context = order_context(request, order, line_form=line_form)
+    context["packing_slips"] = list(order.packing_slips.order_by("-id"))
+    context["transitions"] = transition_log_for(order)
+    return render(request, "salesapp/order_detail.html", context)
+
+
+@permission("salesapp.view_salesorder")
+@require_GET
+def order_detail(request, pk: int):
+    return _detail_page(request, pk)
+
+
+@permission("salesapp.change_salesorder")
+@require_POST
+def order_confirm(request, pk: int):
+    order = get_object_or_404(SalesOrder, pk=pk)
+    run_action(
+        request,
+        lambda: order_services.order_confirm(order=order, by=request.user),
+        success=_("Order %(number)s confirmed.") % {"number": order.number},
+    )
+    return redirect("salesapp:order_detail", pk=order.pk)
+
+
+@permission("salesapp.change_salesorder")
+@require_POST
+def order_cancel(request, pk: int):
+    order = get_object_or_404(SalesOrder, pk=pk)
+    form = OrderCancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    run_action(
+        request,
+        lambda: order_services.order_cancel(order=order, reason=reason, by=request.user),
+        success=_("Order %(number)s canceled.") % {"number": order.number},
+    )
+    return redirect("salesapp:order_detail", pk=order.pk)
+
+
+@permission("salesapp.change_salesorder")
+@require_POST
+def order_line_add(request, pk: int):
+    order = get_object_or_404(SalesOrder, pk=pk)
+    form = OrderLineForm(request.POST, prefix="add")
+    added = None
+    if form.is_valid():
+        try:
+            added = order_services.order_line_add(order=order, line=form.line_input(), by=request.user)
+        except ValidationFailed as exc:
+            form_add_domain_error(form, exc)
+        except DomainError as exc:
+            # Not about what was typed (the order moved on): say it where page messages go.
+            messages.error(request, exc.reason)
+        else:
+            messages.success(request, _("Line %(no)s added.") % {"no": added.line_no})
+    if request.htmx:
+        return _lines_fragment(request, pk, line_form=None if added else form)
+    if added or not form.errors:
+        return redirect("salesapp:order_detail", pk=order.pk)
+    # Without htmx the page is shown again with what was typed and the errors beside it.
+    return _detail_page(request, pk, line_form=form)
+
+
+@permission("salesapp.change_salesorder")
+@require_POST
+def order_line_remove(request, pk: int, line_pk: int):
+    line = get_object_or_404(SalesOrderLine, pk=line_pk, order_id=pk)
+    run_action(
+        request,
+        lambda: order_services.order_line_remove(order_line=line, by=request.user),
+        success=_("Line %(no)s removed.") % {"no": line.line_no},
+    )
+    if request.htmx:
+        return _lines_fragment(request, pk)
+    return redirect("salesapp:order_detail", pk=pk)

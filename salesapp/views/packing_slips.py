@@ -1,0 +1,114 @@
+"""Packing slip pages: the list, shipping an order's lines, and posting or deleting a draft."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import DomainError
+from core.selectors import transition_log_for
+from core.web import paginate, run_action
+from salesapp import selectors
+from salesapp.choices import PackingSlipState
+from salesapp.forms_orders import PackingSlipCreateForm, PackingSlipFilterForm
+from salesapp.models import PackingSlip, SalesOrder
+from salesapp.services import packing_slips as packing_slip_services
+from salesapp.views.orders import permission
+
+
+def _order_from_query(request) -> SalesOrder:
+    try:
+        return selectors.order_get(pk=int(request.GET.get("order", "")))
+    except (ValueError, SalesOrder.DoesNotExist):
+        raise Http404(_("Choose the sales order to deliver.")) from None
+
+
+def _slip_or_404(pk: int) -> PackingSlip:
+    return get_object_or_404(PackingSlip.objects.select_related("order__customer__party", "created_by"), pk=pk)
+
+
+@permission("salesapp.view_packingslip")
+@require_GET
+def packing_slip_list(request):
+    filter_form = PackingSlipFilterForm(request.GET)
+    try:
+        order_id = int(request.GET.get("order", ""))
+    except ValueError:
+        order_id = None
+    slips = selectors.packing_slip_list(**filter_form.filters(), order_id=order_id)
+    return render(
+        request, "salesapp/packing_slip_list.html", {"filter_form": filter_form, "page_obj": paginate(request, slips)}
+    )
+
+
+@permission("salesapp.add_packingslip")
+@require_http_methods(["GET", "POST"])
+def packing_slip_create(request):
+    order = _order_from_query(request)
+    form = PackingSlipCreateForm(request.POST or None, lines=list(order.lines.all()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            slip = packing_slip_services.packing_slip_create(
+                order=order, quantities=form.quantities(), ship_date=form.cleaned_data["ship_date"], by=request.user
+            )
+        except DomainError as exc:
+            form.errors_apply(exc)
+        else:
+            messages.success(request, _("Draft packing slip created: check it and post it to ship."))
+            return redirect("salesapp:packing_slip_detail", pk=slip.pk)
+    context = {"order": order, "form": form, "refusal": order.refusal_reason("deliver")}
+    return render(request, "salesapp/packing_slip_create.html", context)
+
+
+@permission("salesapp.view_packingslip")
+@require_GET
+def packing_slip_detail(request, pk: int):
+    slip = _slip_or_404(pk)
+    is_draft = slip.state == PackingSlipState.DRAFT
+    refusals = []
+    if is_draft:
+        reason = slip.order.refusal_reason("deliver")
+        if reason:
+            refusals.append((_("Post"), reason))
+    else:
+        refusals.append((_("Delete draft"), _("A posted packing slip cannot be deleted.")))
+    context = {
+        "slip": slip,
+        "lines": list(slip.lines.select_related("order_line__item")),
+        "can_post": is_draft and not refusals and request.user.has_perm("salesapp.change_packingslip"),
+        "can_delete": is_draft and request.user.has_perm("salesapp.delete_packingslip"),
+        "refusals": refusals,
+        "steps": [
+            {"label": PackingSlipState.DRAFT.label, "css": "current" if is_draft else "done"},
+            {"label": PackingSlipState.POSTED.label, "css": "" if is_draft else "current"},
+        ],
+        "transitions": transition_log_for(slip),
+    }
+    return render(request, "salesapp/packing_slip_detail.html", context)
+
+
+@permission("salesapp.change_packingslip")
+@require_POST
+def packing_slip_post(request, pk: int):
+    slip = get_object_or_404(PackingSlip, pk=pk)
+    run_action(
+        request,
+        lambda: packing_slip_services.packing_slip_post(packing_slip=slip, by=request.user),
+        success=_("Packing slip posted: the order's delivered quantities are updated."),
+    )
+    return redirect("salesapp:packing_slip_detail", pk=slip.pk)
+
+
+@permission("salesapp.delete_packingslip")
+@require_POST
+def packing_slip_delete(request, pk: int):
+    slip = get_object_or_404(PackingSlip, pk=pk)
+    run_action(
+        request,
+        lambda: packing_slip_services.packing_slip_delete(packing_slip=slip, by=request.user),
+        success=_("Draft packing slip deleted."),
+    )
+    if PackingSlip.objects.filter(pk=slip.pk).exists():
+        return redirect("salesapp:packing_slip_detail", pk=slip.pk)
+    return redirect("salesapp:order_detail", pk=slip.order_id)

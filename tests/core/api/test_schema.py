@@ -1,0 +1,51 @@
+from django.core.management import call_command
+
+from tests.core.api.helpers import api_client
+
+
+def test_schema_is_served(db):
+    # when
+    response = api_client().get("/api/schema/", HTTP_ACCEPT="application/json")
+
+    # then: every resource is described, errors as problem+json
+    assert response.status_code == 200
+    schema = response.json()
+    assert sorted(path for path in schema["paths"] if path.count("/") == 4) == [
+        "/api/v1/customers/",
+        "/api/v1/invoices/",
+        "/api/v1/items/",
+        "/api/v1/packing-slips/",
+        "/api/v1/parties/",
+        "/api/v1/payments/",
+        "/api/v1/sales-orders/",
+    ]
+    cancel = schema["paths"]["/api/v1/sales-orders/{id}/cancel/"]["post"]
+    assert cancel["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/OrderCancelInputRequest"
+    }
+    assert cancel["responses"]["409"]["content"] == {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+    }
+    invoice_action = schema["paths"]["/api/v1/sales-orders/{id}/invoice/"]["post"]
+    assert invoice_action["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Invoice"
+    }
+    pdf = schema["paths"]["/api/v1/invoices/{id}/pdf/"]["get"]
+    assert pdf["responses"]["200"]["content"] == {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+
+
+def test_schema_validates_without_warnings(db, tmp_path):
+    # when: warnings fail the command
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+
+    # then
+    assert "/api/v1/sales-orders/{id}/confirm/" in (tmp_path / "schema.yml").read_text()
+
+
+def test_docs_page_is_served(db):
+    # when
+    response = api_client().get("/api/docs/")
+
+    # then
+    assert response.status_code == 200
+    assert b"swagger-ui" in response.content

@@ -1,0 +1,42 @@
+"""Documents the invoicing API tests start from, made through the services."""
+
+from decimal import Decimal
+
+from invoicing.services.invoices import invoice_create_from_order, invoice_post
+from salesapp.models import Item
+from salesapp.services.orders import order_confirm
+from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
+from tests.factories.salesapp import ItemFactory, make_customer, make_order, tax_code
+
+
+def lamp_and_desk():
+    """A at 12.50 (21 %) and B at 30.00 (9 %), created once per test."""
+    item_a = Item.objects.filter(number="A").first() or ItemFactory(
+        number="A", name="Lamp", unit_price=Decimal("12.50"), tax_code=tax_code("NL21")
+    )
+    item_b = Item.objects.filter(number="B").first() or ItemFactory(
+        number="B", name="Desk", unit_price=Decimal("30.00"), tax_code=tax_code("NL9")
+    )
+    return item_a, item_b
+
+
+def confirmed_order(*, by, customer=None):
+    """10 × A and 4 × B: 245.00 net, 282.05 gross."""
+    item_a, item_b = lamp_and_desk()
+    order = make_order(customer=customer or make_customer(), lines=[(item_a, "10"), (item_b, "4")], by=by)
+    return order_confirm(order=order, by=by)
+
+
+def partly_delivered_order(*, by, customer=None):
+    """6 A and 4 B shipped on one posted packing slip: 195.00 net to invoice."""
+    order = confirmed_order(by=by, customer=customer)
+    line_a, line_b = order.lines.order_by("line_no")
+    slip = packing_slip_create(order=order, quantities={line_a.pk: Decimal("6"), line_b.pk: Decimal("4")}, by=by)
+    return order, packing_slip_post(packing_slip=slip, by=by)
+
+
+def posted_invoice(*, by, customer=None):
+    """221.55 posted and unpaid."""
+    order, _slip = partly_delivered_order(by=by, customer=customer)
+    invoice = invoice_create_from_order(order=order, basis="packing_slips", by=by)
+    return invoice_post(invoice=invoice, by=by)

@@ -1,0 +1,48 @@
+import datetime
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+
+from invoicing.services.invoices import invoice_create_from_order, invoice_post
+from invoicing.services.payments import ApplicationInput, payment_register
+from salesapp.services.orders import order_confirm
+from tests.factories.salesapp import ItemFactory, make_customer, make_order
+
+D = Decimal
+
+
+def test_customer_account_fragment_shows_balance_overdue_sales_invoices_and_payments(client, clerk, billing):
+    # given: two posted invoices of 121.00 (one 30 days overdue), 50.00 paid on the overdue one, 10.00 on account
+    customer = make_customer(payment_terms_days=14)
+    today = timezone.localdate()
+    invoices = []
+    for invoice_date in (today - datetime.timedelta(days=44), today):
+        order = order_confirm(
+            order=make_order(customer=customer, lines=[(ItemFactory(unit_price=D("100")), "1")], by=clerk), by=clerk
+        )
+        invoice = invoice_create_from_order(order=order, basis="order", by=clerk)
+        invoices.append(invoice_post(invoice=invoice, invoice_date=invoice_date, by=billing))
+    overdue, current = invoices
+    payment_register(
+        customer=customer,
+        amount=D("50.00"),
+        applications=[ApplicationInput(invoice=overdue, amount=D("50.00"))],
+        by=billing,
+    )
+    payment_register(customer=customer, amount=D("10.00"), by=billing)
+    client.force_login(clerk)
+
+    # when
+    response = client.get(reverse("invoicing:customer_account", args=[customer.pk]), HTTP_HX_REQUEST="true")
+
+    # then
+    html = response.content.decode()
+    balance = response.context["balance"]
+    assert (balance["balance"], balance["overdue"], balance["total_sales"]) == (D("182.00"), D("71.00"), D("200.00"))
+    assert "<html" not in html
+    assert '<dd class="num" id="account-balance">EUR 182.00</dd>' in html
+    assert '<span class="badge overdue">EUR 71.00</span>' in html
+    assert '<dd class="num" id="account-sales">EUR 200.00</dd>' in html
+    assert [invoice.number for invoice in response.context["open_invoices"]] == [overdue.number, current.number]
+    assert [payment.number for payment in response.context["payments"]] == ["PAY-000002", "PAY-000001"]
