@@ -8,7 +8,13 @@ def lock_order(order_id: int) -> SalesOrder:
 
 
 def lock_order_lines(order: SalesOrder) -> dict[int, SalesOrderLine]:
-    lines = SalesOrderLine.objects.select_for_update().filter(order=order).order_by("line_no")
+    # Item and tax code come along (not locked): posting and invoicing read them for every line.
+    lines = (
+        SalesOrderLine.objects.select_for_update(of=("self",))
+        .select_related("item", "tax_code")
+        .filter(order=order)
+        .order_by("line_no")
+    )
     return {line.pk: line for line in lines}
 
 

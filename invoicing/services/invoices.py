@@ -149,9 +149,14 @@ def _refuse_unless_draft(invoice: Invoice, action: str) -> None:
 
 
 @transaction.atomic
-def invoice_post(*, invoice: Invoice, invoice_date: datetime.date | None = None, by=None) -> Invoice:
+def invoice_post(
+    *, invoice: Invoice, invoice_date: datetime.date | None = None, store_pdf: bool = True, by=None
+) -> Invoice:
     """Post a draft: deliver what an order-basis invoice still needs, take the next gapless number,
-    write the journal entry, book the invoiced quantities and let the order follow."""
+    write the journal entry, book the invoiced quantities and let the order follow.
+
+    The PDF is rendered and stored after commit (about a second); bulk runs (demo data, benchmarks)
+    pass ``store_pdf=False`` and the PDF is then stored the first time someone opens it."""
     if invoice.order_id:
         order = lock_order(invoice.order_id)
         lock_order_lines(order)
@@ -193,8 +198,9 @@ def invoice_post(*, invoice: Invoice, invoice_date: datetime.date | None = None,
         )
     from invoicing.documents import invoice_pdf_store  # noqa: PLC0415 - documents import services
 
-    invoice_id = invoice.pk
-    transaction.on_commit(lambda: invoice_pdf_store(invoice_id=invoice_id))
+    if store_pdf:
+        invoice_id = invoice.pk
+        transaction.on_commit(lambda: invoice_pdf_store(invoice_id=invoice_id))
     return invoice
 
 

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from invoicing.models import Invoice, InvoiceLine, JournalLine
@@ -154,3 +155,20 @@ class TestDatabaseGuard:
         Invoice.objects.filter(pk=posted.pk).update(amount_paid=D("10.00"))
         posted.refresh_from_db()
         assert posted.amount_paid == D("10.00")
+
+
+def test_invoicing_costs_the_same_queries_for_1_or_10_lines(clerk, billing):
+    def queries_for(line_count: int) -> tuple[int, int]:
+        items = [ItemFactory() for _ in range(line_count)]
+        order = order_confirm(order=make_order(lines=[(item, "2") for item in items], by=clerk), by=clerk)
+        with CaptureQueriesContext(connection) as creating:
+            invoice = invoice_create_from_order(order=order, basis="order", by=clerk)
+        with CaptureQueriesContext(connection) as posting:
+            invoice_post(invoice=invoice, store_pdf=False, by=billing)
+        return len(creating), len(posting)
+
+    # given / when: a 1-line and a 10-line order are invoiced and posted ("ship and invoice")
+    queries_for(1)  # warm the per-process caches (content types, permissions)
+    small, large = queries_for(1), queries_for(10)
+    # then: no query per line
+    assert small == large

@@ -1,0 +1,266 @@
+#!/usr/bin/env python
+"""Lead-to-cash throughput: N sales orders of 5 lines each, from creation to posted invoice, through the services.
+
+Each order goes create → confirm → packing slip (create + post) → invoice from the packing slip → post,
+every step its own transaction, as when a clerk and a billing clerk click through it.
+
+The run uses a throwaway database (``salesflow_bench``) on the server the settings point at: created and
+migrated at the start, dropped at the end, so demo or development data is never touched.
+
+    .venv/bin/python bench/lead_to_cash.py [--orders 500] [--pdf] [--json FILE] [--baseline FILE]
+
+See bench/README.md for how to compare runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from contextlib import ExitStack, contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# DEBUG keeps every SQL statement in memory: measure what production runs.
+os.environ.setdefault("DJANGO_DEBUG", "0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from core import roles  # noqa: E402
+from invoicing.services.invoices import invoice_create_from_order, invoice_post  # noqa: E402
+from marketing.services.parties import party_create  # noqa: E402
+from salesapp.models import SalesOrder, TaxCode  # noqa: E402
+from salesapp.services.customers import customer_create  # noqa: E402
+from salesapp.services.items import item_create  # noqa: E402
+from salesapp.services.orders import OrderLineInput, order_confirm, order_create  # noqa: E402
+from salesapp.services.packing_slips import packing_slip_create, packing_slip_post  # noqa: E402
+
+BENCH_DATABASE = "salesflow_bench"
+LINES_PER_ORDER = 5
+STEPS = ("order_create", "order_confirm", "packing_slip_create", "packing_slip_post", "invoice_create", "invoice_post")
+
+
+@contextmanager
+def throwaway_database():
+    """Create and migrate the bench database, point the connection at it, drop it afterwards."""
+    original = connection.settings_dict["NAME"]
+    with connection.cursor() as cursor:
+        # A run that was killed may have left it behind.
+        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
+        cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    _switch_to(BENCH_DATABASE)
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        yield
+    finally:
+        _switch_to(original)
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
+        connection.close()
+
+
+def _switch_to(name: str) -> None:
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    settings.DATABASES[connection.alias]["NAME"] = name
+
+
+class QueryCounter:
+    """Counts the SQL statements sent while a step runs, per step."""
+
+    def __init__(self):
+        self.step = None
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def __call__(self, execute, sql, params, many, context):
+        if self.step:
+            self.counts[self.step] += 1
+        return execute(sql, params, many, context)
+
+
+def master_data(customers: int = 20, items: int = 25):
+    clerk = _user("bench_clerk", roles.SALES_CLERK)
+    billing = _user("bench_billing", roles.BILLING_CLERK)
+    nl21 = TaxCode.objects.get(code="NL21")
+    customer_list = [
+        customer_create(
+            party=party_create(name=f"Bench Customer {n:02d} B.V.", city="Utrecht", postcode="3511 AA", country="NL"),
+            payment_terms_days=30,
+        )
+        for n in range(customers)
+    ]
+    item_list = [
+        item_create(number=f"BENCH-{n:03d}", name=f"Bench item {n}", unit_price=Decimal(5 + 7 * n), tax_code=nl21)
+        for n in range(items)
+    ]
+    return clerk, billing, customer_list, item_list
+
+
+def _user(username: str, role: str) -> User:
+    user = User.objects.create_user(username=username)
+    user.groups.add(Group.objects.get(name=role))
+    return User.objects.get(pk=user.pk)
+
+
+def lead_to_cash(
+    index: int, *, clerk, billing, customers, items, counter: QueryCounter, timings, store_pdf: bool
+) -> None:
+    def step(name, run):
+        counter.step = name
+        started = time.perf_counter()
+        result = run()
+        timings[name] += time.perf_counter() - started
+        counter.step = None
+        return result
+
+    lines = [
+        OrderLineInput(item=items[(index * LINES_PER_ORDER + k) % len(items)], quantity=Decimal(1 + (index + k) % 7))
+        for k in range(LINES_PER_ORDER)
+    ]
+    customer = customers[index % len(customers)]
+    order = step("order_create", lambda: order_create(customer=customer, lines=lines, by=clerk))
+    order = step("order_confirm", lambda: order_confirm(order=order, by=clerk))
+    slip = step("packing_slip_create", lambda: packing_slip_create(order=order, by=clerk))
+    slip = step("packing_slip_post", lambda: packing_slip_post(packing_slip=slip, by=clerk))
+    invoice = step(
+        "invoice_create",
+        lambda: invoice_create_from_order(order=order, basis="packing_slips", packing_slips=[slip], by=clerk),
+    )
+    step("invoice_post", lambda: invoice_post(invoice=invoice, store_pdf=store_pdf, by=billing))
+
+
+def run(orders: int, warmup: int, pdf: bool) -> dict:
+    with ExitStack() as stack:
+        stack.enter_context(throwaway_database())
+        clerk, billing, customers, items = master_data()
+        counter = QueryCounter()
+        stack.enter_context(connection.execute_wrapper(counter))
+        context = {
+            "clerk": clerk,
+            "billing": billing,
+            "customers": customers,
+            "items": items,
+            "counter": counter,
+            "store_pdf": pdf,
+        }
+        for index in range(warmup):
+            lead_to_cash(index, timings=defaultdict(float), **context)
+        counter.counts.clear()
+        timings: dict[str, float] = defaultdict(float)
+        per_order: list[float] = []
+        started = time.perf_counter()
+        for index in range(warmup, warmup + orders):
+            order_started = time.perf_counter()
+            lead_to_cash(index, timings=timings, **context)
+            per_order.append(time.perf_counter() - order_started)
+        elapsed = time.perf_counter() - started
+        invoiced = SalesOrder.objects.filter(state="invoiced").count()
+        if invoiced != warmup + orders:
+            raise SystemExit(f"Only {invoiced} of {warmup + orders} orders reached 'invoiced': the run is not valid.")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            server_version = cursor.fetchone()[0]
+    per_order.sort()
+    return {
+        "orders": orders,
+        "lines_per_order": LINES_PER_ORDER,
+        "pdf": pdf,
+        "seconds": round(elapsed, 3),
+        "orders_per_second": round(orders / elapsed, 2),
+        "invoices_posted_per_second": round(orders / timings["invoice_post"], 2),
+        "queries_per_order": round(sum(counter.counts.values()) / orders, 1),
+        "ms_per_order": {
+            "median": round(statistics.median(per_order) * 1000, 1),
+            "p95": round(per_order[int(len(per_order) * 0.95) - 1] * 1000, 1),
+        },
+        "steps": {
+            name: {
+                "ms_per_order": round(timings[name] / orders * 1000, 2),
+                "queries_per_order": round(counter.counts[name] / orders, 1),
+            }
+            for name in STEPS
+        },
+        "environment": {
+            "commit": _git_commit(),
+            "python": platform.python_version(),
+            "postgresql": server_version,
+            "cpus": os.cpu_count(),
+            "machine": platform.node(),
+            "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        },
+    }
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def report(result: dict, baseline: dict | None) -> None:
+    def versus(key: str, higher_is_better: bool) -> str:
+        if not baseline:
+            return ""
+        before, now = baseline[key], result[key]
+        change = (now - before) / before * 100 if before else 0.0
+        better = change >= 0 if higher_is_better else change <= 0
+        return f"   (baseline {before}, {change:+.1f} %{'' if better or abs(change) < 0.05 else ' worse'})"
+
+    env = result["environment"]
+    if baseline and (baseline["orders"], baseline["pdf"]) != (result["orders"], result["pdf"]):
+        print("  note: the baseline ran with other --orders or --pdf settings; the figures compare poorly")
+    print(
+        f"lead-to-cash: {result['orders']} orders × {result['lines_per_order']} lines, "
+        f"PDF rendering {'included' if result['pdf'] else 'deferred'}"
+    )
+    print(f"  commit {env['commit']}, Python {env['python']}, PostgreSQL {env['postgresql']}, {env['cpus']} CPUs")
+    print(f"  total seconds      {result['seconds']:>9}{versus('seconds', False)}")
+    print(f"  orders/s           {result['orders_per_second']:>9}{versus('orders_per_second', True)}")
+    print(f"  invoices posted/s  {result['invoices_posted_per_second']:>9}{versus('invoices_posted_per_second', True)}")
+    print(f"  queries per order  {result['queries_per_order']:>9}{versus('queries_per_order', False)}")
+    print(f"  ms per order       median {result['ms_per_order']['median']}, p95 {result['ms_per_order']['p95']}")
+    print(f"  {'step':<22}{'ms/order':>10}{'queries/order':>15}")
+    for name, figures in result["steps"].items():
+        print(f"  {name:<22}{figures['ms_per_order']:>10}{figures['queries_per_order']:>15}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=500, help="orders to measure (default 500)")
+    parser.add_argument("--warmup", type=int, default=10, help="orders run first and not measured (default 10)")
+    parser.add_argument("--pdf", action="store_true", help="render and store each invoice PDF when it is posted")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file (e.g. bench/results/x.json)")
+    parser.add_argument("--baseline", type=Path, help="a --json file of an earlier run to compare with")
+    args = parser.parse_args()
+    if args.orders < 1:
+        parser.error("--orders must be at least 1")
+    baseline = json.loads(args.baseline.read_text()) if args.baseline else None
+    result = run(orders=args.orders, warmup=args.warmup, pdf=args.pdf)
+    report(result, baseline)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+        print(f"  figures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
