@@ -7,6 +7,6 @@ def transition_log_for(obj) -> list[StateLog]:
     content_type = ContentType.objects.get_for_model(type(obj))
     return list(
         StateLog.objects.filter(content_type=content_type, object_id=obj.pk)
-        .select_related("by")
+        .select_related("by", "content_type")
         .order_by("-timestamp", "-pk")
     )

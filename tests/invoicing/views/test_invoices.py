@@ -205,7 +205,7 @@ def test_post_invoice_from_the_page(client, billing, clerk, delivered_in_part):
     assert "Posted invoices cannot change: correct them with a credit note." in html
     assert reverse("invoicing:invoice_post", args=[invoice.pk]) not in html
     assert '<td class="num">221.55</td>' in html  # receivable debit
-    assert "<strong>Post</strong>: draft &rarr; posted" in html
+    assert "<strong>Post</strong>: Draft &rarr; Posted" in html
 
 
 def test_posting_twice_is_refused_with_the_reason(client, billing, clerk, delivered_in_part):
