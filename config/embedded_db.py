@@ -8,6 +8,7 @@ reuses it; ``make db-stop`` stops it.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -28,10 +29,41 @@ def embedded_database_url(data_dir: Path) -> str:
         import pgserver
     except ImportError:
         return _binaries_on_path_url(data_dir / "pg-path")
+    _handle_list_repair(data_dir / "pgdata")
     server = pgserver.get_server(str(data_dir / "pgdata"), cleanup_mode=None)
     _ensure_database(lambda sql: server.psql(sql))
     socket_dir = server.get_uri().split("host=", 1)[1]
     return f"postgresql://postgres@/{DATABASE_NAME}?host={quote(socket_dir)}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _handle_list_repair(pgdata: Path) -> None:
+    """pgserver counts the processes using the server in ``.handle_pids.json``. A process killed
+    before its exit hooks ran leaves its id behind (then the server is never stopped), and one killed
+    mid-write leaves the file empty (then every start fails). Keep only the ids of live processes."""
+    from pgserver.postgres_server import PostgresServer
+
+    path = pgdata / ".handle_pids.json"
+    if not path.exists():
+        return
+    with PostgresServer._lock:
+        text = path.read_text()
+        try:
+            pids = json.loads(text)
+        except ValueError:
+            pids = []
+        alive = [pid for pid in pids if isinstance(pid, int) and _pid_alive(pid)] if isinstance(pids, list) else []
+        if json.dumps(alive) != text:
+            path.write_text(json.dumps(alive))
 
 
 def _ensure_database(run_sql) -> None:
@@ -87,4 +119,5 @@ def stop_embedded_database(data_dir: Path) -> None:
             subprocess.run([pg_ctl, "-D", str(data_dir / "pg-path"), "stop", "-m", "fast"], check=False)
         return
     if (data_dir / "pgdata").exists():
+        _handle_list_repair(data_dir / "pgdata")
         pgserver.get_server(str(data_dir / "pgdata"), cleanup_mode="stop").cleanup()

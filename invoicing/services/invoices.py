@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from core.money import ZERO, TaxableLine, document_totals, line_net
 from core.numbering import number_take
 from core.transitions import transition_run
 from invoicing.choices import AccountRole, InvoiceBasis, InvoiceState, PaymentState
+from invoicing.documents import invoice_pdf_store
 from invoicing.lock_objects import lock_invoice
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from invoicing.services.ledger import Posting, account_for_role, journal_entry_post, tax_accounts
@@ -21,6 +23,8 @@ from salesapp.lock_objects import lock_order, lock_order_lines
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.services.orders import InvoicedQuantity, order_register_invoiced
 from salesapp.services.packing_slips import order_deliver_remainder
+
+logger = logging.getLogger(__name__)
 
 
 def _fmt(quantity: Decimal) -> str:
@@ -196,12 +200,19 @@ def invoice_post(
             ],
             by=by,
         )
-    from invoicing.documents import invoice_pdf_store  # noqa: PLC0415 - documents import services
-
     if store_pdf:
         invoice_id = invoice.pk
-        transaction.on_commit(lambda: invoice_pdf_store(invoice_id=invoice_id))
+        transaction.on_commit(lambda: _invoice_pdf_store_quietly(invoice_id))
     return invoice
+
+
+def _invoice_pdf_store_quietly(invoice_id: int) -> None:
+    """The posting is committed: a PDF that fails to render must not turn it into an error for the
+    user. It is logged, and the PDF is rendered and stored the first time someone opens it."""
+    try:
+        invoice_pdf_store(invoice_id=invoice_id)
+    except Exception:
+        logger.exception("Storing the PDF of invoice %s failed; it will be rendered on first view", invoice_id)
 
 
 def _journal_for_invoice(invoice: Invoice, lines: list[InvoiceLine]) -> None:

@@ -40,3 +40,28 @@ def test_draft_is_pro_forma_and_posted_pdf_is_stored_once(clerk, billing, django
     text = pdf_text(content)
     assert filename == f"{invoice.number}.pdf"
     assert f"Invoice {invoice.number}" in text and "forma" not in text.lower() and "151.25" in text
+
+
+def test_a_pdf_that_fails_to_render_does_not_undo_or_fail_the_posting(
+    clerk, billing, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    # given: PDF rendering is broken (e.g. fonts missing on the server)
+    order = order_confirm(order=make_order(lines=[(ItemFactory(unit_price=D("10")), "1")], by=clerk), by=clerk)
+    invoice = invoice_create_from_order(order=order, basis="order", by=clerk)
+
+    def broken(**kwargs):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr("invoicing.documents.render_pdf", broken)
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = invoice_post(invoice=invoice, by=billing)
+    # then: posted, failure logged, no PDF stored yet
+    invoice.refresh_from_db()
+    assert (invoice.state, invoice.pdf.name) == ("posted", "")
+    assert "Storing the PDF of invoice" in caplog.text
+    # and once rendering works again, the first view stores it
+    monkeypatch.undo()
+    content, filename = invoice_pdf(invoice)
+    invoice.refresh_from_db()
+    assert content.startswith(b"%PDF") and invoice.pdf.name.startswith("invoices/")

@@ -49,3 +49,10 @@ def test_docs_page_is_served(db):
     # then
     assert response.status_code == 200
     assert b"swagger-ui" in response.content
+
+
+def test_api_docs_load_nothing_from_a_cdn(client):
+    # Users may run without internet: Swagger UI comes from the installed sidecar package.
+    html = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in html
+    assert "cdn." not in html and "https://" not in html.split("<body", 1)[0]

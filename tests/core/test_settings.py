@@ -1,0 +1,93 @@
+"""Settings are read from the environment once, at import: each case imports them in a new interpreter."""
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRINT_DATABASE = "import json; from django.conf import settings; print(json.dumps(settings.DATABASES['default']))"
+
+
+def _run_with_settings(module: str, code: str, **environment: str) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "SALESFLOW_TEST_DB_SUFFIX"))
+    }
+    env.update(DJANGO_SETTINGS_MODULE=module, **environment)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_database_url_is_used_instead_of_the_embedded_server():
+    # when
+    result = _run_with_settings(
+        "config.settings.local", PRINT_DATABASE, DATABASE_URL="postgresql://shop:s3cret@db.example.com:6543/erp"
+    )
+
+    # then
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "erp",
+        "USER": "shop",
+        "PASSWORD": "s3cret",
+        "HOST": "db.example.com",
+        "PORT": 6543,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": False,
+        "DISABLE_SERVER_SIDE_CURSORS": False,
+        "ATOMIC_REQUESTS": False,
+    }
+
+
+def test_test_database_name_takes_the_suffix_for_parallel_runs():
+    # when
+    result = _run_with_settings(
+        "config.settings.test",
+        PRINT_DATABASE,
+        DATABASE_URL="postgresql://shop:s3cret@db.example.com:6543/erp",
+        SALESFLOW_TEST_DB_SUFFIX="ci",
+    )
+
+    # then
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["TEST"] == {"NAME": "test_salesflow_ci"}
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    # when
+    result = _run_with_settings(
+        "config.settings.production", PRINT_DATABASE, DATABASE_URL="postgresql://shop:s3cret@db.example.com/erp"
+    )
+
+    # then
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: Set DJANGO_SECRET_KEY in production."
+    )
+
+
+def test_production_settings_with_a_secret_key_and_allowed_hosts():
+    # given
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([settings.DEBUG, settings.ALLOWED_HOSTS, settings.SESSION_COOKIE_SECURE, "
+        "settings.CSRF_COOKIE_SECURE, settings.DATABASES['default']['HOST']]))"
+    )
+
+    # when
+    result = _run_with_settings(
+        "config.settings.production",
+        code,
+        DATABASE_URL="postgresql://salesflow:salesflow@db:5432/salesflow",
+        DJANGO_SECRET_KEY="a-long-random-production-secret",
+        DJANGO_ALLOWED_HOSTS="sales.example.com,localhost",
+    )
+
+    # then
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [False, ["sales.example.com", "localhost"], True, True, "db"]
