@@ -10,7 +10,7 @@ from core.errors import DomainError, ValidationFailed
 from core.selectors import transition_log_for
 from core.web import form_add_domain_error, paginate, run_action
 from invoicing import selectors
-from invoicing.choices import InvoiceState, PaymentState
+from invoicing.choices import InvoiceState
 from invoicing.documents import invoice_pdf as invoice_pdf_document
 from invoicing.forms import InvoiceCreateForm, InvoiceFilterForm, PaymentFilterForm, PaymentForm
 from invoicing.models import Invoice, JournalLine, Payment
@@ -78,26 +78,19 @@ def invoice_create(request):
 
 def _invoice_actions(invoice: Invoice, user) -> tuple[dict[str, bool], list[str]]:
     """What the page offers now, and why the rest is not offered (the services decide in the end)."""
-    draft = invoice.state == InvoiceState.DRAFT
-    posted = invoice.state == InvoiceState.POSTED
-    allowed = {
-        "post": draft and user.has_perm("invoicing.post_invoice"),
-        "delete": draft and user.has_perm("invoicing.delete_invoice"),
-        "pay": posted and invoice.payment_state != PaymentState.PAID and user.has_perm("invoicing.add_payment"),
-    }
-    reasons = []
-    if posted:
-        reasons.append(_("Posted invoices cannot change: correct them with a credit note."))
-        if invoice.payment_state == PaymentState.PAID:
-            reasons.append(_("The invoice is paid in full: no payment to register."))
-    elif invoice.state == InvoiceState.CANCELED:
-        reasons.append(_("The invoice is canceled."))
-    if draft:
-        reasons.append(_("Payments can be registered once the invoice is posted."))
-        if not allowed["post"]:
-            reasons.append(_("Posting an invoice needs the billing clerk role."))
-    elif posted and invoice.payment_state != PaymentState.PAID and not allowed["pay"]:
-        reasons.append(_("Registering payments needs the billing clerk role."))
+    actions = [
+        ("post", "invoicing.post_invoice", _("Posting an invoice needs the billing clerk role.")),
+        ("delete", "invoicing.delete_invoice", _("Deleting a draft invoice needs the permission to delete invoices.")),
+        ("pay", "invoicing.add_payment", _("Registering payments needs the billing clerk role.")),
+    ]
+    allowed, reasons = {}, []
+    for action, permission, missing_permission in actions:
+        reason = invoice.refusal_reason(action)
+        if reason is None and not user.has_perm(permission):
+            reason = missing_permission
+        allowed[action] = reason is None
+        if reason and reason not in reasons:
+            reasons.append(reason)
     return allowed, reasons
 
 

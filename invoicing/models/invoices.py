@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by
@@ -90,6 +91,30 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
 
     def has_lines(self) -> bool:
         return self.lines.exists()
+
+    def refusal_reason(self, action: str) -> str | None:
+        """Why ``action`` ("post", "delete", "pay") cannot run now, or None when it can."""
+        if action in ("post", "delete"):
+            if self.state == InvoiceState.CANCELED:
+                return gettext("The invoice is canceled.")
+            if self.state == InvoiceState.POSTED:
+                message = {
+                    "post": gettext(
+                        "Invoice %(number)s is posted and cannot be posted again: correct it with a credit note."
+                    ),
+                    "delete": gettext(
+                        "Invoice %(number)s is posted and cannot be deleted: correct it with a credit note."
+                    ),
+                }[action]
+                return message % {"number": self.number}
+            return None
+        if action == "pay":
+            if self.state != InvoiceState.POSTED:
+                return gettext("Payments can be registered once the invoice is posted.")
+            if self.payment_state == PaymentState.PAID:
+                return gettext("The invoice is paid in full: no payment to register.")
+            return None
+        return None
 
     @fsm_log_by
     @transition(

@@ -144,12 +144,9 @@ def invoice_create_from_order(
 
 
 def _refuse_unless_draft(invoice: Invoice, action: str) -> None:
-    if invoice.state != InvoiceState.DRAFT:
-        raise TransitionRefused(
-            code="invoice-posted",
-            reason=f"Invoice {invoice.number} is {invoice.get_state_display().lower()} and cannot be {action}: "
-            "correct it with a credit note.",
-        )
+    reason = invoice.refusal_reason(action)
+    if reason:
+        raise TransitionRefused(code="invoice-posted", reason=reason)
 
 
 @transaction.atomic
@@ -165,7 +162,7 @@ def invoice_post(
         order = lock_order(invoice.order_id)
         lock_order_lines(order)
     invoice = lock_invoice(invoice.pk)
-    _refuse_unless_draft(invoice, "posted again")
+    _refuse_unless_draft(invoice, "post")
     lines = list(invoice.lines.select_related("order_line", "tax_code", "item", "revenue_account"))
     if not lines:
         raise TransitionRefused(code="invoice-empty", reason="The invoice has no lines to post.")
@@ -250,7 +247,7 @@ def _journal_for_invoice(invoice: Invoice, lines: list[InvoiceLine]) -> None:
 @transaction.atomic
 def invoice_delete(*, invoice: Invoice, by=None) -> None:
     invoice = lock_invoice(invoice.pk)
-    _refuse_unless_draft(invoice, "deleted")
+    _refuse_unless_draft(invoice, "delete")
     invoice.delete()
 
 

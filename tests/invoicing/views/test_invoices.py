@@ -202,7 +202,7 @@ def test_post_invoice_from_the_page(client, billing, clerk, delivered_in_part):
     assert "Invoice INV-000001" in html
     assert '<span class="badge unpaid">Unpaid</span>' in html
     assert f'href="{reverse("invoicing:payment_create")}?invoice={invoice.pk}"' in html
-    assert "Posted invoices cannot change: correct them with a credit note." in html
+    assert f"Invoice {invoice.number} is posted and cannot be posted again: correct it with a credit note." in html
     assert reverse("invoicing:invoice_post", args=[invoice.pk]) not in html
     assert '<td class="num">221.55</td>' in html  # receivable debit
     assert "<strong>Post</strong>: Draft &rarr; Posted" in html
