@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from invoicing.choices import InvoiceBasis, PaymentMethod
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax, Payment, PaymentApplication
+from salesapp.api.serializers import DocumentLineSerializer
 from salesapp.models import Customer, PackingSlip
 
 
@@ -9,28 +10,10 @@ def money_field(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
 
 
-class InvoiceLineSerializer(serializers.ModelSerializer):
-    item_number = serializers.CharField(source="item.number", read_only=True, allow_null=True)
-    tax_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
+class InvoiceLineSerializer(DocumentLineSerializer):
     class Meta:
         model = InvoiceLine
-        fields = [
-            "id",
-            "line_no",
-            "line_type",
-            "item",
-            "item_number",
-            "description",
-            "quantity",
-            "unit",
-            "unit_price",
-            "discount_percent",
-            "tax_code",
-            "net_amount",
-            "order_line",
-            "packing_slip_line",
-        ]
+        fields = [*DocumentLineSerializer.FIELDS, "order_line", "packing_slip_line"]
         read_only_fields = fields
 
 

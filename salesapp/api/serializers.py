@@ -84,27 +84,35 @@ class ItemInputSerializer(serializers.Serializer):
 # Sales orders
 
 
-class SalesOrderLineSerializer(serializers.ModelSerializer):
+class DocumentLineSerializer(serializers.ModelSerializer):
+    """The fields every document line shares (salesapp.models.lines.DocumentLine), read-only."""
+
+    FIELDS = [
+        "id",
+        "line_no",
+        "line_type",
+        "item",
+        "item_number",
+        "description",
+        "quantity",
+        "unit",
+        "unit_price",
+        "discount_percent",
+        "tax_code",
+        "net_amount",
+    ]
     item_number = serializers.CharField(source="item.number", read_only=True, allow_null=True)
     tax_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+
+class SalesOrderLineSerializer(DocumentLineSerializer):
     deliver_remainder = quantity_field(read_only=True)
     invoice_remainder = quantity_field(read_only=True)
 
     class Meta:
         model = SalesOrderLine
         fields = [
-            "id",
-            "line_no",
-            "line_type",
-            "item",
-            "item_number",
-            "description",
-            "quantity",
-            "unit",
-            "unit_price",
-            "discount_percent",
-            "tax_code",
-            "net_amount",
+            *DocumentLineSerializer.FIELDS,
             "requested_ship_date",
             "confirmed_ship_date",
             "qty_delivered",
