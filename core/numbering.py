@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.errors import DomainError
 from core.models import NumberSeries
@@ -10,7 +11,9 @@ def number_take(*, code: str) -> str:
     first and take numbers last, so the counter row is held for as short a time as possible."""
     series = NumberSeries.objects.select_for_update().filter(code=code).first()
     if series is None:
-        raise DomainError(code="number-series-missing", reason=f"Number series '{code}' is not set up.")
+        raise DomainError(
+            code="number-series-missing", reason=gettext("Number series '%(code)s' is not set up.") % {"code": code}
+        )
     value = series.next_value
     series.next_value = value + 1
     series.save(update_fields=["next_value"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext
 from django_fsm import can_proceed, has_transition_perm
 
 from core.errors import ActionForbidden, TransitionRefused
@@ -24,10 +25,12 @@ def transition_run(
     ``check_permission=False`` is for transitions implied by an action the caller already authorized."""
     if not can_proceed(transition):
         reason = refusal() if refusal else None
-        raise TransitionRefused(code=code, reason=reason or f"'{transition.__name__}' is not allowed now.")
+        raise TransitionRefused(
+            code=code, reason=reason or gettext("'%(action)s' is not allowed now.") % {"action": transition.__name__}
+        )
     if check_permission and by is not None and not has_transition_perm(transition, by):
         raise ActionForbidden(
             code="permission-denied",
-            reason=f"You are not allowed to {transition.__name__.replace('_', ' ')}.",
+            reason=gettext("You are not allowed to %(action)s.") % {"action": transition.__name__.replace("_", " ")},
         )
     transition(by=by, **kwargs)

@@ -1,4 +1,5 @@
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from salesapp.models import Customer, Item, PackingSlip, SalesOrder, SalesOrderLine
 
@@ -59,7 +60,12 @@ def order_progress(order: SalesOrder) -> dict:
     invoiced_lines = sum(1 for line in lines if line.deliver_remainder <= 0 and line.invoice_remainder <= 0)
     partially = order.state == "confirmed" and any(line.qty_delivered > 0 for line in lines)
     waiting = [
-        f"{line.deliver_remainder.normalize():f} {line.unit} of {line.item.number if line.item else line.description}"
+        gettext("%(quantity)s %(unit)s of %(item)s")
+        % {
+            "quantity": f"{line.deliver_remainder.normalize():f}",
+            "unit": line.unit,
+            "item": line.item.number if line.item else line.description,
+        }
         for line in lines
         if line.deliver_remainder > 0
     ]
@@ -69,7 +75,9 @@ def order_progress(order: SalesOrder) -> dict:
         "invoiced_lines": invoiced_lines,
         "partially_delivered": partially,
         "waiting": waiting,
-        "summary": f"{delivered_lines} of {len(lines)} lines delivered, {invoiced_lines} invoiced",
+        # Translators: a ratio, so one form serves every number: "1 of 2 lines delivered, 0 invoiced".
+        "summary": gettext("%(delivered)s of %(total)s lines delivered, %(invoiced)s invoiced")
+        % {"delivered": delivered_lines, "total": len(lines), "invoiced": invoiced_lines},
     }
 
 

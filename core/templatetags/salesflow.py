@@ -9,8 +9,12 @@ from django_fsm import FSMFieldMixin
 
 register = template.Library()
 
-# Transitions fired by order_process or payments read better as what happened.
+# Transitions fired by order_process or payments read better as what happened; the ones a user fires
+# keep the name of their button.
 TRANSITION_LABELS = {
+    "confirm": _("Confirm"),
+    "cancel": _("Cancel"),
+    "post": _("Post"),
     "mark_delivered": _("Delivered"),
     "mark_invoiced": _("Invoiced"),
     "pay_partially": _("Partially paid"),

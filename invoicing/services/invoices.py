@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_fsm import has_transition_perm
 
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
@@ -87,7 +88,9 @@ def invoice_create_from_order(
     order = lock_order(order.pk)
     lines = lock_order_lines(order)
     if basis not in InvoiceBasis.values:
-        raise ValidationFailed(field_errors={"basis": f"Choose 'order' or 'packing_slips', not '{basis}'."})
+        raise ValidationFailed(
+            field_errors={"basis": gettext("Choose 'order' or 'packing_slips', not '%(basis)s'.") % {"basis": basis}}
+        )
     reason = order.refusal_reason("invoice")
     if reason:
         raise TransitionRefused(code="order-not-invoiceable", reason=reason)
@@ -95,7 +98,8 @@ def invoice_create_from_order(
     if draft:
         raise TransitionRefused(
             code="draft-invoice-exists",
-            reason=f"Order {order.number} already has draft invoice #{draft.pk}: post or delete it first.",
+            reason=gettext("Order %(number)s already has draft invoice #%(draft)s: post or delete it first.")
+            % {"number": order.number, "draft": draft.pk},
         )
     invoice = Invoice(customer=order.customer, order=order, basis=basis, currency=order.currency, created_by=by)
     accounts = _revenue_accounts()
@@ -117,7 +121,8 @@ def invoice_create_from_order(
             if foreign:
                 raise ValidationFailed(
                     field_errors={
-                        "packing_slips": f"{foreign[0]} is not a posted packing slip of order {order.number}."
+                        "packing_slips": gettext("%(slip)s is not a posted packing slip of order %(number)s.")
+                        % {"slip": foreign[0], "number": order.number}
                     }
                 )
             slip_lines = slip_lines.filter(packing_slip__in=chosen)
@@ -135,8 +140,11 @@ def invoice_create_from_order(
                     )
                 )
     if not new_lines:
-        what = "delivered and not yet invoiced" if basis == InvoiceBasis.PACKING_SLIPS else "left to invoice"
-        raise TransitionRefused(code="nothing-to-invoice", reason=f"Order {order.number} has nothing {what}.")
+        if basis == InvoiceBasis.PACKING_SLIPS:
+            reason = gettext("Order %(number)s has nothing delivered and not yet invoiced.")
+        else:
+            reason = gettext("Order %(number)s has nothing left to invoice.")
+        raise TransitionRefused(code="nothing-to-invoice", reason=reason % {"number": order.number})
     invoice.save()
     InvoiceLine.objects.bulk_create(new_lines)
     invoice_totals_refresh(invoice)
@@ -165,9 +173,9 @@ def invoice_post(
     _refuse_unless_draft(invoice, "post")
     lines = list(invoice.lines.select_related("order_line", "tax_code", "item", "revenue_account"))
     if not lines:
-        raise TransitionRefused(code="invoice-empty", reason="The invoice has no lines to post.")
+        raise TransitionRefused(code="invoice-empty", reason=gettext("The invoice has no lines to post."))
     if by is not None and not has_transition_perm(invoice.post, by):
-        raise ActionForbidden(code="permission-denied", reason="You are not allowed to post invoices.")
+        raise ActionForbidden(code="permission-denied", reason=gettext("You are not allowed to post invoices."))
     invoice_date = invoice_date or timezone.localdate()
     if invoice.order_id and invoice.basis == InvoiceBasis.ORDER:
         # Shipping is part of posting this invoice ("ship and invoice"): the posting permission covers it.

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.errors import DomainError
 from core.money import ZERO
@@ -27,7 +28,8 @@ def account_for_role(role: str) -> LedgerAccount:
     if account is None:
         raise DomainError(
             code="posting-setup-missing",
-            reason=f"No ledger account has the posting role '{AccountRole(role).label}': set it up in the admin.",
+            reason=gettext("No ledger account has the posting role '%(role)s': set it up in the admin.")
+            % {"role": AccountRole(role).label},
         )
     return account
 
@@ -41,8 +43,8 @@ def tax_accounts(tax_code_ids) -> dict[int, LedgerAccount]:
     if missing:
         raise DomainError(
             code="posting-setup-missing",
-            reason="No output tax account is set up for tax code(s) "
-            + ", ".join(sorted(str(code_id) for code_id in missing)),
+            reason=gettext("No output tax account is set up for tax code(s) %(codes)s")
+            % {"codes": ", ".join(sorted(str(code_id) for code_id in missing))},
         )
     return links
 
@@ -64,7 +66,8 @@ def journal_entry_post(
     if debit != credit or not postings:
         raise DomainError(
             code="journal-unbalanced",
-            reason=f"Journal entry does not balance: debit {debit}, credit {credit}.",
+            reason=gettext("Journal entry does not balance: debit %(debit)s, credit %(credit)s.")
+            % {"debit": debit, "credit": credit},
         )
     entry = JournalEntry.objects.create(
         number=number_take(code="journal"),

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
 from core.money import ZERO, round_money
@@ -40,9 +41,9 @@ def payment_register(
     amount = round_money(Decimal(amount))
     errors = {}
     if amount <= 0:
-        errors["amount"] = "A payment amount must be greater than zero."
+        errors["amount"] = gettext("A payment amount must be greater than zero.")
     if method not in PaymentMethod.values:
-        errors["method"] = f"Unknown payment method '{method}'."
+        errors["method"] = gettext("Unknown payment method '%(method)s'.") % {"method": method}
     if errors:
         raise ValidationFailed(field_errors=errors)
     payment = Payment.objects.create(
@@ -87,18 +88,26 @@ def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by=
         amount = round_money(Decimal(application.amount))
         field = f"applications[{index}]"
         if invoice.customer_id != payment.customer_id:
-            errors[f"{field}.invoice"] = f"{invoice} belongs to another customer."
+            errors[f"{field}.invoice"] = gettext("%(invoice)s belongs to another customer.") % {"invoice": invoice}
         elif invoice.state != InvoiceState.POSTED:
-            errors[f"{field}.invoice"] = f"{invoice} is not posted: only posted invoices can be paid."
+            errors[f"{field}.invoice"] = gettext("%(invoice)s is not posted: only posted invoices can be paid.") % {
+                "invoice": invoice
+            }
         elif amount <= 0:
-            errors[f"{field}.amount"] = "Amount must be greater than zero."
+            errors[f"{field}.amount"] = gettext("Amount must be greater than zero.")
         elif amount > invoice.amount_open:
-            errors[f"{field}.amount"] = f"{invoice} has only {invoice.amount_open} open; {amount} applied."
+            errors[f"{field}.amount"] = gettext("%(invoice)s has only %(open)s open; %(amount)s applied.") % {
+                "invoice": invoice,
+                "open": invoice.amount_open,
+                "amount": amount,
+            }
         total += amount
     if not errors and total > payment.amount_unapplied:
-        errors["applications"] = (
-            f"Only {payment.amount_unapplied} of payment {payment.number} is unapplied; {total} asked."
-        )
+        errors["applications"] = gettext("Only %(unapplied)s of payment %(number)s is unapplied; %(total)s asked.") % {
+            "unapplied": payment.amount_unapplied,
+            "number": payment.number,
+            "total": total,
+        }
     if errors:
         raise ValidationFailed(code="payment-not-applicable", field_errors=errors)
     for application in applications:

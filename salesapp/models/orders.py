@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
@@ -70,34 +71,43 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         state_label = self.get_state_display()
         if action == "confirm":
             if self.state != OrderState.OPEN:
-                return f"Order {self.number} is {state_label}: only open orders can be confirmed."
+                return gettext("Order %(number)s is %(state)s: only open orders can be confirmed.") % {
+                    "number": self.number,
+                    "state": state_label,
+                }
             if not self.has_lines():
-                return "Add at least one line before confirming the order."
+                return gettext("Add at least one line before confirming the order.")
             if self.customer.blocked:
-                why = self.customer.blocked_reason or "no reason given"
-                return f"Customer {self.customer.number} is blocked: {why}."
+                why = self.customer.blocked_reason or gettext("no reason given")
+                return gettext("Customer %(number)s is blocked: %(reason)s.") % {
+                    "number": self.customer.number,
+                    "reason": why,
+                }
             if self.order_type == OrderType.JOURNAL:
-                return "A journal order is a draft: change its type to Sales order before confirming."
+                return gettext("A journal order is a draft: change its type to Sales order before confirming.")
             return None
         if action == "cancel":
             if self.state not in (OrderState.OPEN, OrderState.CONFIRMED):
-                return f"Order {self.number} is {state_label}: it can no longer be canceled."
+                return gettext("Order %(number)s is %(state)s: it can no longer be canceled.") % {
+                    "number": self.number,
+                    "state": state_label,
+                }
             shipped = self.lines.aggregate(total=models.Sum("qty_delivered"))["total"] or ZERO
             if shipped > 0:
-                return (
-                    f"{shipped.normalize():f} units already shipped: cancel is not possible; "
+                return gettext(
+                    "%(quantity)s units already shipped: cancel is not possible; "
                     "create a return order or close the remainder instead."
-                )
+                ) % {"quantity": f"{shipped.normalize():f}"}
             return None
         if action in ("deliver", "invoice"):
             if self.state in (OrderState.OPEN,):
-                return f"Order {self.number} is open: confirm it first."
+                return gettext("Order %(number)s is open: confirm it first.") % {"number": self.number}
             if self.state in (OrderState.CANCELED, OrderState.INVOICED):
-                return f"Order {self.number} is {state_label}."
+                return gettext("Order %(number)s is %(state)s.") % {"number": self.number, "state": state_label}
             if self.order_type == OrderType.JOURNAL:
-                return "A journal order cannot be delivered or invoiced."
+                return gettext("A journal order cannot be delivered or invoiced.")
             if action == "deliver" and self.fully_delivered():
-                return f"Order {self.number} is fully delivered."
+                return gettext("Order %(number)s is fully delivered.") % {"number": self.number}
             return None
         return None
 

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
 from core.numbering import number_take
@@ -25,7 +26,8 @@ def customer_create(
     """Give a party a customer account: from now on it is a customer, no longer a prospect."""
     if Customer.objects.filter(party=party).exists():
         raise ValidationFailed(
-            code="customer-exists", field_errors={"party": f"{party.name} already has a customer account."}
+            code="customer-exists",
+            field_errors={"party": gettext("%(name)s already has a customer account.") % {"name": party.name}},
         )
     customer = Customer(
         party=party,
@@ -48,10 +50,10 @@ def customer_update(*, customer: Customer, by=None, **fields) -> Customer:
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     for name, value in fields.items():
         if name not in CUSTOMER_FIELDS:
-            raise ValidationFailed(field_errors={name: "This field cannot be changed here."})
+            raise ValidationFailed(field_errors={name: gettext("This field cannot be changed here.")})
         setattr(customer, name, value)
     if customer.blocked and not customer.blocked_reason:
-        raise ValidationFailed(field_errors={"blocked_reason": "Say why the customer is blocked."})
+        raise ValidationFailed(field_errors={"blocked_reason": gettext("Say why the customer is blocked.")})
     model_validated(customer, exclude=["created_by", "party"])
     customer.save()
     return customer

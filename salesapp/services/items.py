@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
 from salesapp.models import Item
@@ -11,7 +12,7 @@ ITEM_FIELDS = ("number", "name", "item_type", "unit", "unit_price", "tax_code", 
 def item_create(*, by=None, **fields) -> Item:
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
-        raise ValidationFailed(field_errors={name: "Unknown field." for name in sorted(unknown)})
+        raise ValidationFailed(field_errors={name: gettext("Unknown field.") for name in sorted(unknown)})
     item = Item(created_by=by, **fields)
     model_validated(item, exclude=["created_by"])
     item.save()
@@ -23,7 +24,7 @@ def item_update(*, item: Item, by=None, **fields) -> Item:
     item = Item.objects.select_for_update().get(pk=item.pk)
     for name, value in fields.items():
         if name not in ITEM_FIELDS:
-            raise ValidationFailed(field_errors={name: "Unknown field."})
+            raise ValidationFailed(field_errors={name: gettext("Unknown field.")})
         setattr(item, name, value)
     model_validated(item, exclude=["created_by"])
     item.save()

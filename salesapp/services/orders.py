@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import TransitionRefused, ValidationFailed
 from core.money import ZERO, TaxableLine, document_totals, line_net
@@ -31,21 +32,23 @@ def _decimal(value, field: str) -> Decimal:
     try:
         return Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed(field_errors={field: f"'{value}' is not a number."}) from None
+        raise ValidationFailed(
+            field_errors={field: gettext("'%(value)s' is not a number.") % {"value": value}}
+        ) from None
 
 
 def _line_errors(line: OrderLineInput, prefix: str) -> dict[str, str]:
     errors = {}
     quantity = _decimal(line.quantity, f"{prefix}.quantity")
     if quantity <= 0:
-        errors[f"{prefix}.quantity"] = "Quantity must be greater than zero."
+        errors[f"{prefix}.quantity"] = gettext("Quantity must be greater than zero.")
     if line.unit_price is not None and _decimal(line.unit_price, f"{prefix}.unit_price") < 0:
-        errors[f"{prefix}.unit_price"] = "Unit price cannot be negative."
+        errors[f"{prefix}.unit_price"] = gettext("Unit price cannot be negative.")
     discount = _decimal(line.discount_percent, f"{prefix}.discount_percent")
     if not ZERO <= discount <= 100:
-        errors[f"{prefix}.discount_percent"] = "Discount must be between 0 and 100 %."
+        errors[f"{prefix}.discount_percent"] = gettext("Discount must be between 0 and 100 %.")
     if not line.item.active:
-        errors[f"{prefix}.item"] = f"Item {line.item.number} is inactive."
+        errors[f"{prefix}.item"] = gettext("Item %(number)s is inactive.") % {"number": line.item.number}
     return errors
 
 
@@ -94,9 +97,12 @@ def order_create(
 ) -> SalesOrder:
     errors: dict[str, str] = {}
     if customer.blocked:
-        errors["customer"] = f"Customer {customer.number} is blocked: {customer.blocked_reason}"
+        errors["customer"] = gettext("Customer %(number)s is blocked: %(reason)s") % {
+            "number": customer.number,
+            "reason": customer.blocked_reason,
+        }
     if order_type not in OrderType.values:
-        errors["order_type"] = f"Unknown order type '{order_type}'."
+        errors["order_type"] = gettext("Unknown order type '%(type)s'.") % {"type": order_type}
     for index, line in enumerate(lines):
         errors.update(_line_errors(line, f"lines[{index}]"))
     if errors:
@@ -124,7 +130,8 @@ def _ensure_editable(order: SalesOrder) -> None:
     if order.state != OrderState.OPEN:
         raise TransitionRefused(
             code="order-not-editable",
-            reason=f"Order {order.number} is {order.get_state_display()}: lines can only change while it is open.",
+            reason=gettext("Order %(number)s is %(state)s: lines can only change while it is open.")
+            % {"number": order.number, "state": order.get_state_display()},
         )
 
 
@@ -214,11 +221,16 @@ def order_register_invoiced(*, order: SalesOrder, invoiced: list[InvoicedQuantit
         if entry.quantity > line.invoice_remainder:
             raise TransitionRefused(
                 code="over-invoiced",
-                reason=(
-                    f"Line {line.line_no} ({line.item.number if line.item else line.description}): "
-                    f"{entry.quantity.normalize():f} to invoice but only "
-                    f"{line.invoice_remainder.normalize():f} delivered and not yet invoiced."
-                ),
+                reason=gettext(
+                    "Line %(line_no)s (%(item)s): %(quantity)s to invoice but only "
+                    "%(remainder)s delivered and not yet invoiced."
+                )
+                % {
+                    "line_no": line.line_no,
+                    "item": line.item.number if line.item else line.description,
+                    "quantity": f"{entry.quantity.normalize():f}",
+                    "remainder": f"{line.invoice_remainder.normalize():f}",
+                },
             )
         line.qty_invoiced += entry.quantity
         remaining = entry.quantity
@@ -236,7 +248,8 @@ def order_register_invoiced(*, order: SalesOrder, invoiced: list[InvoicedQuantit
         if remaining > 0:
             raise TransitionRefused(
                 code="over-invoiced",
-                reason=f"Line {line.line_no}: the chosen packing slip has less left to invoice than billed.",
+                reason=gettext("Line %(line_no)s: the chosen packing slip has less left to invoice than billed.")
+                % {"line_no": line.line_no},
             )
     SalesOrderLine.objects.bulk_update(lines.values(), ["qty_invoiced"])
     PackingSlipLine.objects.bulk_update(slip_lines.values(), ["qty_invoiced"])

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from core.errors import TransitionRefused, ValidationFailed
 from core.money import ZERO
@@ -40,18 +41,25 @@ def packing_slip_create(
     for line_id, quantity in quantities.items():
         line = lines.get(int(line_id))
         if line is None:
-            errors[f"lines[{line_id}]"] = f"Line {line_id} is not a line of order {order.number}."
+            errors[f"lines[{line_id}]"] = gettext("Line %(line)s is not a line of order %(number)s.") % {
+                "line": line_id,
+                "number": order.number,
+            }
         elif quantity < 0:
-            errors[f"lines[{line.line_no}].quantity"] = "Quantity cannot be negative."
+            errors[f"lines[{line.line_no}].quantity"] = gettext("Quantity cannot be negative.")
         elif quantity > line.deliver_remainder:
-            errors[f"lines[{line.line_no}].quantity"] = (
-                f"Only {_fmt(line.deliver_remainder)} {line.unit} of {line.item.number} left to deliver; "
-                f"{_fmt(quantity)} asked."
-            )
+            errors[f"lines[{line.line_no}].quantity"] = gettext(
+                "Only %(remainder)s %(unit)s of %(item)s left to deliver; %(quantity)s asked."
+            ) % {
+                "remainder": _fmt(line.deliver_remainder),
+                "unit": line.unit,
+                "item": line.item.number,
+                "quantity": _fmt(quantity),
+            }
     if errors:
         raise ValidationFailed(code="over-delivery", field_errors=errors)
     if not any(quantity > 0 for quantity in quantities.values()):
-        raise ValidationFailed(field_errors={"lines": "Enter a quantity to deliver on at least one line."})
+        raise ValidationFailed(field_errors={"lines": gettext("Enter a quantity to deliver on at least one line.")})
     slip = PackingSlip.objects.create(order=order, ship_date=ship_date or timezone.localdate(), created_by=by)
     PackingSlipLine.objects.bulk_create(
         PackingSlipLine(packing_slip=slip, order_line_id=int(line_id), quantity=quantity)
@@ -71,22 +79,33 @@ def packing_slip_post(*, packing_slip: PackingSlip, by=None, check_permission: b
     lines = lock_order_lines(order)
     slip = lock_packing_slip(packing_slip.pk)
     if slip.state != PackingSlipState.DRAFT:
-        raise TransitionRefused(code="packing-slip-posted", reason=f"Packing slip {slip.number} is already posted.")
+        raise TransitionRefused(
+            code="packing-slip-posted",
+            reason=gettext("Packing slip %(number)s is already posted.") % {"number": slip.number},
+        )
     reason = order.refusal_reason("deliver")
     if reason:
         raise TransitionRefused(code="order-not-deliverable", reason=reason)
     slip_lines = list(slip.lines.filter(quantity__gt=0))
     if not slip_lines:
-        raise TransitionRefused(code="packing-slip-empty", reason="The packing slip has no quantity to deliver.")
+        raise TransitionRefused(
+            code="packing-slip-empty", reason=gettext("The packing slip has no quantity to deliver.")
+        )
     for slip_line in slip_lines:
         line = lines[slip_line.order_line_id]
         if slip_line.quantity > line.deliver_remainder:
             raise TransitionRefused(
                 code="over-delivery",
-                reason=(
-                    f"Line {line.line_no} ({line.item.number}): {_fmt(slip_line.quantity)} on the slip but only "
-                    f"{_fmt(line.deliver_remainder)} left to deliver. Lower the quantity."
-                ),
+                reason=gettext(
+                    "Line %(line_no)s (%(item)s): %(quantity)s on the slip but only "
+                    "%(remainder)s left to deliver. Lower the quantity."
+                )
+                % {
+                    "line_no": line.line_no,
+                    "item": line.item.number,
+                    "quantity": _fmt(slip_line.quantity),
+                    "remainder": _fmt(line.deliver_remainder),
+                },
             )
         line.qty_delivered += slip_line.quantity
     slip.lines.filter(quantity=ZERO).delete()
@@ -109,7 +128,8 @@ def packing_slip_delete(*, packing_slip: PackingSlip, by=None) -> None:
     slip = lock_packing_slip(packing_slip.pk)
     if slip.state != PackingSlipState.DRAFT:
         raise TransitionRefused(
-            code="packing-slip-posted", reason=f"Packing slip {slip.number} is posted and cannot be deleted."
+            code="packing-slip-posted",
+            reason=gettext("Packing slip %(number)s is posted and cannot be deleted.") % {"number": slip.number},
         )
     slip.delete()
 
