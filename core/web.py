@@ -37,3 +37,15 @@ def form_add_domain_error(form, exc: DomainError) -> None:
             form.add_error(field if field in form.fields else None, message)
     else:
         form.add_error(None, exc.reason)
+
+
+def form_save(request, form):
+    """Save a valid bound form through its service (``form.save(by=...)``); on a refusal put the reason
+    on the fields it names and return None, so the page shows the form again with what was typed."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return form.save(by=request.user)
+    except DomainError as exc:
+        form_add_domain_error(form, exc)
+        return None

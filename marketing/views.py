@@ -5,8 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
-from core.web import form_add_domain_error, paginate
+from core.web import form_save, paginate
 from marketing import selectors
 from marketing.forms import PartyFilterForm, PartyForm
 from marketing.models import Party
@@ -36,14 +35,10 @@ def party_detail(request, pk: int):
 @permission_required("marketing.add_party", raise_exception=True)
 def party_create(request):
     form = PartyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            party = form.save(by=request.user)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Party %(name)s created.") % {"name": party.name})
-            return redirect("marketing:party_detail", pk=party.pk)
+    saved = form_save(request, form)
+    if saved is not None:
+        messages.success(request, _("Party %(name)s created.") % {"name": saved.name})
+        return redirect("marketing:party_detail", pk=saved.pk)
     return render(request, "marketing/party_form.html", {"form": form, "party": None})
 
 
@@ -53,12 +48,8 @@ def party_update(request, pk: int):
     party = get_object_or_404(Party, pk=pk)
     # The form writes the posted values onto its instance while validating; the heading keeps the stored name.
     form = PartyForm(request.POST or None, instance=copy.copy(party))
-    if request.method == "POST" and form.is_valid():
-        try:
-            party = form.save(by=request.user)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Party %(name)s saved.") % {"name": party.name})
-            return redirect("marketing:party_detail", pk=party.pk)
+    saved = form_save(request, form)
+    if saved is not None:
+        messages.success(request, _("Party %(name)s saved.") % {"name": saved.name})
+        return redirect("marketing:party_detail", pk=saved.pk)
     return render(request, "marketing/party_form.html", {"form": form, "party": party})

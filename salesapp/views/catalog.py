@@ -8,8 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
-from core.web import form_add_domain_error, paginate
+from core.web import form_save, paginate
 from marketing.models import Party
 from salesapp import selectors
 from salesapp.forms_catalog import (
@@ -64,18 +63,14 @@ def customer_create(request):
             return redirect("salesapp:customer_detail", pk=existing.pk)
         initial["party"] = party.pk
     form = CustomerCreateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            customer = form.save(by=request.user)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Customer account %(number)s created for %(party)s.")
-                % {"number": customer.number, "party": customer.party.name},
-            )
-            return redirect("salesapp:customer_detail", pk=customer.pk)
+    saved = form_save(request, form)
+    if saved is not None:
+        messages.success(
+            request,
+            _("Customer account %(number)s created for %(party)s.")
+            % {"number": saved.number, "party": saved.party.name},
+        )
+        return redirect("salesapp:customer_detail", pk=saved.pk)
     return render(request, "salesapp/customer_form.html", {"form": form, "customer": None})
 
 
@@ -85,14 +80,10 @@ def customer_update(request, pk: int):
     customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
     # The form writes the posted values onto its instance while validating; the page keeps the stored ones.
     form = CustomerUpdateForm(request.POST or None, instance=copy.copy(customer))
-    if request.method == "POST" and form.is_valid():
-        try:
-            customer = form.save(by=request.user)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Customer %(number)s saved.") % {"number": customer.number})
-            return redirect("salesapp:customer_detail", pk=customer.pk)
+    saved = form_save(request, form)
+    if saved is not None:
+        messages.success(request, _("Customer %(number)s saved.") % {"number": saved.number})
+        return redirect("salesapp:customer_detail", pk=saved.pk)
     return render(request, "salesapp/customer_form.html", {"form": form, "customer": customer})
 
 
@@ -120,14 +111,10 @@ def item_detail(request, pk: int):
 @permission_required("salesapp.add_item", raise_exception=True)
 def item_create(request):
     form = ItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = form.save(by=request.user)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Item %(number)s created.") % {"number": item.number})
-            return redirect("salesapp:item_detail", pk=item.pk)
+    saved = form_save(request, form)
+    if saved is not None:
+        messages.success(request, _("Item %(number)s created.") % {"number": saved.number})
+        return redirect("salesapp:item_detail", pk=saved.pk)
     return render(request, "salesapp/item_form.html", {"form": form, "item": None})
 
 
@@ -136,12 +123,8 @@ def item_create(request):
 def item_update(request, pk: int):
     item = get_object_or_404(Item, pk=pk)
     form = ItemForm(request.POST or None, instance=copy.copy(item))
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = form.save(by=request.user)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Item %(number)s saved.") % {"number": item.number})
-            return redirect("salesapp:item_detail", pk=item.pk)
+    saved = form_save(request, form)
+    if saved is not None:
+        messages.success(request, _("Item %(number)s saved.") % {"number": saved.number})
+        return redirect("salesapp:item_detail", pk=saved.pk)
     return render(request, "salesapp/item_form.html", {"form": form, "item": item})
