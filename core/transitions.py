@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.utils.translation import gettext
-from django_fsm import can_proceed, has_transition_perm
+from django_fsm import TransitionNotAllowed
 
 from core.errors import ActionForbidden, TransitionRefused
 
@@ -22,15 +22,28 @@ def transition_run(
     """Check the transition may run now and that ``by`` may run it, then run it (not saved).
 
     ``refusal`` explains, in the user's words, why a transition that cannot proceed is refused.
-    ``check_permission=False`` is for transitions implied by an action the caller already authorized."""
-    if not can_proceed(transition):
+    ``check_permission=False`` is for transitions implied by an action the caller already authorized.
+
+    Conditions are evaluated once, by the transition itself (django-fsm's ``can_proceed`` and
+    ``has_transition_perm`` would each evaluate them again, and conditions may query the database)."""
+    meta = transition._django_fsm
+    instance = transition.__self__
+    current_state = meta.field.get_state(instance)
+
+    def refused() -> TransitionRefused:
         reason = refusal() if refusal else None
-        raise TransitionRefused(
+        return TransitionRefused(
             code=code, reason=reason or gettext("'%(action)s' is not allowed now.") % {"action": transition.__name__}
         )
-    if check_permission and by is not None and not has_transition_perm(transition, by):
+
+    if not meta.has_transition(current_state):
+        raise refused()
+    if check_permission and by is not None and not meta.has_transition_perm(instance, current_state, by):
         raise ActionForbidden(
             code="permission-denied",
             reason=gettext("You are not allowed to %(action)s.") % {"action": transition.__name__.replace("_", " ")},
         )
-    transition(by=by, **kwargs)
+    try:
+        transition(by=by, **kwargs)
+    except TransitionNotAllowed:
+        raise refused() from None
