@@ -152,10 +152,9 @@ class PaymentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        customer, invoice = cleaned.get("customer"), cleaned.get("invoice")
-        if invoice and customer and invoice.customer_id != customer.pk:
-            self.add_error("invoice", _("Invoice %(number)s belongs to another customer.") % {"number": invoice})
-        if cleaned.get("apply_amount") and not invoice:
+        # Whether the invoice may take this payment is the payment service's rule; only the form's own
+        # shape is checked here.
+        if cleaned.get("apply_amount") and not cleaned.get("invoice"):
             self.add_error("invoice", _("Choose the invoice to apply the amount to."))
         return cleaned
 

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from invoicing.choices import InvoiceBasis, PaymentMethod
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax, Payment, PaymentApplication
-from salesapp.api.serializers import DocumentLineSerializer
+from salesapp.api.serializers import CustomerDocumentSerializer, DocumentLineSerializer
 from salesapp.models import Customer, PackingSlip
 
 
@@ -26,9 +26,7 @@ class InvoiceTaxSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
-    customer_number = serializers.CharField(source="customer.number", read_only=True)
-    customer_name = serializers.CharField(source="customer.party.name", read_only=True)
+class InvoiceSerializer(CustomerDocumentSerializer):
     order_number = serializers.CharField(source="order.number", read_only=True, allow_null=True)
     amount_open = money_field(read_only=True)
     lines = InvoiceLineSerializer(many=True, read_only=True)
@@ -91,9 +89,7 @@ class PaymentApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer):
-    customer_number = serializers.CharField(source="customer.number", read_only=True)
-    customer_name = serializers.CharField(source="customer.party.name", read_only=True)
+class PaymentSerializer(CustomerDocumentSerializer):
     amount_unapplied = money_field(read_only=True)
     applications = PaymentApplicationSerializer(many=True, read_only=True)
 

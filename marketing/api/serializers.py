@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from marketing.choices import Language, PartyKind
 from marketing.models import Party
+from marketing.services.parties import PARTY_FIELDS
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -10,22 +11,7 @@ class PartySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Party
-        fields = [
-            "id",
-            "kind",
-            "name",
-            "email",
-            "phone",
-            "street",
-            "postcode",
-            "city",
-            "country",
-            "language",
-            "vat_number",
-            "customer",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *PARTY_FIELDS, "customer", "created_at", "updated_at"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))

@@ -126,9 +126,14 @@ class SalesOrderLineSerializer(DocumentLineSerializer):
         read_only_fields = fields
 
 
-class SalesOrderSerializer(serializers.ModelSerializer):
+class CustomerDocumentSerializer(serializers.ModelSerializer):
+    """A document made out to a customer shows the customer's number and name beside its id."""
+
     customer_number = serializers.CharField(source="customer.number", read_only=True)
     customer_name = serializers.CharField(source="customer.party.name", read_only=True)
+
+
+class SalesOrderSerializer(CustomerDocumentSerializer):
     lines = SalesOrderLineSerializer(many=True, read_only=True)
 
     class Meta:
