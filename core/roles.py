@@ -24,8 +24,23 @@ def _crud(app_model: str, *verbs: str) -> list[str]:
     return [f"{app}.{verb}_{model}" for verb in (verbs or ("view", "add", "change", "delete"))]
 
 
+_MARKETING_MODELS = (
+    "marketing.party",
+    "marketing.contact",
+    "marketing.address",
+    "marketing.tag",
+    "marketing.lead",
+    "marketing.opportunity",
+    "marketing.campaign",
+    "marketing.campaigntarget",
+    "marketing.segment",
+    "marketing.activity",
+)
+
 _VIEW_ALL = [
-    *_crud("marketing.party", "view"),
+    *[perm for model in _MARKETING_MODELS for perm in _crud(model, "view")],
+    *_crud("marketing.opportunitystage", "view"),
+    *_crud("marketing.unsubscription", "view"),
     *_crud("salesapp.customer", "view"),
     *_crud("salesapp.item", "view"),
     *_crud("salesapp.taxcode", "view"),
@@ -40,7 +55,8 @@ _VIEW_ALL = [
 ]
 
 _SALES_WORK = [
-    *_crud("marketing.party"),
+    *[perm for model in _MARKETING_MODELS for perm in _crud(model)],
+    *_crud("marketing.unsubscription", "view", "add"),
     *_crud("salesapp.customer", "view", "add", "change"),
     *_crud("salesapp.salesorder"),
     *_crud("salesapp.salesorderline"),
@@ -67,7 +83,16 @@ _BILLING_WORK = [
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     SALES_CLERK: sorted(set(_VIEW_ALL + _SALES_WORK)),
-    SALES_MANAGER: sorted(set(_VIEW_ALL + _SALES_WORK + _crud("salesapp.item") + _crud("salesapp.customer"))),
+    SALES_MANAGER: sorted(
+        set(
+            _VIEW_ALL
+            + _SALES_WORK
+            + _crud("salesapp.item")
+            + _crud("salesapp.customer")
+            + _crud("marketing.opportunitystage")
+            + _crud("marketing.unsubscription")
+        )
+    ),
     BILLING_CLERK: sorted(set(_VIEW_ALL + _BILLING_WORK)),
     INTEGRATOR: sorted(
         set(

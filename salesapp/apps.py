@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SalesappConfig(AppConfig):
     name = "salesapp"
     verbose_name = _("Sales")
+
+    def ready(self):
+        from salesapp import marketing_links
+
+        marketing_links.register()

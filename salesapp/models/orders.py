@@ -23,6 +23,23 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     requested_ship_date = models.DateField(_("requested ship date"), null=True, blank=True)
     customer_reference = models.CharField(_("customer reference"), max_length=100, blank=True)
     external_document_number = models.CharField(_("external document number"), max_length=100, blank=True)
+    # Attribution (DESIGN.md §3): campaign → lead → opportunity → order keeps the campaign.
+    opportunity = models.ForeignKey(
+        "marketing.Opportunity",
+        verbose_name=_("opportunity"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales_orders",
+    )
+    campaign = models.ForeignKey(
+        "marketing.Campaign",
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales_orders",
+    )
     state = FSMField(
         _("status"),
         max_length=20,

@@ -1,9 +1,9 @@
 from rest_framework import status
 
 from core.api.viewsets import ServiceViewSet
-from marketing.api.filters import PartyFilter
-from marketing.api.serializers import PartyInputSerializer, PartySerializer
-from marketing.selectors import party_list
+from marketing.api.party_filters import PartyFilter
+from marketing.api.party_serializers import PartyInputSerializer, PartySerializer
+from marketing.selectors.parties import party_list
 from marketing.services.parties import party_create, party_update
 
 

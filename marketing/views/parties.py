@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.web import form_save, paginate
-from marketing import selectors
-from marketing.forms import PartyFilterForm, PartyForm
+from marketing.forms.parties import PartyFilterForm, PartyForm
 from marketing.models import Party
+from marketing.selectors import parties as selectors
 
 
 @login_required

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from marketing import views
+from marketing.views import parties as views
 
-app_name = "marketing"
 urlpatterns = [
     path("parties/", views.party_list, name="party_list"),
     path("parties/new/", views.party_create, name="party_create"),

@@ -1,0 +1,17 @@
+from django.db import migrations
+
+from core.roles import roles_sync
+
+
+def sync_roles(apps, schema_editor):
+    roles_sync(apps)
+
+
+class Migration(migrations.Migration):
+    # The marketing models (leads, opportunities, campaigns, activities …) join the roles.
+    dependencies = [
+        ("invoicing", "0003_roles"),
+        ("marketing", "0003_setup"),
+        ("salesapp", "0003_order_attribution"),
+    ]
+    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

@@ -1,0 +1,5 @@
+"""API for activities."""
+
+
+def register(router, extra_urlpatterns: list) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""API for campaigns."""
+
+
+def register(router, extra_urlpatterns: list) -> None:
+    pass

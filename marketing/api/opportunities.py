@@ -1,0 +1,5 @@
+"""API for opportunities."""
+
+
+def register(router, extra_urlpatterns: list) -> None:
+    pass
