@@ -107,6 +107,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SALESFLOW_FROM_EMAIL", "sales@salesflow.example")
+# Links in email (e.g. a campaign's unsubscribe link) are absolute: the address users reach this site at.
+SALESFLOW_BASE_URL = os.environ.get("SALESFLOW_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
