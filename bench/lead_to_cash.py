@@ -100,7 +100,13 @@ def master_data(customers: int = 20, items: int = 25):
     nl21 = TaxCode.objects.get(code="NL21")
     customer_list = [
         customer_create(
-            party=party_create(name=f"Bench Customer {n:02d} B.V.", city="Utrecht", postcode="3511 AA", country="NL"),
+            party=party_create(
+                name=f"Bench Customer {n:02d} B.V.",
+                city="Utrecht",
+                postcode="3511 AA",
+                country="NL",
+                allow_duplicate=True,  # a rerun on the same database makes the same customers again
+            ),
             payment_terms_days=30,
         )
         for n in range(customers)

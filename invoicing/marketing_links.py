@@ -16,7 +16,7 @@ from marketing import extensions
 def invoice_timeline(party_ids: list[int], limit: int) -> list[extensions.TimelineEntry]:
     invoices = (
         Invoice.objects.filter(customer__party_id__in=party_ids)
-        .only("id", "number", "state", "created_at", "posted_at", "amount_total", "currency")
+        .only("id", "number", "state", "payment_state", "created_at", "posted_at", "amount_total", "currency")
         .order_by("-created_at", "-id")[:limit]
     )
     return [
