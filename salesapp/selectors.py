@@ -47,7 +47,7 @@ def order_list(*, search: str = "", state: str = "", customer_id: int | None = N
 
 def order_get(*, pk: int) -> SalesOrder:
     return (
-        SalesOrder.objects.select_related("customer__party")
+        SalesOrder.objects.select_related("customer__party", "opportunity", "campaign")
         .prefetch_related("lines__item", "lines__tax_code")
         .get(pk=pk)
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from salesapp.views import orders, packing_slips
+from salesapp.views import opportunity_orders, orders, packing_slips
 
 urlpatterns = [
     path("orders/", orders.order_list, name="order_list"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("orders/<int:pk>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<int:pk>/lines/add/", orders.order_line_add, name="order_line_add"),
     path("orders/<int:pk>/lines/<int:line_pk>/remove/", orders.order_line_remove, name="order_line_remove"),
+    path(
+        "opportunities/<int:pk>/order/",
+        opportunity_orders.order_create_for_opportunity,
+        name="order_create_for_opportunity",
+    ),
     path("packing-slips/", packing_slips.packing_slip_list, name="packing_slip_list"),
     path("packing-slips/new/", packing_slips.packing_slip_create, name="packing_slip_create"),
     path("packing-slips/<int:pk>/", packing_slips.packing_slip_detail, name="packing_slip_detail"),

@@ -1,16 +1,14 @@
-"""TEMPORARY: the URL names other pages link to, until this domain's views exist. Replace entirely."""
-
-from django.http import HttpResponse
 from django.urls import path
 
-
-def _pending(request, **kwargs):
-    return HttpResponse(status=501)
-
+from marketing.views import leads as views
 
 urlpatterns = [
-    path("leads/", _pending, name="lead_list"),
-    path("leads/new/", _pending, name="lead_create"),
-    path("leads/import/", _pending, name="lead_import"),
-    path("leads/<int:pk>/", _pending, name="lead_detail"),
+    path("leads/", views.lead_list, name="lead_list"),
+    path("leads/new/", views.lead_create, name="lead_create"),
+    path("leads/import/", views.lead_import_page, name="lead_import"),
+    path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/edit/", views.lead_update, name="lead_update"),
+    path("leads/<int:pk>/qualify/", views.lead_qualify, name="lead_qualify"),
+    path("leads/<int:pk>/disqualify/", views.lead_disqualify, name="lead_disqualify"),
+    path("leads/<int:pk>/convert/", views.lead_convert, name="lead_convert"),
 ]

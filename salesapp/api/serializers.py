@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from core.money import ZERO
-from marketing.models import Party
+from marketing.models import Campaign, Opportunity, Party
 from salesapp.choices import Currency, ItemType, OrderType
 from salesapp.models import Customer, Item, PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
 
@@ -151,6 +151,8 @@ class SalesOrderSerializer(CustomerDocumentSerializer):
             "requested_ship_date",
             "customer_reference",
             "external_document_number",
+            "opportunity",
+            "campaign",
             "confirmed_at",
             "canceled_at",
             "cancel_reason",
@@ -186,6 +188,12 @@ class SalesOrderInputSerializer(serializers.Serializer):
     requested_ship_date = serializers.DateField(required=False, allow_null=True)
     customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     external_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    # Attribution (DESIGN.md §3): the opportunity the order was won with and the campaign it came from; the
+    # campaign defaults to the opportunity's.
+    opportunity = serializers.PrimaryKeyRelatedField(
+        queryset=Opportunity.objects.select_related("campaign"), required=False, allow_null=True
+    )
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     lines = SalesOrderLineInputSerializer(many=True, allow_empty=False)
 
 

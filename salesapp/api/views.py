@@ -26,7 +26,8 @@ from salesapp.models import PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.selectors import customer_list, item_list, order_list, packing_slip_list
 from salesapp.services.customers import customer_create, customer_update
 from salesapp.services.items import item_create, item_update
-from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm, order_create
+from salesapp.services.opportunity_orders import order_create_attributed
+from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
 
 
@@ -88,7 +89,7 @@ class SalesOrderViewSet(ServiceViewSet):
     def create(self, request):
         data = self.validated_input()
         lines = [OrderLineInput(**line) for line in data.pop("lines")]
-        order = order_create(lines=lines, by=request.user, **data)
+        order = order_create_attributed(lines=lines, by=request.user, **data)
         return self.respond(order, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=SalesOrderSerializer, summary="Confirm an open order")

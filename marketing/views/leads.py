@@ -1,0 +1,259 @@
+"""Lead pages: the list, the lead form, the lead page with its actions (qualify, convert, disqualify), and the
+CSV import."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import DomainError
+from core.selectors import transition_log_for
+from core.web import form_add_domain_error, form_save, paginate, run_action
+from marketing.choices import LeadState
+from marketing.forms.leads import (
+    LeadConvertForm,
+    LeadDisqualifyForm,
+    LeadFilterForm,
+    LeadForm,
+    LeadImportForm,
+    lead_initial_from,
+)
+from marketing.models import Campaign, Lead, Party
+from marketing.selectors import leads as selectors
+from marketing.selectors.activities import activities_open_for
+from marketing.services import leads as services
+from marketing.services.lead_import import LeadImportRefused, lead_import
+from marketing.services.parties import PartyDuplicates
+
+# The lead's main road; disqualified replaces what follows "new"/"qualified" when it is disqualified.
+STATUS_STEPS = [LeadState.NEW, LeadState.QUALIFIED, LeadState.CONVERTED]
+
+# What the lead page offers and the refusal_reason() action behind it.
+LEAD_ACTIONS = [
+    ("edit", gettext_lazy("Edit")),
+    ("qualify", gettext_lazy("Qualify")),
+    ("convert", gettext_lazy("Convert")),
+    ("disqualify", gettext_lazy("Disqualify")),
+]
+
+
+def permission(*perms: str):
+    """Anonymous visitors go to the login page; signed-in users without every one of ``perms`` get a 403."""
+
+    def decorator(view):
+        return login_required(permission_required(perms, raise_exception=True)(view))
+
+    return decorator
+
+
+def _lead_or_404(pk: int) -> Lead:
+    try:
+        return selectors.lead_get(pk=pk)
+    except Lead.DoesNotExist:
+        raise Http404(_("No such lead.")) from None
+
+
+def lead_steps(lead: Lead) -> list[dict]:
+    if lead.state == LeadState.DISQUALIFIED:
+        return [{"label": LeadState.DISQUALIFIED.label, "css": "current"}]
+    reached = STATUS_STEPS.index(lead.state)
+    return [
+        {"label": step.label, "css": "current" if index == reached else "done" if index < reached else ""}
+        for index, step in enumerate(STATUS_STEPS)
+    ]
+
+
+def _refusal(lead: Lead, action: str) -> str | None:
+    if action == "edit":
+        if lead.state in services.EDITABLE_STATES:
+            return None
+        return _("Lead %(number)s is %(state)s: only new and qualified leads can be changed.") % {
+            "number": lead.number,
+            "state": lead.get_state_display(),
+        }
+    return lead.refusal_reason(action)
+
+
+def lead_actions(lead: Lead, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
+    """Which actions the clerk may run now, and for the others the reason why not."""
+    allowed, refusals = {}, []
+    may_change = user.has_perm("marketing.change_lead")
+    for action, label in LEAD_ACTIONS:
+        reason = _refusal(lead, action)
+        if reason is None and not may_change:
+            reason = _("Your role does not allow this action.")
+        allowed[action] = reason is None
+        # A converted or disqualified lead is done: repeating why each action is over says nothing new.
+        if reason and lead.state in services.EDITABLE_STATES:
+            refusals.append((label, reason))
+    return allowed, refusals
+
+
+def _detail_page(request, lead: Lead, *, convert_form=None, disqualify_form=None, status: int = 200):
+    allowed, refusals = lead_actions(lead, request.user)
+    if allowed["convert"] and convert_form is None:
+        convert_form = LeadConvertForm(lead=lead, candidates=selectors.lead_party_candidates(lead=lead))
+    context = {
+        "lead": lead,
+        "steps": lead_steps(lead),
+        "actions": allowed,
+        "refusals": refusals,
+        "convert_form": convert_form if allowed["convert"] else None,
+        "disqualify_form": (disqualify_form or LeadDisqualifyForm(prefix="disqualify"))
+        if allowed["disqualify"]
+        else None,
+        "opportunities": list(lead.opportunities.select_related("stage").order_by("-id")),
+        "activities": list(activities_open_for(lead=lead)),
+        "add_query": urlencode({"lead": lead.pk, **({"party": lead.party_id} if lead.party_id else {})}),
+        "transitions": transition_log_for(lead),
+    }
+    return render(request, "marketing/lead_detail.html", context, status=status)
+
+
+@permission("marketing.view_lead")
+@require_GET
+def lead_list(request):
+    filter_form = LeadFilterForm(request.GET)
+    leads = selectors.lead_list(**filter_form.filters())
+    return render(
+        request, "marketing/lead_list.html", {"filter_form": filter_form, "page_obj": paginate(request, leads)}
+    )
+
+
+def _prefill(request) -> dict:
+    def pick(model, name):
+        value = request.GET.get(name, "")
+        return model.objects.filter(pk=value).first() if value.isdigit() else None
+
+    return {
+        "owner": request.user.pk,
+        **lead_initial_from(party=pick(Party, "party"), campaign=pick(Campaign, "campaign")),
+    }
+
+
+@permission("marketing.add_lead")
+@require_http_methods(["GET", "POST"])
+def lead_create(request):
+    form = LeadForm(request.POST or None, initial=None if request.method == "POST" else _prefill(request))
+    saved = form_save(request, form)
+    if saved:
+        messages.success(request, _("Lead %(number)s created.") % {"number": saved.number})
+        return redirect("marketing:lead_detail", pk=saved.pk)
+    return render(request, "marketing/lead_form.html", {"form": form, "lead": None})
+
+
+@permission("marketing.change_lead")
+@require_http_methods(["GET", "POST"])
+def lead_update(request, pk: int):
+    lead = _lead_or_404(pk)
+    reason = _refusal(lead, "edit")
+    if reason:
+        messages.error(request, reason)
+        return redirect("marketing:lead_detail", pk=lead.pk)
+    # The form writes posted values on its instance while validating; the page keeps showing the stored lead.
+    form = LeadForm(request.POST or None, instance=_lead_or_404(pk))
+    saved = form_save(request, form)
+    if saved:
+        messages.success(request, _("Lead %(number)s saved.") % {"number": saved.number})
+        return redirect("marketing:lead_detail", pk=saved.pk)
+    return render(request, "marketing/lead_form.html", {"form": form, "lead": lead})
+
+
+@permission("marketing.view_lead")
+@require_GET
+def lead_detail(request, pk: int):
+    return _detail_page(request, _lead_or_404(pk))
+
+
+@permission("marketing.change_lead")
+@require_POST
+def lead_qualify(request, pk: int):
+    lead = get_object_or_404(Lead, pk=pk)
+    run_action(
+        request,
+        lambda: services.lead_qualify(lead=lead, by=request.user),
+        success=_("Lead %(number)s qualified.") % {"number": lead.number},
+    )
+    return redirect("marketing:lead_detail", pk=lead.pk)
+
+
+@permission("marketing.change_lead")
+@require_POST
+def lead_disqualify(request, pk: int):
+    lead = get_object_or_404(Lead, pk=pk)
+    form = LeadDisqualifyForm(request.POST, prefix="disqualify")
+    if form.is_valid():
+        try:
+            services.lead_disqualify(lead=lead, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Lead %(number)s disqualified.") % {"number": lead.number})
+            return redirect("marketing:lead_detail", pk=lead.pk)
+    return _detail_page(request, _lead_or_404(pk), disqualify_form=form, status=400)
+
+
+@permission("marketing.change_lead", "marketing.add_opportunity")
+@require_POST
+def lead_convert(request, pk: int):
+    lead = _lead_or_404(pk)
+    candidates = selectors.lead_party_candidates(lead=lead)
+    form = LeadConvertForm(request.POST, lead=lead, candidates=candidates)
+    if form.is_valid():
+        try:
+            opportunity = services.lead_convert(lead=lead, by=request.user, **form.service_arguments())
+        except PartyDuplicates as exc:
+            # Parties like this one appeared since the page was shown: offer them to pick from.
+            form = LeadConvertForm(request.POST, lead=lead, candidates=exc.duplicates)
+            form.is_valid()
+            form.add_error("party" if "party" in form.fields else None, exc.reason)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Lead %(lead)s converted into opportunity %(number)s.")
+                % {"lead": lead.number, "number": opportunity.number},
+            )
+            return redirect("marketing:opportunity_detail", pk=opportunity.pk)
+    return _detail_page(request, lead, convert_form=form, status=400)
+
+
+@permission("marketing.add_lead")
+@require_http_methods(["GET", "POST"])
+def lead_import_page(request):
+    form = LeadImportForm(request.POST or None, request.FILES or None)
+    imported: list[Lead] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            imported = lead_import(
+                file=form.cleaned_data["file"], by=request.user, default_source=form.cleaned_data["default_source"]
+            )
+        except LeadImportRefused as exc:
+            form.add_error("file", exc.reason)
+            for row in exc.rows:
+                form.add_error("file", str(row))
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d lead imported.", "%(count)d leads imported.", len(imported))
+                % {"count": len(imported)},
+            )
+            form = LeadImportForm()
+    context = {"form": form, "imported": imported, "imported_url": _imported_url(imported)}
+    return render(request, "marketing/lead_import.html", context, status=400 if form.errors else 200)
+
+
+def _imported_url(leads: list[Lead]) -> str:
+    """The lead list showing exactly the leads of one import: their numbers follow each other."""
+    if not leads:
+        return ""
+    numbers = sorted(lead.number for lead in leads)
+    return f"{reverse('marketing:lead_list')}?{urlencode({'number_from': numbers[0], 'number_to': numbers[-1]})}"
