@@ -1,0 +1,423 @@
+"""Campaign pages: the list, the campaign form, the campaign page with its targets, statistics and per-type tools
+(call lists, mailing documents, email), and the actions run from it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.errors import DomainError
+from core.selectors import transition_log_for
+from core.web import form_save, paginate, run_action
+from marketing import documents
+from marketing.choices import CampaignState, CampaignType, TargetStatus
+from marketing.forms.campaigns import (
+    AddTargetsForm,
+    AssignCallsForm,
+    CampaignCancelForm,
+    CampaignFilterForm,
+    CampaignForm,
+    TargetFilterForm,
+)
+from marketing.models import Campaign
+from marketing.selectors import campaigns as selectors
+from marketing.selectors.segments import segment_candidates
+from marketing.services import campaign_mail, campaign_targets
+from marketing.services import campaigns as services
+from marketing.services.segments import segment_create
+
+STATUS_STEPS = [CampaignState.PLANNED, CampaignState.ACTIVE, CampaignState.COMPLETED]
+# What the campaign page offers, the refusal_reason() action behind it and the permissions it needs.
+CAMPAIGN_ACTIONS = [
+    ("edit", gettext_lazy("Edit"), ["marketing.change_campaign"]),
+    ("activate", gettext_lazy("Activate"), ["marketing.change_campaign"]),
+    ("complete", gettext_lazy("Complete"), ["marketing.change_campaign"]),
+    ("cancel", gettext_lazy("Cancel campaign"), ["marketing.change_campaign"]),
+    ("add_targets", gettext_lazy("Add targets"), ["marketing.add_campaigntarget"]),
+]
+PREVIEW_NAMES = 10
+
+
+def campaign_or_404(pk: int) -> Campaign:
+    try:
+        return selectors.campaign_get(pk=pk)
+    except Campaign.DoesNotExist:
+        raise Http404(_("No such campaign.")) from None
+
+
+def campaign_steps(campaign: Campaign) -> list[dict]:
+    if campaign.state == CampaignState.CANCELED:
+        return [{"label": CampaignState.CANCELED.label, "css": "current"}]
+    reached = STATUS_STEPS.index(campaign.state)
+    return [
+        {"label": step.label, "css": "current" if index == reached else "done" if index < reached else ""}
+        for index, step in enumerate(STATUS_STEPS)
+    ]
+
+
+def campaign_actions(campaign: Campaign, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
+    """Which actions the clerk may run now, and for the others the reason why not."""
+    allowed, refusals = {}, []
+    for action, label, perms in CAMPAIGN_ACTIONS:
+        reason = campaign.refusal_reason(action)
+        if reason is None and not user.has_perms(perms):
+            reason = _("Your role does not allow this action.")
+        allowed[action] = reason is None
+        if reason:
+            refusals.append((label, reason))
+    return allowed, refusals
+
+
+def _email_preview(campaign: Campaign) -> dict:
+    target = selectors.first_email_target(campaign=campaign)
+    if target is None:
+        return {"target": None}
+    try:
+        return {"target": target, "email": campaign_mail.campaign_email_render(campaign=campaign, target=target)}
+    except DomainError as exc:
+        return {"target": target, "error": exc.reason}
+
+
+def _type_tools(campaign: Campaign, stats) -> dict:
+    if campaign.campaign_type == CampaignType.TELEMARKETING:
+        return {
+            "assign_form": AssignCallsForm(),
+            "unassigned": campaign.targets.filter(status=TargetStatus.PENDING, assigned_to__isnull=True).count(),
+        }
+    if campaign.campaign_type == CampaignType.EMAIL:
+        return {"preview": _email_preview(campaign)}
+    return {"to_mail": stats.total - stats.counts[TargetStatus.EXCLUDED]}
+
+
+@login_required
+@permission_required("marketing.view_campaign", raise_exception=True)
+@require_GET
+def campaign_list(request):
+    filter_form = CampaignFilterForm(request.GET)
+    campaigns = selectors.campaign_list(**filter_form.filters())
+    return render(
+        request, "marketing/campaign_list.html", {"filter_form": filter_form, "page_obj": paginate(request, campaigns)}
+    )
+
+
+@login_required
+@permission_required("marketing.add_campaign", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def campaign_create(request):
+    form = CampaignForm(request.POST or None, initial={"owner": request.user.pk})
+    saved = form_save(request, form)
+    if saved is not None:
+        messages.success(request, _("Campaign %(number)s created.") % {"number": saved.number})
+        return redirect("marketing:campaign_detail", pk=saved.pk)
+    return render(request, "marketing/campaign_form.html", {"form": form, "campaign": None})
+
+
+@login_required
+@permission_required("marketing.change_campaign", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def campaign_update(request, pk: int):
+    campaign = campaign_or_404(pk)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    saved = form_save(request, form)
+    if saved is not None:
+        messages.success(request, _("Campaign %(number)s saved.") % {"number": saved.number})
+        return redirect("marketing:campaign_detail", pk=saved.pk)
+    return render(request, "marketing/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+@permission_required("marketing.view_campaign", raise_exception=True)
+@require_GET
+def campaign_detail(request, pk: int):
+    campaign = campaign_or_404(pk)
+    allowed, refusals = campaign_actions(campaign, request.user)
+    stats = selectors.campaign_stats(campaign=campaign)
+    target_filters = TargetFilterForm(request.GET)
+    targets = selectors.target_list(campaign=campaign, **target_filters.filters())
+    context = {
+        "campaign": campaign,
+        "steps": campaign_steps(campaign),
+        "actions": allowed,
+        "refusals": refusals,
+        "stats": stats,
+        "target_filters": target_filters,
+        "page_obj": paginate(request, targets),
+        "add_form": AddTargetsForm() if allowed["add_targets"] else None,
+        "transitions": transition_log_for(campaign),
+        **_type_tools(campaign, stats),
+    }
+    return render(request, "marketing/campaign_detail.html", context)
+
+
+def _transition_view(request, pk: int, service, success: str):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    run_action(
+        request, lambda: service(campaign=campaign, by=request.user), success=success % {"number": campaign.number}
+    )
+    return redirect("marketing:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@permission_required("marketing.change_campaign", raise_exception=True)
+@require_POST
+def campaign_activate(request, pk: int):
+    return _transition_view(request, pk, services.campaign_activate, _("Campaign %(number)s is active."))
+
+
+@login_required
+@permission_required("marketing.change_campaign", raise_exception=True)
+@require_POST
+def campaign_complete(request, pk: int):
+    return _transition_view(request, pk, services.campaign_complete, _("Campaign %(number)s completed."))
+
+
+@login_required
+@permission_required("marketing.change_campaign", raise_exception=True)
+@require_POST
+def campaign_cancel(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = CampaignCancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    run_action(
+        request,
+        lambda: services.campaign_cancel(campaign=campaign, by=request.user, reason=reason),
+        success=_("Campaign %(number)s canceled.") % {"number": campaign.number},
+    )
+    return redirect("marketing:campaign_detail", pk=campaign.pk)
+
+
+# --- targets -------------------------------------------------------------------------------------------------------
+
+
+def _added_message(result: campaign_targets.TargetsAdded) -> str:
+    parts = [ngettext("%(count)d target added.", "%(count)d targets added.", result.added) % {"count": result.added}]
+    if result.skipped:
+        parts.append(
+            ngettext(
+                "%(count)d was a target already and was skipped.",
+                "%(count)d were targets already and were skipped.",
+                result.skipped,
+            )
+            % {"count": result.skipped}
+        )
+    if result.excluded:
+        parts.append(
+            ngettext(
+                "%(count)d is excluded (no email address or unsubscribed).",
+                "%(count)d are excluded (no email address or unsubscribed).",
+                result.excluded,
+            )
+            % {"count": result.excluded}
+        )
+    return " ".join(parts)
+
+
+def _form_errors_message(form) -> str:
+    """A form's errors as one message, each after the label of its field."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(errors)
+        parts.append(f"{form.fields[name].label}: {text}" if name in form.fields else text)
+    return " ".join(parts)
+
+
+@login_required
+@permission_required("marketing.add_campaigntarget", raise_exception=True)
+@require_POST
+def campaign_targets_add(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = AddTargetsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors_message(form))
+        return redirect("marketing:campaign_detail", pk=campaign.pk)
+    segment = form.cleaned_data["segment"]
+    save_as = form.cleaned_data["save_as"].strip()
+    try:
+        # Saving the segment and adding its targets are one action for the clerk: both or neither.
+        with transaction.atomic():
+            if segment is None and save_as:
+                segment = segment_create(by=request.user, name=save_as, filters=form.filters())
+            result = campaign_targets.campaign_targets_add(
+                campaign=campaign,
+                by=request.user,
+                segment=segment,
+                filters=None if segment is not None else form.filters(),
+            )
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+    else:
+        if segment is not None and save_as:
+            messages.info(request, _("Segment '%(name)s' saved.") % {"name": segment.name})
+        messages.success(request, _added_message(result))
+    return redirect("marketing:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@permission_required("marketing.view_campaign", raise_exception=True)
+@require_GET
+def campaign_targets_preview(request, pk: int):
+    """Who the add-targets form would add, while the clerk is still choosing (htmx)."""
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = AddTargetsForm(request.GET)
+    context = {"campaign": campaign}
+    if form.is_valid():
+        segment = form.cleaned_data["segment"]
+        try:
+            found = segment_candidates(filters=segment.filters if segment is not None else form.filters())
+        except DomainError as exc:
+            context["error"] = exc.reason
+        else:
+            existing = campaign.targets.values_list("party_id", "lead_id")
+            taken = {pk for pair in existing for pk in pair if pk}
+            already = sum(1 for c in found if (c.party_id in taken or c.lead_id in taken))
+            context.update(count=len(found), already=already, names=[c.name for c in found[:PREVIEW_NAMES]])
+    else:
+        context["error"] = _form_errors_message(form)
+    return render(request, "marketing/includes/campaign_targets_preview.html", context)
+
+
+# --- per type ------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("marketing.change_campaigntarget", raise_exception=True)
+@require_POST
+def campaign_calls_assign(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = AssignCallsForm(request.POST)
+    users = list(form.cleaned_data["users"]) if form.is_valid() else []
+    assigned = run_action(
+        request,
+        lambda: campaign_targets.campaign_calls_assign(campaign=campaign, users=users, by=request.user),
+        success=_("Call lists updated."),
+    )
+    if assigned is not None:
+        messages.info(
+            request,
+            ngettext(
+                "%(count)d target assigned to %(callers)d callers.",
+                "%(count)d targets assigned to %(callers)d callers.",
+                assigned,
+            )
+            % {"count": assigned, "callers": len(users)},
+        )
+    return redirect("marketing:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@permission_required("marketing.view_campaigntarget", raise_exception=True)
+@require_GET
+def campaign_call_list(request, pk: int):
+    """A caller's list with phone numbers; by default the list of whoever opens it."""
+    campaign = campaign_or_404(pk)
+    wanted = request.GET.get("assigned_to", "me")
+    assignee_id = None
+    if wanted == "me":
+        assignee_id = request.user.pk
+    elif wanted.isdigit():
+        assignee_id = int(wanted)
+    targets = selectors.call_list(campaign=campaign, assigned_to_id=assignee_id)
+    callers = list(
+        campaign.targets.filter(assigned_to__isnull=False)
+        .values_list("assigned_to_id", "assigned_to__username", "assigned_to__first_name", "assigned_to__last_name")
+        .distinct()
+        .order_by("assigned_to__username")
+    )
+    context = {
+        "campaign": campaign,
+        "page_obj": paginate(request, targets),
+        "wanted": wanted,
+        "callers": [(pk, f"{first} {last}".strip() or username) for pk, username, first, last in callers],
+        "mine": assignee_id == request.user.pk,
+        "can_log": campaign.state == CampaignState.ACTIVE and request.user.has_perm("marketing.change_campaigntarget"),
+    }
+    return render(request, "marketing/campaign_call_list.html", context)
+
+
+def _file_response(content: bytes, *, content_type: str, filename: str, attachment: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'{"attachment" if attachment else "inline"}; filename="{filename}"'
+    return response
+
+
+@login_required
+@permission_required("marketing.view_campaigntarget", raise_exception=True)
+@require_GET
+def campaign_labels_pdf(request, pk: int):
+    campaign = campaign_or_404(pk)
+    return _file_response(
+        documents.campaign_labels_pdf(campaign),
+        content_type="application/pdf",
+        filename=f"{campaign.number}-labels.pdf",
+        attachment=False,
+    )
+
+
+@login_required
+@permission_required("marketing.view_campaigntarget", raise_exception=True)
+@require_GET
+def campaign_letters_pdf(request, pk: int):
+    campaign = campaign_or_404(pk)
+    return _file_response(
+        documents.campaign_letters_pdf(campaign),
+        content_type="application/pdf",
+        filename=f"{campaign.number}-letters.pdf",
+        attachment=False,
+    )
+
+
+@login_required
+@permission_required("marketing.view_campaigntarget", raise_exception=True)
+@require_GET
+def campaign_addresses_csv(request, pk: int):
+    campaign = campaign_or_404(pk)
+    return _file_response(
+        documents.campaign_addresses_csv(campaign),
+        content_type="text/csv; charset=utf-8",
+        filename=f"{campaign.number}-addresses.csv",
+        attachment=True,
+    )
+
+
+@login_required
+@permission_required("marketing.change_campaigntarget", raise_exception=True)
+@require_POST
+def campaign_mark_mailed(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    marked = run_action(
+        request,
+        lambda: campaign_targets.campaign_mark_mailed(campaign=campaign, by=request.user),
+        success=_("Mailing of campaign %(number)s marked as sent.") % {"number": campaign.number},
+    )
+    if marked is not None:
+        messages.info(
+            request,
+            ngettext("%(count)d target is now contacted.", "%(count)d targets are now contacted.", marked)
+            % {"count": marked},
+        )
+    return redirect("marketing:campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@permission_required("marketing.change_campaign", raise_exception=True)
+@require_POST
+def campaign_email_send(request, pk: int):
+    campaign = get_object_or_404(Campaign, pk=pk)
+    try:
+        sent = campaign_mail.campaign_email_send(campaign=campaign, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d email sent.", "%(count)d emails sent.", sent) % {"count": sent}
+            if sent
+            else _("Nobody is left to send the email to."),
+        )
+    return redirect("marketing:campaign_detail", pk=campaign.pk)

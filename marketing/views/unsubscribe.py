@@ -1,0 +1,24 @@
+"""The unsubscribe link of campaign email: public (no login), identified by the target's secret token."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from marketing.models import CampaignTarget
+from marketing.services.campaign_targets import target_unsubscribe
+
+
+# Mail programs post the one-click unsubscribe (RFC 8058) without a CSRF token; the unguessable token in the
+# address is what authorizes it, and all it can do is stop email to that address.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    target = CampaignTarget.objects.select_related("campaign").filter(unsubscribe_token=token).first()
+    if target is None:
+        return render(request, "marketing/unsubscribe_unknown.html", status=404)
+    if request.method == "POST":
+        target = target_unsubscribe(target=target)
+        return render(request, "marketing/unsubscribe_done.html", {"target": target})
+    return render(request, "marketing/unsubscribe.html", {"target": target})
