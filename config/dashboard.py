@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from invoicing.choices import InvoiceState, PaymentState
 from invoicing.models import Invoice
+from marketing.selectors.activities import followup_counts
 from salesapp.models import SalesOrder
 
 
@@ -25,5 +26,6 @@ def home(request):
         "overdue_count": overdue.count(),
         "draft_invoices": Invoice.objects.filter(state=InvoiceState.DRAFT).count(),
         "recent_orders": SalesOrder.objects.select_related("customer__party").order_by("-id")[:8],
+        "followups": followup_counts(user=request.user) if request.user.has_perm("marketing.view_activity") else None,
     }
     return render(request, "home.html", context)
