@@ -1,7 +1,18 @@
 from django.utils.translation import gettext_lazy as _
 
 NAVIGATION = [
-    (_("Marketing"), [(_("Parties"), "marketing:party_list")]),
+    (
+        _("Marketing"),
+        [
+            (_("Parties"), "marketing:party_list"),
+            (_("Leads"), "marketing:lead_list"),
+            (_("Pipeline"), "marketing:pipeline"),
+            (_("Opportunities"), "marketing:opportunity_list"),
+            (_("Campaigns"), "marketing:campaign_list"),
+            (_("My follow-ups"), "marketing:followups"),
+            (_("Activities"), "marketing:activity_list"),
+        ],
+    ),
     (
         _("Sales"),
         [

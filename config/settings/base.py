@@ -138,6 +138,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that several fields share, or whose field names collide ("source" of a lead and of a campaign
+    # target), get one name of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "LeadSourceEnum": "marketing.choices.LeadSource",
+        "PartyRoleEnum": "marketing.choices.RelationshipStage",
+    },
 }
 
 # Company the documents are issued by (shown on PDFs).

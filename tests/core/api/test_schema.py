@@ -11,13 +11,20 @@ def test_schema_is_served(db):
     assert response.status_code == 200
     schema = response.json()
     assert sorted(path for path in schema["paths"] if path.count("/") == 4) == [
+        "/api/v1/activities/",
+        "/api/v1/campaign-targets/",
+        "/api/v1/campaigns/",
         "/api/v1/customers/",
         "/api/v1/invoices/",
         "/api/v1/items/",
+        "/api/v1/leads/",
+        "/api/v1/opportunities/",
+        "/api/v1/opportunity-stages/",
         "/api/v1/packing-slips/",
         "/api/v1/parties/",
         "/api/v1/payments/",
         "/api/v1/sales-orders/",
+        "/api/v1/segments/",
     ]
     cancel = schema["paths"]["/api/v1/sales-orders/{id}/cancel/"]["post"]
     assert cancel["requestBody"]["content"]["application/json"]["schema"] == {
