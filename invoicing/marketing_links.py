@@ -4,6 +4,7 @@ through a campaign (see marketing.extensions)."""
 from __future__ import annotations
 
 from django.db.models import Sum
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -25,7 +26,7 @@ def invoice_timeline(party_ids: list[int], limit: int) -> list[extensions.Timeli
             kind="invoice",
             kind_label=gettext("Invoice"),
             title=str(invoice),
-            detail=f"{invoice.currency} {invoice.amount_total}",
+            detail=f"{invoice.currency} {floatformat(invoice.amount_total, '2g')}",
             url=reverse("invoicing:invoice_detail", args=[invoice.pk]),
             state=invoice.get_state_display(),
         )
@@ -45,7 +46,7 @@ def payment_timeline(party_ids: list[int], limit: int) -> list[extensions.Timeli
             kind="payment",
             kind_label=gettext("Payment"),
             title=payment.number,
-            detail=f"{payment.currency} {payment.amount}",
+            detail=f"{payment.currency} {floatformat(payment.amount, '2g')}",
             url=reverse("invoicing:payment_detail", args=[payment.pk]),
         )
         for payment in payments

@@ -4,6 +4,7 @@ and the revenue ordered through a campaign (see marketing.extensions)."""
 from __future__ import annotations
 
 from django.db.models import Count, Sum
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -25,7 +26,7 @@ def order_timeline(party_ids: list[int], limit: int) -> list[extensions.Timeline
             kind="order",
             kind_label=gettext("Sales order"),
             title=order.number,
-            detail=f"{order.currency} {order.amount_total}",
+            detail=f"{order.currency} {floatformat(order.amount_total, '2g')}",
             url=reverse("salesapp:order_detail", args=[order.pk]),
             state=order.get_state_display(),
         )

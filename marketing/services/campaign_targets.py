@@ -33,9 +33,9 @@ from marketing.models import Campaign, CampaignTarget, Lead, Opportunity, Party,
 from marketing.selectors.segments import Candidate, explicit_candidates, segment_candidates
 from marketing.services.activities import activity_create
 from marketing.services.campaigns import lock_campaign
-from marketing.services.leads import lead_create
+from marketing.services.leads import lead_create, lead_prospect_create, lead_update
 from marketing.services.opportunities import opportunity_create
-from marketing.services.parties import PartyDuplicates, party_create
+from marketing.services.parties import PartyDuplicates
 
 
 class SalesStart(models.TextChoices):
@@ -463,29 +463,16 @@ def _party_for(target: CampaignTarget, *, by) -> Party:
     if target.party is not None:
         return target.party
     lead = target.lead
-    person = not lead.company_name
-    fields = {
-        "kind": PartyKind.PERSON if person else PartyKind.ORGANIZATION,
-        "name": lead.contact_name if person else lead.company_name,
-        "email": lead.email,
-        "phone": lead.phone,
-        "postcode": lead.postcode,
-        "city": lead.city,
-    }
-    if lead.country:
-        fields["country"] = lead.country
-    contacts = (
-        []
-        if person or not lead.contact_name
-        else [{"name": lead.contact_name, "email": lead.email, "phone": lead.phone, "is_primary": True}]
-    )
     try:
-        party = party_create(by=by, contacts=contacts, **fields)
+        party, _contact = lead_prospect_create(lead=lead, by=by)
     except PartyDuplicates as exc:
         found = exc.duplicates[0] if len(exc.duplicates) == 1 else None
         if found is None or target.campaign.targets.filter(party=found).exists():
             raise ValidationFailed(code=exc.code, field_errors={"start": exc.reason}) from exc
         party = found
+    if lead.party_id is None and lead.state in (LeadState.NEW, LeadState.QUALIFIED):
+        # The lead and the opportunity it led to hang on the same party from now on.
+        lead_update(lead=lead, by=by, party=party)
     target.party = party
     return party
 

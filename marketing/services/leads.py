@@ -168,7 +168,8 @@ def lead_disqualify(*, lead: Lead, by, reason: str) -> Lead:
     return lead
 
 
-def _party_from_lead(lead: Lead, *, by, allow_duplicate: bool) -> tuple[Party, Contact | None]:
+@transaction.atomic
+def lead_prospect_create(*, lead: Lead, by, allow_duplicate: bool = False) -> tuple[Party, Contact | None]:
     """A prospect made of the lead's own data: an organization with the lead's contact as its contact person,
     or the person itself when the lead names no company. Refused with the look-alikes (PartyDuplicates)
     when the party probably exists already, so the clerk can pick it instead."""
@@ -218,7 +219,7 @@ def lead_convert(
     if party is None and lead.party_id:
         party = lead.party
     if party is None:
-        party, contact = _party_from_lead(lead, by=by, allow_duplicate=allow_duplicate_party)
+        party, contact = lead_prospect_create(lead=lead, by=by, allow_duplicate=allow_duplicate_party)
     elif party.kind == PartyKind.ORGANIZATION:
         contact = _contact_named(party, lead.contact_name)
     opportunity = opportunity_create(

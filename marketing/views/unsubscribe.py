@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -18,7 +20,12 @@ def unsubscribe(request, token):
     target = CampaignTarget.objects.select_related("campaign").filter(unsubscribe_token=token).first()
     if target is None:
         return render(request, "marketing/unsubscribe_unknown.html", status=404)
-    if request.method == "POST":
-        target = target_unsubscribe(target=target)
-        return render(request, "marketing/unsubscribe_done.html", {"target": target})
-    return render(request, "marketing/unsubscribe.html", {"target": target})
+    # The recipient is not logged in and may never have chosen a language here: speak the party's language,
+    # unless the visitor picked one with the language switch.
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    language = chosen or (target.language if target.language in dict(settings.LANGUAGES) else None)
+    with translation.override(language or translation.get_language()):
+        if request.method == "POST":
+            target = target_unsubscribe(target=target)
+            return render(request, "marketing/unsubscribe_done.html", {"target": target})
+        return render(request, "marketing/unsubscribe.html", {"target": target})

@@ -622,6 +622,8 @@ def test_a_lead_only_target_becomes_a_party_for_its_opportunity(clerk):
         lead,
         campaign,
     )
+    lead.refresh_from_db()
+    assert lead.party == party
 
 
 def test_a_lead_only_target_that_looks_like_a_known_party_uses_that_party(clerk):
@@ -638,6 +640,8 @@ def test_a_lead_only_target_that_looks_like_a_known_party_uses_that_party(clerk)
     # then
     target.refresh_from_db()
     assert (target.party, target.created_opportunity.party, Party.objects.count()) == (known, known, 1)
+    lead.refresh_from_db()
+    assert lead.party == known
 
 
 @pytest.mark.parametrize(

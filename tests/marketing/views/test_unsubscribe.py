@@ -108,3 +108,20 @@ def test_an_unsubscribed_address_is_excluded_from_a_later_email_campaign(
     assert (excluded.status, excluded.excluded_reason.startswith("Unsubscribed on ")) == ("excluded", True)
     assert sent == 1
     assert [message.to for message in mail.outbox] == [["info@bakker.nl"]]
+
+
+def test_the_page_speaks_the_recipients_language_unless_they_chose_one(clerk):
+    # given: a Swedish party
+    party = PartyFactory(email="inkop@kontor.se", language="sv", country="SE")
+    target = email_campaign(clerk, [party]).targets.get()
+    url = reverse("marketing:unsubscribe", args=[target.unsubscribe_token])
+
+    # when: opened without a language choice, then after choosing English
+    swedish = Client().get(url)
+    chose_english = Client()
+    chose_english.cookies["django_language"] = "en"
+    english = chose_english.get(url)
+
+    # then
+    assert '<html lang="sv">' in swedish.content.decode()
+    assert '<html lang="en">' in english.content.decode()
