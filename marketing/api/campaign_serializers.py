@@ -248,6 +248,12 @@ class TargetCallLogInputSerializer(serializers.Serializer):
     response = serializers.ChoiceField(
         choices=Response.choices, required=False, allow_null=True, default=None, help_text="When the call gave one."
     )
+    start = serializers.ChoiceField(
+        choices=SalesStart.choices,
+        required=False,
+        default=SalesStart.NONE,
+        help_text="With a positive response: create a lead or an opportunity in the same step.",
+    )
     follow_up_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None, help_text="Plans a call back at this time."
     )

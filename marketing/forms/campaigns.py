@@ -337,6 +337,14 @@ class CallLogForm(forms.Form):
     response = forms.ChoiceField(
         label=_("Response"), required=False, choices=[("", _("No response yet")), *Response.choices]
     )
+    start = forms.ChoiceField(
+        label=_("Start the sales process"),
+        choices=SalesStart.choices,
+        initial=SalesStart.NONE,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("For a positive response."),
+    )
     follow_up_at = forms.DateTimeField(
         label=_("Call back at"),
         required=False,

@@ -189,7 +189,7 @@ def _target_selected_entries(party: Party, limit: int) -> list[TimelineEntry]:
             kind="campaign_target",
             kind_label=gettext("Campaign"),
             title=str(target.campaign),
-            detail=gettext("Selected as %(source)s") % {"source": target.get_source_display().lower()},
+            detail=gettext("Selected as: %(source)s") % {"source": target.get_source_display()},
             url=reverse("marketing:target_detail", args=[target.pk]),
             state=target.get_status_display(),
         )

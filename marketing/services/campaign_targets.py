@@ -306,10 +306,11 @@ def target_call_log(
     outcome: str,
     note: str = "",
     response: str | None = None,
+    start: str = SalesStart.NONE,
     follow_up_at: datetime.datetime | None = None,
 ) -> CampaignTarget:
-    """Log a call made to the target (a done call activity), and optionally record the response it gave
-    and plan the next call."""
+    """Log a call made to the target (a done call activity), and optionally record the response it gave —
+    a positive one may start the sales process right away, as ``target_respond`` does — and plan the next call."""
     campaign, target = _campaign_and_target(target)
     _refuse_unless_active(campaign, gettext("Campaign %(number)s is %(state)s: calls are logged while it is active."))
     _refuse_if_excluded(target)
@@ -319,8 +320,10 @@ def target_call_log(
         errors["outcome"] = gettext("Choose how the call went.")
     if response and response not in Response.values:
         errors["response"] = gettext("Unknown response '%(response)s'.") % {"response": response}
+    if (start or SalesStart.NONE) != SalesStart.NONE and not response:
+        errors["start"] = gettext("Record the positive response to start the sales process.")
     if follow_up_at is not None and follow_up_at <= now:
-        errors["follow_up_at"] = gettext("A follow-up call is planned in the future.")
+        errors["follow_up_at"] = gettext("The follow-up call must be in the future.")
     if errors:
         raise ValidationFailed(field_errors=errors)
     activity_create(
@@ -337,9 +340,9 @@ def target_call_log(
         outcome=outcome,
     )
     _mark_contacted(target, now)
-    if response:
-        _response_record(target, by=by, response=response, note=note, date=None)
     target.save()
+    if response:
+        target = target_respond(target=target, by=by, response=response, note=note, start=start)
     if follow_up_at is not None:
         activity_create(
             by=by,

@@ -144,8 +144,7 @@ def party_merge(*, keep: Party, remove: Party, by) -> Party:
     activity_create(
         by=by,
         activity_type=ActivityType.TASK,
-        subject=gettext("Merged %(name)s (%(pk)s) into this party")
-        % {"name": Truncator(remove.name).chars(120), "pk": remove.pk},
+        subject=gettext("Merged %(name)s into this party") % {"name": Truncator(remove.name).chars(150)},
         notes=notes,
         party=keep,
         done=True,

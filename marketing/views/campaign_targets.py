@@ -134,6 +134,7 @@ def target_call_log(request, pk: int):
             outcome=data["outcome"],
             note=data["note"],
             response=data["response"] or None,
+            start=data["start"] or services.SalesStart.NONE,
             follow_up_at=data["follow_up_at"],
         )
 

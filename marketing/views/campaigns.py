@@ -298,15 +298,9 @@ def campaign_calls_assign(request, pk: int):
         success=_("Call lists updated."),
     )
     if assigned is not None:
-        messages.info(
-            request,
-            ngettext(
-                "%(count)d target assigned to %(callers)d callers.",
-                "%(count)d targets assigned to %(callers)d callers.",
-                assigned,
-            )
-            % {"count": assigned, "callers": len(users)},
-        )
+        targets = ngettext("%(count)d target", "%(count)d targets", assigned) % {"count": assigned}
+        callers = ngettext("%(count)d caller", "%(count)d callers", len(users)) % {"count": len(users)}
+        messages.info(request, _("%(targets)s assigned to %(callers)s.") % {"targets": targets, "callers": callers})
     return redirect("marketing:campaign_detail", pk=campaign.pk)
 
 

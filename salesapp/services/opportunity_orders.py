@@ -30,7 +30,9 @@ def _attribution_errors(*, customer: Customer, opportunity: Opportunity | None, 
             "Opportunity %(number)s is %(state)s: orders are made for open opportunities only."
         ) % {"number": opportunity.number, "state": opportunity.get_state_display()}
     if campaign is not None and opportunity.campaign_id and campaign.pk != opportunity.campaign_id:
-        errors["campaign"] = gettext("Opportunity %(number)s came from campaign %(campaign)s.") % {
+        errors["campaign"] = gettext(
+            "Opportunity %(number)s came from campaign %(campaign)s: leave the campaign empty or choose that one."
+        ) % {
             "number": opportunity.number,
             "campaign": opportunity.campaign.number,
         }

@@ -111,3 +111,20 @@ def logged_in_page(page: Page) -> Callable[[str], Page]:
         return page
 
     return open_as
+
+
+@pytest.fixture
+def other_page(browser: Browser, live_server, page: Page) -> Iterator[Callable[[], Page]]:
+    """Factory fixture: a page in a browser context of its own (no cookies shared with ``page``), as if someone
+    else opened the site on another computer. Depends on ``page`` so the database is reset before both."""
+    contexts = []
+
+    def open_page() -> Page:
+        context = browser.new_context(base_url=live_server.url, locale="en-US")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -412,6 +412,39 @@ def test_a_call_is_logged_with_its_outcome_response_and_call_back(clerk):
     assert calls[1].due_at == call_back
 
 
+def test_a_positive_call_starts_the_sales_process_in_the_same_step(clerk):
+    # given
+    party = PartyFactory(name="Anker Koffie")
+    campaign = active_campaign(clerk, targets=[party])
+
+    # when
+    target = target_call_log(
+        target=target_of(campaign, party), by=clerk, outcome="reached", response="positive", start="lead"
+    )
+
+    # then
+    target.refresh_from_db()
+    lead = target.created_lead
+    assert (target.status, target.response) == ("responded", "positive")
+    assert (lead.party, lead.campaign, lead.source, lead.state) == (party, campaign, "campaign", "new")
+    assert Activity.objects.get(campaign_target=target).outcome == "reached"
+
+
+def test_starting_the_sales_process_needs_the_response(clerk):
+    # given
+    party = PartyFactory()
+    campaign = active_campaign(clerk, targets=[party])
+    target = target_of(campaign, party)
+
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        target_call_log(target=target, by=clerk, outcome="reached", start="lead")
+
+    # then
+    assert refused.value.field_errors == {"start": "Record the positive response to start the sales process."}
+    assert not Activity.objects.exists() and not Lead.objects.exists()
+
+
 def test_a_call_without_an_answer_marks_the_target_contacted(clerk):
     # given
     party = PartyFactory()
@@ -446,7 +479,7 @@ def test_a_bad_call_log_is_refused_and_logs_nothing(clerk):
     assert refused.value.field_errors == {
         "outcome": "Choose how the call went.",
         "response": "Unknown response 'maybe'.",
-        "follow_up_at": "A follow-up call is planned in the future.",
+        "follow_up_at": "The follow-up call must be in the future.",
     }
     target.refresh_from_db()
     assert (target.status, target.contacted_at) == ("pending", None)

@@ -64,7 +64,11 @@ def test_order_with_a_campaign_other_than_the_opportunitys_is_refused(integrator
     )
     body = problem(response, 400)
     assert body["errors"] == [
-        {"field": "campaign", "message": f"Opportunity {opportunity.number} came from campaign {campaign.number}."}
+        {
+            "field": "campaign",
+            "message": f"Opportunity {opportunity.number} came from campaign {campaign.number}: "
+            "leave the campaign empty or choose that one.",
+        }
     ]
     assert not SalesOrder.objects.exists()
 
