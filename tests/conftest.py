@@ -1,7 +1,17 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from core import roles
 from tests.factories.users import user_with_role
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request in another language (the language tests) activates it for the thread; the next test must
+    start in the default language again, as a new request would."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

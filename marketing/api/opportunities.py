@@ -58,7 +58,7 @@ class OpportunityFilter(django_filters.FilterSet):
 
 class OpportunityViewSet(ServiceViewSet):
     """Opportunities in the sales pipeline. `set-stage` moves an open one (its probability becomes the stage's
-    default); `win` needs a quotation or sales order made for it; `lose` needs a reason."""
+    default); `win` needs a sales order made for it; `lose` needs a reason."""
 
     serializer_class = OpportunitySerializer
     input_serializers = {

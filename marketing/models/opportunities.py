@@ -123,7 +123,7 @@ class Opportunity(ConcurrentTransitionMixin, AuthoredModel):
             return gettext("Opportunity %(number)s is %(state)s: only open opportunities can change.") % context
         if action == "win" and not self.has_sales_document():
             return (
-                gettext("Opportunity %(number)s has no quotation or sales order yet: create one before marking it won.")
+                gettext("Opportunity %(number)s has no sales order yet: create one for it before marking it won.")
                 % context
             )
         return None

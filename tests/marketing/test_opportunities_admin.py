@@ -99,8 +99,7 @@ def test_win_and_lose_actions_call_the_services(client, administrator):
     with_order.refresh_from_db()
     assert with_order.state == "won"
     assert messages_of(response) == [
-        f"{without}: Opportunity {without.number} has no quotation or sales order yet: "
-        "create one before marking it won.",
+        f"{without}: Opportunity {without.number} has no sales order yet: create one for it before marking it won.",
         "1 opportunity won.",
     ]
     client.post(CHANGELIST, {"action": "lose_opportunities", "_selected_action": [without.pk]})

@@ -141,7 +141,7 @@ def test_win_needs_an_order(integrator):
     body = problem(api.post(f"{URL}{opportunity.pk}/win/"), 409)
     assert body["code"] == "opportunity-not-winnable"
     assert body["detail"] == (
-        f"Opportunity {opportunity.number} has no quotation or sales order yet: create one before marking it won."
+        f"Opportunity {opportunity.number} has no sales order yet: create one for it before marking it won."
     )
 
     # and won once there is one

@@ -233,7 +233,7 @@ def test_win_needs_a_sales_order(clerk):
     with pytest.raises(TransitionRefused) as refused:
         opportunity_win(opportunity=opportunity, by=clerk)
     assert refused.value.reason == (
-        f"Opportunity {opportunity.number} has no quotation or sales order yet: create one before marking it won."
+        f"Opportunity {opportunity.number} has no sales order yet: create one for it before marking it won."
     )
     opportunity.refresh_from_db()
     assert (opportunity.state, opportunity.closed_at) == (OpportunityState.OPEN, None)

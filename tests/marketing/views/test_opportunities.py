@@ -256,7 +256,7 @@ def test_open_opportunity_page_shows_actions_and_why_win_is_not_possible(client,
     assert response.context["refusals"] == [
         (
             "Mark won",
-            f"Opportunity {opportunity.number} has no quotation or sales order yet: create one before marking it won.",
+            f"Opportunity {opportunity.number} has no sales order yet: create one for it before marking it won.",
         )
     ]
     assert reverse("salesapp:order_create_for_opportunity", args=[opportunity.pk]) in html
@@ -310,7 +310,7 @@ def test_win_refused_shows_the_reason(client, clerk):
     client.force_login(clerk)
     response = client.post(reverse("marketing:opportunity_win", args=[opportunity.pk]), follow=True)
     assert [str(m) for m in response.context["messages"]] == [
-        f"Opportunity {opportunity.number} has no quotation or sales order yet: create one before marking it won."
+        f"Opportunity {opportunity.number} has no sales order yet: create one for it before marking it won."
     ]
     opportunity.refresh_from_db()
     assert opportunity.state == OpportunityState.OPEN
