@@ -7,7 +7,10 @@ from django.utils import timezone
 
 from invoicing.choices import InvoiceState, PaymentState
 from invoicing.models import Invoice
+from marketing.choices import CampaignState, LeadState
+from marketing.models import Campaign, Lead
 from marketing.selectors.activities import followup_counts
+from marketing.selectors.opportunities import pipeline_get
 from salesapp.models import SalesOrder
 
 
@@ -28,4 +31,18 @@ def home(request):
         "recent_orders": SalesOrder.objects.select_related("customer__party").order_by("-id")[:8],
         "followups": followup_counts(user=request.user) if request.user.has_perm("marketing.view_activity") else None,
     }
+    if request.user.has_perm("marketing.view_opportunity"):
+        context.update(_marketing())
     return render(request, "home.html", context)
+
+
+def _marketing() -> dict:
+    """The pipeline by stage, drawn as bars of weighted revenue, and what marketing has running."""
+    pipeline = pipeline_get(cards_per_stage=1)
+    widest = max((column.weighted_revenue for column in pipeline.columns), default=0) or 1
+    return {
+        "pipeline": pipeline,
+        "pipeline_bars": [(column, int(column.weighted_revenue * 100 / widest)) for column in pipeline.columns],
+        "open_leads": Lead.objects.filter(state__in=[LeadState.NEW, LeadState.QUALIFIED]).count(),
+        "active_campaigns": Campaign.objects.filter(state=CampaignState.ACTIVE).count(),
+    }
