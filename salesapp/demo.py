@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from marketing.choices import PartyKind
-from marketing.models import Party
+from marketing.models import Opportunity, Party
+from marketing.services.opportunities import opportunity_win
 from salesapp.choices import ItemType
 from salesapp.models import Customer, Item, PackingSlip, SalesOrder, TaxCode
 from salesapp.services.customers import customer_create, customer_update
 from salesapp.services.items import item_create, item_update
-from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm, order_create
+from salesapp.services.opportunity_orders import order_create_for_opportunity
+from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm, order_create, order_line_add
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
 
 D = Decimal
@@ -301,3 +303,38 @@ def demo_deliveries_build(
     for entry in plan:
         entry.order = SalesOrder.objects.get(pk=entry.order.pk)
     return slips
+
+
+# The orders of the marketing demo's won deals, by opportunity: lines (item number, quantity) and whether the
+# invoicing demo bills them, so the campaigns they came from show invoiced revenue as well as ordered revenue.
+DEMO_WON_ORDERS: dict[str, tuple[list[tuple[str, int]], bool]] = {
+    "Furniture for the new Groningen office": ([("FUR-1001", 10), ("FUR-1003", 10), ("SRV-9002", 1)], False),
+    "Sit-stand desks for the new outpatient wing": ([("FUR-1002", 20), ("FUR-1011", 20), ("SRV-9001", 6)], False),
+    "Ergonomic chairs for the Tilburg office": ([("FUR-1003", 12), ("FUR-1012", 12), ("SRV-9002", 1)], True),
+    "Sit-stand desks and monitors for the Göteborg office": ([("FUR-1002", 8), ("IT-2004", 8)], False),
+    "Laptops and docking stations for the engineers": ([("IT-2001", 6), ("IT-2005", 6), ("SRV-9004", 6)], True),
+}
+
+
+def demo_opportunity_orders_build(*, opportunities: list[Opportunity], by=None) -> list[DemoOrder]:
+    """A sales order for each won deal, made from its opportunity the way the clerk does it (a prospect gets its
+    customer account on the way), with its lines, confirmed; then the owner marks the deal won. The fates tell
+    the invoicing demo which orders to bill."""
+    numbers = {number for lines, _billed in DEMO_WON_ORDERS.values() for number, _quantity in lines}
+    items = {item.number: item for item in Item.objects.filter(number__in=numbers)}
+    reverse_charge = TaxCode.objects.get(code="EURC")
+    plan = []
+    for opportunity in opportunities:
+        lines, billed = DEMO_WON_ORDERS[opportunity.name]
+        order = order_create_for_opportunity(opportunity=opportunity, by=by)
+        party = order.customer.party
+        # Business customers in another EU country are invoiced without Dutch VAT (reverse charge).
+        tax_code = reverse_charge if party.country != "NL" and party.vat_number else None
+        for number, quantity in lines:
+            order_line_add(
+                order=order, line=OrderLineInput(item=items[number], quantity=D(quantity), tax_code=tax_code), by=by
+            )
+        order = order_confirm(order=order, by=by)
+        opportunity_win(opportunity=opportunity, by=opportunity.owner or by)
+        plan.append(DemoOrder(order=order, fate=INVOICED_FROM_ORDER if billed else CONFIRMED))
+    return plan

@@ -1,18 +1,37 @@
 """seed_demo builds a demo company through the services once; running it again changes nothing."""
 
+import datetime
+from decimal import Decimal
 from io import StringIO
 
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 from rest_framework.authtoken.models import Token
 
 from core import roles
 from invoicing.models import Invoice, JournalEntry, JournalLine, Payment
-from marketing.models import Party
+from marketing import extensions
+from marketing.models import (
+    Activity,
+    Address,
+    Campaign,
+    CampaignTarget,
+    Contact,
+    Lead,
+    Opportunity,
+    Party,
+    Segment,
+    Tag,
+    Unsubscription,
+)
+from marketing.selectors.activities import followup_counts
 from salesapp.models import Customer, Item, PackingSlip, SalesOrder
+
+D = Decimal
 
 
 def counts() -> dict[str, int]:
@@ -26,6 +45,16 @@ def counts() -> dict[str, int]:
         "payments": Payment.objects.count(),
         "journal entries": JournalEntry.objects.count(),
         "state changes": StateLog.objects.count(),
+        "contacts": Contact.objects.count(),
+        "addresses": Address.objects.count(),
+        "tags": Tag.objects.count(),
+        "segments": Segment.objects.count(),
+        "leads": Lead.objects.count(),
+        "opportunities": Opportunity.objects.count(),
+        "campaigns": Campaign.objects.count(),
+        "campaign targets": CampaignTarget.objects.count(),
+        "unsubscriptions": Unsubscription.objects.count(),
+        "activities": Activity.objects.count(),
         "users": User.objects.count(),
         "tokens": Token.objects.count(),
     }
@@ -90,6 +119,92 @@ def test_seed_demo_builds_a_complete_demo_company_once(db):
     token = Token.objects.get(user__username="integrator")
     assert f"Integrator API token: {token.key}" in first_output
     assert "clerk" in first_output and "demo1234" in first_output
+
+    # then: the marketing module has something on every page
+    assert (first["leads"], first["opportunities"], first["campaigns"], first["segments"]) == (30, 25, 4, 4)
+    assert per_state(Lead.objects) == {"new": 10, "qualified": 6, "converted": 8, "disqualified": 6}
+    assert per_state(Opportunity.objects) == {"open": 17, "won": 5, "lost": 3}
+    assert per_state(Campaign.objects) == {"planned": 1, "active": 1, "completed": 1, "canceled": 1}
+    assert set(Lead.objects.values_list("source", flat=True)) == {"trade_show", "web", "referral", "import", "campaign"}
+    assert not Lead.objects.filter(state="disqualified", disqualify_reason="").exists()
+    assert not Opportunity.objects.filter(state="lost", lost_reason="").exists()
+    assert not Campaign.objects.filter(state="canceled", cancel_reason="").exists()
+    assert Lead.objects.filter(state="converted", opportunities__isnull=False).distinct().count() == 8
+    open_stages = Opportunity.objects.filter(state="open").values_list("stage__name", flat=True)
+    assert set(open_stages) == {"Prospecting", "Qualification", "Proposal", "Negotiation"}
+    # every won deal has its confirmed order; the campaigns show what they brought in
+    won = Opportunity.objects.filter(state="won")
+    assert SalesOrder.objects.filter(opportunity__in=won).exclude(state="open").count() == 5
+    assert Invoice.objects.filter(order__opportunity__in=won, state="posted").count() == 2
+    email = Campaign.objects.get(campaign_type="email")
+    calls = Campaign.objects.get(campaign_type="telemarketing")
+    revenue = extensions.campaign_revenue([email.pk, calls.pk])
+    assert {figure.key: figure.amount for figure in revenue[email.pk]} == {
+        "orders_confirmed": 2,
+        "ordered_revenue": D("12186.40"),
+        "invoiced_revenue": D("4042.40"),
+    }
+    assert {figure.key: figure.amount for figure in revenue[calls.pk]} == {
+        "orders_confirmed": 1,
+        "ordered_revenue": D("7698.00"),
+        "invoiced_revenue": D("7698.00"),
+    }
+    # the email went out to every target and two of them unsubscribed; the call round is under way
+    assert (email.state, email.targets.count(), email.targets.filter(email_sent_at__isnull=False).count()) == (
+        "completed",
+        25,
+        25,
+    )
+    assert email.targets.filter(response="unsubscribed").count() == 2
+    assert calls.state == "active"
+    assert set(calls.targets.values_list("assigned_to__username", flat=True)) == {"clerk", "manager"}
+    assert calls.activities.filter(done=True).count() == 18
+    assert per_state(calls.targets.exclude(response=""), "response") == {
+        "positive": 4,
+        "negative": 5,
+        "no_answer": 2,
+        "unsubscribed": 1,
+    }
+    assert (
+        calls.targets.exclude(created_lead=None).count(),
+        calls.targets.exclude(created_opportunity=None).count(),
+    ) == (
+        2,
+        2,
+    )
+    mailing = Campaign.objects.get(state="planned")
+    assert (mailing.campaign_type, mailing.targets.count()) == ("mailing", 38)
+    assert all(D("500") <= budget <= D("15000") for budget in Campaign.objects.values_list("budget", flat=True))
+    # contact persons, tags and addresses on the organizations; prospects without a customer account
+    assert (
+        not Contact.objects.values("party").annotate(primary=Count("pk", filter=Q(is_primary=True))).exclude(primary=1)
+    )
+    assert Party.objects.filter(tags__name="key account").count() == 5
+    assert Address.objects.filter(purpose="delivery").exists() and Address.objects.filter(purpose="invoice").exists()
+    assert Party.objects.filter(customer__isnull=True, country__in=["NL", "BE", "SE", "DE"]).count() >= 24
+    # the clerk has follow-ups overdue, today and ahead
+    clerk = User.objects.get(username="clerk")
+    assert followup_counts(user=clerk) == {"overdue": 4, "today": 3, "upcoming": 9, "no_date": 0}
+    assert Activity.objects.filter(owner__username="manager").exists()
+    assert Activity.objects.filter(follow_up_of__follow_up_of__isnull=False).exists()
+    assert first["activities"] >= 50
+    # a lived-in history: spread over the last four months, in order, the timelines telling the same story
+    now = timezone.now()
+    oldest_lead = Lead.objects.order_by("created_at").first().created_at
+    assert 90 <= (now - oldest_lead).days <= 120
+    # numbers run with the calendar (the imported leads share their moment)
+    assert list(Lead.objects.order_by("created_at", "number").values_list("number", flat=True)) == list(
+        Lead.objects.order_by("number").values_list("number", flat=True)
+    )
+    for model in (Lead, Opportunity, Campaign, CampaignTarget, Activity):
+        assert not model.objects.filter(created_at__gt=now).exists()
+    assert not Activity.objects.filter(Q(done_at__lt=F("created_at")) | Q(done_at__gt=now)).exists()
+    assert not Lead.objects.filter(Q(qualified_at__lt=F("created_at")) | Q(converted_at__lt=F("qualified_at"))).exists()
+    lead_type = ContentType.objects.get_for_model(Lead)
+    for lead in Lead.objects.filter(state="converted"):
+        logged = StateLog.objects.get(content_type=lead_type, object_id=lead.pk, transition="convert")
+        assert logged.timestamp == lead.converted_at
+    assert calls.activated_at.date() == timezone.localdate() - datetime.timedelta(days=21)
 
     # when: seeded again, after someone changed a demo password
     clerk = demo_users["clerk"]

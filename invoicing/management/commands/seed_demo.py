@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import random
 import time
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -20,18 +22,21 @@ from core.errors import DomainError
 from invoicing.choices import InvoiceState, PaymentState
 from invoicing.demo import demo_invoices_build, demo_payments_build
 from invoicing.models import Invoice, Payment
-from marketing.demo import demo_parties_build, demo_present
-from marketing.models import Party
+from marketing.demo import demo_marketing_build, demo_parties_build, demo_present
+from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party, Segment
+from marketing.selectors.activities import followup_counts
 from salesapp.demo import (
     demo_customer_block,
     demo_customers_build,
     demo_deliveries_build,
     demo_items_build,
+    demo_opportunity_orders_build,
     demo_orders_build,
 )
 from salesapp.models import Customer, Item, PackingSlip, SalesOrder
 
 DEMO_PASSWORD = "demo1234"
+IN_MEMORY_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_SEED = 2026
 # username, role, first name, last name
 DEMO_USERS = [
@@ -61,8 +66,25 @@ def demo_users_ensure() -> dict[str, User]:
     return users
 
 
+@contextmanager
+def campaign_email_kept_in_memory():
+    """The demo's email campaign is really sent (campaign_email_send), to made-up addresses. The service hands
+    the messages to transaction.on_commit, so they leave when this command's one transaction commits: the email
+    backend is therefore Django's in-memory one for the whole transaction, its commit included. Nothing is
+    printed on the console or handed to a mail server, whatever EMAIL_BACKEND the settings name."""
+    configured = settings.EMAIL_BACKEND
+    settings.EMAIL_BACKEND = IN_MEMORY_EMAIL
+    try:
+        yield
+    finally:
+        settings.EMAIL_BACKEND = configured
+
+
 class Command(BaseCommand):
-    help = "Create a demo company (parties, customers, items, orders, invoices, payments) and one user per role."
+    help = (
+        "Create a demo company (parties, leads, opportunities, campaigns, activities, customers, items, orders, "
+        "invoices, payments) and one user per role."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -75,7 +97,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.with_pdfs = options["with_pdfs"]
         # One transaction: an interrupted run leaves nothing behind, so the next run starts cleanly.
-        with transaction.atomic():
+        with campaign_email_kept_in_memory(), transaction.atomic():
             users = demo_users_ensure()
             token, _created = Token.objects.get_or_create(user=users["integrator"])
             if demo_present():
@@ -103,6 +125,10 @@ class Command(BaseCommand):
         )
         demo_payments_build(invoices=invoices, rng=rng, today=today, by=billing)
         demo_customer_block(by=manager)
+        marketing = demo_marketing_build(parties=parties, users=users, rng=rng, now=timezone.now())
+        won = demo_opportunity_orders_build(opportunities=marketing.to_win, by=clerk)
+        demo_invoices_build(plan=won, rng=rng, today=today, clerk=clerk, billing=billing, store_pdfs=self.with_pdfs)
+        marketing.history.apply()
 
     def _summary(self) -> None:
         def per_state(queryset, field: str = "state") -> str:
@@ -122,6 +148,23 @@ class Command(BaseCommand):
         write(f"Invoices:       {Invoice.objects.count()} ({per_state(Invoice.objects)})")
         write(f"  posted:       {per_state(posted, 'payment_state')}, overdue {overdue}")
         write(f"Payments:       {Payment.objects.count()}")
+        write(f"Leads:          {Lead.objects.count()} ({per_state(Lead.objects)})")
+        write(f"Opportunities:  {Opportunity.objects.count()} ({per_state(Opportunity.objects)})")
+        write(f"Campaigns:      {Campaign.objects.count()} ({per_state(Campaign.objects)})")
+        write(f"  targets:      {CampaignTarget.objects.count()} ({per_state(CampaignTarget.objects, 'status')})")
+        write(f"Segments:       {Segment.objects.count()}")
+        activities = Activity.objects.all()
+        write(
+            f"Activities:     {activities.count()} (open {activities.filter(done=False).count()}, "
+            f"done {activities.filter(done=True).count()})"
+        )
+        clerk = User.objects.filter(username="clerk").first()
+        if clerk is not None:
+            followups = followup_counts(user=clerk)
+            write(
+                f"  clerk's follow-ups: overdue {followups['overdue']}, today {followups['today']}, "
+                f"upcoming {followups['upcoming']}"
+            )
 
     def _logins(self, token: Token) -> None:
         self.stdout.write("")
