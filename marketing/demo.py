@@ -380,9 +380,8 @@ def demo_prospects_build(*, by=None) -> list[Party]:
     return prospects
 
 
-def demo_segments_build(*, by, today: datetime.date) -> dict[str, Segment]:
+def demo_segments_build(*, by) -> dict[str, Segment]:
     """The saved target selections the campaigns start from, by name."""
-    quiet_since = today - datetime.timedelta(days=90)
     definitions = [
         ("Dutch prospects", "Organizations and persons in the Netherlands without a customer account.",
          {"roles": ["prospect"], "country": "NL"}),
@@ -392,9 +391,8 @@ def demo_segments_build(*, by, today: datetime.date) -> dict[str, Segment]:
          "Business customers nobody is working on a deal with right now: candidates for an offer.",
          {"roles": ["customer"], "kind": ORG, "has_open_opportunity": False}),
         ("No activity for 90 days",
-         f"Customers and prospects nobody called, met or mailed since {quiet_since.isoformat()}: "
-         "move the date on when you use it again.",
-         {"roles": ["customer", "prospect"], "last_activity_before": quiet_since.isoformat()}),
+         "Customers and prospects nobody called, met or mailed in the last 90 days, counted from the day it is used.",
+         {"roles": ["customer", "prospect"], "no_activity_days": 90}),
     ]  # fmt: skip
     return {
         name: segment_create(by=by, name=name, description=description, filters=filters)
@@ -428,10 +426,9 @@ def demo_marketing_build(
     history = DemoHistory(now=now, rng=rng)
     clerk, manager = users["clerk"], users["manager"]
     prospects = demo_prospects_build(by=clerk)
-    segments = demo_segments_build(by=manager, today=history.today)
+    segments = demo_segments_build(by=manager)
     for segment in segments.values():
-        # The "no activity" segment names its date: it was saved today.
-        history.stamp(segment, created_at=history.at(0 if "last_activity_before" in segment.filters else 118))
+        history.stamp(segment, created_at=history.at(118))
     pipeline = DemoPipeline()
     pipeline_story = demo_pipeline_plan(users=users, history=history, pipeline=pipeline)
     demo_campaigns_plan(segments=segments, users=users, history=history, pipeline_story=pipeline_story)

@@ -34,6 +34,9 @@ class SegmentFilters(serializers.Serializer):
     )
     last_activity_before = serializers.DateField(required=False, help_text="Includes those never in touch.")
     last_activity_after = serializers.DateField(required=False)
+    no_activity_days = serializers.IntegerField(
+        required=False, min_value=1, max_value=3650, help_text="No activity in this many days before today."
+    )
     has_open_opportunity = serializers.BooleanField(required=False)
     search = serializers.CharField(required=False, help_text="Name, email or city contains.")
 

@@ -170,6 +170,13 @@ class SegmentFiltersForm(forms.Form):
         widget=DATE,
         help_text=_("Includes those never in touch."),
     )
+    no_activity_days = forms.IntegerField(
+        label=_("No activity for (days)"),
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text=_("Counted back from the day the targets are added; includes those never in touch."),
+    )
     has_open_opportunity = forms.ChoiceField(
         label=_("Open opportunity"),
         required=False,
@@ -187,6 +194,7 @@ class SegmentFiltersForm(forms.Form):
         "stage",
         "last_activity_after",
         "last_activity_before",
+        "no_activity_days",
         "has_open_opportunity",
         "search",
     )
@@ -218,6 +226,7 @@ class SegmentFiltersForm(forms.Form):
             "last_activity_before": data["last_activity_before"].isoformat()
             if data.get("last_activity_before")
             else "",
+            "no_activity_days": data.get("no_activity_days"),
             "has_open_opportunity": {"true": True, "false": False}.get(data.get("has_open_opportunity") or ""),
             "search": (data.get("search") or "").strip(),
         }

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Lower, Replace
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -250,7 +251,7 @@ def _opportunity_entries(party: Party, limit: int) -> list[TimelineEntry]:
             kind_label=gettext("Opportunity"),
             title=f"{opportunity.number} {opportunity.name}",
             detail=gettext("%(stage)s, expected revenue %(amount)s")
-            % {"stage": opportunity.stage.name, "amount": opportunity.expected_revenue},
+            % {"stage": opportunity.stage.name, "amount": floatformat(opportunity.expected_revenue, "2g")},
             url=reverse("marketing:opportunity_detail", args=[opportunity.pk]),
             state=opportunity.get_state_display(),
         )

@@ -4,7 +4,7 @@ A filter set is a plain dict (it is stored on a saved segment as JSON)::
 
     {"roles": ["prospect", "customer", "lead", "opportunity"], "kind": "organization", "tags": ["VIP"],
      "country": "NL", "city": "Utrecht", "language": "nl", "stage": [1, 2],
-     "last_activity_before": "2025-01-31", "last_activity_after": "2024-01-01",
+     "last_activity_before": "2025-01-31", "last_activity_after": "2024-01-01", "no_activity_days": 90,
      "has_open_opportunity": true, "search": "kantoor"}
 
 Every key is optional; no roles means all four. A party is selected once, as the most advanced thing it is:
@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
@@ -34,6 +35,7 @@ FILTER_KEYS = (
     "stage",
     "last_activity_before",
     "last_activity_after",
+    "no_activity_days",
     "has_open_opportunity",
     "search",
 )
@@ -129,6 +131,17 @@ def _stages(value: Any, errors: dict[str, str]) -> list[int]:
     return ids
 
 
+def _days(value: Any, key: str, errors: dict[str, str]) -> int | None:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= 3650:
+        errors[f"filters.{key}"] = gettext("Give a number of days from 1 to 3650.")
+        return None
+    return days
+
+
 def _boolean(value: Any, key: str, errors: dict[str, str]) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -175,6 +188,8 @@ def segment_filters_clean(filters: dict | None) -> dict:
             cleaned[key] = _stages(value, errors)
         elif key in ("last_activity_before", "last_activity_after"):
             cleaned[key] = _date(value, key, errors)
+        elif key == "no_activity_days":
+            cleaned[key] = _days(value, key, errors)
         elif key == "has_open_opportunity":
             cleaned[key] = _boolean(value, key, errors)
         else:  # city, search
@@ -278,6 +293,10 @@ def _activity_and_deal_filters(queryset: QuerySet, filters: dict, *, has_open: s
         # Never in touch counts as "not since": those are exactly the ones a campaign should reach.
         before = datetime.date.fromisoformat(filters["last_activity_before"])
         queryset = queryset.filter(Q(last_activity__isnull=True) | Q(last_activity__date__lt=before))
+    if "no_activity_days" in filters:
+        # Counted back from the day the segment is applied, so a saved segment stays true to its name.
+        since = timezone.localdate() - datetime.timedelta(days=filters["no_activity_days"])
+        queryset = queryset.filter(Q(last_activity__isnull=True) | Q(last_activity__date__lte=since))
     if "last_activity_after" in filters:
         after = datetime.date.fromisoformat(filters["last_activity_after"])
         queryset = queryset.filter(last_activity__date__gt=after)

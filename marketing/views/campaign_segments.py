@@ -29,6 +29,7 @@ def filters_summary(filters: dict, stage_names: dict[int, str]) -> list[tuple[st
         "stage": _("Opportunity stage"),
         "last_activity_after": _("Last activity after"),
         "last_activity_before": _("Last activity before"),
+        "no_activity_days": _("No activity for (days)"),
         "has_open_opportunity": _("Open opportunity"),
         "search": _("Contains"),
     }

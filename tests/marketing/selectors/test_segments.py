@@ -238,6 +238,35 @@ def test_last_activity_before_and_after(clerk):
     ) == [("Old BV", "prospect")]
 
 
+def test_no_activity_for_days_counts_back_from_today(clerk):
+    # given: in touch 10 and 100 days ago, and never
+    now = timezone.now()
+    ActivityFactory(owner=clerk, party=PartyFactory(name="Ten days BV"), due_at=now - datetime.timedelta(days=10))
+    ActivityFactory(owner=clerk, party=PartyFactory(name="Hundred days BV"), due_at=now - datetime.timedelta(days=100))
+    PartyFactory(name="Never BV")
+
+    # when / then
+    assert found({"roles": ["prospect"], "no_activity_days": 90}) == [
+        ("Hundred days BV", "prospect"),
+        ("Never BV", "prospect"),
+    ]
+    assert found({"roles": ["prospect"], "no_activity_days": 5}) == [
+        ("Hundred days BV", "prospect"),
+        ("Never BV", "prospect"),
+        ("Ten days BV", "prospect"),
+    ]
+
+
+@pytest.mark.parametrize("days", [0, -3, "soon", 4000])
+def test_no_activity_for_days_needs_a_sensible_number(db, days):
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        segment_filters_clean({"no_activity_days": days})
+
+    # then
+    assert refused.value.field_errors == {"filters.no_activity_days": "Give a number of days from 1 to 3650."}
+
+
 def test_a_leads_last_activity_counts_its_own_and_its_partys(clerk):
     # given
     own = LeadFactory(company_name="Own activity BV")
