@@ -19,6 +19,13 @@ TRANSITION_LABELS = {
     "mark_invoiced": _("Invoiced"),
     "pay_partially": _("Partially paid"),
     "pay_fully": _("Paid"),
+    "qualify": _("Qualify"),
+    "convert": _("Convert"),
+    "disqualify": _("Disqualify"),
+    "win": _("Mark won"),
+    "lose": _("Mark lost"),
+    "activate": _("Activate"),
+    "complete": _("Complete"),
 }
 
 
