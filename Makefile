@@ -21,7 +21,7 @@ help:
 	@echo "make lint     ruff check + ruff format --check"
 	@echo "make format   ruff format + ruff check --fix"
 	@echo "make check    Django system checks and missing migrations"
-	@echo "make bench    lead-to-cash throughput benchmark"
+	@echo "make bench    lead-to-cash and marketing benchmarks"
 	@echo "make db-stop  stop the embedded PostgreSQL server"
 	@echo "make clean    remove the virtualenv, caches and collected static files (keeps var/ data)"
 
@@ -60,6 +60,7 @@ check: install
 bench: install
 	@scripts/ensure-system-deps.sh pdf
 	$(BIN)/python bench/lead_to_cash.py
+	$(BIN)/python bench/marketing.py
 
 db-stop:
 	@if [ -x $(BIN)/python ]; then \

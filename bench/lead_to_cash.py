@@ -17,13 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections import defaultdict
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,11 +35,17 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench.common import (  # noqa: E402
+    QueryCounter,
+    change_note,
+    environment,
+    p95,
+    server_version,
+    throwaway_database,
+    user_with_role,
+)
 from core import roles  # noqa: E402
 from invoicing.services.invoices import invoice_create_from_order, invoice_post  # noqa: E402
 from marketing.services.parties import party_create  # noqa: E402
@@ -56,47 +60,9 @@ LINES_PER_ORDER = 5
 STEPS = ("order_create", "order_confirm", "packing_slip_create", "packing_slip_post", "invoice_create", "invoice_post")
 
 
-@contextmanager
-def throwaway_database():
-    """Create and migrate the bench database, point the connection at it, drop it afterwards."""
-    original = connection.settings_dict["NAME"]
-    with connection.cursor() as cursor:
-        # A run that was killed may have left it behind.
-        cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
-        cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    _switch_to(BENCH_DATABASE)
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-        yield
-    finally:
-        _switch_to(original)
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}"')
-        connection.close()
-
-
-def _switch_to(name: str) -> None:
-    connection.close()
-    connection.settings_dict["NAME"] = name
-    settings.DATABASES[connection.alias]["NAME"] = name
-
-
-class QueryCounter:
-    """Counts the SQL statements sent while a step runs, per step."""
-
-    def __init__(self):
-        self.step = None
-        self.counts: dict[str, int] = defaultdict(int)
-
-    def __call__(self, execute, sql, params, many, context):
-        if self.step:
-            self.counts[self.step] += 1
-        return execute(sql, params, many, context)
-
-
 def master_data(customers: int = 20, items: int = 25):
-    clerk = _user("bench_clerk", roles.SALES_CLERK)
-    billing = _user("bench_billing", roles.BILLING_CLERK)
+    clerk = user_with_role("bench_clerk", roles.SALES_CLERK)
+    billing = user_with_role("bench_billing", roles.BILLING_CLERK)
     nl21 = TaxCode.objects.get(code="NL21")
     customer_list = [
         customer_create(
@@ -116,12 +82,6 @@ def master_data(customers: int = 20, items: int = 25):
         for n in range(items)
     ]
     return clerk, billing, customer_list, item_list
-
-
-def _user(username: str, role: str) -> User:
-    user = User.objects.create_user(username=username)
-    user.groups.add(Group.objects.get(name=role))
-    return User.objects.get(pk=user.pk)
 
 
 def lead_to_cash(
@@ -153,7 +113,7 @@ def lead_to_cash(
 
 def run(orders: int, warmup: int, pdf: bool) -> dict:
     with ExitStack() as stack:
-        stack.enter_context(throwaway_database())
+        stack.enter_context(throwaway_database(BENCH_DATABASE))
         clerk, billing, customers, items = master_data()
         counter = QueryCounter()
         stack.enter_context(connection.execute_wrapper(counter))
@@ -179,9 +139,7 @@ def run(orders: int, warmup: int, pdf: bool) -> dict:
         invoiced = SalesOrder.objects.filter(state="invoiced").count()
         if invoiced != warmup + orders:
             raise SystemExit(f"Only {invoiced} of {warmup + orders} orders reached 'invoiced': the run is not valid.")
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            server_version = cursor.fetchone()[0]
+        postgresql = server_version()
     per_order.sort()
     return {
         "orders": orders,
@@ -193,7 +151,7 @@ def run(orders: int, warmup: int, pdf: bool) -> dict:
         "queries_per_order": round(sum(counter.counts.values()) / orders, 1),
         "ms_per_order": {
             "median": round(statistics.median(per_order) * 1000, 1),
-            "p95": round(per_order[int(len(per_order) * 0.95) - 1] * 1000, 1),
+            "p95": round(p95(per_order) * 1000, 1),
         },
         "steps": {
             name: {
@@ -202,34 +160,15 @@ def run(orders: int, warmup: int, pdf: bool) -> dict:
             }
             for name in STEPS
         },
-        "environment": {
-            "commit": _git_commit(),
-            "python": platform.python_version(),
-            "postgresql": server_version,
-            "cpus": os.cpu_count(),
-            "machine": platform.node(),
-            "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-        },
+        "environment": environment(postgresql),
     }
-
-
-def _git_commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def report(result: dict, baseline: dict | None) -> None:
     def versus(key: str, higher_is_better: bool) -> str:
         if not baseline:
             return ""
-        before, now = baseline[key], result[key]
-        change = (now - before) / before * 100 if before else 0.0
-        better = change >= 0 if higher_is_better else change <= 0
-        return f"   (baseline {before}, {change:+.1f} %{'' if better or abs(change) < 0.05 else ' worse'})"
+        return change_note(baseline[key], result[key], higher_is_better=higher_is_better)
 
     env = result["environment"]
     if baseline and (baseline["orders"], baseline["pdf"]) != (result["orders"], result["pdf"]):
