@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.utils.translation import gettext
 
 from core.errors import DomainError, ValidationFailed
 
@@ -49,3 +50,37 @@ def form_save(request, form):
     except DomainError as exc:
         form_add_domain_error(form, exc)
         return None
+
+
+def status_steps(current, path: Sequence) -> list[dict]:
+    """The status bar of a document page: the states of ``path`` before ``current`` done, ``current`` marked.
+
+    ``path`` is the usual road (open → confirmed → …), or the short road a document took to a side exit
+    (e.g. [canceled])."""
+    reached = list(path).index(current)
+    return [
+        {"label": step.label, "css": "current" if index == reached else "done" if index < reached else ""}
+        for index, step in enumerate(path)
+    ]
+
+
+def actions_allowed(
+    actions: Iterable[tuple[str, str, Sequence[str]]],
+    *,
+    user,
+    refusal: Callable[[str], str | None],
+    explain: bool = True,
+) -> tuple[dict[str, bool], list[tuple[str, str]]]:
+    """Which of a page's ``(action, label, permissions)`` the user may run now, and for the others why not.
+
+    ``refusal(action)`` is the document's own reason (its ``refusal_reason``); a missing permission is the
+    other. ``explain=False`` leaves the reasons out, for documents whose road is over."""
+    allowed, refusals = {}, []
+    for action, label, perms in actions:
+        reason = refusal(action)
+        if reason is None and not user.has_perms(perms):
+            reason = gettext("Your role does not allow this action.")
+        allowed[action] = reason is None
+        if reason and explain:
+            refusals.append((label, reason))
+    return allowed, refusals

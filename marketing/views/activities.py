@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
-from core.web import form_save, paginate, run_action
+from core.web import actions_allowed, form_save, paginate, run_action
 from marketing.forms.activities import ActivityCompleteForm, ActivityFilterForm, ActivityForm
 from marketing.models import Activity, CampaignTarget, Opportunity
 from marketing.selectors import activities as selectors
@@ -21,10 +21,10 @@ from marketing.services import activities as services
 
 # What the activity page offers, the refusal_reason() action behind it and the permission it needs.
 ACTIVITY_ACTIONS = [
-    ("update", gettext_lazy("Edit"), "marketing.change_activity"),
-    ("complete", gettext_lazy("Complete"), "marketing.change_activity"),
-    ("reopen", gettext_lazy("Reopen"), "marketing.change_activity"),
-    ("delete", gettext_lazy("Delete"), "marketing.delete_activity"),
+    ("update", gettext_lazy("Edit"), ["marketing.change_activity"]),
+    ("complete", gettext_lazy("Complete"), ["marketing.change_activity"]),
+    ("reopen", gettext_lazy("Reopen"), ["marketing.change_activity"]),
+    ("delete", gettext_lazy("Delete"), ["marketing.delete_activity"]),
 ]
 
 FOLLOWUP_GROUP_LABELS = {
@@ -71,16 +71,9 @@ def _activity_or_404(pk: int) -> Activity:
 
 
 def activity_actions(activity: Activity, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
-    """Which actions the clerk may run now, and for the others the reason why not."""
-    allowed, refusals = {}, []
-    for action, label, perm in ACTIVITY_ACTIONS:
-        reason = services.activity_refusal_reason(activity, action)
-        if reason is None and not user.has_perm(perm):
-            reason = _("Your role does not allow this action.")
-        allowed[action] = reason is None
-        if reason:
-            refusals.append((label, reason))
-    return allowed, refusals
+    return actions_allowed(
+        ACTIVITY_ACTIONS, user=user, refusal=lambda action: services.activity_refusal_reason(activity, action)
+    )
 
 
 @permission("marketing.view_activity")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from core.selectors import transition_log_for
-from core.web import form_save, paginate, run_action
+from core.web import actions_allowed, form_save, paginate, run_action, status_steps
 from marketing import documents
 from marketing.choices import CampaignState, CampaignType, TargetStatus
 from marketing.forms.campaigns import (
@@ -52,26 +52,18 @@ def campaign_or_404(pk: int) -> Campaign:
 
 
 def campaign_steps(campaign: Campaign) -> list[dict]:
-    if campaign.state == CampaignState.CANCELED:
-        return [{"label": CampaignState.CANCELED.label, "css": "current"}]
-    reached = STATUS_STEPS.index(campaign.state)
-    return [
-        {"label": step.label, "css": "current" if index == reached else "done" if index < reached else ""}
-        for index, step in enumerate(STATUS_STEPS)
-    ]
+    canceled = campaign.state == CampaignState.CANCELED
+    return status_steps(campaign.state, [CampaignState.CANCELED] if canceled else STATUS_STEPS)
 
 
 def campaign_actions(campaign: Campaign, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
-    """Which actions the clerk may run now, and for the others the reason why not."""
-    allowed, refusals = {}, []
-    for action, label, perms in CAMPAIGN_ACTIONS:
-        reason = campaign.refusal_reason(action)
-        if reason is None and not user.has_perms(perms):
-            reason = _("Your role does not allow this action.")
-        allowed[action] = reason is None
-        if reason:
-            refusals.append((label, reason))
-    return allowed, refusals
+    # A completed or canceled campaign is over: repeating why each action is over says nothing new.
+    return actions_allowed(
+        CAMPAIGN_ACTIONS,
+        user=user,
+        refusal=campaign.refusal_reason,
+        explain=campaign.state in (CampaignState.PLANNED, CampaignState.ACTIVE),
+    )
 
 
 def _email_preview(campaign: Campaign) -> dict:

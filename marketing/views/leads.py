@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from core.selectors import transition_log_for
-from core.web import form_add_domain_error, form_save, paginate, run_action
+from core.web import actions_allowed, form_add_domain_error, form_save, paginate, run_action, status_steps
 from marketing.choices import LeadState
 from marketing.forms.leads import (
     LeadConvertForm,
@@ -37,10 +37,10 @@ STATUS_STEPS = [LeadState.NEW, LeadState.QUALIFIED, LeadState.CONVERTED]
 
 # What the lead page offers and the refusal_reason() action behind it.
 LEAD_ACTIONS = [
-    ("edit", gettext_lazy("Edit")),
-    ("qualify", gettext_lazy("Qualify")),
-    ("convert", gettext_lazy("Convert")),
-    ("disqualify", gettext_lazy("Disqualify")),
+    ("edit", gettext_lazy("Edit"), ["marketing.change_lead"]),
+    ("qualify", gettext_lazy("Qualify"), ["marketing.change_lead"]),
+    ("convert", gettext_lazy("Convert"), ["marketing.change_lead"]),
+    ("disqualify", gettext_lazy("Disqualify"), ["marketing.change_lead"]),
 ]
 
 
@@ -61,13 +61,7 @@ def _lead_or_404(pk: int) -> Lead:
 
 
 def lead_steps(lead: Lead) -> list[dict]:
-    if lead.state == LeadState.DISQUALIFIED:
-        return [{"label": LeadState.DISQUALIFIED.label, "css": "current"}]
-    reached = STATUS_STEPS.index(lead.state)
-    return [
-        {"label": step.label, "css": "current" if index == reached else "done" if index < reached else ""}
-        for index, step in enumerate(STATUS_STEPS)
-    ]
+    return status_steps(lead.state, [LeadState.DISQUALIFIED] if lead.state == LeadState.DISQUALIFIED else STATUS_STEPS)
 
 
 def _refusal(lead: Lead, action: str) -> str | None:
@@ -82,18 +76,13 @@ def _refusal(lead: Lead, action: str) -> str | None:
 
 
 def lead_actions(lead: Lead, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
-    """Which actions the clerk may run now, and for the others the reason why not."""
-    allowed, refusals = {}, []
-    may_change = user.has_perm("marketing.change_lead")
-    for action, label in LEAD_ACTIONS:
-        reason = _refusal(lead, action)
-        if reason is None and not may_change:
-            reason = _("Your role does not allow this action.")
-        allowed[action] = reason is None
-        # A converted or disqualified lead is done: repeating why each action is over says nothing new.
-        if reason and lead.state in services.EDITABLE_STATES:
-            refusals.append((label, reason))
-    return allowed, refusals
+    # A converted or disqualified lead is done: repeating why each action is over says nothing new.
+    return actions_allowed(
+        LEAD_ACTIONS,
+        user=user,
+        refusal=lambda action: _refusal(lead, action),
+        explain=lead.state in services.EDITABLE_STATES,
+    )
 
 
 def _detail_page(request, lead: Lead, *, convert_form=None, disqualify_form=None, status: int = 200):

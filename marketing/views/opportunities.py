@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from core.selectors import transition_log_for
-from core.web import form_add_domain_error, form_save, paginate, run_action
+from core.web import actions_allowed, form_add_domain_error, form_save, paginate, run_action, status_steps
 from marketing.choices import OpportunityState
 from marketing.forms.opportunities import (
     OpportunityFilterForm,
@@ -59,30 +59,18 @@ def _opportunity_or_404(pk: int) -> Opportunity:
 
 
 def opportunity_steps(opportunity: Opportunity) -> list[dict]:
-    if opportunity.state == OpportunityState.LOST:
-        return [
-            {"label": OpportunityState.OPEN.label, "css": "done"},
-            {"label": OpportunityState.LOST.label, "css": "current"},
-        ]
-    reached = STATUS_STEPS.index(opportunity.state)
-    return [
-        {"label": step.label, "css": "current" if index == reached else "done" if index < reached else ""}
-        for index, step in enumerate(STATUS_STEPS)
-    ]
+    lost = opportunity.state == OpportunityState.LOST
+    return status_steps(opportunity.state, [OpportunityState.OPEN, OpportunityState.LOST] if lost else STATUS_STEPS)
 
 
 def opportunity_actions(opportunity: Opportunity, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
-    """Which actions the clerk may run now, and for the others the reason why not."""
-    allowed, refusals = {}, []
-    for action, label, perms in OPPORTUNITY_ACTIONS:
+    return actions_allowed(
+        OPPORTUNITY_ACTIONS,
+        user=user,
         # Editing, moving and ordering need an open opportunity, as the "edit" refusal says.
-        reason = opportunity.refusal_reason(action if action in ("win", "lose") else "edit")
-        if reason is None and not user.has_perms(perms):
-            reason = _("Your role does not allow this action.")
-        allowed[action] = reason is None
-        if reason and opportunity.state == OpportunityState.OPEN:
-            refusals.append((label, reason))
-    return allowed, refusals
+        refusal=lambda action: opportunity.refusal_reason(action if action in ("win", "lose") else "edit"),
+        explain=opportunity.state == OpportunityState.OPEN,
+    )
 
 
 def _detail_page(request, opportunity: Opportunity, *, lose_form=None, stage_form=None, status: int = 200):

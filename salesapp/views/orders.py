@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError, ValidationFailed
 from core.selectors import transition_log_for
-from core.web import form_add_domain_error, paginate, run_action
+from core.web import actions_allowed, form_add_domain_error, paginate, run_action, status_steps
 from salesapp import selectors
 from salesapp.choices import OrderState
 from salesapp.forms_orders import (
@@ -53,26 +53,11 @@ def _order_or_404(pk: int) -> SalesOrder:
 
 
 def order_steps(order: SalesOrder) -> list[dict]:
-    if order.state == OrderState.CANCELED:
-        return [{"label": OrderState.CANCELED.label, "css": "current"}]
-    reached = STATUS_STEPS.index(order.state)
-    return [
-        {"label": step.label, "css": "current" if index == reached else "done" if index < reached else ""}
-        for index, step in enumerate(STATUS_STEPS)
-    ]
+    return status_steps(order.state, [OrderState.CANCELED] if order.state == OrderState.CANCELED else STATUS_STEPS)
 
 
 def order_actions(order: SalesOrder, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
-    """Which actions the clerk may run now, and for the others the reason why not."""
-    allowed, refusals = {}, []
-    for action, label, perms in ORDER_ACTIONS:
-        reason = order.refusal_reason(action)
-        if reason is None and not user.has_perms(perms):
-            reason = _("Your role does not allow this action.")
-        allowed[action] = reason is None
-        if reason:
-            refusals.append((label, reason))
-    return allowed, refusals
+    return actions_allowed(ORDER_ACTIONS, user=user, refusal=order.refusal_reason)
 
 
 def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None = None) -> dict:
