@@ -1,5 +1,4 @@
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
@@ -7,9 +6,7 @@ from rest_framework import serializers
 
 from marketing.choices import ActivityType, CallOutcome
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party
-
-# Activities may point at documents of these apps; anything else (users, tokens, …) is no document.
-DOCUMENT_APPS = ("marketing", "salesapp", "invoicing")
+from marketing.selectors.activities import document_find
 
 
 class DocumentLinkSerializer(serializers.Serializer):
@@ -17,16 +14,12 @@ class DocumentLinkSerializer(serializers.Serializer):
     id = serializers.IntegerField(min_value=1)
 
     def validate(self, data):
-        app_label, _dot, model = data["type"].lower().partition(".")
-        content_type = None
-        if app_label in DOCUMENT_APPS:
-            content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
-        if content_type is None or content_type.model_class() is None:
+        document, wrong = document_find(document_type=data["type"], document_id=data["id"])
+        if wrong == "type":
             raise serializers.ValidationError(
                 {"type": gettext("Unknown document type '%(type)s'; use e.g. salesapp.salesorder.") % data}
             )
-        document = content_type.model_class()._default_manager.filter(pk=data["id"]).first()
-        if document is None:
+        if wrong == "id":
             raise serializers.ValidationError(
                 {"id": gettext("No %(type)s with id %(id)s.") % {"type": data["type"], "id": data["id"]}}
             )

@@ -7,11 +7,13 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, ValidationFailed
 from marketing.choices import ActivityType, CallOutcome
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party
+from marketing.selectors.activities import document_find
 from marketing.services.activities import activity_create, activity_update
 
 OWNER_ME = "me"
@@ -103,6 +105,13 @@ def _hidden_choice(queryset, label) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(label=label, queryset=queryset, required=False, widget=forms.HiddenInput)
 
 
+def _document_of(key) -> object | None:
+    document_type, _colon, document_id = str(key or "").partition(":")
+    if not document_id.isdigit():
+        return None
+    return document_find(document_type=document_type, document_id=int(document_id))[0]
+
+
 class ActivityForm(forms.Form):
     """Plan (or log) an activity. A new one is linked to what the page it was started from prefilled;
     those links stay as they are when it is edited."""
@@ -125,11 +134,13 @@ class ActivityForm(forms.Form):
     opportunity = _hidden_choice(Opportunity.objects.all(), _("Opportunity"))
     campaign = _hidden_choice(Campaign.objects.all(), _("Campaign"))
     campaign_target = _hidden_choice(CampaignTarget.objects.select_related("campaign"), _("Campaign target"))
+    # A sales or invoicing document, named "app_label.model:id" by the page the activity was planned from.
+    document = forms.CharField(label=_("Document"), required=False, widget=forms.HiddenInput)
     done = forms.BooleanField(label=_("Already done"), required=False)
     outcome = forms.ChoiceField(label=_("Call outcome"), required=False, choices=[("", "—"), *CallOutcome.choices])
 
     LINK_FIELDS = ("party", "lead", "opportunity", "campaign", "campaign_target")
-    CREATE_ONLY_FIELDS = (*LINK_FIELDS, "done", "outcome")
+    CREATE_ONLY_FIELDS = (*LINK_FIELDS, "document", "done", "outcome")
 
     def __init__(self, *args, instance: Activity | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,7 +160,19 @@ class ActivityForm(forms.Form):
             record = self.fields[name].queryset.filter(pk=value).first() if str(value or "").isdigit() else None
             if record is not None:
                 found.append((self.fields[name].label, record))
+        document = _document_of(self["document"].value())
+        if document is not None:
+            found.append((capfirst(document._meta.verbose_name), document))
         return found
+
+    def clean_document(self):
+        value = self.cleaned_data.get("document") or ""
+        if not value:
+            return None
+        document = _document_of(value)
+        if document is None:
+            raise forms.ValidationError(_("The document this activity was planned from no longer exists."))
+        return document
 
     def save(self, *, by) -> Activity:
         data = self.cleaned_data
@@ -168,6 +191,7 @@ class ActivityForm(forms.Form):
             notes=data["notes"],
             done=data["done"],
             outcome=data["outcome"],
+            document=data["document"],
             **{name: data[name] for name in self.LINK_FIELDS},
         )
 

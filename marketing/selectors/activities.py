@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import BooleanField, Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -100,14 +101,37 @@ def followup_counts(*, user, now: datetime.datetime | None = None) -> dict[str, 
     return counts
 
 
-def activities_open_for(*, party=None, lead=None, opportunity=None, campaign=None) -> QuerySet[Activity]:
+def activities_open_for(*, party=None, lead=None, opportunity=None, campaign=None, document=None) -> QuerySet[Activity]:
     """Open activities of one record, as the activity panel of its page shows them."""
     links = {"party": party, "lead": lead, "opportunity": opportunity, "campaign": campaign}
     wanted = Q()
     for name, record in links.items():
         if record is not None:
             wanted &= Q(**{name: record})
+    if document is not None:
+        wanted &= Q(document_type=ContentType.objects.get_for_model(document), document_id=document.pk)
     return Activity.objects.filter(wanted, done=False).select_related("owner").order_by("due_at", "id")
+
+
+# Activities may point at documents of these apps; anything else (users, tokens, …) is no document.
+DOCUMENT_APPS = ("marketing", "salesapp", "invoicing")
+
+
+def document_key(document) -> str:
+    """How a page names a document in a link that plans an activity about it: ``app_label.model:id``."""
+    return f"{document._meta.app_label}.{document._meta.model_name}:{document.pk}"
+
+
+def document_find(*, document_type: str, document_id) -> tuple[object | None, str]:
+    """The document ``app_label.model`` / id points at, or None and which part is wrong ("type" or "id")."""
+    app_label, _dot, model = str(document_type).lower().partition(".")
+    content_type = None
+    if app_label in DOCUMENT_APPS:
+        content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+    if content_type is None or content_type.model_class() is None:
+        return None, "type"
+    found = content_type.model_class()._default_manager.filter(pk=document_id).first()
+    return found, "" if found is not None else "id"
 
 
 def activity_get(*, pk: int) -> Activity:

@@ -103,6 +103,8 @@ def _prefill(request) -> dict:
         value = request.GET.get(parameter, "")
         if value.isdigit():
             initial[field] = int(value)
+    if request.GET.get("document"):
+        initial["document"] = request.GET["document"]
     # The party select shows whose activity it is, even when only the opportunity or target was given.
     if "party" not in initial and "opportunity" in initial:
         party_id = Opportunity.objects.filter(pk=initial["opportunity"]).values_list("party_id", flat=True).first()

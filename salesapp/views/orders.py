@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError, ValidationFailed
 from core.selectors import transition_log_for
 from core.web import actions_allowed, form_add_domain_error, paginate, run_action, status_steps
+from marketing.selectors.activities import activities_open_for, document_key
 from salesapp import selectors
 from salesapp.choices import OrderState
 from salesapp.forms_orders import (
@@ -161,6 +163,9 @@ def _detail_page(request, pk: int, *, line_form: OrderLineForm | None = None):
     context = order_context(request, order, line_form=line_form)
     context["packing_slips"] = list(order.packing_slips.order_by("-id"))
     context["transitions"] = transition_log_for(order)
+    # Calls and tasks about this order (a delivery date to confirm, a complaint to follow up).
+    context["activities"] = list(activities_open_for(document=order))
+    context["activity_query"] = urlencode({"party": order.customer.party_id, "document": document_key(order)})
     return render(request, "salesapp/order_detail.html", context)
 
 

@@ -366,6 +366,60 @@ def test_create_from_a_campaign_target_links_the_campaign(client, clerk):
     assert (activity.campaign, activity.party, activity.campaign_target) == (target.campaign, target.party, target)
 
 
+def test_an_activity_planned_from_an_order_page_is_about_that_order(client, clerk):
+    # given: the order page offers "New activity" for its customer and itself
+    order = make_order(by=clerk)
+    client.force_login(clerk)
+    order_url = reverse("salesapp:order_detail", args=[order.pk])
+    query = client.get(order_url).context["activity_query"]
+    assert query == f"party={order.customer.party_id}&document=salesapp.salesorder%3A{order.pk}"
+
+    # when: the form opened from that link is saved
+    form = client.get(f"{CREATE_URL}?{query}").context["form"]
+    response = client.post(
+        CREATE_URL,
+        {
+            "activity_type": "call",
+            "subject": "Confirm the delivery date",
+            "owner": clerk.pk,
+            "party": order.customer.party_id,
+            "document": form["document"].value(),
+            "next": order_url,
+        },
+    )
+
+    # then: linked to the order, and listed on the order page
+    activity = Activity.objects.get()
+    assert (activity.document, activity.party_id) == (order, order.customer.party_id)
+    assert response.url == order_url
+    assert [a.subject for a in client.get(order_url).context["activities"]] == ["Confirm the delivery date"]
+
+
+def test_a_document_that_is_gone_is_refused_on_the_form(client, clerk):
+    # given
+    client.force_login(clerk)
+    party = PartyFactory()
+
+    # when
+    response = client.post(
+        CREATE_URL,
+        {
+            "activity_type": "task",
+            "subject": "Check",
+            "owner": clerk.pk,
+            "party": party.pk,
+            "document": "salesapp.salesorder:999",
+        },
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "document": ["The document this activity was planned from no longer exists."]
+    }
+    assert not Activity.objects.exists()
+
+
 def test_update_changes_an_open_activity_and_refuses_a_done_one(client, clerk):
     # given
     open_one = ActivityFactory(owner=clerk, subject="Call Acme")
