@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +17,7 @@ from invoicing.forms import InvoiceCreateForm, InvoiceFilterForm, PaymentFilterF
 from invoicing.models import Invoice, JournalLine, Payment
 from invoicing.services.invoices import invoice_delete as invoice_delete_service
 from invoicing.services.invoices import invoice_post as invoice_post_service
+from marketing.selectors.activities import activities_open_for, document_key
 from salesapp.models import Customer, SalesOrder
 
 RECENT_PAYMENTS = 5
@@ -111,6 +113,9 @@ def invoice_detail(request, pk: int):
         "allowed": allowed,
         "refusals": refusals,
         "overdue": invoice.is_overdue(),
+        # Reminder calls and questions about this invoice.
+        "activities": list(activities_open_for(document=invoice)),
+        "activity_query": urlencode({"party": invoice.customer.party_id, "document": document_key(invoice)}),
     }
     return render(request, "invoicing/invoice_detail.html", context)
 

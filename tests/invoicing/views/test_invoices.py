@@ -8,6 +8,7 @@ from django.utils import timezone
 from invoicing.models import Invoice
 from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from invoicing.services.payments import ApplicationInput, payment_register
+from marketing.services.activities import activity_create
 from salesapp.services.orders import order_confirm
 from tests.factories.marketing import PartyFactory
 from tests.factories.salesapp import ItemFactory, make_customer, make_order, tax_code
@@ -318,7 +319,8 @@ def test_invoice_detail_query_count_does_not_grow_with_lines(client, clerk, bill
     # given: a posted invoice with 1 line, no payment
     small = posted_invoice(clerk, billing)
     client.force_login(billing)
-    with django_assert_max_num_queries(10):
+    # 10 for the invoice itself, 1 for the open activities about it
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("invoicing:invoice_detail", args=[small.pk])).status_code == 200
 
     # when: 12 lines over 3 tax codes, paid in two parts
@@ -335,7 +337,7 @@ def test_invoice_detail_query_count_does_not_grow_with_lines(client, clerk, bill
 
     # then
     assert (big.lines.count(), big.taxes.count(), big.payment_applications.count()) == (12, 3, 2)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("invoicing:invoice_detail", args=[big.pk])).status_code == 200
 
 
@@ -353,3 +355,25 @@ def test_invoice_pdf_is_served_inline(client, clerk, delivered_in_part):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="pro-forma-{invoice.pk}.pdf"'
     assert response.content.startswith(b"%PDF")
+
+
+def test_invoice_page_plans_reminder_calls_about_the_invoice(client, billing, clerk):
+    # given: a call about a posted invoice, planned through the service
+    invoice = posted_invoice(clerk, billing)
+    activity_create(
+        by=clerk,
+        activity_type="call",
+        subject="Remind about the overdue invoice",
+        party=invoice.customer.party,
+        document=invoice,
+    )
+    client.force_login(billing)
+
+    # when
+    response = client.get(reverse("invoicing:invoice_detail", args=[invoice.pk]))
+
+    # then
+    assert [a.subject for a in response.context["activities"]] == ["Remind about the overdue invoice"]
+    assert response.context["activity_query"] == (
+        f"party={invoice.customer.party_id}&document=invoicing.invoice%3A{invoice.pk}"
+    )
