@@ -202,7 +202,7 @@ def lead_import(*, file: bytes | IO[bytes], by, default_source: str = LeadSource
     for line, row in parsed:
         values, problems = _lead_for_row(row, by=by, default_source=default_source, lookups=lookups)
         if problems:
-            errors.append(RowError(line, "; ".join(problems)))
+            errors.append(RowError(line, " ".join(problems)))
         else:
             leads_to_create.append(values)
     if errors:

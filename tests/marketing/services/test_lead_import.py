@@ -97,10 +97,10 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_every_bad_line(clerk):
     assert refused.value.reason == "5 lines of the file are wrong: nothing was imported."
     assert [str(row) for row in refused.value.rows] == [
         "line 3: company: A lead needs a company or a contact name.",
-        "line 5: email: 'not-an-email' is not a valid email address.; "
-        "country: Use a two-letter ISO country code, e.g. NL.; "
+        "line 5: email: 'not-an-email' is not a valid email address. "
+        "country: Use a two-letter ISO country code, e.g. NL. "
         "source: Unknown source 'fax'; use one of: trade_show, campaign, web, referral, import.",
-        "line 6: campaign: no campaign has number 'CM-99999'.; owner: no user is called 'ghost'.",
+        "line 6: campaign: no campaign has number 'CM-99999'. owner: no user is called 'ghost'.",
         "line 7: owner: gone is no longer active: choose another owner.",
         "line 9: 8 values but the header names 7 columns.",
     ]
