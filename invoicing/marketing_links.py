@@ -4,6 +4,7 @@ through a campaign (see marketing.extensions)."""
 from __future__ import annotations
 
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -15,10 +16,12 @@ from marketing import extensions
 
 
 def invoice_timeline(party_ids: list[int], limit: int) -> list[extensions.TimelineEntry]:
+    # Dated, and so ordered, by posting once posted: the timeline merges sources by that moment.
     invoices = (
         Invoice.objects.filter(customer__party_id__in=party_ids)
         .only("id", "number", "state", "payment_state", "created_at", "posted_at", "amount_total", "currency")
-        .order_by("-created_at", "-id")[:limit]
+        .annotate(moment=Coalesce("posted_at", "created_at"))
+        .order_by("-moment", "-id")[:limit]
     )
     return [
         extensions.TimelineEntry(
