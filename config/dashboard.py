@@ -3,9 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.shortcuts import render
-from django.utils import timezone
 
-from invoicing.choices import InvoiceState, PaymentState
+from core.money import ZERO
+from invoicing import selectors as invoicing_selectors
+from invoicing.choices import InvoiceState
 from invoicing.models import Invoice
 from marketing.choices import CampaignState, LeadState
 from marketing.models import Campaign, Lead
@@ -17,15 +18,15 @@ from salesapp.models import SalesOrder
 @login_required
 def home(request):
     orders_by_state = dict(SalesOrder.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
-    open_invoices = Invoice.objects.filter(state=InvoiceState.POSTED).exclude(payment_state=PaymentState.PAID)
-    receivables = open_invoices.aggregate(total=Sum("amount_total"), paid=Sum("amount_paid"))
-    overdue = open_invoices.filter(due_date__lt=timezone.localdate())
+    # The invoice pages' own definitions of "open" and "overdue", so the figures match their filters.
+    receivables = invoicing_selectors.invoice_list_open().aggregate(total=Sum("amount_total"), paid=Sum("amount_paid"))
+    overdue = invoicing_selectors.invoice_list(overdue=True)
     context = {
         "orders_by_state": [
             (label, orders_by_state.get(value, 0), value)
             for value, label in SalesOrder._meta.get_field("state").choices
         ],
-        "open_receivables": (receivables["total"] or 0) - (receivables["paid"] or 0),
+        "open_receivables": (receivables["total"] or ZERO) - (receivables["paid"] or ZERO),
         "overdue_count": overdue.count(),
         "draft_invoices": Invoice.objects.filter(state=InvoiceState.DRAFT).count(),
         "recent_orders": SalesOrder.objects.select_related("customer__party").order_by("-id")[:8],

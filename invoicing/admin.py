@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from core.admin import DocumentAdmin, ReadOnlyInline, TransitionLogInline
-from invoicing.choices import InvoiceState, PaymentState
+from invoicing.choices import InvoiceState
 from invoicing.models import (
     Invoice,
     InvoiceLine,
@@ -17,6 +16,7 @@ from invoicing.models import (
     PaymentApplication,
     TaxCodeAccount,
 )
+from invoicing.selectors import invoice_filter_overdue
 from invoicing.services.invoices import invoice_delete, invoice_post
 
 
@@ -43,11 +43,10 @@ class OverdueFilter(admin.SimpleListFilter):
         return (("yes", _("Overdue")), ("no", _("Not overdue")))
 
     def queryset(self, request, queryset):
-        overdue = {"state": InvoiceState.POSTED, "due_date__lt": timezone.localdate()}
         if self.value() == "yes":
-            return queryset.filter(**overdue).exclude(payment_state=PaymentState.PAID)
+            return invoice_filter_overdue(queryset)
         if self.value() == "no":
-            return queryset.exclude(pk__in=queryset.filter(**overdue).exclude(payment_state=PaymentState.PAID))
+            return queryset.exclude(pk__in=invoice_filter_overdue(queryset).values("pk"))
         return queryset
 
 

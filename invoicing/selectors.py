@@ -7,6 +7,13 @@ from invoicing.models import Invoice, Payment
 from salesapp.models import Customer
 
 
+def invoice_filter_overdue(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Posted, not paid in full and past their due date: Invoice.is_overdue as a query."""
+    return invoices.filter(state=InvoiceState.POSTED, due_date__lt=timezone.localdate()).exclude(
+        payment_state=PaymentState.PAID
+    )
+
+
 def invoice_list(
     *,
     search: str = "",
@@ -29,10 +36,7 @@ def invoice_list(
     if customer_id:
         invoices = invoices.filter(customer_id=customer_id)
     if overdue:
-        # Same definition as Invoice.is_overdue, as a query.
-        invoices = invoices.filter(state=InvoiceState.POSTED, due_date__lt=timezone.localdate()).exclude(
-            payment_state=PaymentState.PAID
-        )
+        invoices = invoice_filter_overdue(invoices)
     return invoices.order_by("-id")
 
 
@@ -63,12 +67,7 @@ def customer_balance(*, customer: Customer) -> dict:
     posted = Invoice.objects.filter(customer=customer, state=InvoiceState.POSTED)
     invoiced = posted.aggregate(total=Sum("amount_total"))["total"] or ZERO
     received = Payment.objects.filter(customer=customer).aggregate(total=Sum("amount"))["total"] or ZERO
-    overdue = (
-        posted.filter(due_date__lt=timezone.localdate())
-        .exclude(payment_state=PaymentState.PAID)
-        .aggregate(total=Sum("amount_total") - Sum("amount_paid"))["total"]
-        or ZERO
-    )
+    overdue = invoice_filter_overdue(posted).aggregate(total=Sum("amount_total") - Sum("amount_paid"))["total"] or ZERO
     total_sales = posted.aggregate(total=Sum("amount_net"))["total"] or ZERO
     return {
         "balance": invoiced - received,

@@ -6,7 +6,7 @@ import csv
 import io
 
 from django.db.models import QuerySet
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone
 
 from core.pdf import render_pdf
@@ -64,10 +64,27 @@ def campaign_labels_pdf(campaign: Campaign) -> bytes:
     return render_pdf(template_name="pdf/campaign_labels.html", context=campaign_labels_context(campaign))
 
 
+class _PlainText:
+    def __init__(self, text: str):
+        self.text = text
+
+    def render(self, context) -> str:
+        return self.text
+
+
+def _letter_template(text: str) -> Template | _PlainText:
+    """The campaign's own text is checked as a template when saved; its name and description are not, so one that
+    cannot be read as a template is printed as it stands rather than failing the whole mailing."""
+    try:
+        return Template(text)
+    except TemplateSyntaxError:
+        return _PlainText(text)
+
+
 def campaign_letters_context(campaign: Campaign) -> dict:
     """One letter per target: the campaign's text (or description) filled in for that target."""
-    subject = Template(campaign.email_subject or campaign.name)
-    body = Template(campaign.email_body or campaign.description)
+    subject = _letter_template(campaign.email_subject or campaign.name)
+    body = _letter_template(campaign.email_body or campaign.description)
     letters = []
     for target in mailing_targets(campaign):
         context = Context(email_context(campaign=campaign, target=target), autoescape=False)

@@ -13,7 +13,7 @@ from core.admin import ServiceAdminMixin
 from core.errors import DomainError
 from marketing.choices import RelationshipStage
 from marketing.models import Address, Contact, Party, Tag, Unsubscription
-from marketing.selectors.parties import stage_label, with_stage
+from marketing.selectors.parties import party_merge_keeper, stage_label, with_stage
 from marketing.services.parties import (
     ADDRESS_FIELDS,
     CONTACT_FIELDS,
@@ -166,8 +166,7 @@ class PartyAdmin(ServiceAdminMixin, admin.ModelAdmin):
         if len(parties) != 2:
             self.message_user(request, gettext("Select exactly two parties to merge."), level=messages.ERROR)
             return
-        # The party with the customer account stays (its documents name it); otherwise the older one.
-        keep, remove = sorted(parties, key=lambda party: (not hasattr(party, "customer"), party.pk))
+        keep, remove = party_merge_keeper(first=parties[0], second=parties[1])
         try:
             party_merge(keep=keep, remove=remove, by=request.user)
         except DomainError as exc:

@@ -1,12 +1,11 @@
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from marketing.choices import ActivityType, CallOutcome
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party
-from marketing.selectors.activities import document_find
+from marketing.selectors.activities import activity_is_overdue, document_find
 
 
 class DocumentLinkSerializer(serializers.Serializer):
@@ -68,7 +67,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         return {"type": f"{content_type.app_label}.{content_type.model}", "id": activity.document_id}
 
     def get_is_overdue(self, activity: Activity) -> bool:
-        return not activity.done and activity.due_at is not None and activity.due_at < timezone.now()
+        return activity_is_overdue(activity)
 
 
 class ActivityUpdateInputSerializer(serializers.Serializer):

@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 
 from marketing.choices import Language, PartyKind, RelationshipStage
 from marketing.models import Party
+from marketing.selectors.parties import parties_tagged
 
 
 class PartyFilter(django_filters.FilterSet):
@@ -21,8 +22,7 @@ class PartyFilter(django_filters.FilterSet):
         fields = ["kind", "country", "city", "language", "tag", "stage", "updated_since"]
 
     def filter_tag(self, queryset: QuerySet[Party], name: str, value: str) -> QuerySet[Party]:
-        links = Party.tags.through.objects.filter(tag__name__iexact=value.strip()).values("party_id")
-        return queryset.filter(pk__in=links)
+        return parties_tagged(queryset, tag=value)
 
     def filter_stage(self, queryset: QuerySet[Party], name: str, value: str) -> QuerySet[Party]:
         # ``stage`` is annotated by the party list selector the viewset reads from.

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from marketing.choices import LeadSource, LeadState, PartyKind
-from marketing.models import Campaign, Lead, OpportunityStage, Party
+from marketing.models import Campaign, Lead, Party
+from marketing.selectors.opportunities import stage_list
 from marketing.services.lead_import import ACCEPTED_COLUMNS
 from marketing.services.leads import lead_create, lead_update
 
@@ -150,9 +151,7 @@ class LeadConvertForm(forms.Form):
     expected_revenue = forms.DecimalField(
         label=_("Expected revenue"), max_digits=16, decimal_places=2, min_value=0, required=False
     )
-    stage = forms.ModelChoiceField(
-        label=_("Stage"), queryset=OpportunityStage.objects.filter(active=True).order_by("sequence", "id")
-    )
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=stage_list(active=True))
     expected_close_date = forms.DateField(label=_("Expected close date"), required=False, widget=DateInput())
 
     def __init__(self, *args, lead: Lead, candidates: list[Party], **kwargs):

@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from marketing.choices import OpportunityState
 from marketing.forms.leads import DateInput, UserChoiceField, active_users, campaign_choices
-from marketing.models import Campaign, Contact, Lead, Opportunity, OpportunityStage, Party
+from marketing.models import Campaign, Contact, Lead, Opportunity, Party
+from marketing.selectors.opportunities import stage_list
 from marketing.services.opportunities import opportunity_create, opportunity_update
 
 
 def active_stages():
-    return OpportunityStage.objects.filter(active=True).order_by("sequence", "id")
+    return stage_list(active=True)
 
 
 class OpportunityFilterForm(forms.Form):
@@ -27,7 +28,7 @@ class OpportunityFilterForm(forms.Form):
     stage = forms.ModelChoiceField(
         label=_("Stage"),
         required=False,
-        queryset=OpportunityStage.objects.order_by("sequence", "id"),
+        queryset=stage_list(),
         empty_label=_("All stages"),
     )
     owner = UserChoiceField(label=_("Owner"), required=False, queryset=active_users(), empty_label=_("All owners"))

@@ -78,6 +78,8 @@ class Lead(ConcurrentTransitionMixin, AuthoredModel):
     def refusal_reason(self, action: str) -> str | None:
         """Why ``action`` cannot run now, or None when it can."""
         context = {"number": self.number, "state": self.get_state_display()}
+        if action == "edit" and self.state not in (LeadState.NEW, LeadState.QUALIFIED):
+            return gettext("Lead %(number)s is %(state)s: only new and qualified leads can be changed.") % context
         if action == "qualify" and self.state != LeadState.NEW:
             return gettext("Lead %(number)s is %(state)s: only new leads can be qualified.") % context
         if action == "convert" and self.state != LeadState.QUALIFIED:

@@ -7,7 +7,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from core.models import AuthoredModel
-from core.money import MoneyField, PercentField
+from core.money import MoneyField, PercentField, round_money
 from marketing import extensions
 from marketing.choices import OpportunityState
 
@@ -108,8 +108,6 @@ class Opportunity(ConcurrentTransitionMixin, AuthoredModel):
 
     @property
     def weighted_revenue(self):
-        from core.money import round_money
-
         return round_money(self.expected_revenue * self.probability / 100)
 
     # DESIGN.md §3: an opportunity is won by a quotation or order made for it. Those live in apps that

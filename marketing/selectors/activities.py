@@ -101,6 +101,15 @@ def followup_counts(*, user, now: datetime.datetime | None = None) -> dict[str, 
     return counts
 
 
+def activity_is_overdue(activity: Activity, *, now: datetime.datetime | None = None) -> bool:
+    """Open and past its due time: the rule ``followups_for`` annotates as ``is_overdue``, for rows read
+    elsewhere."""
+    annotated = getattr(activity, "is_overdue", None)
+    if annotated is not None:
+        return bool(annotated)
+    return not activity.done and activity.due_at is not None and activity.due_at < (now or timezone.now())
+
+
 def activities_open_for(*, party=None, lead=None, opportunity=None, campaign=None, document=None) -> QuerySet[Activity]:
     """Open activities of one record, as the activity panel of its page shows them."""
     links = {"party": party, "lead": lead, "opportunity": opportunity, "campaign": campaign}

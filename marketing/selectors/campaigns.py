@@ -196,6 +196,22 @@ def call_list(*, campaign: Campaign, assigned_to_id: int | None) -> QuerySet[Cam
     return targets.annotate(calls_count=Count("activities")).order_by(still_to_call, "name", "id")
 
 
+def call_list_callers(*, campaign: Campaign) -> list[tuple[int, str]]:
+    """Who has targets of the campaign to call (user id, name), to switch between their call lists."""
+    rows = (
+        campaign.targets.filter(assigned_to__isnull=False)
+        .values_list("assigned_to_id", "assigned_to__username", "assigned_to__first_name", "assigned_to__last_name")
+        .distinct()
+        .order_by("assigned_to__username")
+    )
+    return [(pk, f"{first} {last}".strip() or username) for pk, username, first, last in rows]
+
+
+def unassigned_count(*, campaign: Campaign) -> int:
+    """Targets still to be called that nobody has on a call list yet."""
+    return campaign.targets.filter(status=TargetStatus.PENDING, assigned_to__isnull=True).count()
+
+
 def target_calls(*, target: CampaignTarget) -> list[Activity]:
     """The calls made to the target and those planned, newest first."""
     return list(
@@ -205,13 +221,42 @@ def target_calls(*, target: CampaignTarget) -> list[Activity]:
     )
 
 
-def first_email_target(*, campaign: Campaign) -> CampaignTarget | None:
-    """The target whose email the campaign page previews: the first one the next send would reach."""
+def email_recipients(*, campaign: Campaign) -> QuerySet[CampaignTarget]:
+    """Whom the next send of the campaign email reaches: not yet sent to, not excluded, not unsubscribed here,
+    with an address (an unsubscribe in another campaign is checked when sending)."""
     return (
         campaign.targets.filter(email_sent_at__isnull=True)
         .exclude(status=TargetStatus.EXCLUDED)
         .exclude(response=Response.UNSUBSCRIBED)
         .exclude(email="")
         .order_by("name", "id")
-        .first()
-    ) or campaign.targets.exclude(email="").order_by("name", "id").first()
+    )
+
+
+def first_email_target(*, campaign: Campaign) -> CampaignTarget | None:
+    """The target whose email the campaign page previews: the first one the next send would reach."""
+    return (
+        email_recipients(campaign=campaign).first() or campaign.targets.exclude(email="").order_by("name", "id").first()
+    )
+
+
+def target_keys(*, campaign: Campaign) -> tuple[set[int], set[int]]:
+    """The parties and the leads already on the campaign: the same one is never a target twice."""
+    parties: set[int] = set()
+    leads: set[int] = set()
+    for party_id, lead_id in campaign.targets.values_list("party_id", "lead_id"):
+        if party_id:
+            parties.add(party_id)
+        if lead_id:
+            leads.add(lead_id)
+    return parties, leads
+
+
+def already_targets(*, campaign: Campaign, candidates) -> int:
+    """How many of ``candidates`` (from ``segment_candidates``) adding would skip as already on the campaign."""
+    parties, leads = target_keys(campaign=campaign)
+    return sum(
+        1
+        for candidate in candidates
+        if (candidate.party_id and candidate.party_id in parties) or (candidate.lead_id and candidate.lead_id in leads)
+    )

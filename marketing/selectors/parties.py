@@ -103,8 +103,13 @@ def party_list(
     if stage:
         parties = parties.filter(stage=stage)
     if tag:
-        parties = parties.filter(pk__in=Party.tags.through.objects.filter(tag__name__iexact=tag).values("party_id"))
+        parties = parties_tagged(parties, tag=tag)
     return parties.order_by("name", "id")
+
+
+def parties_tagged(parties: QuerySet[Party], *, tag: str) -> QuerySet[Party]:
+    """The parties that have the tag named ``tag`` (any case)."""
+    return parties.filter(pk__in=Party.tags.through.objects.filter(tag__name__iexact=tag.strip()).values("party_id"))
 
 
 def party_with_details(parties: QuerySet[Party]) -> QuerySet[Party]:
@@ -315,6 +320,13 @@ def party_relations() -> list:
         for field in Party._meta.get_fields(include_hidden=True)
         if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one)
     ]
+
+
+def party_merge_keeper(*, first: Party, second: Party) -> tuple[Party, Party]:
+    """Which of two parties a merge keeps when nobody chose: the one with a customer account (its documents name
+    it), otherwise the older one. Returns ``(keep, remove)``."""
+    keep, remove = sorted((first, second), key=lambda party: (not hasattr(party, "customer"), party.pk))
+    return keep, remove
 
 
 def party_merge_preview(*, keep: Party, remove: Party) -> list[MergeMove]:

@@ -15,8 +15,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core.errors import TransitionRefused, ValidationFailed
-from marketing.choices import CampaignState, CampaignType, Response, TargetStatus
+from marketing.choices import CampaignState, CampaignType, TargetStatus
 from marketing.models import Campaign, CampaignTarget
+from marketing.selectors.campaigns import email_recipients
 from marketing.services.campaign_targets import unsubscribed_on
 from marketing.services.campaigns import campaign_template_errors, lock_campaign
 
@@ -124,14 +125,7 @@ def campaign_email_send(*, campaign: Campaign, by) -> int:
             % {"number": campaign.number, "state": campaign.get_state_display()},
         )
     subject, body = _templates(campaign)
-    targets = list(
-        campaign.targets.select_for_update()
-        .filter(email_sent_at__isnull=True)
-        .exclude(status=TargetStatus.EXCLUDED)
-        .exclude(response=Response.UNSUBSCRIBED)
-        .exclude(email="")
-        .order_by("name", "id")
-    )
+    targets = list(email_recipients(campaign=campaign).select_for_update())
     unsubscribed = unsubscribed_on(target.email for target in targets)
     now = timezone.now()
     gone = {target.pk for target in targets if target.email.strip().lower() in unsubscribed}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import models, transaction
 from django.db.models.functions import Lower
@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import TransitionRefused, ValidationFailed
-from core.money import ZERO, round_money
+from core.money import ZERO
 from marketing.choices import (
     ActivityType,
     CallOutcome,
@@ -30,9 +30,10 @@ from marketing.choices import (
     TargetStatus,
 )
 from marketing.models import Campaign, CampaignTarget, Lead, Opportunity, Party, Segment, Unsubscription
+from marketing.selectors.campaigns import target_keys
 from marketing.selectors.segments import Candidate, explicit_candidates, segment_candidates
 from marketing.services.activities import activity_create
-from marketing.services.campaigns import lock_campaign
+from marketing.services.campaigns import amount_clean, lock_campaign
 from marketing.services.leads import lead_create, lead_prospect_create, lead_update
 from marketing.services.opportunities import opportunity_create
 from marketing.services.parties import PartyDuplicates
@@ -205,9 +206,7 @@ def campaign_targets_add(
     if segment is not None or filters is not None:
         candidates += segment_candidates(filters=segment.filters if segment is not None else filters)
 
-    existing = campaign.targets.values_list("party_id", "lead_id")
-    taken_parties = {party_id for party_id, _lead_id in existing if party_id}
-    taken_leads = {lead_id for _party_id, lead_id in existing if lead_id}
+    taken_parties, taken_leads = target_keys(campaign=campaign)
     fresh: list[Candidate] = []
     skipped = 0
     for candidate in candidates:
@@ -407,15 +406,7 @@ def _response_record(target: CampaignTarget, *, by, response: str, note: str, da
 
 
 def _revenue(value) -> Decimal:
-    try:
-        amount = Decimal(str(ZERO if value in (None, "") else value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed(
-            field_errors={"expected_revenue": gettext("'%(value)s' is not an amount.") % {"value": value}}
-        ) from None
-    if not amount.is_finite() or amount < 0:
-        raise ValidationFailed(field_errors={"expected_revenue": gettext("Expected revenue cannot be negative.")})
-    return round_money(amount)
+    return amount_clean(value, field="expected_revenue", negative=gettext("Expected revenue cannot be negative."))
 
 
 def _respond_errors(target: CampaignTarget, *, response: str, start: str, date) -> dict[str, str]:

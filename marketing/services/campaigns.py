@@ -45,16 +45,21 @@ def campaign_template_errors(*, subject: str, body: str) -> dict[str, str]:
     return errors
 
 
-def _budget(value) -> Decimal:
+def amount_clean(value, *, field: str, negative: str) -> Decimal:
+    """A money amount typed in (blank is zero), rounded to cents; ``negative`` is the refusal below zero."""
     try:
-        budget = Decimal(str(ZERO if value in (None, "") else value))
+        amount = Decimal(str(ZERO if value in (None, "") else value))
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationFailed(
-            field_errors={"budget": gettext("'%(value)s' is not an amount.") % {"value": value}}
+            field_errors={field: gettext("'%(value)s' is not an amount.") % {"value": value}}
         ) from None
-    if not budget.is_finite() or budget < 0:
-        raise ValidationFailed(field_errors={"budget": gettext("The budget cannot be negative.")})
-    return round_money(budget)
+    if not amount.is_finite() or amount < 0:
+        raise ValidationFailed(field_errors={field: negative})
+    return round_money(amount)
+
+
+def _budget(value) -> Decimal:
+    return amount_clean(value, field="budget", negative=gettext("The budget cannot be negative."))
 
 
 def _validated(campaign: Campaign) -> Campaign:

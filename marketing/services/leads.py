@@ -120,12 +120,9 @@ def lead_create(
 
 
 def _editable_checked(lead: Lead) -> None:
-    if lead.state not in EDITABLE_STATES:
-        raise TransitionRefused(
-            code="lead-not-editable",
-            reason=gettext("Lead %(number)s is %(state)s: only new and qualified leads can be changed.")
-            % {"number": lead.number, "state": lead.get_state_display()},
-        )
+    reason = lead.refusal_reason("edit")
+    if reason:
+        raise TransitionRefused(code="lead-not-editable", reason=reason)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from core.money import HUNDRED, ZERO, round_money
 from core.numbering import number_take
 from core.transitions import transition_run
 from marketing.models import Campaign, Contact, Lead, Opportunity, OpportunityStage, Party
+from marketing.selectors.opportunities import stage_list
 
 # What a clerk may change on an open opportunity; the stage moves through opportunity_stage_set.
 OPPORTUNITY_FIELDS = (
@@ -41,7 +42,7 @@ def lock_opportunity(opportunity_id: int) -> Opportunity:
 
 
 def first_active_stage() -> OpportunityStage | None:
-    return OpportunityStage.objects.filter(active=True).order_by("sequence", "id").first()
+    return stage_list(active=True).first()
 
 
 def _decimal(value, field: str, errors: dict[str, str]) -> Decimal | None:
@@ -158,6 +159,17 @@ def opportunity_update(*, opportunity: Opportunity, by, **fields) -> Opportunity
         raise ValidationFailed(field_errors={name: gettext("This field cannot be changed.") for name in unknown})
     opportunity = lock_opportunity(opportunity.pk)
     _open_checked(opportunity)
+    new_party = fields.get("party")
+    if new_party is not None and new_party.pk != opportunity.party_id and opportunity.has_sales_document():
+        # Its orders are with the old party's customer account: moving the deal would split it from them.
+        raise ValidationFailed(
+            field_errors={
+                "party": gettext(
+                    "Opportunity %(number)s already has a sales order with %(party)s: the party can no longer change."
+                )
+                % {"number": opportunity.number, "party": opportunity.party.name}
+            }
+        )
     for name, value in fields.items():
         setattr(opportunity, name, value)
     _validated(opportunity).save()
@@ -185,7 +197,7 @@ def opportunity_stage_step(*, opportunity: Opportunity, by, step: int) -> Opport
         raise ValidationFailed(field_errors={"step": gettext("Move one stage forward or back.")})
     opportunity = lock_opportunity(opportunity.pk)
     _open_checked(opportunity)
-    stages = list(OpportunityStage.objects.filter(active=True).order_by("sequence", "id"))
+    stages = list(stage_list(active=True))
     ids = [stage.pk for stage in stages]
     position = ids.index(opportunity.stage_id) if opportunity.stage_id in ids else None
     if position is None:

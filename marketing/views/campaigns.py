@@ -80,7 +80,7 @@ def _type_tools(campaign: Campaign, stats) -> dict:
     if campaign.campaign_type == CampaignType.TELEMARKETING:
         return {
             "assign_form": AssignCallsForm(),
-            "unassigned": campaign.targets.filter(status=TargetStatus.PENDING, assigned_to__isnull=True).count(),
+            "unassigned": selectors.unassigned_count(campaign=campaign),
         }
     if campaign.campaign_type == CampaignType.EMAIL:
         return {"preview": _email_preview(campaign)}
@@ -265,10 +265,11 @@ def campaign_targets_preview(request, pk: int):
         except DomainError as exc:
             context["error"] = exc.reason
         else:
-            existing = campaign.targets.values_list("party_id", "lead_id")
-            taken = {pk for pair in existing for pk in pair if pk}
-            already = sum(1 for c in found if (c.party_id in taken or c.lead_id in taken))
-            context.update(count=len(found), already=already, names=[c.name for c in found[:PREVIEW_NAMES]])
+            context.update(
+                count=len(found),
+                already=selectors.already_targets(campaign=campaign, candidates=found),
+                names=[c.name for c in found[:PREVIEW_NAMES]],
+            )
     else:
         context["error"] = _form_errors_message(form)
     return render(request, "marketing/includes/campaign_targets_preview.html", context)
@@ -309,17 +310,11 @@ def campaign_call_list(request, pk: int):
     elif wanted.isdigit():
         assignee_id = int(wanted)
     targets = selectors.call_list(campaign=campaign, assigned_to_id=assignee_id)
-    callers = list(
-        campaign.targets.filter(assigned_to__isnull=False)
-        .values_list("assigned_to_id", "assigned_to__username", "assigned_to__first_name", "assigned_to__last_name")
-        .distinct()
-        .order_by("assigned_to__username")
-    )
     context = {
         "campaign": campaign,
         "page_obj": paginate(request, targets),
         "wanted": wanted,
-        "callers": [(pk, f"{first} {last}".strip() or username) for pk, username, first, last in callers],
+        "callers": selectors.call_list_callers(campaign=campaign),
         "mine": assignee_id == request.user.pk,
         "can_log": campaign.state == CampaignState.ACTIVE and request.user.has_perm("marketing.change_campaigntarget"),
     }

@@ -64,23 +64,12 @@ def lead_steps(lead: Lead) -> list[dict]:
     return status_steps(lead.state, [LeadState.DISQUALIFIED] if lead.state == LeadState.DISQUALIFIED else STATUS_STEPS)
 
 
-def _refusal(lead: Lead, action: str) -> str | None:
-    if action == "edit":
-        if lead.state in services.EDITABLE_STATES:
-            return None
-        return _("Lead %(number)s is %(state)s: only new and qualified leads can be changed.") % {
-            "number": lead.number,
-            "state": lead.get_state_display(),
-        }
-    return lead.refusal_reason(action)
-
-
 def lead_actions(lead: Lead, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
     # A converted or disqualified lead is done: repeating why each action is over says nothing new.
     return actions_allowed(
         LEAD_ACTIONS,
         user=user,
-        refusal=lambda action: _refusal(lead, action),
+        refusal=lead.refusal_reason,
         explain=lead.state in services.EDITABLE_STATES,
     )
 
@@ -142,7 +131,7 @@ def lead_create(request):
 @require_http_methods(["GET", "POST"])
 def lead_update(request, pk: int):
     lead = _lead_or_404(pk)
-    reason = _refusal(lead, "edit")
+    reason = lead.refusal_reason("edit")
     if reason:
         messages.error(request, reason)
         return redirect("marketing:lead_detail", pk=lead.pk)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from core.selectors import transition_log_for
-from core.web import paginate, run_action
+from core.web import paginate, run_action, status_steps
 from salesapp import selectors
 from salesapp.choices import PackingSlipState
 from salesapp.forms_orders import PackingSlipCreateForm, PackingSlipFilterForm
@@ -76,13 +76,13 @@ def packing_slip_detail(request, pk: int):
     context = {
         "slip": slip,
         "lines": list(slip.lines.select_related("order_line__item")),
-        "can_post": is_draft and not refusals and request.user.has_perm("salesapp.change_packingslip"),
+        # The post transition itself asks for post_packingslip: offer the button only to who may press it.
+        "can_post": is_draft
+        and not refusals
+        and request.user.has_perms(["salesapp.change_packingslip", "salesapp.post_packingslip"]),
         "can_delete": is_draft and request.user.has_perm("salesapp.delete_packingslip"),
         "refusals": refusals,
-        "steps": [
-            {"label": PackingSlipState.DRAFT.label, "css": "current" if is_draft else "done"},
-            {"label": PackingSlipState.POSTED.label, "css": "" if is_draft else "current"},
-        ],
+        "steps": status_steps(slip.state, [PackingSlipState.DRAFT, PackingSlipState.POSTED]),
         "transitions": transition_log_for(slip),
     }
     return render(request, "salesapp/packing_slip_detail.html", context)

@@ -1,12 +1,17 @@
 """The start page shows the pipeline by stage next to the sales and invoicing figures."""
 
+import datetime
 from decimal import Decimal
 
 from django.urls import reverse
 
+from invoicing.services.invoices import invoice_create_from_order, invoice_post
+from invoicing.services.payments import ApplicationInput, payment_register
 from marketing.choices import CampaignState
 from marketing.models import OpportunityStage
+from salesapp.services.orders import order_confirm
 from tests.factories.marketing import CampaignFactory, LeadFactory, OpportunityFactory
+from tests.factories.salesapp import ItemFactory, make_customer, make_order
 
 
 def test_dashboard_draws_the_pipeline_by_stage(client, clerk):
@@ -50,3 +55,40 @@ def test_dashboard_leaves_the_pipeline_out_for_users_without_marketing_rights(cl
     assert response.status_code == 200
     assert "pipeline" not in response.context
     assert "Pipeline" not in response.content.decode().split("<main>", 1)[1]
+
+
+def test_dashboard_sums_what_posted_invoices_still_have_open(client, clerk, billing):
+    # given: a posted invoice of 121.00 with 21.00 paid, an old posted invoice of 12.10 (overdue), a draft
+    # and a fully paid invoice, which counts nowhere
+    customer = make_customer()
+
+    def invoice(price, **post):
+        order = make_order(customer=customer, lines=[(ItemFactory(unit_price=Decimal(price)), "1")], by=clerk)
+        draft = invoice_create_from_order(order=order_confirm(order=order, by=clerk), basis="order", by=clerk)
+        return invoice_post(invoice=draft, by=billing, store_pdf=False, **post)
+
+    current = invoice("100.00")
+    invoice("10.00", invoice_date=datetime.date(2020, 1, 1))
+    paid = invoice("50.00")
+    invoice_create_from_order(
+        order=order_confirm(order=make_order(customer=customer, by=clerk), by=clerk), basis="order", by=clerk
+    )
+    for settled, amount in ((current, "21.00"), (paid, "60.50")):
+        payment_register(
+            customer=customer,
+            amount=Decimal(amount),
+            applications=[ApplicationInput(settled, Decimal(amount))],
+            by=billing,
+        )
+    client.force_login(clerk)
+
+    # when
+    response = client.get(reverse("home"))
+
+    # then: 100.00 + 12.10 open, one overdue, one draft
+    assert (
+        response.context["open_receivables"],
+        response.context["overdue_count"],
+        response.context["draft_invoices"],
+    ) == (Decimal("112.10"), 1, 1)
+    assert "EUR 112.10" in response.content.decode()

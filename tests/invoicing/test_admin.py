@@ -209,7 +209,7 @@ def test_overdue_filter_lists_posted_unpaid_invoices_past_their_due_date(client,
         invoice_date=timezone.localdate() - datetime.timedelta(days=34),
         by=billing,
     )
-    invoice_post(invoice=draft_invoice(clerk), by=billing)
+    current = invoice_post(invoice=draft_invoice(clerk), by=billing)
     paid = invoice_post(
         invoice=draft_invoice(clerk, customer=late_customer),
         invoice_date=timezone.localdate() - datetime.timedelta(days=34),
@@ -220,7 +220,11 @@ def test_overdue_filter_lists_posted_unpaid_invoices_past_their_due_date(client,
     )
 
     # when
-    response = client.get(url(Invoice), {"overdue": "yes"})
+    overdue = client.get(url(Invoice), {"overdue": "yes"})
+    not_overdue = client.get(url(Invoice), {"overdue": "no"})
 
     # then
-    assert [invoice.number for invoice in response.context["cl"].result_list] == [late.number]
+    assert [invoice.number for invoice in overdue.context["cl"].result_list] == [late.number]
+    assert sorted(invoice.number for invoice in not_overdue.context["cl"].result_list) == sorted(
+        [current.number, paid.number]
+    )

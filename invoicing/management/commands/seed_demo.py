@@ -19,9 +19,10 @@ from rest_framework.authtoken.models import Token
 
 from core import roles
 from core.errors import DomainError
-from invoicing.choices import InvoiceState, PaymentState
+from invoicing.choices import InvoiceState
 from invoicing.demo import demo_invoices_build, demo_payments_build
 from invoicing.models import Invoice, Payment
+from invoicing.selectors import invoice_list
 from marketing.demo import demo_marketing_build, demo_parties_build, demo_present
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party, Segment
 from marketing.selectors.activities import followup_counts
@@ -139,7 +140,7 @@ class Command(BaseCommand):
 
         prospects = Party.objects.filter(customer__isnull=True).count()
         posted = Invoice.objects.filter(state=InvoiceState.POSTED)
-        overdue = posted.filter(due_date__lt=timezone.localdate()).exclude(payment_state=PaymentState.PAID).count()
+        overdue = invoice_list(overdue=True).count()
         write = self.stdout.write
         write(f"Parties:        {Party.objects.count()} ({Customer.objects.count()} customers, {prospects} prospects)")
         write(f"Items:          {Item.objects.count()}")

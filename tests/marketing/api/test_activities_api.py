@@ -321,3 +321,19 @@ def test_a_billing_clerk_reads_but_does_not_write(billing, clerk):
     problem(api.post(url_of(activity, "complete"), {}, format="json"), 403)
     activity.refresh_from_db()
     assert activity.done is False
+
+
+def test_is_overdue_only_for_open_activities_past_their_due_time(integrator, clerk):
+    # given
+    past, future = timezone.now() - datetime.timedelta(hours=1), timezone.now() + datetime.timedelta(hours=1)
+    late = ActivityFactory(owner=clerk, subject="Late", due_at=past)
+    done_late = ActivityFactory(owner=clerk, subject="Done late", due_at=past, done=True, done_at=timezone.now())
+    upcoming = ActivityFactory(owner=clerk, subject="Upcoming", due_at=future)
+    undated = ActivityFactory(owner=clerk, subject="Undated", due_at=None)
+
+    # when
+    rows = api_client(integrator).get(URL).json()["results"]
+
+    # then
+    overdue = {row["id"]: row["is_overdue"] for row in rows}
+    assert overdue == {late.pk: True, done_late.pk: False, upcoming.pk: False, undated.pk: False}

@@ -4,6 +4,7 @@ import zoneinfo
 from marketing.selectors.activities import (
     activities_open_for,
     activity_chain,
+    activity_is_overdue,
     activity_list,
     followup_counts,
     followups_for,
@@ -202,3 +203,21 @@ def test_activity_chain_is_the_whole_thread_in_two_queries(clerk, django_assert_
     # then
     assert from_the_end == from_the_start == ["First call", "Meeting", "Send offer"]
     assert subjects(activity_chain(activity=alone)) == ["Alone"]
+
+
+def test_activity_is_overdue_agrees_with_the_follow_ups_annotation(clerk):
+    # given: rows read without the annotation, and the same rows as "My follow-ups" reads them
+    late = ActivityFactory(owner=clerk, due_at=at(4, 9, 59))
+    due_now = ActivityFactory(owner=clerk, due_at=NOW)
+    later = ActivityFactory(owner=clerk, due_at=at(4, 10, 1))
+    undated = ActivityFactory(owner=clerk, due_at=None)
+    done_late = ActivityFactory(owner=clerk, due_at=at(3, 9), done=True, done_at=at(3, 10))
+
+    # when
+    plain = {activity.pk: activity_is_overdue(activity, now=NOW) for activity in (late, due_now, later, undated)}
+    annotated = {row.pk: activity_is_overdue(row) for row in followups_for(user=clerk, now=NOW)}
+
+    # then
+    assert plain == {late.pk: True, due_now.pk: False, later.pk: False, undated.pk: False}
+    assert annotated == plain
+    assert activity_is_overdue(done_late, now=NOW) is False

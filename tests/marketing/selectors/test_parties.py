@@ -6,8 +6,14 @@ from django.utils import timezone
 from invoicing.models import Invoice, Payment
 from invoicing.services.invoices import invoice_create_from_order
 from invoicing.services.payments import payment_register
-from marketing.models import Activity, CampaignTarget, Lead, Opportunity
-from marketing.selectors.parties import party_duplicates, party_list, party_merge_preview, party_timeline
+from marketing.models import Activity, CampaignTarget, Lead, Opportunity, Party
+from marketing.selectors.parties import (
+    party_duplicates,
+    party_list,
+    party_merge_keeper,
+    party_merge_preview,
+    party_timeline,
+)
 from marketing.services.parties import contact_create
 from salesapp.models import SalesOrder
 from salesapp.services.orders import order_confirm
@@ -248,3 +254,15 @@ def test_merge_preview_counts_what_would_move(clerk):
         ("Contact persons", 2),
         ("Customer", 1),
     ]
+
+
+def test_merge_keeper_is_the_customer_else_the_older_party(db):
+    # given
+    older, newer = PartyFactory(name="Older"), PartyFactory(name="Newer")
+    customer = make_customer(party=PartyFactory(name="Customer")).party
+    fetched = {party.pk: party for party in Party.objects.select_related("customer")}
+
+    # when / then: the order they are given in does not matter
+    assert party_merge_keeper(first=fetched[newer.pk], second=fetched[older.pk]) == (older, newer)
+    assert party_merge_keeper(first=fetched[older.pk], second=fetched[newer.pk]) == (older, newer)
+    assert party_merge_keeper(first=fetched[older.pk], second=fetched[customer.pk]) == (customer, older)

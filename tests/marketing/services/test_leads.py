@@ -137,6 +137,24 @@ def test_a_disqualified_lead_cannot_be_changed(clerk):
     assert lead.city == "Utrecht"
 
 
+def test_a_qualified_lead_can_be_changed_a_converted_one_cannot(clerk):
+    # given
+    lead = lead_update(lead=qualified_lead(clerk), by=clerk, city="Zeist")
+    assert (lead.state, lead.city) == (LeadState.QUALIFIED, "Zeist")
+    lead_convert(lead=lead, by=clerk)
+
+    # when
+    with pytest.raises(TransitionRefused) as refused:
+        lead_update(lead=lead, by=clerk, city="Amersfoort")
+
+    # then: the service refuses with the reason the lead page shows (Lead.refusal_reason)
+    lead.refresh_from_db()
+    assert refused.value.code == "lead-not-editable"
+    assert refused.value.reason == lead.refusal_reason("edit")
+    assert refused.value.reason == f"Lead {lead.number} is Converted: only new and qualified leads can be changed."
+    assert lead.city == "Zeist"
+
+
 # lead_qualify / lead_disqualify
 
 

@@ -141,6 +141,27 @@ def test_opportunity_update_changes_an_open_opportunity(clerk):
     assert (opportunity.expected_revenue, opportunity.probability) == (D("800.00"), D("35.00"))
 
 
+def test_the_party_stays_once_a_sales_order_exists(clerk):
+    # given: an order for the opportunity's party
+    opportunity = make_opportunity(clerk)
+    order_create_for_opportunity(opportunity=opportunity, by=clerk)
+    other = PartyFactory(name="Bergström Fastigheter AB")
+
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        opportunity_update(opportunity=opportunity, by=clerk, party=other, expected_revenue=D("900"))
+
+    # then: refused, nothing changed; without an order the party may still change
+    assert refused.value.field_errors == {
+        "party": f"Opportunity {opportunity.number} already has a sales order with Lindqvist Kontorsvaror AB: "
+        "the party can no longer change."
+    }
+    opportunity.refresh_from_db()
+    assert (opportunity.party.name, opportunity.expected_revenue) == ("Lindqvist Kontorsvaror AB", D("0.00"))
+    fresh = make_opportunity(clerk, party=PartyFactory(name="Smit Architecten"))
+    assert opportunity_update(opportunity=fresh, by=clerk, party=other).party == other
+
+
 def test_opportunity_update_refuses_bad_values_and_changes_nothing(clerk):
     opportunity = make_opportunity(clerk, expected_revenue=D("500"))
     with pytest.raises(ValidationFailed) as refused:

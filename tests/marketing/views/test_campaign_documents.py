@@ -117,3 +117,17 @@ def test_documents_need_a_signed_in_user(client, db):
     # then
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_letters_use_a_description_that_is_no_template_as_it_is(client, clerk):
+    # given: no letter text, and a description (never checked as a template) that cannot be read as one
+    campaign = mailing(1, name="Chairs {% sale %}", email_subject="", email_body="", description="50% {{ off|x }}")
+    client.force_login(clerk)
+
+    # when
+    response = client.get(reverse("marketing:campaign_letters_pdf", args=[campaign.pk]))
+
+    # then
+    assert response.status_code == 200
+    page = pdf_pages(response.content)[0]
+    assert "Chairs {% sale %}" in page and "50% {{ off|x }}" in page

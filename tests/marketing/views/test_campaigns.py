@@ -402,6 +402,27 @@ def test_targets_preview_counts_whom_the_filters_select(client, clerk):
     assert "<strong>2 selected</strong> · 1 already a target" in response.content.decode()
 
 
+def test_targets_preview_does_not_mistake_a_lead_for_a_party_with_the_same_id(client, clerk):
+    # given: party 9001 is a target; lead 9001 (another record, no party) is not
+    party = PartyFactory(pk=9001, name="Anker", city="Delft")
+    LeadFactory(pk=9001, company_name="Bakker", city="Delft")
+    campaign = make_campaign(clerk)
+    campaign_targets_add(campaign=campaign, by=clerk, parties=[party])
+    client.force_login(clerk)
+
+    # when
+    response = client.get(
+        reverse("marketing:campaign_targets_preview", args=[campaign.pk]),
+        {"roles": ["lead"], "city": "Delft"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    # then
+    assert (response.context["count"], response.context["already"]) == (1, 0)
+    added = campaign_targets_add(campaign=campaign, by=clerk, filters={"roles": ["lead"], "city": "Delft"})
+    assert (added.added, added.skipped) == (1, 0)
+
+
 # --- per type ------------------------------------------------------------------------------------------------------
 
 
@@ -423,6 +444,7 @@ def test_assign_calls_and_open_my_call_list(client, clerk, manager):
     assert messages_of(assigned) == ["Call lists updated.", "3 targets assigned to 2 callers."]
     assert [t.name for t in mine.context["page_obj"]] == ["Alpha", "Charlie"]
     assert [t.name for t in theirs.context["page_obj"]] == ["Bravo"]
+    assert sorted(pk for pk, _name in mine.context["callers"]) == sorted([clerk.pk, manager.pk])
     assert 'href="tel:+31205550100"' in mine.content.decode()
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from marketing.choices import LeadSource, LeadState
 from marketing.models import Lead, Opportunity, OpportunityStage, Party
-from marketing.services.leads import lead_create, lead_disqualify, lead_qualify
+from marketing.services.leads import lead_convert, lead_create, lead_disqualify, lead_qualify
 from tests.factories.marketing import ActivityFactory, CampaignFactory, LeadFactory, PartyFactory
 from tests.factories.users import user_with_role
 
@@ -124,13 +124,31 @@ def test_lead_edit_changes_the_lead(client, clerk):
     assert response.status_code == 302 and lead.city == "Delft"
 
 
-def test_a_converted_lead_cannot_be_edited(client, clerk):
+def test_a_disqualified_lead_cannot_be_edited(client, clerk):
     lead = lead_disqualify(lead=make_lead(clerk), by=clerk, reason="Duplicate")
     client.force_login(clerk)
     response = client.get(reverse("marketing:lead_update", args=[lead.pk]), follow=True)
     assert [str(m) for m in response.context["messages"]] == [
         f"Lead {lead.number} is Disqualified: only new and qualified leads can be changed."
     ]
+
+
+def test_a_converted_lead_cannot_be_edited(client, clerk):
+    # given
+    lead = lead_qualify(lead=make_lead(clerk), by=clerk)
+    lead_convert(lead=lead, by=clerk)
+    client.force_login(clerk)
+
+    # when: the page is asked for, and a change is posted anyway
+    page = client.get(reverse("marketing:lead_update", args=[lead.pk]), follow=True)
+    posted = client.post(reverse("marketing:lead_update", args=[lead.pk]), {"company_name": "X", "source": "web"})
+
+    # then
+    refusal = f"Lead {lead.number} is Converted: only new and qualified leads can be changed."
+    assert [str(m) for m in page.context["messages"]] == [refusal]
+    assert posted.status_code == 302 and posted["Location"] == reverse("marketing:lead_detail", args=[lead.pk])
+    lead.refresh_from_db()
+    assert lead.company_name == "Meijer Facilitair B.V."
 
 
 # detail and actions

@@ -77,7 +77,9 @@ def test_one_click_unsubscribe_from_the_mail_program(clerk, django_capture_on_co
 
     # then
     assert response.status_code == 200
-    assert Unsubscription.objects.filter(email="buyer@anker.nl").exists()
+    assert "You are unsubscribed" in response.content.decode()
+    assert list(Unsubscription.objects.values_list("email", "campaign")) == [("buyer@anker.nl", campaign.pk)]
+    assert campaign.targets.get().response == "unsubscribed"
 
 
 def test_an_unknown_link_is_a_404_page(client, db):

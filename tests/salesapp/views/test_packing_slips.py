@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from salesapp.models import PackingSlip
@@ -335,3 +336,41 @@ def test_billing_clerk_reads_slips_but_cannot_create_post_or_delete(client, cler
     slip.refresh_from_db()
     assert (PackingSlip.objects.count(), slip.state) == (1, "draft")
     assert (detail.context["can_post"], detail.context["can_delete"]) == (False, False)
+
+
+def test_post_is_offered_only_with_the_post_permission(client, clerk, order, django_user_model):
+    # given: a user who may change packing slips but not post them (the post transition asks for that)
+    slip = packing_slip_create(order=order, by=clerk)
+    editor = django_user_model.objects.create_user(username="editor", password="pw-123456")
+    editor.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="salesapp", codename__in=["view_packingslip", "change_packingslip"]
+        )
+    )
+    client.force_login(editor)
+
+    # when
+    response = client.get(reverse("salesapp:packing_slip_detail", args=[slip.pk]))
+
+    # then: no Post button; the status bar stands on Draft
+    assert response.context["can_post"] is False
+    assert reverse("salesapp:packing_slip_post", args=[slip.pk]) not in response.content.decode()
+    assert [(str(step["label"]), step["css"]) for step in response.context["steps"]] == [
+        ("Draft", "current"),
+        ("Posted", ""),
+    ]
+
+
+def test_posted_slip_status_bar_stands_on_posted(client, clerk, order):
+    # given
+    slip = packing_slip_post(packing_slip=packing_slip_create(order=order, by=clerk), by=clerk)
+    client.force_login(clerk)
+
+    # when
+    response = client.get(reverse("salesapp:packing_slip_detail", args=[slip.pk]))
+
+    # then
+    assert [(str(step["label"]), step["css"]) for step in response.context["steps"]] == [
+        ("Draft", "done"),
+        ("Posted", "current"),
+    ]
