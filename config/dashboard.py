@@ -5,9 +5,9 @@ from django.db.models import Count, Sum
 from django.shortcuts import render
 
 from core.money import ZERO
-from invoicing import selectors as invoicing_selectors
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice
+from invoicing.selectors import invoices as invoicing_selectors
 from marketing.choices import CampaignState, LeadState
 from marketing.models import Campaign, Lead
 from marketing.selectors.activities import followup_counts

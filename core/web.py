@@ -20,6 +20,12 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def query_pk(request, name: str) -> str | None:
+    """A primary key passed in the query string (``?order=12``), or None when it is missing or not a number."""
+    value = request.GET.get(name, "")
+    return value if value.isdigit() else None
+
+
 def run_action(request, action: Callable[[], T], *, success: str) -> T | None:
     """Run a service for a POST; show its refusal reason as an error message, or ``success``."""
     try:

@@ -7,6 +7,6 @@ class InvoicingConfig(AppConfig):
     verbose_name = _("Invoicing")
 
     def ready(self):
-        from invoicing import marketing_links
+        from invoicing import contributions
 
-        marketing_links.register()
+        contributions.register()

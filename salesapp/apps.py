@@ -7,6 +7,6 @@ class SalesappConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self):
-        from salesapp import marketing_links
+        from salesapp import contributions
 
-        marketing_links.register()
+        contributions.register()

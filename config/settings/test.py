@@ -10,6 +10,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["*"]
+# Scenario tests and the browser tests build the demo company.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 
 # Parallel test runs on one server (several checkouts, or a developer beside CI) each get their own database.
 if os.environ.get("SALESFLOW_TEST_DB_SUFFIX"):

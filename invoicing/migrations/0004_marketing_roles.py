@@ -1,10 +1,11 @@
 from django.db import migrations
 
+from config.roles import ROLE_PERMISSIONS
 from core.roles import roles_sync
 
 
 def sync_roles(apps, schema_editor):
-    roles_sync(apps)
+    roles_sync(apps, ROLE_PERMISSIONS)
 
 
 class Migration(migrations.Migration):

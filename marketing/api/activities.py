@@ -1,12 +1,12 @@
 """API for activities: plan, log, complete (optionally scheduling the next one) and reopen."""
 
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.viewsets import ServiceViewSet
-from marketing.api.activity_filters import ActivityFilter
 from marketing.api.activity_serializers import (
     ActivityCompletedSerializer,
     ActivityCompleteInputSerializer,
@@ -14,8 +14,40 @@ from marketing.api.activity_serializers import (
     ActivitySerializer,
     ActivityUpdateInputSerializer,
 )
+from marketing.choices import ActivityType
+from marketing.models import Activity
 from marketing.selectors.activities import activity_list
 from marketing.services.activities import activity_complete, activity_create, activity_reopen, activity_update
+
+
+class ActivityFilter(django_filters.FilterSet):
+    owner = django_filters.NumberFilter(field_name="owner_id", help_text="User id of the owner")
+    mine = django_filters.BooleanFilter(method="filter_mine", help_text="true: only the caller's activities")
+    done = django_filters.BooleanFilter()
+    activity_type = django_filters.ChoiceFilter(choices=ActivityType.choices)
+    party = django_filters.NumberFilter(field_name="party_id", help_text="Party id")
+    lead = django_filters.NumberFilter(field_name="lead_id", help_text="Lead id")
+    opportunity = django_filters.NumberFilter(field_name="opportunity_id", help_text="Opportunity id")
+    campaign = django_filters.NumberFilter(field_name="campaign_id", help_text="Campaign id")
+    due_after = django_filters.IsoDateTimeFilter(
+        field_name="due_at", lookup_expr="gte", help_text="Due at or after this ISO 8601 date-time"
+    )
+    due_before = django_filters.IsoDateTimeFilter(
+        field_name="due_at", lookup_expr="lt", help_text="Due before this ISO 8601 date-time"
+    )
+    # Integrators synchronise by asking for what changed since their last run.
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z"
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["owner", "mine", "done", "activity_type", "party", "lead", "opportunity", "campaign"]
+
+    def filter_mine(self, queryset, name, value):
+        if value:
+            return queryset.filter(owner=self.request.user)
+        return queryset
 
 
 class ActivityViewSet(ServiceViewSet):

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from core import extensions
 from core.models import AuthoredModel
 from core.money import MoneyField, PercentField, round_money
-from marketing import extensions
 from marketing.choices import OpportunityState
 
 

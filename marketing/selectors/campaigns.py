@@ -9,8 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from core import extensions
 from core.money import ZERO, round_money
-from marketing import extensions
 from marketing.choices import Response, TargetStatus
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity
 

@@ -14,9 +14,9 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from marketing import extensions
+from core import extensions
+from core.extensions import TimelineEntry
 from marketing.choices import LeadState, OpportunityState, RelationshipStage
-from marketing.extensions import TimelineEntry
 from marketing.models import Activity, Address, CampaignTarget, Contact, Lead, Opportunity, Party
 
 OPEN_LEAD_STATES = (LeadState.NEW, LeadState.QUALIFIED)

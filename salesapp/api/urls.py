@@ -1,10 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
-from salesapp.api.views import CustomerViewSet, ItemViewSet, PackingSlipViewSet, SalesOrderViewSet
+from salesapp.api import customers, items, orders, packing_slips
 
 router = DefaultRouter(trailing_slash=True)
-router.register("customers", CustomerViewSet, basename="customer")
-router.register("items", ItemViewSet, basename="item")
-router.register("sales-orders", SalesOrderViewSet, basename="salesorder")
-router.register("packing-slips", PackingSlipViewSet, basename="packingslip")
 extra_urlpatterns: list = []
+# Each resource module registers its viewsets (and any extra paths) here.
+for module in (customers, items, orders, packing_slips):
+    module.register(router, extra_urlpatterns)

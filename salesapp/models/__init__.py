@@ -1,5 +1,7 @@
-from salesapp.models.catalog import Customer, Item, TaxCode
+from salesapp.models.customers import Customer
+from salesapp.models.items import Item
 from salesapp.models.orders import SalesOrder, SalesOrderLine
 from salesapp.models.packing_slips import PackingSlip, PackingSlipLine
+from salesapp.models.tax_codes import TaxCode
 
 __all__ = ["Customer", "Item", "TaxCode", "SalesOrder", "SalesOrderLine", "PackingSlip", "PackingSlipLine"]

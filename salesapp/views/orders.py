@@ -13,9 +13,8 @@ from core.errors import DomainError, ValidationFailed
 from core.selectors import transition_log_for
 from core.web import actions_allowed, form_add_domain_error, paginate, run_action, status_steps
 from marketing.selectors.activities import activities_open_for, document_key
-from salesapp import selectors
 from salesapp.choices import OrderState
-from salesapp.forms_orders import (
+from salesapp.forms.orders import (
     OrderCancelForm,
     OrderFilterForm,
     OrderHeaderForm,
@@ -24,6 +23,7 @@ from salesapp.forms_orders import (
     order_errors_apply,
 )
 from salesapp.models import SalesOrder, SalesOrderLine
+from salesapp.selectors import orders as order_selectors
 from salesapp.services import orders as order_services
 
 # The order's main road; canceled replaces it when the order is canceled.
@@ -49,7 +49,7 @@ def permission(perm: str):
 
 def _order_or_404(pk: int) -> SalesOrder:
     try:
-        return selectors.order_get(pk=pk)
+        return order_selectors.order_get(pk=pk)
     except SalesOrder.DoesNotExist:
         raise Http404(_("No such sales order.")) from None
 
@@ -70,7 +70,7 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
     return {
         "order": order,
         "lines": list(order.lines.all()),
-        "progress": selectors.order_progress(order),
+        "progress": order_selectors.order_progress(order),
         "steps": order_steps(order),
         "actions": allowed,
         "refusals": refusals,
@@ -86,7 +86,7 @@ def _lines_fragment(request, pk: int, *, line_form: OrderLineForm | None = None)
         line_form = OrderLineForm(prefix="add")
         line_form.fields["item"].widget.attrs["autofocus"] = True
     context = order_context(request, order, line_form=line_form)
-    return render(request, "salesapp/partials/order_lines.html", {**context, "oob": True})
+    return render(request, "salesapp/includes/order_lines.html", {**context, "oob": True})
 
 
 @permission("salesapp.view_salesorder")
@@ -94,7 +94,7 @@ def _lines_fragment(request, pk: int, *, line_form: OrderLineForm | None = None)
 def order_list(request):
     filter_form = OrderFilterForm(request.GET)
     filters = filter_form.filters()
-    orders = selectors.order_list(**filters)
+    orders = order_selectors.order_list(**filters)
     context = {
         "filter_form": filter_form,
         "page_obj": paginate(request, orders),
@@ -155,7 +155,7 @@ def order_create_line(request):
         **lines.form_kwargs,
     )
     form.fields["item"].widget.attrs["autofocus"] = True
-    return render(request, "salesapp/partials/order_form_line.html", {"form": form, "total_forms": index + 1})
+    return render(request, "salesapp/includes/order_form_line.html", {"form": form, "total_forms": index + 1})
 
 
 def _detail_page(request, pk: int, *, line_form: OrderLineForm | None = None):

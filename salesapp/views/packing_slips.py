@@ -9,17 +9,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 from core.selectors import transition_log_for
 from core.web import paginate, run_action, status_steps
-from salesapp import selectors
 from salesapp.choices import PackingSlipState
-from salesapp.forms_orders import PackingSlipCreateForm, PackingSlipFilterForm
+from salesapp.forms.packing_slips import PackingSlipCreateForm, PackingSlipFilterForm
 from salesapp.models import PackingSlip, SalesOrder
+from salesapp.selectors import orders as order_selectors
+from salesapp.selectors import packing_slips as packing_slip_selectors
 from salesapp.services import packing_slips as packing_slip_services
 from salesapp.views.orders import permission
 
 
 def _order_from_query(request) -> SalesOrder:
     try:
-        return selectors.order_get(pk=int(request.GET.get("order", "")))
+        return order_selectors.order_get(pk=int(request.GET.get("order", "")))
     except (ValueError, SalesOrder.DoesNotExist):
         raise Http404(_("Choose the sales order to deliver.")) from None
 
@@ -36,7 +37,7 @@ def packing_slip_list(request):
         order_id = int(request.GET.get("order", ""))
     except ValueError:
         order_id = None
-    slips = selectors.packing_slip_list(**filter_form.filters(), order_id=order_id)
+    slips = packing_slip_selectors.packing_slip_list(**filter_form.filters(), order_id=order_id)
     return render(
         request, "salesapp/packing_slip_list.html", {"filter_form": filter_form, "page_obj": paginate(request, slips)}
     )

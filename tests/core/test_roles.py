@@ -1,6 +1,6 @@
 from django.contrib.auth.models import Group, Permission
 
-from core import roles
+from config import roles as role_table
 
 OUR_APPS = ["auth", "core", "marketing", "salesapp", "invoicing"]
 
@@ -10,8 +10,8 @@ def perm_names(permissions) -> set[str]:
 
 
 def test_every_role_is_a_group_with_its_permissions(db):
-    assert set(Group.objects.values_list("name", flat=True)) == set(roles.ROLE_PERMISSIONS)
-    for role, perms in roles.ROLE_PERMISSIONS.items():
+    assert set(Group.objects.values_list("name", flat=True)) == set(role_table.ROLE_PERMISSIONS)
+    for role, perms in role_table.ROLE_PERMISSIONS.items():
         granted = perm_names(Group.objects.get(name=role).permissions)
         if perms == ["*"]:
             assert perm_names(Permission.objects.filter(content_type__app_label__in=OUR_APPS)) <= granted

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from core.errors import TransitionRefused, ValidationFailed
-from salesapp.selectors import order_progress
+from salesapp.selectors.orders import order_progress
 from salesapp.services.orders import OrderLineInput, order_confirm, order_create
 from tests.factories.salesapp import ItemFactory, make_customer, make_order
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 from django_fsm_log.models import StateLog
 from rest_framework.authtoken.models import Token
 
-from core import roles
+from core import extensions, roles
 from invoicing.models import Invoice, JournalEntry, JournalLine, Payment
-from marketing import extensions
 from marketing.models import (
     Activity,
     Address,

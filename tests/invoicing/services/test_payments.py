@@ -5,7 +5,7 @@ from django_fsm_log.models import StateLog
 
 from core.errors import ValidationFailed
 from invoicing.models import JournalLine, Payment
-from invoicing.selectors import customer_balance
+from invoicing.selectors.customer_accounts import customer_balance
 from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from invoicing.services.payments import ApplicationInput, payment_apply, payment_register
 from salesapp.services.orders import order_confirm

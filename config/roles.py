@@ -1,0 +1,94 @@
+"""What each role may do: the permission table over every app (DESIGN.md §7; the README's role table).
+
+Kept as data (permission strings); data migrations of the last app apply it with ``core.roles.roles_sync``."""
+
+from core.roles import ADMINISTRATOR, BILLING_CLERK, INTEGRATOR, SALES_CLERK, SALES_MANAGER
+
+
+def _crud(app_model: str, *verbs: str) -> list[str]:
+    app, model = app_model.split(".")
+    return [f"{app}.{verb}_{model}" for verb in (verbs or ("view", "add", "change", "delete"))]
+
+
+_MARKETING_MODELS = (
+    "marketing.party",
+    "marketing.contact",
+    "marketing.address",
+    "marketing.tag",
+    "marketing.lead",
+    "marketing.opportunity",
+    "marketing.campaign",
+    "marketing.campaigntarget",
+    "marketing.segment",
+    "marketing.activity",
+)
+
+_VIEW_ALL = [
+    *[perm for model in _MARKETING_MODELS for perm in _crud(model, "view")],
+    *_crud("marketing.opportunitystage", "view"),
+    *_crud("marketing.unsubscription", "view"),
+    *_crud("salesapp.customer", "view"),
+    *_crud("salesapp.item", "view"),
+    *_crud("salesapp.taxcode", "view"),
+    *_crud("salesapp.salesorder", "view"),
+    *_crud("salesapp.salesorderline", "view"),
+    *_crud("salesapp.packingslip", "view"),
+    *_crud("salesapp.packingslipline", "view"),
+    *_crud("invoicing.invoice", "view"),
+    *_crud("invoicing.invoiceline", "view"),
+    *_crud("invoicing.payment", "view"),
+    *_crud("invoicing.paymentapplication", "view"),
+]
+
+_SALES_WORK = [
+    *[perm for model in _MARKETING_MODELS for perm in _crud(model)],
+    *_crud("marketing.unsubscription", "view", "add"),
+    *_crud("salesapp.customer", "view", "add", "change"),
+    *_crud("salesapp.salesorder"),
+    *_crud("salesapp.salesorderline"),
+    *_crud("salesapp.packingslip"),
+    *_crud("salesapp.packingslipline"),
+    "salesapp.confirm_salesorder",
+    "salesapp.cancel_salesorder",
+    "salesapp.post_packingslip",
+    *_crud("invoicing.invoice", "view", "add", "change", "delete"),
+    *_crud("invoicing.invoiceline", "view"),
+]
+
+_BILLING_WORK = [
+    *_crud("invoicing.invoice"),
+    *_crud("invoicing.invoiceline"),
+    "invoicing.post_invoice",
+    *_crud("invoicing.payment"),
+    *_crud("invoicing.paymentapplication"),
+    *_crud("invoicing.journalentry", "view"),
+    *_crud("invoicing.journalline", "view"),
+    *_crud("invoicing.ledgeraccount", "view"),
+    *_crud("salesapp.customer", "view", "change"),
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    SALES_CLERK: sorted(set(_VIEW_ALL + _SALES_WORK)),
+    SALES_MANAGER: sorted(
+        set(
+            _VIEW_ALL
+            + _SALES_WORK
+            + _crud("salesapp.item")
+            + _crud("salesapp.customer")
+            + _crud("marketing.opportunitystage")
+            + _crud("marketing.unsubscription")
+        )
+    ),
+    BILLING_CLERK: sorted(set(_VIEW_ALL + _BILLING_WORK)),
+    INTEGRATOR: sorted(
+        set(
+            _VIEW_ALL
+            + _SALES_WORK
+            + _crud("salesapp.item", "view", "add", "change")
+            + _crud("invoicing.payment", "view", "add")
+            + ["invoicing.post_invoice"]
+        )
+    ),
+    # Administrators also get is_staff; the admin site shows them every model.
+    ADMINISTRATOR: ["*"],
+}

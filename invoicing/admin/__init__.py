@@ -1,0 +1,1 @@
+from invoicing.admin import invoices, ledger, payments  # noqa: F401  (registers the models)

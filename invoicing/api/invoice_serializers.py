@@ -1,0 +1,82 @@
+"""Invoices as the API shows them, and what invoicing an order or posting accepts."""
+
+from rest_framework import serializers
+
+from invoicing.choices import InvoiceBasis
+from invoicing.models import Invoice, InvoiceLine, InvoiceTax
+from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer
+from salesapp.models import PackingSlip
+
+
+def money_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+
+
+class InvoiceLineSerializer(DocumentLineSerializer):
+    class Meta:
+        model = InvoiceLine
+        fields = [*DocumentLineSerializer.FIELDS, "order_line", "packing_slip_line"]
+        read_only_fields = fields
+
+
+class InvoiceTaxSerializer(serializers.ModelSerializer):
+    tax_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = InvoiceTax
+        fields = ["tax_code", "rate", "base", "amount"]
+        read_only_fields = fields
+
+
+class InvoiceSerializer(CustomerDocumentSerializer):
+    order_number = serializers.CharField(source="order.number", read_only=True, allow_null=True)
+    amount_open = money_field(read_only=True)
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+    taxes = InvoiceTaxSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "customer_number",
+            "customer_name",
+            "order",
+            "order_number",
+            "basis",
+            "state",
+            "payment_state",
+            "invoice_date",
+            "due_date",
+            "currency",
+            "posted_at",
+            "amount_net",
+            "amount_tax",
+            "amount_total",
+            "amount_paid",
+            "amount_open",
+            "lines",
+            "taxes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class InvoicePostInputSerializer(serializers.Serializer):
+    invoice_date = serializers.DateField(required=False, help_text="Defaults to today.")
+
+
+class OrderInvoiceInputSerializer(serializers.Serializer):
+    basis = serializers.ChoiceField(
+        choices=InvoiceBasis.choices,
+        help_text="order: everything left, undelivered quantity is delivered when posted; "
+        "packing_slips: what posted packing slips delivered and no invoice billed yet.",
+    )
+    packing_slips = serializers.PrimaryKeyRelatedField(
+        queryset=PackingSlip.objects.all(),
+        many=True,
+        required=False,
+        help_text="With basis packing_slips: bill only these slips (default: all posted slips).",
+    )

@@ -1,0 +1,120 @@
+"""API for invoices: invoice an order, post, the PDF."""
+
+import django_filters
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.urls import re_path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView, get_object_or_404
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from core.api.renderers import PdfRenderer
+from core.api.schema import ServiceAutoSchema
+from core.api.viewsets import ServiceViewSet
+from invoicing.api.invoice_serializers import InvoicePostInputSerializer, InvoiceSerializer, OrderInvoiceInputSerializer
+from invoicing.choices import InvoiceState, PaymentState
+from invoicing.documents import invoice_pdf
+from invoicing.models import Invoice, InvoiceLine, InvoiceTax
+from invoicing.selectors.invoices import invoice_list
+from invoicing.services.invoices import invoice_create_from_order, invoice_post
+from salesapp.selectors.orders import order_list
+
+
+class InvoiceFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=InvoiceState.choices)
+    payment_state = django_filters.ChoiceFilter(choices=PaymentState.choices)
+    customer = django_filters.NumberFilter(field_name="customer_id", help_text="Customer id")
+    order = django_filters.NumberFilter(field_name="order_id", help_text="Sales order id")
+    number = django_filters.CharFilter(lookup_expr="iexact")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z"
+    )
+
+    class Meta:
+        model = Invoice
+        fields = ["state", "payment_state", "customer", "order", "number"]
+
+
+def invoice_queryset():
+    return invoice_list().prefetch_related(
+        Prefetch("lines", queryset=InvoiceLine.objects.select_related("item", "tax_code").order_by("line_no")),
+        Prefetch("taxes", queryset=InvoiceTax.objects.select_related("tax_code")),
+    )
+
+
+class InvoiceViewSet(ServiceViewSet):
+    """Customer invoices. Drafts are created from an order (``POST sales-orders/{id}/invoice/``); posting
+    gives the number and books it. Payment state follows the payments applied."""
+
+    serializer_class = InvoiceSerializer
+    input_serializers = {"post_invoice": InvoicePostInputSerializer}
+    change_actions = ("post_invoice",)
+    filterset_class = InvoiceFilter
+    search_fields = ["number", "customer__party__name", "order__number"]
+
+    def get_queryset(self):
+        return invoice_queryset()
+
+    @extend_schema(responses=InvoiceSerializer, summary="Post a draft invoice: number it and book it")
+    # Not named ``post``: a viewset attribute of that name would answer every POST to the resource.
+    @action(detail=True, methods=["post"], url_path="post", url_name="post")
+    def post_invoice(self, request, pk=None):
+        invoice = self.get_object()
+        invoice = invoice_post(invoice=invoice, by=request.user, **self.validated_input())
+        return self.respond(invoice)
+
+    @extend_schema(
+        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},
+        summary="The invoice as PDF: the stored original once posted, PRO FORMA while draft",
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
+    def pdf(self, request, pk=None):
+        content, filename = invoice_pdf(self.get_object())
+        response = HttpResponse(content, content_type=PdfRenderer.media_type)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+
+class OrderInvoiceView(GenericAPIView):
+    # ``POST sales-orders/{id}/invoice/`` is routed by invoicing because sales may not depend on it;
+    # the queryset is the invoice's, so the model permission asked for is ``invoicing.add_invoice``.
+
+    schema = ServiceAutoSchema()
+    serializer_class = InvoiceSerializer
+
+    def get_queryset(self):
+        return invoice_queryset()
+
+    @extend_schema(
+        operation_id="sales_orders_invoice_create",
+        summary="Create a draft invoice for an order",
+        description="Basis `order` bills everything left (undelivered quantity is delivered when the invoice is "
+        "posted); basis `packing_slips` bills what posted packing slips delivered and no invoice billed yet.",
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Sales order id")],
+        request=OrderInvoiceInputSerializer,
+        responses={201: InvoiceSerializer},
+    )
+    def post(self, request, id):
+        order = get_object_or_404(order_list(), pk=id)
+        serializer = OrderInvoiceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invoice = invoice_create_from_order(
+            order=order,
+            basis=serializer.validated_data["basis"],
+            packing_slips=serializer.validated_data.get("packing_slips"),
+            by=request.user,
+        )
+        fresh = self.get_queryset().get(pk=invoice.pk)
+        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
+def register(router, extra_urlpatterns: list) -> None:
+    router.register("invoices", InvoiceViewSet, basename="invoice")
+    # Invoicing an order is an action on the order; the sales app does not know invoices, so the route is here.
+    extra_urlpatterns.append(
+        re_path(r"^sales-orders/(?P<id>[^/.]+)/invoice/$", OrderInvoiceView.as_view(), name="salesorder-invoice")
+    )

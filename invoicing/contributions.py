@@ -1,0 +1,79 @@
+"""What invoicing tells marketing: invoices and payments on a party's timeline, and the revenue invoiced
+through a campaign (see core.extensions)."""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from core import extensions
+from core.money import ZERO
+from invoicing.choices import InvoiceState
+from invoicing.models import Invoice, Payment
+
+
+def invoice_timeline(party_ids: list[int], limit: int) -> list[extensions.TimelineEntry]:
+    # Dated, and so ordered, by posting once posted: the timeline merges sources by that moment.
+    invoices = (
+        Invoice.objects.filter(customer__party_id__in=party_ids)
+        .only("id", "number", "state", "payment_state", "created_at", "posted_at", "amount_total", "currency")
+        .annotate(moment=Coalesce("posted_at", "created_at"))
+        .order_by("-moment", "-id")[:limit]
+    )
+    return [
+        extensions.TimelineEntry(
+            at=invoice.posted_at or invoice.created_at,
+            kind="invoice",
+            kind_label=gettext("Invoice"),
+            title=str(invoice),
+            detail=f"{invoice.currency} {floatformat(invoice.amount_total, '2g')}",
+            url=reverse("invoicing:invoice_detail", args=[invoice.pk]),
+            state=invoice.get_state_display(),
+        )
+        for invoice in invoices
+    ]
+
+
+def payment_timeline(party_ids: list[int], limit: int) -> list[extensions.TimelineEntry]:
+    payments = (
+        Payment.objects.filter(customer__party_id__in=party_ids)
+        .only("id", "number", "created_at", "amount", "currency")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        extensions.TimelineEntry(
+            at=payment.created_at,
+            kind="payment",
+            kind_label=gettext("Payment"),
+            title=payment.number,
+            detail=f"{payment.currency} {floatformat(payment.amount, '2g')}",
+            url=reverse("invoicing:payment_detail", args=[payment.pk]),
+        )
+        for payment in payments
+    ]
+
+
+def campaign_invoiced_revenue(campaign_ids: list[int]) -> dict[int, list[extensions.CampaignFigure]]:
+    rows = (
+        Invoice.objects.filter(order__campaign_id__in=campaign_ids, state=InvoiceState.POSTED)
+        .values("order__campaign_id")
+        .annotate(total=Sum("amount_net"))
+    )
+    found = {row["order__campaign_id"]: row["total"] for row in rows}
+    return {
+        pk: [
+            extensions.CampaignFigure(
+                key="invoiced_revenue", label=gettext("Invoiced revenue (net)"), amount=found.get(pk) or ZERO
+            )
+        ]
+        for pk in campaign_ids
+    }
+
+
+def register() -> None:
+    extensions.register_timeline_source(invoice_timeline)
+    extensions.register_timeline_source(payment_timeline)
+    extensions.register_campaign_revenue_source(campaign_invoiced_revenue)

@@ -1,0 +1,115 @@
+"""Payment forms: they parse what the clerk typed; the services judge it."""
+
+from decimal import Decimal
+
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.money import MONEY_QUANTUM
+from invoicing.choices import PaymentMethod
+from invoicing.models import Invoice, Payment
+from invoicing.selectors.invoices import invoice_list_open
+from invoicing.services.payments import ApplicationInput, payment_register
+from salesapp.models import Customer
+
+
+class PaymentFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            placeholder=_("Number, reference or customer"), type="search", autofocus=True
+        )
+
+
+class OpenInvoiceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(number)s · %(customer)s · %(open)s %(currency)s open, due %(due)s") % {
+            "number": obj.number,
+            "customer": obj.customer.party.name,
+            "open": obj.amount_open,
+            "currency": obj.currency,
+            "due": obj.due_date.isoformat() if obj.due_date else "—",
+        }
+
+
+class PaymentForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=Customer.objects.select_related("party").order_by("number")
+    )
+    amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=MONEY_QUANTUM)
+    payment_date = forms.DateField(
+        label=_("Payment date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
+    reference = forms.CharField(
+        label=_("Reference"), max_length=Payment._meta.get_field("reference").max_length, required=False
+    )
+    invoice = OpenInvoiceChoiceField(
+        label=_("Apply to invoice"),
+        queryset=Invoice.objects.none(),
+        required=False,
+        help_text=_("Optional: what is not applied stays on the customer's account."),
+    )
+    apply_amount = forms.DecimalField(
+        label=_("Amount to apply"),
+        max_digits=16,
+        decimal_places=2,
+        min_value=MONEY_QUANTUM,
+        required=False,
+        help_text=_("Empty: the payment amount, up to what the invoice has open."),
+    )
+
+    # Where the payment service names a field differently from this form.
+    SERVICE_FIELDS = {
+        "applications[0].invoice": "invoice",
+        "applications[0].amount": "apply_amount",
+        "applications": "apply_amount",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        customer_id = self["customer"].value()
+        customer_id = int(customer_id) if str(customer_id or "").isdigit() else None
+        self.fields["invoice"].queryset = invoice_list_open(customer_id=customer_id)
+        # Choosing a customer narrows the invoice choice to that customer's open invoices.
+        self.fields["customer"].widget.attrs.update(
+            {
+                "hx-get": reverse("invoicing:payment_create"),
+                "hx-trigger": "change",
+                "hx-target": "#invoice-fields",
+                "hx-select": "#invoice-fields",
+                "hx-swap": "outerHTML",
+            }
+        )
+        self.fields["amount" if self.initial.get("customer") else "customer"].widget.attrs["autofocus"] = True
+
+    def clean(self):
+        cleaned = super().clean()
+        # Whether the invoice may take this payment is the payment service's rule; only the form's own
+        # shape is checked here.
+        if cleaned.get("apply_amount") and not cleaned.get("invoice"):
+            self.add_error("invoice", _("Choose the invoice to apply the amount to."))
+        return cleaned
+
+    def save(self, *, by) -> Payment:
+        data = self.cleaned_data
+        applications = None
+        if data["invoice"]:
+            invoice = data["invoice"]
+            amount = data["apply_amount"] or min(data["amount"], invoice.amount_open)
+            applications = [ApplicationInput(invoice=invoice, amount=Decimal(amount))]
+        return payment_register(
+            customer=data["customer"],
+            amount=data["amount"],
+            payment_date=data["payment_date"],
+            method=data["method"],
+            reference=data["reference"],
+            applications=applications,
+            by=by,
+        )

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from invoicing.views import customer_accounts
+
+urlpatterns = [
+    path("customers/<int:customer_pk>/account/", customer_accounts.customer_account, name="customer_account"),
+]

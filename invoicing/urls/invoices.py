@@ -1,0 +1,12 @@
+from django.urls import path
+
+from invoicing.views import invoices
+
+urlpatterns = [
+    path("invoices/", invoices.invoice_list, name="invoice_list"),
+    path("invoices/new/", invoices.invoice_create, name="invoice_create"),
+    path("invoices/<int:pk>/", invoices.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:pk>/post/", invoices.invoice_post, name="invoice_post"),
+    path("invoices/<int:pk>/delete/", invoices.invoice_delete, name="invoice_delete"),
+    path("invoices/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
+]

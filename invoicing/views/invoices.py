@@ -1,0 +1,150 @@
+"""Invoice pages: the list, creating one from an order, the invoice page, posting, the PDF."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError, ValidationFailed
+from core.selectors import transition_log_for
+from core.web import form_add_domain_error, paginate, query_pk, run_action
+from invoicing.choices import InvoiceState
+from invoicing.documents import invoice_pdf as invoice_pdf_document
+from invoicing.forms.invoices import InvoiceCreateForm, InvoiceFilterForm
+from invoicing.models import Invoice, JournalLine
+from invoicing.selectors import invoices as invoice_selectors
+from invoicing.services.invoices import invoice_delete as invoice_delete_service
+from invoicing.services.invoices import invoice_post as invoice_post_service
+from marketing.selectors.activities import activities_open_for, document_key
+from salesapp.models import SalesOrder
+
+
+@login_required
+@permission_required("invoicing.view_invoice", raise_exception=True)
+def invoice_list(request):
+    filters = InvoiceFilterForm(request.GET)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    invoices = invoice_selectors.invoice_list(
+        search=wanted.get("q", "").strip(),
+        state=wanted.get("state", ""),
+        payment_state=wanted.get("payment_state", ""),
+        overdue=bool(wanted.get("overdue")),
+    )
+    return render(request, "invoicing/invoice_list.html", {"filters": filters, "page_obj": paginate(request, invoices)})
+
+
+@login_required
+@permission_required("invoicing.add_invoice", raise_exception=True)
+def invoice_create(request):
+    order_pk = query_pk(request, "order")
+    if order_pk is None:
+        messages.info(request, _("Open the sales order to invoice and choose “Create invoice” there."))
+        return redirect("salesapp:order_list")
+    order = get_object_or_404(SalesOrder.objects.select_related("customer__party"), pk=order_pk)
+    reason = order.refusal_reason("invoice")
+    if reason:
+        messages.error(request, reason)
+        return redirect("salesapp:order_detail", pk=order.pk)
+    initial = {"basis": request.GET["basis"]} if request.GET.get("basis") else {}
+    form = InvoiceCreateForm(request.POST or None, order=order, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invoice = form.save(by=request.user)
+        except ValidationFailed as exc:
+            form_add_domain_error(form, exc)
+        except DomainError as exc:
+            messages.error(request, exc.reason)
+            return redirect("salesapp:order_detail", pk=order.pk)
+        else:
+            messages.success(
+                request, _("Draft invoice #%(pk)s created for order %(order)s.") % {"pk": invoice.pk, "order": order}
+            )
+            return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    context = {
+        "order": order,
+        "form": form,
+        "lines": order.lines.select_related("item").order_by("line_no"),
+        "draft": order.invoices.filter(state=InvoiceState.DRAFT).first(),
+    }
+    return render(request, "invoicing/invoice_create.html", context)
+
+
+def _invoice_actions(invoice: Invoice, user) -> tuple[dict[str, bool], list[str]]:
+    """What the page offers now, and why the rest is not offered (the services decide in the end)."""
+    actions = [
+        ("post", "invoicing.post_invoice", _("Posting an invoice needs the billing clerk role.")),
+        ("delete", "invoicing.delete_invoice", _("Deleting a draft invoice needs the permission to delete invoices.")),
+        ("pay", "invoicing.add_payment", _("Registering payments needs the billing clerk role.")),
+    ]
+    allowed, reasons = {}, []
+    for action, permission, missing_permission in actions:
+        reason = invoice.refusal_reason(action)
+        if reason is None and not user.has_perm(permission):
+            reason = missing_permission
+        allowed[action] = reason is None
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    return allowed, reasons
+
+
+@login_required
+@permission_required("invoicing.view_invoice", raise_exception=True)
+def invoice_detail(request, pk: int):
+    invoice = get_object_or_404(Invoice.objects.select_related("customer__party", "order", "posted_by"), pk=pk)
+    allowed, refusals = _invoice_actions(invoice, request.user)
+    context = {
+        "invoice": invoice,
+        "lines": invoice.lines.select_related("tax_code", "item").order_by("line_no"),
+        "taxes": invoice.taxes.select_related("tax_code"),
+        "applications": invoice.payment_applications.select_related("payment").order_by("applied_at", "pk"),
+        "journal_lines": JournalLine.objects.filter(entry__invoice=invoice)
+        .select_related("entry", "account")
+        .order_by("entry_id", "pk"),
+        "transitions": transition_log_for(invoice),
+        "allowed": allowed,
+        "refusals": refusals,
+        "overdue": invoice.is_overdue(),
+        # Reminder calls and questions about this invoice.
+        "activities": list(activities_open_for(document=invoice)),
+        "activity_query": urlencode({"party": invoice.customer.party_id, "document": document_key(invoice)}),
+    }
+    return render(request, "invoicing/invoice_detail.html", context)
+
+
+@require_POST
+@login_required
+@permission_required("invoicing.post_invoice", raise_exception=True)
+def invoice_post(request, pk: int):
+    invoice = get_object_or_404(Invoice, pk=pk)
+    run_action(request, lambda: invoice_post_service(invoice=invoice, by=request.user), success=_("Invoice posted."))
+    return redirect("invoicing:invoice_detail", pk=invoice.pk)
+
+
+@require_POST
+@login_required
+@permission_required("invoicing.delete_invoice", raise_exception=True)
+def invoice_delete(request, pk: int):
+    invoice = get_object_or_404(Invoice, pk=pk)
+
+    def delete() -> bool:
+        invoice_delete_service(invoice=invoice, by=request.user)
+        return True
+
+    if not run_action(request, delete, success=_("Draft invoice deleted.")):
+        return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    if invoice.order_id:
+        return redirect("salesapp:order_detail", pk=invoice.order_id)
+    return redirect("invoicing:invoice_list")
+
+
+@login_required
+@permission_required("invoicing.view_invoice", raise_exception=True)
+def invoice_pdf(request, pk: int):
+    invoice = get_object_or_404(Invoice.objects.select_related("customer__party"), pk=pk)
+    content, filename = invoice_pdf_document(invoice)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -1,0 +1,118 @@
+"""Sales orders in the admin: read-only documents; the actions call the order services."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from core.admin import DocumentAdmin, ReadOnlyInline, TransitionLogInline
+from salesapp.models import PackingSlip, SalesOrder, SalesOrderLine
+from salesapp.selectors.orders import order_get, order_progress
+from salesapp.services.orders import order_cancel, order_confirm
+
+
+class SalesOrderLineInline(ReadOnlyInline):
+    model = SalesOrderLine
+    fields = (
+        "line_no",
+        "item",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "tax_code",
+        "net_amount",
+        "qty_delivered",
+        "qty_invoiced",
+        "qty_closed_short",
+        "deliver_remainder",
+        "invoice_remainder",
+    )
+    related = ("item", "tax_code")
+
+    @admin.display(description=_("to deliver"))
+    def deliver_remainder(self, line: SalesOrderLine):
+        return line.deliver_remainder
+
+    @admin.display(description=_("to invoice"))
+    def invoice_remainder(self, line: SalesOrderLine):
+        return line.invoice_remainder
+
+
+class OrderPackingSlipInline(ReadOnlyInline):
+    model = PackingSlip
+    fields = ("number", "ship_date", "state", "posted_at")
+    show_change_link = True
+    verbose_name_plural = _("packing slips")
+
+
+@admin.register(SalesOrder)
+class SalesOrderAdmin(DocumentAdmin):
+    list_display = (
+        "number",
+        "customer_name",
+        "order_date",
+        "order_type",
+        "state",
+        "amount_net",
+        "amount_total",
+        "currency",
+    )
+    list_filter = ("state", "order_type", "currency", "order_date")
+    search_fields = (
+        "number",
+        "customer__number",
+        "customer__party__name",
+        "customer_reference",
+        "external_document_number",
+    )
+    list_select_related = ("customer__party",)
+    date_hierarchy = "order_date"
+    readonly_fields = ("progress",)
+    fieldsets = (
+        (None, {"fields": ("number", "customer", "order_type", "state", "progress")}),
+        (
+            _("Dates and references"),
+            {"fields": ("order_date", "requested_ship_date", "customer_reference", "external_document_number")},
+        ),
+        (_("Amounts"), {"fields": ("currency", "amount_net", "amount_tax", "amount_total")}),
+        (
+            _("History"),
+            {"fields": ("confirmed_at", "canceled_at", "cancel_reason", "created_at", "created_by", "updated_at")},
+        ),
+    )
+    inlines = (SalesOrderLineInline, OrderPackingSlipInline, TransitionLogInline)
+    actions = ("confirm_orders", "cancel_orders")
+
+    @admin.display(description=_("customer"), ordering="customer__party__name")
+    def customer_name(self, obj: SalesOrder) -> str:
+        return f"{obj.customer.number} {obj.customer.party.name}"
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj: SalesOrder) -> str:
+        return order_progress(order_get(pk=obj.pk))["summary"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("customer__party")
+
+    def has_confirm_permission(self, request):
+        return request.user.has_perm("salesapp.confirm_salesorder")
+
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("salesapp.cancel_salesorder")
+
+    @admin.action(description=_("Confirm selected orders"), permissions=["confirm"])
+    def confirm_orders(self, request, queryset):
+        self.run_service(
+            request,
+            queryset.order_by("pk"),
+            lambda order: order_confirm(order=order, by=request.user),
+            done=ngettext_lazy("%(count)d order confirmed.", "%(count)d orders confirmed.", "count"),
+        )
+
+    @admin.action(description=_("Cancel selected orders"), permissions=["cancel"])
+    def cancel_orders(self, request, queryset):
+        self.run_service(
+            request,
+            queryset.order_by("pk"),
+            lambda order: order_cancel(order=order, reason=str(_("Canceled in the admin.")), by=request.user),
+            done=ngettext_lazy("%(count)d order canceled.", "%(count)d orders canceled.", "count"),
+        )

@@ -1,0 +1,40 @@
+"""Customer accounts as the API shows and accepts them."""
+
+from rest_framework import serializers
+
+from marketing.models import Party
+from salesapp.choices import Currency
+from salesapp.models import Customer
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="party.name", read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "number",
+            "party",
+            "name",
+            "currency",
+            "payment_terms_days",
+            "credit_limit",
+            "blocked",
+            "blocked_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CustomerUpdateInputSerializer(serializers.Serializer):
+    currency = serializers.ChoiceField(choices=Currency.choices, required=False)
+    payment_terms_days = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    credit_limit = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    blocked = serializers.BooleanField(required=False)
+    blocked_reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class CustomerCreateInputSerializer(CustomerUpdateInputSerializer):
+    party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all())

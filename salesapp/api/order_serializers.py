@@ -1,0 +1,98 @@
+"""Sales orders as the API shows and accepts them."""
+
+from rest_framework import serializers
+
+from core.money import ZERO
+from marketing.models import Campaign, Opportunity
+from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer, quantity_field
+from salesapp.choices import OrderType
+from salesapp.models import Customer, Item, SalesOrder, SalesOrderLine
+
+
+class SalesOrderLineSerializer(DocumentLineSerializer):
+    deliver_remainder = quantity_field(read_only=True)
+    invoice_remainder = quantity_field(read_only=True)
+
+    class Meta:
+        model = SalesOrderLine
+        fields = [
+            *DocumentLineSerializer.FIELDS,
+            "requested_ship_date",
+            "confirmed_ship_date",
+            "qty_delivered",
+            "qty_invoiced",
+            "qty_returned",
+            "qty_credited",
+            "qty_closed_short",
+            "deliver_remainder",
+            "invoice_remainder",
+        ]
+        read_only_fields = fields
+
+
+class SalesOrderSerializer(CustomerDocumentSerializer):
+    lines = SalesOrderLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SalesOrder
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "customer_number",
+            "customer_name",
+            "order_type",
+            "state",
+            "currency",
+            "order_date",
+            "requested_ship_date",
+            "customer_reference",
+            "external_document_number",
+            "opportunity",
+            "campaign",
+            "confirmed_at",
+            "canceled_at",
+            "cancel_reason",
+            "amount_net",
+            "amount_tax",
+            "amount_total",
+            "lines",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SalesOrderLineInputSerializer(serializers.Serializer):
+    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.select_related("tax_code"))
+    quantity = quantity_field()
+    unit_price = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        required=False,
+        allow_null=True,
+        help_text="Leave out to use the item's sales price.",
+    )
+    discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, default=ZERO)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    requested_ship_date = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class SalesOrderInputSerializer(serializers.Serializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.select_related("party"))
+    order_type = serializers.ChoiceField(choices=OrderType.choices, required=False)
+    order_date = serializers.DateField(required=False)
+    requested_ship_date = serializers.DateField(required=False, allow_null=True)
+    customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    external_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    # Attribution (DESIGN.md §3): the opportunity the order was won with and the campaign it came from; the
+    # campaign defaults to the opportunity's.
+    opportunity = serializers.PrimaryKeyRelatedField(
+        queryset=Opportunity.objects.select_related("campaign"), required=False, allow_null=True
+    )
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
+    lines = SalesOrderLineInputSerializer(many=True, allow_empty=False)
+
+
+class OrderCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

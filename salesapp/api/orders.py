@@ -1,0 +1,70 @@
+"""API for sales orders: create, read, and the confirm and cancel actions."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+
+from core.api.filters import UpdatedSinceFilterSet
+from core.api.viewsets import ServiceViewSet
+from salesapp.api.order_serializers import OrderCancelInputSerializer, SalesOrderInputSerializer, SalesOrderSerializer
+from salesapp.choices import OrderState
+from salesapp.models import SalesOrder, SalesOrderLine
+from salesapp.selectors.orders import order_list
+from salesapp.services.opportunity_orders import order_create_attributed
+from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm
+
+
+class SalesOrderFilter(UpdatedSinceFilterSet):
+    state = django_filters.ChoiceFilter(choices=OrderState.choices)
+    customer = django_filters.NumberFilter(field_name="customer_id", help_text="Customer id")
+    number = django_filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = SalesOrder
+        fields = ["state", "customer", "number"]
+
+
+class SalesOrderViewSet(ServiceViewSet):
+    """Sales orders with their lines. State changes only through the action endpoints; each line shows
+    its quantity ledger (delivered, invoiced and what remains)."""
+
+    serializer_class = SalesOrderSerializer
+    input_serializers = {"create": SalesOrderInputSerializer, "cancel": OrderCancelInputSerializer}
+    change_actions = ("confirm", "cancel")
+    filterset_class = SalesOrderFilter
+    search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
+
+    def get_queryset(self):
+        return order_list().prefetch_related(
+            Prefetch("lines", queryset=SalesOrderLine.objects.select_related("item", "tax_code").order_by("line_no"))
+        )
+
+    def create(self, request):
+        data = self.validated_input()
+        lines = [OrderLineInput(**line) for line in data.pop("lines")]
+        order = order_create_attributed(lines=lines, by=request.user, **data)
+        return self.respond(order, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=SalesOrderSerializer, summary="Confirm an open order")
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        order = order_confirm(order=self.get_object(), by=request.user)
+        return self.respond(order)
+
+    @extend_schema(
+        summary="Cancel an order with nothing delivered",
+        responses=SalesOrderSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        order = self.get_object()
+        order = order_cancel(order=order, reason=self.validated_input()["reason"], by=request.user)
+        return self.respond(order)
+
+
+def register(router, extra_urlpatterns: list) -> None:
+    router.register("sales-orders", SalesOrderViewSet, basename="salesorder")

@@ -1,0 +1,88 @@
+"""API for packing slips: create from an order's remainders, and post."""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+
+from core.api.filters import UpdatedSinceFilterSet
+from core.api.viewsets import ServiceViewSet
+from core.errors import ValidationFailed
+from salesapp.api.packing_slip_serializers import PackingSlipInputSerializer, PackingSlipSerializer
+from salesapp.choices import PackingSlipState
+from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder
+from salesapp.selectors.packing_slips import packing_slip_list
+from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
+
+
+class PackingSlipFilter(UpdatedSinceFilterSet):
+    state = django_filters.ChoiceFilter(choices=PackingSlipState.choices)
+    order = django_filters.NumberFilter(field_name="order_id", help_text="Sales order id")
+    number = django_filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = PackingSlip
+        fields = ["state", "order", "number"]
+
+
+def _errors_by_input_index(exc: ValidationFailed, *, order: SalesOrder, line_ids: list[int]) -> ValidationFailed:
+    """The slip service names a bad quantity by order line number (``lines[<line_no>].quantity``) and an
+    unknown line by its id (``lines[<id>]``); an integrator needs the index in the list it sent."""
+    index_of = {line_id: index for index, line_id in enumerate(line_ids)}
+    id_of_line_no = dict(order.lines.values_list("line_no", "pk"))
+    fields = {}
+    for field, message in exc.field_errors.items():
+        match = re.fullmatch(r"lines\[(\d+)\](\..+)?", field)
+        if match:
+            key, attribute = int(match[1]), match[2]
+            line_id = id_of_line_no.get(key) if attribute else key
+            if line_id in index_of:
+                field = f"lines[{index_of[line_id]}]{attribute or '.order_line'}"
+        fields[field] = message
+    return ValidationFailed(code=exc.code, field_errors=fields)
+
+
+class PackingSlipViewSet(ServiceViewSet):
+    """Deliveries of an order. A draft has no number; posting numbers it and books the delivered quantities."""
+
+    serializer_class = PackingSlipSerializer
+    input_serializers = {"create": PackingSlipInputSerializer}
+    change_actions = ("post_slip",)
+    filterset_class = PackingSlipFilter
+    search_fields = ["number", "order__number", "order__customer__party__name"]
+
+    def get_queryset(self):
+        return packing_slip_list().prefetch_related(
+            Prefetch("lines", queryset=PackingSlipLine.objects.select_related("order_line__item"))
+        )
+
+    def create(self, request):
+        data = self.validated_input()
+        order = data["order"]
+        lines = data.get("lines")
+        quantities = None if lines is None else {line["order_line"]: line["quantity"] for line in lines}
+        try:
+            slip = packing_slip_create(
+                order=order, quantities=quantities, ship_date=data.get("ship_date"), by=request.user
+            )
+        except ValidationFailed as exc:
+            if lines is None:
+                raise
+            raise _errors_by_input_index(exc, order=order, line_ids=list(quantities)) from exc
+        return self.respond(slip, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=PackingSlipSerializer, summary="Post a draft packing slip")
+    # Not named ``post``: a viewset attribute of that name would answer every POST to the resource.
+    @action(detail=True, methods=["post"], url_path="post", url_name="post")
+    def post_slip(self, request, pk=None):
+        slip = packing_slip_post(packing_slip=self.get_object(), by=request.user)
+        return self.respond(slip)
+
+
+def register(router, extra_urlpatterns: list) -> None:
+    router.register("packing-slips", PackingSlipViewSet, basename="packingslip")

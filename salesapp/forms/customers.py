@@ -1,0 +1,57 @@
+"""Customer forms: they parse what the clerk typed; the services judge it."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from marketing.models import Party
+from salesapp.forms.fields import YES_NO_ALL
+from salesapp.models import Customer
+from salesapp.services.customers import customer_create, customer_update
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    blocked = forms.ChoiceField(label=_("Blocked"), required=False, choices=YES_NO_ALL)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(placeholder=_("Number, name or city"), type="search", autofocus=True)
+
+
+class ProspectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        place = ", ".join(part for part in (obj.city, obj.country) if part)
+        return f"{obj.name} ({place})" if place else obj.name
+
+
+class CustomerCreateForm(forms.ModelForm):
+    party = ProspectChoiceField(
+        label=_("Party"),
+        queryset=Party.objects.filter(customer__isnull=True).order_by("name", "id"),
+        help_text=_("Only prospects are listed: a party has at most one customer account."),
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["party", "currency", "payment_terms_days", "credit_limit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        first = "currency" if self.initial.get("party") else "party"
+        self.fields[first].widget.attrs["autofocus"] = True
+
+    def save(self, *, by) -> Customer:
+        return customer_create(by=by, **self.cleaned_data)
+
+
+class CustomerUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = ["currency", "payment_terms_days", "credit_limit", "blocked", "blocked_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].widget.attrs["autofocus"] = True
+
+    def save(self, *, by) -> Customer:
+        return customer_update(customer=self.instance, by=by, **self.cleaned_data)

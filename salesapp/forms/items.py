@@ -1,0 +1,39 @@
+"""Item forms: they parse what the clerk typed; the services judge it."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from salesapp.choices import ItemType
+from salesapp.forms.fields import YES_NO_ALL
+from salesapp.models import Item, TaxCode
+from salesapp.services.items import item_create, item_update
+
+
+class ItemFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    item_type = forms.ChoiceField(label=_("Type"), required=False, choices=[("", _("All types")), *ItemType.choices])
+    active = forms.ChoiceField(label=_("Active"), required=False, choices=YES_NO_ALL)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(placeholder=_("Number or name"), type="search", autofocus=True)
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = ["number", "name", "item_type", "unit", "unit_price", "tax_code", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        codes = TaxCode.objects.filter(active=True)
+        if self.instance.tax_code_id:
+            # An item keeps its tax code even after the code is retired.
+            codes = TaxCode.objects.filter(active=True) | TaxCode.objects.filter(pk=self.instance.tax_code_id)
+        self.fields["tax_code"].queryset = codes.order_by("code")
+        self.fields["number" if not self.instance.pk else "name"].widget.attrs["autofocus"] = True
+
+    def save(self, *, by) -> Item:
+        if self.instance.pk:
+            return item_update(item=self.instance, by=by, **self.cleaned_data)
+        return item_create(by=by, **self.cleaned_data)

@@ -1,0 +1,130 @@
+"""Sales order forms: they parse what the clerk typed; the services judge it."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError, ValidationFailed
+from core.money import ZERO
+from salesapp.choices import OrderState, OrderType
+from salesapp.forms.widgets import DateInput, QuantityInput, item_label
+from salesapp.models import Item
+from salesapp.selectors.customers import customer_list
+from salesapp.selectors.items import item_list
+from salesapp.services.orders import OrderLineInput
+
+# Integrations create item requirement orders; clerks never choose that type.
+ORDER_TYPE_CHOICES = [(value, label) for value, label in OrderType.choices if value != OrderType.ITEM_REQUIREMENTS]
+
+
+LINE_ERROR_KEY = re.compile(r"^lines\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
+
+
+class OrderFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": _("Number, customer, reference"), "autofocus": True}),
+    )
+    state = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + OrderState.choices)
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), required=False, queryset=customer_list(), empty_label=_("All customers")
+    )
+
+    def filters(self) -> dict:
+        """Selector arguments from whatever part of the query string is valid."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        customer = data.get("customer")
+        return {
+            "search": (data.get("q") or "").strip(),
+            "state": data.get("state") or "",
+            "customer_id": customer.pk if customer else None,
+        }
+
+
+class OrderHeaderForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        label=_("Customer"),
+        queryset=customer_list(blocked=False),
+        widget=forms.Select(attrs={"autofocus": True}),
+    )
+    order_type = forms.ChoiceField(label=_("Order type"), choices=ORDER_TYPE_CHOICES, initial=OrderType.SALES)
+    requested_ship_date = forms.DateField(label=_("Requested ship date"), required=False, widget=DateInput())
+    customer_reference = forms.CharField(label=_("Customer reference"), required=False, max_length=100)
+    external_document_number = forms.CharField(label=_("External document number"), required=False, max_length=100)
+
+
+class OrderLineForm(forms.Form):
+    item = forms.ChoiceField(label=_("Item"))
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=15, decimal_places=3, widget=QuantityInput())
+    unit_price = forms.DecimalField(
+        label=_("Unit price"),
+        required=False,
+        max_digits=18,
+        decimal_places=4,
+        help_text=_("Blank: the item's sales price."),
+        widget=QuantityInput(attrs={"placeholder": _("sales price")}),
+    )
+    discount_percent = forms.DecimalField(
+        label=_("Discount %"),
+        required=False,
+        initial=ZERO,
+        max_digits=5,
+        decimal_places=2,
+        widget=QuantityInput(attrs={"max": "100"}),
+    )
+
+    def __init__(self, *args, items: list[Item] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A formset reads the active items once and hands them to every row: constant queries per page.
+        self.items = {str(item.pk): item for item in (item_list(active=True) if items is None else items)}
+        self.fields["item"].choices = [("", "---------")] + [(pk, item_label(i)) for pk, i in self.items.items()]
+        # Line rows sit under column headings, without a label of their own.
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
+
+    def clean_item(self) -> Item:
+        return self.items[self.cleaned_data["item"]]
+
+    def line_input(self) -> OrderLineInput:
+        data = self.cleaned_data
+        return OrderLineInput(
+            item=data["item"],
+            quantity=data["quantity"],
+            unit_price=data.get("unit_price"),
+            discount_percent=data.get("discount_percent") or ZERO,
+        )
+
+
+class BaseOrderLineFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        kwargs["form_kwargs"] = {"items": list(item_list(active=True)), **(kwargs.get("form_kwargs") or {})}
+        super().__init__(*args, **kwargs)
+
+    def filled_forms(self) -> list[OrderLineForm]:
+        """The rows the clerk filled in; untouched extra rows are left out."""
+        return [form for form in self.forms if form.has_changed() or not form.empty_permitted]
+
+
+OrderLineFormSet = forms.formset_factory(OrderLineForm, formset=BaseOrderLineFormSet, extra=0, min_num=1)
+
+
+def order_errors_apply(exc: DomainError, *, header: forms.Form, line_forms: list[forms.Form]) -> None:
+    """Put a service's errors next to the fields they name: ``lines[0].quantity`` on the first line sent."""
+    if not isinstance(exc, ValidationFailed) or not exc.field_errors:
+        header.add_error(None, exc.reason)
+        return
+    for key, message in exc.field_errors.items():
+        match = LINE_ERROR_KEY.match(key)
+        if match and int(match["index"]) < len(line_forms):
+            form = line_forms[int(match["index"])]
+            field = match["field"]
+            form.add_error(field if field in form.fields else None, message)
+        else:
+            header.add_error(key if key in header.fields else None, message)
+
+
+class OrderCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=300)

@@ -1,0 +1,76 @@
+"""Packing slip forms: they parse what the clerk typed; the services judge it."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError, ValidationFailed
+from core.money import ZERO
+from salesapp.choices import PackingSlipState
+from salesapp.forms.orders import LINE_ERROR_KEY
+from salesapp.forms.widgets import DateInput, QuantityInput, plain_quantity
+from salesapp.models import SalesOrderLine
+
+
+class PackingSlipFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": _("Number, order, customer"), "autofocus": True}),
+    )
+    state = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + PackingSlipState.choices)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"search": (data.get("q") or "").strip(), "state": data.get("state") or ""}
+
+
+class PackingSlipCreateForm(forms.Form):
+    """A ship date and one quantity per order line still to deliver, defaulting to its deliver remainder."""
+
+    ship_date = forms.DateField(label=_("Ship date"), widget=DateInput())
+
+    def __init__(self, *args, lines: list[SalesOrderLine], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ship_date"].initial = timezone.localdate()
+        self.lines = [line for line in lines if line.deliver_remainder > 0]
+        for position, line in enumerate(self.lines):
+            attrs = {"aria-label": _("Quantity to ship for line %(no)s") % {"no": line.line_no}}
+            if position == 0:
+                attrs["autofocus"] = True
+            self.fields[self.quantity_field(line)] = forms.DecimalField(
+                label=_("Ship now"),
+                required=False,
+                initial=plain_quantity(line.deliver_remainder),
+                max_digits=15,
+                decimal_places=3,
+                widget=QuantityInput(attrs=attrs),
+            )
+
+    @staticmethod
+    def quantity_field(line: SalesOrderLine) -> str:
+        return f"quantity_{line.pk}"
+
+    def rows(self):
+        """(order line, bound quantity field) pairs for the table."""
+        return [(line, self[self.quantity_field(line)]) for line in self.lines]
+
+    def quantities(self) -> dict[int, Decimal]:
+        return {line.pk: self.cleaned_data.get(self.quantity_field(line)) or ZERO for line in self.lines}
+
+    def errors_apply(self, exc: DomainError) -> None:
+        """The service names lines by line number (``lines[10].quantity``); show each error on its row."""
+        if not isinstance(exc, ValidationFailed) or not exc.field_errors:
+            self.add_error(None, exc.reason)
+            return
+        by_line_no = {line.line_no: line for line in self.lines}
+        for key, message in exc.field_errors.items():
+            match = LINE_ERROR_KEY.match(key)
+            line = by_line_no.get(int(match["index"])) if match else None
+            if line is not None:
+                self.add_error(self.quantity_field(line), message)
+            else:
+                self.add_error(key if key in self.fields else None, message)

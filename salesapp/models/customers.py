@@ -1,0 +1,35 @@
+"""Customer accounts: the role a party takes when it buys."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import AuthoredModel
+from core.money import ZERO, MoneyField
+from salesapp.choices import Currency
+
+
+class Customer(AuthoredModel):
+    """A customer account on a party: the party stops being a prospect once it has one."""
+
+    party = models.OneToOneField(
+        "marketing.Party", verbose_name=_("party"), on_delete=models.PROTECT, related_name="customer"
+    )
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    credit_limit = MoneyField(_("credit limit"), validators=[MinValueValidator(ZERO)])
+    blocked = models.BooleanField(_("blocked"), default=False)
+    blocked_reason = models.CharField(_("blocked reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number} {self.party.name}"
+
+    @property
+    def name(self) -> str:
+        return self.party.name

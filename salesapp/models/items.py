@@ -1,0 +1,28 @@
+"""Items: the products and services that can be sold."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import AuthoredModel
+from core.money import ZERO, PriceField
+from salesapp.choices import ItemType
+from salesapp.models.tax_codes import TaxCode
+
+
+class Item(AuthoredModel):
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    item_type = models.CharField(_("type"), max_length=20, choices=ItemType.choices, default=ItemType.STOCKED)
+    unit = models.CharField(_("unit"), max_length=10, default="pcs")
+    unit_price = PriceField(_("sales price"), validators=[MinValueValidator(ZERO)])
+    tax_code = models.ForeignKey(TaxCode, verbose_name=_("tax code"), on_delete=models.PROTECT)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"

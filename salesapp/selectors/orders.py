@@ -1,0 +1,61 @@
+"""Reads of sales orders: lists, the order page and its progress."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
+
+from salesapp.models import SalesOrder, SalesOrderLine
+
+
+def order_list(*, search: str = "", state: str = "", customer_id: int | None = None) -> QuerySet[SalesOrder]:
+    """Orders with ``has_deliveries``: a confirmed order with deliveries is "partially delivered"."""
+    orders = SalesOrder.objects.select_related("customer__party").annotate(
+        has_deliveries=Exists(SalesOrderLine.objects.filter(order=OuterRef("pk"), qty_delivered__gt=0))
+    )
+    if search:
+        orders = orders.filter(
+            Q(number__icontains=search)
+            | Q(customer__party__name__icontains=search)
+            | Q(customer__number__icontains=search)
+            | Q(customer_reference__icontains=search)
+        )
+    if state:
+        orders = orders.filter(state=state)
+    if customer_id:
+        orders = orders.filter(customer_id=customer_id)
+    return orders.order_by("-id")
+
+
+def order_get(*, pk: int) -> SalesOrder:
+    return (
+        SalesOrder.objects.select_related("customer__party", "opportunity", "campaign")
+        .prefetch_related("lines__item", "lines__tax_code")
+        .get(pk=pk)
+    )
+
+
+def order_progress(order: SalesOrder) -> dict:
+    """What the status bar says: how far delivery and invoicing have come, and why."""
+    lines = list(order.lines.all())
+    delivered_lines = sum(1 for line in lines if line.deliver_remainder <= 0)
+    invoiced_lines = sum(1 for line in lines if line.deliver_remainder <= 0 and line.invoice_remainder <= 0)
+    partially = order.state == "confirmed" and any(line.qty_delivered > 0 for line in lines)
+    waiting = [
+        gettext("%(quantity)s %(unit)s of %(item)s")
+        % {
+            "quantity": f"{line.deliver_remainder.normalize():f}",
+            "unit": line.unit,
+            "item": line.item.number if line.item else line.description,
+        }
+        for line in lines
+        if line.deliver_remainder > 0
+    ]
+    return {
+        "line_count": len(lines),
+        "delivered_lines": delivered_lines,
+        "invoiced_lines": invoiced_lines,
+        "partially_delivered": partially,
+        "waiting": waiting,
+        # Translators: a ratio, so one form serves every number: "1 of 2 lines delivered, 0 invoiced".
+        "summary": gettext("%(delivered)s of %(total)s lines delivered, %(invoiced)s invoiced")
+        % {"delivered": delivered_lines, "total": len(lines), "invoiced": invoiced_lines},
+    }

@@ -1,0 +1,9 @@
+from salesapp.urls import customers, items, orders, packing_slips
+
+app_name = "salesapp"
+urlpatterns = [
+    *customers.urlpatterns,
+    *items.urlpatterns,
+    *orders.urlpatterns,
+    *packing_slips.urlpatterns,
+]

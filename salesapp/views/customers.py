@@ -1,0 +1,82 @@
+"""Customer pages: the list, the account page and the create and edit forms."""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from core.web import form_save, paginate
+from marketing.models import Party
+from salesapp.forms.customers import CustomerCreateForm, CustomerFilterForm, CustomerUpdateForm
+from salesapp.forms.fields import yes_no
+from salesapp.models import Customer
+from salesapp.selectors import customers as customer_selectors
+
+RECENT_ORDERS = 10
+
+
+@login_required
+@permission_required("salesapp.view_customer", raise_exception=True)
+def customer_list(request):
+    filters = CustomerFilterForm(request.GET)
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    customers = customer_selectors.customer_list(
+        search=wanted.get("q", "").strip(), blocked=yes_no(wanted.get("blocked", ""))
+    )
+    return render(
+        request, "salesapp/customer_list.html", {"filters": filters, "page_obj": paginate(request, customers)}
+    )
+
+
+@login_required
+@permission_required("salesapp.view_customer", raise_exception=True)
+def customer_detail(request, pk: int):
+    customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
+    orders = customer.orders.order_by("-id")[:RECENT_ORDERS]
+    return render(request, "salesapp/customer_detail.html", {"customer": customer, "orders": orders})
+
+
+@login_required
+@permission_required("salesapp.add_customer", raise_exception=True)
+def customer_create(request):
+    initial = {}
+    party_pk = request.GET.get("party", "")
+    if party_pk.isdigit():
+        party = get_object_or_404(Party.objects.select_related("customer"), pk=party_pk)
+        existing = getattr(party, "customer", None)
+        if existing is not None:
+            messages.info(
+                request,
+                _("%(party)s already has customer account %(number)s.")
+                % {
+                    "party": party.name,
+                    "number": existing.number,
+                },
+            )
+            return redirect("salesapp:customer_detail", pk=existing.pk)
+        initial["party"] = party.pk
+    form = CustomerCreateForm(request.POST or None, initial=initial)
+    saved = form_save(request, form)
+    if saved is not None:
+        messages.success(
+            request,
+            _("Customer account %(number)s created for %(party)s.")
+            % {"number": saved.number, "party": saved.party.name},
+        )
+        return redirect("salesapp:customer_detail", pk=saved.pk)
+    return render(request, "salesapp/customer_form.html", {"form": form, "customer": None})
+
+
+@login_required
+@permission_required("salesapp.change_customer", raise_exception=True)
+def customer_update(request, pk: int):
+    customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
+    # The form writes the posted values onto its instance while validating; the page keeps the stored ones.
+    form = CustomerUpdateForm(request.POST or None, instance=copy.copy(customer))
+    saved = form_save(request, form)
+    if saved is not None:
+        messages.success(request, _("Customer %(number)s saved.") % {"number": saved.number})
+        return redirect("salesapp:customer_detail", pk=saved.pk)
+    return render(request, "salesapp/customer_form.html", {"form": form, "customer": customer})
