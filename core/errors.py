@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+from django.db import models
+
+
+class ErrorCode(models.TextChoices):
+    """The codes of refusals that belong to no app; each app lists its own in ``<app>/errors.py``."""
+
+    INVALID = "invalid"
+    NUMBER_SERIES_MISSING = "number-series-missing"
+    PERMISSION_DENIED = "permission-denied"
+    USER_INACTIVE = "user-inactive"
+
 
 class DomainError(Exception):
     status = 400
@@ -28,7 +39,7 @@ class ValidationFailed(DomainError):
 
     status = 400
 
-    def __init__(self, *, code: str = "invalid", reason: str = "", field_errors: dict[str, str] | None = None):
+    def __init__(self, *, code: str = ErrorCode.INVALID, reason: str = "", field_errors: dict[str, str] | None = None):
         field_errors = field_errors or {}
         if not reason:
             reason = "; ".join(f"{field}: {message}" for field, message in field_errors.items())

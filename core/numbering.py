@@ -1,7 +1,7 @@
 from django.db import transaction
 from django.utils.translation import gettext
 
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 from core.models import NumberSeries
 
 
@@ -12,7 +12,8 @@ def number_take(*, code: str) -> str:
     series = NumberSeries.objects.select_for_update().filter(code=code).first()
     if series is None:
         raise DomainError(
-            code="number-series-missing", reason=gettext("Number series '%(code)s' is not set up.") % {"code": code}
+            code=ErrorCode.NUMBER_SERIES_MISSING,
+            reason=gettext("Number series '%(code)s' is not set up.") % {"code": code},
         )
     value = series.next_value
     series.next_value = value + 1

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.utils.translation import gettext
 from django_fsm import TransitionNotAllowed
 
-from core.errors import ActionForbidden, TransitionRefused
+from core.errors import ActionForbidden, ErrorCode, TransitionRefused
 
 
 def transition_run(
@@ -40,7 +40,7 @@ def transition_run(
         raise refused()
     if check_permission and by is not None and not meta.has_transition_perm(instance, current_state, by):
         raise ActionForbidden(
-            code="permission-denied",
+            code=ErrorCode.PERMISSION_DENIED,
             reason=gettext("You are not allowed to %(action)s.") % {"action": transition.__name__.replace("_", " ")},
         )
     try:

@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from core.errors import DomainError
+from core.errors import DomainError, ErrorCode
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "/problems/"
@@ -73,7 +73,7 @@ def problem_exception_handler(exc, context):
         errors = _flatten(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
         return problem_response(
             status_code=400,
-            code="invalid",
+            code=ErrorCode.INVALID,
             title="Validation failed",
             detail="; ".join(f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors),
             errors=errors,

@@ -2,7 +2,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from core.errors import ValidationFailed
+from core.errors import ErrorCode, ValidationFailed
 
 
 @transaction.atomic
@@ -12,7 +12,7 @@ def api_token_issue(*, user: User, rotate: bool = False) -> Token:
     Rotating invalidates the old key at once; integrations using it get 401 from then on."""
     if not user.is_active:
         reason = f"User {user.get_username()} is inactive."
-        raise ValidationFailed(code="user-inactive", reason=reason, field_errors={"user": reason})
+        raise ValidationFailed(code=ErrorCode.USER_INACTIVE, reason=reason, field_errors={"user": reason})
     if rotate:
         Token.objects.filter(user=user).delete()
     token, _created = Token.objects.get_or_create(user=user)

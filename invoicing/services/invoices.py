@@ -11,11 +11,13 @@ from django.utils.translation import gettext
 from django_fsm import has_transition_perm
 
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
+from core.errors import ErrorCode as CoreErrorCode
 from core.money import ZERO, TaxableLine, document_totals, line_net
 from core.numbering import number_take
 from core.transitions import transition_run
 from invoicing.choices import AccountRole, InvoiceBasis, InvoiceState, PaymentState
 from invoicing.documents import invoice_pdf_store
+from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoice
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from invoicing.services.ledger import Posting, account_for_role, journal_entry_post, tax_accounts
@@ -93,11 +95,11 @@ def invoice_create_from_order(
         )
     reason = order.refusal_reason("invoice")
     if reason:
-        raise TransitionRefused(code="order-not-invoiceable", reason=reason)
+        raise TransitionRefused(code=ErrorCode.ORDER_NOT_INVOICEABLE, reason=reason)
     draft = order.invoices.filter(state=InvoiceState.DRAFT).first()
     if draft:
         raise TransitionRefused(
-            code="draft-invoice-exists",
+            code=ErrorCode.DRAFT_INVOICE_EXISTS,
             reason=gettext("Order %(number)s already has draft invoice #%(draft)s: post or delete it first.")
             % {"number": order.number, "draft": draft.pk},
         )
@@ -144,7 +146,7 @@ def invoice_create_from_order(
             reason = gettext("Order %(number)s has nothing delivered and not yet invoiced.")
         else:
             reason = gettext("Order %(number)s has nothing left to invoice.")
-        raise TransitionRefused(code="nothing-to-invoice", reason=reason % {"number": order.number})
+        raise TransitionRefused(code=ErrorCode.NOTHING_TO_INVOICE, reason=reason % {"number": order.number})
     invoice.save()
     InvoiceLine.objects.bulk_create(new_lines)
     invoice_totals_refresh(invoice)
@@ -154,7 +156,7 @@ def invoice_create_from_order(
 def _refuse_unless_draft(invoice: Invoice, action: str) -> None:
     reason = invoice.refusal_reason(action)
     if reason:
-        raise TransitionRefused(code="invoice-posted", reason=reason)
+        raise TransitionRefused(code=ErrorCode.INVOICE_POSTED, reason=reason)
 
 
 @transaction.atomic
@@ -173,9 +175,11 @@ def invoice_post(
     _refuse_unless_draft(invoice, "post")
     lines = list(invoice.lines.select_related("order_line", "tax_code", "item", "revenue_account"))
     if not lines:
-        raise TransitionRefused(code="invoice-empty", reason=gettext("The invoice has no lines to post."))
+        raise TransitionRefused(code=ErrorCode.INVOICE_EMPTY, reason=gettext("The invoice has no lines to post."))
     if by is not None and not has_transition_perm(invoice.post, by):
-        raise ActionForbidden(code="permission-denied", reason=gettext("You are not allowed to post invoices."))
+        raise ActionForbidden(
+            code=CoreErrorCode.PERMISSION_DENIED, reason=gettext("You are not allowed to post invoices.")
+        )
     invoice_date = invoice_date or timezone.localdate()
     if invoice.order_id and invoice.basis == InvoiceBasis.ORDER:
         # Shipping is part of posting this invoice ("ship and invoice"): the posting permission covers it.
@@ -184,7 +188,7 @@ def invoice_post(
     transition_run(
         invoice.post,
         by=by,
-        code="invoice-not-postable",
+        code=ErrorCode.INVOICE_NOT_POSTABLE,
         number=number_take(code="invoice"),
         invoice_date=invoice_date,
         due_date=due_date,
@@ -265,8 +269,8 @@ def invoice_payment_refresh(*, invoice: Invoice, by=None) -> Invoice:
     paid = sum((a.amount for a in invoice.payment_applications.all()), ZERO)
     invoice.amount_paid = paid
     if paid >= invoice.amount_total and invoice.payment_state != PaymentState.PAID:
-        transition_run(invoice.pay_fully, by=by, code="invoice-not-payable")
+        transition_run(invoice.pay_fully, by=by, code=ErrorCode.INVOICE_NOT_PAYABLE)
     elif ZERO < paid < invoice.amount_total and invoice.payment_state != PaymentState.PARTIALLY_PAID:
-        transition_run(invoice.pay_partially, by=by, code="invoice-not-payable")
+        transition_run(invoice.pay_partially, by=by, code=ErrorCode.INVOICE_NOT_PAYABLE)
     invoice.save()
     return invoice

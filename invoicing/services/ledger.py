@@ -11,6 +11,7 @@ from core.errors import DomainError
 from core.money import ZERO
 from core.numbering import number_take
 from invoicing.choices import AccountRole
+from invoicing.errors import ErrorCode
 from invoicing.models import JournalEntry, JournalLine, LedgerAccount, TaxCodeAccount
 
 
@@ -27,7 +28,7 @@ def account_for_role(role: str) -> LedgerAccount:
     account = LedgerAccount.objects.filter(role=role).first()
     if account is None:
         raise DomainError(
-            code="posting-setup-missing",
+            code=ErrorCode.POSTING_SETUP_MISSING,
             reason=gettext("No ledger account has the posting role '%(role)s': set it up in the admin.")
             % {"role": AccountRole(role).label},
         )
@@ -42,7 +43,7 @@ def tax_accounts(tax_code_ids) -> dict[int, LedgerAccount]:
     missing = set(tax_code_ids) - set(links)
     if missing:
         raise DomainError(
-            code="posting-setup-missing",
+            code=ErrorCode.POSTING_SETUP_MISSING,
             reason=gettext("No output tax account is set up for tax code(s) %(codes)s")
             % {"codes": ", ".join(sorted(str(code_id) for code_id in missing))},
         )
@@ -65,7 +66,7 @@ def journal_entry_post(
     credit = sum((p.credit for p in postings), ZERO)
     if debit != credit or not postings:
         raise DomainError(
-            code="journal-unbalanced",
+            code=ErrorCode.JOURNAL_UNBALANCED,
             reason=gettext("Journal entry does not balance: debit %(debit)s, credit %(credit)s.")
             % {"debit": debit, "credit": credit},
         )

@@ -12,6 +12,7 @@ from core.errors import ValidationFailed
 from core.money import ZERO, round_money
 from core.numbering import number_take
 from invoicing.choices import AccountRole, InvoiceState, PaymentMethod
+from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoices, lock_payment
 from invoicing.models import Invoice, Payment, PaymentApplication
 from invoicing.services.invoices import invoice_payment_refresh
@@ -109,7 +110,7 @@ def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by=
             "total": total,
         }
     if errors:
-        raise ValidationFailed(code="payment-not-applicable", field_errors=errors)
+        raise ValidationFailed(code=ErrorCode.PAYMENT_NOT_APPLICABLE, field_errors=errors)
     for application in applications:
         invoice = invoices[application.invoice.pk]
         PaymentApplication.objects.create(payment=payment, invoice=invoice, amount=round_money(application.amount))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from core.errors import TransitionRefused, ValidationFailed
 from marketing.choices import CampaignState, CampaignType, TargetStatus
+from marketing.errors import ErrorCode
 from marketing.models import Campaign, CampaignTarget
 from marketing.selectors.campaigns import email_recipients
 from marketing.services.campaign_targets import unsubscribed_on
@@ -114,13 +115,13 @@ def campaign_email_send(*, campaign: Campaign, by) -> int:
     campaign = lock_campaign(campaign.pk)
     if campaign.campaign_type != CampaignType.EMAIL:
         raise TransitionRefused(
-            code="not-email",
+            code=ErrorCode.NOT_EMAIL,
             reason=gettext("Campaign %(number)s is a %(type)s campaign: only email campaigns send email.")
             % {"number": campaign.number, "type": campaign.get_campaign_type_display().lower()},
         )
     if campaign.state != CampaignState.ACTIVE:
         raise TransitionRefused(
-            code="campaign-not-active",
+            code=ErrorCode.CAMPAIGN_NOT_ACTIVE,
             reason=gettext("Campaign %(number)s is %(state)s: email is sent while it is active.")
             % {"number": campaign.number, "state": campaign.get_state_display()},
         )

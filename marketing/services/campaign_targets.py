@@ -29,6 +29,7 @@ from marketing.choices import (
     Response,
     TargetStatus,
 )
+from marketing.errors import ErrorCode
 from marketing.models import Campaign, CampaignTarget, Lead, Opportunity, Party, Segment, Unsubscription
 from marketing.selectors.campaigns import target_keys
 from marketing.selectors.segments import Candidate, explicit_candidates, segment_candidates
@@ -77,13 +78,13 @@ def _campaign_and_target(target: CampaignTarget) -> tuple[Campaign, CampaignTarg
 def _refuse_unless_changeable(campaign: Campaign) -> None:
     reason = campaign.refusal_reason("add_targets")
     if reason:
-        raise TransitionRefused(code="campaign-closed", reason=reason)
+        raise TransitionRefused(code=ErrorCode.CAMPAIGN_CLOSED, reason=reason)
 
 
 def _refuse_unless_active(campaign: Campaign, message: str) -> None:
     if campaign.state != CampaignState.ACTIVE:
         raise TransitionRefused(
-            code="campaign-not-active",
+            code=ErrorCode.CAMPAIGN_NOT_ACTIVE,
             reason=message % {"number": campaign.number, "state": campaign.get_state_display()},
         )
 
@@ -91,7 +92,7 @@ def _refuse_unless_active(campaign: Campaign, message: str) -> None:
 def _refuse_if_excluded(target: CampaignTarget) -> None:
     if target.status == TargetStatus.EXCLUDED:
         raise TransitionRefused(
-            code="target-excluded",
+            code=ErrorCode.TARGET_EXCLUDED,
             reason=gettext("%(name)s is excluded from this campaign: %(reason)s")
             % {"name": target.name, "reason": target.excluded_reason or gettext("no reason given")},
         )
@@ -226,7 +227,7 @@ def campaign_targets_add(
     if single and skipped:
         field = next(name for name, count in requested.items() if count)
         raise ValidationFailed(
-            code="target-exists",
+            code=ErrorCode.TARGET_EXISTS,
             field_errors={
                 field: gettext("%(name)s is already a target of campaign %(number)s.")
                 % {"name": candidates[0].name, "number": campaign.number}
@@ -245,7 +246,7 @@ def campaign_target_remove(*, target: CampaignTarget, by) -> Campaign:
     campaign, target = _campaign_and_target(target)
     if campaign.state != CampaignState.PLANNED:
         raise TransitionRefused(
-            code="campaign-not-planned",
+            code=ErrorCode.CAMPAIGN_NOT_PLANNED,
             reason=gettext("Campaign %(number)s is %(state)s: targets can only be removed while it is planned.")
             % {"number": campaign.number, "state": campaign.get_state_display()},
         )
@@ -264,7 +265,7 @@ def campaign_calls_assign(*, campaign: Campaign, users: Sequence, by) -> int:
     _refuse_unless_changeable(campaign)
     if campaign.campaign_type != CampaignType.TELEMARKETING:
         raise TransitionRefused(
-            code="not-telemarketing",
+            code=ErrorCode.NOT_TELEMARKETING,
             reason=gettext("Campaign %(number)s is a %(type)s campaign: call lists are for telemarketing.")
             % {"number": campaign.number, "type": campaign.get_campaign_type_display().lower()},
         )
@@ -367,7 +368,7 @@ def campaign_mark_mailed(*, campaign: Campaign, by) -> int:
     campaign = lock_campaign(campaign.pk)
     if campaign.campaign_type != CampaignType.MAILING:
         raise TransitionRefused(
-            code="not-mailing",
+            code=ErrorCode.NOT_MAILING,
             reason=gettext("Campaign %(number)s is a %(type)s campaign: only mailings are marked as mailed.")
             % {"number": campaign.number, "type": campaign.get_campaign_type_display().lower()},
         )
@@ -502,7 +503,7 @@ def target_respond(
     campaign, target = _campaign_and_target(target)
     reason = campaign.refusal_reason("respond")
     if reason:
-        raise TransitionRefused(code="campaign-not-active", reason=reason)
+        raise TransitionRefused(code=ErrorCode.CAMPAIGN_NOT_ACTIVE, reason=reason)
     _refuse_if_excluded(target)
     start = start or SalesStart.NONE
     note = (note or "").strip()

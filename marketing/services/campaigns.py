@@ -14,6 +14,7 @@ from core.money import ZERO, round_money
 from core.numbering import number_take
 from core.transitions import transition_run
 from marketing.choices import CampaignState, CampaignType
+from marketing.errors import ErrorCode
 from marketing.models import Campaign
 
 CAMPAIGN_FIELDS = (
@@ -144,7 +145,7 @@ def campaign_update(*, campaign: Campaign, by, **fields) -> Campaign:
         raise ValidationFailed(field_errors={name: gettext("Unknown field.") for name in sorted(unknown)})
     reason = campaign.refusal_reason("edit")
     if reason:
-        raise TransitionRefused(code="campaign-not-editable", reason=reason)
+        raise TransitionRefused(code=ErrorCode.CAMPAIGN_NOT_EDITABLE, reason=reason)
     if (
         "campaign_type" in fields
         and fields["campaign_type"] != campaign.campaign_type
@@ -167,7 +168,10 @@ def campaign_update(*, campaign: Campaign, by, **fields) -> Campaign:
 def campaign_activate(*, campaign: Campaign, by) -> Campaign:
     campaign = lock_campaign(campaign.pk)
     transition_run(
-        campaign.activate, by=by, code="campaign-not-activatable", refusal=lambda: campaign.refusal_reason("activate")
+        campaign.activate,
+        by=by,
+        code=ErrorCode.CAMPAIGN_NOT_ACTIVATABLE,
+        refusal=lambda: campaign.refusal_reason("activate"),
     )
     campaign.save()
     return campaign
@@ -177,7 +181,10 @@ def campaign_activate(*, campaign: Campaign, by) -> Campaign:
 def campaign_complete(*, campaign: Campaign, by) -> Campaign:
     campaign = lock_campaign(campaign.pk)
     transition_run(
-        campaign.complete, by=by, code="campaign-not-completable", refusal=lambda: campaign.refusal_reason("complete")
+        campaign.complete,
+        by=by,
+        code=ErrorCode.CAMPAIGN_NOT_COMPLETABLE,
+        refusal=lambda: campaign.refusal_reason("complete"),
     )
     campaign.save()
     return campaign
@@ -189,7 +196,7 @@ def campaign_cancel(*, campaign: Campaign, by, reason: str) -> Campaign:
     refused = campaign.refusal_reason("cancel")
     if refused:
         # The state decides first: a reason would not make a completed campaign cancelable.
-        raise TransitionRefused(code="campaign-not-cancelable", reason=refused)
+        raise TransitionRefused(code=ErrorCode.CAMPAIGN_NOT_CANCELABLE, reason=refused)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(field_errors={"reason": gettext("Say why the campaign is canceled.")})
@@ -198,7 +205,7 @@ def campaign_cancel(*, campaign: Campaign, by, reason: str) -> Campaign:
     transition_run(
         campaign.cancel,
         by=by,
-        code="campaign-not-cancelable",
+        code=ErrorCode.CAMPAIGN_NOT_CANCELABLE,
         refusal=lambda: campaign.refusal_reason("cancel"),
         description=reason,
     )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext, ngettext
 
 from core.errors import ValidationFailed
 from marketing.choices import LeadSource
+from marketing.errors import ErrorCode
 from marketing.models import Campaign, Lead
 from marketing.services.leads import lead_create, lead_errors
 
@@ -61,7 +62,7 @@ class LeadImportRefused(ValidationFailed):
     def __init__(self, *, reason: str, rows: list[RowError] = ()):
         self.rows = list(rows)
         details = "\n".join(str(row) for row in self.rows) or reason
-        super().__init__(code="lead-import-refused", reason=reason, field_errors={"file": details})
+        super().__init__(code=ErrorCode.LEAD_IMPORT_REFUSED, reason=reason, field_errors={"file": details})
 
     @property
     def errors(self) -> list[dict]:

@@ -15,6 +15,7 @@ from core.errors import TransitionRefused, ValidationFailed
 from core.numbering import number_take
 from core.transitions import transition_run
 from marketing.choices import LeadSource, LeadState, PartyKind
+from marketing.errors import ErrorCode
 from marketing.models import Campaign, Contact, Lead, Opportunity, OpportunityStage, Party
 from marketing.services.opportunities import opportunity_create
 from marketing.services.parties import contact_create, party_create
@@ -122,7 +123,7 @@ def lead_create(
 def _editable_checked(lead: Lead) -> None:
     reason = lead.refusal_reason("edit")
     if reason:
-        raise TransitionRefused(code="lead-not-editable", reason=reason)
+        raise TransitionRefused(code=ErrorCode.LEAD_NOT_EDITABLE, reason=reason)
 
 
 @transaction.atomic
@@ -141,7 +142,9 @@ def lead_update(*, lead: Lead, by, **fields) -> Lead:
 @transaction.atomic
 def lead_qualify(*, lead: Lead, by) -> Lead:
     lead = lock_lead(lead.pk)
-    transition_run(lead.qualify, by=by, code="lead-not-qualifiable", refusal=lambda: lead.refusal_reason("qualify"))
+    transition_run(
+        lead.qualify, by=by, code=ErrorCode.LEAD_NOT_QUALIFIABLE, refusal=lambda: lead.refusal_reason("qualify")
+    )
     lead.save()
     return lead
 
@@ -157,7 +160,7 @@ def lead_disqualify(*, lead: Lead, by, reason: str) -> Lead:
     transition_run(
         lead.disqualify,
         by=by,
-        code="lead-not-disqualifiable",
+        code=ErrorCode.LEAD_NOT_DISQUALIFIABLE,
         refusal=lambda: lead.refusal_reason("disqualify"),
         description=reason,
     )
@@ -211,7 +214,9 @@ def lead_convert(
     a refusal (state, duplicate party, opportunity data) leaves lead, parties and opportunities as they were."""
     lead = lock_lead(lead.pk)
     # The state is checked before anything is created; a later refusal rolls the whole conversion back.
-    transition_run(lead.convert, by=by, code="lead-not-convertible", refusal=lambda: lead.refusal_reason("convert"))
+    transition_run(
+        lead.convert, by=by, code=ErrorCode.LEAD_NOT_CONVERTIBLE, refusal=lambda: lead.refusal_reason("convert")
+    )
     contact = None
     if party is None and lead.party_id:
         party = lead.party

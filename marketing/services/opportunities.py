@@ -13,6 +13,7 @@ from core.errors import TransitionRefused, ValidationFailed
 from core.money import HUNDRED, ZERO, round_money
 from core.numbering import number_take
 from core.transitions import transition_run
+from marketing.errors import ErrorCode
 from marketing.models import Campaign, Contact, Lead, Opportunity, OpportunityStage, Party
 from marketing.selectors.opportunities import stage_list
 
@@ -149,7 +150,7 @@ def opportunity_create(
 def _open_checked(opportunity: Opportunity) -> None:
     reason = opportunity.refusal_reason("edit")
     if reason:
-        raise TransitionRefused(code="opportunity-closed", reason=reason)
+        raise TransitionRefused(code=ErrorCode.OPPORTUNITY_CLOSED, reason=reason)
 
 
 @transaction.atomic
@@ -212,7 +213,7 @@ def opportunity_stage_step(*, opportunity: Opportunity, by, step: int) -> Opport
             if step == 1
             else gettext("Opportunity %(number)s is in the first stage (%(stage)s) already.")
         ) % context
-        raise TransitionRefused(code="opportunity-no-stage", reason=reason)
+        raise TransitionRefused(code=ErrorCode.OPPORTUNITY_NO_STAGE, reason=reason)
     return opportunity_stage_set(opportunity=opportunity, stage=target, by=by)
 
 
@@ -220,7 +221,10 @@ def opportunity_stage_step(*, opportunity: Opportunity, by, step: int) -> Opport
 def opportunity_win(*, opportunity: Opportunity, by) -> Opportunity:
     opportunity = lock_opportunity(opportunity.pk)
     transition_run(
-        opportunity.win, by=by, code="opportunity-not-winnable", refusal=lambda: opportunity.refusal_reason("win")
+        opportunity.win,
+        by=by,
+        code=ErrorCode.OPPORTUNITY_NOT_WINNABLE,
+        refusal=lambda: opportunity.refusal_reason("win"),
     )
     opportunity.save()
     return opportunity
@@ -239,7 +243,7 @@ def opportunity_lose(*, opportunity: Opportunity, by, reason: str) -> Opportunit
     transition_run(
         opportunity.lose,
         by=by,
-        code="opportunity-not-losable",
+        code=ErrorCode.OPPORTUNITY_NOT_LOSABLE,
         refusal=lambda: opportunity.refusal_reason("lose"),
         description=reason,
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 
 from core.errors import TransitionRefused, ValidationFailed
 from marketing.choices import AddressPurpose
+from marketing.errors import ErrorCode
 from marketing.models import Address, Contact, Party, Tag
 from marketing.selectors.parties import party_duplicates
 
@@ -36,7 +37,7 @@ class PartyDuplicates(ValidationFailed):
     """The party looks like one that exists already; ``duplicates`` are the parties it resembles."""
 
     def __init__(self, *, duplicates: list[Party], field_errors: dict[str, str], reason: str):
-        super().__init__(code="party-duplicate", reason=reason, field_errors=field_errors)
+        super().__init__(code=ErrorCode.PARTY_DUPLICATE, reason=reason, field_errors=field_errors)
         self.duplicates = duplicates
 
 
@@ -173,7 +174,7 @@ def party_delete(*, party: Party, by=None) -> Party:
         blocking = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
         in_use = sorted({str(obj._meta.verbose_name_plural) for obj in blocking})
         raise TransitionRefused(
-            code="party-in-use",
+            code=ErrorCode.PARTY_IN_USE,
             reason=gettext("%(name)s is still used (%(uses)s): merge it into another party instead of deleting it.")
             % {"name": party.name, "uses": ", ".join(in_use)},
         ) from exc

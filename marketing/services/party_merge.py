@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from core.errors import ActionForbidden, ValidationFailed
 from marketing.choices import ActivityType
+from marketing.errors import ErrorCode
 from marketing.models import Address, CampaignTarget, Contact, Party
 from marketing.selectors.parties import party_merge_preview, party_relations
 from marketing.services.activities import activity_create
@@ -120,14 +121,16 @@ def party_merge(*, keep: Party, remove: Party, by) -> Party:
     other row of any app that points at ``remove`` move to ``keep``; keep's empty fields are filled from remove;
     the merge is recorded as a done task on keep, and remove is deleted."""
     if by is None or not by.has_perms(["marketing.change_party", "marketing.delete_party"]):
-        raise ActionForbidden(code="party-merge-forbidden", reason=gettext("Your role does not allow merging parties."))
+        raise ActionForbidden(
+            code=ErrorCode.PARTY_MERGE_FORBIDDEN, reason=gettext("Your role does not allow merging parties.")
+        )
     if keep.pk == remove.pk:
         reason = party_merge_refusal(keep=keep, remove=remove)
-        raise ValidationFailed(code="party-merge-same", reason=reason, field_errors={"remove": reason})
+        raise ValidationFailed(code=ErrorCode.PARTY_MERGE_SAME, reason=reason, field_errors={"remove": reason})
     keep, remove = _locked_pair(keep, remove)
     reason = party_merge_refusal(keep=keep, remove=remove)
     if reason:
-        raise ValidationFailed(code="party-merge-refused", reason=reason, field_errors={"remove": reason})
+        raise ValidationFailed(code=ErrorCode.PARTY_MERGE_REFUSED, reason=reason, field_errors={"remove": reason})
     moves = party_merge_preview(keep=keep, remove=remove)
 
     _targets_prepared(keep, remove)

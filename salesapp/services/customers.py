@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from core.errors import ValidationFailed
 from core.numbering import number_take
 from marketing.models import Party
+from salesapp.errors import ErrorCode
 from salesapp.models import Customer
 from salesapp.services.validation import model_validated
 
@@ -26,7 +27,7 @@ def customer_create(
     """Give a party a customer account: from now on it is a customer, no longer a prospect."""
     if Customer.objects.filter(party=party).exists():
         raise ValidationFailed(
-            code="customer-exists",
+            code=ErrorCode.CUSTOMER_EXISTS,
             field_errors={"party": gettext("%(name)s already has a customer account.") % {"name": party.name}},
         )
     customer = Customer(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from core.errors import TransitionRefused, ValidationFailed
 from marketing.choices import OpportunityState
+from marketing.errors import ErrorCode as MarketingErrorCode
 from marketing.models import Campaign, Opportunity
 from marketing.services.opportunities import lock_opportunity
 from salesapp.models import Customer, SalesOrder
@@ -65,7 +66,7 @@ def order_create_for_opportunity(*, opportunity: Opportunity, by) -> SalesOrder:
     opportunity = lock_opportunity(opportunity.pk)
     if opportunity.state != OpportunityState.OPEN:
         raise TransitionRefused(
-            code="opportunity-closed",
+            code=MarketingErrorCode.OPPORTUNITY_CLOSED,
             reason=gettext("Opportunity %(number)s is %(state)s: orders are made for open opportunities only.")
             % {"number": opportunity.number, "state": opportunity.get_state_display()},
         )

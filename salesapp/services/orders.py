@@ -13,6 +13,7 @@ from core.money import ZERO, TaxableLine, document_totals, line_net
 from core.numbering import number_take
 from core.transitions import transition_run
 from salesapp.choices import LineType, OrderState, OrderType
+from salesapp.errors import ErrorCode
 from salesapp.lock_objects import lock_order, lock_order_lines
 from salesapp.models import Customer, Item, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
 
@@ -129,7 +130,7 @@ def order_create(
 def _ensure_editable(order: SalesOrder) -> None:
     if order.state != OrderState.OPEN:
         raise TransitionRefused(
-            code="order-not-editable",
+            code=ErrorCode.ORDER_NOT_EDITABLE,
             reason=gettext("Order %(number)s is %(state)s: lines can only change while it is open.")
             % {"number": order.number, "state": order.get_state_display()},
         )
@@ -161,7 +162,9 @@ def order_line_remove(*, order_line: SalesOrderLine, by=None) -> SalesOrder:
 @transaction.atomic
 def order_confirm(*, order: SalesOrder, by=None) -> SalesOrder:
     order = lock_order(order.pk)
-    transition_run(order.confirm, by=by, code="order-not-confirmable", refusal=lambda: order.refusal_reason("confirm"))
+    transition_run(
+        order.confirm, by=by, code=ErrorCode.ORDER_NOT_CONFIRMABLE, refusal=lambda: order.refusal_reason("confirm")
+    )
     order.save()
     return order
 
@@ -173,7 +176,7 @@ def order_cancel(*, order: SalesOrder, reason: str = "", by=None) -> SalesOrder:
     transition_run(
         order.cancel,
         by=by,
-        code="order-not-cancelable",
+        code=ErrorCode.ORDER_NOT_CANCELABLE,
         refusal=lambda: order.refusal_reason("cancel"),
         description=reason.strip(),
     )
@@ -188,9 +191,9 @@ def order_process(*, order: SalesOrder, by=None) -> SalesOrder:
     Idempotent: safe to call after any change to a packing slip or invoice of the order."""
     order = lock_order(order.pk)
     if order.state == OrderState.CONFIRMED and order.fully_delivered():
-        transition_run(order.mark_delivered, by=by, code="order-not-delivered")
+        transition_run(order.mark_delivered, by=by, code=ErrorCode.ORDER_NOT_DELIVERED)
     if order.state == OrderState.DELIVERED and order.fully_invoiced():
-        transition_run(order.mark_invoiced, by=by, code="order-not-invoiced")
+        transition_run(order.mark_invoiced, by=by, code=ErrorCode.ORDER_NOT_INVOICED)
     order.save()
     return order
 
@@ -220,7 +223,7 @@ def order_register_invoiced(*, order: SalesOrder, invoiced: list[InvoicedQuantit
         line = lines[entry.order_line_id]
         if entry.quantity > line.invoice_remainder:
             raise TransitionRefused(
-                code="over-invoiced",
+                code=ErrorCode.OVER_INVOICED,
                 reason=gettext(
                     "Line %(line_no)s (%(item)s): %(quantity)s to invoice but only "
                     "%(remainder)s delivered and not yet invoiced."
@@ -247,7 +250,7 @@ def order_register_invoiced(*, order: SalesOrder, invoiced: list[InvoicedQuantit
                 break
         if remaining > 0:
             raise TransitionRefused(
-                code="over-invoiced",
+                code=ErrorCode.OVER_INVOICED,
                 reason=gettext("Line %(line_no)s: the chosen packing slip has less left to invoice than billed.")
                 % {"line_no": line.line_no},
             )

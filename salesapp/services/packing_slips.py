@@ -12,6 +12,7 @@ from core.money import ZERO
 from core.numbering import number_take
 from core.transitions import transition_run
 from salesapp.choices import PackingSlipState
+from salesapp.errors import ErrorCode
 from salesapp.lock_objects import lock_order, lock_order_lines, lock_packing_slip
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.services.orders import order_process
@@ -33,7 +34,7 @@ def packing_slip_create(
     order = lock_order(order.pk)
     reason = order.refusal_reason("deliver")
     if reason:
-        raise TransitionRefused(code="order-not-deliverable", reason=reason)
+        raise TransitionRefused(code=ErrorCode.ORDER_NOT_DELIVERABLE, reason=reason)
     lines = lock_order_lines(order)
     if quantities is None:
         quantities = {line_id: line.deliver_remainder for line_id, line in lines.items()}
@@ -57,7 +58,7 @@ def packing_slip_create(
                 "quantity": _fmt(quantity),
             }
     if errors:
-        raise ValidationFailed(code="over-delivery", field_errors=errors)
+        raise ValidationFailed(code=ErrorCode.OVER_DELIVERY, field_errors=errors)
     if not any(quantity > 0 for quantity in quantities.values()):
         raise ValidationFailed(field_errors={"lines": gettext("Enter a quantity to deliver on at least one line.")})
     slip = PackingSlip.objects.create(order=order, ship_date=ship_date or timezone.localdate(), created_by=by)
@@ -80,22 +81,22 @@ def packing_slip_post(*, packing_slip: PackingSlip, by=None, check_permission: b
     slip = lock_packing_slip(packing_slip.pk)
     if slip.state != PackingSlipState.DRAFT:
         raise TransitionRefused(
-            code="packing-slip-posted",
+            code=ErrorCode.PACKING_SLIP_POSTED,
             reason=gettext("Packing slip %(number)s is already posted.") % {"number": slip.number},
         )
     reason = order.refusal_reason("deliver")
     if reason:
-        raise TransitionRefused(code="order-not-deliverable", reason=reason)
+        raise TransitionRefused(code=ErrorCode.ORDER_NOT_DELIVERABLE, reason=reason)
     slip_lines = list(slip.lines.filter(quantity__gt=0))
     if not slip_lines:
         raise TransitionRefused(
-            code="packing-slip-empty", reason=gettext("The packing slip has no quantity to deliver.")
+            code=ErrorCode.PACKING_SLIP_EMPTY, reason=gettext("The packing slip has no quantity to deliver.")
         )
     for slip_line in slip_lines:
         line = lines[slip_line.order_line_id]
         if slip_line.quantity > line.deliver_remainder:
             raise TransitionRefused(
-                code="over-delivery",
+                code=ErrorCode.OVER_DELIVERY,
                 reason=gettext(
                     "Line %(line_no)s (%(item)s): %(quantity)s on the slip but only "
                     "%(remainder)s left to deliver. Lower the quantity."
@@ -114,7 +115,7 @@ def packing_slip_post(*, packing_slip: PackingSlip, by=None, check_permission: b
     transition_run(
         slip.post,
         by=by,
-        code="packing-slip-not-postable",
+        code=ErrorCode.PACKING_SLIP_NOT_POSTABLE,
         check_permission=check_permission,
         number=number_take(code="packing_slip"),
     )
@@ -128,7 +129,7 @@ def packing_slip_delete(*, packing_slip: PackingSlip, by=None) -> None:
     slip = lock_packing_slip(packing_slip.pk)
     if slip.state != PackingSlipState.DRAFT:
         raise TransitionRefused(
-            code="packing-slip-posted",
+            code=ErrorCode.PACKING_SLIP_POSTED,
             reason=gettext("Packing slip %(number)s is posted and cannot be deleted.") % {"number": slip.number},
         )
     slip.delete()

@@ -1,0 +1,17 @@
+"""The machine codes of invoicing's refusals (DESIGN.md §2.7): every raise site names one of these, and the API's
+problem documents and the OpenAPI problem schema list them."""
+
+from django.db import models
+
+
+class ErrorCode(models.TextChoices):
+    DRAFT_INVOICE_EXISTS = "draft-invoice-exists"
+    INVOICE_EMPTY = "invoice-empty"
+    INVOICE_NOT_PAYABLE = "invoice-not-payable"
+    INVOICE_NOT_POSTABLE = "invoice-not-postable"
+    INVOICE_POSTED = "invoice-posted"
+    JOURNAL_UNBALANCED = "journal-unbalanced"
+    NOTHING_TO_INVOICE = "nothing-to-invoice"
+    ORDER_NOT_INVOICEABLE = "order-not-invoiceable"
+    PAYMENT_NOT_APPLICABLE = "payment-not-applicable"
+    POSTING_SETUP_MISSING = "posting-setup-missing"

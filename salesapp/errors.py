@@ -1,0 +1,19 @@
+"""The machine codes of salesapp's refusals (DESIGN.md §2.7): every raise site names one of these, and the API's
+problem documents and the OpenAPI problem schema list them."""
+
+from django.db import models
+
+
+class ErrorCode(models.TextChoices):
+    CUSTOMER_EXISTS = "customer-exists"
+    ORDER_NOT_CANCELABLE = "order-not-cancelable"
+    ORDER_NOT_CONFIRMABLE = "order-not-confirmable"
+    ORDER_NOT_DELIVERABLE = "order-not-deliverable"
+    ORDER_NOT_DELIVERED = "order-not-delivered"
+    ORDER_NOT_EDITABLE = "order-not-editable"
+    ORDER_NOT_INVOICED = "order-not-invoiced"
+    OVER_DELIVERY = "over-delivery"
+    OVER_INVOICED = "over-invoiced"
+    PACKING_SLIP_EMPTY = "packing-slip-empty"
+    PACKING_SLIP_NOT_POSTABLE = "packing-slip-not-postable"
+    PACKING_SLIP_POSTED = "packing-slip-posted"
