@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.utils.translation import gettext
 
@@ -13,6 +14,16 @@ from core.errors import DomainError, ValidationFailed
 
 T = TypeVar("T")
 PAGE_SIZE = 25
+
+
+def permission(*perms: str):
+    """Every page's door: anonymous visitors go to the login page; signed-in users without every one of
+    ``perms`` get a 403."""
+
+    def decorator(view):
+        return login_required(permission_required(perms, raise_exception=True)(view))
+
+    return decorator
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE):

@@ -1,9 +1,9 @@
 """A customer's account page: balance, open invoices and recent payments."""
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from core.web import permission
 from invoicing.selectors import customer_accounts as account_selectors
 from invoicing.selectors import invoices as invoice_selectors
 from invoicing.selectors import payments as payment_selectors
@@ -12,8 +12,7 @@ from salesapp.models import Customer
 RECENT_PAYMENTS = 5
 
 
-@login_required
-@permission_required("invoicing.view_invoice", raise_exception=True)
+@permission("invoicing.view_invoice")
 def customer_account(request, customer_pk: int):
     """The receivables panel of a customer page, loaded by htmx (no page layout)."""
     customer = get_object_or_404(Customer.objects.select_related("party"), pk=customer_pk)

@@ -1,7 +1,6 @@
 """Invoice pages: the list, creating one from an order, the invoice page, posting, the PDF."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, ValidationFailed
 from core.selectors import transition_log_for
-from core.web import form_add_domain_error, paginate, query_pk, run_action
+from core.web import form_add_domain_error, paginate, permission, query_pk, run_action
 from invoicing.choices import InvoiceState
 from invoicing.documents import invoice_pdf as invoice_pdf_document
 from invoicing.forms.invoices import InvoiceCreateForm, InvoiceFilterForm
@@ -22,8 +21,7 @@ from marketing.selectors.activities import activities_open_for, document_key
 from salesapp.models import SalesOrder
 
 
-@login_required
-@permission_required("invoicing.view_invoice", raise_exception=True)
+@permission("invoicing.view_invoice")
 def invoice_list(request):
     filters = InvoiceFilterForm(request.GET)
     wanted = filters.cleaned_data if filters.is_valid() else {}
@@ -36,8 +34,7 @@ def invoice_list(request):
     return render(request, "invoicing/invoice_list.html", {"filters": filters, "page_obj": paginate(request, invoices)})
 
 
-@login_required
-@permission_required("invoicing.add_invoice", raise_exception=True)
+@permission("invoicing.add_invoice")
 def invoice_create(request):
     order_pk = query_pk(request, "order")
     if order_pk is None:
@@ -80,9 +77,9 @@ def _invoice_actions(invoice: Invoice, user) -> tuple[dict[str, bool], list[str]
         ("pay", "invoicing.add_payment", _("Registering payments needs the billing clerk role.")),
     ]
     allowed, reasons = {}, []
-    for action, permission, missing_permission in actions:
+    for action, perm, missing_permission in actions:
         reason = invoice.refusal_reason(action)
-        if reason is None and not user.has_perm(permission):
+        if reason is None and not user.has_perm(perm):
             reason = missing_permission
         allowed[action] = reason is None
         if reason and reason not in reasons:
@@ -90,8 +87,7 @@ def _invoice_actions(invoice: Invoice, user) -> tuple[dict[str, bool], list[str]
     return allowed, reasons
 
 
-@login_required
-@permission_required("invoicing.view_invoice", raise_exception=True)
+@permission("invoicing.view_invoice")
 def invoice_detail(request, pk: int):
     invoice = get_object_or_404(Invoice.objects.select_related("customer__party", "order", "posted_by"), pk=pk)
     allowed, refusals = _invoice_actions(invoice, request.user)
@@ -115,8 +111,7 @@ def invoice_detail(request, pk: int):
 
 
 @require_POST
-@login_required
-@permission_required("invoicing.post_invoice", raise_exception=True)
+@permission("invoicing.post_invoice")
 def invoice_post(request, pk: int):
     invoice = get_object_or_404(Invoice, pk=pk)
     run_action(request, lambda: invoice_post_service(invoice=invoice, by=request.user), success=_("Invoice posted."))
@@ -124,8 +119,7 @@ def invoice_post(request, pk: int):
 
 
 @require_POST
-@login_required
-@permission_required("invoicing.delete_invoice", raise_exception=True)
+@permission("invoicing.delete_invoice")
 def invoice_delete(request, pk: int):
     invoice = get_object_or_404(Invoice, pk=pk)
 
@@ -140,8 +134,7 @@ def invoice_delete(request, pk: int):
     return redirect("invoicing:invoice_list")
 
 
-@login_required
-@permission_required("invoicing.view_invoice", raise_exception=True)
+@permission("invoicing.view_invoice")
 def invoice_pdf(request, pk: int):
     invoice = get_object_or_404(Invoice.objects.select_related("customer__party"), pk=pk)
     content, filename = invoice_pdf_document(invoice)

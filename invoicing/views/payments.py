@@ -1,21 +1,19 @@
 """Payment pages: the list, registering and applying a payment, the payment page."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, ValidationFailed
-from core.web import paginate, query_pk
+from core.web import paginate, permission, query_pk
 from invoicing.forms.payments import PaymentFilterForm, PaymentForm
 from invoicing.models import Payment
 from invoicing.selectors import invoices as invoice_selectors
 from invoicing.selectors import payments as payment_selectors
 
 
-@login_required
-@permission_required("invoicing.view_payment", raise_exception=True)
+@permission("invoicing.view_payment")
 def payment_list(request):
     filters = PaymentFilterForm(request.GET)
     wanted = filters.cleaned_data if filters.is_valid() else {}
@@ -23,8 +21,7 @@ def payment_list(request):
     return render(request, "invoicing/payment_list.html", {"filters": filters, "page_obj": paginate(request, payments)})
 
 
-@login_required
-@permission_required("invoicing.view_payment", raise_exception=True)
+@permission("invoicing.view_payment")
 def payment_detail(request, pk: int):
     payment = get_object_or_404(Payment.objects.select_related("customer__party", "created_by"), pk=pk)
     applications = payment.applications.select_related("invoice").order_by("applied_at", "pk")
@@ -46,8 +43,7 @@ def _payment_initial(request) -> dict:
     return {"customer": int(customer_pk)} if customer_pk else {}
 
 
-@login_required
-@permission_required("invoicing.add_payment", raise_exception=True)
+@permission("invoicing.add_payment")
 def payment_create(request):
     form = PaymentForm(request.POST or None, initial=_payment_initial(request))
     if request.method == "POST" and form.is_valid():

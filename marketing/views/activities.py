@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
-from core.web import actions_allowed, form_save, paginate, run_action
+from core.web import actions_allowed, form_save, paginate, permission, run_action
 from marketing.forms.activities import ActivityCompleteForm, ActivityFilterForm, ActivityForm
 from marketing.models import Activity, CampaignTarget, Opportunity
 from marketing.selectors import activities as selectors
@@ -42,15 +41,6 @@ PREFILL_PARAMETERS = {
     "campaign": "campaign",
     "target": "campaign_target",
 }
-
-
-def permission(perm: str):
-    """Anonymous visitors go to the login page; signed-in users without ``perm`` get a 403."""
-
-    def decorator(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
 
 
 def safe_next(request, fallback: str) -> str:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
-from core.web import form_save, paginate, run_action
+from core.web import form_save, paginate, permission, run_action
 from marketing.choices import Language, PartyKind, TargetSource
 from marketing.forms.campaigns import SegmentForm
 from marketing.models import OpportunityStage, Segment
@@ -60,8 +59,7 @@ def _stage_names() -> dict[int, str]:
     return dict(OpportunityStage.objects.values_list("pk", "name"))
 
 
-@login_required
-@permission_required("marketing.view_segment", raise_exception=True)
+@permission("marketing.view_segment")
 @require_GET
 def segment_list_view(request):
     search = request.GET.get("q", "").strip()
@@ -82,8 +80,7 @@ def _form_page(request, form, segment: Segment | None):
     return render(request, "marketing/segment_form.html", {"form": form, "segment": segment, "selected": selected})
 
 
-@login_required
-@permission_required("marketing.add_segment", raise_exception=True)
+@permission("marketing.add_segment")
 @require_http_methods(["GET", "POST"])
 def segment_create(request):
     form = SegmentForm(request.POST or None)
@@ -94,8 +91,7 @@ def segment_create(request):
     return _form_page(request, form, None)
 
 
-@login_required
-@permission_required("marketing.change_segment", raise_exception=True)
+@permission("marketing.change_segment")
 @require_http_methods(["GET", "POST"])
 def segment_update(request, pk: int):
     segment = get_object_or_404(Segment, pk=pk)
@@ -107,8 +103,7 @@ def segment_update(request, pk: int):
     return _form_page(request, form, segment)
 
 
-@login_required
-@permission_required("marketing.delete_segment", raise_exception=True)
+@permission("marketing.delete_segment")
 @require_POST
 def segment_delete_view(request, pk: int):
     segment = get_object_or_404(Segment, pk=pk)

@@ -4,7 +4,6 @@ form and the calls made so far."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, ValidationFailed
-from core.web import form_add_domain_error, run_action
+from core.web import form_add_domain_error, permission, run_action
 from marketing.choices import CampaignState, CampaignType, TargetStatus
 from marketing.forms.campaigns import CallLogForm, TargetRespondForm
 from marketing.models import CampaignTarget
@@ -55,8 +54,7 @@ def _page(request, target: CampaignTarget, *, respond_form=None, call_form=None,
     return render(request, "marketing/target_detail.html", context, status=status)
 
 
-@login_required
-@permission_required("marketing.view_campaigntarget", raise_exception=True)
+@permission("marketing.view_campaigntarget")
 @require_GET
 def target_detail(request, pk: int):
     return _page(request, _target_or_404(pk))
@@ -87,8 +85,7 @@ def _run_form_service(request, target: CampaignTarget, form, service, *, success
     return _page(request, _target_or_404(target.pk), status=400, **{page_kwarg: form})
 
 
-@login_required
-@permission_required("marketing.change_campaigntarget", raise_exception=True)
+@permission("marketing.change_campaigntarget")
 @require_POST
 def target_respond(request, pk: int):
     target = get_object_or_404(CampaignTarget, pk=pk)
@@ -121,8 +118,7 @@ def target_respond(request, pk: int):
     )
 
 
-@login_required
-@permission_required("marketing.change_campaigntarget", raise_exception=True)
+@permission("marketing.change_campaigntarget")
 @require_POST
 def target_call_log(request, pk: int):
     target = get_object_or_404(CampaignTarget, pk=pk)
@@ -148,8 +144,7 @@ def target_call_log(request, pk: int):
     )
 
 
-@login_required
-@permission_required("marketing.delete_campaigntarget", raise_exception=True)
+@permission("marketing.delete_campaigntarget")
 @require_POST
 def target_remove(request, pk: int):
     target = get_object_or_404(CampaignTarget, pk=pk)

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from core.selectors import transition_log_for
-from core.web import actions_allowed, form_save, paginate, run_action, status_steps
+from core.web import actions_allowed, form_save, paginate, permission, run_action, status_steps
 from marketing import documents
 from marketing.choices import CampaignState, CampaignType, TargetStatus
 from marketing.forms.campaigns import (
@@ -87,8 +86,7 @@ def _type_tools(campaign: Campaign, stats) -> dict:
     return {"to_mail": stats.total - stats.counts[TargetStatus.EXCLUDED]}
 
 
-@login_required
-@permission_required("marketing.view_campaign", raise_exception=True)
+@permission("marketing.view_campaign")
 @require_GET
 def campaign_list(request):
     filter_form = CampaignFilterForm(request.GET)
@@ -98,8 +96,7 @@ def campaign_list(request):
     )
 
 
-@login_required
-@permission_required("marketing.add_campaign", raise_exception=True)
+@permission("marketing.add_campaign")
 @require_http_methods(["GET", "POST"])
 def campaign_create(request):
     form = CampaignForm(request.POST or None, initial={"owner": request.user.pk})
@@ -110,8 +107,7 @@ def campaign_create(request):
     return render(request, "marketing/campaign_form.html", {"form": form, "campaign": None})
 
 
-@login_required
-@permission_required("marketing.change_campaign", raise_exception=True)
+@permission("marketing.change_campaign")
 @require_http_methods(["GET", "POST"])
 def campaign_update(request, pk: int):
     campaign = campaign_or_404(pk)
@@ -123,8 +119,7 @@ def campaign_update(request, pk: int):
     return render(request, "marketing/campaign_form.html", {"form": form, "campaign": campaign})
 
 
-@login_required
-@permission_required("marketing.view_campaign", raise_exception=True)
+@permission("marketing.view_campaign")
 @require_GET
 def campaign_detail(request, pk: int):
     campaign = campaign_or_404(pk)
@@ -155,22 +150,19 @@ def _transition_view(request, pk: int, service, success: str):
     return redirect("marketing:campaign_detail", pk=campaign.pk)
 
 
-@login_required
-@permission_required("marketing.change_campaign", raise_exception=True)
+@permission("marketing.change_campaign")
 @require_POST
 def campaign_activate(request, pk: int):
     return _transition_view(request, pk, services.campaign_activate, _("Campaign %(number)s is active."))
 
 
-@login_required
-@permission_required("marketing.change_campaign", raise_exception=True)
+@permission("marketing.change_campaign")
 @require_POST
 def campaign_complete(request, pk: int):
     return _transition_view(request, pk, services.campaign_complete, _("Campaign %(number)s completed."))
 
 
-@login_required
-@permission_required("marketing.change_campaign", raise_exception=True)
+@permission("marketing.change_campaign")
 @require_POST
 def campaign_cancel(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
@@ -219,8 +211,7 @@ def _form_errors_message(form) -> str:
     return " ".join(parts)
 
 
-@login_required
-@permission_required("marketing.add_campaigntarget", raise_exception=True)
+@permission("marketing.add_campaigntarget")
 @require_POST
 def campaign_targets_add(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
@@ -250,8 +241,7 @@ def campaign_targets_add(request, pk: int):
     return redirect("marketing:campaign_detail", pk=campaign.pk)
 
 
-@login_required
-@permission_required("marketing.view_campaign", raise_exception=True)
+@permission("marketing.view_campaign")
 @require_GET
 def campaign_targets_preview(request, pk: int):
     """Who the add-targets form would add, while the clerk is still choosing (htmx)."""
@@ -278,8 +268,7 @@ def campaign_targets_preview(request, pk: int):
 # --- per type ------------------------------------------------------------------------------------------------------
 
 
-@login_required
-@permission_required("marketing.change_campaigntarget", raise_exception=True)
+@permission("marketing.change_campaigntarget")
 @require_POST
 def campaign_calls_assign(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
@@ -297,8 +286,7 @@ def campaign_calls_assign(request, pk: int):
     return redirect("marketing:campaign_detail", pk=campaign.pk)
 
 
-@login_required
-@permission_required("marketing.view_campaigntarget", raise_exception=True)
+@permission("marketing.view_campaigntarget")
 @require_GET
 def campaign_call_list(request, pk: int):
     """A caller's list with phone numbers; by default the list of whoever opens it."""
@@ -327,8 +315,7 @@ def _file_response(content: bytes, *, content_type: str, filename: str, attachme
     return response
 
 
-@login_required
-@permission_required("marketing.view_campaigntarget", raise_exception=True)
+@permission("marketing.view_campaigntarget")
 @require_GET
 def campaign_labels_pdf(request, pk: int):
     campaign = campaign_or_404(pk)
@@ -340,8 +327,7 @@ def campaign_labels_pdf(request, pk: int):
     )
 
 
-@login_required
-@permission_required("marketing.view_campaigntarget", raise_exception=True)
+@permission("marketing.view_campaigntarget")
 @require_GET
 def campaign_letters_pdf(request, pk: int):
     campaign = campaign_or_404(pk)
@@ -353,8 +339,7 @@ def campaign_letters_pdf(request, pk: int):
     )
 
 
-@login_required
-@permission_required("marketing.view_campaigntarget", raise_exception=True)
+@permission("marketing.view_campaigntarget")
 @require_GET
 def campaign_addresses_csv(request, pk: int):
     campaign = campaign_or_404(pk)
@@ -366,8 +351,7 @@ def campaign_addresses_csv(request, pk: int):
     )
 
 
-@login_required
-@permission_required("marketing.change_campaigntarget", raise_exception=True)
+@permission("marketing.change_campaigntarget")
 @require_POST
 def campaign_mark_mailed(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
@@ -385,8 +369,7 @@ def campaign_mark_mailed(request, pk: int):
     return redirect("marketing:campaign_detail", pk=campaign.pk)
 
 
-@login_required
-@permission_required("marketing.change_campaign", raise_exception=True)
+@permission("marketing.change_campaign")
 @require_POST
 def campaign_email_send(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)

@@ -4,7 +4,6 @@ CSV import."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from core.selectors import transition_log_for
-from core.web import actions_allowed, form_add_domain_error, form_save, paginate, run_action, status_steps
+from core.web import actions_allowed, form_add_domain_error, form_save, paginate, permission, run_action, status_steps
 from marketing.choices import LeadState
 from marketing.forms.leads import (
     LeadConvertForm,
@@ -42,15 +41,6 @@ LEAD_ACTIONS = [
     ("convert", gettext_lazy("Convert"), ["marketing.change_lead"]),
     ("disqualify", gettext_lazy("Disqualify"), ["marketing.change_lead"]),
 ]
-
-
-def permission(*perms: str):
-    """Anonymous visitors go to the login page; signed-in users without every one of ``perms`` get a 403."""
-
-    def decorator(view):
-        return login_required(permission_required(perms, raise_exception=True)(view))
-
-    return decorator
 
 
 def _lead_or_404(pk: int) -> Lead:

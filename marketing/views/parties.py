@@ -6,14 +6,13 @@ from __future__ import annotations
 import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
-from core.web import form_add_domain_error, form_save, paginate, run_action
+from core.web import form_add_domain_error, form_save, paginate, permission, run_action
 from marketing.forms.parties import (
     AddressForm,
     ContactForm,
@@ -29,15 +28,6 @@ from marketing.services import parties as services
 from marketing.services.party_merge import party_merge, party_merge_refusal
 
 TIMELINE_PER_PAGE = 20
-
-
-def permission(*perms: str):
-    """Anonymous visitors go to the login page; signed-in users without every one of ``perms`` get a 403."""
-
-    def decorator(view):
-        return login_required(permission_required(perms, raise_exception=True)(view))
-
-    return decorator
 
 
 def _party_or_404(pk: int) -> Party:

@@ -3,11 +3,10 @@
 import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core.web import form_save, paginate
+from core.web import form_save, paginate, permission
 from marketing.models import Party
 from salesapp.forms.customers import CustomerCreateForm, CustomerFilterForm, CustomerUpdateForm
 from salesapp.forms.fields import yes_no
@@ -17,8 +16,7 @@ from salesapp.selectors import customers as customer_selectors
 RECENT_ORDERS = 10
 
 
-@login_required
-@permission_required("salesapp.view_customer", raise_exception=True)
+@permission("salesapp.view_customer")
 def customer_list(request):
     filters = CustomerFilterForm(request.GET)
     wanted = filters.cleaned_data if filters.is_valid() else {}
@@ -30,16 +28,14 @@ def customer_list(request):
     )
 
 
-@login_required
-@permission_required("salesapp.view_customer", raise_exception=True)
+@permission("salesapp.view_customer")
 def customer_detail(request, pk: int):
     customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
     orders = customer.orders.order_by("-id")[:RECENT_ORDERS]
     return render(request, "salesapp/customer_detail.html", {"customer": customer, "orders": orders})
 
 
-@login_required
-@permission_required("salesapp.add_customer", raise_exception=True)
+@permission("salesapp.add_customer")
 def customer_create(request):
     initial = {}
     party_pk = request.GET.get("party", "")
@@ -69,8 +65,7 @@ def customer_create(request):
     return render(request, "salesapp/customer_form.html", {"form": form, "customer": None})
 
 
-@login_required
-@permission_required("salesapp.change_customer", raise_exception=True)
+@permission("salesapp.change_customer")
 def customer_update(request, pk: int):
     customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
     # The form writes the posted values onto its instance while validating; the page keeps the stored ones.

@@ -3,19 +3,17 @@
 import copy
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core.web import form_save, paginate
+from core.web import form_save, paginate, permission
 from salesapp.forms.fields import yes_no
 from salesapp.forms.items import ItemFilterForm, ItemForm
 from salesapp.models import Item
 from salesapp.selectors import items as item_selectors
 
 
-@login_required
-@permission_required("salesapp.view_item", raise_exception=True)
+@permission("salesapp.view_item")
 def item_list(request):
     filters = ItemFilterForm(request.GET)
     wanted = filters.cleaned_data if filters.is_valid() else {}
@@ -27,15 +25,13 @@ def item_list(request):
     return render(request, "salesapp/item_list.html", {"filters": filters, "page_obj": paginate(request, items)})
 
 
-@login_required
-@permission_required("salesapp.view_item", raise_exception=True)
+@permission("salesapp.view_item")
 def item_detail(request, pk: int):
     item = get_object_or_404(Item.objects.select_related("tax_code"), pk=pk)
     return render(request, "salesapp/item_detail.html", {"item": item})
 
 
-@login_required
-@permission_required("salesapp.add_item", raise_exception=True)
+@permission("salesapp.add_item")
 def item_create(request):
     form = ItemForm(request.POST or None)
     saved = form_save(request, form)
@@ -45,8 +41,7 @@ def item_create(request):
     return render(request, "salesapp/item_form.html", {"form": form, "item": None})
 
 
-@login_required
-@permission_required("salesapp.change_item", raise_exception=True)
+@permission("salesapp.change_item")
 def item_update(request, pk: int):
     item = get_object_or_404(Item, pk=pk)
     form = ItemForm(request.POST or None, instance=copy.copy(item))

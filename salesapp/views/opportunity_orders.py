@@ -6,9 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.web import permission
 from marketing.models import Opportunity
 from salesapp.services.opportunity_orders import order_create_for_opportunity as create_order
-from salesapp.views.orders import permission
 
 
 @permission("salesapp.add_salesorder")

@@ -1,7 +1,6 @@
 """Sales order pages: the list, the order entry form, the order page and the actions run from it."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError, ValidationFailed
 from core.selectors import transition_log_for
-from core.web import actions_allowed, form_add_domain_error, paginate, run_action, status_steps
+from core.web import actions_allowed, form_add_domain_error, paginate, permission, run_action, status_steps
 from marketing.selectors.activities import activities_open_for, document_key
 from salesapp.choices import OrderState
 from salesapp.forms.orders import (
@@ -36,15 +35,6 @@ ORDER_ACTIONS = [
     ("invoice", gettext_lazy("Create invoice"), ["invoicing.add_invoice"]),
     ("cancel", gettext_lazy("Cancel"), ["salesapp.change_salesorder", "salesapp.cancel_salesorder"]),
 ]
-
-
-def permission(perm: str):
-    """Anonymous visitors go to the login page; signed-in users without ``perm`` get a 403."""
-
-    def decorator(view):
-        return login_required(permission_required(perm, raise_exception=True)(view))
-
-    return decorator
 
 
 def _order_or_404(pk: int) -> SalesOrder:

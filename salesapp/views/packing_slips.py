@@ -8,14 +8,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from core.selectors import transition_log_for
-from core.web import paginate, run_action, status_steps
+from core.web import paginate, permission, run_action, status_steps
 from salesapp.choices import PackingSlipState
 from salesapp.forms.packing_slips import PackingSlipCreateForm, PackingSlipFilterForm
 from salesapp.models import PackingSlip, SalesOrder
 from salesapp.selectors import orders as order_selectors
 from salesapp.selectors import packing_slips as packing_slip_selectors
 from salesapp.services import packing_slips as packing_slip_services
-from salesapp.views.orders import permission
 
 
 def _order_from_query(request) -> SalesOrder:
