@@ -11,6 +11,7 @@ class ErrorCode(models.TextChoices):
     INVALID = "invalid"
     NUMBER_SERIES_MISSING = "number-series-missing"
     PERMISSION_DENIED = "permission-denied"
+    TRANSITION_REFUSED = "transition-refused"
     USER_INACTIVE = "user-inactive"
 
 

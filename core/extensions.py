@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 
 @dataclass(frozen=True)
 class TimelineEntry:
@@ -36,13 +38,21 @@ class CampaignFigure:
 
 # ``source(party_ids, limit)`` → at most ``limit`` newest entries about those parties, in one or two queries.
 TimelineSource = Callable[[list[int], int], Iterable[TimelineEntry]]
-# ``check(opportunity)`` → True when a quotation or sales order was made for the opportunity.
-OpportunityDocumentCheck = Callable[[object], bool]
+
+
+@dataclass(frozen=True)
+class OpportunityDocumentType:
+    """A kind of sales document that wins an opportunity (a sales order, later a quotation)."""
+
+    label: str  # in the user's language, e.g. "sales order"
+    exists: Callable[[object], bool]  # (opportunity) → True when one was made for it
+
+
 # ``source(campaign_ids)`` → {campaign_id: [figures]}, in a fixed number of queries.
 CampaignRevenueSource = Callable[[list[int]], dict[int, list[CampaignFigure]]]
 
 timeline_sources: list[TimelineSource] = []
-opportunity_document_checks: list[OpportunityDocumentCheck] = []
+opportunity_document_types: list[OpportunityDocumentType] = []
 campaign_revenue_sources: list[CampaignRevenueSource] = []
 
 
@@ -51,9 +61,9 @@ def register_timeline_source(source: TimelineSource) -> None:
         timeline_sources.append(source)
 
 
-def register_opportunity_document_check(check: OpportunityDocumentCheck) -> None:
-    if check not in opportunity_document_checks:
-        opportunity_document_checks.append(check)
+def register_opportunity_document_type(document_type: OpportunityDocumentType) -> None:
+    if document_type not in opportunity_document_types:
+        opportunity_document_types.append(document_type)
 
 
 def register_campaign_revenue_source(source: CampaignRevenueSource) -> None:
@@ -62,7 +72,25 @@ def register_campaign_revenue_source(source: CampaignRevenueSource) -> None:
 
 
 def opportunity_has_sales_document(opportunity) -> bool:
-    return any(check(opportunity) for check in opportunity_document_checks)
+    return any(document_type.exists(opportunity) for document_type in opportunity_document_types)
+
+
+def opportunity_win_refusal(opportunity) -> str:
+    """Why an opportunity without a sales document cannot be won, naming the documents that would win it."""
+    context = {"number": opportunity.number}
+    if not opportunity_document_types:
+        return (
+            gettext(
+                "Opportunity %(number)s is won by a sales document made for it, and no sales documents are "
+                "available here."
+            )
+            % context
+        )
+    documents = gettext(" or ").join(str(document_type.label) for document_type in opportunity_document_types)
+    return gettext("Opportunity %(number)s has no %(documents)s yet: create one for it before marking it won.") % {
+        **context,
+        "documents": documents,
+    }
 
 
 def campaign_revenue(campaign_ids: list[int]) -> dict[int, list[CampaignFigure]]:
@@ -71,3 +99,37 @@ def campaign_revenue(campaign_ids: list[int]) -> dict[int, list[CampaignFigure]]
         for pk, found in source(campaign_ids).items():
             figures.setdefault(pk, []).extend(found)
     return figures
+
+
+@dataclass(frozen=True)
+class DocumentAction:
+    """An action a document page offers that is not one of the document's transitions: editing it, or making
+    a related document (a packing slip or an invoice from an order, an order from an opportunity).
+
+    Each app registers its own and, for documents of earlier apps, the ones it contributes, in its
+    ``AppConfig.ready()``; a page lists them beside the transitions (``core.web.page_actions``)."""
+
+    model: str  # "app_label.modelname" of the document
+    name: str
+    label: str
+    url: Callable[[object], str]
+    permissions: tuple[str, ...]
+    rules: tuple = ()  # core.transitions.Refusal: why the action is not possible now
+    # "get": a link; "post": a button in a form; "page": the page draws its own form (it needs fields).
+    method: str = "get"
+    order: int = 50
+    confirm: str | None = None
+    secondary: bool = False
+    template: str = ""  # for method "page"
+
+
+document_actions: list[DocumentAction] = []
+
+
+def register_document_action(action: DocumentAction) -> None:
+    if not any(known.model == action.model and known.name == action.name for known in document_actions):
+        document_actions.append(action)
+
+
+def document_actions_for(model_label: str) -> list[DocumentAction]:
+    return [action for action in document_actions if action.model == model_label]

@@ -1,49 +1,272 @@
-"""The one way services fire a state transition (DESIGN.md §2.5, STYLE.md)."""
+"""State transitions from one source (DESIGN.md §2.5, §2.7).
+
+A transition is declared once, with ``document_transition``: its source and target states, its label, the
+conditions that must hold (each a ``Refusal`` that carries the reason it gives when it does not), the
+permission it needs and the message for a document in a state it does not start from. Services fire it with
+``transition_run``; pages list what they offer with ``document_actions``; the timeline names a logged
+transition with ``transition_label``. A reason shown on a page, returned by the API and raised by a service
+is therefore the same sentence.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from types import FunctionType, MethodType
+from typing import Any
 
 from django.utils.translation import gettext
-from django_fsm import TransitionNotAllowed
+from django_fsm import FSMFieldMixin, TransitionNotAllowed, transition
+from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from core.errors import ActionForbidden, ErrorCode, TransitionRefused
 
+ROLE_REFUSAL = "Your role does not allow this action."
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A condition and the reason it gives when it does not hold.
+
+    ``message`` is a (lazy) translatable string formatted with the document's ``refusal_context()``
+    (``%(number)s``, ``%(state)s`` and whatever the model adds), or a callable ``(instance) -> str`` for
+    reasons that need figures. ``predicate`` is pure: it reads the document (and its rows), never writes."""
+
+    predicate: Callable[[Any], bool]
+    message: Any
+    # False for a precondition whose failure means the action is simply not for now (a step already done,
+    # or one that comes later): a page then leaves the action out instead of explaining it.
+    shown: bool = True
+
+    def __call__(self, instance) -> bool:
+        return bool(self.predicate(instance))
+
+    def reason(self, instance) -> str:
+        return message_format(self.message, instance)
+
+
+def message_format(message, instance) -> str:
+    """A refusal message for this document: a callable is asked, a string is filled in from its context."""
+    if isinstance(message, FunctionType | MethodType):
+        return str(message(instance))
+    return str(message) % refusal_context(instance)
+
+
+def refusal_context(instance) -> dict[str, Any]:
+    """What a refusal message may name: the document's number and state, plus the model's own additions."""
+    context: dict[str, Any] = {"number": getattr(instance, "number", None) or "", "state": ""}
+    state_field = _state_field(type(instance))
+    if state_field is not None:
+        context["state"] = getattr(instance, f"get_{state_field.name}_display")()
+    extra = getattr(instance, "refusal_context", None)
+    if callable(extra):
+        context.update(extra())
+    return context
+
+
+def first_failing(rules: Iterable[Refusal], instance) -> Refusal | None:
+    """The first rule that does not hold, or None when all do."""
+    return next((rule for rule in rules if not rule(instance)), None)
+
+
+def first_refusal(rules: Iterable[Refusal], instance) -> str | None:
+    """The reason of the first rule that does not hold, or None when all do."""
+    failing = first_failing(rules, instance)
+    return failing.reason(instance) if failing else None
+
+
+def document_transition(
+    *,
+    field,
+    source,
+    target,
+    label,
+    conditions: Sequence[Refusal] = (),
+    permission: str | None = None,
+    refused_in_state=None,
+    code: str | None = None,
+    confirm=None,
+    reason_label=None,
+    reason_required: bool = False,
+    template: str = "",
+    automatic: bool = False,
+    order: int = 50,
+):
+    """A model method as a transition, with its audit log and ``alters_data`` (DESIGN.md §2.5, §2.9).
+
+    - ``label``: the button, and the step's name on the timeline.
+    - ``refused_in_state``: the reason for a document in a state the transition does not start from.
+    - ``code``: the error code a refusal carries (an app's ``ErrorCode``).
+    - ``confirm``: a question the page asks before an irreversible step; ``reason_label``: the page asks for a
+      reason (stored as the log's description), which ``reason_required`` makes compulsory.
+    - ``template``: the include a page draws the action with when a button is not enough (a form with fields).
+    - ``automatic``: fired by a service as a consequence (delivered, paid …), never offered as a button.
+    - ``order``: where the page shows the action among the others (lower first)."""
+    custom = {
+        "label": label,
+        "refused_in_state": refused_in_state,
+        "code": code,
+        "confirm": confirm,
+        "reason_label": reason_label,
+        "reason_required": reason_required,
+        "template": template,
+        "automatic": automatic,
+        "order": order,
+    }
+
+    def decorator(func):
+        wrapped = transition(
+            field=field, source=source, target=target, conditions=list(conditions), permission=permission, custom=custom
+        )(func)
+        if reason_label is not None:
+            wrapped = fsm_log_description(wrapped)
+        wrapped = fsm_log_by(wrapped)
+        wrapped.alters_data = True
+        return wrapped
+
+    return decorator
+
+
+def _state_field(model) -> FSMFieldMixin | None:
+    for field in model._meta.fields:
+        if isinstance(field, FSMFieldMixin) and field.name == "state":
+            return field
+    for field in model._meta.fields:
+        if isinstance(field, FSMFieldMixin):
+            return field
+    return None
+
+
+def _meta(instance, name: str):
+    return getattr(type(instance), name)._django_fsm
+
+
+def _custom(instance, name: str) -> dict:
+    meta = _meta(instance, name)
+    return next(iter(meta.transitions.values())).custom
+
+
+def _state_refusal(instance, name: str) -> str:
+    message = _custom(instance, name)["refused_in_state"]
+    if message is None:
+        return gettext("'%(action)s' is not possible: %(number)s is %(state)s.") % {
+            **refusal_context(instance),
+            "action": str(_custom(instance, name)["label"]),
+        }
+    return message_format(message, instance)
+
+
+def transition_refusal(instance, name: str, *, user=None) -> str | None:
+    """Why transition ``name`` cannot run now (for ``user``, when given), or None when it can."""
+    meta = _meta(instance, name)
+    found = meta.get_transition(meta.field.get_state(instance))
+    if found is None:
+        return _state_refusal(instance, name)
+    reason = first_refusal(found.conditions, instance)
+    if reason is None and user is not None and not found.has_perm(instance, user):
+        return gettext(ROLE_REFUSAL)
+    return reason
+
 
 def transition_run(
-    transition: Callable,
-    *,
-    by,
-    refusal: Callable[[], str] | None = None,
-    code: str,
-    check_permission: bool = True,
-    **kwargs,
+    bound_transition: Callable, *, by, code: str | None = None, check_permission: bool = True, **kwargs
 ) -> None:
-    """Check the transition may run now and that ``by`` may run it, then run it (not saved).
+    """Check that ``by`` may run the transition now, then run it (the caller saves).
 
-    ``refusal`` explains, in the user's words, why a transition that cannot proceed is refused.
-    ``check_permission=False`` is for transitions implied by an action the caller already authorized.
-
-    Conditions are evaluated once, by the transition itself (django-fsm's ``can_proceed`` and
-    ``has_transition_perm`` would each evaluate them again, and conditions may query the database)."""
-    meta = transition._django_fsm
-    instance = transition.__self__
-    current_state = meta.field.get_state(instance)
-
-    def refused() -> TransitionRefused:
-        reason = refusal() if refusal else None
-        return TransitionRefused(
-            code=code, reason=reason or gettext("'%(action)s' is not allowed now.") % {"action": transition.__name__}
-        )
-
-    if not meta.has_transition(current_state):
-        raise refused()
-    if check_permission and by is not None and not meta.has_transition_perm(instance, current_state, by):
-        raise ActionForbidden(
-            code=ErrorCode.PERMISSION_DENIED,
-            reason=gettext("You are not allowed to %(action)s.") % {"action": transition.__name__.replace("_", " ")},
-        )
+    Raises ``TransitionRefused`` with the transition's own reason, or ``ActionForbidden``. Conditions are
+    evaluated once on the way in (django-fsm evaluates them as it runs); only a refusal evaluates them again
+    to find which one failed. ``by`` is required: background work passes the system actor.
+    ``check_permission=False`` is for a step implied by an action the caller already authorized (posting an
+    invoice "ship and invoice" delivers the remainder); it is never a way to run without an actor."""
+    meta = bound_transition._django_fsm
+    instance = bound_transition.__self__
+    name = bound_transition.__name__
+    found = meta.get_transition(meta.field.get_state(instance))
+    code = code or _custom(instance, name)["code"] or ErrorCode.TRANSITION_REFUSED
+    if found is None:
+        raise TransitionRefused(code=code, reason=_state_refusal(instance, name))
+    if by is None:
+        raise ValueError("transition_run needs the actor `by`: pass the user, or the system actor for background work")
+    if check_permission and not found.has_perm(instance, by):
+        raise ActionForbidden(code=ErrorCode.PERMISSION_DENIED, reason=gettext(ROLE_REFUSAL))
     try:
-        transition(by=by, **kwargs)
+        bound_transition(by=by, **kwargs)
     except TransitionNotAllowed:
-        raise refused() from None
+        reason = first_refusal(found.conditions, instance) or _state_refusal(instance, name)
+        raise TransitionRefused(code=code, reason=reason) from None
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a document page offers: a transition or a contributed action (a link or a form)."""
+
+    name: str
+    label: str
+    url: str
+    allowed: bool
+    reason: str | None = None
+    method: str = "post"
+    confirm: str | None = None
+    reason_label: str | None = None
+    danger: bool = False
+    order: int = 50
+    secondary: bool = False
+    reason_required: bool = False
+    template: str = ""  # for method "page": the include that draws the action's own form
+    errors: tuple[str, ...] = ()  # what was wrong with the reason the clerk gave
+    value: str = ""  # and the reason as typed, to show it again
+
+
+def transition_actions(instance, *, user, url: Callable[[str], str]) -> list[Action]:
+    """The transitions a page offers for this document now: the ones that start from its state and are not
+    automatic. A transition that does not start from the current state is not offered at all (its step is
+    done or out of reach), so a refusal is shown only for what the user could expect to do now."""
+    actions = []
+    for name in _state_field(type(instance)).transitions[type(instance)]:
+        meta = _meta(instance, name)
+        found = meta.get_transition(meta.field.get_state(instance))
+        if found is None or found.custom.get("automatic"):
+            continue
+        failing = first_failing(found.conditions, instance)
+        if failing is not None and not failing.shown:
+            continue
+        reason = failing.reason(instance) if failing else None
+        if reason is None and not found.has_perm(instance, user):
+            reason = gettext(ROLE_REFUSAL)
+        custom = found.custom
+        actions.append(
+            Action(
+                name=name,
+                label=str(custom["label"]),
+                url=url(name),
+                allowed=reason is None,
+                reason=reason,
+                confirm=str(custom["confirm"]) if custom.get("confirm") else None,
+                reason_label=str(custom["reason_label"]) if custom.get("reason_label") else None,
+                reason_required=bool(custom.get("reason_required")),
+                method="page" if custom.get("template") else "post",
+                template=custom.get("template") or "",
+                danger=bool(custom.get("confirm")),
+                order=custom.get("order", 50),
+            )
+        )
+    return sorted(actions, key=lambda action: action.order)
+
+
+def transition_label(model, name: str) -> str:
+    """A logged transition's name in the user's language (the timeline), from the transition's label."""
+    method = getattr(model, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None or not meta.transitions:
+        return name.replace("_", " ").capitalize()
+    return str(next(iter(meta.transitions.values())).custom.get("label") or name.replace("_", " ").capitalize())
+
+
+def transition_table(model) -> list[tuple[str, str, str, str | None]]:
+    """Every (transition, source, target, permission) of a model's state field, for tests and documentation."""
+    rows = []
+    for state_field in (f for f in model._meta.fields if isinstance(f, FSMFieldMixin)):
+        for name, method in state_field.transitions[model].items():
+            for source, found in method._django_fsm.transitions.items():
+                rows.append((name, source, found.target, found.permission))
+    return sorted(rows)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.utils.translation import gettext
+from django_fsm import FSMFieldMixin
 
+from core import extensions
 from core.errors import DomainError, ValidationFailed
+from core.transitions import ROLE_REFUSAL, Action, first_failing, transition_actions
 
 T = TypeVar("T")
 PAGE_SIZE = 25
@@ -81,23 +85,62 @@ def status_steps(current, path: Sequence) -> list[dict]:
     ]
 
 
-def actions_allowed(
-    actions: Iterable[tuple[str, str, Sequence[str]]],
-    *,
-    user,
-    refusal: Callable[[str], str | None],
-    explain: bool = True,
-) -> tuple[dict[str, bool], list[tuple[str, str]]]:
-    """Which of a page's ``(action, label, permissions)`` the user may run now, and for the others why not.
+@dataclass(frozen=True)
+class PageActions:
+    """What a document page offers now: its transitions and the actions apps register for it, in order.
 
-    ``refusal(action)`` is the document's own reason (its ``refusal_reason``); a missing permission is the
-    other. ``explain=False`` leaves the reasons out, for documents whose road is over."""
-    allowed, refusals = {}, []
-    for action, label, perms in actions:
-        reason = refusal(action)
-        if reason is None and not user.has_perms(perms):
-            reason = gettext("Your role does not allow this action.")
-        allowed[action] = reason is None
-        if reason and explain:
-            refusals.append((label, reason))
-    return allowed, refusals
+    ``allowed`` (name → bool) lets a template place a special form; ``refusals`` lists, for the actions the user
+    could expect to take now, why they are not possible (DESIGN.md §2.7)."""
+
+    buttons: list[Action]
+
+    @property
+    def allowed(self) -> dict[str, bool]:
+        return {button.name: button.allowed for button in self.buttons}
+
+    @property
+    def refusals(self) -> list[tuple[str, str]]:
+        return [(button.label, button.reason) for button in self.buttons if not button.allowed]
+
+    def with_reason_errors(self, name: str, form) -> PageActions:
+        """The same actions, with what was wrong with the reason given for ``name`` shown beside its input."""
+        return PageActions(
+            buttons=[
+                replace(button, errors=tuple(form.errors.get("reason", [])), value=form.data.get("reason", ""))
+                if button.name == name
+                else button
+                for button in self.buttons
+            ]
+        )
+
+
+def page_actions(instance, *, user, url: Callable[[str], str]) -> PageActions:
+    """The actions of a document page, derived from the document's transitions (``url(name)`` is where each
+    posts) and from the actions registered for its model in ``core.extensions``."""
+    buttons = transition_actions(instance, user=user, url=url) if _has_transitions(instance) else []
+    for action in extensions.document_actions_for(instance._meta.label_lower):
+        failing = first_failing(action.rules, instance)
+        if failing is not None and not failing.shown:
+            continue
+        reason = failing.reason(instance) if failing else None
+        if reason is None and not user.has_perms(action.permissions):
+            reason = gettext(ROLE_REFUSAL)
+        buttons.append(
+            Action(
+                name=action.name,
+                label=str(action.label),
+                url=action.url(instance),
+                allowed=reason is None,
+                reason=reason,
+                method=action.method,
+                confirm=str(action.confirm) if action.confirm else None,
+                order=action.order,
+                secondary=action.secondary,
+                template=action.template,
+            )
+        )
+    return PageActions(buttons=sorted(buttons, key=lambda button: button.order))
+
+
+def _has_transitions(instance) -> bool:
+    return any(isinstance(field, FSMFieldMixin) for field in instance._meta.fields)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
 
+from core.actors import system_actor
 from demo.history import DemoHistory
 from demo.pipeline import (
     CLERK,
@@ -178,7 +179,7 @@ class CampaignStory:
 
     def email_unsubscribed(self, name: str, moment: datetime.datetime) -> None:
         # The recipient's own click on the link in the email.
-        target = target_unsubscribe(target=self._target(CampaignType.EMAIL, name))
+        target = target_unsubscribe(target=self._target(CampaignType.EMAIL, name), by=system_actor())
         self.history.stamp(target, response_date=moment.date())
         self.history.stamp(Unsubscription.objects.get(email__iexact=target.email), created_at=moment)
 

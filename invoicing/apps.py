@@ -7,6 +7,7 @@ class InvoicingConfig(AppConfig):
     verbose_name = _("Invoicing")
 
     def ready(self):
-        from invoicing import contributions
+        from invoicing import actions, contributions
 
+        actions.register()
         contributions.register()

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MarketingConfig(AppConfig):
     name = "marketing"
     verbose_name = _("Marketing")
+
+    def ready(self):
+        from marketing import actions
+
+        actions.register()

@@ -7,6 +7,7 @@ class SalesappConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self):
-        from salesapp import contributions
+        from salesapp import actions, contributions
 
+        actions.register()
         contributions.register()

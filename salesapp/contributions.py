@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from core import extensions
 from core.money import ZERO
@@ -63,5 +63,7 @@ def campaign_ordered_revenue(campaign_ids: list[int]) -> dict[int, list[extensio
 
 def register() -> None:
     extensions.register_timeline_source(order_timeline)
-    extensions.register_opportunity_document_check(opportunity_has_order)
+    extensions.register_opportunity_document_type(
+        extensions.OpportunityDocumentType(label=gettext_lazy("sales order"), exists=opportunity_has_order)
+    )
     extensions.register_campaign_revenue_source(campaign_ordered_revenue)

@@ -4,29 +4,11 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMFieldMixin
 
-register = template.Library()
+from core import transitions
 
-# Transitions fired by order_process or payments read better as what happened; the ones a user fires
-# keep the name of their button.
-TRANSITION_LABELS = {
-    "confirm": _("Confirm"),
-    "cancel": _("Cancel"),
-    "post": _("Post"),
-    "mark_delivered": _("Delivered"),
-    "mark_invoiced": _("Invoiced"),
-    "pay_partially": _("Partially paid"),
-    "pay_fully": _("Paid"),
-    "qualify": _("Qualify"),
-    "convert": _("Convert"),
-    "disqualify": _("Disqualify"),
-    "win": _("Mark won"),
-    "lose": _("Mark lost"),
-    "activate": _("Activate"),
-    "complete": _("Complete"),
-}
+register = template.Library()
 
 
 @register.filter
@@ -40,8 +22,8 @@ def price(value) -> str:
 
 @register.filter
 def transition_label(entry) -> str:
-    name = entry.transition
-    return str(TRANSITION_LABELS.get(name, name.replace("_", " ").capitalize()))
+    """A logged transition by its label (the button's name, or what happened for automatic ones)."""
+    return transitions.transition_label(entry.content_type.model_class(), entry.transition)
 
 
 def _state_label(entry, value) -> str:

@@ -5,12 +5,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from django_fsm_log.decorators import fsm_log_by
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from core.models import AuthoredModel
 from core.money import MoneyField, PercentField
+from core.transitions import Refusal, document_transition, first_refusal
 from invoicing.choices import InvoiceBasis, InvoiceState, PaymentState
+from invoicing.errors import ErrorCode
 from salesapp.choices import Currency
 from salesapp.models.lines import DocumentLine
 
@@ -92,37 +93,47 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
     def has_lines(self) -> bool:
         return self.lines.exists()
 
-    def refusal_reason(self, action: str) -> str | None:
-        """Why ``action`` ("post", "delete", "pay") cannot run now, or None when it can."""
-        if action in ("post", "delete"):
-            if self.state == InvoiceState.CANCELED:
-                return gettext("The invoice is canceled.")
-            if self.state == InvoiceState.POSTED:
-                message = {
-                    "post": gettext(
-                        "Invoice %(number)s is posted and cannot be posted again: correct it with a credit note."
-                    ),
-                    "delete": gettext(
-                        "Invoice %(number)s is posted and cannot be deleted: correct it with a credit note."
-                    ),
-                }[action]
-                return message % {"number": self.number}
-            return None
-        if action == "pay":
-            if self.state != InvoiceState.POSTED:
-                return gettext("Payments can be registered once the invoice is posted.")
-            if self.payment_state == PaymentState.PAID:
-                return gettext("The invoice is paid in full: no payment to register.")
-            return None
-        return None
+    # The rules of the invoice's actions that are not transitions: deleting a draft, registering a payment.
+    DELETE_RULES = (
+        Refusal(lambda invoice: invoice.state != InvoiceState.CANCELED, _("The invoice is canceled.")),
+        Refusal(
+            lambda invoice: invoice.state != InvoiceState.POSTED,
+            _("Invoice %(number)s is posted and cannot be deleted: correct it with a credit note."),
+        ),
+    )
+    PAY_RULES = (
+        Refusal(
+            lambda invoice: invoice.state == InvoiceState.POSTED,
+            _("Payments can be registered once the invoice is posted."),
+        ),
+        Refusal(
+            lambda invoice: invoice.payment_state != PaymentState.PAID,
+            _("The invoice is paid in full: no payment to register."),
+        ),
+    )
 
-    @fsm_log_by
-    @transition(
+    def refusal_reason(self, action: str) -> str | None:
+        """Why ``action`` ("delete", "pay"), which is not a transition of the invoice, cannot run now."""
+        return first_refusal({"delete": self.DELETE_RULES, "pay": self.PAY_RULES}[action], self)
+
+    def refusal_context(self) -> dict:
+        return {"number": self.number or _("draft")}
+
+    @document_transition(
         field=state,
         source=InvoiceState.DRAFT,
         target=InvoiceState.POSTED,
-        conditions=[has_lines],
+        label=_("Post"),
+        conditions=[Refusal(has_lines, _("The invoice has no lines to post."))],
         permission="invoicing.post_invoice",
+        refused_in_state=lambda invoice: (
+            gettext("The invoice is canceled.")
+            if invoice.state == InvoiceState.CANCELED
+            else gettext("Invoice %(number)s is posted and cannot be posted again: correct it with a credit note.")
+            % {"number": invoice.number}
+        ),
+        code=ErrorCode.INVOICE_NOT_POSTABLE,
+        confirm=_("Post this invoice? It gets its number and can then only be corrected with a credit note."),
     )
     def post(self, *, number: str, invoice_date: datetime.date, due_date: datetime.date, by=None):
         self.number = number
@@ -131,30 +142,28 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         self.posted_at = timezone.now()
         self.posted_by = by
 
-    post.alters_data = True
-
     # Payment progress is derived from applied payments by invoice_payment_refresh.
-    @fsm_log_by
-    @transition(
+    @document_transition(
         field=payment_state,
         source=[PaymentState.UNPAID, PaymentState.PAID],
         target=PaymentState.PARTIALLY_PAID,
+        label=_("Partially paid"),
+        code=ErrorCode.INVOICE_NOT_PAYABLE,
+        automatic=True,
     )
     def pay_partially(self, *, by=None):
         pass
 
-    pay_partially.alters_data = True
-
-    @fsm_log_by
-    @transition(
+    @document_transition(
         field=payment_state,
         source=[PaymentState.UNPAID, PaymentState.PARTIALLY_PAID],
         target=PaymentState.PAID,
+        label=_("Paid"),
+        code=ErrorCode.INVOICE_NOT_PAYABLE,
+        automatic=True,
     )
     def pay_fully(self, *, by=None):
         pass
-
-    pay_fully.alters_data = True
 
 
 class InvoiceLine(DocumentLine):

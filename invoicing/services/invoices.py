@@ -4,6 +4,7 @@ import datetime
 import logging
 from collections import defaultdict
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
 from core.money import ZERO, TaxableLine, document_totals, line_net
 from core.numbering import number_take
-from core.transitions import transition_run
+from core.transitions import transition_refusal, transition_run
 from invoicing.choices import AccountRole, InvoiceBasis, InvoiceState, PaymentState
 from invoicing.documents import invoice_pdf_store
 from invoicing.errors import ErrorCode
@@ -26,6 +27,9 @@ from salesapp.lock_objects import lock_order, lock_order_lines
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.services.orders import InvoicedQuantity, order_register_invoiced
 from salesapp.services.packing_slips import order_deliver_remainder
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +85,7 @@ def invoice_create_from_order(
     order: SalesOrder,
     basis: str = InvoiceBasis.PACKING_SLIPS,
     packing_slips: list[PackingSlip] | None = None,
-    by=None,
+    by: User,
 ) -> Invoice:
     """A draft invoice for an order.
 
@@ -154,14 +158,17 @@ def invoice_create_from_order(
 
 
 def _refuse_unless_draft(invoice: Invoice, action: str) -> None:
-    reason = invoice.refusal_reason(action)
+    if action == "post":
+        reason = transition_refusal(invoice, "post") if invoice.state != InvoiceState.DRAFT else None
+    else:
+        reason = invoice.refusal_reason(action)
     if reason:
         raise TransitionRefused(code=ErrorCode.INVOICE_POSTED, reason=reason)
 
 
 @transaction.atomic
 def invoice_post(
-    *, invoice: Invoice, invoice_date: datetime.date | None = None, store_pdf: bool = True, by=None
+    *, invoice: Invoice, invoice_date: datetime.date | None = None, store_pdf: bool = True, by: User
 ) -> Invoice:
     """Post a draft: deliver what an order-basis invoice still needs, take the next gapless number,
     write the journal entry, book the invoiced quantities and let the order follow.
@@ -176,7 +183,7 @@ def invoice_post(
     lines = list(invoice.lines.select_related("order_line", "tax_code", "item", "revenue_account"))
     if not lines:
         raise TransitionRefused(code=ErrorCode.INVOICE_EMPTY, reason=gettext("The invoice has no lines to post."))
-    if by is not None and not has_transition_perm(invoice.post, by):
+    if not has_transition_perm(invoice.post, by):
         raise ActionForbidden(
             code=CoreErrorCode.PERMISSION_DENIED, reason=gettext("You are not allowed to post invoices.")
         )
@@ -188,7 +195,6 @@ def invoice_post(
     transition_run(
         invoice.post,
         by=by,
-        code=ErrorCode.INVOICE_NOT_POSTABLE,
         number=number_take(code="invoice"),
         invoice_date=invoice_date,
         due_date=due_date,
@@ -257,20 +263,20 @@ def _journal_for_invoice(invoice: Invoice, lines: list[InvoiceLine]) -> None:
 
 
 @transaction.atomic
-def invoice_delete(*, invoice: Invoice, by=None) -> None:
+def invoice_delete(*, invoice: Invoice, by: User) -> None:
     invoice = lock_invoice(invoice.pk)
     _refuse_unless_draft(invoice, "delete")
     invoice.delete()
 
 
 @transaction.atomic
-def invoice_payment_refresh(*, invoice: Invoice, by=None) -> Invoice:
+def invoice_payment_refresh(*, invoice: Invoice, by: User) -> Invoice:
     """Derive the payment state from the payments applied to the invoice (caller holds the lock)."""
     paid = sum((a.amount for a in invoice.payment_applications.all()), ZERO)
     invoice.amount_paid = paid
     if paid >= invoice.amount_total and invoice.payment_state != PaymentState.PAID:
-        transition_run(invoice.pay_fully, by=by, code=ErrorCode.INVOICE_NOT_PAYABLE)
+        transition_run(invoice.pay_fully, by=by)
     elif ZERO < paid < invoice.amount_total and invoice.payment_state != PaymentState.PARTIALLY_PAID:
-        transition_run(invoice.pay_partially, by=by, code=ErrorCode.INVOICE_NOT_PAYABLE)
+        transition_run(invoice.pay_partially, by=by)
     invoice.save()
     return invoice

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,9 @@ from invoicing.models import Invoice, Payment, PaymentApplication
 from invoicing.services.invoices import invoice_payment_refresh
 from invoicing.services.ledger import Posting, account_for_role, journal_entry_post
 from salesapp.models import Customer
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ def payment_register(
     method: str = PaymentMethod.BANK_TRANSFER,
     reference: str = "",
     applications: list[ApplicationInput] | None = None,
-    by=None,
+    by: User,
 ) -> Payment:
     """Record money received: debit bank, credit the customer's receivable; then apply it to invoices.
     What is not applied stays on the customer's account."""
@@ -78,7 +82,7 @@ def payment_register(
 
 
 @transaction.atomic
-def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by=None) -> Payment:
+def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by: User) -> Payment:
     """Settle open invoices of the payment's customer, partially or completely."""
     invoices = lock_invoices([a.invoice.pk for a in applications])
     payment = lock_payment(payment.pk)

@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, ValidationFailed
 from core.selectors import transition_log_for
-from core.web import form_add_domain_error, paginate, permission, query_pk, run_action
+from core.web import form_add_domain_error, page_actions, paginate, permission, query_pk, run_action, status_steps
 from invoicing.choices import InvoiceState
 from invoicing.documents import invoice_pdf as invoice_pdf_document
 from invoicing.forms.invoices import InvoiceCreateForm, InvoiceFilterForm
@@ -69,28 +70,17 @@ def invoice_create(request):
     return render(request, "invoicing/invoice_create.html", context)
 
 
-def _invoice_actions(invoice: Invoice, user) -> tuple[dict[str, bool], list[str]]:
-    """What the page offers now, and why the rest is not offered (the services decide in the end)."""
-    actions = [
-        ("post", "invoicing.post_invoice", _("Posting an invoice needs the billing clerk role.")),
-        ("delete", "invoicing.delete_invoice", _("Deleting a draft invoice needs the permission to delete invoices.")),
-        ("pay", "invoicing.add_payment", _("Registering payments needs the billing clerk role.")),
-    ]
-    allowed, reasons = {}, []
-    for action, perm, missing_permission in actions:
-        reason = invoice.refusal_reason(action)
-        if reason is None and not user.has_perm(perm):
-            reason = missing_permission
-        allowed[action] = reason is None
-        if reason and reason not in reasons:
-            reasons.append(reason)
-    return allowed, reasons
+def invoice_steps(invoice: Invoice) -> list[dict]:
+    road = [InvoiceState.DRAFT, InvoiceState.POSTED]
+    return status_steps(
+        invoice.state, [*road, InvoiceState.CANCELED] if invoice.state == InvoiceState.CANCELED else road
+    )
 
 
 @permission("invoicing.view_invoice")
 def invoice_detail(request, pk: int):
     invoice = get_object_or_404(Invoice.objects.select_related("customer__party", "order", "posted_by"), pk=pk)
-    allowed, refusals = _invoice_actions(invoice, request.user)
+    page = page_actions(invoice, user=request.user, url=lambda name: reverse(f"invoicing:invoice_{name}", args=[pk]))
     context = {
         "invoice": invoice,
         "lines": invoice.lines.select_related("tax_code", "item").order_by("line_no"),
@@ -100,8 +90,10 @@ def invoice_detail(request, pk: int):
         .select_related("entry", "account")
         .order_by("entry_id", "pk"),
         "transitions": transition_log_for(invoice),
-        "allowed": allowed,
-        "refusals": refusals,
+        "steps": invoice_steps(invoice),
+        "page": page,
+        "allowed": page.allowed,
+        "refusals": page.refusals,
         "overdue": invoice.is_overdue(),
         # Reminder calls and questions about this invoice.
         "activities": list(activities_open_for(document=invoice)),

@@ -131,10 +131,6 @@ class CampaignForm(forms.Form):
         return campaign_create(by=by, **data)
 
 
-class CampaignCancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
-
-
 # --- segment filters -----------------------------------------------------------------------------------------------
 
 

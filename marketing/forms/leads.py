@@ -139,10 +139,6 @@ def lead_initial_from(*, party: Party | None, campaign: Campaign | None) -> dict
     return initial
 
 
-class LeadDisqualifyForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
-
-
 class LeadConvertForm(forms.Form):
     """The opportunity to create and, when parties like the lead's exist already, which one to use."""
 

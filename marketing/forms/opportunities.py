@@ -178,9 +178,5 @@ def opportunity_initial_from(*, party: Party | None, campaign: Campaign | None, 
     return initial
 
 
-class OpportunityLoseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
-
-
 class OpportunityStageForm(forms.Form):
     stage = forms.ModelChoiceField(label=_("Stage"), queryset=active_stages())

@@ -3,14 +3,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from core.models import AuthoredModel, TimeStampedModel
 from core.money import MoneyField
+from core.transitions import Refusal, document_transition, first_refusal
 from marketing.choices import CampaignState, CampaignType, Response, TargetSource, TargetStatus
+from marketing.errors import ErrorCode
 
 
 class Campaign(ConcurrentTransitionMixin, AuthoredModel):
@@ -65,58 +65,70 @@ class Campaign(ConcurrentTransitionMixin, AuthoredModel):
     def has_targets(self) -> bool:
         return self.targets.exists()
 
-    def refusal_reason(self, action: str) -> str | None:
-        context = {"number": self.number, "state": self.get_state_display()}
-        if action == "activate":
-            if self.state != CampaignState.PLANNED:
-                return gettext("Campaign %(number)s is %(state)s: only planned campaigns can be activated.") % context
-            if not self.has_targets():
-                return gettext("Campaign %(number)s has no targets: add targets before activating it.") % context
-        if action == "complete" and self.state != CampaignState.ACTIVE:
-            return gettext("Campaign %(number)s is %(state)s: only active campaigns can be completed.") % context
-        if action == "cancel" and self.state not in (CampaignState.PLANNED, CampaignState.ACTIVE):
-            return gettext("Campaign %(number)s is %(state)s: it can no longer be canceled.") % context
-        if action in ("add_targets", "edit") and self.state not in (CampaignState.PLANNED, CampaignState.ACTIVE):
-            return gettext("Campaign %(number)s is %(state)s: it can no longer change.") % context
-        if action == "respond" and self.state != CampaignState.ACTIVE:
-            return gettext("Campaign %(number)s is %(state)s: responses are recorded while it is active.") % context
-        return None
+    # The rules of the campaign's actions that are not transitions.
+    EDIT_RULES = (
+        Refusal(
+            lambda campaign: campaign.state in (CampaignState.PLANNED, CampaignState.ACTIVE),
+            _("Campaign %(number)s is %(state)s: it can no longer change."),
+            shown=False,
+        ),
+    )
+    RESPOND_RULES = (
+        Refusal(
+            lambda campaign: campaign.state == CampaignState.ACTIVE,
+            _("Campaign %(number)s is %(state)s: responses are recorded while it is active."),
+        ),
+    )
 
-    @fsm_log_by
-    @transition(
+    def refusal_reason(self, action: str) -> str | None:
+        """Why ``action`` ("edit", "add_targets", "respond"), which is not a transition, cannot run now."""
+        rules = {"edit": self.EDIT_RULES, "add_targets": self.EDIT_RULES, "respond": self.RESPOND_RULES}[action]
+        return first_refusal(rules, self)
+
+    @document_transition(
         field=state,
         source=CampaignState.PLANNED,
         target=CampaignState.ACTIVE,
-        conditions=[has_targets],
+        label=_("Activate"),
+        conditions=[Refusal(has_targets, _("Campaign %(number)s has no targets: add targets before activating it."))],
         permission="marketing.change_campaign",
+        refused_in_state=_("Campaign %(number)s is %(state)s: only planned campaigns can be activated."),
+        code=ErrorCode.CAMPAIGN_NOT_ACTIVATABLE,
+        order=10,
     )
     def activate(self, *, by=None):
         self.activated_at = timezone.now()
 
-    activate.alters_data = True
-
-    @fsm_log_by
-    @transition(
-        field=state, source=CampaignState.ACTIVE, target=CampaignState.COMPLETED, permission="marketing.change_campaign"
+    @document_transition(
+        field=state,
+        source=CampaignState.ACTIVE,
+        target=CampaignState.COMPLETED,
+        label=_("Complete"),
+        permission="marketing.change_campaign",
+        refused_in_state=_("Campaign %(number)s is %(state)s: only active campaigns can be completed."),
+        code=ErrorCode.CAMPAIGN_NOT_COMPLETABLE,
+        confirm=_("Complete this campaign? Responses can no longer be recorded."),
+        order=20,
     )
     def complete(self, *, by=None):
         self.completed_at = timezone.now()
 
-    complete.alters_data = True
-
-    @fsm_log_by
-    @fsm_log_description
-    @transition(
+    @document_transition(
         field=state,
         source=[CampaignState.PLANNED, CampaignState.ACTIVE],
         target=CampaignState.CANCELED,
+        label=_("Cancel campaign"),
         permission="marketing.change_campaign",
+        refused_in_state=_("Campaign %(number)s is %(state)s: it can no longer be canceled."),
+        code=ErrorCode.CAMPAIGN_NOT_CANCELABLE,
+        confirm=_("Cancel this campaign? This cannot be undone."),
+        reason_label=_("Cancel reason"),
+        reason_required=True,
+        order=90,
     )
     def cancel(self, *, by=None, description=None):
         self.canceled_at = timezone.now()
         self.cancel_reason = str(description or "")
-
-    cancel.alters_data = True
 
 
 class Segment(AuthoredModel):

@@ -3,11 +3,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from core.models import AuthoredModel
+from core.transitions import Refusal, document_transition, first_refusal
 from marketing.choices import LeadSource, LeadState
+from marketing.errors import ErrorCode
 
 
 class Lead(ConcurrentTransitionMixin, AuthoredModel):
@@ -75,45 +76,65 @@ class Lead(ConcurrentTransitionMixin, AuthoredModel):
             return f"{self.company_name} ({self.contact_name})"
         return self.company_name or self.contact_name
 
-    def refusal_reason(self, action: str) -> str | None:
-        """Why ``action`` cannot run now, or None when it can."""
-        context = {"number": self.number, "state": self.get_state_display()}
-        if action == "edit" and self.state not in (LeadState.NEW, LeadState.QUALIFIED):
-            return gettext("Lead %(number)s is %(state)s: only new and qualified leads can be changed.") % context
-        if action == "qualify" and self.state != LeadState.NEW:
-            return gettext("Lead %(number)s is %(state)s: only new leads can be qualified.") % context
-        if action == "convert" and self.state != LeadState.QUALIFIED:
-            if self.state == LeadState.NEW:
-                return gettext("Lead %(number)s is new: qualify it before converting.") % context
-            return gettext("Lead %(number)s is %(state)s: only qualified leads can be converted.") % context
-        if action == "disqualify" and self.state not in (LeadState.NEW, LeadState.QUALIFIED):
-            return gettext("Lead %(number)s is %(state)s: it can no longer be disqualified.") % context
-        return None
+    EDIT_RULES = (
+        Refusal(
+            lambda lead: lead.state in (LeadState.NEW, LeadState.QUALIFIED),
+            _("Lead %(number)s is %(state)s: only new and qualified leads can be changed."),
+            shown=False,
+        ),
+    )
 
-    @fsm_log_by
-    @transition(field=state, source=LeadState.NEW, target=LeadState.QUALIFIED, permission="marketing.change_lead")
+    def refusal_reason(self, action: str) -> str | None:
+        """Why ``action`` ("edit"), which is not a transition of the lead, cannot run now."""
+        return first_refusal({"edit": self.EDIT_RULES}[action], self)
+
+    @document_transition(
+        field=state,
+        source=LeadState.NEW,
+        target=LeadState.QUALIFIED,
+        label=_("Qualify"),
+        permission="marketing.change_lead",
+        refused_in_state=_("Lead %(number)s is %(state)s: only new leads can be qualified."),
+        code=ErrorCode.LEAD_NOT_QUALIFIABLE,
+        order=10,
+    )
     def qualify(self, *, by=None):
         self.qualified_at = timezone.now()
 
-    qualify.alters_data = True
-
-    @fsm_log_by
-    @transition(field=state, source=LeadState.QUALIFIED, target=LeadState.CONVERTED, permission="marketing.change_lead")
+    @document_transition(
+        field=state,
+        source=LeadState.QUALIFIED,
+        target=LeadState.CONVERTED,
+        label=_("Convert"),
+        permission="marketing.change_lead",
+        refused_in_state=lambda lead: (
+            (
+                gettext("Lead %(number)s is new: qualify it before converting.")
+                if lead.state == LeadState.NEW
+                else gettext("Lead %(number)s is %(state)s: only qualified leads can be converted.")
+            )
+            % {"number": lead.number, "state": lead.get_state_display()}
+        ),
+        code=ErrorCode.LEAD_NOT_CONVERTIBLE,
+        template="marketing/includes/lead_convert_link.html",
+        order=20,
+    )
     def convert(self, *, by=None):
         self.converted_at = timezone.now()
 
-    convert.alters_data = True
-
-    @fsm_log_by
-    @fsm_log_description
-    @transition(
+    @document_transition(
         field=state,
         source=[LeadState.NEW, LeadState.QUALIFIED],
         target=LeadState.DISQUALIFIED,
+        label=_("Disqualify"),
         permission="marketing.change_lead",
+        refused_in_state=_("Lead %(number)s is %(state)s: it can no longer be disqualified."),
+        code=ErrorCode.LEAD_NOT_DISQUALIFIABLE,
+        confirm=_("Disqualify this lead? It can no longer be converted."),
+        reason_label=_("Disqualify because"),
+        reason_required=True,
+        order=90,
     )
     def disqualify(self, *, by=None, description=None):
         self.disqualified_at = timezone.now()
         self.disqualify_reason = str(description or "")
-
-    disqualify.alters_data = True

@@ -1,15 +1,15 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from core import extensions
 from core.models import AuthoredModel
 from core.money import MoneyField, PercentField, round_money
+from core.transitions import Refusal, document_transition, first_refusal
 from marketing.choices import OpportunityState
+from marketing.errors import ErrorCode
 
 
 class OpportunityStage(models.Model):
@@ -115,42 +115,47 @@ class Opportunity(ConcurrentTransitionMixin, AuthoredModel):
     def has_sales_document(self) -> bool:
         return extensions.opportunity_has_sales_document(self)
 
-    def refusal_reason(self, action: str) -> str | None:
-        context = {"number": self.number, "state": self.get_state_display()}
-        if action in ("win", "lose", "edit") and self.state != OpportunityState.OPEN:
-            return gettext("Opportunity %(number)s is %(state)s: only open opportunities can change.") % context
-        if action == "win" and not self.has_sales_document():
-            return (
-                gettext("Opportunity %(number)s has no sales order yet: create one for it before marking it won.")
-                % context
-            )
-        return None
+    EDIT_RULES = (
+        Refusal(
+            lambda opportunity: opportunity.state == OpportunityState.OPEN,
+            _("Opportunity %(number)s is %(state)s: only open opportunities can change."),
+            shown=False,
+        ),
+    )
 
-    @fsm_log_by
-    @transition(
+    def refusal_reason(self, action: str) -> str | None:
+        """Why ``action`` ("edit"), which is not a transition of the opportunity, cannot run now."""
+        return first_refusal({"edit": self.EDIT_RULES}[action], self)
+
+    @document_transition(
         field=state,
         source=OpportunityState.OPEN,
         target=OpportunityState.WON,
-        conditions=[has_sales_document],
+        label=_("Mark won"),
+        conditions=[Refusal(has_sales_document, lambda opportunity: extensions.opportunity_win_refusal(opportunity))],
         permission="marketing.change_opportunity",
+        refused_in_state=_("Opportunity %(number)s is %(state)s: only open opportunities can change."),
+        code=ErrorCode.OPPORTUNITY_NOT_WINNABLE,
+        order=10,
     )
     def win(self, *, by=None):
         self.closed_at = timezone.now()
         self.probability = 100
 
-    win.alters_data = True
-
-    @fsm_log_by
-    @fsm_log_description
-    @transition(
+    @document_transition(
         field=state,
         source=OpportunityState.OPEN,
         target=OpportunityState.LOST,
+        label=_("Mark lost"),
         permission="marketing.change_opportunity",
+        refused_in_state=_("Opportunity %(number)s is %(state)s: only open opportunities can change."),
+        code=ErrorCode.OPPORTUNITY_NOT_LOSABLE,
+        confirm=_("Mark this opportunity lost? It can no longer change."),
+        reason_label=_("Lost because"),
+        reason_required=True,
+        order=90,
     )
     def lose(self, *, by=None, description=None):
         self.closed_at = timezone.now()
         self.probability = 0
         self.lost_reason = str(description or "")
-
-    lose.alters_data = True

@@ -97,7 +97,7 @@ def _document_errors(document: models.Model | None) -> dict[str, str]:
 @transaction.atomic
 def activity_create(
     *,
-    by: User | None,
+    by: User,
     activity_type: str,
     subject: str,
     owner: User | None = None,
@@ -166,7 +166,7 @@ def _ensure_allowed(activity: Activity, action: str, code: str) -> None:
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, by: User | None, **fields: Any) -> Activity:
+def activity_update(*, activity: Activity, by: User, **fields: Any) -> Activity:
     activity = _lock_activity(activity.pk)
     unknown = set(fields) - set(ACTIVITY_EDITABLE_FIELDS)
     if unknown:
@@ -214,7 +214,7 @@ def _follow_up_built(previous: Activity, next_activity: dict[str, Any]) -> dict[
 def activity_complete(
     *,
     activity: Activity,
-    by: User | None,
+    by: User,
     outcome: str = "",
     notes: str = "",
     next_activity: dict[str, Any] | None = None,
@@ -255,7 +255,7 @@ def activity_complete(
 
 
 @transaction.atomic
-def activity_reopen(*, activity: Activity, by: User | None) -> Activity:
+def activity_reopen(*, activity: Activity, by: User) -> Activity:
     activity = _lock_activity(activity.pk)
     _ensure_allowed(activity, "reopen", "activity-open")
     activity.done = False
@@ -267,7 +267,7 @@ def activity_reopen(*, activity: Activity, by: User | None) -> Activity:
 
 
 @transaction.atomic
-def activity_delete(*, activity: Activity, by: User | None) -> Activity:
+def activity_delete(*, activity: Activity, by: User) -> Activity:
     activity = _lock_activity(activity.pk)
     _ensure_allowed(activity, "delete", "activity-done")
     activity.delete()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -21,6 +22,9 @@ from marketing.models import Campaign, CampaignTarget
 from marketing.selectors.campaigns import email_recipients
 from marketing.services.campaign_targets import unsubscribed_on
 from marketing.services.campaigns import campaign_template_errors, lock_campaign
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +111,7 @@ def _deliver(messages: list[EmailMultiAlternatives], campaign_number: str) -> No
 
 
 @transaction.atomic
-def campaign_email_send(*, campaign: Campaign, by) -> int:
+def campaign_email_send(*, campaign: Campaign, by: User) -> int:
     """Send the campaign email to every target that has not had it; returns how many messages go out.
 
     Skipped: excluded targets, those who unsubscribed (here or in any earlier campaign: they are excluded now),

@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.db.models.functions import Lower
@@ -38,6 +39,9 @@ from marketing.services.campaigns import amount_clean, lock_campaign
 from marketing.services.leads import lead_create, lead_prospect_create, lead_update
 from marketing.services.opportunities import opportunity_create
 from marketing.services.parties import PartyDuplicates
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class SalesStart(models.TextChoices):
@@ -175,7 +179,7 @@ def _closed_records_errors(candidates: list[Candidate]) -> dict[str, str]:
 def campaign_targets_add(
     *,
     campaign: Campaign,
-    by,
+    by: User,
     filters: dict | None = None,
     segment: Segment | None = None,
     parties: Sequence[Party | int] = (),
@@ -242,7 +246,7 @@ def campaign_targets_add(
 
 
 @transaction.atomic
-def campaign_target_remove(*, target: CampaignTarget, by) -> Campaign:
+def campaign_target_remove(*, target: CampaignTarget, by: User) -> Campaign:
     campaign, target = _campaign_and_target(target)
     if campaign.state != CampaignState.PLANNED:
         raise TransitionRefused(
@@ -258,7 +262,7 @@ def campaign_target_remove(*, target: CampaignTarget, by) -> Campaign:
 
 
 @transaction.atomic
-def campaign_calls_assign(*, campaign: Campaign, users: Sequence, by) -> int:
+def campaign_calls_assign(*, campaign: Campaign, users: Sequence, by: User) -> int:
     """Split the targets nobody calls yet evenly between ``users``: round robin over the targets by name,
     the users in the order of their ids, so the same request always gives the same call lists."""
     campaign = lock_campaign(campaign.pk)
@@ -302,7 +306,7 @@ def _mark_contacted(target: CampaignTarget, now: datetime.datetime) -> None:
 def target_call_log(
     *,
     target: CampaignTarget,
-    by,
+    by: User,
     outcome: str,
     note: str = "",
     response: str | None = None,
@@ -363,7 +367,7 @@ def target_call_log(
 
 
 @transaction.atomic
-def campaign_mark_mailed(*, campaign: Campaign, by) -> int:
+def campaign_mark_mailed(*, campaign: Campaign, by: User) -> int:
     """The letters went out: every target not yet contacted (and not excluded) is now contacted."""
     campaign = lock_campaign(campaign.pk)
     if campaign.campaign_type != CampaignType.MAILING:
@@ -394,7 +398,7 @@ def _unsubscription_record(target: CampaignTarget) -> Unsubscription | None:
     return Unsubscription.objects.create(email=address, party=target.party, campaign_id=target.campaign_id)
 
 
-def _response_record(target: CampaignTarget, *, by, response: str, note: str, date: datetime.date | None) -> None:
+def _response_record(target: CampaignTarget, *, by: User, response: str, note: str, date: datetime.date | None) -> None:
     target.response = response
     target.response_date = date or timezone.localdate()
     target.response_note = note or ""
@@ -433,7 +437,7 @@ def _respond_errors(target: CampaignTarget, *, response: str, start: str, date) 
     return errors
 
 
-def _lead_started(target: CampaignTarget, *, by, note: str) -> Lead:
+def _lead_started(target: CampaignTarget, *, by: User, note: str) -> Lead:
     person = target.party is not None and target.party.kind == PartyKind.PERSON
     return lead_create(
         by=by,
@@ -452,7 +456,7 @@ def _lead_started(target: CampaignTarget, *, by, note: str) -> Lead:
     )
 
 
-def _party_for(target: CampaignTarget, *, by) -> Party:
+def _party_for(target: CampaignTarget, *, by: User) -> Party:
     """The party an opportunity needs. A target that is only a lead becomes a prospect made of the lead's data
     (with its contact person); when exactly one party looks like it already, that party is the one."""
     if target.party is not None:
@@ -472,7 +476,9 @@ def _party_for(target: CampaignTarget, *, by) -> Party:
     return party
 
 
-def _opportunity_started(target: CampaignTarget, *, by, name: str, expected_revenue: Decimal, note: str) -> Opportunity:
+def _opportunity_started(
+    target: CampaignTarget, *, by: User, name: str, expected_revenue: Decimal, note: str
+) -> Opportunity:
     party = _party_for(target, by=by)
     return opportunity_create(
         by=by,
@@ -490,7 +496,7 @@ def _opportunity_started(target: CampaignTarget, *, by, name: str, expected_reve
 def target_respond(
     *,
     target: CampaignTarget,
-    by,
+    by: User,
     response: str,
     note: str = "",
     date: datetime.date | None = None,
@@ -527,7 +533,7 @@ def target_respond(
 
 
 @transaction.atomic
-def target_unsubscribe(*, target: CampaignTarget, by=None) -> CampaignTarget:
+def target_unsubscribe(*, target: CampaignTarget, by: User) -> CampaignTarget:
     """The recipient's own "no more email" (the link in every campaign email): honoured whatever state the
     campaign is in, and idempotent, so a second click changes nothing."""
     target = lock_target(target.pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.template import Template, TemplateSyntaxError
@@ -12,10 +13,13 @@ from django.utils.translation import gettext
 from core.errors import TransitionRefused, ValidationFailed
 from core.money import ZERO, round_money
 from core.numbering import number_take
-from core.transitions import transition_run
+from core.transitions import transition_refusal, transition_run
 from marketing.choices import CampaignState, CampaignType
 from marketing.errors import ErrorCode
 from marketing.models import Campaign
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 CAMPAIGN_FIELDS = (
     "name",
@@ -107,7 +111,7 @@ def _validated(campaign: Campaign) -> Campaign:
 @transaction.atomic
 def campaign_create(
     *,
-    by,
+    by: User,
     name: str,
     campaign_type: str,
     owner=None,
@@ -138,7 +142,7 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, by, **fields) -> Campaign:
+def campaign_update(*, campaign: Campaign, by: User, **fields) -> Campaign:
     campaign = lock_campaign(campaign.pk)
     unknown = set(fields) - set(CAMPAIGN_FIELDS)
     if unknown:
@@ -165,35 +169,34 @@ def campaign_update(*, campaign: Campaign, by, **fields) -> Campaign:
 
 
 @transaction.atomic
-def campaign_activate(*, campaign: Campaign, by) -> Campaign:
+def campaign_activate(*, campaign: Campaign, by: User) -> Campaign:
     campaign = lock_campaign(campaign.pk)
     transition_run(
         campaign.activate,
         by=by,
-        code=ErrorCode.CAMPAIGN_NOT_ACTIVATABLE,
-        refusal=lambda: campaign.refusal_reason("activate"),
     )
     campaign.save()
     return campaign
 
 
 @transaction.atomic
-def campaign_complete(*, campaign: Campaign, by) -> Campaign:
+def campaign_complete(*, campaign: Campaign, by: User) -> Campaign:
     campaign = lock_campaign(campaign.pk)
     transition_run(
         campaign.complete,
         by=by,
-        code=ErrorCode.CAMPAIGN_NOT_COMPLETABLE,
-        refusal=lambda: campaign.refusal_reason("complete"),
     )
     campaign.save()
     return campaign
 
 
+CANCELABLE_STATES = (CampaignState.PLANNED, CampaignState.ACTIVE)
+
+
 @transaction.atomic
-def campaign_cancel(*, campaign: Campaign, by, reason: str) -> Campaign:
+def campaign_cancel(*, campaign: Campaign, by: User, reason: str) -> Campaign:
     campaign = lock_campaign(campaign.pk)
-    refused = campaign.refusal_reason("cancel")
+    refused = transition_refusal(campaign, "cancel") if campaign.state not in CANCELABLE_STATES else None
     if refused:
         # The state decides first: a reason would not make a completed campaign cancelable.
         raise TransitionRefused(code=ErrorCode.CAMPAIGN_NOT_CANCELABLE, reason=refused)
@@ -205,8 +208,6 @@ def campaign_cancel(*, campaign: Campaign, by, reason: str) -> Campaign:
     transition_run(
         campaign.cancel,
         by=by,
-        code=ErrorCode.CAMPAIGN_NOT_CANCELABLE,
-        refusal=lambda: campaign.refusal_reason("cancel"),
         description=reason,
     )
     campaign.save()

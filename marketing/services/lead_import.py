@@ -16,7 +16,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -28,6 +28,9 @@ from marketing.choices import LeadSource
 from marketing.errors import ErrorCode
 from marketing.models import Campaign, Lead
 from marketing.services.leads import lead_create, lead_errors
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Column name in the file → Lead field. The model's own names are accepted too.
 COLUMNS = {
@@ -155,7 +158,7 @@ class _Lookups:
         return cls(campaigns=campaigns, owners=owners)
 
 
-def _lead_for_row(row: dict[str, str], *, by, default_source: str, lookups: _Lookups) -> tuple[dict, list[str]]:
+def _lead_for_row(row: dict[str, str], *, by: User, default_source: str, lookups: _Lookups) -> tuple[dict, list[str]]:
     """The lead_create arguments for a row, and what is wrong with it (in the file's column names)."""
     problems: list[str] = []
     values = {COLUMNS[name]: row.get(name, "") for name in COLUMNS if name not in ("campaign", "owner", "source")}
@@ -175,7 +178,7 @@ def _lead_for_row(row: dict[str, str], *, by, default_source: str, lookups: _Loo
 
 
 @transaction.atomic
-def lead_import(*, file: bytes | IO[bytes], by, default_source: str = LeadSource.IMPORT) -> list[Lead]:
+def lead_import(*, file: bytes | IO[bytes], by: User, default_source: str = LeadSource.IMPORT) -> list[Lead]:
     """Create one lead per data row of a CSV file, or none at all when any row is wrong (LeadImportRefused)."""
     text = _text(file)
     rows = _rows(text, _delimiter(text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -19,6 +20,9 @@ from marketing.errors import ErrorCode
 from marketing.models import Campaign, Contact, Lead, Opportunity, OpportunityStage, Party
 from marketing.services.opportunities import opportunity_create
 from marketing.services.parties import contact_create, party_create
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # What a clerk may change on a lead that is still being worked on (new or qualified).
 LEAD_FIELDS = (
@@ -84,7 +88,7 @@ def _validated(lead: Lead) -> Lead:
 @transaction.atomic
 def lead_create(
     *,
-    by,
+    by: User,
     company_name: str = "",
     contact_name: str = "",
     email: str = "",
@@ -127,7 +131,7 @@ def _editable_checked(lead: Lead) -> None:
 
 
 @transaction.atomic
-def lead_update(*, lead: Lead, by, **fields) -> Lead:
+def lead_update(*, lead: Lead, by: User, **fields) -> Lead:
     unknown = sorted(set(fields) - set(LEAD_FIELDS))
     if unknown:
         raise ValidationFailed(field_errors={name: gettext("This field cannot be changed.") for name in unknown})
@@ -140,17 +144,15 @@ def lead_update(*, lead: Lead, by, **fields) -> Lead:
 
 
 @transaction.atomic
-def lead_qualify(*, lead: Lead, by) -> Lead:
+def lead_qualify(*, lead: Lead, by: User) -> Lead:
     lead = lock_lead(lead.pk)
-    transition_run(
-        lead.qualify, by=by, code=ErrorCode.LEAD_NOT_QUALIFIABLE, refusal=lambda: lead.refusal_reason("qualify")
-    )
+    transition_run(lead.qualify, by=by)
     lead.save()
     return lead
 
 
 @transaction.atomic
-def lead_disqualify(*, lead: Lead, by, reason: str) -> Lead:
+def lead_disqualify(*, lead: Lead, by: User, reason: str) -> Lead:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(field_errors={"reason": gettext("Say why the lead is disqualified.")})
@@ -160,8 +162,6 @@ def lead_disqualify(*, lead: Lead, by, reason: str) -> Lead:
     transition_run(
         lead.disqualify,
         by=by,
-        code=ErrorCode.LEAD_NOT_DISQUALIFIABLE,
-        refusal=lambda: lead.refusal_reason("disqualify"),
         description=reason,
     )
     lead.save()
@@ -169,7 +169,7 @@ def lead_disqualify(*, lead: Lead, by, reason: str) -> Lead:
 
 
 @transaction.atomic
-def lead_prospect_create(*, lead: Lead, by, allow_duplicate: bool = False) -> tuple[Party, Contact | None]:
+def lead_prospect_create(*, lead: Lead, by: User, allow_duplicate: bool = False) -> tuple[Party, Contact | None]:
     """A prospect made of the lead's own data: an organization with the lead's contact as its contact person,
     or the person itself when the lead names no company. Refused with the look-alikes (PartyDuplicates)
     when the party probably exists already, so the clerk can pick it instead."""
@@ -201,7 +201,7 @@ def _contact_named(party: Party, name: str) -> Contact | None:
 def lead_convert(
     *,
     lead: Lead,
-    by,
+    by: User,
     party: Party | None = None,
     opportunity_name: str | None = None,
     expected_revenue: Decimal = Decimal("0"),
@@ -214,9 +214,7 @@ def lead_convert(
     a refusal (state, duplicate party, opportunity data) leaves lead, parties and opportunities as they were."""
     lead = lock_lead(lead.pk)
     # The state is checked before anything is created; a later refusal rolls the whole conversion back.
-    transition_run(
-        lead.convert, by=by, code=ErrorCode.LEAD_NOT_CONVERTIBLE, refusal=lambda: lead.refusal_reason("convert")
-    )
+    transition_run(lead.convert, by=by)
     contact = None
     if party is None and lead.party_id:
         party = lead.party

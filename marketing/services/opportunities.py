@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext
@@ -16,6 +17,9 @@ from core.transitions import transition_run
 from marketing.errors import ErrorCode
 from marketing.models import Campaign, Contact, Lead, Opportunity, OpportunityStage, Party
 from marketing.selectors.opportunities import stage_list
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # What a clerk may change on an open opportunity; the stage moves through opportunity_stage_set.
 OPPORTUNITY_FIELDS = (
@@ -108,7 +112,7 @@ def _validated(opportunity: Opportunity) -> Opportunity:
 @transaction.atomic
 def opportunity_create(
     *,
-    by,
+    by: User,
     party: Party,
     name: str,
     stage: OpportunityStage | None = None,
@@ -154,7 +158,7 @@ def _open_checked(opportunity: Opportunity) -> None:
 
 
 @transaction.atomic
-def opportunity_update(*, opportunity: Opportunity, by, **fields) -> Opportunity:
+def opportunity_update(*, opportunity: Opportunity, by: User, **fields) -> Opportunity:
     unknown = sorted(set(fields) - set(OPPORTUNITY_FIELDS))
     if unknown:
         raise ValidationFailed(field_errors={name: gettext("This field cannot be changed.") for name in unknown})
@@ -178,7 +182,7 @@ def opportunity_update(*, opportunity: Opportunity, by, **fields) -> Opportunity
 
 
 @transaction.atomic
-def opportunity_stage_set(*, opportunity: Opportunity, stage: OpportunityStage, by) -> Opportunity:
+def opportunity_stage_set(*, opportunity: Opportunity, stage: OpportunityStage, by: User) -> Opportunity:
     """Move an open opportunity to a stage; its probability becomes the stage's default."""
     opportunity = lock_opportunity(opportunity.pk)
     _open_checked(opportunity)
@@ -192,7 +196,7 @@ def opportunity_stage_set(*, opportunity: Opportunity, stage: OpportunityStage, 
 
 
 @transaction.atomic
-def opportunity_stage_step(*, opportunity: Opportunity, by, step: int) -> Opportunity:
+def opportunity_stage_step(*, opportunity: Opportunity, by: User, step: int) -> Opportunity:
     """Move an open opportunity one active stage forward (``step=1``) or back (``step=-1``) in the pipeline."""
     if step not in (1, -1):
         raise ValidationFailed(field_errors={"step": gettext("Move one stage forward or back.")})
@@ -218,20 +222,18 @@ def opportunity_stage_step(*, opportunity: Opportunity, by, step: int) -> Opport
 
 
 @transaction.atomic
-def opportunity_win(*, opportunity: Opportunity, by) -> Opportunity:
+def opportunity_win(*, opportunity: Opportunity, by: User) -> Opportunity:
     opportunity = lock_opportunity(opportunity.pk)
     transition_run(
         opportunity.win,
         by=by,
-        code=ErrorCode.OPPORTUNITY_NOT_WINNABLE,
-        refusal=lambda: opportunity.refusal_reason("win"),
     )
     opportunity.save()
     return opportunity
 
 
 @transaction.atomic
-def opportunity_lose(*, opportunity: Opportunity, by, reason: str) -> Opportunity:
+def opportunity_lose(*, opportunity: Opportunity, by: User, reason: str) -> Opportunity:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(field_errors={"reason": gettext("Say why the opportunity was lost.")})
@@ -243,8 +245,6 @@ def opportunity_lose(*, opportunity: Opportunity, by, reason: str) -> Opportunit
     transition_run(
         opportunity.lose,
         by=by,
-        code=ErrorCode.OPPORTUNITY_NOT_LOSABLE,
-        refusal=lambda: opportunity.refusal_reason("lose"),
         description=reason,
     )
     opportunity.save()
@@ -277,7 +277,7 @@ def _stage_validated(stage: OpportunityStage) -> OpportunityStage:
 
 @transaction.atomic
 def stage_create(
-    *, by, name: str, sequence: int = 10, probability: Decimal = ZERO, active: bool = True
+    *, by: User, name: str, sequence: int = 10, probability: Decimal = ZERO, active: bool = True
 ) -> OpportunityStage:
     stage = _stage_validated(OpportunityStage(name=name, sequence=sequence, probability=probability, active=active))
     stage.save()
@@ -285,7 +285,7 @@ def stage_create(
 
 
 @transaction.atomic
-def stage_update(*, stage: OpportunityStage, by, **fields) -> OpportunityStage:
+def stage_update(*, stage: OpportunityStage, by: User, **fields) -> OpportunityStage:
     """Rename, reorder, re-weight or retire a stage. Open opportunities keep their probability; a retired
     stage's opportunities stay on it until moved (the pipeline shows active stages only)."""
     unknown = sorted(set(fields) - set(STAGE_FIELDS))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -15,6 +16,9 @@ from marketing.choices import AddressPurpose
 from marketing.errors import ErrorCode
 from marketing.models import Address, Contact, Party, Tag
 from marketing.selectors.parties import party_duplicates
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 PARTY_FIELDS = (
     "kind",
@@ -122,7 +126,7 @@ def _duplicates_refused(party: Party) -> None:
 @transaction.atomic
 def party_create(
     *,
-    by=None,
+    by: User,
     allow_duplicate: bool = False,
     tags: Iterable[str] = (),
     contacts: Iterable[Mapping] = (),
@@ -152,7 +156,7 @@ def party_create(
 
 
 @transaction.atomic
-def party_update(*, party: Party, by=None, tags: Iterable[str] | None = None, **fields) -> Party:
+def party_update(*, party: Party, by: User, tags: Iterable[str] | None = None, **fields) -> Party:
     """Change a party's own fields and, when ``tags`` is given, replace its tags."""
     _unknown_fields(fields, PARTY_FIELDS)
     party = lock_party(party.pk)
@@ -165,7 +169,7 @@ def party_update(*, party: Party, by=None, tags: Iterable[str] | None = None, **
 
 
 @transaction.atomic
-def party_delete(*, party: Party, by=None) -> Party:
+def party_delete(*, party: Party, by: User) -> Party:
     """Delete a party nothing else refers to; one that is in use is merged into another party instead."""
     party = lock_party(party.pk)
     try:
@@ -226,7 +230,7 @@ def tags_resolved(names: Iterable[str]) -> list[Tag]:
 
 
 @transaction.atomic
-def party_tags_set(*, party: Party, tags: Iterable[str], by=None) -> Party:
+def party_tags_set(*, party: Party, tags: Iterable[str], by: User) -> Party:
     """Replace the party's tags by these names; a name no tag has yet creates the tag."""
     party = lock_party(party.pk)
     party.tags.set(tags_resolved(tags))
@@ -234,7 +238,7 @@ def party_tags_set(*, party: Party, tags: Iterable[str], by=None) -> Party:
 
 
 @transaction.atomic
-def tag_create(*, name: str, by=None) -> Tag:
+def tag_create(*, name: str, by: User) -> Tag:
     cleaned = _tag_names_checked([name])
     if not cleaned:
         raise ValidationFailed(field_errors={"name": gettext("A tag needs a name.")})
@@ -244,7 +248,7 @@ def tag_create(*, name: str, by=None) -> Tag:
 
 
 @transaction.atomic
-def tag_rename(*, tag: Tag, name: str, by=None) -> Tag:
+def tag_rename(*, tag: Tag, name: str, by: User) -> Tag:
     tag = Tag.objects.select_for_update().get(pk=tag.pk)
     cleaned = _tag_names_checked([name])
     if not cleaned:
@@ -257,7 +261,7 @@ def tag_rename(*, tag: Tag, name: str, by=None) -> Tag:
 
 
 @transaction.atomic
-def tag_delete(*, tag: Tag, by=None) -> Tag:
+def tag_delete(*, tag: Tag, by: User) -> Tag:
     """Remove a tag from every party that has it, then the tag itself."""
     tag = Tag.objects.select_for_update().get(pk=tag.pk)
     tag.delete()
@@ -292,7 +296,7 @@ def _primary_settled(contact: Contact) -> None:
 def contact_create(
     *,
     party: Party,
-    by=None,
+    by: User,
     name: str,
     job_title: str = "",
     email: str = "",
@@ -309,7 +313,7 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, by=None, **fields) -> Contact:
+def contact_update(*, contact: Contact, by: User, **fields) -> Contact:
     _unknown_fields(fields, CONTACT_FIELDS)
     lock_party(contact.party_id)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -330,7 +334,7 @@ def contact_update(*, contact: Contact, by=None, **fields) -> Contact:
 
 
 @transaction.atomic
-def contact_delete(*, contact: Contact, by=None) -> Contact:
+def contact_delete(*, contact: Contact, by: User) -> Contact:
     """Delete a contact person; when it was the primary one, the next contact (by name) takes over."""
     lock_party(contact.party_id)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
@@ -384,7 +388,7 @@ def _next_default(party_id: int, purpose: str) -> None:
 def address_create(
     *,
     party: Party,
-    by=None,
+    by: User,
     purpose: str,
     street: str,
     city: str,
@@ -412,7 +416,7 @@ def address_create(
 
 
 @transaction.atomic
-def address_update(*, address: Address, by=None, **fields) -> Address:
+def address_update(*, address: Address, by: User, **fields) -> Address:
     _unknown_fields(fields, ADDRESS_FIELDS)
     lock_party(address.party_id)
     address = Address.objects.select_for_update().get(pk=address.pk)
@@ -436,7 +440,7 @@ def address_update(*, address: Address, by=None, **fields) -> Address:
 
 
 @transaction.atomic
-def address_delete(*, address: Address, by=None) -> Address:
+def address_delete(*, address: Address, by: User) -> Address:
     """Delete an address; when it was the default for its purpose, the next address of that purpose takes over."""
     lock_party(address.party_id)
     address = Address.objects.select_for_update().get(pk=address.pk)

@@ -3,6 +3,8 @@ one, whichever app it belongs to, and the removed party is deleted."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -14,6 +16,9 @@ from marketing.errors import ErrorCode
 from marketing.models import Address, CampaignTarget, Contact, Party
 from marketing.selectors.parties import party_merge_preview, party_relations
 from marketing.services.activities import activity_create
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Filled on the kept party from the removed one when empty; the address lines only as a whole, so a street
 # never ends up with another party's city.
@@ -115,7 +120,7 @@ def _empty_fields_filled(keep: Party, remove: Party) -> None:
 
 
 @transaction.atomic
-def party_merge(*, keep: Party, remove: Party, by) -> Party:
+def party_merge(*, keep: Party, remove: Party, by: User) -> Party:
     """Merge ``remove`` into ``keep``: contacts (keep's primary stays primary), addresses (keep's defaults win),
     tags, leads, opportunities, activities, campaign targets, unsubscriptions, the customer account and every
     other row of any app that points at ``remove`` move to ``keep``; keep's empty fields are filled from remove;

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
 from marketing.models import Segment
 from marketing.selectors.segments import segment_filters_clean
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _validated(segment: Segment) -> Segment:
@@ -32,7 +37,7 @@ def _validated(segment: Segment) -> Segment:
 
 
 @transaction.atomic
-def segment_create(*, by, name: str, filters: dict, description: str = "") -> Segment:
+def segment_create(*, by: User, name: str, filters: dict, description: str = "") -> Segment:
     segment = _validated(Segment(created_by=by, name=name, filters=filters, description=description))
     segment.save()
     return segment
@@ -40,7 +45,7 @@ def segment_create(*, by, name: str, filters: dict, description: str = "") -> Se
 
 @transaction.atomic
 def segment_update(
-    *, segment: Segment, by, name: str | None = None, filters: dict | None = None, description: str | None = None
+    *, segment: Segment, by: User, name: str | None = None, filters: dict | None = None, description: str | None = None
 ) -> Segment:
     segment = Segment.objects.select_for_update().get(pk=segment.pk)
     if name is not None:
@@ -54,7 +59,7 @@ def segment_update(
 
 
 @transaction.atomic
-def segment_delete(*, segment: Segment, by) -> Segment:
+def segment_delete(*, segment: Segment, by: User) -> Segment:
     """Targets keep what they were selected as: a segment is only a way to find them, so it may go at any time."""
     segment = Segment.objects.select_for_update().get(pk=segment.pk)
     segment.delete()

@@ -12,19 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
-from core.web import actions_allowed, form_save, paginate, permission, run_action
+from core.web import PageActions, form_save, page_actions, paginate, permission, run_action
 from marketing.forms.activities import ActivityCompleteForm, ActivityFilterForm, ActivityForm
 from marketing.models import Activity, CampaignTarget, Opportunity
 from marketing.selectors import activities as selectors
 from marketing.services import activities as services
-
-# What the activity page offers, the refusal_reason() action behind it and the permission it needs.
-ACTIVITY_ACTIONS = [
-    ("update", gettext_lazy("Edit"), ["marketing.change_activity"]),
-    ("complete", gettext_lazy("Complete"), ["marketing.change_activity"]),
-    ("reopen", gettext_lazy("Reopen"), ["marketing.change_activity"]),
-    ("delete", gettext_lazy("Delete"), ["marketing.delete_activity"]),
-]
 
 FOLLOWUP_GROUP_LABELS = {
     "overdue": gettext_lazy("Overdue"),
@@ -60,10 +52,8 @@ def _activity_or_404(pk: int) -> Activity:
         raise Http404(_("No such activity.")) from None
 
 
-def activity_actions(activity: Activity, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
-    return actions_allowed(
-        ACTIVITY_ACTIONS, user=user, refusal=lambda action: services.activity_refusal_reason(activity, action)
-    )
+def activity_actions(activity: Activity, user) -> PageActions:
+    return page_actions(activity, user=user, url=lambda name: reverse(f"marketing:activity_{name}", args=[activity.pk]))
 
 
 @permission("marketing.view_activity")
@@ -141,16 +131,18 @@ def activity_update(request, pk: int):
 @require_GET
 def activity_detail(request, pk: int):
     activity = _activity_or_404(pk)
-    allowed, refusals = activity_actions(activity, request.user)
+    page = activity_actions(activity, request.user)
+    allowed = page.allowed
     document = activity.document if activity.document_type_id else None
     context = {
         "activity": activity,
+        "page": page,
         "actions": allowed,
-        "refusals": refusals,
+        "refusals": page.refusals,
         "document": document,
         "document_url": document.get_absolute_url() if hasattr(document, "get_absolute_url") else "",
         "chain": selectors.activity_chain(activity=activity),
-        "complete_form": ActivityCompleteForm(activity=activity) if allowed["complete"] else None,
+        "complete_form": ActivityCompleteForm(activity=activity) if allowed.get("complete") else None,
     }
     return render(request, "marketing/activity_detail.html", context)
 

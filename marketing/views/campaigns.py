@@ -7,19 +7,20 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.forms import ReasonForm
 from core.selectors import transition_log_for
-from core.web import actions_allowed, form_save, paginate, permission, run_action, status_steps
+from core.web import PageActions, form_save, page_actions, paginate, permission, run_action, status_steps
 from marketing import documents
 from marketing.choices import CampaignState, CampaignType, TargetStatus
 from marketing.forms.campaigns import (
     AddTargetsForm,
     AssignCallsForm,
-    CampaignCancelForm,
     CampaignFilterForm,
     CampaignForm,
     TargetFilterForm,
@@ -32,14 +33,6 @@ from marketing.services import campaigns as services
 from marketing.services.segments import segment_create
 
 STATUS_STEPS = [CampaignState.PLANNED, CampaignState.ACTIVE, CampaignState.COMPLETED]
-# What the campaign page offers, the refusal_reason() action behind it and the permissions it needs.
-CAMPAIGN_ACTIONS = [
-    ("edit", gettext_lazy("Edit"), ["marketing.change_campaign"]),
-    ("activate", gettext_lazy("Activate"), ["marketing.change_campaign"]),
-    ("complete", gettext_lazy("Complete"), ["marketing.change_campaign"]),
-    ("cancel", gettext_lazy("Cancel campaign"), ["marketing.change_campaign"]),
-    ("add_targets", gettext_lazy("Add targets"), ["marketing.add_campaigntarget"]),
-]
 PREVIEW_NAMES = 10
 
 
@@ -55,14 +48,8 @@ def campaign_steps(campaign: Campaign) -> list[dict]:
     return status_steps(campaign.state, [CampaignState.CANCELED] if canceled else STATUS_STEPS)
 
 
-def campaign_actions(campaign: Campaign, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
-    # A completed or canceled campaign is over: repeating why each action is over says nothing new.
-    return actions_allowed(
-        CAMPAIGN_ACTIONS,
-        user=user,
-        refusal=campaign.refusal_reason,
-        explain=campaign.state in (CampaignState.PLANNED, CampaignState.ACTIVE),
-    )
+def campaign_actions(campaign: Campaign, user) -> PageActions:
+    return page_actions(campaign, user=user, url=lambda name: reverse(f"marketing:campaign_{name}", args=[campaign.pk]))
 
 
 def _email_preview(campaign: Campaign) -> dict:
@@ -123,19 +110,23 @@ def campaign_update(request, pk: int):
 @require_GET
 def campaign_detail(request, pk: int):
     campaign = campaign_or_404(pk)
-    allowed, refusals = campaign_actions(campaign, request.user)
+    page = campaign_actions(campaign, request.user)
+    can_add_targets = campaign.refusal_reason("add_targets") is None and request.user.has_perm(
+        "marketing.add_campaigntarget"
+    )
     stats = selectors.campaign_stats(campaign=campaign)
     target_filters = TargetFilterForm(request.GET)
     targets = selectors.target_list(campaign=campaign, **target_filters.filters())
     context = {
         "campaign": campaign,
         "steps": campaign_steps(campaign),
-        "actions": allowed,
-        "refusals": refusals,
+        "page": page,
+        "actions": {**page.allowed, "add_targets": can_add_targets},
+        "refusals": page.refusals,
         "stats": stats,
         "target_filters": target_filters,
         "page_obj": paginate(request, targets),
-        "add_form": AddTargetsForm() if allowed["add_targets"] else None,
+        "add_form": AddTargetsForm() if can_add_targets else None,
         "transitions": transition_log_for(campaign),
         **_type_tools(campaign, stats),
     }
@@ -166,8 +157,7 @@ def campaign_complete(request, pk: int):
 @require_POST
 def campaign_cancel(request, pk: int):
     campaign = get_object_or_404(Campaign, pk=pk)
-    form = CampaignCancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    reason = ReasonForm(request.POST).given()
     run_action(
         request,
         lambda: services.campaign_cancel(campaign=campaign, by=request.user, reason=reason),

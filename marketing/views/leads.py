@@ -9,16 +9,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.forms import ReasonForm
 from core.selectors import transition_log_for
-from core.web import actions_allowed, form_add_domain_error, form_save, paginate, permission, run_action, status_steps
+from core.web import (
+    PageActions,
+    form_add_domain_error,
+    form_save,
+    page_actions,
+    paginate,
+    permission,
+    run_action,
+    status_steps,
+)
 from marketing.choices import LeadState
 from marketing.forms.leads import (
     LeadConvertForm,
-    LeadDisqualifyForm,
     LeadFilterForm,
     LeadForm,
     LeadImportForm,
@@ -34,14 +43,6 @@ from marketing.services.parties import PartyDuplicates
 # The lead's main road; disqualified replaces what follows "new"/"qualified" when it is disqualified.
 STATUS_STEPS = [LeadState.NEW, LeadState.QUALIFIED, LeadState.CONVERTED]
 
-# What the lead page offers and the refusal_reason() action behind it.
-LEAD_ACTIONS = [
-    ("edit", gettext_lazy("Edit"), ["marketing.change_lead"]),
-    ("qualify", gettext_lazy("Qualify"), ["marketing.change_lead"]),
-    ("convert", gettext_lazy("Convert"), ["marketing.change_lead"]),
-    ("disqualify", gettext_lazy("Disqualify"), ["marketing.change_lead"]),
-]
-
 
 def _lead_or_404(pk: int) -> Lead:
     try:
@@ -54,29 +55,24 @@ def lead_steps(lead: Lead) -> list[dict]:
     return status_steps(lead.state, [LeadState.DISQUALIFIED] if lead.state == LeadState.DISQUALIFIED else STATUS_STEPS)
 
 
-def lead_actions(lead: Lead, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
-    # A converted or disqualified lead is done: repeating why each action is over says nothing new.
-    return actions_allowed(
-        LEAD_ACTIONS,
-        user=user,
-        refusal=lead.refusal_reason,
-        explain=lead.state in services.EDITABLE_STATES,
-    )
+def lead_actions(lead: Lead, user) -> PageActions:
+    return page_actions(lead, user=user, url=lambda name: reverse(f"marketing:lead_{name}", args=[lead.pk]))
 
 
-def _detail_page(request, lead: Lead, *, convert_form=None, disqualify_form=None, status: int = 200):
-    allowed, refusals = lead_actions(lead, request.user)
-    if allowed["convert"] and convert_form is None:
+def _detail_page(request, lead: Lead, *, convert_form=None, reason_form=None, status: int = 200):
+    page = lead_actions(lead, request.user)
+    if reason_form is not None:
+        page = page.with_reason_errors("disqualify", reason_form)
+    allowed = page.allowed
+    if allowed.get("convert") and convert_form is None:
         convert_form = LeadConvertForm(lead=lead, candidates=selectors.lead_party_candidates(lead=lead))
     context = {
         "lead": lead,
         "steps": lead_steps(lead),
+        "page": page,
         "actions": allowed,
-        "refusals": refusals,
-        "convert_form": convert_form if allowed["convert"] else None,
-        "disqualify_form": (disqualify_form or LeadDisqualifyForm(prefix="disqualify"))
-        if allowed["disqualify"]
-        else None,
+        "refusals": page.refusals,
+        "convert_form": convert_form if allowed.get("convert") else None,
         "opportunities": list(lead.opportunities.select_related("stage").order_by("-id")),
         "activities": list(activities_open_for(lead=lead)),
         "add_query": urlencode({"lead": lead.pk, **({"party": lead.party_id} if lead.party_id else {})}),
@@ -156,16 +152,16 @@ def lead_qualify(request, pk: int):
 @require_POST
 def lead_disqualify(request, pk: int):
     lead = get_object_or_404(Lead, pk=pk)
-    form = LeadDisqualifyForm(request.POST, prefix="disqualify")
+    form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.lead_disqualify(lead=lead, by=request.user, reason=form.cleaned_data["reason"])
+            services.lead_disqualify(lead=lead, by=request.user, reason=form.given())
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
             messages.success(request, _("Lead %(number)s disqualified.") % {"number": lead.number})
             return redirect("marketing:lead_detail", pk=lead.pk)
-    return _detail_page(request, _lead_or_404(pk), disqualify_form=form, status=400)
+    return _detail_page(request, _lead_or_404(pk), reason_form=form, status=400)
 
 
 @permission("marketing.change_lead", "marketing.add_opportunity")

@@ -9,17 +9,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.forms import ReasonForm
 from core.selectors import transition_log_for
-from core.web import actions_allowed, form_add_domain_error, form_save, paginate, permission, run_action, status_steps
+from core.web import (
+    PageActions,
+    form_add_domain_error,
+    form_save,
+    page_actions,
+    paginate,
+    permission,
+    run_action,
+    status_steps,
+)
 from marketing.choices import OpportunityState
 from marketing.forms.opportunities import (
     OpportunityFilterForm,
     OpportunityForm,
-    OpportunityLoseForm,
     OpportunityStageForm,
     PipelineFilterForm,
     opportunity_initial_from,
@@ -30,15 +38,6 @@ from marketing.selectors.activities import activities_open_for
 from marketing.services import opportunities as services
 
 STATUS_STEPS = [OpportunityState.OPEN, OpportunityState.WON]
-
-# What the opportunity page offers, the refusal_reason() action behind it and the permissions it needs.
-OPPORTUNITY_ACTIONS = [
-    ("edit", gettext_lazy("Edit"), ["marketing.change_opportunity"]),
-    ("stage", gettext_lazy("Change stage"), ["marketing.change_opportunity"]),
-    ("order", gettext_lazy("Create sales order"), ["salesapp.add_salesorder"]),
-    ("win", gettext_lazy("Mark won"), ["marketing.change_opportunity"]),
-    ("lose", gettext_lazy("Mark lost"), ["marketing.change_opportunity"]),
-]
 
 
 def _opportunity_or_404(pk: int) -> Opportunity:
@@ -53,24 +52,22 @@ def opportunity_steps(opportunity: Opportunity) -> list[dict]:
     return status_steps(opportunity.state, [OpportunityState.OPEN, OpportunityState.LOST] if lost else STATUS_STEPS)
 
 
-def opportunity_actions(opportunity: Opportunity, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
-    return actions_allowed(
-        OPPORTUNITY_ACTIONS,
-        user=user,
-        # Editing, moving and ordering need an open opportunity, as the "edit" refusal says.
-        refusal=lambda action: opportunity.refusal_reason(action if action in ("win", "lose") else "edit"),
-        explain=opportunity.state == OpportunityState.OPEN,
+def opportunity_actions(opportunity: Opportunity, user) -> PageActions:
+    return page_actions(
+        opportunity, user=user, url=lambda name: reverse(f"marketing:opportunity_{name}", args=[opportunity.pk])
     )
 
 
-def _detail_page(request, opportunity: Opportunity, *, lose_form=None, stage_form=None, status: int = 200):
-    allowed, refusals = opportunity_actions(opportunity, request.user)
+def _detail_page(request, opportunity: Opportunity, *, reason_form=None, stage_form=None, status: int = 200):
+    page = opportunity_actions(opportunity, request.user)
+    if reason_form is not None:
+        page = page.with_reason_errors("lose", reason_form)
     context = {
         "opportunity": opportunity,
         "steps": opportunity_steps(opportunity),
-        "actions": allowed,
-        "refusals": refusals,
-        "lose_form": lose_form or OpportunityLoseForm(prefix="lose"),
+        "page": page,
+        "actions": page.allowed,
+        "refusals": page.refusals,
         "stage_form": stage_form or OpportunityStageForm(prefix="stage", initial={"stage": opportunity.stage_id}),
         # Sales orders point at the opportunity from salesapp (later in the dependency order): read through the
         # reverse relation, so marketing imports nothing of sales.
@@ -214,13 +211,13 @@ def opportunity_win(request, pk: int):
 @require_POST
 def opportunity_lose(request, pk: int):
     opportunity = get_object_or_404(Opportunity, pk=pk)
-    form = OpportunityLoseForm(request.POST, prefix="lose")
+    form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            services.opportunity_lose(opportunity=opportunity, by=request.user, reason=form.cleaned_data["reason"])
+            services.opportunity_lose(opportunity=opportunity, by=request.user, reason=form.given())
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
             messages.success(request, _("Opportunity %(number)s lost.") % {"number": opportunity.number})
             return redirect("marketing:opportunity_detail", pk=opportunity.pk)
-    return _detail_page(request, _opportunity_or_404(pk), lose_form=form, status=400)
+    return _detail_page(request, _opportunity_or_404(pk), reason_form=form, status=400)

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from core.actors import system_actor
 from marketing.models import CampaignTarget
 from marketing.services.campaign_targets import target_unsubscribe
 
@@ -26,6 +27,7 @@ def unsubscribe(request, token):
     language = chosen or (target.language if target.language in dict(settings.LANGUAGES) else None)
     with translation.override(language or translation.get_language()):
         if request.method == "POST":
-            target = target_unsubscribe(target=target)
+            # The recipient follows a link from the email: no account of ours acts, so the system does.
+            target = target_unsubscribe(target=target, by=system_actor())
             return render(request, "marketing/unsubscribe_done.html", {"target": target})
         return render(request, "marketing/unsubscribe.html", {"target": target})

@@ -3,12 +3,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from django_fsm_log.decorators import fsm_log_by, fsm_log_description
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from core.models import AuthoredModel
 from core.money import ZERO, MoneyField, QuantityField
+from core.transitions import Refusal, document_transition, first_refusal
 from salesapp.choices import Currency, OrderState, OrderType
+from salesapp.errors import ErrorCode
 from salesapp.models.lines import DocumentLine
 
 
@@ -67,7 +68,7 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     def __str__(self):
         return self.number
 
-    # Conditions are pure predicates over the lines already loaded by the service.
+    # Conditions are pure predicates: they read the order and its lines, never write.
     def has_lines(self) -> bool:
         return self.lines.exists()
 
@@ -83,99 +84,119 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
             and not self.lines.filter(qty_invoiced__lt=F("qty_delivered") + F("qty_credited")).exists()
         )
 
-    def refusal_reason(self, action: str) -> str | None:
-        """Why ``action`` cannot run now, in the words a clerk needs, or None when it can."""
-        state_label = self.get_state_display()
-        if action == "confirm":
-            if self.state != OrderState.OPEN:
-                return gettext("Order %(number)s is %(state)s: only open orders can be confirmed.") % {
-                    "number": self.number,
-                    "state": state_label,
-                }
-            if not self.has_lines():
-                return gettext("Add at least one line before confirming the order.")
-            if self.customer.blocked:
-                why = self.customer.blocked_reason or gettext("no reason given")
-                return gettext("Customer %(number)s is blocked: %(reason)s.") % {
-                    "number": self.customer.number,
-                    "reason": why,
-                }
-            if self.order_type == OrderType.JOURNAL:
-                return gettext("A journal order is a draft: change its type to Sales order before confirming.")
-            return None
-        if action == "cancel":
-            if self.state not in (OrderState.OPEN, OrderState.CONFIRMED):
-                return gettext("Order %(number)s is %(state)s: it can no longer be canceled.") % {
-                    "number": self.number,
-                    "state": state_label,
-                }
-            shipped = self.lines.aggregate(total=models.Sum("qty_delivered"))["total"] or ZERO
-            if shipped > 0:
-                return gettext(
-                    "%(quantity)s units already shipped: cancel is not possible; "
-                    "create a return order or close the remainder instead."
-                ) % {"quantity": f"{shipped.normalize():f}"}
-            return None
-        if action in ("deliver", "invoice"):
-            if self.state in (OrderState.OPEN,):
-                return gettext("Order %(number)s is open: confirm it first.") % {"number": self.number}
-            if self.state in (OrderState.CANCELED, OrderState.INVOICED):
-                return gettext("Order %(number)s is %(state)s.") % {"number": self.number, "state": state_label}
-            if self.order_type == OrderType.JOURNAL:
-                return gettext("A journal order cannot be delivered or invoiced.")
-            if action == "deliver" and self.fully_delivered():
-                return gettext("Order %(number)s is fully delivered.") % {"number": self.number}
-            return None
-        return None
-
     def customer_not_blocked(self) -> bool:
         return not self.customer.blocked
 
     def not_journal(self) -> bool:
         return self.order_type != OrderType.JOURNAL
 
-    @fsm_log_by
-    @transition(
+    def is_open(self) -> bool:
+        return self.state == OrderState.OPEN
+
+    def is_deliverable_state(self) -> bool:
+        return self.state in (OrderState.CONFIRMED, OrderState.DELIVERED)
+
+    def refusal_context(self) -> dict:
+        shipped = self.lines.aggregate(total=models.Sum("qty_delivered"))["total"] or ZERO
+        return {"shipped": f"{shipped.normalize():f}"}
+
+    # The rules of the order's actions that are not transitions of its own: changing its lines, and the
+    # documents made from it (a packing slip here, an invoice in invoicing).
+    EDIT_RULES = (
+        Refusal(is_open, _("Order %(number)s is %(state)s: lines can only change while it is open."), shown=False),
+    )
+    DELIVER_RULES = (
+        Refusal(
+            lambda order: order.state != OrderState.OPEN, _("Order %(number)s is open: confirm it first."), shown=False
+        ),
+        Refusal(
+            lambda order: order.state not in (OrderState.CANCELED, OrderState.INVOICED),
+            _("Order %(number)s is %(state)s."),
+            shown=False,
+        ),
+        Refusal(not_journal, _("A journal order cannot be delivered or invoiced.")),
+        Refusal(lambda order: not order.fully_delivered(), _("Order %(number)s is fully delivered."), shown=False),
+    )
+    INVOICE_RULES = DELIVER_RULES[:3]
+
+    def refusal_reason(self, action: str) -> str | None:
+        """Why ``action`` ("edit", "deliver", "invoice"), which is not a transition of the order, cannot run now."""
+        rules = {"edit": self.EDIT_RULES, "deliver": self.DELIVER_RULES, "invoice": self.INVOICE_RULES}[action]
+        return first_refusal(rules, self)
+
+    @document_transition(
         field=state,
         source=OrderState.OPEN,
         target=OrderState.CONFIRMED,
-        conditions=[has_lines, customer_not_blocked, not_journal],
+        label=_("Confirm"),
+        conditions=[
+            Refusal(has_lines, _("Add at least one line before confirming the order.")),
+            Refusal(
+                customer_not_blocked,
+                lambda order: (
+                    gettext("Customer %(number)s is blocked: %(reason)s.")
+                    % {
+                        "number": order.customer.number,
+                        "reason": order.customer.blocked_reason or gettext("no reason given"),
+                    }
+                ),
+            ),
+            Refusal(not_journal, _("A journal order is a draft: change its type to Sales order before confirming.")),
+        ],
         permission="salesapp.confirm_salesorder",
+        refused_in_state=_("Order %(number)s is %(state)s: only open orders can be confirmed."),
+        code=ErrorCode.ORDER_NOT_CONFIRMABLE,
+        order=10,
     )
     def confirm(self, *, by=None):
         self.confirmed_at = timezone.now()
 
-    confirm.alters_data = True
-
-    @fsm_log_by
-    @fsm_log_description
-    @transition(
+    @document_transition(
         field=state,
         source=[OrderState.OPEN, OrderState.CONFIRMED],
         target=OrderState.CANCELED,
-        conditions=[nothing_delivered],
+        label=_("Cancel order"),
+        conditions=[
+            Refusal(
+                nothing_delivered,
+                _("%(shipped)s units already shipped: the order can no longer be canceled."),
+            )
+        ],
         permission="salesapp.cancel_salesorder",
+        refused_in_state=_("Order %(number)s is %(state)s: it can no longer be canceled."),
+        code=ErrorCode.ORDER_NOT_CANCELABLE,
+        confirm=_("Cancel this order? This cannot be undone."),
+        reason_label=_("Cancel reason"),
+        order=90,
     )
     def cancel(self, *, by=None, description=None):
         self.canceled_at = timezone.now()
         self.cancel_reason = str(description or "")
 
-    cancel.alters_data = True
-
     # Reached only through order_process, never by a button (DESIGN.md §4.2).
-    @fsm_log_by
-    @transition(field=state, source=OrderState.CONFIRMED, target=OrderState.DELIVERED, conditions=[fully_delivered])
+    @document_transition(
+        field=state,
+        source=OrderState.CONFIRMED,
+        target=OrderState.DELIVERED,
+        label=_("Delivered"),
+        conditions=[Refusal(fully_delivered, _("Order %(number)s still has quantities to deliver."))],
+        code=ErrorCode.ORDER_NOT_DELIVERED,
+        automatic=True,
+    )
     def mark_delivered(self, *, by=None):
         pass
 
-    mark_delivered.alters_data = True
-
-    @fsm_log_by
-    @transition(field=state, source=OrderState.DELIVERED, target=OrderState.INVOICED, conditions=[fully_invoiced])
+    @document_transition(
+        field=state,
+        source=OrderState.DELIVERED,
+        target=OrderState.INVOICED,
+        label=_("Invoiced"),
+        conditions=[Refusal(fully_invoiced, _("Order %(number)s still has quantities to invoice."))],
+        code=ErrorCode.ORDER_NOT_INVOICED,
+        automatic=True,
+    )
     def mark_invoiced(self, *, by=None):
         pass
-
-    mark_invoiced.alters_data = True
 
 
 class SalesOrderLine(DocumentLine):

@@ -2,12 +2,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
-from django_fsm_log.decorators import fsm_log_by
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from core.models import AuthoredModel
 from core.money import QuantityField
-from salesapp.choices import PackingSlipState
+from core.transitions import Refusal, document_transition
+from salesapp.choices import OrderState, PackingSlipState
+from salesapp.errors import ErrorCode
 
 
 class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
@@ -39,19 +40,34 @@ class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
     def has_lines(self) -> bool:
         return self.lines.filter(quantity__gt=0).exists()
 
-    @fsm_log_by
-    @transition(
+    def order_takes_deliveries(self) -> bool:
+        return self.order.state == OrderState.CONFIRMED
+
+    def refusal_context(self) -> dict:
+        return {
+            "number": self.number or _("draft"),
+            "order": self.order.number,
+            "order_state": self.order.get_state_display(),
+        }
+
+    @document_transition(
         field=state,
         source=PackingSlipState.DRAFT,
         target=PackingSlipState.POSTED,
-        conditions=[has_lines],
+        label=_("Post"),
+        conditions=[
+            # The order's own delivery rules say why (fully delivered, canceled …).
+            Refusal(order_takes_deliveries, lambda slip: slip.order.refusal_reason("deliver")),
+            Refusal(has_lines, _("The packing slip has no quantity to deliver.")),
+        ],
         permission="salesapp.post_packingslip",
+        refused_in_state=_("Packing slip %(number)s is already posted."),
+        code=ErrorCode.PACKING_SLIP_NOT_POSTABLE,
+        confirm=_("Post this packing slip? The quantities are delivered and the slip can no longer change."),
     )
     def post(self, *, number: str, by=None):
         self.number = number
         self.posted_at = timezone.now()
-
-    post.alters_data = True
 
 
 class PackingSlipLine(models.Model):

@@ -1,4 +1,7 @@
+from __future__ import annotations
+
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext
@@ -10,6 +13,9 @@ from salesapp.errors import ErrorCode
 from salesapp.models import Customer
 from salesapp.services.validation import model_validated
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 CUSTOMER_FIELDS = ("currency", "payment_terms_days", "credit_limit", "blocked", "blocked_reason")
 
 
@@ -17,7 +23,7 @@ CUSTOMER_FIELDS = ("currency", "payment_terms_days", "credit_limit", "blocked", 
 def customer_create(
     *,
     party: Party,
-    by=None,
+    by: User,
     currency: str = "EUR",
     payment_terms_days: int = 30,
     credit_limit: Decimal = Decimal("0"),
@@ -47,7 +53,7 @@ def customer_create(
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, by=None, **fields) -> Customer:
+def customer_update(*, customer: Customer, by: User, **fields) -> Customer:
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     for name, value in fields.items():
         if name not in CUSTOMER_FIELDS:

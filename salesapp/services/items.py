@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -5,11 +9,14 @@ from core.errors import ValidationFailed
 from salesapp.models import Item
 from salesapp.services.validation import model_validated
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 ITEM_FIELDS = ("number", "name", "item_type", "unit", "unit_price", "tax_code", "active")
 
 
 @transaction.atomic
-def item_create(*, by=None, **fields) -> Item:
+def item_create(*, by: User, **fields) -> Item:
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise ValidationFailed(field_errors={name: gettext("Unknown field.") for name in sorted(unknown)})
@@ -20,7 +27,7 @@ def item_create(*, by=None, **fields) -> Item:
 
 
 @transaction.atomic
-def item_update(*, item: Item, by=None, **fields) -> Item:
+def item_update(*, item: Item, by: User, **fields) -> Item:
     item = Item.objects.select_for_update().get(pk=item.pk)
     for name, value in fields.items():
         if name not in ITEM_FIELDS:

@@ -4,6 +4,8 @@ campaign → opportunity → order — so revenue per campaign is a query."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -15,6 +17,9 @@ from marketing.services.opportunities import lock_opportunity
 from salesapp.models import Customer, SalesOrder
 from salesapp.services.customers import customer_create
 from salesapp.services.orders import order_create
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def _attribution_errors(*, customer: Customer, opportunity: Opportunity | None, campaign: Campaign | None) -> dict:
@@ -42,7 +47,7 @@ def _attribution_errors(*, customer: Customer, opportunity: Opportunity | None, 
 
 @transaction.atomic
 def order_create_attributed(
-    *, customer: Customer, by=None, opportunity: Opportunity | None = None, campaign: Campaign | None = None, **order
+    *, customer: Customer, by: User, opportunity: Opportunity | None = None, campaign: Campaign | None = None, **order
 ) -> SalesOrder:
     """order_create, plus the opportunity and campaign the order came from; the campaign defaults to the
     opportunity's. An opportunity must be open and with the order's customer."""
@@ -60,7 +65,7 @@ def order_create_attributed(
 
 
 @transaction.atomic
-def order_create_for_opportunity(*, opportunity: Opportunity, by) -> SalesOrder:
+def order_create_for_opportunity(*, opportunity: Opportunity, by: User) -> SalesOrder:
     """An open sales order without lines for the opportunity's party, carrying the opportunity and its campaign;
     a party without a customer account gets one with the default terms first. The clerk adds the lines next."""
     opportunity = lock_opportunity(opportunity.pk)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,9 @@ from salesapp.lock_objects import lock_order, lock_order_lines, lock_packing_sli
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.services.orders import order_process
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 def _fmt(quantity: Decimal) -> str:
     return f"{quantity.normalize():f}"
@@ -28,7 +32,7 @@ def packing_slip_create(
     order: SalesOrder,
     quantities: dict[int, Decimal] | None = None,
     ship_date: datetime.date | None = None,
-    by=None,
+    by: User,
 ) -> PackingSlip:
     """A draft delivery for an order: ``quantities`` per order line id, or every deliver remainder."""
     order = lock_order(order.pk)
@@ -71,7 +75,7 @@ def packing_slip_create(
 
 
 @transaction.atomic
-def packing_slip_post(*, packing_slip: PackingSlip, by=None, check_permission: bool = True) -> PackingSlip:
+def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: bool = True) -> PackingSlip:
     """Post a delivery: number it, book delivered quantities and let the order follow.
 
     ``check_permission=False`` only when the delivery is implied by an action the caller already
@@ -79,6 +83,7 @@ def packing_slip_post(*, packing_slip: PackingSlip, by=None, check_permission: b
     order = lock_order(packing_slip.order_id)
     lines = lock_order_lines(order)
     slip = lock_packing_slip(packing_slip.pk)
+    slip.order = order  # the locked order: the post transition's conditions read it
     if slip.state != PackingSlipState.DRAFT:
         raise TransitionRefused(
             code=ErrorCode.PACKING_SLIP_POSTED,
@@ -115,7 +120,6 @@ def packing_slip_post(*, packing_slip: PackingSlip, by=None, check_permission: b
     transition_run(
         slip.post,
         by=by,
-        code=ErrorCode.PACKING_SLIP_NOT_POSTABLE,
         check_permission=check_permission,
         number=number_take(code="packing_slip"),
     )
@@ -125,7 +129,7 @@ def packing_slip_post(*, packing_slip: PackingSlip, by=None, check_permission: b
 
 
 @transaction.atomic
-def packing_slip_delete(*, packing_slip: PackingSlip, by=None) -> None:
+def packing_slip_delete(*, packing_slip: PackingSlip, by: User) -> None:
     slip = lock_packing_slip(packing_slip.pk)
     if slip.state != PackingSlipState.DRAFT:
         raise TransitionRefused(
@@ -137,7 +141,7 @@ def packing_slip_delete(*, packing_slip: PackingSlip, by=None) -> None:
 
 @transaction.atomic
 def order_deliver_remainder(
-    *, order: SalesOrder, ship_date: datetime.date | None = None, by=None, check_permission: bool = True
+    *, order: SalesOrder, ship_date: datetime.date | None = None, by: User, check_permission: bool = True
 ):
     """Deliver everything still to deliver in one posted packing slip ("ship and invoice")."""
     lines = lock_order_lines(lock_order(order.pk))

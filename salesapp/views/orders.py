@@ -3,18 +3,18 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError, ValidationFailed
+from core.forms import ReasonForm
 from core.selectors import transition_log_for
-from core.web import actions_allowed, form_add_domain_error, paginate, permission, run_action, status_steps
+from core.web import PageActions, form_add_domain_error, page_actions, paginate, permission, run_action, status_steps
 from marketing.selectors.activities import activities_open_for, document_key
 from salesapp.choices import OrderState
 from salesapp.forms.orders import (
-    OrderCancelForm,
     OrderFilterForm,
     OrderHeaderForm,
     OrderLineForm,
@@ -28,14 +28,6 @@ from salesapp.services import orders as order_services
 # The order's main road; canceled replaces it when the order is canceled.
 STATUS_STEPS = [OrderState.OPEN, OrderState.CONFIRMED, OrderState.DELIVERED, OrderState.INVOICED]
 
-# What the order page offers, the refusal_reason() action behind it and the permissions it needs.
-ORDER_ACTIONS = [
-    ("confirm", gettext_lazy("Confirm"), ["salesapp.change_salesorder", "salesapp.confirm_salesorder"]),
-    ("deliver", gettext_lazy("Create packing slip"), ["salesapp.add_packingslip"]),
-    ("invoice", gettext_lazy("Create invoice"), ["invoicing.add_invoice"]),
-    ("cancel", gettext_lazy("Cancel"), ["salesapp.change_salesorder", "salesapp.cancel_salesorder"]),
-]
-
 
 def _order_or_404(pk: int) -> SalesOrder:
     try:
@@ -48,13 +40,13 @@ def order_steps(order: SalesOrder) -> list[dict]:
     return status_steps(order.state, [OrderState.CANCELED] if order.state == OrderState.CANCELED else STATUS_STEPS)
 
 
-def order_actions(order: SalesOrder, user) -> tuple[dict[str, bool], list[tuple[str, str]]]:
-    return actions_allowed(ORDER_ACTIONS, user=user, refusal=order.refusal_reason)
+def order_actions(order: SalesOrder, user) -> PageActions:
+    return page_actions(order, user=user, url=lambda name: reverse(f"salesapp:order_{name}", args=[order.pk]))
 
 
 def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None = None) -> dict:
-    allowed, refusals = order_actions(order, request.user)
-    editable = order.state == OrderState.OPEN and request.user.has_perm("salesapp.change_salesorder")
+    page = order_actions(order, request.user)
+    editable = order.refusal_reason("edit") is None and request.user.has_perm("salesapp.change_salesorder")
     if editable and line_form is None:
         line_form = OrderLineForm(prefix="add")
     return {
@@ -62,8 +54,9 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
         "lines": list(order.lines.all()),
         "progress": order_selectors.order_progress(order),
         "steps": order_steps(order),
-        "actions": allowed,
-        "refusals": refusals,
+        "page": page,
+        "actions": page.allowed,
+        "refusals": page.refusals,
         "editable": editable,
         "line_form": line_form if editable else None,
     }
@@ -181,8 +174,7 @@ def order_confirm(request, pk: int):
 @require_POST
 def order_cancel(request, pk: int):
     order = get_object_or_404(SalesOrder, pk=pk)
-    form = OrderCancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    reason = ReasonForm(request.POST, required=False).given()
     run_action(
         request,
         lambda: order_services.order_cancel(order=order, reason=reason, by=request.user),

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 from core.selectors import transition_log_for
-from core.web import paginate, permission, run_action, status_steps
+from core.web import page_actions, paginate, permission, run_action, status_steps
 from salesapp.choices import PackingSlipState
 from salesapp.forms.packing_slips import PackingSlipCreateForm, PackingSlipFilterForm
 from salesapp.models import PackingSlip, SalesOrder
@@ -65,23 +66,14 @@ def packing_slip_create(request):
 @require_GET
 def packing_slip_detail(request, pk: int):
     slip = _slip_or_404(pk)
-    is_draft = slip.state == PackingSlipState.DRAFT
-    refusals = []
-    if is_draft:
-        reason = slip.order.refusal_reason("deliver")
-        if reason:
-            refusals.append((_("Post"), reason))
-    else:
-        refusals.append((_("Delete draft"), _("A posted packing slip cannot be deleted.")))
+    page = page_actions(slip, user=request.user, url=lambda name: reverse(f"salesapp:packing_slip_{name}", args=[pk]))
     context = {
         "slip": slip,
         "lines": list(slip.lines.select_related("order_line__item")),
-        # The post transition itself asks for post_packingslip: offer the button only to who may press it.
-        "can_post": is_draft
-        and not refusals
-        and request.user.has_perms(["salesapp.change_packingslip", "salesapp.post_packingslip"]),
-        "can_delete": is_draft and request.user.has_perm("salesapp.delete_packingslip"),
-        "refusals": refusals,
+        "page": page,
+        "can_post": page.allowed.get("post", False),
+        "can_delete": page.allowed.get("delete", False),
+        "refusals": page.refusals,
         "steps": status_steps(slip.state, [PackingSlipState.DRAFT, PackingSlipState.POSTED]),
         "transitions": transition_log_for(slip),
     }

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from core.errors import TransitionRefused, ValidationFailed
 from salesapp.selectors.orders import order_progress
-from salesapp.services.orders import OrderLineInput, order_confirm, order_create
+from salesapp.services.orders import OrderLineInput, order_confirm, order_create, order_line_remove
 from tests.factories.salesapp import ItemFactory, make_customer, make_order
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
@@ -123,18 +123,19 @@ def test_language_switch_sets_the_language_for_later_pages(client, clerk):
 
 
 def test_order_page_shows_refusals_and_status_in_dutch(client, clerk):
-    # given: an open order cannot be delivered or invoiced yet
+    # given: an open order whose last line was removed cannot be confirmed
     order = make_order(lines=[(ItemFactory(number="A-100"), "2")], by=clerk)
+    order_line_remove(order_line=order.lines.get(), by=clerk)
     client.force_login(clerk)
 
     # when
     response = client.get(reverse("salesapp:order_detail", args=[order.pk]), headers={"accept-language": "nl"})
 
-    # then
+    # then: the reason and the status in Dutch, and no reason for steps that come later (delivering)
     html = response.content.decode()
-    assert f"Order {order.number} is open: bevestig deze eerst." in html
-    assert "Regels geleverd: 0 van 1, gefactureerd: 0" in html
-    assert ">Bevestigen</button>" in html
+    assert "<strong>Bevestigen</strong>: Voeg ten minste één regel toe voordat u de order bevestigt." in html
+    assert "Regels geleverd: 0 van 0, gefactureerd: 0" in html
+    assert "bevestig deze eerst" not in html
 
 
 # --- catalogues ---------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from salesapp.models import Customer, Item, TaxCode
 from salesapp.services.customers import customer_create
 from salesapp.services.orders import OrderLineInput, order_create
 from tests.factories.marketing import PartyFactory
+from tests.factories.users import builder
 
 
 def tax_code(code: str = "NL21") -> TaxCode:
@@ -25,9 +26,9 @@ class ItemFactory(factory.django.DjangoModelFactory):
     tax_code = factory.LazyFunction(tax_code)
 
 
-def make_customer(*, party: Party | None = None, **kwargs) -> Customer:
+def make_customer(*, party: Party | None = None, by=None, **kwargs) -> Customer:
     """Customers are numbered by a service, so tests create them through it."""
-    return customer_create(party=party or PartyFactory(), **kwargs)
+    return customer_create(party=party or PartyFactory(), by=by or builder(), **kwargs)
 
 
 def make_order(*, customer: Customer | None = None, lines=None, by=None, **kwargs):
@@ -45,4 +46,4 @@ def make_order(*, customer: Customer | None = None, lines=None, by=None, **kwarg
                 discount_percent=Decimal(rest[1]) if len(rest) > 1 else Decimal("0"),
             )
         )
-    return order_create(customer=customer, lines=inputs, by=by, **kwargs)
+    return order_create(customer=customer, lines=inputs, by=by or builder(), **kwargs)

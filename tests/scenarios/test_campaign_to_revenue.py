@@ -25,6 +25,7 @@ from marketing.services.segments import segment_create
 from salesapp.services.opportunity_orders import order_create_for_opportunity
 from salesapp.services.orders import OrderLineInput, order_confirm, order_line_add
 from tests.factories.salesapp import ItemFactory, make_customer, tax_code
+from tests.factories.users import builder
 
 D = Decimal
 
@@ -38,6 +39,7 @@ def prospects(count: int, *, country: str, tags: list[str], prefix: str):
             city="Amsterdam" if country == "NL" else "Malmö",
             country=country,
             tags=tags,
+            by=builder(),
         )
         for n in range(count)
     ]

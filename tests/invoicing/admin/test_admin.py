@@ -13,6 +13,7 @@ from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from invoicing.services.payments import ApplicationInput, payment_register
 from salesapp.services.orders import order_confirm
 from tests.factories.salesapp import ItemFactory, make_customer, make_order
+from tests.factories.users import builder
 
 D = Decimal
 
@@ -216,7 +217,10 @@ def test_overdue_filter_lists_posted_unpaid_invoices_past_their_due_date(client,
         by=billing,
     )
     payment_register(
-        customer=late_customer, amount=D("121.00"), applications=[ApplicationInput(invoice=paid, amount=D("121.00"))]
+        customer=late_customer,
+        amount=D("121.00"),
+        applications=[ApplicationInput(invoice=paid, amount=D("121.00"))],
+        by=builder(),
     )
 
     # when

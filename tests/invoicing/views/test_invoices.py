@@ -150,8 +150,10 @@ def test_draft_invoice_page_offers_post_delete_and_pro_forma(client, billing, cl
     assert f'action="{reverse("invoicing:invoice_post", args=[invoice.pk])}"' in html
     assert f'action="{reverse("invoicing:invoice_delete", args=[invoice.pk])}"' in html
     assert "Pro forma PDF" in html
+    # a later step is not offered, and not explained either: the draft's own actions are what counts now
     assert "Register payment" not in html
-    assert "Payments can be registered once the invoice is posted." in html
+    assert "Payments can be registered once the invoice is posted." not in html
+    assert 'data-confirm="Post this invoice?' in html
     assert f'<a href="{reverse("salesapp:order_detail", args=[order.pk])}">{order.number}</a>' in html
     assert '<td>NL21</td><td class="num">21</td><td class="num">75.00</td><td class="num">15.75</td>' in html
     assert "set at posting: 14 days after the invoice date" in html
@@ -169,7 +171,7 @@ def test_sales_clerk_sees_why_a_draft_cannot_be_posted_by_them(client, clerk, de
 
     # then
     assert reverse("invoicing:invoice_post", args=[invoice.pk]) not in html
-    assert "Posting an invoice needs the billing clerk role." in html
+    assert "<strong>Post</strong>: Your role does not allow this action." in html
     assert refused.status_code == 403
     invoice.refresh_from_db()
     assert invoice.state == "draft"
@@ -203,7 +205,9 @@ def test_post_invoice_from_the_page(client, billing, clerk, delivered_in_part):
     assert "Invoice INV-000001" in html
     assert '<span class="badge unpaid">Unpaid</span>' in html
     assert f'href="{reverse("invoicing:payment_create")}?invoice={invoice.pk}"' in html
-    assert f"Invoice {invoice.number} is posted and cannot be posted again: correct it with a credit note." in html
+    # posting is a step done: not offered again, and not explained as a refusal
+    assert reverse("invoicing:invoice_post", args=[invoice.pk]) not in html
+    assert "cannot be posted again" not in html
     assert reverse("invoicing:invoice_post", args=[invoice.pk]) not in html
     assert '<td class="num">221.55</td>' in html  # receivable debit
     assert "<strong>Post</strong>: Draft &rarr; Posted" in html

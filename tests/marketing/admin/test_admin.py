@@ -14,6 +14,7 @@ from tests.factories.marketing import (
     TagFactory,
 )
 from tests.factories.salesapp import make_customer
+from tests.factories.users import builder
 
 CHANGELIST = reverse("admin:marketing_party_changelist")
 
@@ -167,8 +168,8 @@ def test_party_change_inline_makes_another_contact_primary(client, administrator
     # given
     client.force_login(administrator)
     party = PartyFactory(name="Brouwer", email="a@brouwer.example", country="NL")
-    ann = contact_create(party=party, name="Ann")
-    bob = contact_create(party=party, name="Bob")
+    ann = contact_create(party=party, name="Ann", by=builder())
+    bob = contact_create(party=party, name="Bob", by=builder())
     data = party_form(
         name="Brouwer",
         email="a@brouwer.example",
@@ -261,7 +262,7 @@ def test_contact_admin_saves_through_the_service(client, administrator):
     # given
     client.force_login(administrator)
     party = PartyFactory()
-    ann = contact_create(party=party, name="Ann")
+    ann = contact_create(party=party, name="Ann", by=builder())
 
     # when
     response = client.post(

@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from core.actors import system_actor
 from core.errors import TransitionRefused, ValidationFailed
 from marketing.choices import CampaignType
 from marketing.models import CampaignTarget, Unsubscription
@@ -77,7 +78,7 @@ def test_the_email_goes_once_and_skips_excluded_unsubscribed_and_addressless_tar
     left = PartyFactory(name="Left", email="left@example.com")
     later = PartyFactory(name="Later", email="Later@Example.com")
     campaign = email_campaign(clerk, [reachable, without, left, later])
-    target_unsubscribe(target=target_of(campaign, left))
+    target_unsubscribe(target=target_of(campaign, left), by=system_actor())
     # unsubscribed through another campaign after this one's targets were chosen
     Unsubscription.objects.create(email="later@example.com")
 

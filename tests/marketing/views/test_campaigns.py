@@ -170,13 +170,8 @@ def test_campaign_page_shows_what_can_be_done_and_why_not(client, clerk):
     # then
     html = response.content.decode()
     assert response.status_code == 200
-    assert response.context["actions"] == {
-        "edit": True,
-        "activate": False,
-        "complete": False,
-        "cancel": True,
-        "add_targets": True,
-    }
+    # completing is not offered before the campaign is active
+    assert response.context["actions"] == {"edit": True, "activate": False, "cancel": True, "add_targets": True}
     assert (
         f"<strong>Activate</strong>: Campaign {campaign.number} has no targets: add targets before activating it."
         in html
@@ -204,7 +199,7 @@ def test_campaign_page_shows_results_and_what_the_campaign_started(client, clerk
     assert f'href="{reverse("marketing:lead_detail", args=[lead.pk])}"' in html
     assert f'href="{reverse("marketing:opportunity_detail", args=[opportunity.pk])}"' in html
     assert "Ordered revenue (net)" in html and "Invoiced revenue (net)" in html
-    assert "<strong>Activate</strong>: Campaign" in html  # already active: no button, a reason
+    assert "<strong>Activate</strong>: Campaign" not in html  # already active: a step done, no reason for it
 
 
 def test_campaign_page_filters_its_targets(client, clerk):

@@ -165,8 +165,9 @@ def test_new_lead_page_shows_what_can_be_done_and_why_not(client, clerk):
 
     # then
     html = response.content.decode()
-    assert response.context["actions"] == {"edit": True, "qualify": True, "convert": False, "disqualify": True}
-    assert response.context["refusals"] == [("Convert", f"Lead {lead.number} is new: qualify it before converting.")]
+    # converting comes after qualifying: not offered yet, and nothing to explain
+    assert response.context["actions"] == {"edit": True, "qualify": True, "disqualify": True}
+    assert response.context["refusals"] == []
     assert response.context["convert_form"] is None
     assert "Call back about prices" in html
     assert f"{reverse('marketing:activity_create')}?lead={lead.pk}&amp;next=" in html
@@ -176,7 +177,7 @@ def test_lead_page_for_a_viewer_offers_no_actions(client, clerk):
     lead = make_lead(clerk)
     client.force_login(user_with_role("billing clerk"))
     response = client.get(reverse("marketing:lead_detail", args=[lead.pk]))
-    assert response.context["actions"] == {"edit": False, "qualify": False, "convert": False, "disqualify": False}
+    assert response.context["actions"] == {"edit": False, "qualify": False, "disqualify": False}
     assert ("Qualify", "Your role does not allow this action.") in response.context["refusals"]
 
 
@@ -211,10 +212,14 @@ def test_actions_are_post_only(client, clerk):
 def test_disqualify_needs_a_reason(client, clerk):
     lead = make_lead(clerk)
     client.force_login(clerk)
-    response = client.post(reverse("marketing:lead_disqualify", args=[lead.pk]), {"disqualify-reason": ""})
+    response = client.post(reverse("marketing:lead_disqualify", args=[lead.pk]), {"reason": ""})
     assert response.status_code == 400
-    assert response.context["disqualify_form"].errors == {"reason": ["This field is required."]}
-    response = client.post(reverse("marketing:lead_disqualify", args=[lead.pk]), {"disqualify-reason": "Competitor"})
+    disqualify = next(action for action in response.context["page"].buttons if action.name == "disqualify")
+    assert disqualify.errors == ("This field is required.",)
+    assert 'id="id_disqualify_reason_error"><li>This field is required.</li>' in response.content.decode()
+    lead.refresh_from_db()
+    assert lead.state == "new"
+    response = client.post(reverse("marketing:lead_disqualify", args=[lead.pk]), {"reason": "Competitor"})
     lead.refresh_from_db()
     assert (response.status_code, lead.state, lead.disqualify_reason) == (302, "disqualified", "Competitor")
 

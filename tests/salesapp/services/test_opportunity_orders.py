@@ -9,6 +9,7 @@ from salesapp.services.customers import customer_update
 from salesapp.services.opportunity_orders import order_create_for_opportunity
 from tests.factories.marketing import CampaignFactory, PartyFactory
 from tests.factories.salesapp import make_customer
+from tests.factories.users import builder
 
 
 def make_opportunity(by, *, party=None, campaign=None):
@@ -64,7 +65,7 @@ def test_a_closed_opportunity_gets_no_order(clerk):
 
 def test_a_blocked_customer_gets_no_order(clerk):
     customer = make_customer()
-    customer_update(customer=customer, blocked=True, blocked_reason="Unpaid invoices")
+    customer_update(customer=customer, blocked=True, blocked_reason="Unpaid invoices", by=builder())
     opportunity = make_opportunity(clerk, party=customer.party)
     with pytest.raises(ValidationFailed) as refused:
         order_create_for_opportunity(opportunity=opportunity, by=clerk)

@@ -6,6 +6,7 @@ from salesapp.models import Customer
 from salesapp.services.customers import customer_update
 from tests.factories.marketing import PartyFactory
 from tests.factories.salesapp import make_customer, make_order
+from tests.factories.users import builder
 
 D = Decimal
 
@@ -19,7 +20,7 @@ def test_customer_list_searches_number_name_and_city_and_filters_blocked(client,
     acme = make_customer(party=PartyFactory(name="Acme BV", city="Amsterdam"))
     beta = make_customer(party=PartyFactory(name="Beta BV", city="Utrecht"))
     gamma = make_customer(party=PartyFactory(name="Gamma AB", city="Stockholm"))
-    customer_update(customer=beta, blocked=True, blocked_reason="Unpaid invoices")
+    customer_update(customer=beta, blocked=True, blocked_reason="Unpaid invoices", by=builder())
     client.force_login(clerk)
     url = reverse("salesapp:customer_list")
 

@@ -1,0 +1,56 @@
+"""The actions sales pages offer besides the documents' transitions, on sales documents and on marketing's
+opportunities (core.extensions)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import extensions
+from core.extensions import DocumentAction
+from core.transitions import Refusal
+from marketing.models import Opportunity
+from salesapp.choices import PackingSlipState
+from salesapp.models import SalesOrder
+
+
+def register() -> None:
+    for action in (
+        DocumentAction(
+            model="salesapp.salesorder",
+            name="deliver",
+            label=_("Create packing slip"),
+            url=lambda order: reverse("salesapp:packing_slip_create") + f"?order={order.pk}",
+            permissions=("salesapp.add_packingslip",),
+            rules=SalesOrder.DELIVER_RULES,
+            order=20,
+        ),
+        DocumentAction(
+            model="salesapp.packingslip",
+            name="delete",
+            label=_("Delete draft"),
+            url=lambda slip: reverse("salesapp:packing_slip_delete", args=[slip.pk]),
+            permissions=("salesapp.delete_packingslip",),
+            rules=(
+                Refusal(
+                    lambda slip: slip.state == PackingSlipState.DRAFT,
+                    _("A posted packing slip cannot be deleted."),
+                    shown=False,
+                ),
+            ),
+            method="post",
+            confirm=_("Delete this draft packing slip?"),
+            order=90,
+        ),
+        DocumentAction(
+            model="marketing.opportunity",
+            name="order",
+            label=_("Create sales order"),
+            url=lambda opportunity: reverse("salesapp:order_create_for_opportunity", args=[opportunity.pk]),
+            permissions=("salesapp.add_salesorder",),
+            rules=Opportunity.EDIT_RULES,
+            method="post",
+            order=8,
+        ),
+    ):
+        extensions.register_document_action(action)
