@@ -18,7 +18,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run      install, migrate, load the demo data and serve http://$(ADDRESS)"
 	@echo "make test     install (Chromium included) and run the whole test suite, browser tests too"
-	@echo "make lint     ruff check + ruff format --check"
+	@echo "make lint     ruff check + ruff format --check + import-linter contracts"
 	@echo "make format   ruff format + ruff check --fix"
 	@echo "make check    Django system checks and missing migrations"
 	@echo "make bench    lead-to-cash and marketing benchmarks"
@@ -48,6 +48,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format .

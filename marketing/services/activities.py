@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from core.errors import TransitionRefused, ValidationFailed
 from marketing.choices import ActivityType, CallOutcome
+from marketing.lock_objects import lock_activity
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party
 
 if TYPE_CHECKING:
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
 ACTIVITY_EDITABLE_FIELDS = ("activity_type", "subject", "owner", "due_at", "notes")
 # What a scheduled follow-up may say; the rest it inherits from the activity it follows.
 NEXT_ACTIVITY_FIELDS = ("activity_type", "subject", "due_at", "owner", "notes")
-
-
-def _lock_activity(activity_id: int) -> Activity:
-    return Activity.objects.select_for_update(of=("self",)).select_related("owner").get(pk=activity_id)
 
 
 def _content_errors(*, activity_type: str, subject: str, outcome: str, owner: User | None) -> dict[str, str]:
@@ -167,7 +164,7 @@ def _ensure_allowed(activity: Activity, action: str, code: str) -> None:
 
 @transaction.atomic
 def activity_update(*, activity: Activity, by: User, **fields: Any) -> Activity:
-    activity = _lock_activity(activity.pk)
+    activity = lock_activity(activity.pk)
     unknown = set(fields) - set(ACTIVITY_EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(
@@ -221,7 +218,7 @@ def activity_complete(
 ) -> tuple[Activity, Activity | None]:
     """Mark the activity done and, when ``next_activity`` is given, schedule the follow-up on the same party,
     lead, opportunity, campaign and document — both or neither."""
-    activity = _lock_activity(activity.pk)
+    activity = lock_activity(activity.pk)
     _ensure_allowed(activity, "complete", "activity-done")
     outcome = outcome or ""
     errors = _content_errors(
@@ -256,7 +253,7 @@ def activity_complete(
 
 @transaction.atomic
 def activity_reopen(*, activity: Activity, by: User) -> Activity:
-    activity = _lock_activity(activity.pk)
+    activity = lock_activity(activity.pk)
     _ensure_allowed(activity, "reopen", "activity-open")
     activity.done = False
     activity.done_at = None
@@ -268,7 +265,7 @@ def activity_reopen(*, activity: Activity, by: User) -> Activity:
 
 @transaction.atomic
 def activity_delete(*, activity: Activity, by: User) -> Activity:
-    activity = _lock_activity(activity.pk)
+    activity = lock_activity(activity.pk)
     _ensure_allowed(activity, "delete", "activity-done")
     activity.delete()
     return activity

@@ -18,10 +18,11 @@ from django.utils.translation import gettext
 from core.errors import TransitionRefused, ValidationFailed
 from marketing.choices import CampaignState, CampaignType, TargetStatus
 from marketing.errors import ErrorCode
+from marketing.lock_objects import lock_campaign
 from marketing.models import Campaign, CampaignTarget
 from marketing.selectors.campaigns import email_recipients
 from marketing.services.campaign_targets import unsubscribed_on
-from marketing.services.campaigns import campaign_template_errors, lock_campaign
+from marketing.services.campaigns import campaign_template_errors
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

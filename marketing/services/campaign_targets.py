@@ -31,11 +31,12 @@ from marketing.choices import (
     TargetStatus,
 )
 from marketing.errors import ErrorCode
+from marketing.lock_objects import lock_campaign, lock_target
 from marketing.models import Campaign, CampaignTarget, Lead, Opportunity, Party, Segment, Unsubscription
 from marketing.selectors.campaigns import target_keys
 from marketing.selectors.segments import Candidate, explicit_candidates, segment_candidates
 from marketing.services.activities import activity_create
-from marketing.services.campaigns import amount_clean, lock_campaign
+from marketing.services.campaigns import amount_clean
 from marketing.services.leads import lead_create, lead_prospect_create, lead_update
 from marketing.services.opportunities import opportunity_create
 from marketing.services.parties import PartyDuplicates
@@ -61,14 +62,6 @@ class TargetsAdded:
     @property
     def found(self) -> int:
         return self.added + self.skipped
-
-
-def lock_target(target_id: int) -> CampaignTarget:
-    return (
-        CampaignTarget.objects.select_for_update(of=("self",))
-        .select_related("campaign", "party", "lead", "opportunity")
-        .get(pk=target_id)
-    )
 
 
 def _campaign_and_target(target: CampaignTarget) -> tuple[Campaign, CampaignTarget]:

@@ -16,6 +16,7 @@ from core.numbering import number_take
 from core.transitions import transition_refusal, transition_run
 from marketing.choices import CampaignState, CampaignType
 from marketing.errors import ErrorCode
+from marketing.lock_objects import lock_campaign
 from marketing.models import Campaign
 
 if TYPE_CHECKING:
@@ -32,11 +33,6 @@ CAMPAIGN_FIELDS = (
     "email_subject",
     "email_body",
 )
-
-
-def lock_campaign(campaign_id: int) -> Campaign:
-    """A fresh copy of the campaign, locked: every change to a campaign or its targets starts here."""
-    return Campaign.objects.select_for_update(of=("self",)).select_related("owner").get(pk=campaign_id)
 
 
 def campaign_template_errors(*, subject: str, body: str) -> dict[str, str]:

@@ -17,6 +17,7 @@ from core.numbering import number_take
 from core.transitions import transition_run
 from marketing.choices import LeadSource, LeadState, PartyKind
 from marketing.errors import ErrorCode
+from marketing.lock_objects import lock_lead
 from marketing.models import Campaign, Contact, Lead, Opportunity, OpportunityStage, Party
 from marketing.services.opportunities import opportunity_create
 from marketing.services.parties import contact_create, party_create
@@ -42,10 +43,6 @@ LEAD_FIELDS = (
 TEXT_FIELDS = ("company_name", "contact_name", "email", "phone", "postcode", "city", "country", "notes")
 EDITABLE_STATES = (LeadState.NEW, LeadState.QUALIFIED)
 NAME_MAX_LENGTH = Opportunity._meta.get_field("name").max_length
-
-
-def lock_lead(lead_id: int) -> Lead:
-    return Lead.objects.select_for_update(of=("self",)).select_related("party", "campaign", "owner").get(pk=lead_id)
 
 
 def lead_errors(lead: Lead) -> dict[str, str]:

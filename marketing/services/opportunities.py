@@ -15,6 +15,7 @@ from core.money import HUNDRED, ZERO, round_money
 from core.numbering import number_take
 from core.transitions import transition_run
 from marketing.errors import ErrorCode
+from marketing.lock_objects import lock_opportunity
 from marketing.models import Campaign, Contact, Lead, Opportunity, OpportunityStage, Party
 from marketing.selectors.opportunities import stage_list
 
@@ -36,14 +37,6 @@ OPPORTUNITY_FIELDS = (
 NAME_MAX_LENGTH = Opportunity._meta.get_field("name").max_length
 REASON_MAX_LENGTH = Opportunity._meta.get_field("lost_reason").max_length
 PERCENT_QUANTUM = Decimal("0.01")
-
-
-def lock_opportunity(opportunity_id: int) -> Opportunity:
-    return (
-        Opportunity.objects.select_for_update(of=("self",))
-        .select_related("party", "stage", "owner", "campaign")
-        .get(pk=opportunity_id)
-    )
 
 
 def first_active_stage() -> OpportunityStage | None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 from core.errors import TransitionRefused, ValidationFailed
 from marketing.choices import AddressPurpose
 from marketing.errors import ErrorCode
+from marketing.lock_objects import lock_party
 from marketing.models import Address, Contact, Party, Tag
 from marketing.selectors.parties import party_duplicates
 
@@ -43,10 +44,6 @@ class PartyDuplicates(ValidationFailed):
     def __init__(self, *, duplicates: list[Party], field_errors: dict[str, str], reason: str):
         super().__init__(code=ErrorCode.PARTY_DUPLICATE, reason=reason, field_errors=field_errors)
         self.duplicates = duplicates
-
-
-def lock_party(party_id: int) -> Party:
-    return Party.objects.select_for_update(of=("self",)).get(pk=party_id)
 
 
 def _field_errors(exc: ValidationError) -> dict[str, str]:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 from core.errors import TransitionRefused, ValidationFailed
 from marketing.choices import OpportunityState
 from marketing.errors import ErrorCode as MarketingErrorCode
+from marketing.lock_objects import lock_opportunity
 from marketing.models import Campaign, Opportunity
-from marketing.services.opportunities import lock_opportunity
 from salesapp.models import Customer, SalesOrder
 from salesapp.services.customers import customer_create
 from salesapp.services.orders import order_create
