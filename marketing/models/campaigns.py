@@ -193,6 +193,11 @@ class CampaignTarget(TimeStampedModel):
         blank=True,
         related_name="campaign_calls",
     )
+    # A progress field, not a state machine, on purpose: a target has no steps a user takes and no refusals
+    # to explain. It records how far the campaign got with it (pending → contacted → responded, or
+    # excluded at selection), is written only by the target services as a consequence of a call, an email
+    # or a response, and its history is the call and response records themselves (contacted_at,
+    # email_sent_at, response_date, responded_by) and the activities they create.
     status = models.CharField(
         _("status"), max_length=20, choices=TargetStatus.choices, default=TargetStatus.PENDING, db_index=True
     )

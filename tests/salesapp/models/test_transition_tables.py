@@ -1,0 +1,121 @@
+"""The whole transition table of the sales documents: which step goes from where to where, who may take it,
+and what a refusal says (DESIGN.md §4.2). The table is read from the models, so a change to a transition
+shows up here."""
+
+from decimal import Decimal
+
+import pytest
+
+from core.roles import ADMINISTRATOR, BILLING_CLERK, INTEGRATOR, SALES_CLERK, SALES_MANAGER
+from core.transitions import transition_refusal, transition_table
+from salesapp.models import PackingSlip, SalesOrder
+from salesapp.services.orders import order_cancel, order_confirm
+from salesapp.services.packing_slips import order_deliver_remainder, packing_slip_create, packing_slip_post
+from tests.factories.salesapp import ItemFactory, make_order
+from tests.factories.users import user_with_role
+
+ROLES = [SALES_CLERK, SALES_MANAGER, BILLING_CLERK, INTEGRATOR, ADMINISTRATOR]
+
+
+def test_sales_order_transition_table():
+    assert transition_table(SalesOrder) == [
+        ("cancel", "confirmed", "canceled", "salesapp.cancel_salesorder"),
+        ("cancel", "open", "canceled", "salesapp.cancel_salesorder"),
+        ("confirm", "open", "confirmed", "salesapp.confirm_salesorder"),
+        ("mark_delivered", "confirmed", "delivered", None),
+        ("mark_invoiced", "delivered", "invoiced", None),
+    ]
+
+
+def test_packing_slip_transition_table():
+    assert transition_table(PackingSlip) == [("post", "draft", "posted", "salesapp.post_packingslip")]
+
+
+@pytest.mark.parametrize(
+    ("transition", "allowed_roles"),
+    [
+        ("confirm", {SALES_CLERK, SALES_MANAGER, INTEGRATOR, ADMINISTRATOR}),
+        ("cancel", {SALES_CLERK, SALES_MANAGER, INTEGRATOR, ADMINISTRATOR}),
+    ],
+)
+def test_who_may_take_an_order_transition(db, transition, allowed_roles):
+    # given: an open order with a line, where every condition holds
+    order = make_order()
+
+    # when
+    allowed = {
+        role
+        for role in ROLES
+        if transition_refusal(order, transition, user=user_with_role(role, username=f"table {role}")) is None
+    }
+
+    # then
+    assert allowed == allowed_roles
+
+
+def _order_in(state: str, clerk) -> SalesOrder:
+    order = make_order(lines=[(ItemFactory(number="A-100"), "5")], by=clerk)
+    if state == "open":
+        return order
+    if state == "canceled":
+        return order_cancel(order=order, reason="Ordered twice", by=clerk)
+    order = order_confirm(order=order, by=clerk)
+    if state == "confirmed":
+        return order
+    order_deliver_remainder(order=order, by=clerk)
+    order.refresh_from_db()
+    return order
+
+
+@pytest.mark.parametrize(
+    ("state", "transition", "reason"),
+    [
+        ("confirmed", "confirm", "Order {number} is Confirmed: only open orders can be confirmed."),
+        ("canceled", "confirm", "Order {number} is Canceled: only open orders can be confirmed."),
+        ("delivered", "cancel", "Order {number} is Delivered: it can no longer be canceled."),
+        ("canceled", "cancel", "Order {number} is Canceled: it can no longer be canceled."),
+        ("open", "mark_delivered", "'Delivered' is not possible: {number} is Open."),
+        ("confirmed", "mark_invoiced", "'Invoiced' is not possible: {number} is Confirmed."),
+    ],
+)
+def test_why_an_order_transition_is_refused_in_a_state(clerk, state, transition, reason):
+    order = _order_in(state, clerk)
+    assert order.state == state
+    assert transition_refusal(order, transition) == reason.format(number=order.number)
+
+
+def test_why_an_order_transition_is_refused_by_its_conditions(clerk):
+    # given: an order shipped in part, an order without lines, an order of a blocked customer, a journal order
+    shipped = _order_in("confirmed", clerk)
+    slip = packing_slip_create(order=shipped, quantities={shipped.lines.get().pk: Decimal("2")}, by=clerk)
+    packing_slip_post(packing_slip=slip, by=clerk)
+    empty = make_order(by=clerk)
+    empty.lines.all().delete()
+    journal = make_order(order_type="journal", by=clerk)
+
+    # then: each reason comes from the condition that failed
+    assert transition_refusal(shipped, "cancel") == "2 units already shipped: the order can no longer be canceled."
+    assert transition_refusal(empty, "confirm") == "Add at least one line before confirming the order."
+    assert (
+        transition_refusal(journal, "confirm")
+        == "A journal order is a draft: change its type to Sales order before confirming."
+    )
+    assert transition_refusal(shipped, "mark_delivered") == f"Order {shipped.number} still has quantities to deliver."
+
+
+def test_who_may_post_a_packing_slip_and_why_a_posted_one_is_refused(clerk):
+    # given
+    order = _order_in("confirmed", clerk)
+    draft = packing_slip_create(order=order, by=clerk)
+
+    # when
+    allowed = {
+        role
+        for role in ROLES
+        if transition_refusal(draft, "post", user=user_with_role(role, username=f"table {role}")) is None
+    }
+    posted = packing_slip_post(packing_slip=draft, by=clerk)
+
+    # then
+    assert allowed == {SALES_CLERK, SALES_MANAGER, INTEGRATOR, ADMINISTRATOR}
+    assert transition_refusal(posted, "post") == f"Packing slip {posted.number} is already posted."
