@@ -133,3 +133,57 @@ def register_document_action(action: DocumentAction) -> None:
 
 def document_actions_for(model_label: str) -> list[DocumentAction]:
     return [action for action in document_actions if action.model == model_label]
+
+
+# Documents an activity may be about (a call about an order, a reminder about an invoice), by "app_label.model".
+activity_document_types: list[str] = []
+
+
+def register_activity_document_type(model_label: str) -> None:
+    """Let activities point at documents of this model; each app registers its own documents."""
+    if model_label not in activity_document_types:
+        activity_document_types.append(model_label)
+
+
+@dataclass(frozen=True)
+class PartyMergeParticipant:
+    """An app whose rows point at parties (``models``: "app_label.model"). When two parties are merged it says
+    what would move, refuses a merge it cannot carry out, and moves its own rows through its own service."""
+
+    models: tuple[str, ...]
+    refusal: Callable[[object, object], str | None]  # (keep, remove) → why not, or None
+    preview: Callable[[object, object], list[tuple[str, int]]]  # (keep, remove) → [(label, count)]
+    move: Callable[..., None]  # (*, keep, remove, by)
+
+
+party_merge_participants: list[PartyMergeParticipant] = []
+
+
+def register_party_merge_participant(participant: PartyMergeParticipant) -> None:
+    if participant not in party_merge_participants:
+        party_merge_participants.append(participant)
+
+
+@dataclass(frozen=True)
+class PagePanel:
+    """A part of another app's document page: the invoices of an order, a customer's receivables, the orders
+    of an opportunity. ``context(document, user)`` reads what the template shows, in a fixed number of queries."""
+
+    model: str  # "app_label.modelname" of the page's document
+    name: str
+    template: str
+    context: Callable[[object, object], dict]
+    permission: str = ""
+    order: int = 50
+
+
+page_panels: list[PagePanel] = []
+
+
+def register_page_panel(panel: PagePanel) -> None:
+    if not any(known.model == panel.model and known.name == panel.name for known in page_panels):
+        page_panels.append(panel)
+
+
+def page_panels_for(model_label: str) -> list[PagePanel]:
+    return sorted((panel for panel in page_panels if panel.model == model_label), key=lambda panel: panel.order)

@@ -144,3 +144,12 @@ def page_actions(instance, *, user, url: Callable[[str], str]) -> PageActions:
 
 def _has_transitions(instance) -> bool:
     return any(isinstance(field, FSMFieldMixin) for field in instance._meta.fields)
+
+
+def page_panels(instance, *, user) -> list[dict]:
+    """The panels later apps add to this document's page (core.extensions), for ``includes/panels.html``."""
+    return [
+        {"name": panel.name, "template": panel.template, **panel.context(instance, user)}
+        for panel in extensions.page_panels_for(instance._meta.label_lower)
+        if not panel.permission or user.has_perm(panel.permission)
+    ]

@@ -73,7 +73,35 @@ def campaign_invoiced_revenue(campaign_ids: list[int]) -> dict[int, list[extensi
     }
 
 
+def order_invoices_panel(order, user) -> dict:
+    return {"invoices": list(Invoice.objects.filter(order=order).order_by("id"))}
+
+
+def customer_account_panel(customer, user) -> dict:
+    return {"customer_id": customer.pk}
+
+
 def register() -> None:
+    extensions.register_page_panel(
+        extensions.PagePanel(
+            model="salesapp.salesorder",
+            name="invoices",
+            template="invoicing/includes/order_invoices_panel.html",
+            context=order_invoices_panel,
+            permission="invoicing.view_invoice",
+        )
+    )
+    extensions.register_page_panel(
+        extensions.PagePanel(
+            model="salesapp.customer",
+            name="receivables",
+            template="invoicing/includes/customer_account_panel.html",
+            context=customer_account_panel,
+            permission="invoicing.view_invoice",
+        )
+    )
+    extensions.register_activity_document_type("invoicing.invoice")
+    extensions.register_activity_document_type("invoicing.payment")
     extensions.register_timeline_source(invoice_timeline)
     extensions.register_timeline_source(payment_timeline)
     extensions.register_campaign_revenue_source(campaign_invoiced_revenue)

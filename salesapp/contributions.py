@@ -6,12 +6,14 @@ from __future__ import annotations
 from django.db.models import Count, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from core import extensions
 from core.money import ZERO
 from salesapp.choices import OrderState
-from salesapp.models import SalesOrder
+from salesapp.models import Customer, SalesOrder
+from salesapp.services.customers import customer_party_move
 
 
 def order_timeline(party_ids: list[int], limit: int) -> list[extensions.TimelineEntry]:
@@ -61,7 +63,54 @@ def campaign_ordered_revenue(campaign_ids: list[int]) -> dict[int, list[extensio
     }
 
 
+def customer_merge_refusal(keep, remove) -> str | None:
+    kept, removed = Customer.objects.filter(party=keep).first(), Customer.objects.filter(party=remove).first()
+    if kept is None or removed is None:
+        return None
+    # Posted documents never change, so two accounts are never rewritten into one.
+    return gettext(
+        "%(keep)s and %(remove)s each have their own %(what)s: %(first)s and %(second)s. These are never "
+        "merged, because their posted documents never change: keep working with one party and stop using "
+        "the other."
+    ) % {
+        "keep": keep.name,
+        "remove": remove.name,
+        "what": Customer._meta.verbose_name,
+        "first": kept.number,
+        "second": removed.number,
+    }
+
+
+def customer_merge_preview(keep, remove) -> list[tuple[str, int]]:
+    count = Customer.objects.filter(party=remove).count()
+    return [(capfirst(str(Customer._meta.verbose_name)), count)] if count else []
+
+
+def opportunity_orders_panel(opportunity, user) -> dict:
+    orders = SalesOrder.objects.filter(opportunity_id=opportunity.pk).select_related("customer").order_by("-id")
+    return {"orders": list(orders)}
+
+
 def register() -> None:
+    extensions.register_page_panel(
+        extensions.PagePanel(
+            model="marketing.opportunity",
+            name="sales_orders",
+            template="salesapp/includes/opportunity_orders_panel.html",
+            context=opportunity_orders_panel,
+            permission="salesapp.view_salesorder",
+        )
+    )
+    extensions.register_party_merge_participant(
+        extensions.PartyMergeParticipant(
+            models=("salesapp.customer",),
+            refusal=customer_merge_refusal,
+            preview=customer_merge_preview,
+            move=customer_party_move,
+        )
+    )
+    extensions.register_activity_document_type("salesapp.salesorder")
+    extensions.register_activity_document_type("salesapp.packingslip")
     extensions.register_timeline_source(order_timeline)
     extensions.register_opportunity_document_type(
         extensions.OpportunityDocumentType(label=gettext_lazy("sales order"), exists=opportunity_has_order)

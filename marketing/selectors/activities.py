@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from core import extensions
 from marketing.models import Activity
 
 # The groups of "My follow-ups", in the order the page shows them.
@@ -122,10 +123,6 @@ def activities_open_for(*, party=None, lead=None, opportunity=None, campaign=Non
     return Activity.objects.filter(wanted, done=False).select_related("owner").order_by("due_at", "id")
 
 
-# Activities may point at documents of these apps; anything else (users, tokens, …) is no document.
-DOCUMENT_APPS = ("marketing", "salesapp", "invoicing")
-
-
 def document_key(document) -> str:
     """How a page names a document in a link that plans an activity about it: ``app_label.model:id``."""
     return f"{document._meta.app_label}.{document._meta.model_name}:{document.pk}"
@@ -133,9 +130,10 @@ def document_key(document) -> str:
 
 def document_find(*, document_type: str, document_id) -> tuple[object | None, str]:
     """The document ``app_label.model`` / id points at, or None and which part is wrong ("type" or "id")."""
+    # Only the document types apps registered; anything else (users, tokens, …) is no document.
     app_label, _dot, model = str(document_type).lower().partition(".")
     content_type = None
-    if app_label in DOCUMENT_APPS:
+    if f"{app_label}.{model}" in extensions.activity_document_types:
         content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
     if content_type is None or content_type.model_class() is None:
         return None, "type"

@@ -312,13 +312,28 @@ class MergeMove:
     count: int
 
 
-def party_relations() -> list:
-    """Every relation through which rows of any app point at a party (hidden ones included: unsubscriptions,
-    the tag links), found from the model so sales and invoicing rows are known without importing them."""
-    return [
+def party_relations(*, own: bool | None = None) -> list:
+    """The relations through which rows point at a party (hidden ones included: unsubscriptions, the tag
+    links): marketing's own (``own=True``), other apps' (``own=False``) or all. Other apps' rows are only
+    read this way; they are moved by the app itself (core.extensions.PartyMergeParticipant)."""
+    relations = [
         field
         for field in Party._meta.get_fields(include_hidden=True)
         if field.auto_created and not field.concrete and (field.one_to_many or field.one_to_one)
+    ]
+    if own is None:
+        return relations
+    return [relation for relation in relations if (relation.related_model._meta.app_label == "marketing") == own]
+
+
+def party_merge_unhandled(*, remove: Party) -> list[str]:
+    """The kinds of rows of other apps that point at ``remove`` and that no app offered to move in a merge."""
+    handled = {label for participant in extensions.party_merge_participants for label in participant.models}
+    return [
+        str(relation.related_model._meta.verbose_name_plural)
+        for relation in party_relations(own=False)
+        if relation.related_model._meta.label_lower not in handled
+        and relation.related_model._base_manager.filter(**{relation.field.name: remove}).exists()
     ]
 
 
@@ -332,7 +347,7 @@ def party_merge_keeper(*, first: Party, second: Party) -> tuple[Party, Party]:
 def party_merge_preview(*, keep: Party, remove: Party) -> list[MergeMove]:
     """What merging ``remove`` into ``keep`` would move, per kind of row (one count query per kind)."""
     moves = []
-    for relation in party_relations():
+    for relation in party_relations(own=True):
         model = relation.related_model
         rows = model._base_manager.filter(**{relation.field.name: remove})
         if model._meta.auto_created:
@@ -346,4 +361,6 @@ def party_merge_preview(*, keep: Party, remove: Party) -> list[MergeMove]:
             count = rows.count()
         if count:
             moves.append(MergeMove(label=capfirst(str(label)), count=count))
+    for participant in extensions.party_merge_participants:
+        moves.extend(MergeMove(label=label, count=count) for label, count in participant.preview(keep, remove))
     return moves

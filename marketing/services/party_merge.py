@@ -1,5 +1,5 @@
 """Merging two parties that turned out to be one: everything that points at the removed party moves to the kept
-one, whichever app it belongs to, and the removed party is deleted."""
+one (marketing's rows here, other apps' rows by those apps' own services), and the removed party is deleted."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from core import extensions
 from core.errors import ActionForbidden, ValidationFailed
 from marketing.choices import ActivityType
 from marketing.errors import ErrorCode
 from marketing.models import Address, CampaignTarget, Contact, Party
-from marketing.selectors.parties import party_merge_preview, party_relations
+from marketing.selectors.parties import party_merge_preview, party_merge_unhandled, party_relations
 from marketing.services.activities import activity_create
 
 if TYPE_CHECKING:
@@ -26,33 +27,21 @@ FILLED_FIELDS = ("email", "phone", "vat_number")
 ADDRESS_FIELDS = ("street", "postcode", "city", "country")
 
 
-def _one_to_one_owned(party: Party, relation) -> object | None:
-    return relation.related_model._base_manager.filter(**{relation.field.name: party}).first()
-
-
 def party_merge_refusal(*, keep: Party, remove: Party) -> str | None:
-    """Why ``remove`` cannot be merged into ``keep``, or None when it can."""
+    """Why ``remove`` cannot be merged into ``keep``, or None when it can. Apps whose rows point at parties
+    say their own reasons (two customer accounts are never merged)."""
     if keep.pk == remove.pk:
         return gettext("Choose another party: a party cannot be merged into itself.")
-    for relation in party_relations():
-        if not relation.one_to_one:
-            continue
-        kept, removed = _one_to_one_owned(keep, relation), _one_to_one_owned(remove, relation)
-        if kept is not None and removed is not None:
-            # The customer account: its posted documents never change, so two accounts are never rewritten
-            # into one.
-            return gettext(
-                "%(keep)s and %(remove)s each have their own %(what)s: %(first)s and %(second)s. These are never "
-                "merged, because their posted documents never change: keep working with one party and stop using "
-                "the other."
-            ) % {
-                "keep": keep.name,
-                "remove": remove.name,
-                "what": relation.related_model._meta.verbose_name,
-                # Accounts are known to clerks by their number.
-                "first": getattr(kept, "number", None) or kept,
-                "second": getattr(removed, "number", None) or removed,
-            }
+    for participant in extensions.party_merge_participants:
+        reason = participant.refusal(keep, remove)
+        if reason:
+            return reason
+    unhandled = party_merge_unhandled(remove=remove)
+    if unhandled:
+        return gettext("%(remove)s has %(what)s that a merge cannot move: keep working with both parties.") % {
+            "remove": remove.name,
+            "what": ", ".join(unhandled),
+        }
     return None
 
 
@@ -140,11 +129,13 @@ def party_merge(*, keep: Party, remove: Party, by: User) -> Party:
 
     _targets_prepared(keep, remove)
     _primaries_prepared(keep, remove)
-    for relation in party_relations():
+    for relation in party_relations(own=True):
         if relation.related_model._meta.auto_created:
             _links_moved(relation, keep=keep, remove=remove)
         else:
             _repointed(relation.related_model, field=relation.field.name, old=remove, new=keep)
+    for participant in extensions.party_merge_participants:
+        participant.move(keep=keep, remove=remove, by=by)
     _empty_fields_filled(keep, remove)
     keep.save()
 

@@ -19,6 +19,7 @@ from core.web import (
     form_add_domain_error,
     form_save,
     page_actions,
+    page_panels,
     paginate,
     permission,
     run_action,
@@ -69,9 +70,8 @@ def _detail_page(request, opportunity: Opportunity, *, reason_form=None, stage_f
         "actions": page.allowed,
         "refusals": page.refusals,
         "stage_form": stage_form or OpportunityStageForm(prefix="stage", initial={"stage": opportunity.stage_id}),
-        # Sales orders point at the opportunity from salesapp (later in the dependency order): read through the
-        # reverse relation, so marketing imports nothing of sales.
-        "orders": list(opportunity.sales_orders.select_related("customer").order_by("-id")),
+        # The sales orders made for it come from salesapp, later in the dependency order (core.extensions).
+        "panels": page_panels(opportunity, user=request.user),
         "activities": list(activities_open_for(opportunity=opportunity)),
         "add_query": urlencode({"opportunity": opportunity.pk, "party": opportunity.party_id}),
         "transitions": transition_log_for(opportunity),

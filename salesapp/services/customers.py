@@ -64,3 +64,15 @@ def customer_update(*, customer: Customer, by: User, **fields) -> Customer:
     model_validated(customer, exclude=["created_by", "party"])
     customer.save()
     return customer
+
+
+@transaction.atomic
+def customer_party_move(*, keep: Party, remove: Party, by: User) -> Customer | None:
+    """A party merge moves ``remove``'s customer account to ``keep`` (the merge has refused when both have one).
+    The account keeps its number and documents; only the party it belongs to changes."""
+    customer = Customer.objects.select_for_update().filter(party=remove).first()
+    if customer is None:
+        return None
+    customer.party = keep
+    customer.save(update_fields=["party", "updated_at"])
+    return customer

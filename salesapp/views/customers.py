@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from core.web import form_save, paginate, permission
+from core.web import form_save, page_panels, paginate, permission
 from marketing.models import Party
 from salesapp.forms.customers import CustomerCreateForm, CustomerFilterForm, CustomerUpdateForm
 from salesapp.forms.fields import yes_no
@@ -32,7 +32,8 @@ def customer_list(request):
 def customer_detail(request, pk: int):
     customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
     orders = customer.orders.order_by("-id")[:RECENT_ORDERS]
-    return render(request, "salesapp/customer_detail.html", {"customer": customer, "orders": orders})
+    context = {"customer": customer, "orders": orders, "panels": page_panels(customer, user=request.user)}
+    return render(request, "salesapp/customer_detail.html", context)
 
 
 @permission("salesapp.add_customer")

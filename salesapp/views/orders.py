@@ -11,7 +11,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError, ValidationFailed
 from core.forms import ReasonForm
 from core.selectors import transition_log_for
-from core.web import PageActions, form_add_domain_error, page_actions, paginate, permission, run_action, status_steps
+from core.web import (
+    PageActions,
+    form_add_domain_error,
+    page_actions,
+    page_panels,
+    paginate,
+    permission,
+    run_action,
+    status_steps,
+)
 from marketing.selectors.activities import activities_open_for, document_key
 from salesapp.choices import OrderState
 from salesapp.forms.orders import (
@@ -145,6 +154,7 @@ def _detail_page(request, pk: int, *, line_form: OrderLineForm | None = None):
     order = _order_or_404(pk)
     context = order_context(request, order, line_form=line_form)
     context["packing_slips"] = list(order.packing_slips.order_by("-id"))
+    context["panels"] = page_panels(order, user=request.user)
     context["transitions"] = transition_log_for(order)
     # Calls and tasks about this order (a delivery date to confirm, a complaint to follow up).
     context["activities"] = list(activities_open_for(document=order))
