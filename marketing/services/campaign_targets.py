@@ -40,6 +40,7 @@ from marketing.services.campaigns import amount_clean
 from marketing.services.leads import lead_create, lead_prospect_create, lead_update
 from marketing.services.opportunities import opportunity_create
 from marketing.services.parties import PartyDuplicates
+from marketing.services.segments import segment_create
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -58,6 +59,7 @@ class TargetsAdded:
     added: int
     skipped: int
     excluded: int
+    saved_segment: Segment | None = None
 
     @property
     def found(self) -> int:
@@ -178,13 +180,19 @@ def campaign_targets_add(
     parties: Sequence[Party | int] = (),
     leads: Sequence[Lead | int] = (),
     opportunities: Sequence[Opportunity | int] = (),
+    save_as: str = "",
 ) -> TargetsAdded:
     """Add everyone a segment or filter set selects, and/or the records named one by one.
 
     Those already on the campaign (the same party or lead) are skipped and counted; naming a single record
-    that is already a target is refused instead, since the clerk asked for exactly that one."""
+    that is already a target is refused instead, since the clerk asked for exactly that one. ``save_as`` saves
+    the filters as a segment under that name first: both happen, or neither."""
     campaign = lock_campaign(campaign.pk)
     _refuse_unless_changeable(campaign)
+    saved = None
+    if save_as.strip() and filters is not None:
+        saved = segment_create(by=by, name=save_as.strip(), filters=filters)
+        segment, filters = saved, None
     parties, leads, opportunities = list(parties), list(leads), list(opportunities)
     if segment is not None and filters is not None:
         raise ValidationFailed(field_errors={"segment": gettext("Choose a saved segment or filters, not both.")})
@@ -235,7 +243,9 @@ def campaign_targets_add(
         [_target_built(campaign, candidate, reason) for candidate, reason in zip(fresh, reasons, strict=True)],
         batch_size=500,
     )
-    return TargetsAdded(added=len(fresh), skipped=skipped, excluded=sum(1 for reason in reasons if reason))
+    return TargetsAdded(
+        added=len(fresh), skipped=skipped, excluded=sum(1 for reason in reasons if reason), saved_segment=saved
+    )
 
 
 @transaction.atomic

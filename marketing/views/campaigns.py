@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,7 +29,6 @@ from marketing.selectors import campaigns as selectors
 from marketing.selectors.segments import segment_candidates
 from marketing.services import campaign_mail, campaign_targets
 from marketing.services import campaigns as services
-from marketing.services.segments import segment_create
 
 STATUS_STEPS = [CampaignState.PLANNED, CampaignState.ACTIVE, CampaignState.COMPLETED]
 PREVIEW_NAMES = 10
@@ -212,21 +210,18 @@ def campaign_targets_add(request, pk: int):
     segment = form.cleaned_data["segment"]
     save_as = form.cleaned_data["save_as"].strip()
     try:
-        # Saving the segment and adding its targets are one action for the clerk: both or neither.
-        with transaction.atomic():
-            if segment is None and save_as:
-                segment = segment_create(by=request.user, name=save_as, filters=form.filters())
-            result = campaign_targets.campaign_targets_add(
-                campaign=campaign,
-                by=request.user,
-                segment=segment,
-                filters=None if segment is not None else form.filters(),
-            )
+        result = campaign_targets.campaign_targets_add(
+            campaign=campaign,
+            by=request.user,
+            segment=segment,
+            filters=None if segment is not None else form.filters(),
+            save_as="" if segment is not None else save_as,
+        )
     except DomainError as exc:
         messages.error(request, exc.reason)
     else:
-        if segment is not None and save_as:
-            messages.info(request, _("Segment '%(name)s' saved.") % {"name": segment.name})
+        if result.saved_segment is not None:
+            messages.info(request, _("Segment '%(name)s' saved.") % {"name": result.saved_segment.name})
         messages.success(request, _added_message(result))
     return redirect("marketing:campaign_detail", pk=campaign.pk)
 

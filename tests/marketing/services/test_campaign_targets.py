@@ -16,7 +16,7 @@ from marketing.choices import (
     PartyKind,
     TargetStatus,
 )
-from marketing.models import Activity, CampaignTarget, Lead, Opportunity, Party, Unsubscription
+from marketing.models import Activity, CampaignTarget, Lead, Opportunity, Party, Segment, Unsubscription
 from marketing.services.campaign_targets import (
     campaign_calls_assign,
     campaign_mark_mailed,
@@ -134,6 +134,39 @@ def test_add_from_a_saved_segment_applies_its_filters_today(clerk):
     # then
     assert (result.added, result.skipped) == (1, 0)
     assert list(campaign.targets.values_list("name", flat=True)) == ["Lindqvist AB"]
+
+
+def test_saving_the_filters_as_a_segment_and_adding_its_targets_happen_together(clerk):
+    # given
+    PartyFactory(name="Lindqvist AB", country="SE")
+    campaign = make_campaign(clerk)
+
+    # when
+    result = campaign_targets_add(
+        campaign=campaign, by=clerk, filters={"roles": ["prospect"], "country": "SE"}, save_as=" Swedish prospects "
+    )
+
+    # then
+    assert (result.added, result.saved_segment.name, result.saved_segment.filters) == (
+        1,
+        "Swedish prospects",
+        {"roles": ["prospect"], "country": "SE"},
+    )
+    assert list(campaign.targets.values_list("name", flat=True)) == ["Lindqvist AB"]
+
+
+def test_a_refused_add_saves_no_segment_either(clerk):
+    # given: a completed campaign takes no more targets
+    campaign = campaign_complete(campaign=active_campaign(clerk), by=clerk)
+    PartyFactory(name="Lindqvist AB", country="SE")
+    before = (Segment.objects.count(), campaign.targets.count())
+
+    # when
+    with pytest.raises(TransitionRefused):
+        campaign_targets_add(campaign=campaign, by=clerk, filters={"country": "SE"}, save_as="Swedish prospects")
+
+    # then
+    assert (Segment.objects.count(), campaign.targets.count()) == before
 
 
 def test_adding_a_selection_again_skips_those_already_there(clerk):
