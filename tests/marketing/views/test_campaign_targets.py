@@ -146,6 +146,31 @@ def test_log_a_call_and_go_back_to_the_call_list(client, clerk):
     assert target.status == "contacted"
 
 
+def test_a_call_logged_on_the_page_is_done_dated_now_and_shown_with_its_time(client, clerk, manager):
+    # given: the manager's campaign, called by the clerk
+    target = target_in(manager)
+    client.force_login(clerk)
+    before = timezone.now()
+
+    # when
+    response = client.post(
+        reverse("marketing:target_call_log", args=[target.pk]),
+        {"call-outcome": "reached", "call-note": "Spoke to Joost", "call-response": ""},
+        follow=True,
+    )
+
+    # then
+    after = timezone.now()
+    call = Activity.objects.get(campaign_target=target)
+    assert (call.done, call.outcome, call.notes, call.owner) == (True, "reached", "Spoke to Joost", clerk)
+    assert call.due_at == call.done_at and before <= call.done_at <= after
+    assert messages_of(response) == ["Call to Anker Koffie logged."]
+    # the list of done activities shows it with its time, not undated
+    listed = client.get(reverse("marketing:activity_list"), {"status": "done", "party": target.party_id})
+    assert [activity.pk for activity in listed.context["page_obj"]] == [call.pk]
+    assert f'<time datetime="{timezone.localtime(call.due_at).isoformat()}">' in listed.content.decode()
+
+
 def test_a_call_log_never_sends_the_clerk_to_another_site(client, clerk):
     # given
     target = target_in(clerk)
