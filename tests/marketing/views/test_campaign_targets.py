@@ -82,6 +82,55 @@ def test_target_page_query_count_does_not_grow_with_calls(client, clerk, django_
     assert len(many) == len(few)
 
 
+def target_row(target: CampaignTarget) -> tuple:
+    return CampaignTarget.objects.values_list(
+        "status", "response", "response_date", "response_note", "responded_by", "contacted_at", "created_lead"
+    ).get(pk=target.pk)
+
+
+def test_the_response_form_preselects_no_response_and_explains_each(client, clerk):
+    # given
+    target = target_in(clerk)
+    client.force_login(clerk)
+
+    # when
+    response = client.get(reverse("marketing:target_detail", args=[target.pk]))
+
+    # then
+    field = response.context["respond_form"]["response"]
+    assert field.value() is None
+    assert field.field.choices[0] == ("", "Choose a response")
+    assert field.help_text == (
+        "Positive: interested; it can start a lead or an opportunity right away. Negative: not interested. "
+        "No answer: no reaction came. Unsubscribed: wants no more campaign email; the address is left out of "
+        "later email campaigns."
+    )
+    html = response.content.decode()
+    assert '<option value="" selected>Choose a response</option>' in html
+    assert 'value="positive" selected' not in html
+
+
+def test_saving_a_response_without_choosing_one_is_a_field_error(client, clerk):
+    # given
+    target = target_in(clerk)
+    client.force_login(clerk)
+    before = target_row(target)
+
+    # when
+    response = client.post(
+        reverse("marketing:target_respond", args=[target.pk]),
+        {"response": "", "date": "", "note": "Maybe later", "start": "none", "opportunity_name": ""},
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.context["respond_form"].errors == {
+        "response": ["Choose a response: positive, negative, no answer or unsubscribed."]
+    }
+    assert target_row(target) == before
+    assert not Lead.objects.exists() and not Activity.objects.exists()
+
+
 def test_a_positive_response_starts_a_lead_from_the_page(client, clerk):
     # given
     target = target_in(clerk)
