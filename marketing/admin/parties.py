@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ServiceAdminMixin
 from core.errors import DomainError
 from marketing.choices import RelationshipStage
+from marketing.forms.parties import language_from_country_offered
 from marketing.models import Address, Contact, Party, Tag, Unsubscription
 from marketing.selectors.parties import party_merge_keeper, stage_label, with_stage
 from marketing.services.parties import (
@@ -84,6 +85,10 @@ class PartyAdminForm(forms.ModelForm):
         required=False,
         help_text=_("A party with the same email, or the same name and postcode, as an existing one is refused."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language_from_country_offered(self)
 
 
 @admin.register(Party)

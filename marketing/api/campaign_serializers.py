@@ -151,10 +151,23 @@ class CountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string", "format": "decimal", "pattern": r"^-?\d{0,16}(?:\.\d{0,2})?$"}]}
+)
+class FigureAmountField(serializers.Field):
+    """A count as an integer, money as a decimal string like every other amount."""
+
+    money = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+    def to_representation(self, value):
+        return value if isinstance(value, int) else self.money.to_representation(value)
+
+
 class FigureSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+    is_count = serializers.BooleanField(help_text="True when amount is a count (an integer), false when it is money.")
+    amount = FigureAmountField(help_text="An integer for a count (orders_confirmed), else money as a string.")
 
 
 class CampaignStatsSerializer(serializers.Serializer):
@@ -182,7 +195,9 @@ class CampaignStatsSerializer(serializers.Serializer):
             **stats.__dict__,
             "by_status": [{"value": v, "label": label, "count": c} for v, label, c in stats.by_status],
             "by_response": [{"value": v, "label": label, "count": c} for v, label, c in stats.by_response],
-            "revenue": [{"key": f.key, "label": f.label, "amount": f.amount} for f in stats.revenue],
+            "revenue": [
+                {"key": f.key, "label": f.label, "is_count": f.is_count, "amount": f.amount} for f in stats.revenue
+            ],
         }
         return super().to_representation(data)
 

@@ -89,8 +89,13 @@ class PartyUpdateInputSerializer(serializers.Serializer):
     street = serializers.CharField(max_length=200, required=False, allow_blank=True)
     postcode = serializers.CharField(max_length=20, required=False, allow_blank=True)
     city = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    country = serializers.CharField(required=False, help_text="ISO 3166 code, e.g. NL")
-    language = serializers.ChoiceField(choices=Language.choices, required=False)
+    country = serializers.CharField(required=False, help_text="ISO 3166-1 alpha-2 code, e.g. NL; nl is read as NL.")
+    language = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Empty, or left out when creating: the country's language (nl for NL, sv for SE, en elsewhere).",
+    )
     vat_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
     tags = serializers.ListField(
         child=serializers.CharField(),

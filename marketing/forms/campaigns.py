@@ -317,8 +317,21 @@ class AssignCallsForm(forms.Form):
         self.fields["users"].queryset = callers()
 
 
+RESPONSE_HELP = _(
+    "Positive: interested; it can start a lead or an opportunity right away. Negative: not interested. "
+    "No answer: no reaction came. Unsubscribed: wants no more campaign email; the address is left out of "
+    "later email campaigns."
+)
+
+
 class TargetRespondForm(forms.Form):
-    response = forms.ChoiceField(label=_("Response"), choices=Response.choices)
+    # No response is preselected: a clerk who saves without choosing must not record a positive one by accident.
+    response = forms.ChoiceField(
+        label=_("Response"),
+        choices=[("", _("Choose a response")), *Response.choices],
+        error_messages={"required": _("Choose a response: positive, negative, no answer or unsubscribed.")},
+        help_text=RESPONSE_HELP,
+    )
     date = forms.DateField(label=_("Date"), required=False, widget=DATE, help_text=_("Empty: today."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     start = forms.ChoiceField(
@@ -340,7 +353,10 @@ class CallLogForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=CallOutcome.choices)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     response = forms.ChoiceField(
-        label=_("Response"), required=False, choices=[("", _("No response yet")), *Response.choices]
+        label=_("Response"),
+        required=False,
+        choices=[("", _("No response yet")), *Response.choices],
+        help_text=RESPONSE_HELP,
     )
     start = forms.ChoiceField(
         label=_("Start the sales process"),

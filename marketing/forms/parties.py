@@ -64,6 +64,18 @@ class PartyFilterForm(forms.Form):
         }
 
 
+def language_from_country_offered(form: forms.ModelForm) -> None:
+    """On a new party the language may be left empty: the party service then takes the country's."""
+    if form.instance.pk:
+        return
+    field = form.fields["language"]
+    field.required = False
+    field.choices = [("", _("From the country")), *Language.choices]
+    field.help_text = _("Empty: Dutch for NL, Swedish for SE, English elsewhere.")
+    if not form.is_bound:
+        form.initial["language"] = ""
+
+
 class PartyForm(forms.ModelForm):
     """The model's fields and labels, the tags as comma-separated names (a new name makes a new tag) and, on
     create, the confirmation that a party that looks like an existing one is a different party."""
@@ -86,6 +98,7 @@ class PartyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs["autofocus"] = True
         self.fields["tags"].widget.attrs["list"] = "party-tag-names"
+        language_from_country_offered(self)
         if self.instance.pk:
             del self.fields["allow_duplicate"]
             if not self.is_bound:

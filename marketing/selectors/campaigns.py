@@ -15,6 +15,9 @@ from marketing.choices import Response, TargetStatus
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity
 
 PERCENT_QUANTUM = Decimal("0.1")
+# Figures from later apps (``extensions.CampaignFigure``) are money unless their key is listed here: these are
+# counts, shown and answered as whole numbers. The one place that knows; the figure itself cannot say it yet.
+COUNT_FIGURES = frozenset({"orders_confirmed"})
 # Links shown on the campaign page; the counts beside them cover all.
 RELATED_SHOWN = 10
 
@@ -79,6 +82,22 @@ def percentage(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT_QUANTUM, rounding=ROUND_HALF_UP)
 
 
+@dataclass(frozen=True)
+class StatsFigure:
+    """A figure as shown: ``amount`` is an int when ``is_count``, else money."""
+
+    key: str
+    label: str
+    amount: int | Decimal
+    is_count: bool
+
+
+def _figure_shown(figure: extensions.CampaignFigure) -> StatsFigure:
+    if figure.key in COUNT_FIGURES:
+        return StatsFigure(key=figure.key, label=figure.label, amount=int(figure.amount), is_count=True)
+    return StatsFigure(key=figure.key, label=figure.label, amount=figure.amount, is_count=False)
+
+
 @dataclass
 class CampaignStats:
     total: int
@@ -94,7 +113,7 @@ class CampaignStats:
     opportunities_count: int
     opportunities: list[Opportunity]
     opportunities_revenue: Decimal
-    revenue: list[extensions.CampaignFigure]
+    revenue: list[StatsFigure]
     budget: Decimal
     cost_per_positive: Decimal | None
     counts: dict[str, int] = field(default_factory=dict)
@@ -138,7 +157,7 @@ def campaign_stats(*, campaign: Campaign) -> CampaignStats:
         opportunities_count=opportunity_totals["count"],
         opportunities=list(opportunities.select_related("party", "stage").order_by("-id")[:RELATED_SHOWN]),
         opportunities_revenue=opportunity_totals["revenue"] or ZERO,
-        revenue=extensions.campaign_revenue([campaign.pk]).get(campaign.pk, []),
+        revenue=[_figure_shown(figure) for figure in extensions.campaign_revenue([campaign.pk]).get(campaign.pk, [])],
         budget=budget,
         cost_per_positive=round_money(budget / positive) if positive else None,
         counts=by_status,

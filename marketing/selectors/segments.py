@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
 from marketing.choices import Language, LeadState, OpportunityState, PartyKind, TargetSource
+from marketing.countries import country_checked
 from marketing.models import Activity, Contact, Lead, Opportunity, OpportunityStage, Party, Segment
 
 FILTER_KEYS = (
@@ -177,9 +178,7 @@ def segment_filters_clean(filters: dict | None) -> dict:
         elif key == "tags":
             cleaned[key] = _text_list(value, key, errors)
         elif key == "country":
-            cleaned[key] = _text(value, key, errors).upper()
-            if len(cleaned[key]) != 2:
-                errors["filters.country"] = gettext("Use a two-letter ISO country code, e.g. NL.")
+            cleaned[key] = country_checked(_text(value, key, errors), errors, "filters.country")
         elif key == "language":
             cleaned[key] = _text(value, key, errors)
             if cleaned[key] not in Language.values:

@@ -121,6 +121,11 @@ def activity_create(
     errors.update(_document_errors(document))
     if errors:
         raise ValidationFailed(field_errors=errors)
+    now = timezone.now()
+    if done and due_at is None:
+        # Recorded as done without a date (a call just made): it took place now, and lists sorted or shown by
+        # date must not treat it as an undated to-do.
+        due_at = now
     activity = Activity(
         created_by=by,
         activity_type=activity_type,
@@ -129,7 +134,7 @@ def activity_create(
         due_at=due_at,
         notes=notes or "",
         done=bool(done),
-        done_at=timezone.now() if done else None,
+        done_at=now if done else None,
         outcome=outcome or "",
         document=document,
         **links,

@@ -337,6 +337,7 @@ def target_call_log(
         by=by,
         activity_type=ActivityType.CALL,
         subject=gettext("Call: %(campaign)s") % {"campaign": campaign.name},
+        owner=by,
         notes=note,
         party=target.party,
         lead=target.lead,

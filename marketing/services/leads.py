@@ -16,6 +16,7 @@ from core.errors import TransitionRefused, ValidationFailed
 from core.numbering import number_take
 from core.transitions import transition_run
 from marketing.choices import LeadSource, LeadState, PartyKind
+from marketing.countries import country_checked
 from marketing.errors import ErrorCode
 from marketing.lock_objects import lock_lead
 from marketing.models import Campaign, Contact, Lead, Opportunity, OpportunityStage, Party
@@ -51,7 +52,6 @@ def lead_errors(lead: Lead) -> dict[str, str]:
     errors: dict[str, str] = {}
     for name in TEXT_FIELDS:
         setattr(lead, name, (getattr(lead, name) or "").strip())
-    lead.country = lead.country.upper()
     if not lead.company_name and not lead.contact_name:
         errors["company_name"] = gettext("A lead needs a company or a contact name.")
     if lead.email:
@@ -59,8 +59,7 @@ def lead_errors(lead: Lead) -> dict[str, str]:
             validate_email(lead.email)
         except ValidationError:
             errors["email"] = gettext("'%(email)s' is not a valid email address.") % {"email": lead.email}
-    if lead.country and (len(lead.country) != 2 or not lead.country.isalpha()):
-        errors["country"] = gettext("Use a two-letter ISO country code, e.g. NL.")
+    lead.country = country_checked(lead.country, errors, required=False)
     if lead.source not in LeadSource.values:
         errors["source"] = gettext("Unknown source '%(source)s'; use one of: %(sources)s.") % {
             "source": lead.source,

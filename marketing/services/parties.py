@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 
 from core.errors import TransitionRefused, ValidationFailed
 from marketing.choices import AddressPurpose
+from marketing.countries import country_checked, country_language
 from marketing.errors import ErrorCode
 from marketing.lock_objects import lock_party
 from marketing.models import Address, Contact, Party, Tag
@@ -59,13 +60,6 @@ def _full_clean(instance: models.Model, *, exclude: list[str]) -> None:
         raise ValidationFailed(field_errors=_field_errors(exc)) from exc
 
 
-def _country_checked(value: str, errors: dict[str, str], field: str = "country") -> str:
-    country = (value or "").strip().upper()
-    if len(country) != 2 or not country.isalpha():
-        errors[field] = gettext("Use a two-letter ISO country code, e.g. NL.")
-    return country
-
-
 def _unknown_fields(fields: Mapping, allowed: Iterable[str]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -87,7 +81,9 @@ def _validated(party: Party) -> Party:
     errors: dict[str, str] = {}
     if not party.name:
         errors["name"] = gettext("A party needs a name.")
-    party.country = _country_checked(party.country, errors)
+    party.country = country_checked(party.country, errors)
+    if not party.language and "country" not in errors:
+        party.language = country_language(party.country)
     if errors:
         raise ValidationFailed(field_errors=errors)
     _full_clean(party, exclude=["created_by", "tags"])
@@ -133,7 +129,8 @@ def party_create(
     """Create a party with its contact persons, addresses and tags. A party that looks like an existing one
     (same email, or same name and postcode) is refused unless ``allow_duplicate``."""
     _unknown_fields(fields, PARTY_FIELDS)
-    party = _validated(Party(created_by=by, **fields))
+    # No language given (or left empty) means: the country's, decided in _validated once the country is clean.
+    party = _validated(Party(created_by=by, **{"language": "", **fields}))
     if not allow_duplicate:
         _duplicates_refused(party)
     party.save()
@@ -356,7 +353,7 @@ def _address_validated(address: Address) -> Address:
         errors["street"] = gettext("An address needs a street.")
     if not address.city:
         errors["city"] = gettext("An address needs a city.")
-    address.country = _country_checked(address.country, errors)
+    address.country = country_checked(address.country, errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
     _full_clean(address, exclude=["party"])

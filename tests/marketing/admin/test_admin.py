@@ -97,6 +97,35 @@ def test_party_added_in_admin_goes_through_the_service(client, administrator):
     assert (party.country, party.city, party.created_by) == ("NL", "Utrecht", administrator)
 
 
+def test_party_added_in_admin_without_a_language_takes_the_countrys(client, administrator):
+    # given
+    client.force_login(administrator)
+
+    # when
+    response = client.post(reverse("admin:marketing_party_add"), party_form(language="", country="se"))
+
+    # then
+    assert response.status_code == 302
+    party = Party.objects.get(name="Brouwer Kantoorinrichting B.V.")
+    assert (party.country, party.language) == ("SE", "sv")
+
+
+def test_party_change_in_admin_refuses_a_country_iso_does_not_know(client, administrator):
+    # given
+    client.force_login(administrator)
+    party = PartyFactory(name="Weber Büroausstattung GmbH", country="DE")
+
+    # when
+    response = client.post(reverse("admin:marketing_party_change", args=[party.pk]), party_form(country="XX"))
+
+    # then
+    party.refresh_from_db()
+    assert (party.name, party.country) == ("Weber Büroausstattung GmbH", "DE")
+    assert [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)] == [
+        ("error", "country: XX is not an ISO 3166 country code; use e.g. NL, BE or SE.")
+    ]
+
+
 def test_party_change_refused_by_the_service_shows_its_reason(client, administrator):
     # given
     client.force_login(administrator)

@@ -6,6 +6,8 @@ from marketing.choices import CampaignType, Response, TargetStatus
 from marketing.models import Campaign
 from marketing.services.campaign_targets import campaign_targets_add
 from marketing.services.campaigns import campaign_activate, campaign_create
+from salesapp.models import SalesOrder
+from salesapp.services.orders import order_confirm
 from tests.core.api.helpers import api_client, problem
 from tests.factories.marketing import (
     CampaignFactory,
@@ -15,6 +17,7 @@ from tests.factories.marketing import (
     PartyFactory,
     SegmentFactory,
 )
+from tests.factories.salesapp import ItemFactory, make_order
 
 URL = "/api/v1/campaigns/"
 D = Decimal
@@ -287,6 +290,27 @@ def test_stats(integrator, clerk):
     assert (body["response_rate"], body["positive_rate"], body["cost_per_positive"]) == ("66.7", "50.0", "300.00")
     assert body["by_status"][0] == {"value": "pending", "label": "Not contacted", "count": 0}
     assert [figure["key"] for figure in body["revenue"]] == ["orders_confirmed", "ordered_revenue", "invoiced_revenue"]
+
+
+def test_stats_answer_confirmed_orders_as_a_count_and_revenue_as_money(integrator, clerk):
+    # given: two confirmed orders of the campaign, 3 × 400.00 and 1 × 250.00
+    campaign = CampaignFactory()
+    for price, quantity in (("400", "3"), ("250", "1")):
+        order = make_order(lines=[(ItemFactory(unit_price=D(price)), quantity)], by=clerk)
+        SalesOrder.objects.filter(pk=order.pk).update(campaign=campaign)
+        order_confirm(order=order, by=clerk)
+
+    # when
+    response = api_client(integrator).get(f"{URL}{campaign.pk}/stats/")
+
+    # then
+    assert response.status_code == 200
+    figures = {figure["key"]: (figure["is_count"], figure["amount"]) for figure in response.json()["revenue"]}
+    assert figures == {
+        "orders_confirmed": (True, 2),
+        "ordered_revenue": (False, "1450.00"),
+        "invoiced_revenue": (False, "0.00"),
+    }
 
 
 def test_actions_need_the_change_permission(billing, clerk):

@@ -56,6 +56,18 @@ def test_create_lead_refused_names_the_fields(integrator):
     assert not Lead.objects.exists()
 
 
+def test_create_lead_with_an_unknown_country_names_the_field(integrator):
+    # when
+    response = api_client(integrator).post(URL, {"company_name": "Nowhere Ltd", "country": "XX"}, format="json")
+
+    # then
+    body = problem(response, 400)
+    assert body["errors"] == [
+        {"field": "country", "message": "XX is not an ISO 3166 country code; use e.g. NL, BE or SE."}
+    ]
+    assert not Lead.objects.exists()
+
+
 def test_list_filters_and_searches(integrator):
     # given
     owner = user_with_role("sales clerk")

@@ -22,7 +22,7 @@ def test_create_party(integrator):
         format="json",
     )
 
-    # then: the service trimmed the name and upper-cased the country
+    # then: the service trimmed the name, upper-cased the country and took its language
     assert response.status_code == 201, response.content
     party = Party.objects.get()
     body = response.json()
@@ -33,7 +33,7 @@ def test_create_party(integrator):
         "email": "buy@fabrikam.example",
         "city": "Utrecht",
         "country": "NL",
-        "language": "en",
+        "language": "nl",
         "customer": None,
     }
     assert party.created_by == integrator
@@ -59,6 +59,44 @@ def test_create_party_with_bad_country_shows_the_service_reason(integrator):
     assert body["errors"] == [{"field": "country", "message": "Use a two-letter ISO country code, e.g. NL."}]
     assert body["detail"] == "country: Use a two-letter ISO country code, e.g. NL."
     assert Party.objects.count() == 0
+
+
+def test_create_party_without_a_language_takes_the_countrys(integrator):
+    # when
+    response = api_client(integrator).post(URL, {"name": "Ström Kontor AB", "country": "SE"}, format="json")
+
+    # then
+    assert response.status_code == 201, response.content
+    assert (response.json()["country"], response.json()["language"]) == ("SE", "sv")
+    assert Party.objects.get().language == "sv"
+
+
+def test_create_party_with_a_language_keeps_it(integrator):
+    # when
+    response = api_client(integrator).post(
+        URL, {"name": "Ström Kontor AB", "country": "SE", "language": "en"}, format="json"
+    )
+
+    # then
+    assert response.status_code == 201, response.content
+    assert response.json()["language"] == "en"
+
+
+def test_create_party_with_an_unknown_country_names_the_field(integrator):
+    # given
+    PartyFactory(name="Existing", country="NL")
+    before = list(Party.objects.values_list("pk", "name", "country"))
+
+    # when
+    response = api_client(integrator).post(URL, {"name": "Fabrikam", "country": "XX"}, format="json")
+
+    # then
+    body = problem(response, 400)
+    assert body["errors"] == [
+        {"field": "country", "message": "XX is not an ISO 3166 country code; use e.g. NL, BE or SE."}
+    ]
+    assert body["detail"] == "country: XX is not an ISO 3166 country code; use e.g. NL, BE or SE."
+    assert list(Party.objects.values_list("pk", "name", "country")) == before
 
 
 def test_retrieve_party_shows_its_customer_account(integrator):

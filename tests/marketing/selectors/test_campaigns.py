@@ -79,11 +79,12 @@ def test_campaign_stats_count_rates_attribution_and_cost(clerk):
     assert (stats.leads_count, [lead.number for lead in stats.leads]) == (1, ["LD-T00001"])
     assert (stats.opportunities_count, stats.opportunities_revenue) == (2, D("4000.00"))
     assert (stats.budget, stats.cost_per_positive) == (D("1000.00"), D("500.00"))
-    assert [(figure.key, figure.amount) for figure in stats.revenue] == [
-        ("orders_confirmed", 1),
-        ("ordered_revenue", D("1200.00")),
-        ("invoiced_revenue", D("0")),
+    assert [(figure.key, figure.is_count, figure.amount) for figure in stats.revenue] == [
+        ("orders_confirmed", True, 1),
+        ("ordered_revenue", False, D("1200.00")),
+        ("invoiced_revenue", False, D("0")),
     ]
+    assert type(stats.revenue[0].amount) is int
 
 
 def test_campaign_stats_without_responses_have_no_rates(db):

@@ -132,9 +132,20 @@ def test_done_call_is_stamped_and_keeps_its_outcome(clerk):
         by=clerk, activity_type="call", subject="Called back", party=PartyFactory(), done=True, outcome="reached"
     )
 
-    # then
+    # then: done now, and dated now (it happened; it is no undated to-do)
     assert activity.done is True and activity.outcome == "reached"
     assert before <= activity.done_at <= timezone.now()
+    assert activity.due_at == activity.done_at
+
+
+def test_done_activity_keeps_the_date_it_was_given(clerk):
+    # when
+    activity = activity_create(
+        by=clerk, activity_type="meeting", subject="Visit", party=PartyFactory(), due_at=DUE, done=True
+    )
+
+    # then
+    assert (activity.due_at, activity.done) == (DUE, True)
 
 
 def test_create_links_a_sales_document(clerk):

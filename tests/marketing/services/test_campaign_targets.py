@@ -446,6 +446,31 @@ def test_a_call_is_logged_with_its_outcome_response_and_call_back(clerk):
     assert calls[1].due_at == call_back
 
 
+def test_a_logged_call_is_a_done_call_dated_now_and_owned_by_the_caller(clerk, manager):
+    # given: the target's campaign belongs to the manager; the clerk makes the call
+    party = PartyFactory(name="Anker Koffie")
+    campaign = active_campaign(manager, targets=[party])
+    before = timezone.now()
+
+    # when
+    target = target_call_log(target=target_of(campaign, party), by=clerk, outcome="reached", note="Spoke to Joost")
+
+    # then: done, with the moment of logging as its date, not an open to-do without one
+    after = timezone.now()
+    call = Activity.objects.get(campaign_target=target)
+    assert (call.activity_type, call.subject, call.notes, call.done, call.outcome, call.owner, call.created_by) == (
+        ActivityType.CALL,
+        "Call: Autumn chairs",
+        "Spoke to Joost",
+        True,
+        "reached",
+        clerk,
+        clerk,
+    )
+    assert call.due_at == call.done_at
+    assert before <= call.done_at <= after
+
+
 def test_a_positive_call_starts_the_sales_process_in_the_same_step(clerk):
     # given
     party = PartyFactory(name="Anker Koffie")

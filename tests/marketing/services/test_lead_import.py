@@ -112,6 +112,21 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_every_bad_line(clerk):
     }
 
 
+def test_a_country_code_iso_does_not_know_is_a_line_error(clerk):
+    # given: line 3 has a made-up country, line 2 a lower-case real one
+    data = csv_bytes("company;country", "Good B.V.;nl", "Nowhere Ltd;XX")
+
+    # when
+    with pytest.raises(LeadImportRefused) as refused:
+        lead_import(file=data, by=clerk)
+
+    # then
+    assert [str(row) for row in refused.value.rows] == [
+        "line 3: country: XX is not an ISO 3166 country code; use e.g. NL, BE or SE."
+    ]
+    assert not Lead.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("data", "reason"),
     [

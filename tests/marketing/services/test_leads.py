@@ -89,6 +89,32 @@ def test_lead_create_names_every_bad_field_and_saves_nothing(clerk):
     assert not Lead.objects.exists()
 
 
+def test_lead_create_refuses_a_country_code_iso_does_not_know(clerk):
+    # given
+    make_lead(clerk, company_name="Existing B.V.", email="")
+    before = list(Lead.objects.values_list("pk", "company_name", "country"))
+
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        make_lead(clerk, country="XX")
+
+    # then
+    assert refused.value.field_errors == {"country": "XX is not an ISO 3166 country code; use e.g. NL, BE or SE."}
+    assert list(Lead.objects.values_list("pk", "company_name", "country")) == before
+
+
+def test_a_lead_converted_into_a_swedish_prospect_is_written_to_in_swedish(clerk):
+    # given
+    lead = qualified_lead(clerk, company_name="Ström Kontor AB", email="info@stromkontor.se", country="se")
+
+    # when
+    lead_convert(lead=lead, by=clerk, opportunity_name="Chairs")
+
+    # then
+    lead.refresh_from_db()
+    assert (lead.party.country, lead.party.language) == ("SE", "sv")
+
+
 def test_lead_create_refuses_an_inactive_owner(clerk):
     former = user_with_role("sales clerk", username="former")
     former.is_active = False

@@ -456,3 +456,98 @@ def test_address_delete_of_the_default_hands_over_to_the_next_of_that_purpose(cl
 
     # then
     assert addresses_of(party) == [("invoice", "Box 5", True), ("delivery", "Dock 2", True)]
+
+
+# Language and country
+
+
+def party_rows() -> list[tuple]:
+    return list(Party.objects.order_by("pk").values_list("pk", "name", "country", "language"))
+
+
+@pytest.mark.parametrize(
+    ("country", "language"),
+    [("NL", "nl"), ("se", "sv"), ("BE", "en"), ("DE", "en"), ("US", "en")],
+)
+def test_a_new_party_without_a_language_takes_its_countrys(clerk, country, language):
+    # when
+    party = party_create(by=clerk, name="Acme", country=country)
+
+    # then
+    party.refresh_from_db()
+    assert (party.country, party.language) == (country.upper(), language)
+
+
+def test_a_language_left_empty_on_the_form_also_follows_the_country(clerk):
+    # when: a form sends the empty choice
+    party = party_create(by=clerk, name="Ström Kontor AB", country="SE", language="")
+
+    # then
+    party.refresh_from_db()
+    assert party.language == "sv"
+
+
+def test_a_language_given_wins_over_the_country(clerk):
+    # when
+    party = party_create(by=clerk, name="Ström Kontor AB", country="SE", language="en")
+
+    # then
+    party.refresh_from_db()
+    assert party.language == "en"
+
+
+def test_a_party_update_keeps_its_language_when_the_country_changes(clerk):
+    # given
+    party = party_create(by=clerk, name="Acme", country="NL")
+
+    # when
+    party_update(party=party, by=clerk, country="SE")
+
+    # then: the clerk's earlier choice (here: the default) is not second-guessed
+    party.refresh_from_db()
+    assert (party.country, party.language) == ("SE", "nl")
+
+
+def test_party_create_refuses_a_country_code_iso_does_not_know(clerk):
+    # given
+    PartyFactory(name="Existing", country="NL")
+    before = party_rows()
+
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        party_create(by=clerk, name="Acme", country="xx")
+
+    # then
+    assert refused.value.field_errors == {"country": "XX is not an ISO 3166 country code; use e.g. NL, BE or SE."}
+    assert party_rows() == before
+
+
+def test_party_update_refuses_a_country_code_iso_does_not_know(clerk):
+    # given
+    party = PartyFactory(name="Acme", country="NL", language="nl")
+    before = party_rows()
+
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        party_update(party=party, by=clerk, country="XX")
+
+    # then
+    assert refused.value.field_errors == {"country": "XX is not an ISO 3166 country code; use e.g. NL, BE or SE."}
+    assert party_rows() == before
+
+
+def test_address_create_refuses_an_unknown_country_and_reads_lower_case(clerk):
+    # given
+    party = PartyFactory()
+    before = list(Address.objects.values_list("pk", "country"))
+
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        address_create(party=party, by=clerk, purpose="delivery", street="Dock 1", city="Nowhere", country="XX")
+    address = address_create(party=party, by=clerk, purpose="delivery", street="Dock 2", city="Gent", country="be")
+
+    # then
+    assert refused.value.field_errors == {"country": "XX is not an ISO 3166 country code; use e.g. NL, BE or SE."}
+    assert before == []
+    assert list(Address.objects.values_list("street", "country")) == [("Dock 2", "BE")]
+    assert address.country == "BE"

@@ -82,6 +82,55 @@ def test_target_page_query_count_does_not_grow_with_calls(client, clerk, django_
     assert len(many) == len(few)
 
 
+def target_row(target: CampaignTarget) -> tuple:
+    return CampaignTarget.objects.values_list(
+        "status", "response", "response_date", "response_note", "responded_by", "contacted_at", "created_lead"
+    ).get(pk=target.pk)
+
+
+def test_the_response_form_preselects_no_response_and_explains_each(client, clerk):
+    # given
+    target = target_in(clerk)
+    client.force_login(clerk)
+
+    # when
+    response = client.get(reverse("marketing:target_detail", args=[target.pk]))
+
+    # then
+    field = response.context["respond_form"]["response"]
+    assert field.value() is None
+    assert field.field.choices[0] == ("", "Choose a response")
+    assert field.help_text == (
+        "Positive: interested; it can start a lead or an opportunity right away. Negative: not interested. "
+        "No answer: no reaction came. Unsubscribed: wants no more campaign email; the address is left out of "
+        "later email campaigns."
+    )
+    html = response.content.decode()
+    assert '<option value="" selected>Choose a response</option>' in html
+    assert 'value="positive" selected' not in html
+
+
+def test_saving_a_response_without_choosing_one_is_a_field_error(client, clerk):
+    # given
+    target = target_in(clerk)
+    client.force_login(clerk)
+    before = target_row(target)
+
+    # when
+    response = client.post(
+        reverse("marketing:target_respond", args=[target.pk]),
+        {"response": "", "date": "", "note": "Maybe later", "start": "none", "opportunity_name": ""},
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.context["respond_form"].errors == {
+        "response": ["Choose a response: positive, negative, no answer or unsubscribed."]
+    }
+    assert target_row(target) == before
+    assert not Lead.objects.exists() and not Activity.objects.exists()
+
+
 def test_a_positive_response_starts_a_lead_from_the_page(client, clerk):
     # given
     target = target_in(clerk)
@@ -144,6 +193,31 @@ def test_log_a_call_and_go_back_to_the_call_list(client, clerk):
     assert calls == [("call_back", True), ("", False)]
     target.refresh_from_db()
     assert target.status == "contacted"
+
+
+def test_a_call_logged_on_the_page_is_done_dated_now_and_shown_with_its_time(client, clerk, manager):
+    # given: the manager's campaign, called by the clerk
+    target = target_in(manager)
+    client.force_login(clerk)
+    before = timezone.now()
+
+    # when
+    response = client.post(
+        reverse("marketing:target_call_log", args=[target.pk]),
+        {"call-outcome": "reached", "call-note": "Spoke to Joost", "call-response": ""},
+        follow=True,
+    )
+
+    # then
+    after = timezone.now()
+    call = Activity.objects.get(campaign_target=target)
+    assert (call.done, call.outcome, call.notes, call.owner) == (True, "reached", "Spoke to Joost", clerk)
+    assert call.due_at == call.done_at and before <= call.done_at <= after
+    assert messages_of(response) == ["Call to Anker Koffie logged."]
+    # the list of done activities shows it with its time, not undated
+    listed = client.get(reverse("marketing:activity_list"), {"status": "done", "party": target.party_id})
+    assert [activity.pk for activity in listed.context["page_obj"]] == [call.pk]
+    assert f'<time datetime="{timezone.localtime(call.due_at).isoformat()}">' in listed.content.decode()
 
 
 def test_a_call_log_never_sends_the_clerk_to_another_site(client, clerk):

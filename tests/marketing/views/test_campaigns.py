@@ -9,6 +9,8 @@ from marketing.choices import CampaignType, Response, TargetStatus
 from marketing.models import Campaign, CampaignTarget, Segment
 from marketing.services.campaign_targets import campaign_targets_add
 from marketing.services.campaigns import campaign_activate, campaign_create
+from salesapp.models import SalesOrder
+from salesapp.services.orders import order_confirm
 from tests.factories.marketing import (
     CampaignFactory,
     CampaignTargetFactory,
@@ -17,6 +19,7 @@ from tests.factories.marketing import (
     PartyFactory,
     SegmentFactory,
 )
+from tests.factories.salesapp import ItemFactory, make_order
 
 D = Decimal
 
@@ -200,6 +203,24 @@ def test_campaign_page_shows_results_and_what_the_campaign_started(client, clerk
     assert f'href="{reverse("marketing:opportunity_detail", args=[opportunity.pk])}"' in html
     assert "Ordered revenue (net)" in html and "Invoiced revenue (net)" in html
     assert "<strong>Activate</strong>: Campaign" not in html  # already active: a step done, no reason for it
+
+
+def test_campaign_page_shows_confirmed_orders_as_a_count(client, clerk):
+    # given: two confirmed orders of the campaign, 3 × 400.00 and 1 × 250.00
+    campaign = CampaignFactory()
+    for price, quantity in (("400", "3"), ("250", "1")):
+        order = make_order(lines=[(ItemFactory(unit_price=D(price)), quantity)], by=clerk)
+        SalesOrder.objects.filter(pk=order.pk).update(campaign=campaign)
+        order_confirm(order=order, by=clerk)
+    client.force_login(clerk)
+
+    # when
+    response = client.get(reverse("marketing:campaign_detail", args=[campaign.pk]))
+
+    # then
+    html = response.content.decode()
+    assert "<dt>Confirmed orders</dt><dd>2</dd>" in html
+    assert "<dt>Ordered revenue (net)</dt><dd>1,450.00</dd>" in html
 
 
 def test_campaign_page_filters_its_targets(client, clerk):

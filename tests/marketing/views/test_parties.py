@@ -152,6 +152,38 @@ def test_party_create_puts_the_service_refusal_on_the_country_field(client, cler
     assert not Party.objects.exists()
 
 
+def test_new_party_form_leaves_the_language_to_the_country(client, clerk):
+    # given
+    client.force_login(clerk)
+    url = reverse("marketing:party_create")
+
+    # when
+    form = client.get(url).context["form"]
+    response = client.post(url, {"name": "Ström Kontor AB", "kind": "organization", "country": "se", "language": ""})
+
+    # then: nothing preselected, and the Swedish party is written to in Swedish
+    assert (form["language"].value(), form.fields["language"].choices[0]) == ("", ("", "From the country"))
+    assert response.status_code == 302
+    assert Party.objects.values_list("country", "language").get() == ("SE", "sv")
+
+
+def test_party_create_refuses_a_country_iso_does_not_know_on_the_field(client, clerk):
+    # given
+    client.force_login(clerk)
+
+    # when
+    response = client.post(
+        reverse("marketing:party_create"), {"name": "Acme BV", "kind": "organization", "country": "XX", "language": ""}
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "country": ["XX is not an ISO 3166 country code; use e.g. NL, BE or SE."]
+    }
+    assert not Party.objects.exists()
+
+
 def test_party_update_changes_the_party_and_refuses_a_bad_country(client, clerk):
     # given
     party = PartyFactory(name="Acme BV", city="Amsterdam", country="NL")
