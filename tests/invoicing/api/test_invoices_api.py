@@ -8,9 +8,9 @@ from invoicing.models import Invoice
 from invoicing.services.invoices import invoice_create_from_order
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
 from tests.core.api.helpers import api_client, problem
+from tests.factories.invoicing import confirmed_order, partly_delivered_order, posted_slip_invoice
 from tests.factories.marketing import PartyFactory
 from tests.factories.salesapp import make_customer, make_order
-from tests.invoicing.api.documents import confirmed_order, partly_delivered_order, posted_invoice
 
 URL = "/api/v1/invoices/"
 
@@ -189,7 +189,7 @@ def test_post_invoice_with_date(integrator):
 
 def test_post_invoice_twice_is_refused(integrator):
     # given
-    invoice = posted_invoice(by=integrator)
+    invoice = posted_slip_invoice(by=integrator)
 
     # when
     response = api_client(integrator).post(f"{URL}{invoice.pk}/post/")
@@ -230,7 +230,7 @@ def test_post_unknown_invoice_is_404(integrator):
 def test_list_filters(integrator):
     # given
     alpha = make_customer(party=PartyFactory(name="Alpha"))
-    posted = posted_invoice(by=integrator, customer=alpha)
+    posted = posted_slip_invoice(by=integrator, customer=alpha)
     order, _slip = partly_delivered_order(by=integrator)
     draft = invoice_create_from_order(order=order, basis="packing_slips", by=integrator)
     Invoice.objects.filter(pk=posted.pk).update(updated_at=timezone.now() - datetime.timedelta(days=3))
@@ -295,7 +295,7 @@ def test_pdf_of_unknown_invoice_is_a_problem_even_when_asking_for_pdf(integrator
 
 def test_invoices_are_read_only_resources(integrator):
     # given
-    invoice = posted_invoice(by=integrator)
+    invoice = posted_slip_invoice(by=integrator)
     api = api_client(integrator)
 
     # when

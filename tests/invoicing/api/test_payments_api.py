@@ -7,16 +7,16 @@ from invoicing.models import Payment
 from invoicing.services.invoices import invoice_create_from_order
 from invoicing.services.payments import ApplicationInput, payment_register
 from tests.core.api.helpers import api_client, problem
+from tests.factories.invoicing import partly_delivered_order, posted_slip_invoice
 from tests.factories.marketing import PartyFactory
 from tests.factories.salesapp import make_customer
-from tests.invoicing.api.documents import partly_delivered_order, posted_invoice
 
 URL = "/api/v1/payments/"
 
 
 def test_register_payment_applied_to_an_invoice(integrator):
     # given: 221.55 open
-    invoice = posted_invoice(by=integrator, customer=make_customer(party=PartyFactory(name="Fabrikam")))
+    invoice = posted_slip_invoice(by=integrator, customer=make_customer(party=PartyFactory(name="Fabrikam")))
     api = api_client(integrator)
 
     # when
@@ -87,7 +87,7 @@ def test_register_payment_on_account(integrator):
 
 def test_payment_validation_names_the_field(integrator):
     # given
-    invoice = posted_invoice(by=integrator)
+    invoice = posted_slip_invoice(by=integrator)
     order, _slip = partly_delivered_order(by=integrator, customer=invoice.customer)
     draft = invoice_create_from_order(order=order, basis="packing_slips", by=integrator)
     api = api_client(integrator)
@@ -180,7 +180,7 @@ def test_list_query_count_is_constant(integrator, django_assert_max_num_queries)
     api = api_client(integrator)
 
     def applied_payment():
-        invoice = posted_invoice(by=integrator)
+        invoice = posted_slip_invoice(by=integrator)
         payment_register(
             customer=invoice.customer,
             amount="50",

@@ -9,6 +9,7 @@ from invoicing.selectors.customer_accounts import customer_balance
 from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from invoicing.services.payments import ApplicationInput, payment_apply, payment_register
 from salesapp.services.orders import order_confirm
+from tests.factories.invoicing import posted_invoice
 from tests.factories.salesapp import ItemFactory, make_customer, make_order
 
 D = Decimal
@@ -19,16 +20,9 @@ def customer(db):
     return make_customer()
 
 
-def posted_invoice(customer, clerk, billing, price="100.00"):
-    order = order_confirm(
-        order=make_order(customer=customer, lines=[(ItemFactory(unit_price=D(price)), "1")], by=clerk), by=clerk
-    )
-    return invoice_post(invoice=invoice_create_from_order(order=order, basis="order", by=clerk), by=billing)
-
-
 def test_partial_then_full_payment(customer, clerk, billing):
     # given: an invoice of 121.00
-    invoice = posted_invoice(customer, clerk, billing)
+    invoice = posted_invoice(by=clerk, post_by=billing, customer=customer)
     assert (invoice.amount_total, invoice.payment_state) == (D("121.00"), "unpaid")
 
     # when: 50 arrives, then 71
@@ -60,7 +54,7 @@ def test_payment_posts_bank_against_receivable(customer, billing):
 
 
 def test_unapplied_money_stays_on_account_and_lowers_the_balance(customer, clerk, billing):
-    invoice = posted_invoice(customer, clerk, billing)
+    invoice = posted_invoice(by=clerk, post_by=billing, customer=customer)
     payment = payment_register(
         customer=customer, amount=D("200"), applications=[ApplicationInput(invoice, D("121"))], by=billing
     )
@@ -69,7 +63,7 @@ def test_unapplied_money_stays_on_account_and_lowers_the_balance(customer, clerk
 
 
 def test_cannot_apply_more_than_open(customer, clerk, billing):
-    invoice = posted_invoice(customer, clerk, billing)
+    invoice = posted_invoice(by=clerk, post_by=billing, customer=customer)
     with pytest.raises(ValidationFailed) as refused:
         payment_register(
             customer=customer, amount=D("500"), applications=[ApplicationInput(invoice, D("130"))], by=billing
@@ -83,14 +77,14 @@ def test_cannot_apply_more_than_open(customer, clerk, billing):
 
 
 def test_cannot_apply_more_than_the_payment_has_left(customer, clerk, billing):
-    invoice = posted_invoice(customer, clerk, billing)
+    invoice = posted_invoice(by=clerk, post_by=billing, customer=customer)
     payment = payment_register(customer=customer, amount=D("20"), by=billing)
     with pytest.raises(ValidationFailed, match="Only 20.00 of payment"):
         payment_apply(payment=payment, applications=[ApplicationInput(invoice, D("21"))], by=billing)
 
 
 def test_cannot_pay_another_customers_or_a_draft_invoice(customer, clerk, billing):
-    other_invoice = posted_invoice(make_customer(), clerk, billing)
+    other_invoice = posted_invoice(by=clerk, post_by=billing, customer=make_customer())
     order = order_confirm(order=make_order(customer=customer, by=clerk), by=clerk)
     draft = invoice_create_from_order(order=order, basis="order", by=clerk)
     payment = payment_register(customer=customer, amount=D("10"), by=billing)
@@ -115,7 +109,7 @@ def test_amount_must_be_positive(customer, billing):
 def test_overdue_and_total_sales(customer, clerk, billing):
     import datetime
 
-    posted_invoice(customer, clerk, billing)
+    posted_invoice(by=clerk, post_by=billing, customer=customer)
     old = invoice_post(
         invoice=invoice_create_from_order(
             order=order_confirm(

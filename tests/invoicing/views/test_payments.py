@@ -6,11 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invoicing.models import Payment
-from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from invoicing.services.payments import payment_register
-from salesapp.services.orders import order_confirm
+from tests.factories.invoicing import posted_invoice
 from tests.factories.marketing import PartyFactory
-from tests.factories.salesapp import ItemFactory, make_customer, make_order
+from tests.factories.salesapp import make_customer
 
 D = Decimal
 
@@ -19,17 +18,9 @@ def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def posted_invoice(clerk, billing, *, customer=None, total_net="100.00"):
-    """A posted invoice of one line at 21 %: net 100.00 gives 121.00."""
-    order = order_confirm(
-        order=make_order(customer=customer, lines=[(ItemFactory(unit_price=D(total_net)), "1")], by=clerk), by=clerk
-    )
-    return invoice_post(invoice=invoice_create_from_order(order=order, basis="order", by=clerk), by=billing)
-
-
 def test_register_payment_from_the_invoice_partially_then_fully(client, clerk, billing):
     # given
-    invoice = posted_invoice(clerk, billing)
+    invoice = posted_invoice(by=clerk, post_by=billing)
     client.force_login(billing)
     url = reverse("invoicing:payment_create")
 
@@ -109,7 +100,7 @@ def test_payment_without_invoice_stays_on_account(client, billing):
 
 def test_payment_errors_land_on_the_right_field(client, clerk, billing):
     # given
-    invoice = posted_invoice(clerk, billing)
+    invoice = posted_invoice(by=clerk, post_by=billing)
     other = make_customer()
     client.force_login(billing)
     url = reverse("invoicing:payment_create")
@@ -141,8 +132,8 @@ def test_payment_errors_land_on_the_right_field(client, clerk, billing):
 
 def test_choosing_a_customer_narrows_the_invoices(client, clerk, billing):
     # given
-    mine = posted_invoice(clerk, billing, customer=make_customer(party=PartyFactory(name="Acme BV")))
-    posted_invoice(clerk, billing, customer=make_customer(party=PartyFactory(name="Beta BV")))
+    mine = posted_invoice(by=clerk, post_by=billing, customer=make_customer(party=PartyFactory(name="Acme BV")))
+    posted_invoice(by=clerk, post_by=billing, customer=make_customer(party=PartyFactory(name="Beta BV")))
     client.force_login(billing)
 
     # when: the customer select asks the page again with its value
