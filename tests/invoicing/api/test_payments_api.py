@@ -202,3 +202,77 @@ def test_list_query_count_is_constant(integrator, django_assert_max_num_queries)
     # then
     with django_assert_max_num_queries(5):
         assert len(api.get(URL).json()["results"]) == 30
+
+
+def payment_rows() -> list[tuple]:
+    return list(Payment.objects.values_list("number", "amount", "amount_applied"))
+
+
+def test_an_application_without_amount_takes_as_much_as_fits(integrator):
+    # given: 221.55 open
+    invoice = posted_slip_invoice(by=integrator)
+
+    # when: 300.00 paid, the amount to apply left out
+    response = api_client(integrator).post(
+        URL,
+        {"customer": invoice.customer_id, "amount": "300.00", "applications": [{"invoice": invoice.pk}]},
+        format="json",
+    )
+
+    # then: the open 221.55 is applied, 78.45 stays on account
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["amount_applied"], body["amount_unapplied"]) == ("221.55", "78.45")
+    assert [(a["invoice"], a["amount"]) for a in body["applications"]] == [(invoice.pk, "221.55")]
+    invoice.refresh_from_db()
+    assert (invoice.payment_state, invoice.amount_open) == ("paid", Decimal("0.00"))
+
+
+def test_an_invoice_twice_in_one_payment_is_refused(integrator):
+    # given
+    invoice = posted_slip_invoice(by=integrator)
+
+    # when
+    response = api_client(integrator).post(
+        URL,
+        {
+            "customer": invoice.customer_id,
+            "amount": "20.00",
+            "applications": [{"invoice": invoice.pk, "amount": "10.00"}, {"invoice": invoice.pk, "amount": "10.00"}],
+        },
+        format="json",
+    )
+
+    # then: nothing saved
+    body = problem(response, 400)
+    assert (body["code"], body["errors"]) == (
+        "payment-invalid",
+        [
+            {
+                "field": "applications[1].invoice",
+                "message": "INV-000001 is already applied above: apply each invoice once.",
+            }
+        ],
+    )
+    invoice.refresh_from_db()
+    assert (payment_rows(), invoice.amount_paid, invoice.payment_state) == ([], Decimal("0.00"), "unpaid")
+
+
+def test_a_payment_date_outside_the_booking_window_is_refused(integrator):
+    # given
+    customer = make_customer()
+
+    # when
+    responses = [
+        api_client(integrator).post(
+            URL, {"customer": customer.pk, "amount": "10.00", "payment_date": date}, format="json"
+        )
+        for date in ("0001-01-01", "9999-12-31", "1999-12-31", "2100-01-01")
+    ]
+
+    # then
+    for response in responses:
+        assert problem(response, 400)["errors"] == [
+            {"field": "payment_date", "message": "Choose a date between 2000-01-01 and 2099-12-31."}
+        ]
+    assert payment_rows() == []

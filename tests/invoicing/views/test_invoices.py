@@ -259,7 +259,10 @@ def test_delete_a_draft_and_refuse_to_delete_a_posted_invoice(client, billing, c
         "Draft invoice deleted.",
         f"Invoice {posted.number} is posted and cannot be deleted: correct it with a credit note.",
     ]
-    assert Invoice.objects.count() == 1
+    assert list(Invoice.objects.values_list("pk", "state", "number", "amount_total")) == [
+        (posted.pk, "posted", "INV-000001", D("221.55"))
+    ]
+    assert posted.lines.count() == 2
 
 
 def test_invoice_list_searches_and_filters(client, clerk, billing):
