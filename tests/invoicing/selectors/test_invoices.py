@@ -99,7 +99,7 @@ def test_open_invoices_are_posted_and_not_fully_paid_oldest_due_first(clerk, bil
     assert ids(invoice_list_open(customer_id=acme.pk)) == [overdue.pk, partly.pk, due_today.pk]
 
 
-def test_the_lists_and_their_customers_take_one_query(clerk, billing, django_assert_num_queries):
+def test_the_lists_and_their_customers_take_one_query_each(clerk, billing, django_assert_num_queries):
     # given
     invoices(clerk, billing)
 
