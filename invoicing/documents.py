@@ -2,6 +2,7 @@
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import translation
 
 from core.pdf import render_pdf
 from invoicing.choices import InvoiceState
@@ -20,7 +21,11 @@ def invoice_document_context(invoice: Invoice) -> dict:
 
 
 def invoice_pdf_render(invoice: Invoice) -> bytes:
-    return render_pdf(template_name="pdf/invoice.html", context=invoice_document_context(invoice))
+    """In the customer's language (the party's), whoever renders it: the clerk's page language, a stored
+    original rendered after posting or an API call all give the customer the same document."""
+    context = invoice_document_context(invoice)
+    with translation.override(context["party"].language or "en"):
+        return render_pdf(template_name="pdf/invoice.html", context=context)
 
 
 def invoice_pdf_store(*, invoice_id: int) -> None:

@@ -6,6 +6,7 @@ from django.db import models
 
 class ErrorCode(models.TextChoices):
     DRAFT_INVOICE_EXISTS = "draft-invoice-exists"
+    INVOICE_DATE_INVALID = "invoice-date-invalid"
     INVOICE_EMPTY = "invoice-empty"
     INVOICE_NOT_PAYABLE = "invoice-not-payable"
     INVOICE_NOT_POSTABLE = "invoice-not-postable"
@@ -13,5 +14,6 @@ class ErrorCode(models.TextChoices):
     JOURNAL_UNBALANCED = "journal-unbalanced"
     NOTHING_TO_INVOICE = "nothing-to-invoice"
     ORDER_NOT_INVOICEABLE = "order-not-invoiceable"
+    PAYMENT_INVALID = "payment-invalid"
     PAYMENT_NOT_APPLICABLE = "payment-not-applicable"
     POSTING_SETUP_MISSING = "posting-setup-missing"

@@ -1,4 +1,4 @@
-"""API for invoices: invoice an order, post, the PDF."""
+"""API for invoices: invoice an order, post, delete a draft, the PDF."""
 
 import django_filters
 from django.db.models import Prefetch
@@ -20,7 +20,7 @@ from invoicing.choices import InvoiceState, PaymentState
 from invoicing.documents import invoice_pdf
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from invoicing.selectors.invoices import invoice_list
-from invoicing.services.invoices import invoice_create_from_order, invoice_post
+from invoicing.services.invoices import invoice_create_from_order, invoice_delete, invoice_post
 from salesapp.selectors.orders import order_list
 
 
@@ -48,7 +48,7 @@ def invoice_queryset():
 
 class InvoiceViewSet(ServiceViewSet):
     """Customer invoices. Drafts are created from an order (``POST sales-orders/{id}/invoice/``); posting
-    gives the number and books it. Payment state follows the payments applied."""
+    gives the number and books it; a draft can be deleted. Payment state follows the payments applied."""
 
     serializer_class = InvoiceSerializer
     input_serializers = {"post_invoice": InvoicePostInputSerializer}
@@ -66,6 +66,11 @@ class InvoiceViewSet(ServiceViewSet):
         invoice = self.get_object()
         invoice = invoice_post(invoice=invoice, by=request.user, **self.validated_input())
         return self.respond(invoice)
+
+    @extend_schema(responses={204: None}, summary="Delete a draft invoice (a posted one is refused: 409)")
+    def destroy(self, request, pk=None):
+        invoice_delete(invoice=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},

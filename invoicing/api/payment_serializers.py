@@ -46,7 +46,11 @@ class PaymentSerializer(CustomerDocumentSerializer):
 
 class PaymentApplicationInputSerializer(serializers.Serializer):
     invoice = serializers.PrimaryKeyRelatedField(queryset=Invoice.objects.all())
-    amount = money_field()
+    amount = money_field(
+        required=False,
+        allow_null=True,
+        help_text="Omitted or null: what the payment has left to apply, up to what the invoice has open.",
+    )
 
 
 class PaymentInputSerializer(serializers.Serializer):

@@ -1,7 +1,5 @@
 """Payment forms: they parse what the clerk typed; the services judge it."""
 
-from decimal import Decimal
-
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
@@ -101,9 +99,8 @@ class PaymentForm(forms.Form):
         data = self.cleaned_data
         applications = None
         if data["invoice"]:
-            invoice = data["invoice"]
-            amount = data["apply_amount"] or min(data["amount"], invoice.amount_open)
-            applications = [ApplicationInput(invoice=invoice, amount=Decimal(amount))]
+            # An empty amount to apply is the service's "as much as fits".
+            applications = [ApplicationInput(invoice=data["invoice"], amount=data["apply_amount"])]
         return payment_register(
             customer=data["customer"],
             amount=data["amount"],

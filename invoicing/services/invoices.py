@@ -21,7 +21,13 @@ from invoicing.documents import invoice_pdf_store
 from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoice
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
-from invoicing.services.ledger import Posting, account_for_role, journal_entry_post, tax_accounts
+from invoicing.services.ledger import (
+    Posting,
+    account_for_role,
+    booking_date_error,
+    journal_entry_post,
+    tax_accounts,
+)
 from salesapp.choices import ItemType, PackingSlipState
 from salesapp.lock_objects import lock_order, lock_order_lines
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
@@ -187,6 +193,9 @@ def invoice_post(
         raise ActionForbidden(
             code=CoreErrorCode.PERMISSION_DENIED, reason=gettext("You are not allowed to post invoices.")
         )
+    date_error = booking_date_error(invoice_date)
+    if date_error:
+        raise ValidationFailed(code=ErrorCode.INVOICE_DATE_INVALID, field_errors={"invoice_date": date_error})
     invoice_date = invoice_date or timezone.localdate()
     if invoice.order_id and invoice.basis == InvoiceBasis.ORDER:
         # Shipping is part of posting this invoice ("ship and invoice"): the posting permission covers it.

@@ -17,7 +17,7 @@ from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoices, lock_payment
 from invoicing.models import Invoice, Payment, PaymentApplication
 from invoicing.services.invoices import invoice_payment_refresh
-from invoicing.services.ledger import Posting, account_for_role, journal_entry_post
+from invoicing.services.ledger import Posting, account_for_role, booking_date_error, journal_entry_post
 from salesapp.models import Customer
 
 if TYPE_CHECKING:
@@ -26,8 +26,21 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ApplicationInput:
+    """``amount`` None: as much as fits, i.e. what the payment has left to apply, up to what the invoice has open."""
+
     invoice: Invoice
-    amount: Decimal
+    amount: Decimal | None = None
+
+
+def _duplicate_errors(applications: list[ApplicationInput]) -> dict[str, str]:
+    errors, seen = {}, set()
+    for index, application in enumerate(applications):
+        if application.invoice.pk in seen:
+            errors[f"applications[{index}].invoice"] = gettext(
+                "%(invoice)s is already applied above: apply each invoice once."
+            ) % {"invoice": application.invoice}
+        seen.add(application.invoice.pk)
+    return errors
 
 
 @transaction.atomic
@@ -49,8 +62,12 @@ def payment_register(
         errors["amount"] = gettext("A payment amount must be greater than zero.")
     if method not in PaymentMethod.values:
         errors["method"] = gettext("Unknown payment method '%(method)s'.") % {"method": method}
+    date_error = booking_date_error(payment_date)
+    if date_error:
+        errors["payment_date"] = date_error
+    errors |= _duplicate_errors(applications or [])
     if errors:
-        raise ValidationFailed(field_errors=errors)
+        raise ValidationFailed(code=ErrorCode.PAYMENT_INVALID, field_errors=errors)
     payment = Payment.objects.create(
         number=number_take(code="payment"),
         customer=customer,
@@ -84,13 +101,22 @@ def payment_register(
 @transaction.atomic
 def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by: User) -> Payment:
     """Settle open invoices of the payment's customer, partially or completely."""
+    duplicates = _duplicate_errors(applications)
+    if duplicates:
+        raise ValidationFailed(code=ErrorCode.PAYMENT_NOT_APPLICABLE, field_errors=duplicates)
     invoices = lock_invoices([a.invoice.pk for a in applications])
     payment = lock_payment(payment.pk)
     errors = {}
     total = ZERO
+    amounts: list[Decimal] = []
     for index, application in enumerate(applications):
         invoice = invoices[application.invoice.pk]
-        amount = round_money(Decimal(application.amount))
+        if application.amount is None:
+            # As much as fits: what is left of the payment after the applications before, up to what is open.
+            amount = max(min(payment.amount_unapplied - total, invoice.amount_open), ZERO)
+        else:
+            amount = round_money(Decimal(application.amount))
+        amounts.append(amount)
         field = f"applications[{index}]"
         if invoice.customer_id != payment.customer_id:
             errors[f"{field}.invoice"] = gettext("%(invoice)s belongs to another customer.") % {"invoice": invoice}
@@ -108,16 +134,15 @@ def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by:
             }
         total += amount
     if not errors and total > payment.amount_unapplied:
-        errors["applications"] = gettext("Only %(unapplied)s of payment %(number)s is unapplied; %(total)s asked.") % {
+        errors["applications"] = gettext("The payment has only %(unapplied)s left to apply; %(total)s asked.") % {
             "unapplied": payment.amount_unapplied,
-            "number": payment.number,
             "total": total,
         }
     if errors:
         raise ValidationFailed(code=ErrorCode.PAYMENT_NOT_APPLICABLE, field_errors=errors)
-    for application in applications:
+    for application, amount in zip(applications, amounts, strict=True):
         invoice = invoices[application.invoice.pk]
-        PaymentApplication.objects.create(payment=payment, invoice=invoice, amount=round_money(application.amount))
+        PaymentApplication.objects.create(payment=payment, invoice=invoice, amount=amount)
         invoice_payment_refresh(invoice=invoice, by=by)
     payment.amount_applied += total
     payment.save(update_fields=["amount_applied", "updated_at"])

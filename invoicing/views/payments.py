@@ -34,12 +34,8 @@ def _payment_initial(request) -> dict:
         invoice = invoice_selectors.invoice_list_open().filter(pk=invoice_pk).first()
         if invoice is None:
             raise Http404(_("No open posted invoice with this id."))
-        return {
-            "customer": invoice.customer_id,
-            "invoice": invoice.pk,
-            "amount": invoice.amount_open,
-            "apply_amount": invoice.amount_open,
-        }
+        # The amount to apply stays empty: whatever amount the clerk registers is applied, up to what is open.
+        return {"customer": invoice.customer_id, "invoice": invoice.pk, "amount": invoice.amount_open}
     return {"customer": int(customer_pk)} if customer_pk else {}
 
 

@@ -1,12 +1,15 @@
 import io
 from decimal import Decimal
 
+from django.utils import translation
 from pypdf import PdfReader
 
 from invoicing.documents import invoice_pdf
 from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from salesapp.services.orders import order_confirm
-from tests.factories.salesapp import ItemFactory, make_order
+from tests.factories.invoicing import draft_invoice, posted_invoice
+from tests.factories.marketing import PartyFactory
+from tests.factories.salesapp import ItemFactory, make_customer, make_order
 
 D = Decimal
 
@@ -65,3 +68,56 @@ def test_a_pdf_that_fails_to_render_does_not_undo_or_fail_the_posting(
     content, filename = invoice_pdf(invoice)
     invoice.refresh_from_db()
     assert content.startswith(b"%PDF") and invoice.pdf.name.startswith("invoices/")
+
+
+def test_the_pdf_is_in_the_customers_language(clerk, billing):
+    # given: a Dutch and a Swedish customer, each with a posted invoice
+    dutch = make_customer(party=PartyFactory(name="Bakkerij De Vries", language="nl"))
+    swedish = make_customer(party=PartyFactory(name="Bageri Lund", language="sv"))
+    invoices = [
+        posted_invoice(by=clerk, post_by=billing, customer=customer, store_pdf=False) for customer in (dutch, swedish)
+    ]
+
+    # when: rendered while the clerk's page is in English
+    with translation.override("en"):
+        texts = [pdf_text(invoice_pdf(invoice)[0]) for invoice in invoices]
+
+    # then: every label in the customer's language
+    dutch_text, swedish_text = texts
+    for label in (
+        "Factuurnummer",
+        "Factuurdatum",
+        "Vervaldatum",
+        "Klantnummer",
+        "Nettobedrag",
+        "Totaal",
+        "Betalingstermijn",
+    ):
+        assert label in dutch_text
+    for label in (
+        "Fakturanummer",
+        "Fakturadatum",
+        "Förfallodatum",
+        "Kundnummer",
+        "Nettobelopp",
+        "Totalt",
+        "Betalningsvillkor",
+    ):
+        assert label in swedish_text
+    assert "Invoice number" not in dutch_text and "Invoice number" not in swedish_text
+    assert f"Factuur {invoices[0].number}" in dutch_text
+    # and amounts in the customer's number format
+    assert "Totaal EUR 121,00" in dutch_text and "Btw NL21 21 % over 100,00 EUR 21,00" in dutch_text
+    assert "Totalt EUR 121,00" in swedish_text and "Moms NL21 21 % på 100,00 EUR 21,00" in swedish_text
+
+
+def test_a_pro_forma_pdf_is_in_the_customers_language(clerk):
+    # given
+    customer = make_customer(party=PartyFactory(language="nl"))
+    draft = draft_invoice(by=clerk, customer=customer)
+
+    # when
+    text = pdf_text(invoice_pdf(draft)[0])
+
+    # then
+    assert "Pro-formafactuur" in text and "niet genummerd (pro forma)" in text

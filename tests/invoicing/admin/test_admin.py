@@ -11,8 +11,8 @@ from django_fsm_log.models import StateLog
 from invoicing.models import Invoice, JournalEntry, LedgerAccount, Payment, TaxCodeAccount
 from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from invoicing.services.payments import ApplicationInput, payment_register
-from salesapp.services.orders import order_confirm
-from tests.factories.salesapp import ItemFactory, make_customer, make_order
+from tests.factories.invoicing import draft_invoice, posted_invoice
+from tests.factories.salesapp import make_customer
 from tests.factories.users import builder
 
 D = Decimal
@@ -26,16 +26,9 @@ def messages_of(response) -> list[tuple[str, str]]:
     return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
 
 
-def draft_invoice(clerk, *, quantity: str = "4", price: str = "25.00", customer=None) -> Invoice:
-    """A draft invoice for an order of ``quantity`` × ``price`` (21 %), on basis "order"."""
-    order = make_order(customer=customer, lines=[(ItemFactory(unit_price=D(price)), quantity)], by=clerk)
-    order = order_confirm(order=order, by=clerk)
-    return invoice_create_from_order(order=order, basis="order", by=clerk)
-
-
 def paid_in_part(clerk, billing) -> Invoice:
     """A posted invoice of 121.00 with 50.00 paid."""
-    invoice = invoice_post(invoice=draft_invoice(clerk), by=billing)
+    invoice = posted_invoice(by=clerk, post_by=billing, quantity="4", price="25.00")
     payment_register(
         customer=invoice.customer,
         amount=D("50.00"),
@@ -60,14 +53,14 @@ def test_invoicing_changelists_keep_a_constant_query_count(
     # given
     client.force_login(administrator)
     paid_in_part(clerk, billing)
-    draft_invoice(clerk)
+    draft_invoice(by=clerk, quantity="4", price="25.00")
     models = (Invoice, Payment, JournalEntry, LedgerAccount, TaxCodeAccount)
     first = {model: changelist_query_count(client, model, django_assert_max_num_queries) for model in models}
 
     # when: four more posted, partly paid invoices and drafts
     for _ in range(4):
         paid_in_part(clerk, billing)
-        draft_invoice(clerk)
+        draft_invoice(by=clerk, quantity="4", price="25.00")
 
     # then
     again = {model: changelist_query_count(client, model, django_assert_max_num_queries) for model in models}
@@ -81,7 +74,7 @@ def test_every_invoicing_change_page_loads(client, administrator, clerk, billing
     invoice = paid_in_part(clerk, billing)
     objects = [
         invoice,
-        draft_invoice(clerk),
+        draft_invoice(by=clerk, quantity="4", price="25.00"),
         invoice.payment_applications.get().payment,
         JournalEntry.objects.get(invoice=invoice),
         LedgerAccount.objects.get(number="1300"),
@@ -103,7 +96,7 @@ def test_every_invoicing_change_page_loads(client, administrator, clerk, billing
 def test_post_action_posts_through_the_service(client, administrator, clerk):
     # given
     client.force_login(administrator)
-    invoice = draft_invoice(clerk)
+    invoice = draft_invoice(by=clerk, quantity="4", price="25.00")
 
     # when
     response = client.post(url(Invoice), {"action": "post_invoices", "_selected_action": [invoice.pk]})
@@ -122,7 +115,7 @@ def test_post_action_posts_through_the_service(client, administrator, clerk):
 def test_post_action_reports_an_already_posted_invoice(client, administrator, clerk, billing):
     # given
     client.force_login(administrator)
-    posted = invoice_post(invoice=draft_invoice(clerk), by=billing)
+    posted = posted_invoice(by=clerk, post_by=billing, quantity="4", price="25.00")
 
     # when
     response = client.post(url(Invoice), {"action": "post_invoices", "_selected_action": [posted.pk]})
@@ -142,7 +135,7 @@ def test_post_action_reports_an_already_posted_invoice(client, administrator, cl
 def test_posted_invoice_cannot_be_changed_or_deleted(client, administrator, clerk, billing):
     # given
     client.force_login(administrator)
-    posted = invoice_post(invoice=draft_invoice(clerk), by=billing)
+    posted = posted_invoice(by=clerk, post_by=billing, quantity="4", price="25.00")
 
     # when
     page = client.get(url(Invoice, "change", posted.pk))
@@ -162,7 +155,7 @@ def test_posted_invoice_cannot_be_changed_or_deleted(client, administrator, cler
 def test_draft_invoice_is_deleted_through_the_service(client, administrator, clerk):
     # given
     client.force_login(administrator)
-    draft = draft_invoice(clerk)
+    draft = draft_invoice(by=clerk, quantity="4", price="25.00")
     order = draft.order
 
     # when
@@ -188,7 +181,7 @@ def test_no_invoice_or_journal_entry_is_added_by_hand(client, administrator):
 def test_journal_entry_cannot_be_changed_or_deleted(client, administrator, clerk, billing):
     # given
     client.force_login(administrator)
-    invoice = invoice_post(invoice=draft_invoice(clerk), by=billing)
+    invoice = posted_invoice(by=clerk, post_by=billing, quantity="4", price="25.00")
     entry = JournalEntry.objects.get(invoice=invoice)
 
     # when
@@ -206,13 +199,13 @@ def test_overdue_filter_lists_posted_unpaid_invoices_past_their_due_date(client,
     client.force_login(administrator)
     late_customer = make_customer(payment_terms_days=14)
     late = invoice_post(
-        invoice=draft_invoice(clerk, customer=late_customer),
+        invoice=draft_invoice(by=clerk, customer=late_customer, quantity="4", price="25.00"),
         invoice_date=timezone.localdate() - datetime.timedelta(days=34),
         by=billing,
     )
-    current = invoice_post(invoice=draft_invoice(clerk), by=billing)
+    current = posted_invoice(by=clerk, post_by=billing, quantity="4", price="25.00")
     paid = invoice_post(
-        invoice=draft_invoice(clerk, customer=late_customer),
+        invoice=draft_invoice(by=clerk, customer=late_customer, quantity="4", price="25.00"),
         invoice_date=timezone.localdate() - datetime.timedelta(days=34),
         by=billing,
     )

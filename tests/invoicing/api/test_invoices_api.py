@@ -1,16 +1,16 @@
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.utils import timezone
 
-from invoicing.models import Invoice
+from invoicing.models import Invoice, InvoiceLine, JournalEntry
 from invoicing.services.invoices import invoice_create_from_order
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
 from tests.core.api.helpers import api_client, problem
+from tests.factories.invoicing import confirmed_order, partly_delivered_order, posted_slip_invoice
 from tests.factories.marketing import PartyFactory
 from tests.factories.salesapp import make_customer, make_order
-from tests.invoicing.api.documents import confirmed_order, partly_delivered_order, posted_invoice
 
 URL = "/api/v1/invoices/"
 
@@ -189,7 +189,7 @@ def test_post_invoice_with_date(integrator):
 
 def test_post_invoice_twice_is_refused(integrator):
     # given
-    invoice = posted_invoice(by=integrator)
+    invoice = posted_slip_invoice(by=integrator)
 
     # when
     response = api_client(integrator).post(f"{URL}{invoice.pk}/post/")
@@ -230,7 +230,7 @@ def test_post_unknown_invoice_is_404(integrator):
 def test_list_filters(integrator):
     # given
     alpha = make_customer(party=PartyFactory(name="Alpha"))
-    posted = posted_invoice(by=integrator, customer=alpha)
+    posted = posted_slip_invoice(by=integrator, customer=alpha)
     order, _slip = partly_delivered_order(by=integrator)
     draft = invoice_create_from_order(order=order, basis="packing_slips", by=integrator)
     Invoice.objects.filter(pk=posted.pk).update(updated_at=timezone.now() - datetime.timedelta(days=3))
@@ -295,7 +295,7 @@ def test_pdf_of_unknown_invoice_is_a_problem_even_when_asking_for_pdf(integrator
 
 def test_invoices_are_read_only_resources(integrator):
     # given
-    invoice = posted_invoice(by=integrator)
+    invoice = posted_slip_invoice(by=integrator)
     api = api_client(integrator)
 
     # when
@@ -307,3 +307,79 @@ def test_invoices_are_read_only_resources(integrator):
     assert problem(create, 405)["code"] == "method_not_allowed"
     invoice.refresh_from_db()
     assert invoice.amount_total == Decimal("221.55")
+
+
+def invoice_rows() -> list[tuple]:
+    return list(Invoice.objects.order_by("pk").values_list("pk", "state", "number", "amount_total"))
+
+
+def test_delete_a_draft_invoice(integrator):
+    # given: a draft for the delivered part of an order
+    order, _slip = partly_delivered_order(by=integrator)
+    draft = invoice_create_from_order(order=order, basis="packing_slips", by=integrator)
+
+    # when
+    response = api_client(integrator).delete(f"{URL}{draft.pk}/")
+
+    # then: gone with its lines, and the order can be invoiced again
+    assert (response.status_code, response.content) == (204, b"")
+    assert (Invoice.objects.count(), InvoiceLine.objects.count()) == (0, 0)
+    again = invoice_create_from_order(order=order, basis="packing_slips", by=integrator)
+    assert again.amount_total == Decimal("221.55")
+
+
+def test_delete_a_posted_invoice_is_refused(integrator):
+    # given
+    invoice = posted_slip_invoice(by=integrator)
+    before = (invoice_rows(), InvoiceLine.objects.count(), JournalEntry.objects.count())
+
+    # when
+    response = api_client(integrator).delete(f"{URL}{invoice.pk}/")
+
+    # then
+    body = problem(response, 409)
+    assert (body["code"], body["detail"]) == (
+        "invoice-posted",
+        "Invoice INV-000001 is posted and cannot be deleted: correct it with a credit note.",
+    )
+    assert (invoice_rows(), InvoiceLine.objects.count(), JournalEntry.objects.count()) == before
+    assert before == ([(invoice.pk, "posted", "INV-000001", Decimal("221.55"))], 2, 1)
+
+
+def test_delete_needs_the_delete_invoice_permission(integrator, billing):
+    # given: a draft; a user whose role may view invoices but not delete them
+    order, _slip = partly_delivered_order(by=integrator)
+    draft = invoice_create_from_order(order=order, basis="packing_slips", by=integrator)
+    viewer = billing
+    viewer.groups.clear()
+    viewer.user_permissions.set([Permission.objects.get(codename="view_invoice")])
+    before = invoice_rows()
+
+    # when
+    response = api_client(User.objects.get(pk=viewer.pk)).delete(f"{URL}{draft.pk}/")
+
+    # then
+    assert problem(response, 403)["code"] == "permission_denied"
+    assert invoice_rows() == before == [(draft.pk, "draft", None, Decimal("221.55"))]
+
+
+def test_invoice_date_outside_the_booking_window_is_refused(integrator):
+    # given
+    order, _slip = partly_delivered_order(by=integrator)
+    draft = invoice_create_from_order(order=order, basis="packing_slips", by=integrator)
+
+    # when
+    responses = [
+        api_client(integrator).post(f"{URL}{draft.pk}/post/", {"invoice_date": date}, format="json")
+        for date in ("0001-01-01", "9999-12-31")
+    ]
+
+    # then
+    for response in responses:
+        body = problem(response, 400)
+        assert (body["code"], body["errors"]) == (
+            "invoice-date-invalid",
+            [{"field": "invoice_date", "message": "Choose a date between 2000-01-01 and 2099-12-31."}],
+        )
+    assert invoice_rows() == [(draft.pk, "draft", None, Decimal("221.55"))]
+    assert JournalEntry.objects.count() == 0

@@ -7,16 +7,16 @@ from invoicing.models import Payment
 from invoicing.services.invoices import invoice_create_from_order
 from invoicing.services.payments import ApplicationInput, payment_register
 from tests.core.api.helpers import api_client, problem
+from tests.factories.invoicing import partly_delivered_order, posted_slip_invoice
 from tests.factories.marketing import PartyFactory
 from tests.factories.salesapp import make_customer
-from tests.invoicing.api.documents import partly_delivered_order, posted_invoice
 
 URL = "/api/v1/payments/"
 
 
 def test_register_payment_applied_to_an_invoice(integrator):
     # given: 221.55 open
-    invoice = posted_invoice(by=integrator, customer=make_customer(party=PartyFactory(name="Fabrikam")))
+    invoice = posted_slip_invoice(by=integrator, customer=make_customer(party=PartyFactory(name="Fabrikam")))
     api = api_client(integrator)
 
     # when
@@ -87,7 +87,7 @@ def test_register_payment_on_account(integrator):
 
 def test_payment_validation_names_the_field(integrator):
     # given
-    invoice = posted_invoice(by=integrator)
+    invoice = posted_slip_invoice(by=integrator)
     order, _slip = partly_delivered_order(by=integrator, customer=invoice.customer)
     draft = invoice_create_from_order(order=order, basis="packing_slips", by=integrator)
     api = api_client(integrator)
@@ -180,7 +180,7 @@ def test_list_query_count_is_constant(integrator, django_assert_max_num_queries)
     api = api_client(integrator)
 
     def applied_payment():
-        invoice = posted_invoice(by=integrator)
+        invoice = posted_slip_invoice(by=integrator)
         payment_register(
             customer=invoice.customer,
             amount="50",
@@ -202,3 +202,77 @@ def test_list_query_count_is_constant(integrator, django_assert_max_num_queries)
     # then
     with django_assert_max_num_queries(5):
         assert len(api.get(URL).json()["results"]) == 30
+
+
+def payment_rows() -> list[tuple]:
+    return list(Payment.objects.values_list("number", "amount", "amount_applied"))
+
+
+def test_an_application_without_amount_takes_as_much_as_fits(integrator):
+    # given: 221.55 open
+    invoice = posted_slip_invoice(by=integrator)
+
+    # when: 300.00 paid, the amount to apply left out
+    response = api_client(integrator).post(
+        URL,
+        {"customer": invoice.customer_id, "amount": "300.00", "applications": [{"invoice": invoice.pk}]},
+        format="json",
+    )
+
+    # then: the open 221.55 is applied, 78.45 stays on account
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["amount_applied"], body["amount_unapplied"]) == ("221.55", "78.45")
+    assert [(a["invoice"], a["amount"]) for a in body["applications"]] == [(invoice.pk, "221.55")]
+    invoice.refresh_from_db()
+    assert (invoice.payment_state, invoice.amount_open) == ("paid", Decimal("0.00"))
+
+
+def test_an_invoice_twice_in_one_payment_is_refused(integrator):
+    # given
+    invoice = posted_slip_invoice(by=integrator)
+
+    # when
+    response = api_client(integrator).post(
+        URL,
+        {
+            "customer": invoice.customer_id,
+            "amount": "20.00",
+            "applications": [{"invoice": invoice.pk, "amount": "10.00"}, {"invoice": invoice.pk, "amount": "10.00"}],
+        },
+        format="json",
+    )
+
+    # then: nothing saved
+    body = problem(response, 400)
+    assert (body["code"], body["errors"]) == (
+        "payment-invalid",
+        [
+            {
+                "field": "applications[1].invoice",
+                "message": "INV-000001 is already applied above: apply each invoice once.",
+            }
+        ],
+    )
+    invoice.refresh_from_db()
+    assert (payment_rows(), invoice.amount_paid, invoice.payment_state) == ([], Decimal("0.00"), "unpaid")
+
+
+def test_a_payment_date_outside_the_booking_window_is_refused(integrator):
+    # given
+    customer = make_customer()
+
+    # when
+    responses = [
+        api_client(integrator).post(
+            URL, {"customer": customer.pk, "amount": "10.00", "payment_date": date}, format="json"
+        )
+        for date in ("0001-01-01", "9999-12-31", "1999-12-31", "2100-01-01")
+    ]
+
+    # then
+    for response in responses:
+        assert problem(response, 400)["errors"] == [
+            {"field": "payment_date", "message": "Choose a date between 2000-01-01 and 2099-12-31."}
+        ]
+    assert payment_rows() == []

@@ -4,10 +4,9 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from invoicing.services.payments import ApplicationInput, payment_register
-from salesapp.services.orders import order_confirm
-from tests.factories.salesapp import ItemFactory, make_customer, make_order
+from tests.factories.invoicing import posted_invoice
+from tests.factories.salesapp import make_customer
 
 D = Decimal
 
@@ -16,14 +15,10 @@ def test_customer_account_fragment_shows_balance_overdue_sales_invoices_and_paym
     # given: two posted invoices of 121.00 (one 30 days overdue), 50.00 paid on the overdue one, 10.00 on account
     customer = make_customer(payment_terms_days=14)
     today = timezone.localdate()
-    invoices = []
-    for invoice_date in (today - datetime.timedelta(days=44), today):
-        order = order_confirm(
-            order=make_order(customer=customer, lines=[(ItemFactory(unit_price=D("100")), "1")], by=clerk), by=clerk
-        )
-        invoice = invoice_create_from_order(order=order, basis="order", by=clerk)
-        invoices.append(invoice_post(invoice=invoice, invoice_date=invoice_date, by=billing))
-    overdue, current = invoices
+    overdue, current = (
+        posted_invoice(by=clerk, post_by=billing, customer=customer, invoice_date=invoice_date)
+        for invoice_date in (today - datetime.timedelta(days=44), today)
+    )
     payment_register(
         customer=customer,
         amount=D("50.00"),

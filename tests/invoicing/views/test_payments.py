@@ -6,11 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invoicing.models import Payment
-from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from invoicing.services.payments import payment_register
-from salesapp.services.orders import order_confirm
+from tests.factories.invoicing import posted_invoice
 from tests.factories.marketing import PartyFactory
-from tests.factories.salesapp import ItemFactory, make_customer, make_order
+from tests.factories.salesapp import make_customer
 
 D = Decimal
 
@@ -19,17 +18,9 @@ def messages_of(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def posted_invoice(clerk, billing, *, customer=None, total_net="100.00"):
-    """A posted invoice of one line at 21 %: net 100.00 gives 121.00."""
-    order = order_confirm(
-        order=make_order(customer=customer, lines=[(ItemFactory(unit_price=D(total_net)), "1")], by=clerk), by=clerk
-    )
-    return invoice_post(invoice=invoice_create_from_order(order=order, basis="order", by=clerk), by=billing)
-
-
 def test_register_payment_from_the_invoice_partially_then_fully(client, clerk, billing):
     # given
-    invoice = posted_invoice(clerk, billing)
+    invoice = posted_invoice(by=clerk, post_by=billing)
     client.force_login(billing)
     url = reverse("invoicing:payment_create")
 
@@ -109,7 +100,7 @@ def test_payment_without_invoice_stays_on_account(client, billing):
 
 def test_payment_errors_land_on_the_right_field(client, clerk, billing):
     # given
-    invoice = posted_invoice(clerk, billing)
+    invoice = posted_invoice(by=clerk, post_by=billing)
     other = make_customer()
     client.force_login(billing)
     url = reverse("invoicing:payment_create")
@@ -124,7 +115,7 @@ def test_payment_errors_land_on_the_right_field(client, clerk, billing):
     # when / then: more applied than paid
     response = client.post(url, {**data, "amount": "20", "invoice": invoice.pk, "apply_amount": "30"})
     assert response.context["form"].errors == {
-        "apply_amount": ["Only 20.00 of payment PAY-000001 is unapplied; 30.00 asked."]
+        "apply_amount": ["The payment has only 20.00 left to apply; 30.00 asked."]
     }
 
     # when / then: an invoice of another customer
@@ -141,8 +132,8 @@ def test_payment_errors_land_on_the_right_field(client, clerk, billing):
 
 def test_choosing_a_customer_narrows_the_invoices(client, clerk, billing):
     # given
-    mine = posted_invoice(clerk, billing, customer=make_customer(party=PartyFactory(name="Acme BV")))
-    posted_invoice(clerk, billing, customer=make_customer(party=PartyFactory(name="Beta BV")))
+    mine = posted_invoice(by=clerk, post_by=billing, customer=make_customer(party=PartyFactory(name="Acme BV")))
+    posted_invoice(by=clerk, post_by=billing, customer=make_customer(party=PartyFactory(name="Beta BV")))
     client.force_login(billing)
 
     # when: the customer select asks the page again with its value
@@ -198,3 +189,48 @@ def test_sales_clerks_cannot_register_payments(client, clerk):
     # when / then
     assert client.get(reverse("invoicing:payment_list")).status_code == 200
     assert client.get(reverse("invoicing:payment_create")).status_code == 403
+
+
+def test_a_payment_opened_from_the_invoice_applies_the_amount_the_clerk_typed(client, clerk, billing):
+    # given: the form opened from an invoice of 121.00, as the browser would post it back
+    invoice = posted_invoice(by=clerk, post_by=billing)
+    client.force_login(billing)
+    url = reverse("invoicing:payment_create")
+    form = client.get(url, {"invoice": invoice.pk}).context["form"]
+    posted = {name: form[name].value() for name in form.fields}
+    posted = {name: "" if value is None else value for name, value in posted.items()}
+    assert (posted["amount"], posted["apply_amount"]) == (D("121.00"), "")
+
+    # when: the clerk changes only the amount
+    response = client.post(url, {**posted, "amount": "40.00", "reference": "Bank 7790"})
+
+    # then: 40.00 is registered and applied
+    invoice.refresh_from_db()
+    payment = Payment.objects.get()
+    assert response["Location"] == reverse("invoicing:invoice_detail", args=[invoice.pk])
+    assert (payment.amount, payment.amount_applied) == (D("40.00"), D("40.00"))
+    assert (invoice.payment_state, invoice.amount_paid, invoice.amount_open) == (
+        "partially_paid",
+        D("40.00"),
+        D("81.00"),
+    )
+
+
+def test_a_payment_date_outside_the_booking_window_is_refused_on_its_field(client, clerk, billing):
+    # given
+    invoice = posted_invoice(by=clerk, post_by=billing)
+    client.force_login(billing)
+    data = {"customer": invoice.customer_id, "amount": "10.00", "method": "bank_transfer", "invoice": invoice.pk}
+
+    # when
+    responses = [
+        client.post(reverse("invoicing:payment_create"), {**data, "payment_date": date})
+        for date in ("0001-01-01", "9999-12-31")
+    ]
+
+    # then
+    assert [response.context["form"].errors for response in responses] == [
+        {"payment_date": ["Choose a date between 2000-01-01 and 2099-12-31."]}
+    ] * 2
+    invoice.refresh_from_db()
+    assert (Payment.objects.count(), invoice.amount_paid) == (0, D("0.00"))

@@ -1,12 +1,30 @@
-"""Documents the invoicing API tests start from, made through the services."""
+"""Invoices as the product makes them: order → confirm → (packing slip →) invoice → post, through the services,
+with ``by`` explicit (who drafts, who posts)."""
 
 from decimal import Decimal
 
+from invoicing.models import Invoice
 from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from salesapp.models import Item
 from salesapp.services.orders import order_confirm
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
 from tests.factories.salesapp import ItemFactory, make_customer, make_order, tax_code
+
+
+def draft_invoice(*, by, customer=None, quantity: str = "1", price: str = "100.00", item=None) -> Invoice:
+    """A draft invoice (basis "order") for one line of ``quantity`` × ``price`` (21 % unless ``item`` says else)."""
+    item = item or ItemFactory(unit_price=Decimal(price))
+    order = make_order(customer=customer, lines=[(item, quantity)], by=by)
+    order = order_confirm(order=order, by=by)
+    return invoice_create_from_order(order=order, basis="order", by=by)
+
+
+def posted_invoice(
+    *, by, post_by=None, invoice_date=None, store_pdf: bool = True, customer=None, quantity="1", price="100.00"
+) -> Invoice:
+    """``draft_invoice`` posted by ``post_by`` (default ``by``): one line of 100.00 at 21 % gives 121.00."""
+    draft = draft_invoice(by=by, customer=customer, quantity=quantity, price=price)
+    return invoice_post(invoice=draft, invoice_date=invoice_date, store_pdf=store_pdf, by=post_by or by)
 
 
 def lamp_and_desk():
@@ -35,8 +53,8 @@ def partly_delivered_order(*, by, customer=None):
     return order, packing_slip_post(packing_slip=slip, by=by)
 
 
-def posted_invoice(*, by, customer=None):
-    """221.55 posted and unpaid."""
+def posted_slip_invoice(*, by, post_by=None, customer=None) -> Invoice:
+    """The packing slip of ``partly_delivered_order`` invoiced and posted: 221.55, unpaid."""
     order, _slip = partly_delivered_order(by=by, customer=customer)
     invoice = invoice_create_from_order(order=order, basis="packing_slips", by=by)
-    return invoice_post(invoice=invoice, by=by)
+    return invoice_post(invoice=invoice, by=post_by or by)
