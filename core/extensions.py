@@ -33,7 +33,8 @@ class CampaignFigure:
 
     key: str
     label: str
-    amount: Decimal
+    amount: Decimal | int
+    kind: str = "money"  # or "count": a number of documents, shown without decimals
 
 
 # ``source(party_ids, limit)`` → at most ``limit`` newest entries about those parties, in one or two queries.

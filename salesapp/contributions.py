@@ -51,7 +51,10 @@ def campaign_ordered_revenue(campaign_ids: list[int]) -> dict[int, list[extensio
     return {
         pk: [
             extensions.CampaignFigure(
-                key="orders_confirmed", label=gettext("Confirmed orders"), amount=found.get(pk, {}).get("count", 0)
+                key="orders_confirmed",
+                label=gettext("Confirmed orders"),
+                amount=found.get(pk, {}).get("count", 0),
+                kind="count",
             ),
             extensions.CampaignFigure(
                 key="ordered_revenue",

@@ -15,9 +15,6 @@ from marketing.choices import Response, TargetStatus
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity
 
 PERCENT_QUANTUM = Decimal("0.1")
-# Figures from later apps (``extensions.CampaignFigure``) are money unless their key is listed here: these are
-# counts, shown and answered as whole numbers. The one place that knows; the figure itself cannot say it yet.
-COUNT_FIGURES = frozenset({"orders_confirmed"})
 # Links shown on the campaign page; the counts beside them cover all.
 RELATED_SHOWN = 10
 
@@ -93,7 +90,7 @@ class StatsFigure:
 
 
 def _figure_shown(figure: extensions.CampaignFigure) -> StatsFigure:
-    if figure.key in COUNT_FIGURES:
+    if figure.kind == "count":
         return StatsFigure(key=figure.key, label=figure.label, amount=int(figure.amount), is_count=True)
     return StatsFigure(key=figure.key, label=figure.label, amount=figure.amount, is_count=False)
 
