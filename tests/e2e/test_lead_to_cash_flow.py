@@ -127,6 +127,7 @@ def test_partial_delivery_is_invoiced_and_paid_in_two_payments(page, clerk, bill
     page.get_by_role("button", name="Create packing slip").click()
     expect(page.locator("h1")).to_contain_text("Packing slip Draft")
     page.get_by_role("button", name="Post").click()
+    page.get_by_role("dialog").get_by_role("button", name="Confirm").click()
 
     # then: the slip is numbered and posted
     expect(page.locator("h1")).to_contain_text("Packing slip PS-000001")
@@ -168,6 +169,7 @@ def test_partial_delivery_is_invoiced_and_paid_in_two_payments(page, clerk, bill
 
     # when
     page.get_by_role("button", name="Post").click()
+    page.get_by_role("dialog").get_by_role("button", name="Confirm").click()
 
     # then: numbered, posted, unpaid; the PDF is a real PDF
     expect(page.locator("h1")).to_contain_text("Invoice INV-000001")
@@ -218,6 +220,7 @@ def test_cancel_of_a_shipped_order_is_refused_with_the_reason(page, clerk):
     # when: the cancel button of the page that is now out of date is clicked
     page.get_by_label("Cancel reason").fill("Customer changed their mind")
     page.get_by_role("button", name="Cancel order").click()
+    page.get_by_role("dialog").get_by_role("button", name="Confirm").click()
 
     # then: the refusal says why, and nothing changed
     reason = "6 units already shipped: the order can no longer be canceled."
