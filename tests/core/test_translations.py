@@ -85,7 +85,7 @@ def test_page_follows_accept_language_dutch(client, clerk):
     # then
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<html lang="nl">' in html
+    assert '<html lang="nl" ' in html
     assert ">Verkooporders</a>" in html
     assert ">Pakbonnen</a>" in html
     assert ">Afmelden</button>" in html
@@ -101,7 +101,7 @@ def test_page_follows_language_cookie_swedish(client, clerk):
 
     # then
     html = response.content.decode()
-    assert '<html lang="sv">' in html
+    assert '<html lang="sv" ' in html
     assert ">Försäljningsorder</a>" in html
     assert ">Följesedlar</a>" in html
     assert ">Logga ut</button>" in html
@@ -118,7 +118,7 @@ def test_language_switch_sets_the_language_for_later_pages(client, clerk):
     # then
     assert response.status_code == 302 and response.headers["Location"] == home
     html = client.get(home).content.decode()
-    assert '<html lang="nl">' in html
+    assert '<html lang="nl" ' in html
     assert ">Verkooporders</a>" in html
 
 
