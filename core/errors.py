@@ -12,6 +12,8 @@ class ErrorCode(models.TextChoices):
     NUMBER_SERIES_MISSING = "number-series-missing"
     PERMISSION_DENIED = "permission-denied"
     TRANSITION_REFUSED = "transition-refused"
+    UNKNOWN_FIELD = "unknown-field"
+    INVALID_DATA = "invalid-data"
     USER_INACTIVE = "user-inactive"
 
 

@@ -6,7 +6,9 @@ import re
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -79,6 +81,16 @@ def problem_exception_handler(exc, context):
             errors=errors,
             instance=instance,
         )
+    if isinstance(exc, (DataError, IntegrityError)):
+        # What validation did not catch and the database refused (a number too large for its column, a
+        # constraint): the transaction has rolled back; the client gets a 400, never a 500 with SQL in it.
+        return problem_response(
+            status_code=400,
+            code=ErrorCode.INVALID_DATA,
+            title="Invalid data",
+            detail=gettext("The database refused a value that is out of range or breaks a rule; nothing was saved."),
+            instance=instance,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -93,8 +105,10 @@ def problem_exception_handler(exc, context):
     else:
         errors = None
         detail = str(exc.detail) if hasattr(exc, "detail") else str(exc)
-        code = getattr(exc, "default_code", "error")
-        title = str(getattr(exc, "default_detail", "Error"))
+        # DRF names its codes in snake case; every problem type here is kebab case (/problems/permission-denied).
+        code = str(getattr(exc, "default_code", "error")).replace("_", "-")
+        # A title names the kind of problem; DRF's default details carry placeholders such as "{method}".
+        title = code.replace("-", " ").capitalize()
     problem = problem_response(
         status_code=response.status_code,
         code=code,
@@ -122,11 +136,11 @@ def not_found_view(request, exception=None):
     if not request.path.startswith("/api/"):
         return page_not_found(request, exception)
     body = {
-        "type": f"{PROBLEM_BASE}not_found",
+        "type": f"{PROBLEM_BASE}not-found",
         "title": "Not found",
         "status": 404,
         "detail": f"No API resource at {request.path}.",
-        "code": "not_found",
+        "code": "not-found",
         "instance": request.path,
     }
     return HttpResponse(json.dumps(body), status=404, content_type=PROBLEM_CONTENT_TYPE)

@@ -6,10 +6,11 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
+from core.api.input import KnownFieldsOnly
 from core.api.schema import ServiceAutoSchema
 
 
-class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ServiceViewSet(KnownFieldsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     # ``serializer_class`` describes the output; ``input_serializers`` maps a write action to the
     # serializer that validates its body. Subclasses implement the writes by calling a service with
     # ``by=request.user`` and answer with ``respond()``; no serializer ever saves. The subclass
@@ -21,6 +22,9 @@ class ServiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     # Cursor pagination needs a stable, unique order; integrators may also page by last change.
     ordering = ("-id",)
     ordering_fields = ("id", "updated_at")
+
+    def input_serializer_for(self, action):
+        return self.input_serializers.get(action)
 
     def validated_input(self, *, instance=None, partial: bool = False) -> dict:
         serializer = self.input_serializers[self.action](

@@ -12,6 +12,7 @@ from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core.api.input import KnownFieldsOnly
 from core.api.renderers import PdfRenderer
 from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
@@ -84,7 +85,7 @@ class InvoiceViewSet(ServiceViewSet):
         return response
 
 
-class OrderInvoiceView(GenericAPIView):
+class OrderInvoiceView(KnownFieldsOnly, GenericAPIView):
     # ``POST sales-orders/{id}/invoice/`` is routed by invoicing because sales may not depend on it;
     # the queryset is the invoice's, so the model permission asked for is ``invoicing.add_invoice``.
 
@@ -93,6 +94,9 @@ class OrderInvoiceView(GenericAPIView):
 
     def get_queryset(self):
         return invoice_queryset()
+
+    def input_serializer_for(self, action):
+        return OrderInvoiceInputSerializer
 
     @extend_schema(
         operation_id="sales_orders_invoice_create",

@@ -114,9 +114,9 @@ def test_not_found_permission_and_authentication():
     anonymous = handle(not_authenticated)
 
     # then
-    assert (missing.status_code, missing.data["code"], missing.data["detail"]) == (404, "not_found", "Not found.")
-    assert (denied.status_code, denied.data["code"]) == (403, "permission_denied")
-    assert (anonymous.status_code, anonymous.data["code"]) == (401, "not_authenticated")
+    assert (missing.status_code, missing.data["code"], missing.data["detail"]) == (404, "not-found", "Not found.")
+    assert (denied.status_code, denied.data["code"]) == (403, "permission-denied")
+    assert (anonymous.status_code, anonymous.data["code"]) == (401, "not-authenticated")
     assert anonymous["WWW-Authenticate"] == "Token"
     assert anonymous.content_type == PROBLEM_CONTENT_TYPE
 
@@ -128,7 +128,7 @@ def test_method_not_allowed_keeps_its_status():
     # then
     assert (response.status_code, response.data["code"], response.data["detail"]) == (
         405,
-        "method_not_allowed",
+        "method-not-allowed",
         'Method "PUT" not allowed.',
     )
 
@@ -147,5 +147,5 @@ def test_unknown_api_url_is_a_problem_too(client):
     # then
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["code"] == "not_found"
+    assert response.json()["code"] == "not-found"
     assert client.get("/no-such-page/").status_code == 404

@@ -131,7 +131,7 @@ def test_invoice_action_validation_and_refusals(integrator):
         "draft-invoice-exists",
         f"Order SO-000002 already has draft invoice #{draft.pk}: post or delete it first.",
     )
-    assert problem(missing, 404)["code"] == "not_found"
+    assert problem(missing, 404)["code"] == "not-found"
     assert Invoice.objects.count() == 1
 
 
@@ -144,7 +144,7 @@ def test_invoice_action_needs_add_invoice_permission(integrator):
     response = api_client(nobody).post(invoice_url(order), {"basis": "order"}, format="json")
 
     # then
-    assert problem(response, 403)["code"] == "permission_denied"
+    assert problem(response, 403)["code"] == "permission-denied"
     assert Invoice.objects.count() == 0
 
 
@@ -224,7 +224,7 @@ def test_post_unknown_invoice_is_404(integrator):
     response = api_client(integrator).post(f"{URL}999999/post/")
 
     # then
-    assert problem(response, 404)["code"] == "not_found"
+    assert problem(response, 404)["code"] == "not-found"
 
 
 def test_list_filters(integrator):
@@ -290,7 +290,7 @@ def test_pdf_of_unknown_invoice_is_a_problem_even_when_asking_for_pdf(integrator
     response = api_client(integrator).get(f"{URL}999999/pdf/", HTTP_ACCEPT="application/pdf")
 
     # then
-    assert problem(response, 404)["code"] == "not_found"
+    assert problem(response, 404)["code"] == "not-found"
 
 
 def test_invoices_are_read_only_resources(integrator):
@@ -303,8 +303,8 @@ def test_invoices_are_read_only_resources(integrator):
     create = api.post(URL, {"customer": invoice.customer_id}, format="json")
 
     # then
-    assert problem(patch, 405)["code"] == "method_not_allowed"
-    assert problem(create, 405)["code"] == "method_not_allowed"
+    assert problem(patch, 405)["code"] == "method-not-allowed"
+    assert problem(create, 405)["code"] == "method-not-allowed"
     invoice.refresh_from_db()
     assert invoice.amount_total == Decimal("221.55")
 
@@ -359,7 +359,7 @@ def test_delete_needs_the_delete_invoice_permission(integrator, billing):
     response = api_client(User.objects.get(pk=viewer.pk)).delete(f"{URL}{draft.pk}/")
 
     # then
-    assert problem(response, 403)["code"] == "permission_denied"
+    assert problem(response, 403)["code"] == "permission-denied"
     assert invoice_rows() == before == [(draft.pk, "draft", None, Decimal("221.55"))]
 
 

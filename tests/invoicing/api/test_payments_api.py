@@ -130,7 +130,7 @@ def test_clerk_cannot_register_payments(clerk):
     response = api_client(clerk).post(URL, {"customer": customer.pk, "amount": "10"}, format="json")
 
     # then
-    assert problem(response, 403)["code"] == "permission_denied"
+    assert problem(response, 403)["code"] == "permission-denied"
 
 
 def test_payments_cannot_be_changed_or_found_when_missing(integrator, administrator):
@@ -143,9 +143,9 @@ def test_payments_cannot_be_changed_or_found_when_missing(integrator, administra
     missing = api_client(integrator).get(f"{URL}999999/")
 
     # then: integrators lack the permission; nobody has the method
-    assert problem(by_integrator, 403)["code"] == "permission_denied"
-    assert problem(by_administrator, 405)["code"] == "method_not_allowed"
-    assert problem(missing, 404)["code"] == "not_found"
+    assert problem(by_integrator, 403)["code"] == "permission-denied"
+    assert problem(by_administrator, 405)["code"] == "method-not-allowed"
+    assert problem(missing, 404)["code"] == "not-found"
     payment.refresh_from_db()
     assert str(payment.amount) == "10.00"
 

@@ -194,7 +194,7 @@ def test_without_token_is_401(db):
 
     # then
     body = problem(response, 401)
-    assert body["code"] == "not_authenticated"
+    assert body["code"] == "not-authenticated"
     assert body["detail"] == "Authentication credentials were not provided."
     assert response["WWW-Authenticate"] == "Token"
 
@@ -209,7 +209,7 @@ def test_invalid_token_is_401(db):
 
     # then
     body = problem(response, 401)
-    assert body["code"] == "authentication_failed"
+    assert body["code"] == "authentication-failed"
     assert body["detail"] == "Invalid token."
 
 
@@ -221,7 +221,7 @@ def test_role_without_add_permission_is_403(billing):
     # then
     assert listed.status_code == 200
     body = problem(response, 403)
-    assert body["code"] == "permission_denied"
+    assert body["code"] == "permission-denied"
     assert body["detail"] == "You do not have permission to perform this action."
     assert Party.objects.count() == 0
 
@@ -232,7 +232,7 @@ def test_unknown_party_is_404(integrator):
 
     # then
     body = problem(response, 404)
-    assert body["code"] == "not_found"
+    assert body["code"] == "not-found"
     assert body["instance"] == "/api/v1/parties/999999/"
 
 

@@ -126,5 +126,5 @@ def test_clerk_cannot_create_items_and_unknown_item_is_404(clerk):
     missing = api_client(clerk).get(f"{URL}999999/")
 
     # then
-    assert problem(refused, 403)["code"] == "permission_denied"
-    assert problem(missing, 404)["code"] == "not_found"
+    assert problem(refused, 403)["code"] == "permission-denied"
+    assert problem(missing, 404)["code"] == "not-found"

@@ -247,7 +247,7 @@ def test_post_needs_change_permission_and_an_existing_slip(billing, integrator):
     missing = api_client(integrator).post(f"{URL}999999/post/")
 
     # then
-    assert problem(refused, 403)["code"] == "permission_denied"
-    assert problem(missing, 404)["code"] == "not_found"
+    assert problem(refused, 403)["code"] == "permission-denied"
+    assert problem(missing, 404)["code"] == "not-found"
     slip.refresh_from_db()
     assert slip.state == "draft"

@@ -267,8 +267,8 @@ def test_actions_need_change_permission(billing):
 
     # then
     assert read.status_code == 200
-    assert problem(confirm, 403)["code"] == "permission_denied"
-    assert problem(create, 403)["code"] == "permission_denied"
+    assert problem(confirm, 403)["code"] == "permission-denied"
+    assert problem(create, 403)["code"] == "permission-denied"
     order.refresh_from_db()
     assert order.state == "open"
 
@@ -278,8 +278,8 @@ def test_unknown_order_is_404_for_reads_and_actions(integrator):
     api = api_client(integrator)
 
     # then
-    assert problem(api.get(f"{URL}999999/"), 404)["code"] == "not_found"
-    assert problem(api.post(f"{URL}999999/confirm/"), 404)["code"] == "not_found"
+    assert problem(api.get(f"{URL}999999/"), 404)["code"] == "not-found"
+    assert problem(api.post(f"{URL}999999/confirm/"), 404)["code"] == "not-found"
 
 
 def test_state_changes_only_through_actions(integrator):
@@ -292,8 +292,8 @@ def test_state_changes_only_through_actions(integrator):
     delete = api.delete(f"{URL}{order.pk}/")
 
     # then
-    assert problem(patch, 405)["code"] == "method_not_allowed"
-    assert problem(delete, 405)["code"] == "method_not_allowed"
+    assert problem(patch, 405)["code"] == "method-not-allowed"
+    assert problem(delete, 405)["code"] == "method-not-allowed"
     order.refresh_from_db()
     assert order.state == "open"
 
