@@ -91,3 +91,64 @@ def test_production_settings_with_a_secret_key_and_allowed_hosts():
     # then
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [False, ["sales.example.com", "localhost"], True, True, "db"]
+
+
+SECURE_COOKIES = (
+    "import json; from django.conf import settings; "
+    "print(json.dumps([settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE]))"
+)
+PRODUCTION = {
+    "DATABASE_URL": "postgresql://salesflow:salesflow@db:5432/salesflow",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret",
+}
+
+
+def test_secure_cookies_read_like_every_boolean_setting():
+    # given
+    words = {"1": True, "TRUE": True, "Yes": True, " on ": True, "0": False, "false": False, "NO": False}
+    words |= {"off": False, "": False}
+
+    # when
+    read = {
+        word: _run_with_settings("config.settings.production", SECURE_COOKIES, DJANGO_SECURE_COOKIES=word, **PRODUCTION)
+        for word in words
+    }
+
+    # then: session and CSRF cookie alike
+    for word, result in read.items():
+        assert result.returncode == 0, (word, result.stderr)
+        assert json.loads(result.stdout) == [words[word], words[word]], word
+
+
+def test_secure_cookies_default_to_on_and_refuse_a_word_they_do_not_know():
+    # when
+    default = _run_with_settings("config.settings.production", SECURE_COOKIES, **PRODUCTION)
+    typo = _run_with_settings("config.settings.production", SECURE_COOKIES, DJANGO_SECURE_COOKIES="ture", **PRODUCTION)
+
+    # then: a typo does not quietly turn secure cookies off
+    assert json.loads(default.stdout) == [True, True]
+    assert typo.returncode == 1
+    assert typo.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: DJANGO_SECURE_COOKIES='ture': "
+        "use one of 1, true, yes, on or 0, false, no, off."
+    )
+
+
+def test_debug_is_read_the_same_way():
+    # when
+    on = _run_with_settings("config.settings.local", "from django.conf import settings; print(settings.DEBUG)")
+    off = _run_with_settings(
+        "config.settings.local", "from django.conf import settings; print(settings.DEBUG)", DJANGO_DEBUG="off"
+    )
+    wrong = _run_with_settings(
+        "config.settings.local", "from django.conf import settings; print(settings.DEBUG)", DJANGO_DEBUG="maybe"
+    )
+
+    # then
+    assert (on.stdout.strip(), off.stdout.strip()) == ("True", "False")
+    assert wrong.returncode == 1
+    assert (
+        wrong.stderr.strip()
+        .splitlines()[-1]
+        .endswith("DJANGO_DEBUG='maybe': use one of 1, true, yes, on or 0, false, no, off.")
+    )
