@@ -14,6 +14,14 @@ MONEY_QUANTUM = Decimal("0.01")
 PRICE_QUANTUM = Decimal("0.0001")
 QUANTITY_QUANTUM = Decimal("0.001")
 
+# The largest values input may carry (DESIGN.md §5). They sit well inside the columns below (MoneyField and
+# PriceField hold 14 integer digits, QuantityField 12), so that a line net (quantity × price) and an order
+# total (nets + tax) always fit, with room for documents that add several orders up (summary invoices,
+# balances). Services check them and name the field; forms and serializers use them as their max_value.
+MAX_QUANTITY = Decimal("999999999.999")
+MAX_UNIT_PRICE = Decimal("9999999999.9999")
+MAX_AMOUNT = Decimal("999999999999.99")
+
 
 def round_money(value: Decimal) -> Decimal:
     return Decimal(value).quantize(MONEY_QUANTUM, rounding=ROUND_HALF_UP)

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.money import MAX_UNIT_PRICE
 from salesapp.choices import ItemType
 from salesapp.models import Item, TaxCode
 
@@ -31,7 +32,7 @@ class ItemInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     item_type = serializers.ChoiceField(choices=ItemType.choices, required=False)
     unit = serializers.CharField(max_length=10, required=False)
-    unit_price = serializers.DecimalField(max_digits=18, decimal_places=4, required=False)
+    unit_price = serializers.DecimalField(max_digits=18, decimal_places=4, max_value=MAX_UNIT_PRICE, required=False)
     tax_code = serializers.SlugRelatedField(
         slug_field="code", queryset=TaxCode.objects.filter(active=True), help_text="Tax code, e.g. NL21"
     )

@@ -2,11 +2,20 @@
 
 from rest_framework import serializers
 
-from core.money import ZERO
+from core.dates import FIRST_DATE, LAST_DATE
+from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
 from marketing.models import Campaign, Opportunity
 from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer, quantity_field
 from salesapp.choices import OrderType
 from salesapp.models import Customer, Item, SalesOrder, SalesOrderLine
+from salesapp.order_types import POLICIES
+
+ORDER_TYPE_HELP = (
+    "Available now: "
+    + ", ".join(f"`{value}`" for value, policy in POLICIES.items() if policy.built)
+    + ". The others are refused (400, code order-type-not-available) until their behaviour is built."
+)
+DATE_HELP = f"Between {FIRST_DATE.isoformat()} and {LAST_DATE.isoformat()}."
 
 
 class SalesOrderLineSerializer(DocumentLineSerializer):
@@ -65,24 +74,29 @@ class SalesOrderSerializer(CustomerDocumentSerializer):
 
 class SalesOrderLineInputSerializer(serializers.Serializer):
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.select_related("tax_code"))
-    quantity = quantity_field()
+    quantity = quantity_field(max_value=MAX_QUANTITY)
     unit_price = serializers.DecimalField(
         max_digits=18,
         decimal_places=4,
+        max_value=MAX_UNIT_PRICE,
         required=False,
         allow_null=True,
         help_text="Leave out to use the item's sales price.",
     )
     discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, default=ZERO)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    requested_ship_date = serializers.DateField(required=False, allow_null=True, default=None)
+    requested_ship_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text=f"{DATE_HELP} Not before the order date."
+    )
 
 
 class SalesOrderInputSerializer(serializers.Serializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.select_related("party"))
-    order_type = serializers.ChoiceField(choices=OrderType.choices, required=False)
-    order_date = serializers.DateField(required=False)
-    requested_ship_date = serializers.DateField(required=False, allow_null=True)
+    order_type = serializers.ChoiceField(choices=OrderType.choices, required=False, help_text=ORDER_TYPE_HELP)
+    order_date = serializers.DateField(required=False, help_text=f"{DATE_HELP} Today when left out.")
+    requested_ship_date = serializers.DateField(
+        required=False, allow_null=True, help_text=f"{DATE_HELP} Not before the order date."
+    )
     customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     external_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
     # Attribution (DESIGN.md §3): the opportunity the order was won with and the campaign it came from; the
@@ -92,6 +106,30 @@ class SalesOrderInputSerializer(serializers.Serializer):
     )
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     lines = SalesOrderLineInputSerializer(many=True, allow_empty=False)
+
+
+class SalesOrderUpdateInputSerializer(serializers.Serializer):
+    """The header of an open order; fields left out stay as they are."""
+
+    order_type = serializers.ChoiceField(choices=OrderType.choices, required=False, help_text=ORDER_TYPE_HELP)
+    requested_ship_date = serializers.DateField(
+        required=False, allow_null=True, help_text=f"{DATE_HELP} Not before the order date; null clears it."
+    )
+    customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    external_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        # Silently ignoring ``state`` or ``lines`` would let an integrator believe they changed.
+        fixed = sorted(set(self.initial_data) - set(self.fields))
+        if fixed:
+            raise serializers.ValidationError(
+                {
+                    name: "This field cannot be changed here: state changes through the action endpoints, "
+                    "lines and the rest are set when the order is created."
+                    for name in fixed
+                }
+            )
+        return attrs
 
 
 class OrderCancelInputSerializer(serializers.Serializer):

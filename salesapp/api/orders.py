@@ -10,12 +10,17 @@ from rest_framework.decorators import action
 
 from core.api.filters import UpdatedSinceFilterSet
 from core.api.viewsets import ServiceViewSet
-from salesapp.api.order_serializers import OrderCancelInputSerializer, SalesOrderInputSerializer, SalesOrderSerializer
+from salesapp.api.order_serializers import (
+    OrderCancelInputSerializer,
+    SalesOrderInputSerializer,
+    SalesOrderSerializer,
+    SalesOrderUpdateInputSerializer,
+)
 from salesapp.choices import OrderState
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors.orders import order_list
 from salesapp.services.opportunity_orders import order_create_attributed
-from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm
+from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm, order_update
 
 
 class SalesOrderFilter(UpdatedSinceFilterSet):
@@ -33,7 +38,11 @@ class SalesOrderViewSet(ServiceViewSet):
     its quantity ledger (delivered, invoiced and what remains)."""
 
     serializer_class = SalesOrderSerializer
-    input_serializers = {"create": SalesOrderInputSerializer, "cancel": OrderCancelInputSerializer}
+    input_serializers = {
+        "create": SalesOrderInputSerializer,
+        "partial_update": SalesOrderUpdateInputSerializer,
+        "cancel": OrderCancelInputSerializer,
+    }
     change_actions = ("confirm", "cancel")
     filterset_class = SalesOrderFilter
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
@@ -48,6 +57,15 @@ class SalesOrderViewSet(ServiceViewSet):
         lines = [OrderLineInput(**line) for line in data.pop("lines")]
         order = order_create_attributed(lines=lines, by=request.user, **data)
         return self.respond(order, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SalesOrderUpdateInputSerializer,
+        responses=SalesOrderSerializer,
+        summary="Change the type, requested ship date or references of an open order",
+    )
+    def partial_update(self, request, pk=None):
+        order = order_update(order=self.get_object(), by=request.user, **self.validated_input(partial=True))
+        return self.respond(order)
 
     @extend_schema(request=None, responses=SalesOrderSerializer, summary="Confirm an open order")
     @action(detail=True, methods=["post"])

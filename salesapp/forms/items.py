@@ -1,8 +1,10 @@
 """Item forms: they parse what the clerk typed; the services judge it."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.money import MAX_UNIT_PRICE
 from salesapp.choices import ItemType
 from salesapp.forms.fields import YES_NO_ALL
 from salesapp.models import Item, TaxCode
@@ -31,6 +33,9 @@ class ItemForm(forms.ModelForm):
             # An item keeps its tax code even after the code is retired.
             codes = TaxCode.objects.filter(active=True) | TaxCode.objects.filter(pk=self.instance.tax_code_id)
         self.fields["tax_code"].queryset = codes.order_by("code")
+        price = self.fields["unit_price"]
+        price.validators.append(MaxValueValidator(MAX_UNIT_PRICE))
+        price.widget.attrs["max"] = f"{MAX_UNIT_PRICE:f}"
         self.fields["number" if not self.instance.pk else "name"].widget.attrs["autofocus"] = True
 
     def save(self, *, by) -> Item:

@@ -3,19 +3,26 @@
 import re
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, ValidationFailed
-from core.money import ZERO
+from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
 from salesapp.choices import OrderState, OrderType
 from salesapp.forms.widgets import DateInput, QuantityInput, item_label
-from salesapp.models import Item
+from salesapp.models import Item, SalesOrder
+from salesapp.order_types import clerk_order_type_help, clerk_order_types, policy_for
 from salesapp.selectors.customers import customer_list
 from salesapp.selectors.items import item_list
 from salesapp.services.orders import OrderLineInput
 
-# Integrations create item requirement orders; clerks never choose that type.
-ORDER_TYPE_CHOICES = [(value, label) for value, label in OrderType.choices if value != OrderType.ITEM_REQUIREMENTS]
+
+def order_type_choices() -> list[tuple[str, str]]:
+    """The types a clerk may choose (the policy says which are built and not reserved for integrations)."""
+    return [(policy.order_type.value, policy.order_type.label) for policy in clerk_order_types()]
+
+
+ORDER_TYPE_HELP = lazy(clerk_order_type_help, str)()
 
 
 LINE_ERROR_KEY = re.compile(r"^lines\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
@@ -50,7 +57,9 @@ class OrderHeaderForm(forms.Form):
         queryset=customer_list(blocked=False),
         widget=forms.Select(attrs={"autofocus": True}),
     )
-    order_type = forms.ChoiceField(label=_("Order type"), choices=ORDER_TYPE_CHOICES, initial=OrderType.SALES)
+    order_type = forms.ChoiceField(
+        label=_("Order type"), choices=order_type_choices, initial=OrderType.SALES, help_text=ORDER_TYPE_HELP
+    )
     requested_ship_date = forms.DateField(label=_("Requested ship date"), required=False, widget=DateInput())
     customer_reference = forms.CharField(label=_("Customer reference"), required=False, max_length=100)
     external_document_number = forms.CharField(label=_("External document number"), required=False, max_length=100)
@@ -58,12 +67,15 @@ class OrderHeaderForm(forms.Form):
 
 class OrderLineForm(forms.Form):
     item = forms.ChoiceField(label=_("Item"))
-    quantity = forms.DecimalField(label=_("Quantity"), max_digits=15, decimal_places=3, widget=QuantityInput())
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=15, decimal_places=3, max_value=MAX_QUANTITY, widget=QuantityInput()
+    )
     unit_price = forms.DecimalField(
         label=_("Unit price"),
         required=False,
         max_digits=18,
         decimal_places=4,
+        max_value=MAX_UNIT_PRICE,
         help_text=_("Blank: the item's sales price."),
         widget=QuantityInput(attrs={"placeholder": _("sales price")}),
     )
@@ -124,6 +136,32 @@ def order_errors_apply(exc: DomainError, *, header: forms.Form, line_forms: list
             form.add_error(field if field in form.fields else None, message)
         else:
             header.add_error(key if key in header.fields else None, message)
+
+
+class OrderUpdateForm(forms.Form):
+    """The header of an open order: its type, requested ship date and references."""
+
+    order_type = forms.ChoiceField(label=_("Order type"), help_text=ORDER_TYPE_HELP)
+    requested_ship_date = forms.DateField(label=_("Requested ship date"), required=False, widget=DateInput())
+    customer_reference = forms.CharField(label=_("Customer reference"), required=False, max_length=100)
+    external_document_number = forms.CharField(label=_("External document number"), required=False, max_length=100)
+
+    def __init__(self, *args, order: SalesOrder, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "order_type": order.order_type,
+                "requested_ship_date": order.requested_ship_date,
+                "customer_reference": order.customer_reference,
+                "external_document_number": order.external_document_number,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        choices = order_type_choices()
+        if order.order_type not in dict(choices):
+            # An order keeps the type it has, even one a clerk could not choose today.
+            choices.append((order.order_type, policy_for(order.order_type).label))
+        self.fields["order_type"].choices = choices
 
 
 class OrderCancelForm(forms.Form):

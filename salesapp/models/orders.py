@@ -11,6 +11,7 @@ from core.transitions import Refusal, document_transition, first_refusal
 from salesapp.choices import Currency, OrderState, OrderType
 from salesapp.errors import ErrorCode
 from salesapp.models.lines import DocumentLine
+from salesapp.order_types import order_type_refusal, policy_for
 
 
 class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
@@ -87,8 +88,12 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     def customer_not_blocked(self) -> bool:
         return not self.customer.blocked
 
+    # What the order's type allows comes from its policy (salesapp/order_types.py), never from the type's name.
+    def type_built(self) -> bool:
+        return policy_for(self.order_type).built
+
     def not_journal(self) -> bool:
-        return self.order_type != OrderType.JOURNAL
+        return policy_for(self.order_type).confirmable
 
     def is_open(self) -> bool:
         return self.state == OrderState.OPEN
@@ -114,7 +119,10 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
             _("Order %(number)s is %(state)s."),
             shown=False,
         ),
-        Refusal(not_journal, _("A journal order cannot be delivered or invoiced.")),
+        Refusal(
+            lambda order: policy_for(order.order_type).deliverable,
+            _("A journal order cannot be delivered or invoiced."),
+        ),
         Refusal(lambda order: not order.fully_delivered(), _("Order %(number)s is fully delivered."), shown=False),
     )
     INVOICE_RULES = DELIVER_RULES[:3]
@@ -141,6 +149,7 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
                     }
                 ),
             ),
+            Refusal(type_built, lambda order: order_type_refusal(order.order_type)),
             Refusal(not_journal, _("A journal order is a draft: change its type to Sales order before confirming.")),
         ],
         permission="salesapp.confirm_salesorder",

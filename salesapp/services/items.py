@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
+from core.money import MAX_UNIT_PRICE
 from salesapp.models import Item
 from salesapp.services.validation import model_validated
 
@@ -15,13 +16,25 @@ if TYPE_CHECKING:
 ITEM_FIELDS = ("number", "name", "item_type", "unit", "unit_price", "tax_code", "active")
 
 
+def _item_validated(item: Item) -> Item:
+    model_validated(item, exclude=["created_by"])
+    # The column could hold more, but a sales price above the bound could not be put on an order line.
+    if item.unit_price > MAX_UNIT_PRICE:
+        raise ValidationFailed(
+            field_errors={
+                "unit_price": gettext("The sales price cannot be more than %(max)s.") % {"max": f"{MAX_UNIT_PRICE:f}"}
+            }
+        )
+    return item
+
+
 @transaction.atomic
 def item_create(*, by: User, **fields) -> Item:
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise ValidationFailed(field_errors={name: gettext("Unknown field.") for name in sorted(unknown)})
     item = Item(created_by=by, **fields)
-    model_validated(item, exclude=["created_by"])
+    _item_validated(item)
     item.save()
     return item
 
@@ -33,6 +46,6 @@ def item_update(*, item: Item, by: User, **fields) -> Item:
         if name not in ITEM_FIELDS:
             raise ValidationFailed(field_errors={name: gettext("Unknown field.")})
         setattr(item, name, value)
-    model_validated(item, exclude=["created_by"])
+    _item_validated(item)
     item.save()
     return item

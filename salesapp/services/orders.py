@@ -3,20 +3,30 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.dates import date_in_window, date_window_message
 from core.errors import TransitionRefused, ValidationFailed
-from core.money import ZERO, TaxableLine, document_totals, line_net
+from core.money import (
+    MAX_AMOUNT,
+    MAX_QUANTITY,
+    MAX_UNIT_PRICE,
+    ZERO,
+    TaxableLine,
+    document_totals,
+    line_net,
+)
 from core.numbering import number_take
 from core.transitions import transition_run
 from salesapp.choices import LineType, OrderState, OrderType
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import lock_order, lock_order_lines
 from salesapp.models import Customer, Item, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
+from salesapp.order_types import order_type_refusal
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -42,18 +52,54 @@ def _decimal(value, field: str) -> Decimal:
         ) from None
 
 
-def _line_errors(line: OrderLineInput, prefix: str) -> dict[str, str]:
+def _plain(value: Decimal) -> str:
+    return f"{value:f}"
+
+
+def _ship_date_errors(field: str, value: datetime.date | None, *, order_date: datetime.date) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not date_in_window(value):
+        return {field: date_window_message()}
+    if value < order_date:
+        return {
+            field: gettext("The requested ship date cannot be before the order date (%(date)s).")
+            % {"date": order_date.isoformat()}
+        }
+    return {}
+
+
+def _line_errors(line: OrderLineInput, prefix: str, *, order_date: datetime.date) -> dict[str, str]:
     errors = {}
     quantity = _decimal(line.quantity, f"{prefix}.quantity")
     if quantity <= 0:
         errors[f"{prefix}.quantity"] = gettext("Quantity must be greater than zero.")
-    if line.unit_price is not None and _decimal(line.unit_price, f"{prefix}.unit_price") < 0:
+    elif quantity > MAX_QUANTITY:
+        errors[f"{prefix}.quantity"] = gettext("Quantity cannot be more than %(max)s.") % {"max": _plain(MAX_QUANTITY)}
+    unit_price = None if line.unit_price is None else _decimal(line.unit_price, f"{prefix}.unit_price")
+    if unit_price is not None and unit_price < 0:
         errors[f"{prefix}.unit_price"] = gettext("Unit price cannot be negative.")
+    elif unit_price is not None and unit_price > MAX_UNIT_PRICE:
+        errors[f"{prefix}.unit_price"] = gettext("Unit price cannot be more than %(max)s.") % {
+            "max": _plain(MAX_UNIT_PRICE)
+        }
     discount = _decimal(line.discount_percent, f"{prefix}.discount_percent")
     if not ZERO <= discount <= 100:
         errors[f"{prefix}.discount_percent"] = gettext("Discount must be between 0 and 100 %.")
     if not line.item.active:
         errors[f"{prefix}.item"] = gettext("Item %(number)s is inactive.") % {"number": line.item.number}
+    errors.update(_ship_date_errors(f"{prefix}.requested_ship_date", line.requested_ship_date, order_date=order_date))
+    if not errors:
+        # Each factor within its bound can still make a product the amount columns cannot hold.
+        net = line_net(
+            quantity=quantity,
+            unit_price=line.item.unit_price if unit_price is None else unit_price,
+            discount_percent=discount,
+        )
+        if net > MAX_AMOUNT:
+            errors[f"{prefix}.quantity"] = gettext(
+                "The line amount %(amount)s is more than the %(max)s a line may carry: lower the quantity or the price."
+            ) % {"amount": _plain(net), "max": _plain(MAX_AMOUNT)}
     return errors
 
 
@@ -79,6 +125,36 @@ def _line_build(order: SalesOrder, line: OrderLineInput, line_no: int) -> SalesO
     return built
 
 
+def _total_within_limit(lines: list[SalesOrderLine]) -> None:
+    """The order total (nets plus tax) must fit the amount columns, whatever the number of lines."""
+    totals = document_totals(
+        TaxableLine(net=line.net_amount, tax_code_id=line.tax_code_id, tax_rate=line.tax_code.rate) for line in lines
+    )
+    if totals.gross > MAX_AMOUNT:
+        raise ValidationFailed(
+            code=ErrorCode.ORDER_TOTAL_TOO_LARGE,
+            field_errors={
+                "lines": gettext(
+                    "The order total %(total)s is more than the %(max)s an order may carry: "
+                    "split it into several orders."
+                )
+                % {"total": _plain(totals.gross), "max": _plain(MAX_AMOUNT)}
+            },
+        )
+
+
+def _order_type_check(order_type: str) -> None:
+    refusal = order_type_refusal(order_type)
+    if refusal:
+        raise ValidationFailed(code=ErrorCode.ORDER_TYPE_NOT_AVAILABLE, field_errors={"order_type": refusal})
+
+
+def _header_date_errors(*, order_date: datetime.date, requested_ship_date: datetime.date | None) -> dict[str, str]:
+    if not date_in_window(order_date):
+        return {"order_date": date_window_message()}
+    return _ship_date_errors("requested_ship_date", requested_ship_date, order_date=order_date)
+
+
 def order_totals_refresh(order: SalesOrder) -> None:
     lines = order.lines.select_related("tax_code")
     totals = document_totals(
@@ -100,16 +176,17 @@ def order_create(
     customer_reference: str = "",
     external_document_number: str = "",
 ) -> SalesOrder:
+    _order_type_check(order_type)
+    order_date = order_date or timezone.localdate()
     errors: dict[str, str] = {}
     if customer.blocked:
         errors["customer"] = gettext("Customer %(number)s is blocked: %(reason)s") % {
             "number": customer.number,
             "reason": customer.blocked_reason,
         }
-    if order_type not in OrderType.values:
-        errors["order_type"] = gettext("Unknown order type '%(type)s'.") % {"type": order_type}
+    errors.update(_header_date_errors(order_date=order_date, requested_ship_date=requested_ship_date))
     for index, line in enumerate(lines):
-        errors.update(_line_errors(line, f"lines[{index}]"))
+        errors.update(_line_errors(line, f"lines[{index}]", order_date=order_date))
     if errors:
         raise ValidationFailed(field_errors=errors)
     order = SalesOrder(
@@ -117,16 +194,19 @@ def order_create(
         created_by=by,
         order_type=order_type,
         currency=customer.currency,
-        order_date=order_date or timezone.localdate(),
+        order_date=order_date,
         requested_ship_date=requested_ship_date,
         customer_reference=customer_reference,
         external_document_number=external_document_number,
-        number=number_take(code="sales_order"),
     )
+    built = [_line_build(order, line, line_no=(index + 1) * 10) for index, line in enumerate(lines)]
+    _total_within_limit(built)
+    # The number is taken once the input is known to be good; a refusal above takes none.
+    order.number = number_take(code="sales_order")
     order.save()
-    SalesOrderLine.objects.bulk_create(
-        [_line_build(order, line, line_no=(index + 1) * 10) for index, line in enumerate(lines)]
-    )
+    for line in built:
+        line.order = order
+    SalesOrderLine.objects.bulk_create(built)
     order_totals_refresh(order)
     return order
 
@@ -144,11 +224,13 @@ def _ensure_editable(order: SalesOrder) -> None:
 def order_line_add(*, order: SalesOrder, line: OrderLineInput, by: User) -> SalesOrderLine:
     order = lock_order(order.pk)
     _ensure_editable(order)
-    errors = _line_errors(line, "line")
+    errors = _line_errors(line, "line", order_date=order.order_date)
     if errors:
         raise ValidationFailed(field_errors={k.removeprefix("line."): v for k, v in errors.items()})
-    last = order.lines.order_by("-line_no").values_list("line_no", flat=True).first() or 0
+    existing = list(order.lines.select_related("tax_code"))
+    last = max((existing_line.line_no for existing_line in existing), default=0)
     created = _line_build(order, line, line_no=last + 10)
+    _total_within_limit([*existing, created])
     created.save()
     order_totals_refresh(order)
     return created
@@ -163,9 +245,83 @@ def order_line_remove(*, order_line: SalesOrderLine, by: User) -> SalesOrder:
     return order
 
 
+class _Unchanged:
+    """The value of an ``order_update`` argument that was not given (None clears a date)."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
+
+
+@transaction.atomic
+def order_update(
+    *,
+    order: SalesOrder,
+    by: User,
+    order_type: str = UNCHANGED,
+    requested_ship_date: datetime.date | None = UNCHANGED,
+    customer_reference: str = UNCHANGED,
+    external_document_number: str = UNCHANGED,
+) -> SalesOrder:
+    """Change the header of an open order; arguments left out stay as they are.
+
+    Lines whose requested ship date was the header's (they took it when entered) follow the new date; a line
+    with a date of its own keeps it."""
+    order = lock_order(order.pk)
+    if order.state != OrderState.OPEN:
+        raise TransitionRefused(
+            code=ErrorCode.ORDER_NOT_EDITABLE,
+            reason=gettext(
+                "Order %(number)s is %(state)s: its type, dates and references only change while it is open."
+            )
+            % {"number": order.number, "state": order.get_state_display()},
+        )
+    if order_type is not UNCHANGED and order_type != order.order_type:
+        _order_type_check(order_type)
+    errors: dict[str, str] = {}
+    if requested_ship_date is not UNCHANGED:
+        errors.update(_ship_date_errors("requested_ship_date", requested_ship_date, order_date=order.order_date))
+    texts = {"customer_reference": customer_reference, "external_document_number": external_document_number}
+    for name, value in texts.items():
+        if value is UNCHANGED:
+            continue
+        limit = SalesOrder._meta.get_field(name).max_length
+        if len(str(value).strip()) > limit:
+            errors[name] = gettext("Enter at most %(max)s characters.") % {"max": limit}
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    changed = []
+    if order_type is not UNCHANGED and order_type != order.order_type:
+        order.order_type = order_type
+        changed.append("order_type")
+    if requested_ship_date is not UNCHANGED and requested_ship_date != order.requested_ship_date:
+        following = [
+            line for line in lock_order_lines(order).values() if line.requested_ship_date == order.requested_ship_date
+        ]
+        for line in following:
+            line.requested_ship_date = requested_ship_date
+        SalesOrderLine.objects.bulk_update(following, ["requested_ship_date"])
+        order.requested_ship_date = requested_ship_date
+        changed.append("requested_ship_date")
+    for name, value in texts.items():
+        if value is not UNCHANGED and str(value).strip() != getattr(order, name):
+            setattr(order, name, str(value).strip())
+            changed.append(name)
+    if changed:
+        order.save(update_fields=[*changed, "updated_at"])
+    return order
+
+
 @transaction.atomic
 def order_confirm(*, order: SalesOrder, by: User) -> SalesOrder:
     order = lock_order(order.pk)
+    # An order of a type that is not built yet (entered before such types were refused) is not confirmed as
+    # if it were a sales order.
+    refusal = order_type_refusal(order.order_type)
+    if refusal:
+        raise TransitionRefused(code=ErrorCode.ORDER_TYPE_NOT_AVAILABLE, reason=refusal)
     transition_run(order.confirm, by=by)
     order.save()
     return order

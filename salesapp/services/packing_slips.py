@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.dates import date_in_window, date_window_message
 from core.errors import TransitionRefused, ValidationFailed
 from core.money import ZERO
 from core.numbering import number_take
@@ -16,6 +17,7 @@ from salesapp.choices import PackingSlipState
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import lock_order, lock_order_lines, lock_packing_slip
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
+from salesapp.order_types import order_type_refusal, policy_for
 from salesapp.services.orders import order_process
 
 if TYPE_CHECKING:
@@ -24,6 +26,17 @@ if TYPE_CHECKING:
 
 def _fmt(quantity: Decimal) -> str:
     return f"{quantity.normalize():f}"
+
+
+def _ensure_deliverable(order: SalesOrder) -> None:
+    reason = order.refusal_reason("deliver")
+    if reason is None:
+        policy = policy_for(order.order_type)
+        reason = order_type_refusal(order.order_type)
+        if reason is None and not policy.deliverable:
+            reason = gettext("Orders of type %(type)s are not delivered.") % {"type": policy.label}
+    if reason:
+        raise TransitionRefused(code=ErrorCode.ORDER_NOT_DELIVERABLE, reason=reason)
 
 
 @transaction.atomic
@@ -36,24 +49,28 @@ def packing_slip_create(
 ) -> PackingSlip:
     """A draft delivery for an order: ``quantities`` per order line id, or every deliver remainder."""
     order = lock_order(order.pk)
-    reason = order.refusal_reason("deliver")
-    if reason:
-        raise TransitionRefused(code=ErrorCode.ORDER_NOT_DELIVERABLE, reason=reason)
+    _ensure_deliverable(order)
     lines = lock_order_lines(order)
     if quantities is None:
         quantities = {line_id: line.deliver_remainder for line_id, line in lines.items()}
-    errors = {}
+    if ship_date is not None and not date_in_window(ship_date):
+        raise ValidationFailed(field_errors={"ship_date": date_window_message()})
+    # Three kinds of wrong input, each with its own code: a line of another order, a quantity that is no
+    # quantity (below zero; zero means "not this line now"), and more than is left to deliver.
+    unknown, invalid, over = {}, {}, {}
     for line_id, quantity in quantities.items():
         line = lines.get(int(line_id))
         if line is None:
-            errors[f"lines[{line_id}]"] = gettext("Line %(line)s is not a line of order %(number)s.") % {
+            unknown[f"lines[{line_id}]"] = gettext("Line %(line)s is not a line of order %(number)s.") % {
                 "line": line_id,
                 "number": order.number,
             }
         elif quantity < 0:
-            errors[f"lines[{line.line_no}].quantity"] = gettext("Quantity cannot be negative.")
+            invalid[f"lines[{line.line_no}].quantity"] = gettext(
+                "Enter zero or more to ship for line %(line_no)s; %(quantity)s is below zero."
+            ) % {"line_no": line.line_no, "quantity": _fmt(quantity)}
         elif quantity > line.deliver_remainder:
-            errors[f"lines[{line.line_no}].quantity"] = gettext(
+            over[f"lines[{line.line_no}].quantity"] = gettext(
                 "Only %(remainder)s %(unit)s of %(item)s left to deliver; %(quantity)s asked."
             ) % {
                 "remainder": _fmt(line.deliver_remainder),
@@ -61,8 +78,13 @@ def packing_slip_create(
                 "item": line.item.number,
                 "quantity": _fmt(quantity),
             }
-    if errors:
-        raise ValidationFailed(code=ErrorCode.OVER_DELIVERY, field_errors=errors)
+    for code, errors in (
+        (ErrorCode.PACKING_SLIP_LINE_UNKNOWN, unknown),
+        (ErrorCode.PACKING_SLIP_QUANTITY_INVALID, invalid),
+        (ErrorCode.OVER_DELIVERY, over),
+    ):
+        if errors:
+            raise ValidationFailed(code=code, field_errors=errors)
     if not any(quantity > 0 for quantity in quantities.values()):
         raise ValidationFailed(field_errors={"lines": gettext("Enter a quantity to deliver on at least one line.")})
     slip = PackingSlip.objects.create(order=order, ship_date=ship_date or timezone.localdate(), created_by=by)
@@ -89,9 +111,7 @@ def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: 
             code=ErrorCode.PACKING_SLIP_POSTED,
             reason=gettext("Packing slip %(number)s is already posted.") % {"number": slip.number},
         )
-    reason = order.refusal_reason("deliver")
-    if reason:
-        raise TransitionRefused(code=ErrorCode.ORDER_NOT_DELIVERABLE, reason=reason)
+    _ensure_deliverable(order)
     slip_lines = list(slip.lines.filter(quantity__gt=0))
     if not slip_lines:
         raise TransitionRefused(

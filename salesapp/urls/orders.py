@@ -7,6 +7,7 @@ urlpatterns = [
     path("orders/new/", orders.order_create, name="order_create"),
     path("orders/new/line/", orders.order_create_line, name="order_create_line"),
     path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("orders/<int:pk>/edit/", orders.order_update, name="order_update"),
     path("orders/<int:pk>/confirm/", orders.order_confirm, name="order_confirm"),
     path("orders/<int:pk>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<int:pk>/lines/add/", orders.order_line_add, name="order_line_add"),

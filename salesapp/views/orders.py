@@ -28,6 +28,7 @@ from salesapp.forms.orders import (
     OrderHeaderForm,
     OrderLineForm,
     OrderLineFormSet,
+    OrderUpdateForm,
     order_errors_apply,
 )
 from salesapp.models import SalesOrder, SalesOrderLine
@@ -229,3 +230,27 @@ def order_line_remove(request, pk: int, line_pk: int):
     if request.htmx:
         return _lines_fragment(request, pk)
     return redirect("salesapp:order_detail", pk=pk)
+
+
+@permission("salesapp.change_salesorder")
+@require_http_methods(["GET", "POST"])
+def order_update(request, pk: int):
+    """The header of an open order (type, requested ship date, references): a small form the order page loads,
+    or a page of its own without htmx."""
+    order = _order_or_404(pk)
+    form = OrderUpdateForm(request.POST if request.method == "POST" else None, order=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order_services.order_update(order=order, by=request.user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            form_add_domain_error(form, exc)
+        except DomainError as exc:
+            # Not about what was typed (the order moved on): say it where page messages go.
+            messages.error(request, exc.reason)
+            return redirect("salesapp:order_detail", pk=order.pk)
+        else:
+            messages.success(request, _("Order %(number)s updated.") % {"number": order.number})
+            return redirect("salesapp:order_detail", pk=order.pk)
+    fragment = request.htmx and request.method == "GET"
+    template = "salesapp/includes/order_header_form.html" if fragment else "salesapp/order_update.html"
+    return render(request, template, {"order": order, "form": form})

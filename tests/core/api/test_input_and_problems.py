@@ -120,3 +120,24 @@ def test_an_unknown_field_in_a_multipart_upload_is_refused_too(integrator):
 
     # then
     assert problem(response, 400)["errors"] == [{"field": "dry", "message": "Unknown field."}]
+
+
+def test_a_decimal_too_large_for_its_column_is_refused_naming_the_field(integrator):
+    # given
+    customer = make_customer()
+    item = ItemFactory()
+
+    # when
+    response = api_client(integrator).post(
+        ORDERS,
+        {
+            "customer": customer.pk,
+            "lines": [{"item": item.pk, "quantity": "1", "unit_price": str(Decimal("99999999999999.9999"))}],
+        },
+        format="json",
+    )
+
+    # then
+    body = problem(response, 400)
+    assert [error["field"] for error in body["errors"]] == ["lines[0].unit_price"]
+    assert SalesOrder.objects.count() == 0

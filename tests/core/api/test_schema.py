@@ -25,6 +25,7 @@ def test_schema_is_served(db):
         "/api/v1/payments/",
         "/api/v1/sales-orders/",
         "/api/v1/segments/",
+        "/api/v1/tax-codes/",
     ]
     cancel = schema["paths"]["/api/v1/sales-orders/{id}/cancel/"]["post"]
     assert cancel["requestBody"]["content"]["application/json"]["schema"] == {

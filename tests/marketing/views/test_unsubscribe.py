@@ -125,5 +125,5 @@ def test_the_page_speaks_the_recipients_language_unless_they_chose_one(clerk):
     english = chose_english.get(url)
 
     # then
-    assert '<html lang="sv">' in swedish.content.decode()
-    assert '<html lang="en">' in english.content.decode()
+    assert '<html lang="sv" ' in swedish.content.decode()
+    assert '<html lang="en" ' in english.content.decode()

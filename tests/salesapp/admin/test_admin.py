@@ -258,3 +258,16 @@ def test_item_added_in_admin_is_created_through_the_service(client, administrato
         "NL21",
         administrator,
     )
+
+
+def test_orders_are_not_added_in_the_admin_so_no_type_is_chosen_there(client, administrator):
+    # given
+    client.force_login(administrator)
+
+    # when
+    add_page = client.get(url(SalesOrder, "add"))
+    posted = client.post(url(SalesOrder, "add"), {"customer": make_customer().pk, "order_type": "returned_order"})
+
+    # then: orders are entered on the order pages or through the API, where the type is checked
+    assert (add_page.status_code, posted.status_code) == (403, 403)
+    assert SalesOrder.objects.count() == 0

@@ -128,3 +128,19 @@ def test_clerk_cannot_create_items_and_unknown_item_is_404(clerk):
     # then
     assert problem(refused, 403)["code"] == "permission-denied"
     assert problem(missing, 404)["code"] == "not-found"
+
+
+def test_sales_price_beyond_the_limit_is_a_400_naming_the_field(integrator):
+    # given
+    item = ItemFactory(number="A-100", unit_price="10")
+
+    # when
+    response = api_client(integrator).patch(f"{URL}{item.pk}/", {"unit_price": "99999999999999.9999"}, format="json")
+
+    # then
+    body = problem(response, 400)
+    assert body["errors"] == [
+        {"field": "unit_price", "message": "Ensure this value is less than or equal to 9999999999.9999."}
+    ]
+    item.refresh_from_db()
+    assert str(item.unit_price) == "10.0000"

@@ -251,3 +251,27 @@ def test_post_needs_change_permission_and_an_existing_slip(billing, integrator):
     assert problem(missing, 404)["code"] == "not-found"
     slip.refresh_from_db()
     assert slip.state == "draft"
+
+
+def test_negative_quantity_is_refused_with_its_own_code(integrator):
+    # given
+    order, line_a, line_b = confirmed_order(integrator)
+
+    # when: the second line of the request asks for -1
+    response = api_client(integrator).post(
+        URL,
+        {
+            "order": order.pk,
+            "lines": [{"order_line": line_a.pk, "quantity": "2"}, {"order_line": line_b.pk, "quantity": "-1"}],
+        },
+        format="json",
+    )
+
+    # then
+    body = problem(response, 400)
+    assert body["code"] == "packing-slip-quantity-invalid"
+    assert body["errors"] == [
+        {"field": "lines[1].quantity", "message": "Enter zero or more to ship for line 20; -1 is below zero."}
+    ]
+    assert PackingSlip.objects.count() == 0
+    assert list(order.lines.order_by("line_no").values_list("qty_delivered", flat=True)) == [0, 0]

@@ -291,8 +291,13 @@ def test_state_changes_only_through_actions(integrator):
     patch = api.patch(f"{URL}{order.pk}/", {"state": "confirmed"}, format="json")
     delete = api.delete(f"{URL}{order.pk}/")
 
-    # then
-    assert problem(patch, 405)["code"] == "method-not-allowed"
+    # then: a PATCH may change the header only, and says so for the state
+    assert problem(patch, 400)["errors"] == [
+        {
+            "field": "state",
+            "message": "This field is read-only.",
+        }
+    ]
     assert problem(delete, 405)["code"] == "method-not-allowed"
     order.refresh_from_db()
     assert order.state == "open"
@@ -368,3 +373,201 @@ def test_list_pages_with_a_cursor(integrator):
     assert first_page["previous"] is None
     assert [row["number"] for row in second_page.json()["results"]] == ["SO-000001"]
     assert second_page.json()["next"] is None
+
+
+# --- order types, header changes, limits and dates -----------------------------------------------------------------
+
+
+def order_row(order) -> tuple:
+    order.refresh_from_db()
+    return (
+        order.order_type,
+        order.state,
+        order.requested_ship_date,
+        order.customer_reference,
+        order.external_document_number,
+        order.updated_at,
+    )
+
+
+def test_unit_price_beyond_the_limit_is_a_400_naming_the_field(integrator):
+    # given
+    item_a, _ = lamp_and_desk()
+    customer = make_customer()
+
+    # when
+    response = api_client(integrator).post(
+        URL,
+        {"customer": customer.pk, "lines": [{"item": item_a.pk, "quantity": "1", "unit_price": "99999999999999.9999"}]},
+        format="json",
+    )
+
+    # then
+    assert problem(response, 400)["errors"] == [
+        {"field": "lines[0].unit_price", "message": "Ensure this value is less than or equal to 9999999999.9999."}
+    ]
+    assert SalesOrder.objects.count() == 0
+
+
+def test_line_amount_and_order_total_beyond_the_limit_are_400s(integrator):
+    # given: 21 % tax on the lamp
+    item_a, _ = lamp_and_desk()
+    customer = make_customer()
+    api = api_client(integrator)
+
+    # when
+    line_too_large = api.post(
+        URL,
+        {"customer": customer.pk, "lines": [{"item": item_a.pk, "quantity": "1000", "unit_price": "1000000000"}]},
+        format="json",
+    )
+    total_too_large = api.post(
+        URL,
+        {"customer": customer.pk, "lines": [{"item": item_a.pk, "quantity": "900", "unit_price": "1000000000"}]},
+        format="json",
+    )
+
+    # then
+    assert problem(line_too_large, 400)["errors"] == [
+        {
+            "field": "lines[0].quantity",
+            "message": "The line amount 1000000000000.00 is more than the 999999999999.99 a line may carry: "
+            "lower the quantity or the price.",
+        }
+    ]
+    body = problem(total_too_large, 400)
+    assert body["code"] == "order-total-too-large"
+    assert body["errors"] == [
+        {
+            "field": "lines",
+            "message": "The order total 1089000000000.00 is more than the 999999999999.99 an order may carry: "
+            "split it into several orders.",
+        }
+    ]
+    assert SalesOrder.objects.count() == 0
+
+
+def test_create_refuses_a_type_not_built_yet(integrator):
+    # given
+    item_a, _ = lamp_and_desk()
+
+    # when
+    response = api_client(integrator).post(
+        URL,
+        {
+            "customer": make_customer().pk,
+            "order_type": "returned_order",
+            "lines": [{"item": item_a.pk, "quantity": "1"}],
+        },
+        format="json",
+    )
+
+    # then
+    body = problem(response, 400)
+    assert body["code"] == "order-type-not-available"
+    assert body["errors"] == [
+        {
+            "field": "order_type",
+            "message": "Returned orders are not available yet: receiving returned goods and crediting them is not "
+            "built, and an order of this type would be invoiced as a sale.",
+        }
+    ]
+    assert SalesOrder.objects.count() == 0
+
+
+def test_create_refuses_dates_out_of_the_window(integrator):
+    # given
+    item_a, _ = lamp_and_desk()
+
+    # when
+    response = api_client(integrator).post(
+        URL,
+        {
+            "customer": make_customer().pk,
+            "order_date": "2026-06-01",
+            "requested_ship_date": "9999-12-31",
+            "lines": [{"item": item_a.pk, "quantity": "1", "requested_ship_date": "2026-05-31"}],
+        },
+        format="json",
+    )
+
+    # then
+    assert problem(response, 400)["errors"] == [
+        {"field": "requested_ship_date", "message": "Enter a date between 2000-01-01 and 2099-12-31."},
+        {
+            "field": "lines[0].requested_ship_date",
+            "message": "The requested ship date cannot be before the order date (2026-06-01).",
+        },
+    ]
+    assert SalesOrder.objects.count() == 0
+
+
+def test_patch_switches_a_journal_order_to_sales(integrator):
+    # given
+    order = make_order(order_type="journal", order_date=datetime.date(2026, 6, 1), by=integrator)
+
+    # when
+    response = api_client(integrator).patch(
+        f"{URL}{order.pk}/",
+        {"order_type": "sales", "requested_ship_date": "2026-06-15", "customer_reference": "PO-88"},
+        format="json",
+    )
+
+    # then
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["order_type"], body["requested_ship_date"], body["customer_reference"], body["state"]) == (
+        "sales",
+        "2026-06-15",
+        "PO-88",
+        "open",
+    )
+    assert body["lines"][0]["requested_ship_date"] == "2026-06-15"
+    assert api_client(integrator).post(f"{URL}{order.pk}/confirm/").json()["state"] == "confirmed"
+
+
+def test_patch_to_a_type_not_built_yet_is_refused(integrator):
+    # given
+    order = make_order(order_type="journal", by=integrator)
+    before = order_row(order)
+
+    # when
+    response = api_client(integrator).patch(
+        f"{URL}{order.pk}/", {"order_type": "subscription", "customer_reference": "PO-1"}, format="json"
+    )
+
+    # then
+    body = problem(response, 400)
+    assert body["code"] == "order-type-not-available"
+    assert [error["field"] for error in body["errors"]] == ["order_type"]
+    assert order_row(order) == before
+
+
+def test_patch_of_a_confirmed_order_is_a_409(integrator):
+    # given
+    order = order_confirm(order=make_order(by=integrator), by=integrator)
+    before = order_row(order)
+
+    # when
+    response = api_client(integrator).patch(f"{URL}{order.pk}/", {"customer_reference": "PO-2"}, format="json")
+
+    # then
+    body = problem(response, 409)
+    assert body["code"] == "order-not-editable"
+    assert (
+        body["detail"] == "Order SO-000001 is Confirmed: its type, dates and references only change while it is open."
+    )
+    assert order_row(order) == before
+
+
+def test_patch_needs_change_permission(billing):
+    # given
+    order = make_order(order_type="journal")
+    before = order_row(order)
+
+    # when
+    response = api_client(billing).patch(f"{URL}{order.pk}/", {"order_type": "sales"}, format="json")
+
+    # then
+    assert problem(response, 403)["code"] == "permission-denied"
+    assert order_row(order) == before

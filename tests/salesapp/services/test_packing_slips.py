@@ -1,9 +1,10 @@
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
-from salesapp.models import PackingSlip
+from salesapp.models import PackingSlip, SalesOrder
 from salesapp.services.orders import order_confirm
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_delete, packing_slip_post
 from tests.factories.salesapp import ItemFactory, make_order
@@ -84,3 +85,73 @@ def test_only_drafts_can_be_deleted(order, clerk):
     with pytest.raises(TransitionRefused, match="cannot be deleted"):
         packing_slip_delete(packing_slip=posted, by=clerk)
     assert list(PackingSlip.objects.values_list("pk", flat=True)) == [posted.pk]
+
+
+def slips_snapshot(order) -> dict:
+    return {
+        "slips": list(PackingSlip.objects.order_by("pk").values_list("pk", "state", "number", "ship_date")),
+        "lines": list(order.lines.order_by("line_no").values_list("pk", "qty_delivered")),
+    }
+
+
+def test_negative_quantity_is_refused_with_its_own_code(order, clerk):
+    # given
+    line_a, line_b = lines_of(order)
+    before = slips_snapshot(order)
+
+    # when: a negative on one line and too much on the other
+    with pytest.raises(ValidationFailed) as refused:
+        packing_slip_create(order=order, quantities={line_a.pk: D("-2"), line_b.pk: D("9")}, by=clerk)
+
+    # then: the quantity that is no quantity is named first, with its own code
+    assert refused.value.code == "packing-slip-quantity-invalid"
+    assert refused.value.field_errors == {
+        "lines[10].quantity": "Enter zero or more to ship for line 10; -2 is below zero."
+    }
+    assert slips_snapshot(order) == before
+
+
+def test_line_of_another_order_has_its_own_code(order, clerk):
+    # given
+    other = order_confirm(order=make_order(by=clerk), by=clerk)
+    foreign = other.lines.get()
+    before = slips_snapshot(order)
+
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        packing_slip_create(order=order, quantities={foreign.pk: D("1")}, by=clerk)
+
+    # then
+    assert refused.value.code == "packing-slip-line-unknown"
+    assert refused.value.field_errors == {
+        f"lines[{foreign.pk}]": f"Line {foreign.pk} is not a line of order {order.number}."
+    }
+    assert slips_snapshot(order) == before
+
+
+def test_ship_date_outside_the_window_is_refused(order, clerk):
+    # given
+    before = slips_snapshot(order)
+
+    # when
+    with pytest.raises(ValidationFailed) as refused:
+        packing_slip_create(order=order, ship_date=datetime.date(9999, 12, 31), by=clerk)
+
+    # then
+    assert refused.value.field_errors == {"ship_date": "Enter a date between 2000-01-01 and 2099-12-31."}
+    assert slips_snapshot(order) == before
+
+
+def test_order_of_a_type_not_built_yet_is_not_delivered(order, clerk):
+    # given: a confirmed order whose type was set to a return before such orders were refused
+    SalesOrder.objects.filter(pk=order.pk).update(order_type="returned_order")
+    before = slips_snapshot(order)
+
+    # when
+    with pytest.raises(TransitionRefused) as refused:
+        packing_slip_create(order=order, by=clerk)
+
+    # then
+    assert refused.value.code == "order-not-deliverable"
+    assert refused.value.reason.startswith("Returned orders are not available yet")
+    assert slips_snapshot(order) == before

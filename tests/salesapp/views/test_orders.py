@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -612,3 +613,200 @@ def test_billing_clerk_reads_orders_but_cannot_enter_or_confirm_them(client, bil
         (str(label), reason) for label, reason in detail.context["refusals"]
     ]
     assert detail.context["line_form"] is None
+
+
+# --- order types, header changes, limits and dates -----------------------------------------------------------------
+
+
+def header_row(order) -> tuple:
+    order.refresh_from_db()
+    return (
+        order.order_type,
+        order.state,
+        order.requested_ship_date,
+        order.customer_reference,
+        order.external_document_number,
+        order.updated_at,
+    )
+
+
+def update_payload(**fields) -> dict:
+    return {
+        "order_type": "sales",
+        "requested_ship_date": "",
+        "customer_reference": "",
+        "external_document_number": "",
+        **fields,
+    }
+
+
+def test_order_create_offers_journal_and_sales_and_explains_them(client, clerk, customer, items):
+    # given
+    client.force_login(clerk)
+
+    # when
+    response = client.get(reverse("salesapp:order_create"))
+
+    # then
+    field = response.context["header"].fields["order_type"]
+    assert [(value, str(label)) for value, label in field.choices] == [("journal", "Journal"), ("sales", "Sales order")]
+    html = response.content.decode()
+    assert "Journal: a draft to work on: it reserves nothing and cannot be confirmed, delivered or invoiced." in html
+    assert "Sales order: the customer&#x27;s order: confirm it, ship it on packing slips and invoice it." in html
+
+
+def test_order_create_refuses_a_type_not_offered(client, clerk, customer, items):
+    # given
+    client.force_login(clerk)
+
+    # when: a hand-made request for a returned order
+    response = client.post(
+        reverse("salesapp:order_create"),
+        create_payload(customer, [(items[0], "1", "", "0")], order_type="returned_order"),
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.context["header"].errors == {
+        "order_type": ["Select a valid choice. returned_order is not one of the available choices."]
+    }
+    assert SalesOrder.objects.count() == 0
+
+
+def test_order_create_shows_a_price_beyond_the_limit_on_its_field(client, clerk, customer, items):
+    # given
+    client.force_login(clerk)
+
+    # when
+    response = client.post(
+        reverse("salesapp:order_create"),
+        create_payload(customer, [(items[0], "1", "99999999999999.9999", "0")]),
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.context["lines"].forms[0].errors == {
+        "unit_price": ["Ensure this value is less than or equal to 9999999999.9999."]
+    }
+    assert SalesOrder.objects.count() == 0
+
+
+def test_order_create_shows_the_line_amount_limit_and_the_date_window_on_their_fields(client, clerk, customer, items):
+    # given: 1000 × 1,000,000,000 is more than a line may carry
+    client.force_login(clerk)
+
+    # when
+    response = client.post(
+        reverse("salesapp:order_create"),
+        create_payload(customer, [(items[0], "1000", "1000000000", "0")], requested_ship_date="9999-12-31"),
+    )
+
+    # then
+    assert response.status_code == 200
+    assert response.context["header"].errors == {
+        "requested_ship_date": ["Enter a date between 2000-01-01 and 2099-12-31."]
+    }
+    assert response.context["lines"].forms[0].errors == {
+        "quantity": [
+            "The line amount 1000000000000.00 is more than the 999999999999.99 a line may carry: "
+            "lower the quantity or the price."
+        ]
+    }
+    assert SalesOrder.objects.count() == 0
+
+
+def test_open_order_page_loads_the_header_form_and_a_confirmed_one_does_not(client, clerk, customer, items):
+    # given
+    open_order = make_order(customer=customer, order_type="journal", by=clerk)
+    confirmed = order_confirm(order=make_order(customer=customer, by=clerk), by=clerk)
+    client.force_login(clerk)
+
+    # when
+    open_page = client.get(reverse("salesapp:order_detail", args=[open_order.pk])).content.decode()
+    confirmed_page = client.get(reverse("salesapp:order_detail", args=[confirmed.pk])).content.decode()
+    fragment = client.get(reverse("salesapp:order_update", args=[open_order.pk]), headers=HTMX)
+
+    # then
+    assert f'hx-get="{reverse("salesapp:order_update", args=[open_order.pk])}"' in open_page
+    assert reverse("salesapp:order_update", args=[confirmed.pk]) not in confirmed_page
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.content.decode()
+    form = fragment.context["form"]
+    assert form["order_type"].value() == "journal"
+    assert [value for value, _label in form.fields["order_type"].choices] == ["journal", "sales"]
+
+
+def test_header_edit_switches_a_journal_order_to_sales(client, clerk, customer, items):
+    # given
+    order = make_order(customer=customer, lines=[(items[0], "2")], order_type="journal", by=clerk)
+    client.force_login(clerk)
+
+    # when
+    response = client.post(
+        reverse("salesapp:order_update", args=[order.pk]),
+        update_payload(order_type="sales", requested_ship_date="2030-03-01", customer_reference="PO-9"),
+        follow=True,
+    )
+
+    # then: the order page, where Confirm is now offered
+    assert response.redirect_chain == [(reverse("salesapp:order_detail", args=[order.pk]), 302)]
+    assert messages_of(response) == [f"Order {order.number} updated."]
+    assert response.context["actions"]["confirm"] is True
+    order.refresh_from_db()
+    assert (order.order_type, str(order.requested_ship_date), order.customer_reference) == (
+        "sales",
+        "2030-03-01",
+        "PO-9",
+    )
+
+
+def test_header_edit_shows_a_bad_ship_date_on_its_field(client, clerk, customer, items):
+    # given
+    order = make_order(customer=customer, order_date=datetime.date(2026, 6, 1), by=clerk)
+    before = header_row(order)
+    client.force_login(clerk)
+
+    # when
+    response = client.post(
+        reverse("salesapp:order_update", args=[order.pk]), update_payload(requested_ship_date="2026-05-01")
+    )
+
+    # then: the page of its own, with what was typed
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "requested_ship_date": ["The requested ship date cannot be before the order date (2026-06-01)."]
+    }
+    assert 'value="2026-05-01"' in response.content.decode()
+    assert header_row(order) == before
+
+
+def test_header_edit_of_a_confirmed_order_is_refused_with_the_reason(client, clerk, customer, items):
+    # given
+    order = order_confirm(order=make_order(customer=customer, by=clerk), by=clerk)
+    before = header_row(order)
+    client.force_login(clerk)
+
+    # when
+    response = client.post(
+        reverse("salesapp:order_update", args=[order.pk]), update_payload(order_type="journal"), follow=True
+    )
+
+    # then
+    assert messages_of(response) == [
+        f"Order {order.number} is Confirmed: its type, dates and references only change while it is open."
+    ]
+    assert header_row(order) == before
+
+
+def test_billing_clerk_cannot_edit_the_header(client, billing, customer, items):
+    # given
+    order = make_order(customer=customer, order_type="journal")
+    before = header_row(order)
+    client.force_login(billing)
+
+    # when
+    response = client.post(reverse("salesapp:order_update", args=[order.pk]), update_payload())
+
+    # then
+    assert response.status_code == 403
+    assert header_row(order) == before

@@ -374,3 +374,23 @@ def test_posted_slip_status_bar_stands_on_posted(client, clerk, order):
         ("Draft", "done"),
         ("Posted", "current"),
     ]
+
+
+def test_create_refuses_a_negative_quantity_on_the_line(client, clerk, order):
+    # given
+    line_a, line_b = lines_of(order)
+    client.force_login(clerk)
+
+    # when
+    response = client.post(
+        create_url(order),
+        {f"quantity_{line_a.pk}": "-3", f"quantity_{line_b.pk}": "2", "ship_date": "2030-02-01"},
+    )
+
+    # then: nothing created or delivered, the error on the A-100 row
+    assert response.status_code == 200
+    assert PackingSlip.objects.count() == 0
+    assert response.context["form"].errors == {
+        f"quantity_{line_a.pk}": ["Enter zero or more to ship for line 10; -3 is below zero."]
+    }
+    assert [line.qty_delivered for line in lines_of(order)] == [D("0"), D("0")]

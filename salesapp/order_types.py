@@ -1,0 +1,150 @@
+"""What each sales order type does (DESIGN.md §4.2): one frozen policy per type, consulted by services, forms,
+serializers and the admin, so no code elsewhere asks ``if order_type == …``.
+
+A type whose behaviour is not built yet (``built=False``) is refused wherever an order is created or switched to
+it: accepting it would silently treat it as a sales order (a return invoiced as a positive invoice, a
+subscription ending invoiced instead of reopening)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from salesapp.choices import OrderType
+
+
+class StockDirection(models.TextChoices):
+    OUT = "out", _("Out of stock")
+    IN = "in", _("Into stock")
+    NONE = "none", _("No stock effect")
+
+
+@dataclass(frozen=True)
+class OrderTypePolicy:
+    order_type: OrderType
+    stock_direction: StockDirection
+    confirmable: bool
+    deliverable: bool
+    invoiceable: bool
+    invoice_makes_credit_note: bool
+    reopens_after_invoice: bool
+    clerk_may_create: bool
+    built: bool
+    # For a clerk meeting the type for the first time (order entry help text).
+    description: Promise
+    # Why the type cannot be chosen yet; only for types that are not built.
+    unavailable_reason: Promise | None = None
+
+    @property
+    def label(self) -> str:
+        return str(self.order_type.label)
+
+
+POLICIES: dict[str, OrderTypePolicy] = {
+    policy.order_type.value: policy
+    for policy in (
+        OrderTypePolicy(
+            order_type=OrderType.JOURNAL,
+            stock_direction=StockDirection.NONE,
+            confirmable=False,
+            deliverable=False,
+            invoiceable=False,
+            invoice_makes_credit_note=False,
+            reopens_after_invoice=False,
+            clerk_may_create=True,
+            built=True,
+            description=_(
+                "a draft to work on: it reserves nothing and cannot be confirmed, delivered or invoiced. "
+                "Change its type to Sales order when the customer commits."
+            ),
+        ),
+        OrderTypePolicy(
+            order_type=OrderType.SUBSCRIPTION,
+            stock_direction=StockDirection.OUT,
+            confirmable=True,
+            deliverable=True,
+            invoiceable=True,
+            invoice_makes_credit_note=False,
+            reopens_after_invoice=True,
+            clerk_may_create=True,
+            built=False,
+            description=_("a recurring order: after each invoice it returns to open for the next period."),
+            unavailable_reason=_(
+                "Subscription orders are not available yet: an order of this type would end invoiced "
+                "instead of reopening for the next period. Enter a sales order per period instead."
+            ),
+        ),
+        OrderTypePolicy(
+            order_type=OrderType.SALES,
+            stock_direction=StockDirection.OUT,
+            confirmable=True,
+            deliverable=True,
+            invoiceable=True,
+            invoice_makes_credit_note=False,
+            reopens_after_invoice=False,
+            clerk_may_create=True,
+            built=True,
+            description=_("the customer's order: confirm it, ship it on packing slips and invoice it."),
+        ),
+        OrderTypePolicy(
+            order_type=OrderType.RETURNED_ORDER,
+            stock_direction=StockDirection.IN,
+            confirmable=True,
+            deliverable=True,
+            invoiceable=True,
+            invoice_makes_credit_note=True,
+            reopens_after_invoice=False,
+            clerk_may_create=True,
+            built=False,
+            description=_("goods coming back: receiving puts them back in stock and invoicing makes a credit note."),
+            unavailable_reason=_(
+                "Returned orders are not available yet: receiving returned goods and crediting them is not "
+                "built, and an order of this type would be invoiced as a sale."
+            ),
+        ),
+        OrderTypePolicy(
+            order_type=OrderType.ITEM_REQUIREMENTS,
+            stock_direction=StockDirection.OUT,
+            confirmable=True,
+            deliverable=True,
+            invoiceable=False,
+            invoice_makes_credit_note=False,
+            reopens_after_invoice=False,
+            clerk_may_create=False,
+            built=False,
+            description=_("items a project or integration needs; created by integrations only."),
+            unavailable_reason=_(
+                "Item requirement orders are not available yet: the integrations that create them are not built."
+            ),
+        ),
+    )
+}
+
+
+def policy_for(order_type: str) -> OrderTypePolicy:
+    """The policy of a known order type; a value outside ``OrderType`` is a programming error (KeyError)."""
+    return POLICIES[str(order_type)]
+
+
+def order_type_refusal(order_type: str) -> str | None:
+    """Why an order cannot be created as, or switched to, ``order_type`` now, or None when it can."""
+    policy = POLICIES.get(str(order_type))
+    if policy is None:
+        return gettext("Unknown order type '%(type)s'.") % {"type": order_type}
+    if not policy.built:
+        return str(policy.unavailable_reason)
+    return None
+
+
+def clerk_order_types() -> list[OrderTypePolicy]:
+    """The types order entry offers: built, and not reserved for integrations."""
+    return [policy for policy in POLICIES.values() if policy.built and policy.clerk_may_create]
+
+
+def clerk_order_type_help() -> str:
+    """One sentence per type order entry offers, e.g. "Journal: a draft to work on …"."""
+    return " ".join(f"{policy.label}: {policy.description}" for policy in clerk_order_types())
