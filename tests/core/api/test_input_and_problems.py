@@ -1,6 +1,8 @@
 """The API's doors: unknown and read-only fields are refused by name, problem types follow one scheme, and a
 value the database refuses is a 400, never a 500."""
 
+from decimal import Decimal
+
 from django.db import DataError
 from rest_framework.test import APIRequestFactory
 
