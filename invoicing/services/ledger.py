@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext
 
+from core.dates import date_in_window, date_window_message
 from core.errors import DomainError
 from core.money import ZERO
 from core.numbering import number_take
@@ -27,18 +28,11 @@ class Posting:
 # The dates money can be booked on (invoice and payment dates). A wider window lets typos such as year 1 or
 # 9999 into the ledger, where they sort first or last in every report. Kept here, where both invoices and
 # payments book, until the project shares one date window.
-BOOKING_DATE_MIN = datetime.date(2000, 1, 1)
-BOOKING_DATE_MAX = datetime.date(2099, 12, 31)
-
-
 def booking_date_error(date: datetime.date | None) -> str | None:
-    """Why ``date`` cannot be booked, or None (no date means today)."""
-    if date is None or BOOKING_DATE_MIN <= date <= BOOKING_DATE_MAX:
+    """Why ``date`` cannot be booked, or None (no date means today): the window every document date keeps to."""
+    if date is None or date_in_window(date):
         return None
-    return gettext("Choose a date between %(first)s and %(last)s.") % {
-        "first": BOOKING_DATE_MIN.isoformat(),
-        "last": BOOKING_DATE_MAX.isoformat(),
-    }
+    return date_window_message()
 
 
 def account_for_role(role: str) -> LedgerAccount:

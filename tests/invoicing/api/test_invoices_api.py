@@ -379,7 +379,7 @@ def test_invoice_date_outside_the_booking_window_is_refused(integrator):
         body = problem(response, 400)
         assert (body["code"], body["errors"]) == (
             "invoice-date-invalid",
-            [{"field": "invoice_date", "message": "Choose a date between 2000-01-01 and 2099-12-31."}],
+            [{"field": "invoice_date", "message": "Enter a date between 2000-01-01 and 2099-12-31."}],
         )
     assert invoice_rows() == [(draft.pk, "draft", None, Decimal("221.55"))]
     assert JournalEntry.objects.count() == 0

@@ -273,6 +273,6 @@ def test_a_payment_date_outside_the_booking_window_is_refused(integrator):
     # then
     for response in responses:
         assert problem(response, 400)["errors"] == [
-            {"field": "payment_date", "message": "Choose a date between 2000-01-01 and 2099-12-31."}
+            {"field": "payment_date", "message": "Enter a date between 2000-01-01 and 2099-12-31."}
         ]
     assert payment_rows() == []

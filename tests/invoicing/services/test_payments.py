@@ -184,7 +184,7 @@ def test_a_payment_date_outside_the_booking_window_is_refused(customer, billing,
         payment_register(customer=customer, amount=D("10"), payment_date=payment_date, by=billing)
 
     # then
-    assert refused.value.field_errors == {"payment_date": "Choose a date between 2000-01-01 and 2099-12-31."}
+    assert refused.value.field_errors == {"payment_date": "Enter a date between 2000-01-01 and 2099-12-31."}
     assert (Payment.objects.count(), JournalLine.objects.count()) == (0, 0)
 
 

@@ -230,7 +230,7 @@ def test_a_payment_date_outside_the_booking_window_is_refused_on_its_field(clien
 
     # then
     assert [response.context["form"].errors for response in responses] == [
-        {"payment_date": ["Choose a date between 2000-01-01 and 2099-12-31."]}
+        {"payment_date": ["Enter a date between 2000-01-01 and 2099-12-31."]}
     ] * 2
     invoice.refresh_from_db()
     assert (Payment.objects.count(), invoice.amount_paid) == (0, D("0.00"))
