@@ -1,10 +1,10 @@
 """The start page: a dashboard across the apps (config may import every app; apps may not)."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Sum
 from django.shortcuts import render
 
 from core.money import ZERO
+from core.web import permission
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice
 from invoicing.selectors import invoices as invoicing_selectors
@@ -15,7 +15,7 @@ from marketing.selectors.opportunities import pipeline_get
 from salesapp.models import SalesOrder
 
 
-@login_required
+@permission()
 def home(request):
     orders_by_state = dict(SalesOrder.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     # The invoice pages' own definitions of "open" and "overdue", so the figures match their filters.

@@ -65,21 +65,27 @@ _BILLING_WORK = [
     *_crud("invoicing.journalline", "view"),
     *_crud("invoicing.ledgeraccount", "view"),
     *_crud("salesapp.customer", "view", "change"),
+    "salesapp.change_customer_credit",
 ]
 
+# People work in the pages; the integrator is an account for other systems and uses the API only.
+_PAGES = ["core.use_pages"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    SALES_CLERK: sorted(set(_VIEW_ALL + _SALES_WORK)),
+    SALES_CLERK: sorted(set(_PAGES + _VIEW_ALL + _SALES_WORK)),
     SALES_MANAGER: sorted(
         set(
-            _VIEW_ALL
+            _PAGES
+            + _VIEW_ALL
             + _SALES_WORK
             + _crud("salesapp.item")
             + _crud("salesapp.customer")
+            + ["salesapp.change_customer_credit"]
             + _crud("marketing.opportunitystage")
             + _crud("marketing.unsubscription")
         )
     ),
-    BILLING_CLERK: sorted(set(_VIEW_ALL + _BILLING_WORK)),
+    BILLING_CLERK: sorted(set(_PAGES + _VIEW_ALL + _BILLING_WORK)),
     INTEGRATOR: sorted(
         set(
             _VIEW_ALL
@@ -87,6 +93,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _crud("salesapp.item", "view", "add", "change")
             + _crud("invoicing.payment", "view", "add")
             + ["invoicing.post_invoice"]
+            # The systems it connects own customers' credit terms as often as billing does.
+            + ["salesapp.change_customer_credit"]
         )
     ),
     # Administrators also get is_staff; the admin site shows them every model.

@@ -45,3 +45,16 @@ class NumberSeries(models.Model):
 
     def format(self, value: int) -> str:
         return f"{self.prefix}{value:0{self.width}d}"
+
+
+class WebAccess(models.Model):
+    """Holds permissions that belong to no table (Django ties every permission to a model): who may use the
+    web pages at all. Integrator accounts lack it: they work through the API with a token."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [("use_pages", "Can use the web pages")]
+
+    def __str__(self):
+        return "web access"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import wraps
 from typing import TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.utils.translation import gettext
 from django_fsm import FSMFieldMixin
@@ -20,12 +22,26 @@ T = TypeVar("T")
 PAGE_SIZE = 25
 
 
+PAGES_PERMISSION = "core.use_pages"
+
+
+def _people_only(view):
+    # Checked through the user's permissions, which permission_required reads next from the same cache.
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm(PAGES_PERMISSION):
+            raise PermissionDenied(gettext("This is an API account: use the REST API under /api/v1/ with its token."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def permission(*perms: str):
-    """Every page's door: anonymous visitors go to the login page; signed-in users without every one of
-    ``perms`` get a 403."""
+    """Every page's door: anonymous visitors go to the login page; API accounts and signed-in users without
+    every one of ``perms`` get a 403."""
 
     def decorator(view):
-        return login_required(permission_required(perms, raise_exception=True)(view))
+        return login_required(_people_only(permission_required(perms, raise_exception=True)(view)))
 
     return decorator
 

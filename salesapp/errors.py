@@ -5,6 +5,7 @@ from django.db import models
 
 
 class ErrorCode(models.TextChoices):
+    CUSTOMER_CREDIT_FORBIDDEN = "customer-credit-forbidden"
     CUSTOMER_EXISTS = "customer-exists"
     ORDER_NOT_CANCELABLE = "order-not-cancelable"
     ORDER_NOT_CONFIRMABLE = "order-not-confirmable"

@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceAdminMixin
 from salesapp.models import Customer
-from salesapp.services.customers import CUSTOMER_FIELDS, customer_create, customer_update
+from salesapp.services.customers import (
+    CREDIT_FIELDS,
+    CREDIT_PERMISSION,
+    CUSTOMER_FIELDS,
+    customer_create,
+    customer_update,
+)
 
 
 @admin.register(Customer)
@@ -50,9 +56,14 @@ class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The number comes from the customer series; the account stays on the party it was opened for.
-        if obj is not None:
-            return ("party", "number", "created_at", "created_by")
-        return ("number", "created_at", "created_by")
+        fixed = (
+            ("party", "number", "created_at", "created_by")
+            if obj is not None
+            else ("number", "created_at", "created_by")
+        )
+        if request.user.has_perm(CREDIT_PERMISSION):
+            return fixed
+        return (*fixed, *CREDIT_FIELDS)
 
     def save_model(self, request, obj, form, change):
         fields = {name: form.cleaned_data[name] for name in CUSTOMER_FIELDS if name in form.cleaned_data}

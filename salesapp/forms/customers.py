@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from marketing.models import Party
 from salesapp.forms.fields import YES_NO_ALL
 from salesapp.models import Customer
-from salesapp.services.customers import customer_create, customer_update
+from salesapp.services.customers import CREDIT_FIELDS, customer_create, customer_update
+
+
+def credit_fields_lock(form: forms.Form, *, editable: bool) -> None:
+    """Show credit terms read-only to a user whose role may not set them (the service refuses them anyway)."""
+    if editable:
+        return
+    for name in CREDIT_FIELDS:
+        if name in form.fields:
+            form.fields[name].disabled = True
+            form.fields[name].help_text = _("Set by billing or a sales manager.")
 
 
 class CustomerFilterForm(forms.Form):
@@ -35,10 +45,11 @@ class CustomerCreateForm(forms.ModelForm):
         model = Customer
         fields = ["party", "currency", "payment_terms_days", "credit_limit"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, credit_editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         first = "currency" if self.initial.get("party") else "party"
         self.fields[first].widget.attrs["autofocus"] = True
+        credit_fields_lock(self, editable=credit_editable)
 
     def save(self, *, by) -> Customer:
         return customer_create(by=by, **self.cleaned_data)
@@ -49,9 +60,10 @@ class CustomerUpdateForm(forms.ModelForm):
         model = Customer
         fields = ["currency", "payment_terms_days", "credit_limit", "blocked", "blocked_reason"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, credit_editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].widget.attrs["autofocus"] = True
+        credit_fields_lock(self, editable=credit_editable)
 
     def save(self, *, by) -> Customer:
         return customer_update(customer=self.instance, by=by, **self.cleaned_data)

@@ -26,6 +26,8 @@ class Customer(AuthoredModel):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["number"]
+        # Credit terms (limit, payment terms, the block) are billing's and the manager's to set, not a clerk's.
+        permissions = [("change_customer_credit", "Can change customer credit terms")]
 
     def __str__(self):
         return f"{self.number} {self.party.name}"

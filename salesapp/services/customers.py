@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext
 
-from core.errors import ValidationFailed
+from core.errors import ActionForbidden, ValidationFailed
 from core.numbering import number_take
 from marketing.models import Party
 from salesapp.errors import ErrorCode
@@ -17,6 +17,22 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 CUSTOMER_FIELDS = ("currency", "payment_terms_days", "credit_limit", "blocked", "blocked_reason")
+# Set only by roles with salesapp.change_customer_credit (sales manager, billing clerk, administrator).
+CREDIT_FIELDS = ("payment_terms_days", "credit_limit", "blocked", "blocked_reason")
+CREDIT_PERMISSION = "salesapp.change_customer_credit"
+
+
+def _credit_guard(*, current: dict, wanted: dict, by: User) -> None:
+    """Refuse, naming them, changes to credit terms that ``by`` may not make."""
+    changed = [name for name in CREDIT_FIELDS if name in wanted and wanted[name] != current[name]]
+    if changed and not by.has_perm(CREDIT_PERMISSION):
+        names = ", ".join(str(Customer._meta.get_field(name).verbose_name) for name in changed)
+        raise ActionForbidden(
+            code=ErrorCode.CUSTOMER_CREDIT_FORBIDDEN,
+            reason=gettext("Your role does not allow changing a customer's credit terms: %(fields)s.")
+            % {"fields": names},
+            field=changed[0],
+        )
 
 
 @transaction.atomic
@@ -31,6 +47,16 @@ def customer_create(
     blocked_reason: str = "",
 ) -> Customer:
     """Give a party a customer account: from now on it is a customer, no longer a prospect."""
+    _credit_guard(
+        current={"payment_terms_days": 30, "credit_limit": Decimal("0"), "blocked": False, "blocked_reason": ""},
+        wanted={
+            "payment_terms_days": payment_terms_days,
+            "credit_limit": credit_limit,
+            "blocked": blocked,
+            "blocked_reason": blocked_reason,
+        },
+        by=by,
+    )
     if Customer.objects.filter(party=party).exists():
         raise ValidationFailed(
             code=ErrorCode.CUSTOMER_EXISTS,
@@ -55,6 +81,7 @@ def customer_create(
 @transaction.atomic
 def customer_update(*, customer: Customer, by: User, **fields) -> Customer:
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    _credit_guard(current={name: getattr(customer, name) for name in CREDIT_FIELDS}, wanted=fields, by=by)
     for name, value in fields.items():
         if name not in CUSTOMER_FIELDS:
             raise ValidationFailed(field_errors={name: gettext("This field cannot be changed here.")})

@@ -12,6 +12,7 @@ from salesapp.forms.customers import CustomerCreateForm, CustomerFilterForm, Cus
 from salesapp.forms.fields import yes_no
 from salesapp.models import Customer
 from salesapp.selectors import customers as customer_selectors
+from salesapp.services.customers import CREDIT_PERMISSION
 
 RECENT_ORDERS = 10
 
@@ -54,7 +55,9 @@ def customer_create(request):
             )
             return redirect("salesapp:customer_detail", pk=existing.pk)
         initial["party"] = party.pk
-    form = CustomerCreateForm(request.POST or None, initial=initial)
+    form = CustomerCreateForm(
+        request.POST or None, initial=initial, credit_editable=request.user.has_perm(CREDIT_PERMISSION)
+    )
     saved = form_save(request, form)
     if saved is not None:
         messages.success(
@@ -70,7 +73,11 @@ def customer_create(request):
 def customer_update(request, pk: int):
     customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
     # The form writes the posted values onto its instance while validating; the page keeps the stored ones.
-    form = CustomerUpdateForm(request.POST or None, instance=copy.copy(customer))
+    form = CustomerUpdateForm(
+        request.POST or None,
+        instance=copy.copy(customer),
+        credit_editable=request.user.has_perm(CREDIT_PERMISSION),
+    )
     saved = form_save(request, form)
     if saved is not None:
         messages.success(request, _("Customer %(number)s saved.") % {"number": saved.number})

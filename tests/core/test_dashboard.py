@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from invoicing.services.invoices import invoice_create_from_order, invoice_post
@@ -45,8 +46,10 @@ def test_dashboard_draws_the_pipeline_by_stage(client, clerk):
 
 
 def test_dashboard_leaves_the_pipeline_out_for_users_without_marketing_rights(client, django_user_model):
-    # given: a user in no role
-    client.force_login(django_user_model.objects.create_user(username="visitor", password="pw-123456"))
+    # given: a user who may use the pages and nothing more
+    visitor = django_user_model.objects.create_user(username="visitor", password="pw-123456")
+    visitor.user_permissions.add(Permission.objects.get(content_type__app_label="core", codename="use_pages"))
+    client.force_login(visitor)
 
     # when
     response = client.get(reverse("home"))

@@ -21,7 +21,8 @@ def test_every_project_model_is_registered_or_shown_inline():
     missing = [
         model._meta.label
         for model in project_models()
-        if model not in SHOWN_AS_INLINES and not admin.site.is_registered(model)
+        # A model without a table (core.WebAccess only holds a permission) has nothing to show.
+        if model._meta.managed and model not in SHOWN_AS_INLINES and not admin.site.is_registered(model)
     ]
 
     # then

@@ -52,10 +52,10 @@ def test_customer_list_query_count_does_not_grow_with_rows(client, clerk, django
     assert len(response.context["page_obj"]) == 25
 
 
-def test_customer_account_is_created_from_a_prospect_party(client, clerk):
-    # given: a prospect, opened from its party page
+def test_customer_account_is_created_from_a_prospect_party(client, manager):
+    # given: a prospect, opened from its party page by a sales manager (who sets credit terms)
     party = PartyFactory(name="Acme BV")
-    client.force_login(clerk)
+    client.force_login(manager)
     url = reverse("salesapp:customer_create")
     form = client.get(url, {"party": party.pk}).context["form"]
     assert (form.initial["party"], form["currency"].value(), form["payment_terms_days"].value()) == (
@@ -77,7 +77,7 @@ def test_customer_account_is_created_from_a_prospect_party(client, clerk):
         "C00001",
         14,
         D("5000.00"),
-        clerk,
+        manager,
     )
     party_page = client.get(reverse("marketing:party_detail", args=[party.pk])).content.decode()
     assert "Create customer account" not in party_page

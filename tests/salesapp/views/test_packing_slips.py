@@ -345,7 +345,8 @@ def test_post_is_offered_only_with_the_post_permission(client, clerk, order, dja
     editor.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="salesapp", codename__in=["view_packingslip", "change_packingslip"]
-        )
+        ),
+        Permission.objects.get(content_type__app_label="core", codename="use_pages"),
     )
     client.force_login(editor)
 
