@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from invoicing.choices import InvoiceBasis, InvoiceState, PaymentState
 from invoicing.models import Invoice
 from invoicing.services.invoices import invoice_create_from_order
+from salesapp.forms.widgets import DateInput
 from salesapp.models import PackingSlip, SalesOrder
 from salesapp.selectors.packing_slips import packing_slip_list_uninvoiced
 
@@ -17,10 +18,28 @@ class InvoiceFilterForm(forms.Form):
         label=_("Payment"), required=False, choices=[("", _("Any payment status")), *PaymentState.choices]
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    open = forms.BooleanField(label=_("Open only"), required=False, help_text=_("Posted and not paid in full."))
+    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    date_from = forms.DateField(label=_("Invoice date from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(placeholder=_("Number, customer or order"), type="search", autofocus=True)
+
+    def filters(self) -> dict:
+        """The selector's arguments; what does not parse is left out (a bookmarked URL never errors)."""
+        wanted = self.cleaned_data if self.is_valid() else {}
+        return {
+            "search": wanted.get("q", "").strip(),
+            "state": wanted.get("state", ""),
+            "payment_state": wanted.get("payment_state", ""),
+            "overdue": bool(wanted.get("overdue")),
+            "open_only": bool(wanted.get("open")),
+            "customer_id": wanted.get("customer"),
+            "date_from": wanted.get("date_from"),
+            "date_to": wanted.get("date_to"),
+        }
 
 
 class PackingSlipChoiceField(forms.ModelMultipleChoiceField):

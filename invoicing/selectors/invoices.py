@@ -1,5 +1,7 @@
 """Reads of invoices: lists, open and overdue ones."""
 
+import datetime
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -21,7 +23,12 @@ def invoice_list(
     payment_state: str = "",
     customer_id: int | None = None,
     overdue: bool = False,
+    open_only: bool = False,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
 ) -> QuerySet[Invoice]:
+    """Invoices newest first; ``open_only``: posted with money still to receive (the dashboard's open
+    receivables); the date range is on the invoice date, so drafts (no date yet) fall outside any range."""
     invoices = Invoice.objects.select_related("customer__party", "order")
     if search:
         invoices = invoices.filter(
@@ -37,6 +44,12 @@ def invoice_list(
         invoices = invoices.filter(customer_id=customer_id)
     if overdue:
         invoices = invoice_filter_overdue(invoices)
+    if open_only:
+        invoices = invoices.filter(state=InvoiceState.POSTED).exclude(payment_state=PaymentState.PAID)
+    if date_from:
+        invoices = invoices.filter(invoice_date__gte=date_from)
+    if date_to:
+        invoices = invoices.filter(invoice_date__lte=date_to)
     return invoices.order_by("-id")
 
 

@@ -4,13 +4,23 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, ValidationFailed
 from core.selectors import transition_log_for
-from core.web import form_add_domain_error, page_actions, paginate, permission, query_pk, run_action, status_steps
+from core.web import (
+    csv_response,
+    form_add_domain_error,
+    page_actions,
+    paginate,
+    permission,
+    query_pk,
+    run_action,
+    status_steps,
+)
 from invoicing.choices import InvoiceState
 from invoicing.documents import invoice_pdf as invoice_pdf_document
 from invoicing.forms.invoices import InvoiceCreateForm, InvoiceFilterForm
@@ -25,14 +35,46 @@ from salesapp.models import SalesOrder
 @permission("invoicing.view_invoice")
 def invoice_list(request):
     filters = InvoiceFilterForm(request.GET)
-    wanted = filters.cleaned_data if filters.is_valid() else {}
-    invoices = invoice_selectors.invoice_list(
-        search=wanted.get("q", "").strip(),
-        state=wanted.get("state", ""),
-        payment_state=wanted.get("payment_state", ""),
-        overdue=bool(wanted.get("overdue")),
-    )
+    invoices = invoice_selectors.invoice_list(**filters.filters())
+    if request.GET.get("export") == "csv":
+        return _invoices_csv(invoices)
     return render(request, "invoicing/invoice_list.html", {"filters": filters, "page_obj": paginate(request, invoices)})
+
+
+def _invoices_csv(invoices):
+    """The filtered list as CSV, streamed row by row (no list of every row in memory)."""
+    header = [
+        _("Number"),
+        _("Customer number"),
+        _("Customer"),
+        _("Order"),
+        _("Invoice date"),
+        _("Due date"),
+        _("Status"),
+        _("Payment"),
+        _("Currency"),
+        _("Total"),
+        _("Open"),
+    ]
+
+    def rows():
+        yield header
+        for invoice in invoices.iterator(chunk_size=500):
+            yield [
+                invoice.number or "",
+                invoice.customer.number,
+                invoice.customer.party.name,
+                invoice.order.number if invoice.order_id else "",
+                invoice.invoice_date.isoformat() if invoice.invoice_date else "",
+                invoice.due_date.isoformat() if invoice.due_date else "",
+                invoice.get_state_display(),
+                invoice.get_payment_state_display(),
+                invoice.currency,
+                f"{invoice.amount_total:.2f}",
+                f"{invoice.amount_open:.2f}" if invoice.state == InvoiceState.POSTED else "",
+            ]
+
+    return csv_response(rows(), filename=f"invoices-{timezone.localdate().isoformat()}.csv")
 
 
 @permission("invoicing.add_invoice")
