@@ -63,6 +63,7 @@ STEPS = ("order_create", "order_confirm", "packing_slip_create", "packing_slip_p
 def master_data(customers: int = 20, items: int = 25):
     clerk = user_with_role("bench_clerk", roles.SALES_CLERK)
     billing = user_with_role("bench_billing", roles.BILLING_CLERK)
+    manager = user_with_role("bench_manager", roles.SALES_MANAGER)
     nl21 = TaxCode.objects.get(code="NL21")
     customer_list = [
         customer_create(
@@ -72,13 +73,17 @@ def master_data(customers: int = 20, items: int = 25):
                 postcode="3511 AA",
                 country="NL",
                 allow_duplicate=True,  # a rerun on the same database makes the same customers again
+                by=manager,
             ),
             payment_terms_days=30,
+            by=manager,
         )
         for n in range(customers)
     ]
     item_list = [
-        item_create(number=f"BENCH-{n:03d}", name=f"Bench item {n}", unit_price=Decimal(5 + 7 * n), tax_code=nl21)
+        item_create(
+            number=f"BENCH-{n:03d}", name=f"Bench item {n}", unit_price=Decimal(5 + 7 * n), tax_code=nl21, by=manager
+        )
         for n in range(items)
     ]
     return clerk, billing, customer_list, item_list
