@@ -2,17 +2,25 @@
 
 from django.db.models import Count, Sum
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from core.money import ZERO
 from core.web import permission
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice
 from invoicing.selectors import invoices as invoicing_selectors
-from marketing.choices import CampaignState, LeadState
-from marketing.models import Campaign, Lead
+from marketing.choices import CampaignState
 from marketing.selectors.activities import followup_counts
+from marketing.selectors.campaigns import campaign_list
+from marketing.selectors.leads import lead_list
 from marketing.selectors.opportunities import pipeline_get
 from salesapp.models import SalesOrder
+
+
+def list_url(name: str, **filters) -> str:
+    """The list a tile counts, with the filter that shows exactly the counted rows."""
+    return f"{reverse(name)}?{urlencode(filters)}"
 
 
 @permission()
@@ -23,14 +31,20 @@ def home(request):
     overdue = invoicing_selectors.invoice_list(overdue=True)
     context = {
         "orders_by_state": [
-            (label, orders_by_state.get(value, 0), value)
+            (label, orders_by_state.get(value, 0), value, list_url("salesapp:order_list", state=value))
             for value, label in SalesOrder._meta.get_field("state").choices
         ],
         "open_receivables": (receivables["total"] or ZERO) - (receivables["paid"] or ZERO),
+        "open_receivables_url": list_url("invoicing:invoice_list", open="on"),
         "overdue_count": overdue.count(),
+        "overdue_url": list_url("invoicing:invoice_list", overdue="on"),
         "draft_invoices": Invoice.objects.filter(state=InvoiceState.DRAFT).count(),
+        "draft_invoices_url": list_url("invoicing:invoice_list", state=InvoiceState.DRAFT),
         "recent_orders": SalesOrder.objects.select_related("customer__party").order_by("-id")[:8],
         "followups": followup_counts(user=request.user) if request.user.has_perm("marketing.view_activity") else None,
+        # The user's own open activities in a follow-up group, as followup_counts() counts them.
+        "followups_overdue_url": list_url("marketing:activity_list", owner="me", status="open", followup="overdue"),
+        "followups_today_url": list_url("marketing:activity_list", owner="me", status="open", followup="today"),
     }
     if request.user.has_perm("marketing.view_opportunity"):
         context.update(_marketing())
@@ -44,6 +58,8 @@ def _marketing() -> dict:
     return {
         "pipeline": pipeline,
         "pipeline_bars": [(column, int(column.weighted_revenue * 100 / widest)) for column in pipeline.columns],
-        "open_leads": Lead.objects.filter(state__in=[LeadState.NEW, LeadState.QUALIFIED]).count(),
-        "active_campaigns": Campaign.objects.filter(state=CampaignState.ACTIVE).count(),
+        "open_leads": lead_list(open_only=True).count(),
+        "open_leads_url": list_url("marketing:lead_list", state="open"),
+        "active_campaigns": campaign_list(state=CampaignState.ACTIVE).order_by().count(),
+        "active_campaigns_url": list_url("marketing:campaign_list", state=CampaignState.ACTIVE),
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import wraps
@@ -12,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.utils.translation import gettext
 from django_fsm import FSMFieldMixin
 
@@ -171,16 +169,3 @@ def page_panels(instance, *, user) -> list[dict]:
         for panel in extensions.page_panels_for(instance._meta.label_lower)
         if not panel.permission or user.has_perm(panel.permission)
     ]
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_response(rows, *, filename: str) -> StreamingHttpResponse:
-    """Stream ``rows`` (lists of cells) as a CSV download; amounts are given with a dot, as spreadsheets import."""
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.listing import date_field, record_field
 from invoicing.choices import InvoiceBasis, InvoiceState, PaymentState
 from invoicing.models import Invoice
 from invoicing.services.invoices import invoice_create_from_order
-from salesapp.forms.widgets import DateInput
-from salesapp.models import PackingSlip, SalesOrder
+from salesapp.models import Customer, PackingSlip, SalesOrder
 from salesapp.selectors.packing_slips import packing_slip_list_uninvoiced
 
 
@@ -18,17 +18,17 @@ class InvoiceFilterForm(forms.Form):
         label=_("Payment"), required=False, choices=[("", _("Any payment status")), *PaymentState.choices]
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    open = forms.BooleanField(label=_("Open only"), required=False, help_text=_("Posted and not paid in full."))
-    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    date_from = forms.DateField(label=_("Invoice date from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("to"), required=False, widget=DateInput())
+    open = forms.BooleanField(label=_("Open only"), required=False)
+    customer = record_field(Customer.objects.select_related("party"), label=_("Customer"))
+    date_from = date_field(_("Invoice date from"))
+    date_to = date_field(_("until"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(placeholder=_("Number, customer or order"), type="search", autofocus=True)
 
     def filters(self) -> dict:
-        """The selector's arguments; what does not parse is left out (a bookmarked URL never errors)."""
+        """Selector arguments from whatever part of the query string is valid."""
         wanted = self.cleaned_data if self.is_valid() else {}
         return {
             "search": wanted.get("q", "").strip(),
@@ -36,7 +36,7 @@ class InvoiceFilterForm(forms.Form):
             "payment_state": wanted.get("payment_state", ""),
             "overdue": bool(wanted.get("overdue")),
             "open_only": bool(wanted.get("open")),
-            "customer_id": wanted.get("customer"),
+            "customer_id": wanted["customer"].pk if wanted.get("customer") else None,
             "date_from": wanted.get("date_from"),
             "date_to": wanted.get("date_to"),
         }

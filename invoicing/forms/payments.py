@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.listing import date_field, record_field
 from core.money import MONEY_QUANTUM
 from invoicing.choices import PaymentMethod
 from invoicing.models import Invoice, Payment
@@ -15,12 +16,25 @@ from salesapp.models import Customer
 
 class PaymentFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
+    customer = record_field(Customer.objects.select_related("party"), label=_("Customer"))
+    date_from = date_field(_("Payment date from"))
+    date_to = date_field(_("until"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(
             placeholder=_("Number, reference or customer"), type="search", autofocus=True
         )
+
+    def filters(self) -> dict:
+        """Selector arguments from whatever part of the query string is valid."""
+        wanted = self.cleaned_data if self.is_valid() else {}
+        return {
+            "search": wanted.get("q", "").strip(),
+            "customer_id": wanted["customer"].pk if wanted.get("customer") else None,
+            "date_from": wanted.get("date_from"),
+            "date_to": wanted.get("date_to"),
+        }
 
 
 class OpenInvoiceChoiceField(forms.ModelChoiceField):

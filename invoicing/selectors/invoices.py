@@ -2,11 +2,25 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from core.listing import order_by_sort
 from invoicing.choices import InvoiceState, PaymentState
 from invoicing.models import Invoice
+
+# The invoice list's sortable columns and what each orders by.
+INVOICE_SORTS = {
+    "number": ("number",),
+    "customer": ("customer__party__name",),
+    "order": ("order__number",),
+    "invoice_date": ("invoice_date",),
+    "due_date": ("due_date",),
+    "state": ("state",),
+    "payment_state": ("payment_state",),
+    "total": ("amount_total",),
+    "open": ("open_amount",),
+}
 
 
 def invoice_filter_overdue(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
@@ -26,10 +40,13 @@ def invoice_list(
     open_only: bool = False,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
+    ordering: str = "",
 ) -> QuerySet[Invoice]:
-    """Invoices newest first; ``open_only``: posted with money still to receive (the dashboard's open
-    receivables); the date range is on the invoice date, so drafts (no date yet) fall outside any range."""
-    invoices = Invoice.objects.select_related("customer__party", "order")
+    """Invoices, newest first; ``open_only`` keeps what invoice_list_open() calls open, the date range is on the
+    invoice date (drafts have none yet), both days included."""
+    invoices = Invoice.objects.select_related("customer__party", "order").alias(
+        open_amount=F("amount_total") - F("amount_paid")
+    )
     if search:
         invoices = invoices.filter(
             Q(number__icontains=search)
@@ -45,20 +62,20 @@ def invoice_list(
     if overdue:
         invoices = invoice_filter_overdue(invoices)
     if open_only:
-        invoices = invoices.filter(state=InvoiceState.POSTED).exclude(payment_state=PaymentState.PAID)
+        invoices = invoice_filter_open(invoices)
     if date_from:
         invoices = invoices.filter(invoice_date__gte=date_from)
     if date_to:
         invoices = invoices.filter(invoice_date__lte=date_to)
-    return invoices.order_by("-id")
+    return order_by_sort(invoices, ordering, sorts=INVOICE_SORTS, default=["-id"])
+
+
+def invoice_filter_open(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Posted invoices with money still to receive."""
+    return invoices.filter(state=InvoiceState.POSTED).exclude(payment_state=PaymentState.PAID)
 
 
 def invoice_list_open(*, customer_id: int | None = None) -> QuerySet[Invoice]:
     """Posted invoices with money still to receive, oldest due first (what a payment can settle)."""
-    invoices = (
-        Invoice.objects.filter(state=InvoiceState.POSTED)
-        .exclude(payment_state=PaymentState.PAID)
-        .select_related("customer__party")
-        .order_by("due_date", "pk")
-    )
+    invoices = invoice_filter_open(Invoice.objects.select_related("customer__party")).order_by("due_date", "pk")
     return invoices.filter(customer_id=customer_id) if customer_id else invoices

@@ -4,18 +4,17 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError, ValidationFailed
+from core.listing import Column, list_response
 from core.selectors import transition_log_for
 from core.web import (
-    csv_response,
     form_add_domain_error,
     page_actions,
-    paginate,
     permission,
     query_pk,
     run_action,
@@ -31,50 +30,35 @@ from invoicing.services.invoices import invoice_post as invoice_post_service
 from marketing.selectors.activities import activities_open_for, document_key
 from salesapp.models import SalesOrder
 
+INVOICE_COLUMNS = [
+    Column("number", gettext_lazy("Number"), lambda invoice: invoice.number),
+    Column("customer", gettext_lazy("Customer"), lambda invoice: invoice.customer.party.name),
+    Column("customer_number", gettext_lazy("Customer number"), lambda invoice: invoice.customer.number, page=False),
+    Column("order", gettext_lazy("Order"), lambda invoice: invoice.order.number if invoice.order else ""),
+    Column("invoice_date", gettext_lazy("Invoice date"), lambda invoice: invoice.invoice_date),
+    Column("due_date", gettext_lazy("Due date"), lambda invoice: invoice.due_date),
+    Column("state", gettext_lazy("Status"), lambda invoice: invoice.get_state_display()),
+    Column("payment_state", gettext_lazy("Payment"), lambda invoice: invoice.get_payment_state_display()),
+    Column("currency", gettext_lazy("Currency"), lambda invoice: invoice.currency, page=False),
+    Column("total", gettext_lazy("Total"), lambda invoice: invoice.amount_total, css="num"),
+    Column("open", pgettext_lazy("amount", "Open"), lambda invoice: invoice.amount_open, css="num"),
+]
+
 
 @permission("invoicing.view_invoice")
 def invoice_list(request):
     filters = InvoiceFilterForm(request.GET)
-    invoices = invoice_selectors.invoice_list(**filters.filters())
-    if request.GET.get("export") == "csv":
-        return _invoices_csv(invoices)
-    return render(request, "invoicing/invoice_list.html", {"filters": filters, "page_obj": paginate(request, invoices)})
-
-
-def _invoices_csv(invoices):
-    """The filtered list as CSV, streamed row by row (no list of every row in memory)."""
-    header = [
-        _("Number"),
-        _("Customer number"),
-        _("Customer"),
-        _("Order"),
-        _("Invoice date"),
-        _("Due date"),
-        _("Status"),
-        _("Payment"),
-        _("Currency"),
-        _("Total"),
-        _("Open"),
-    ]
-
-    def rows():
-        yield header
-        for invoice in invoices.iterator(chunk_size=500):
-            yield [
-                invoice.number or "",
-                invoice.customer.number,
-                invoice.customer.party.name,
-                invoice.order.number if invoice.order_id else "",
-                invoice.invoice_date.isoformat() if invoice.invoice_date else "",
-                invoice.due_date.isoformat() if invoice.due_date else "",
-                invoice.get_state_display(),
-                invoice.get_payment_state_display(),
-                invoice.currency,
-                f"{invoice.amount_total:.2f}",
-                f"{invoice.amount_open:.2f}" if invoice.state == InvoiceState.POSTED else "",
-            ]
-
-    return csv_response(rows(), filename=f"invoices-{timezone.localdate().isoformat()}.csv")
+    invoices = invoice_selectors.invoice_list(**filters.filters(), ordering=request.GET.get("sort", ""))
+    return list_response(
+        request,
+        queryset=invoices,
+        columns=INVOICE_COLUMNS,
+        sorts=invoice_selectors.INVOICE_SORTS,
+        template="invoicing/invoice_list.html",
+        filename="invoices",
+        form=filters,
+        context={"filters": filters},
+    )
 
 
 @permission("invoicing.add_invoice")

@@ -4,21 +4,44 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError, ValidationFailed
-from core.web import paginate, permission, query_pk
+from core.listing import Column, list_response
+from core.web import permission, query_pk
 from invoicing.forms.payments import PaymentFilterForm, PaymentForm
 from invoicing.models import Payment
 from invoicing.selectors import invoices as invoice_selectors
 from invoicing.selectors import payments as payment_selectors
 
+PAYMENT_COLUMNS = [
+    Column("number", gettext_lazy("Number"), lambda payment: payment.number),
+    Column("payment_date", gettext_lazy("Payment date"), lambda payment: payment.payment_date),
+    Column("customer", gettext_lazy("Customer"), lambda payment: payment.customer.party.name),
+    Column("customer_number", gettext_lazy("Customer number"), lambda payment: payment.customer.number, page=False),
+    Column("method", gettext_lazy("Method"), lambda payment: payment.get_method_display()),
+    Column("reference", gettext_lazy("Reference"), lambda payment: payment.reference),
+    Column("currency", gettext_lazy("Currency"), lambda payment: payment.currency, page=False),
+    Column("amount", gettext_lazy("Amount"), lambda payment: payment.amount, css="num"),
+    Column("applied", gettext_lazy("Applied"), lambda payment: payment.amount_applied, css="num"),
+    Column("unapplied", gettext_lazy("Unapplied"), lambda payment: payment.amount_unapplied, css="num"),
+]
+
 
 @permission("invoicing.view_payment")
 def payment_list(request):
     filters = PaymentFilterForm(request.GET)
-    wanted = filters.cleaned_data if filters.is_valid() else {}
-    payments = payment_selectors.payment_list(search=wanted.get("q", "").strip())
-    return render(request, "invoicing/payment_list.html", {"filters": filters, "page_obj": paginate(request, payments)})
+    payments = payment_selectors.payment_list(**filters.filters(), ordering=request.GET.get("sort", ""))
+    return list_response(
+        request,
+        queryset=payments,
+        columns=PAYMENT_COLUMNS,
+        sorts=payment_selectors.PAYMENT_SORTS,
+        template="invoicing/payment_list.html",
+        filename="payments",
+        form=filters,
+        context={"filters": filters},
+    )
 
 
 @permission("invoicing.view_payment")

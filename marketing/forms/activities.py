@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, ValidationFailed
+from core.listing import date_field, record_field
 from marketing.choices import ActivityType, CallOutcome
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party
 from marketing.selectors.activities import document_find
@@ -64,9 +65,15 @@ class ActivityFilterForm(forms.Form):
     )
     due_from = forms.DateField(label=_("Due from"), required=False, widget=DateInput())
     due_to = forms.DateField(label=_("Due until"), required=False, widget=DateInput())
-    party = forms.ModelChoiceField(
-        label=_("Party"), required=False, queryset=Party.objects.order_by("name"), empty_label=_("All parties")
+    followup = forms.ChoiceField(
+        label=_("Follow-up"),
+        required=False,
+        choices=[("", _("Any due date")), ("overdue", _("Overdue")), ("today", _("Due today"))],
     )
+    # Set by links from a party page; shown as a removable chip rather than a list of every party.
+    party = record_field(Party.objects.all(), label=_("Party"))
+    date_from = date_field(_("Created from"))
+    date_to = date_field(_("Created until"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +99,9 @@ class ActivityFilterForm(forms.Form):
             # "until" a date includes that whole day.
             "due_before": _start_of(data["due_to"] + datetime.timedelta(days=1)) if data.get("due_to") else None,
             "party": data.get("party"),
+            "followup": data.get("followup") or "",
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
         }
 
 

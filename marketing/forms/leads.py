@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.listing import date_field, record_field
 from marketing.choices import LeadSource, LeadState, PartyKind
 from marketing.models import Campaign, Lead, Party
 from marketing.selectors.opportunities import stage_list
@@ -35,20 +36,29 @@ def campaign_choices():
     return Campaign.objects.order_by("-id")
 
 
+# The lead list's "open" status: new and qualified leads, as the dashboard counts them.
+OPEN_LEADS = "open"
+
+
 class LeadFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
         widget=forms.SearchInput(attrs={"placeholder": _("Number, company, contact, email"), "autofocus": True}),
     )
-    state = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *LeadState.choices])
+    state = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), (OPEN_LEADS, _("Open (new or qualified)")), *LeadState.choices],
+    )
     source = forms.ChoiceField(label=_("Source"), required=False, choices=[("", _("All sources")), *LeadSource.choices])
     campaign = forms.ModelChoiceField(
         label=_("Campaign"), required=False, queryset=campaign_choices(), empty_label=_("All campaigns")
     )
     owner = UserChoiceField(label=_("Owner"), required=False, queryset=active_users(), empty_label=_("All owners"))
-    created_from = forms.DateField(label=_("Created from"), required=False, widget=DateInput())
-    created_to = forms.DateField(label=_("Created until"), required=False, widget=DateInput())
+    party = record_field(Party.objects.all(), label=_("Party"))
+    date_from = date_field(_("Created from"))
+    date_to = date_field(_("Created until"))
     # Set by the import page's link to the leads it just made; not shown as a field.
     number_from = forms.CharField(required=False, widget=forms.HiddenInput)
     number_to = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -65,12 +75,14 @@ class LeadFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return {
             "search": (data.get("q") or "").strip(),
-            "state": data.get("state") or "",
+            "state": "" if data.get("state") == OPEN_LEADS else data.get("state") or "",
+            "open_only": data.get("state") == OPEN_LEADS,
             "source": data.get("source") or "",
             "campaign_id": data["campaign"].pk if data.get("campaign") else None,
             "owner_id": data["owner"].pk if data.get("owner") else None,
-            "created_from": data.get("created_from"),
-            "created_to": data.get("created_to"),
+            "party_id": data["party"].pk if data.get("party") else None,
+            "created_from": data.get("date_from"),
+            "created_to": data.get("date_to"),
             "number_from": (data.get("number_from") or "").strip(),
             "number_to": (data.get("number_to") or "").strip(),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.listing import date_field, record_field
 from marketing.choices import OpportunityState
 from marketing.forms.leads import DateInput, UserChoiceField, active_users, campaign_choices
 from marketing.models import Campaign, Contact, Lead, Opportunity, Party
@@ -36,9 +37,11 @@ class OpportunityFilterForm(forms.Form):
         label=_("Campaign"), required=False, queryset=campaign_choices(), empty_label=_("All campaigns")
     )
     # Set by links from a party page; shown as a removable chip rather than a list of every party.
-    party = forms.ModelChoiceField(required=False, queryset=Party.objects.all(), widget=forms.HiddenInput)
+    party = record_field(Party.objects.all(), label=_("Party"))
     close_from = forms.DateField(label=_("Closing from"), required=False, widget=DateInput())
     close_to = forms.DateField(label=_("Closing until"), required=False, widget=DateInput())
+    date_from = date_field(_("Created from"))
+    date_to = date_field(_("Created until"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,6 +65,8 @@ class OpportunityFilterForm(forms.Form):
             "party_id": pk("party"),
             "close_from": data.get("close_from"),
             "close_to": data.get("close_to"),
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
         }
 
 

@@ -10,12 +10,25 @@ from django.db.models import BooleanField, Case, CharField, Count, IntegerField,
 from django.utils import timezone
 
 from core import extensions
+from core.listing import day_after, day_start, order_by_sort
 from marketing.models import Activity
 
 # The groups of "My follow-ups", in the order the page shows them.
 FOLLOWUP_GROUPS = ("overdue", "today", "upcoming", "no_date")
 
 _LIST_RELATIONS = ("owner", "party", "lead", "opportunity", "campaign")
+
+
+# The activity list's sortable columns and what each orders by.
+ACTIVITY_SORTS = {
+    "activity_type": ("activity_type",),
+    "subject": ("subject",),
+    "due": ("due_at",),
+    "about": ("party__name",),
+    "owner": ("owner__username",),
+    "status": ("done",),
+    "created": ("created_at",),
+}
 
 
 def activity_list(
@@ -30,9 +43,15 @@ def activity_list(
     due_before: datetime.datetime | None = None,
     due_after: datetime.datetime | None = None,
     search: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    followup: str = "",
+    ordering: str = "",
+    now: datetime.datetime | None = None,
 ) -> QuerySet[Activity]:
     """Open ones first, soonest due first. ``due_after`` is inclusive, ``due_before`` exclusive, so two
-    consecutive ranges never both hold an activity."""
+    consecutive ranges never both hold an activity. ``date_from``/``date_to`` are on the day it was created;
+    ``followup`` ("overdue" or "today") is the follow-up group of followups_for()."""
     activities = Activity.objects.select_related(*_LIST_RELATIONS)
     if owner is not None:
         activities = activities.filter(owner=owner)
@@ -59,7 +78,18 @@ def activity_list(
             | Q(party__name__icontains=search)
             | Q(lead__company_name__icontains=search)
         )
-    return activities.order_by("done", "due_at", "id")
+    if date_from:
+        activities = activities.filter(created_at__gte=day_start(date_from))
+    if date_to:
+        activities = activities.filter(created_at__lt=day_after(date_to))
+    if followup in ("overdue", "today"):
+        now = now or timezone.now()
+        activities = activities.filter(done=False, due_at__isnull=False)
+        if followup == "overdue":
+            activities = activities.filter(due_at__lt=now)
+        else:
+            activities = activities.filter(due_at__gte=now, due_at__lt=_start_of_tomorrow(timezone.localtime(now)))
+    return order_by_sort(activities, ordering, sorts=ACTIVITY_SORTS, default=["done", "due_at", "id"])
 
 
 def _start_of_tomorrow(now: datetime.datetime) -> datetime.datetime:

@@ -7,8 +7,22 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.listing import order_by_sort
 from marketing.models import Lead, Party
-from marketing.selectors.parties import party_duplicates
+from marketing.selectors.parties import OPEN_LEAD_STATES, party_duplicates
+
+# The lead list's sortable columns and what each orders by.
+LEAD_SORTS = {
+    "number": ("number",),
+    "company": ("company_name",),
+    "contact": ("contact_name",),
+    "email": ("email",),
+    "source": ("source",),
+    "campaign": ("campaign__number",),
+    "owner": ("owner__username",),
+    "created": ("created_at",),
+    "state": ("state",),
+}
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -27,10 +41,13 @@ def lead_list(
     number_from: str = "",
     number_to: str = "",
     ids: list[int] | None = None,
+    party_id: int | None = None,
+    open_only: bool = False,
+    ordering: str = "",
 ) -> QuerySet[Lead]:
     """Leads, newest first, with what a list row shows; ``search`` looks in number, company, contact and email,
-    the created range takes whole days in the local time zone. Numbers of one series have a fixed width, so a
-    number range (e.g. the leads of one import) compares as text."""
+    the created range takes whole days in the local time zone, ``open_only`` keeps new and qualified leads.
+    Numbers of one series have a fixed width, so a number range (e.g. the leads of one import) compares as text."""
     leads = Lead.objects.select_related("campaign", "owner", "party")
     if search:
         leads = leads.filter(
@@ -57,7 +74,11 @@ def lead_list(
         leads = leads.filter(number__lte=number_to)
     if ids is not None:
         leads = leads.filter(pk__in=ids)
-    return leads.order_by("-id")
+    if party_id:
+        leads = leads.filter(party_id=party_id)
+    if open_only:
+        leads = leads.filter(state__in=OPEN_LEAD_STATES)
+    return order_by_sort(leads, ordering, sorts=LEAD_SORTS, default=["-id"])
 
 
 def lead_get(*, pk: int) -> Lead:

@@ -10,12 +10,29 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Coalesce, Round, RowNumber
 
+from core.listing import day_after, day_start, order_by_sort
 from core.money import ZERO
 from marketing.choices import OpportunityState
 from marketing.models import Opportunity, OpportunityStage
 
 # A kanban column shows this many cards; the list, filtered on the stage, shows the rest.
 PIPELINE_CARDS_PER_STAGE = 50
+
+
+# The opportunity list's sortable columns and what each orders by.
+OPPORTUNITY_SORTS = {
+    "number": ("number",),
+    "name": ("name",),
+    "party": ("party__name",),
+    "stage": ("stage__sequence",),
+    "expected_revenue": ("expected_revenue",),
+    "probability": ("probability",),
+    "expected_close": ("expected_close_date",),
+    "owner": ("owner__username",),
+    "campaign": ("campaign__number",),
+    "state": ("state",),
+    "created": ("created_at",),
+}
 
 
 def opportunity_list(
@@ -28,8 +45,12 @@ def opportunity_list(
     party_id: int | None = None,
     close_from: datetime.date | None = None,
     close_to: datetime.date | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    ordering: str = "",
 ) -> QuerySet[Opportunity]:
-    """Opportunities, newest first, with what a list row shows; ``search`` looks in number, subject and party."""
+    """Opportunities, newest first, with what a list row shows; ``search`` looks in number, subject and party.
+    ``date_from``/``date_to`` are on the day it was created (whole local days)."""
     opportunities = Opportunity.objects.select_related("party", "stage", "owner", "campaign")
     if search:
         opportunities = opportunities.filter(
@@ -49,7 +70,11 @@ def opportunity_list(
         opportunities = opportunities.filter(expected_close_date__gte=close_from)
     if close_to:
         opportunities = opportunities.filter(expected_close_date__lte=close_to)
-    return opportunities.order_by("-id")
+    if date_from:
+        opportunities = opportunities.filter(created_at__gte=day_start(date_from))
+    if date_to:
+        opportunities = opportunities.filter(created_at__lt=day_after(date_to))
+    return order_by_sort(opportunities, ordering, sorts=OPPORTUNITY_SORTS, default=["-id"])
 
 
 def opportunity_get(*, pk: int) -> Opportunity:

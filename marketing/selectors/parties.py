@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from core import extensions
 from core.extensions import TimelineEntry
+from core.listing import order_by_sort
 from marketing.choices import LeadState, OpportunityState, RelationshipStage
 from marketing.models import Activity, Address, CampaignTarget, Contact, Lead, Opportunity, Party
 
@@ -74,6 +75,17 @@ def stage_label(stage: str) -> str:
     return str(RelationshipStage(stage).label) if stage in RelationshipStage.values else ""
 
 
+# The party list's sortable columns and what each orders by.
+PARTY_SORTS = {
+    "name": ("name",),
+    "kind": ("kind",),
+    "email": ("email",),
+    "city": ("city",),
+    "country": ("country",),
+    "stage": ("stage",),
+}
+
+
 def party_list(
     *,
     search: str = "",
@@ -83,6 +95,7 @@ def party_list(
     language: str = "",
     stage: str = "",
     tag: str = "",
+    ordering: str = "",
 ) -> QuerySet[Party]:
     """Parties with their customer account, stage and tags; ``search`` looks in name, email, city and the
     names of contact persons, ``tag`` is a tag name (any case)."""
@@ -104,7 +117,7 @@ def party_list(
         parties = parties.filter(stage=stage)
     if tag:
         parties = parties_tagged(parties, tag=tag)
-    return parties.order_by("name", "id")
+    return order_by_sort(parties, ordering, sorts=PARTY_SORTS, default=["name", "id"])
 
 
 def parties_tagged(parties: QuerySet[Party], *, tag: str) -> QuerySet[Party]:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
-from core.web import PageActions, form_save, page_actions, paginate, permission, run_action
+from core.listing import Column, list_response
+from core.web import PageActions, form_save, page_actions, permission, run_action
 from marketing.forms.activities import ActivityCompleteForm, ActivityFilterForm, ActivityForm
 from marketing.models import Activity, CampaignTarget, Opportunity
 from marketing.selectors import activities as selectors
@@ -56,13 +57,41 @@ def activity_actions(activity: Activity, user) -> PageActions:
     return page_actions(activity, user=user, url=lambda name: reverse(f"marketing:activity_{name}", args=[activity.pk]))
 
 
+def _activity_about(activity) -> str:
+    record = activity.party or activity.lead or activity.opportunity or activity.campaign
+    return str(record) if record else ""
+
+
+def _activity_status(activity) -> str:
+    if activity.done:
+        return _("Done")
+    return _("Overdue") if selectors.activity_is_overdue(activity) else _("Open")
+
+
+ACTIVITY_COLUMNS = [
+    Column("activity_type", gettext_lazy("Type"), lambda activity: activity.get_activity_type_display()),
+    Column("subject", gettext_lazy("Subject"), lambda activity: activity.subject),
+    Column("due", gettext_lazy("Due"), lambda activity: activity.due_at),
+    Column("about", gettext_lazy("About"), _activity_about),
+    Column("owner", gettext_lazy("Owner"), lambda activity: activity.owner.get_full_name() or activity.owner.username),
+    Column("status", gettext_lazy("Status"), _activity_status),
+]
+
+
 @permission("marketing.view_activity")
 @require_GET
 def activity_list(request):
     filter_form = ActivityFilterForm(request.GET, user=request.user)
-    activities = selectors.activity_list(**filter_form.filters())
-    return render(
-        request, "marketing/activity_list.html", {"filter_form": filter_form, "page_obj": paginate(request, activities)}
+    activities = selectors.activity_list(**filter_form.filters(), ordering=request.GET.get("sort", ""))
+    return list_response(
+        request,
+        queryset=activities,
+        columns=ACTIVITY_COLUMNS,
+        sorts=selectors.ACTIVITY_SORTS,
+        template="marketing/activity_list.html",
+        filename="activities",
+        form=filter_form,
+        context={"filter_form": filter_form},
     )
 
 

@@ -8,11 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 from core.forms import ReasonForm
+from core.listing import Column, list_response
 from core.selectors import transition_log_for
 from core.web import PageActions, form_save, page_actions, paginate, permission, run_action, status_steps
 from marketing import documents
@@ -71,13 +72,42 @@ def _type_tools(campaign: Campaign, stats) -> dict:
     return {"to_mail": stats.total - stats.counts[TargetStatus.EXCLUDED]}
 
 
+CAMPAIGN_COLUMNS = [
+    Column("number", gettext_lazy("Number"), lambda campaign: campaign.number),
+    Column("name", gettext_lazy("Name"), lambda campaign: campaign.name),
+    Column("campaign_type", gettext_lazy("Type"), lambda campaign: campaign.get_campaign_type_display()),
+    Column("state", gettext_lazy("Status"), lambda campaign: campaign.get_state_display()),
+    Column(
+        "owner",
+        gettext_lazy("Owner"),
+        lambda campaign: (campaign.owner.get_full_name() or campaign.owner.username) if campaign.owner else "",
+    ),
+    Column("runs", gettext_lazy("Runs"), lambda campaign: campaign.start_date),
+    Column("end_date", gettext_lazy("End date"), lambda campaign: campaign.end_date, page=False),
+    Column("targets", gettext_lazy("Targets"), lambda campaign: campaign.targets_count, css="num"),
+    Column("contacted", gettext_lazy("Contacted"), lambda campaign: campaign.contacted_count, css="num"),
+    Column("responded", gettext_lazy("Responded"), lambda campaign: campaign.responded_count, css="num"),
+    Column("positive", gettext_lazy("Positive"), lambda campaign: campaign.positive_count, css="num"),
+    Column("leads", gettext_lazy("Leads"), lambda campaign: campaign.leads_count, css="num"),
+    Column("opportunities", gettext_lazy("Opportunities"), lambda campaign: campaign.opportunities_count, css="num"),
+    Column("budget", gettext_lazy("Budget"), lambda campaign: campaign.budget, css="num"),
+]
+
+
 @permission("marketing.view_campaign")
 @require_GET
 def campaign_list(request):
     filter_form = CampaignFilterForm(request.GET)
-    campaigns = selectors.campaign_list(**filter_form.filters())
-    return render(
-        request, "marketing/campaign_list.html", {"filter_form": filter_form, "page_obj": paginate(request, campaigns)}
+    campaigns = selectors.campaign_list(**filter_form.filters(), ordering=request.GET.get("sort", ""))
+    return list_response(
+        request,
+        queryset=campaigns,
+        columns=CAMPAIGN_COLUMNS,
+        sorts=selectors.CAMPAIGN_SORTS,
+        template="marketing/campaign_list.html",
+        filename="campaigns",
+        form=filter_form,
+        context={"filter_form": filter_form},
     )
 
 

@@ -9,18 +9,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 from core.forms import ReasonForm
+from core.listing import Column, list_response
 from core.selectors import transition_log_for
 from core.web import (
     PageActions,
     form_add_domain_error,
     form_save,
     page_actions,
-    paginate,
     permission,
     run_action,
     status_steps,
@@ -81,13 +81,39 @@ def _detail_page(request, lead: Lead, *, convert_form=None, reason_form=None, st
     return render(request, "marketing/lead_detail.html", context, status=status)
 
 
+def _user_name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+LEAD_COLUMNS = [
+    Column("number", gettext_lazy("Number"), lambda lead: lead.number),
+    Column(
+        "company", gettext_lazy("Company"), lambda lead: lead.company_name or (lead.party.name if lead.party else "")
+    ),
+    Column("contact", gettext_lazy("Contact person"), lambda lead: lead.contact_name),
+    Column("email", gettext_lazy("Email"), lambda lead: lead.email),
+    Column("source", gettext_lazy("Source"), lambda lead: lead.get_source_display()),
+    Column("campaign", gettext_lazy("Campaign"), lambda lead: lead.campaign.number if lead.campaign else ""),
+    Column("owner", gettext_lazy("Owner"), lambda lead: _user_name(lead.owner)),
+    Column("created", gettext_lazy("Created"), lambda lead: lead.created_at),
+    Column("state", gettext_lazy("Status"), lambda lead: lead.get_state_display()),
+]
+
+
 @permission("marketing.view_lead")
 @require_GET
 def lead_list(request):
     filter_form = LeadFilterForm(request.GET)
-    leads = selectors.lead_list(**filter_form.filters())
-    return render(
-        request, "marketing/lead_list.html", {"filter_form": filter_form, "page_obj": paginate(request, leads)}
+    leads = selectors.lead_list(**filter_form.filters(), ordering=request.GET.get("sort", ""))
+    return list_response(
+        request,
+        queryset=leads,
+        columns=LEAD_COLUMNS,
+        sorts=selectors.LEAD_SORTS,
+        template="marketing/lead_list.html",
+        filename="leads",
+        form=filter_form,
+        context={"filter_form": filter_form},
     )
 
 

@@ -9,10 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 from core.forms import ReasonForm
+from core.listing import Column, list_response
 from core.selectors import transition_log_for
 from core.web import (
     PageActions,
@@ -20,7 +22,6 @@ from core.web import (
     form_save,
     page_actions,
     page_panels,
-    paginate,
     permission,
     run_action,
     status_steps,
@@ -79,13 +80,39 @@ def _detail_page(request, opportunity: Opportunity, *, reason_form=None, stage_f
     return render(request, "marketing/opportunity_detail.html", context, status=status)
 
 
+def _user_name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+OPPORTUNITY_COLUMNS = [
+    Column("number", gettext_lazy("Number"), lambda opp: opp.number),
+    Column("name", gettext_lazy("Subject"), lambda opp: opp.name),
+    Column("party", gettext_lazy("Party"), lambda opp: opp.party.name),
+    Column("stage", gettext_lazy("Stage"), lambda opp: opp.stage.name),
+    Column("expected_revenue", gettext_lazy("Expected revenue"), lambda opp: opp.expected_revenue, css="num"),
+    Column("probability", gettext_lazy("Probability"), lambda opp: opp.probability, css="num"),
+    Column("expected_close", gettext_lazy("Expected close"), lambda opp: opp.expected_close_date),
+    Column("owner", gettext_lazy("Owner"), lambda opp: _user_name(opp.owner)),
+    Column("campaign", gettext_lazy("Campaign"), lambda opp: opp.campaign.number if opp.campaign else ""),
+    Column("state", gettext_lazy("Status"), lambda opp: opp.get_state_display()),
+]
+
+
 @permission("marketing.view_opportunity")
 @require_GET
 def opportunity_list(request):
     filter_form = OpportunityFilterForm(request.GET)
-    opportunities = selectors.opportunity_list(**filter_form.filters())
-    context = {"filter_form": filter_form, "page_obj": paginate(request, opportunities)}
-    return render(request, "marketing/opportunity_list.html", context)
+    opportunities = selectors.opportunity_list(**filter_form.filters(), ordering=request.GET.get("sort", ""))
+    return list_response(
+        request,
+        queryset=opportunities,
+        columns=OPPORTUNITY_COLUMNS,
+        sorts=selectors.OPPORTUNITY_SORTS,
+        template="marketing/opportunity_list.html",
+        filename="opportunities",
+        form=filter_form,
+        context={"filter_form": filter_form},
+    )
 
 
 def _pipeline_context(request, query) -> dict:

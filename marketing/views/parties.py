@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
-from core.web import form_add_domain_error, form_save, paginate, permission, run_action
+from core.listing import Column, list_response
+from core.web import form_add_domain_error, form_save, permission, run_action
 from marketing.forms.parties import (
     AddressForm,
     ContactForm,
@@ -44,12 +46,32 @@ def _page_number(request) -> int:
         return 1
 
 
+PARTY_COLUMNS = [
+    Column("name", gettext_lazy("Name"), lambda party: party.name),
+    Column("kind", gettext_lazy("Kind"), lambda party: party.get_kind_display()),
+    Column("email", gettext_lazy("Email"), lambda party: party.email),
+    Column("city", gettext_lazy("City"), lambda party: party.city),
+    Column("country", gettext_lazy("Country"), lambda party: party.country),
+    Column("stage", gettext_lazy("Stage"), lambda party: selectors.stage_label(party.stage)),
+    Column("tags", gettext_lazy("Tags"), lambda party: ", ".join(tag.name for tag in party.tags.all())),
+]
+
+
 @permission("marketing.view_party")
 @require_GET
 def party_list(request):
     filters = PartyFilterForm(request.GET)
-    parties = selectors.party_list(**filters.filters())
-    return render(request, "marketing/party_list.html", {"filters": filters, "page_obj": paginate(request, parties)})
+    parties = selectors.party_list(**filters.filters(), ordering=request.GET.get("sort", ""))
+    return list_response(
+        request,
+        queryset=parties,
+        columns=PARTY_COLUMNS,
+        sorts=selectors.PARTY_SORTS,
+        template="marketing/party_list.html",
+        filename="parties",
+        form=filters,
+        context={"filters": filters},
+    )
 
 
 @permission("marketing.view_party")

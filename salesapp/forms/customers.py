@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketing.models import Party
-from salesapp.forms.fields import YES_NO_ALL
+from salesapp.forms.fields import YES_NO_ALL, yes_no
 from salesapp.models import Customer
 from salesapp.services.customers import CREDIT_FIELDS, customer_create, customer_update
 
@@ -26,6 +26,11 @@ class CustomerFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(placeholder=_("Number, name or city"), type="search", autofocus=True)
+
+    def filters(self) -> dict:
+        """Selector arguments from whatever part of the query string is valid."""
+        wanted = self.cleaned_data if self.is_valid() else {}
+        return {"search": wanted.get("q", "").strip(), "blocked": yes_no(wanted.get("blocked", ""))}
 
 
 class ProspectChoiceField(forms.ModelChoiceField):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.money import MAX_UNIT_PRICE
 from salesapp.choices import ItemType
-from salesapp.forms.fields import YES_NO_ALL
+from salesapp.forms.fields import YES_NO_ALL, yes_no
 from salesapp.models import Item, TaxCode
 from salesapp.services.items import item_create, item_update
 
@@ -19,6 +19,15 @@ class ItemFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(placeholder=_("Number or name"), type="search", autofocus=True)
+
+    def filters(self) -> dict:
+        """Selector arguments from whatever part of the query string is valid."""
+        wanted = self.cleaned_data if self.is_valid() else {}
+        return {
+            "search": wanted.get("q", "").strip(),
+            "item_type": wanted.get("item_type", ""),
+            "active": yes_no(wanted.get("active", "")),
+        }
 
 
 class ItemForm(forms.ModelForm):

@@ -7,10 +7,11 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, ValidationFailed
+from core.listing import date_field, record_field
 from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
 from salesapp.choices import OrderState, OrderType
 from salesapp.forms.widgets import DateInput, QuantityInput, item_label
-from salesapp.models import Item, SalesOrder
+from salesapp.models import Customer, Item, SalesOrder
 from salesapp.order_types import clerk_order_type_help, clerk_order_types, policy_for
 from salesapp.selectors.customers import customer_list
 from salesapp.selectors.items import item_list
@@ -35,9 +36,9 @@ class OrderFilterForm(forms.Form):
         widget=forms.SearchInput(attrs={"placeholder": _("Number, customer, reference"), "autofocus": True}),
     )
     state = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + OrderState.choices)
-    customer = forms.ModelChoiceField(
-        label=_("Customer"), required=False, queryset=customer_list(), empty_label=_("All customers")
-    )
+    customer = record_field(Customer.objects.select_related("party"), label=_("Customer"))
+    date_from = date_field(_("Order date from"))
+    date_to = date_field(_("until"))
 
     def filters(self) -> dict:
         """Selector arguments from whatever part of the query string is valid."""
@@ -48,6 +49,8 @@ class OrderFilterForm(forms.Form):
             "search": (data.get("q") or "").strip(),
             "state": data.get("state") or "",
             "customer_id": customer.pk if customer else None,
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
         }
 
 

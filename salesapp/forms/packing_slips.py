@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, ValidationFailed
+from core.listing import date_field, record_field
 from core.money import ZERO
 from salesapp.choices import PackingSlipState
 from salesapp.forms.orders import LINE_ERROR_KEY
 from salesapp.forms.widgets import DateInput, QuantityInput, plain_quantity
-from salesapp.models import SalesOrderLine
+from salesapp.models import Customer, SalesOrderLine
 
 
 class PackingSlipFilterForm(forms.Form):
@@ -21,11 +22,20 @@ class PackingSlipFilterForm(forms.Form):
         widget=forms.SearchInput(attrs={"placeholder": _("Number, order, customer"), "autofocus": True}),
     )
     state = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + PackingSlipState.choices)
+    customer = record_field(Customer.objects.select_related("party"), label=_("Customer"))
+    date_from = date_field(_("Shipped from"))
+    date_to = date_field(_("until"))
 
     def filters(self) -> dict:
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        return {"search": (data.get("q") or "").strip(), "state": data.get("state") or ""}
+        return {
+            "search": (data.get("q") or "").strip(),
+            "state": data.get("state") or "",
+            "customer_id": data["customer"].pk if data.get("customer") else None,
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+        }
 
 
 class PackingSlipCreateForm(forms.Form):

@@ -2,10 +2,24 @@
 
 from django.db.models import Q, QuerySet
 
+from core.listing import order_by_sort
 from salesapp.models import Item
 
+# The item list's sortable columns and what each orders by.
+ITEM_SORTS = {
+    "number": ("number",),
+    "name": ("name",),
+    "item_type": ("item_type",),
+    "unit": ("unit",),
+    "unit_price": ("unit_price",),
+    "tax_code": ("tax_code__code",),
+    "active": ("active",),
+}
 
-def item_list(*, search: str = "", item_type: str = "", active: bool | None = None) -> QuerySet[Item]:
+
+def item_list(
+    *, search: str = "", item_type: str = "", active: bool | None = None, ordering: str = ""
+) -> QuerySet[Item]:
     items = Item.objects.select_related("tax_code")
     if search:
         items = items.filter(Q(number__icontains=search) | Q(name__icontains=search))
@@ -13,4 +27,4 @@ def item_list(*, search: str = "", item_type: str = "", active: bool | None = No
         items = items.filter(item_type=item_type)
     if active is not None:
         items = items.filter(active=active)
-    return items.order_by("number")
+    return order_by_sort(items, ordering, sorts=ITEM_SORTS, default=["number"])

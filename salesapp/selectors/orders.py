@@ -1,13 +1,35 @@
 """Reads of sales orders: lists, the order page and its progress."""
 
+import datetime
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
+from core.listing import order_by_sort
 from salesapp.models import SalesOrder, SalesOrderLine
 
+# The order list's sortable columns (``?sort=number`` / ``?sort=-number``) and what each orders by.
+ORDER_SORTS = {
+    "number": ("number",),
+    "customer": ("customer__party__name",),
+    "customer_reference": ("customer_reference",),
+    "order_date": ("order_date",),
+    "state": ("state",),
+    "total": ("amount_total",),
+}
 
-def order_list(*, search: str = "", state: str = "", customer_id: int | None = None) -> QuerySet[SalesOrder]:
-    """Orders with ``has_deliveries``: a confirmed order with deliveries is "partially delivered"."""
+
+def order_list(
+    *,
+    search: str = "",
+    state: str = "",
+    customer_id: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    ordering: str = "",
+) -> QuerySet[SalesOrder]:
+    """Orders with ``has_deliveries``: a confirmed order with deliveries is "partially delivered". The date range
+    is on the order date, both days included; ``ordering`` is a key of ORDER_SORTS (newest first otherwise)."""
     orders = SalesOrder.objects.select_related("customer__party").annotate(
         has_deliveries=Exists(SalesOrderLine.objects.filter(order=OuterRef("pk"), qty_delivered__gt=0))
     )
@@ -22,7 +44,11 @@ def order_list(*, search: str = "", state: str = "", customer_id: int | None = N
         orders = orders.filter(state=state)
     if customer_id:
         orders = orders.filter(customer_id=customer_id)
-    return orders.order_by("-id")
+    if date_from:
+        orders = orders.filter(order_date__gte=date_from)
+    if date_to:
+        orders = orders.filter(order_date__lte=date_to)
+    return order_by_sort(orders, ordering, sorts=ORDER_SORTS, default=["-id"])
 
 
 def order_get(*, pk: int) -> SalesOrder:

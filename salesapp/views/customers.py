@@ -5,11 +5,12 @@ import copy
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.web import form_save, page_panels, paginate, permission
+from core.listing import Column, list_response
+from core.web import form_save, page_panels, permission
 from marketing.models import Party
 from salesapp.forms.customers import CustomerCreateForm, CustomerFilterForm, CustomerUpdateForm
-from salesapp.forms.fields import yes_no
 from salesapp.models import Customer
 from salesapp.selectors import customers as customer_selectors
 from salesapp.services.customers import CREDIT_PERMISSION
@@ -17,15 +18,30 @@ from salesapp.services.customers import CREDIT_PERMISSION
 RECENT_ORDERS = 10
 
 
+CUSTOMER_COLUMNS = [
+    Column("number", gettext_lazy("Number"), lambda customer: customer.number),
+    Column("name", gettext_lazy("Name"), lambda customer: customer.party.name),
+    Column("city", gettext_lazy("City"), lambda customer: customer.party.city),
+    Column("currency", gettext_lazy("Currency"), lambda customer: customer.currency),
+    Column("payment_terms", gettext_lazy("Payment terms"), lambda customer: customer.payment_terms_days, css="num"),
+    Column("credit_limit", gettext_lazy("Credit limit"), lambda customer: customer.credit_limit, css="num"),
+    Column("blocked", gettext_lazy("Blocked"), lambda customer: customer.blocked),
+]
+
+
 @permission("salesapp.view_customer")
 def customer_list(request):
     filters = CustomerFilterForm(request.GET)
-    wanted = filters.cleaned_data if filters.is_valid() else {}
-    customers = customer_selectors.customer_list(
-        search=wanted.get("q", "").strip(), blocked=yes_no(wanted.get("blocked", ""))
-    )
-    return render(
-        request, "salesapp/customer_list.html", {"filters": filters, "page_obj": paginate(request, customers)}
+    customers = customer_selectors.customer_list(**filters.filters(), ordering=request.GET.get("sort", ""))
+    return list_response(
+        request,
+        queryset=customers,
+        columns=CUSTOMER_COLUMNS,
+        sorts=customer_selectors.CUSTOMER_SORTS,
+        template="salesapp/customer_list.html",
+        filename="customers",
+        form=filters,
+        context={"filters": filters},
     )
 
 

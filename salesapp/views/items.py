@@ -5,24 +5,39 @@ import copy
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.web import form_save, paginate, permission
-from salesapp.forms.fields import yes_no
+from core.listing import Column, list_response
+from core.web import form_save, permission
 from salesapp.forms.items import ItemFilterForm, ItemForm
 from salesapp.models import Item
 from salesapp.selectors import items as item_selectors
+
+ITEM_COLUMNS = [
+    Column("number", gettext_lazy("Number"), lambda item: item.number),
+    Column("name", gettext_lazy("Name"), lambda item: item.name),
+    Column("item_type", gettext_lazy("Type"), lambda item: item.get_item_type_display()),
+    Column("unit", gettext_lazy("Unit"), lambda item: item.unit),
+    Column("unit_price", gettext_lazy("Sales price"), lambda item: item.unit_price, css="num"),
+    Column("tax_code", gettext_lazy("Tax code"), lambda item: item.tax_code.code),
+    Column("active", gettext_lazy("Active"), lambda item: item.active),
+]
 
 
 @permission("salesapp.view_item")
 def item_list(request):
     filters = ItemFilterForm(request.GET)
-    wanted = filters.cleaned_data if filters.is_valid() else {}
-    items = item_selectors.item_list(
-        search=wanted.get("q", "").strip(),
-        item_type=wanted.get("item_type", ""),
-        active=yes_no(wanted.get("active", "")),
+    items = item_selectors.item_list(**filters.filters(), ordering=request.GET.get("sort", ""))
+    return list_response(
+        request,
+        queryset=items,
+        columns=ITEM_COLUMNS,
+        sorts=item_selectors.ITEM_SORTS,
+        template="salesapp/item_list.html",
+        filename="items",
+        form=filters,
+        context={"filters": filters},
     )
-    return render(request, "salesapp/item_list.html", {"filters": filters, "page_obj": paginate(request, items)})
 
 
 @permission("salesapp.view_item")

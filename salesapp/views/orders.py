@@ -6,17 +6,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError, ValidationFailed
 from core.forms import ReasonForm
+from core.listing import Column, list_response
 from core.selectors import transition_log_for
 from core.web import (
     PageActions,
     form_add_domain_error,
     page_actions,
     page_panels,
-    paginate,
     permission,
     run_action,
     status_steps,
@@ -82,18 +83,35 @@ def _lines_fragment(request, pk: int, *, line_form: OrderLineForm | None = None)
     return render(request, "salesapp/includes/order_lines.html", {**context, "oob": True})
 
 
+# The order list's columns, in the page's order; the CSV has the same ones plus the currency.
+ORDER_COLUMNS = [
+    Column("number", gettext_lazy("Number"), lambda order: order.number),
+    Column("customer", gettext_lazy("Customer"), lambda order: order.customer.party.name),
+    Column("customer_number", gettext_lazy("Customer number"), lambda order: order.customer.number, page=False),
+    Column("customer_reference", gettext_lazy("Customer reference"), lambda order: order.customer_reference),
+    Column("order_date", gettext_lazy("Order date"), lambda order: order.order_date),
+    Column("state", gettext_lazy("Status"), lambda order: order.get_state_display()),
+    Column("currency", gettext_lazy("Currency"), lambda order: order.currency, page=False),
+    Column("total", gettext_lazy("Total"), lambda order: order.amount_total, css="num"),
+]
+
+
 @permission("salesapp.view_salesorder")
 @require_GET
 def order_list(request):
     filter_form = OrderFilterForm(request.GET)
     filters = filter_form.filters()
-    orders = order_selectors.order_list(**filters)
-    context = {
-        "filter_form": filter_form,
-        "page_obj": paginate(request, orders),
-        "customer_id": filters["customer_id"],
-    }
-    return render(request, "salesapp/order_list.html", context)
+    orders = order_selectors.order_list(**filters, ordering=request.GET.get("sort", ""))
+    return list_response(
+        request,
+        queryset=orders,
+        columns=ORDER_COLUMNS,
+        sorts=order_selectors.ORDER_SORTS,
+        template="salesapp/order_list.html",
+        filename="sales-orders",
+        form=filter_form,
+        context={"filter_form": filter_form, "customer_id": filters["customer_id"]},
+    )
 
 
 @permission("salesapp.add_salesorder")

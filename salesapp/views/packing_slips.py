@@ -5,11 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
+from core.listing import Column, list_response
 from core.selectors import transition_log_for
-from core.web import page_actions, paginate, permission, run_action, status_steps
+from core.web import page_actions, permission, run_action, status_steps
 from salesapp.choices import PackingSlipState
 from salesapp.forms.packing_slips import PackingSlipCreateForm, PackingSlipFilterForm
 from salesapp.models import PackingSlip, SalesOrder
@@ -29,6 +31,16 @@ def _slip_or_404(pk: int) -> PackingSlip:
     return get_object_or_404(PackingSlip.objects.select_related("order__customer__party", "created_by"), pk=pk)
 
 
+PACKING_SLIP_COLUMNS = [
+    Column("number", gettext_lazy("Number"), lambda slip: slip.number),
+    Column("order", gettext_lazy("Sales order"), lambda slip: slip.order.number),
+    Column("customer", gettext_lazy("Customer"), lambda slip: slip.order.customer.party.name),
+    Column("customer_number", gettext_lazy("Customer number"), lambda slip: slip.order.customer.number, page=False),
+    Column("ship_date", gettext_lazy("Ship date"), lambda slip: slip.ship_date),
+    Column("state", gettext_lazy("Status"), lambda slip: slip.get_state_display()),
+]
+
+
 @permission("salesapp.view_packingslip")
 @require_GET
 def packing_slip_list(request):
@@ -37,9 +49,18 @@ def packing_slip_list(request):
         order_id = int(request.GET.get("order", ""))
     except ValueError:
         order_id = None
-    slips = packing_slip_selectors.packing_slip_list(**filter_form.filters(), order_id=order_id)
-    return render(
-        request, "salesapp/packing_slip_list.html", {"filter_form": filter_form, "page_obj": paginate(request, slips)}
+    slips = packing_slip_selectors.packing_slip_list(
+        **filter_form.filters(), order_id=order_id, ordering=request.GET.get("sort", "")
+    )
+    return list_response(
+        request,
+        queryset=slips,
+        columns=PACKING_SLIP_COLUMNS,
+        sorts=packing_slip_selectors.PACKING_SLIP_SORTS,
+        template="salesapp/packing_slip_list.html",
+        filename="packing-slips",
+        form=filter_form,
+        context={"filter_form": filter_form},
     )
 
 
