@@ -43,7 +43,7 @@ def test_manager_runs_a_telemarketing_campaign_until_a_call_brings_a_lead(page, 
     login(page, manager)
 
     # when: the manager creates the campaign
-    page.get_by_role("link", name="Campaigns").click()
+    page.get_by_role("navigation").get_by_role("link", name="Campaigns", exact=True).click()
     page.get_by_role("link", name="New campaign").click()
     expect(page.locator("h1")).to_have_text("New campaign")
     expect(page.get_by_label("Name")).to_be_focused()

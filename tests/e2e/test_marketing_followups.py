@@ -63,7 +63,7 @@ def test_clerk_completes_the_overdue_call_and_schedules_the_next_one(page, clerk
     login(page, clerk)
 
     # when
-    page.get_by_role("link", name="My follow-ups").click()
+    page.get_by_role("navigation").get_by_role("link", name="My follow-ups").click()
 
     # then: overdue first, then upcoming; nothing of the colleague's
     expect(page.locator("h1")).to_contain_text("My follow-ups")
