@@ -40,7 +40,7 @@ def test_dashboard_draws_the_pipeline_by_stage(client, clerk):
         ("Negotiation", 0, Decimal("0")),
     ]
     assert [width for _column, width in response.context["pipeline_bars"]] == [40, 0, 100, 0]
-    assert "2 open leads</a> · <a href=\"/marketing/campaigns/?state=active\">1 active campaign</a>" in html
+    assert '2 open leads</a> · <a href="/marketing/campaigns/?state=active">1 active campaign</a>' in html
     assert "7,000.00" in html
 
 
