@@ -26,7 +26,6 @@ ACTIVITY_SORTS = {
     "about": ("party__name",),
     "owner": ("owner__username",),
     "status": ("done",),
-    "created": ("created_at",),
 }
 
 
