@@ -27,7 +27,6 @@ ACTIVITY_SORTS = {
     "about": ("party__name",),
     "owner": ("owner__username",),
     "status": ("done",),
-    "created": ("created_at",),
 }
 
 

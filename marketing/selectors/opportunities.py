@@ -31,7 +31,6 @@ OPPORTUNITY_SORTS = {
     "owner": ("owner__username",),
     "campaign": ("campaign__number",),
     "state": ("state",),
-    "created": ("created_at",),
 }
 
 
