@@ -188,3 +188,12 @@ def register_page_panel(panel: PagePanel) -> None:
 
 def page_panels_for(model_label: str) -> list[PagePanel]:
     return sorted((panel for panel in page_panels if panel.model == model_label), key=lambda panel: panel.order)
+
+
+# The error-code enums (TextChoices) of every app, for the OpenAPI problem schema.
+error_code_enums: list = []
+
+
+def register_error_codes(enum) -> None:
+    if enum not in error_code_enums:
+        error_code_enums.append(enum)

@@ -7,6 +7,10 @@ class InvoicingConfig(AppConfig):
     verbose_name = _("Invoicing")
 
     def ready(self):
+        from core import extensions
+        from invoicing.errors import ErrorCode
+
+        extensions.register_error_codes(ErrorCode)
         from invoicing import actions, contributions
 
         actions.register()

@@ -7,6 +7,10 @@ class MarketingConfig(AppConfig):
     verbose_name = _("Marketing")
 
     def ready(self):
+        from core import extensions
+        from marketing.errors import ErrorCode
+
+        extensions.register_error_codes(ErrorCode)
         from marketing import actions
 
         actions.register()

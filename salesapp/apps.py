@@ -7,6 +7,10 @@ class SalesappConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self):
+        from core import extensions
+        from salesapp.errors import ErrorCode
+
+        extensions.register_error_codes(ErrorCode)
         from salesapp import actions, contributions
 
         actions.register()

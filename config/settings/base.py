@@ -152,6 +152,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Choice sets that several fields share, or whose field names collide ("source" of a lead and of a campaign
     # target), get one name of their own.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.problem_codes_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "LeadSourceEnum": "marketing.choices.LeadSource",
         "PartyRoleEnum": "marketing.choices.RelationshipStage",

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
+from core import extensions
 from core.api.problems import PROBLEM_CONTENT_TYPE
+from core.errors import ErrorCode
 
 
 class ProblemFieldErrorSerializer(serializers.Serializer):
@@ -75,3 +77,19 @@ class ServiceAutoSchema(AutoSchema):
                 },
             )
         return operation
+
+
+def problem_codes_hook(result, generator, request, public):
+    """List every error code (core's and each app's ``errors.py``) as the problem schema's ``code`` enum."""
+    codes = {code.value for code in ErrorCode}
+    for enum in extensions.error_code_enums:
+        codes.update(code.value for code in enum)
+    # Codes the API itself answers with (DRF's, kebab-cased by core.api.problems).
+    codes.update(
+        {"not-found", "not-authenticated", "authentication-failed", "permission-denied", "method-not-allowed"}
+        | {"parse-error", "unsupported-media-type", "not-acceptable", "throttled"}
+    )
+    problem = result.get("components", {}).get("schemas", {}).get("Problem")
+    if problem:
+        problem["properties"]["code"]["enum"] = sorted(codes)
+    return result

@@ -64,3 +64,24 @@ def test_api_docs_load_nothing_from_a_cdn(client):
     html = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn." not in html and "https://" not in html.split("<body", 1)[0]
+
+
+def test_the_problem_schema_lists_every_error_code(db):
+    # when
+    schema = api_client().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    # then: core's, each app's (errors.py) and the API's own codes
+    codes = schema["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+    for code in (
+        "unknown-field",
+        "invalid-data",
+        "permission-denied",
+        "method-not-allowed",
+        "lead-not-convertible",
+        "order-not-confirmable",
+        "order-type-not-available",
+        "customer-credit-forbidden",
+        "invoice-posted",
+    ):
+        assert code in codes
+    assert codes == sorted(codes)
