@@ -118,19 +118,6 @@ class SalesOrderUpdateInputSerializer(serializers.Serializer):
     customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     external_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
-    def validate(self, attrs):
-        # Silently ignoring ``state`` or ``lines`` would let an integrator believe they changed.
-        fixed = sorted(set(self.initial_data) - set(self.fields))
-        if fixed:
-            raise serializers.ValidationError(
-                {
-                    name: "This field cannot be changed here: state changes through the action endpoints, "
-                    "lines and the rest are set when the order is created."
-                    for name in fixed
-                }
-            )
-        return attrs
-
 
 class OrderCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")

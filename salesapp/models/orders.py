@@ -108,7 +108,11 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     # The rules of the order's actions that are not transitions of its own: changing its lines, and the
     # documents made from it (a packing slip here, an invoice in invoicing).
     EDIT_RULES = (
-        Refusal(is_open, _("Order %(number)s is %(state)s: lines can only change while it is open."), shown=False),
+        Refusal(
+            is_open,
+            _("Order %(number)s is %(state)s: its lines, type, dates and references only change while it is open."),
+            shown=False,
+        ),
     )
     DELIVER_RULES = (
         Refusal(

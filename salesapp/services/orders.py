@@ -212,12 +212,10 @@ def order_create(
 
 
 def _ensure_editable(order: SalesOrder) -> None:
-    if order.state != OrderState.OPEN:
-        raise TransitionRefused(
-            code=ErrorCode.ORDER_NOT_EDITABLE,
-            reason=gettext("Order %(number)s is %(state)s: lines can only change while it is open.")
-            % {"number": order.number, "state": order.get_state_display()},
-        )
+    # The model's edit rule: the same sentence the order page shows.
+    reason = order.refusal_reason("edit")
+    if reason:
+        raise TransitionRefused(code=ErrorCode.ORDER_NOT_EDITABLE, reason=reason)
 
 
 @transaction.atomic
@@ -270,14 +268,7 @@ def order_update(
     Lines whose requested ship date was the header's (they took it when entered) follow the new date; a line
     with a date of its own keeps it."""
     order = lock_order(order.pk)
-    if order.state != OrderState.OPEN:
-        raise TransitionRefused(
-            code=ErrorCode.ORDER_NOT_EDITABLE,
-            reason=gettext(
-                "Order %(number)s is %(state)s: its type, dates and references only change while it is open."
-            )
-            % {"number": order.number, "state": order.get_state_display()},
-        )
+    _ensure_editable(order)
     if order_type is not UNCHANGED and order_type != order.order_type:
         _order_type_check(order_type)
     errors: dict[str, str] = {}

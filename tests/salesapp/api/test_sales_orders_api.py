@@ -555,7 +555,8 @@ def test_patch_of_a_confirmed_order_is_a_409(integrator):
     body = problem(response, 409)
     assert body["code"] == "order-not-editable"
     assert (
-        body["detail"] == "Order SO-000001 is Confirmed: its type, dates and references only change while it is open."
+        body["detail"]
+        == "Order SO-000001 is Confirmed: its lines, type, dates and references only change while it is open."
     )
     assert order_row(order) == before
 

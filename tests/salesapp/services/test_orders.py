@@ -316,7 +316,7 @@ def test_order_update_of_a_confirmed_order_is_refused_and_nothing_changes(clerk)
     # then
     assert refused.value.code == "order-not-editable"
     assert refused.value.reason == (
-        f"Order {order.number} is Confirmed: its type, dates and references only change while it is open."
+        f"Order {order.number} is Confirmed: its lines, type, dates and references only change while it is open."
     )
     assert orders_snapshot() == before
 

@@ -532,7 +532,10 @@ def test_add_line_to_a_confirmed_order_is_refused(client, clerk, customer, items
 
     # then
     assert order.lines.count() == 1
-    assert f"Order {order.number} is Confirmed: lines can only change while it is open." in response.content.decode()
+    assert (
+        f"Order {order.number} is Confirmed: its lines, type, dates and references only change while it is open."
+        in response.content.decode()
+    )
 
 
 def test_remove_line_with_htmx_returns_the_lines_fragment(client, clerk, customer, items):
@@ -565,7 +568,9 @@ def test_remove_line_of_a_confirmed_order_is_refused(client, clerk, customer, it
 
     # then
     assert order.lines.count() == 1
-    assert messages_of(response) == [f"Order {order.number} is Confirmed: lines can only change while it is open."]
+    assert messages_of(response) == [
+        f"Order {order.number} is Confirmed: its lines, type, dates and references only change while it is open."
+    ]
 
 
 def test_remove_line_of_another_order_is_404(client, clerk, customer, items):
@@ -793,7 +798,7 @@ def test_header_edit_of_a_confirmed_order_is_refused_with_the_reason(client, cle
 
     # then
     assert messages_of(response) == [
-        f"Order {order.number} is Confirmed: its type, dates and references only change while it is open."
+        f"Order {order.number} is Confirmed: its lines, type, dates and references only change while it is open."
     ]
     assert header_row(order) == before
 
