@@ -1,24 +1,34 @@
-from django.db import transaction
+from django.db import connection
 from django.utils.translation import gettext
 
 from core.errors import DomainError, ErrorCode
 from core.models import NumberSeries
 
+_TAKE = (
+    f"UPDATE {NumberSeries._meta.db_table} SET next_value = next_value + 1 "
+    "WHERE code = %s RETURNING prefix, next_value - 1, width"
+)
 
-@transaction.atomic
+
 def number_take(*, code: str) -> str:
-    """Take the next number of a series. Lock order (DESIGN.md §2.4): callers lock their documents
-    first and take numbers last, so the counter row is held for as short a time as possible."""
-    series = NumberSeries.objects.select_for_update().filter(code=code).first()
-    if series is None:
+    """Take the next number of a series in one statement: the UPDATE locks the counter row until the caller's
+    transaction ends, so a rolled-back posting gives its number back and the series stays gapless.
+
+    Lock order (DESIGN.md §2.4): callers lock their documents first and take numbers last, so the counter row
+    is held for as short a time as possible. Outside a transaction the number would be gone at once whatever
+    happened next: that is a programming error."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("number_take runs inside the transaction of the document it numbers.")
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE, [code])
+        row = cursor.fetchone()
+    if row is None:
         raise DomainError(
             code=ErrorCode.NUMBER_SERIES_MISSING,
             reason=gettext("Number series '%(code)s' is not set up.") % {"code": code},
         )
-    value = series.next_value
-    series.next_value = value + 1
-    series.save(update_fields=["next_value"])
-    return series.format(value)
+    prefix, value, width = row
+    return NumberSeries(prefix=prefix, width=width).format(value)
 
 
 def number_series_ensure(apps, code: str, name: str, prefix: str, width: int = 6) -> None:

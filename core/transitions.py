@@ -189,11 +189,30 @@ def transition_run(
         raise ValueError("transition_run needs the actor `by`: pass the user, or the system actor for background work")
     if check_permission and not found.has_perm(instance, by):
         raise ActionForbidden(code=ErrorCode.PERMISSION_DENIED, reason=gettext(ROLE_REFUSAL))
+    before = _field_values(instance)
     try:
         bound_transition(by=by, **kwargs)
     except TransitionNotAllowed:
         reason = first_refusal(found.conditions, instance) or _state_refusal(instance, name)
         raise TransitionRefused(code=code, reason=reason) from None
+    changed = {attname for attname, value in _field_values(instance).items() if before[attname] != value}
+    instance._transition_changed = getattr(instance, "_transition_changed", set()) | changed
+
+
+def _field_values(instance) -> dict[str, Any]:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def transition_save(instance) -> None:
+    """Save what the transitions run since the last save changed (the state and the fields the transitions
+    set), not the whole row. Concurrent transitions stay guarded: django-fsm's ConcurrentTransitionMixin
+    still updates only where the state is the one read."""
+    changed = getattr(instance, "_transition_changed", set())
+    if not changed:
+        return
+    fields = {*changed, *(["updated_at"] if any(f.name == "updated_at" for f in instance._meta.fields) else [])}
+    instance.save(update_fields=sorted(fields))
+    instance._transition_changed = set()
 
 
 @dataclass(frozen=True)

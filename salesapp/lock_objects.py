@@ -1,6 +1,7 @@
 """Row locks, always taken in the same order: order → lines → packing slip (DESIGN.md §2.4)."""
 
-from salesapp.models import PackingSlip, SalesOrder, SalesOrderLine
+from core.loaded import loaded_set
+from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 
 
 def lock_order(order_id: int) -> SalesOrder:
@@ -8,15 +9,34 @@ def lock_order(order_id: int) -> SalesOrder:
 
 
 def lock_order_lines(order: SalesOrder) -> dict[int, SalesOrderLine]:
+    """Lock the lines of a locked order. They become the order's loaded lines, so its conditions (fully
+    delivered, fully invoiced …) read the quantities the service changes, without asking the database."""
     # Item and tax code come along (not locked): posting and invoicing read them for every line.
-    lines = (
+    lines = list(
         SalesOrderLine.objects.select_for_update(of=("self",))
         .select_related("item", "tax_code")
         .filter(order=order)
         .order_by("line_no")
     )
+    for line in lines:
+        line.order = order
+    loaded_set(order, "lines", lines)
+    order._lines_locked = True
     return {line.pk: line for line in lines}
+
+
+def is_locked_with_lines(order: SalesOrder) -> bool:
+    """Whether ``order`` came from ``lock_order`` and its lines from ``lock_order_lines`` in this service."""
+    return getattr(order, "_lines_locked", False)
 
 
 def lock_packing_slip(packing_slip_id: int) -> PackingSlip:
     return PackingSlip.objects.select_for_update().get(pk=packing_slip_id)
+
+
+def lock_packing_slip_lines(slip: PackingSlip) -> list[PackingSlipLine]:
+    lines = list(PackingSlipLine.objects.select_for_update().filter(packing_slip=slip).order_by("pk"))
+    for line in lines:
+        line.packing_slip = slip
+    loaded_set(slip, "lines", lines)
+    return lines

@@ -7,6 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+import config.psycopg2_driver  # noqa: F401  (first: Django's PostgreSQL backend binds to psycopg2)
 from config.embedded_db import embedded_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent

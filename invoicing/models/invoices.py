@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
+from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import MoneyField, PercentField
 from core.transitions import Refusal, document_transition, first_refusal
@@ -14,6 +15,8 @@ from invoicing.choices import InvoiceBasis, InvoiceState, PaymentState
 from invoicing.errors import ErrorCode
 from salesapp.choices import Currency
 from salesapp.models.lines import DocumentLine
+
+ONE_DRAFT_PER_ORDER = "invoice_one_draft_per_order"
 
 
 class Invoice(ConcurrentTransitionMixin, AuthoredModel):
@@ -73,6 +76,12 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         verbose_name_plural = _("invoices")
         ordering = ["-id"]
         permissions = [("post_invoice", "Can post invoice")]
+        constraints = [
+            # An order has at most one draft invoice (posting the first decides what the second may bill).
+            models.UniqueConstraint(
+                fields=["order"], condition=models.Q(state=InvoiceState.DRAFT), name=ONE_DRAFT_PER_ORDER
+            )
+        ]
 
     def __str__(self):
         return self.number or f"{_('Draft invoice')} #{self.pk}"
@@ -91,7 +100,8 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         )
 
     def has_lines(self) -> bool:
-        return self.lines.exists()
+        lines = loaded(self, "lines")
+        return bool(lines) if lines is not None else self.lines.exists()
 
     # The rules of the invoice's actions that are not transitions: deleting a draft, registering a payment.
     DELETE_RULES = (

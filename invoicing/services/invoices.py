@@ -6,32 +6,35 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_fsm import has_transition_perm
 
+from core.db import constraint_name
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
-from core.money import ZERO, TaxableLine, document_totals, line_net
+from core.loaded import loaded_set
+from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net
 from core.numbering import number_take
-from core.transitions import transition_refusal, transition_run
+from core.transitions import transition_refusal, transition_run, transition_save
 from invoicing.choices import AccountRole, InvoiceBasis, InvoiceState, PaymentState
 from invoicing.documents import invoice_pdf_store
 from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoice
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
+from invoicing.models.invoices import ONE_DRAFT_PER_ORDER
 from invoicing.services.ledger import (
     Posting,
-    account_for_role,
+    PostingAccounts,
     booking_date_error,
     journal_entry_post,
-    tax_accounts,
+    posting_accounts,
 )
 from salesapp.choices import ItemType, PackingSlipState
 from salesapp.lock_objects import lock_order, lock_order_lines
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
-from salesapp.services.orders import InvoicedQuantity, order_register_invoiced
+from salesapp.services.orders import InvoicedQuantity, order_invoiced_book
 from salesapp.services.packing_slips import order_deliver_remainder
 
 if TYPE_CHECKING:
@@ -44,10 +47,11 @@ def _fmt(quantity: Decimal) -> str:
     return f"{quantity.normalize():f}"
 
 
-def _revenue_accounts():
+def _revenue_accounts() -> dict[str, int]:
+    accounts = posting_accounts(roles=[AccountRole.REVENUE_GOODS, AccountRole.REVENUE_SERVICES])
     return {
-        ItemType.STOCKED: account_for_role(AccountRole.REVENUE_GOODS),
-        ItemType.SERVICE: account_for_role(AccountRole.REVENUE_SERVICES),
+        ItemType.STOCKED: accounts.role(AccountRole.REVENUE_GOODS),
+        ItemType.SERVICE: accounts.role(AccountRole.REVENUE_SERVICES),
     }
 
 
@@ -65,27 +69,38 @@ def _invoice_line(invoice, order_line: SalesOrderLine, quantity: Decimal, line_n
         tax_code=order_line.tax_code,
         order_line=order_line,
         packing_slip_line=slip_line,
-        revenue_account=accounts[order_line.item.item_type if order_line.item else ItemType.SERVICE],
+        revenue_account_id=accounts[order_line.item.item_type if order_line.item else ItemType.SERVICE],
     )
     line.net_amount = line_net(quantity=quantity, unit_price=line.unit_price, discount_percent=line.discount_percent)
     return line
 
 
-def invoice_totals_refresh(invoice: Invoice) -> None:
-    lines = list(invoice.lines.select_related("tax_code"))
-    totals = document_totals(
+def _totals(lines) -> DocumentTotals:
+    return document_totals(
         TaxableLine(net=line.net_amount, tax_code_id=line.tax_code_id, tax_rate=line.tax_code.rate) for line in lines
     )
-    invoice.taxes.all().delete()
+
+
+def _totals_set(invoice: Invoice, totals: DocumentTotals) -> None:
+    invoice.amount_net, invoice.amount_tax, invoice.amount_total = totals.net, totals.tax, totals.gross
+
+
+def _taxes_insert(invoice: Invoice, totals: DocumentTotals) -> None:
     InvoiceTax.objects.bulk_create(
         InvoiceTax(invoice=invoice, tax_code_id=t.tax_code_id, rate=t.rate, base=t.base, amount=t.amount)
         for t in totals.taxes
     )
-    invoice.amount_net, invoice.amount_tax, invoice.amount_total = totals.net, totals.tax, totals.gross
+
+
+def invoice_totals_refresh(invoice: Invoice) -> None:
+    """Recompute a draft's totals and tax lines from its lines as stored (after a line changed)."""
+    totals = _totals(invoice.lines.select_related("tax_code"))
+    invoice.taxes.all().delete()
+    _taxes_insert(invoice, totals)
+    _totals_set(invoice, totals)
     invoice.save(update_fields=["amount_net", "amount_tax", "amount_total", "updated_at"])
 
 
-@transaction.atomic
 def invoice_create_from_order(
     *,
     order: SalesOrder,
@@ -96,7 +111,27 @@ def invoice_create_from_order(
     """A draft invoice for an order.
 
     ``order``: everything still to invoice, the undelivered quantity included (delivered when posted).
-    ``packing_slips``: what the chosen posted packing slips (default: all) delivered and no invoice billed yet."""
+    ``packing_slips``: what the chosen posted packing slips (default: all) delivered and no invoice billed yet.
+
+    An order has at most one draft invoice: the database holds that rule (a partial unique index), so it is
+    not asked first; the refusal names the draft when the insert meets it."""
+    try:
+        return _invoice_create_from_order(order=order, basis=basis, packing_slips=packing_slips, by=by)
+    except IntegrityError as error:
+        if constraint_name(error) != ONE_DRAFT_PER_ORDER:
+            raise
+        draft = Invoice.objects.filter(order=order, state=InvoiceState.DRAFT).first()
+        raise TransitionRefused(
+            code=ErrorCode.DRAFT_INVOICE_EXISTS,
+            reason=gettext("Order %(number)s already has draft invoice #%(draft)s: post or delete it first.")
+            % {"number": order.number, "draft": draft.pk if draft else "?"},
+        ) from None
+
+
+@transaction.atomic
+def _invoice_create_from_order(
+    *, order: SalesOrder, basis: str, packing_slips: list[PackingSlip] | None, by: User
+) -> Invoice:
     order = lock_order(order.pk)
     lines = lock_order_lines(order)
     if basis not in InvoiceBasis.values:
@@ -106,13 +141,6 @@ def invoice_create_from_order(
     reason = order.refusal_reason("invoice")
     if reason:
         raise TransitionRefused(code=ErrorCode.ORDER_NOT_INVOICEABLE, reason=reason)
-    draft = order.invoices.filter(state=InvoiceState.DRAFT).first()
-    if draft:
-        raise TransitionRefused(
-            code=ErrorCode.DRAFT_INVOICE_EXISTS,
-            reason=gettext("Order %(number)s already has draft invoice #%(draft)s: post or delete it first.")
-            % {"number": order.number, "draft": draft.pk},
-        )
     invoice = Invoice(customer=order.customer, order=order, basis=basis, currency=order.currency, created_by=by)
     accounts = _revenue_accounts()
     new_lines: list[InvoiceLine] = []
@@ -157,9 +185,14 @@ def invoice_create_from_order(
         else:
             reason = gettext("Order %(number)s has nothing left to invoice.")
         raise TransitionRefused(code=ErrorCode.NOTHING_TO_INVOICE, reason=reason % {"number": order.number})
+    # Totals and tax lines from the lines built here: the rows about to be inserted, not read back.
+    totals = _totals(new_lines)
+    _totals_set(invoice, totals)
     invoice.save()
+    for line in new_lines:
+        line.invoice = invoice
     InvoiceLine.objects.bulk_create(new_lines)
-    invoice_totals_refresh(invoice)
+    _taxes_insert(invoice, totals)
     return invoice
 
 
@@ -179,14 +212,16 @@ def invoice_post(
     """Post a draft: deliver what an order-basis invoice still needs, take the next gapless number,
     write the journal entry, book the invoiced quantities and let the order follow.
 
-    The PDF is rendered and stored after commit (about a second); bulk runs (demo data, benchmarks)
-    pass ``store_pdf=False`` and the PDF is then stored the first time someone opens it."""
+    Each document is locked once, in the documented order (order → its lines → invoice), and the rules read
+    the rows held in memory. The PDF is rendered and stored after commit (about a second); bulk runs (demo
+    data, benchmarks) pass ``store_pdf=False`` and the PDF is then stored the first time someone opens it."""
     if invoice.order_id:
         order = lock_order(invoice.order_id)
         lock_order_lines(order)
     invoice = lock_invoice(invoice.pk)
     _refuse_unless_draft(invoice, "post")
-    lines = list(invoice.lines.select_related("order_line", "tax_code", "item", "revenue_account"))
+    lines = list(invoice.lines.select_related("tax_code"))
+    loaded_set(invoice, "lines", lines)
     if not lines:
         raise TransitionRefused(code=ErrorCode.INVOICE_EMPTY, reason=gettext("The invoice has no lines to post."))
     if not has_transition_perm(invoice.post, by):
@@ -199,7 +234,13 @@ def invoice_post(
     invoice_date = invoice_date or timezone.localdate()
     if invoice.order_id and invoice.basis == InvoiceBasis.ORDER:
         # Shipping is part of posting this invoice ("ship and invoice"): the posting permission covers it.
-        order_deliver_remainder(order=invoice.order, ship_date=invoice_date, by=by, check_permission=False)
+        order_deliver_remainder(order=order, ship_date=invoice_date, by=by, check_permission=False)
+        order = lock_order(order.pk)  # held already: this reads what the delivery changed
+        lock_order_lines(order)
+    if invoice.order_id:
+        invoice.order = order
+    totals = _totals(lines)
+    accounts = posting_accounts(roles=[AccountRole.RECEIVABLE], tax_code_ids={t.tax_code_id for t in totals.taxes})
     due_date = invoice_date + datetime.timedelta(days=invoice.customer.payment_terms_days)
     transition_run(
         invoice.post,
@@ -208,11 +249,11 @@ def invoice_post(
         invoice_date=invoice_date,
         due_date=due_date,
     )
-    invoice.save()
-    _journal_for_invoice(invoice, lines)
+    transition_save(invoice)
+    _journal_for_invoice(invoice, lines, totals, accounts)
     if invoice.order_id:
-        order_register_invoiced(
-            order=invoice.order,
+        order_invoiced_book(
+            order=order,
             invoiced=[
                 InvoicedQuantity(
                     order_line_id=line.order_line_id,
@@ -239,28 +280,29 @@ def _invoice_pdf_store_quietly(invoice_id: int) -> None:
         logger.exception("Storing the PDF of invoice %s failed; it will be rendered on first view", invoice_id)
 
 
-def _journal_for_invoice(invoice: Invoice, lines: list[InvoiceLine]) -> None:
+def _journal_for_invoice(
+    invoice: Invoice, lines: list[InvoiceLine], totals: DocumentTotals, accounts: PostingAccounts
+) -> None:
+    """Receivable on the debit side; revenue per account and output tax per tax code on the credit side. The
+    tax lines are the draft's stored ones, recomputed from the same lines by the same rule (core/money.py)."""
     revenue: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    revenue_accounts = {}
     for line in lines:
         revenue[line.revenue_account_id] += line.net_amount
-        revenue_accounts[line.revenue_account_id] = line.revenue_account
-    taxes = list(invoice.taxes.all())
-    tax_account = tax_accounts({t.tax_code_id for t in taxes})
     postings = [
         Posting(
-            account=account_for_role(AccountRole.RECEIVABLE),
+            account_id=accounts.role(AccountRole.RECEIVABLE),
             debit=invoice.amount_total,
             description=f"Invoice {invoice.number}",
             customer_id=invoice.customer_id,
         )
     ]
     postings += [
-        Posting(account=revenue_accounts[account_id], credit=amount, description=f"Invoice {invoice.number}")
+        Posting(account_id=account_id, credit=amount, description=f"Invoice {invoice.number}")
         for account_id, amount in sorted(revenue.items())
     ]
     postings += [
-        Posting(account=tax_account[t.tax_code_id], credit=t.amount, description=f"Output tax {t.rate}%") for t in taxes
+        Posting(account_id=accounts.tax(t.tax_code_id), credit=t.amount, description=f"Output tax {t.rate}%")
+        for t in totals.taxes
     ]
     journal_entry_post(
         entry_date=invoice.invoice_date,

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext
 
 from core.dates import date_in_window, date_window_message
@@ -13,16 +13,30 @@ from core.money import ZERO
 from core.numbering import number_take
 from invoicing.choices import AccountRole
 from invoicing.errors import ErrorCode
-from invoicing.models import JournalEntry, JournalLine, LedgerAccount, TaxCodeAccount
+from invoicing.models import JournalEntry, JournalLine, LedgerAccount
 
 
 @dataclass(frozen=True)
 class Posting:
-    account: LedgerAccount
+    account_id: int
     debit: Decimal = ZERO
     credit: Decimal = ZERO
     description: str = ""
     customer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PostingAccounts:
+    """The ledger accounts one posting books on: by posting role, and the output tax account per tax code."""
+
+    by_role: dict[str, int]
+    by_tax_code: dict[int, int]
+
+    def role(self, role: str) -> int:
+        return self.by_role[role]
+
+    def tax(self, tax_code_id: int) -> int:
+        return self.by_tax_code[tax_code_id]
 
 
 # The dates money can be booked on (invoice and payment dates). A wider window lets typos such as year 1 or
@@ -35,33 +49,37 @@ def booking_date_error(date: datetime.date | None) -> str | None:
     return date_window_message()
 
 
-def account_for_role(role: str) -> LedgerAccount:
-    account = LedgerAccount.objects.filter(role=role).first()
-    if account is None:
+def posting_accounts(*, roles=(), tax_code_ids=()) -> PostingAccounts:
+    """The accounts of ``roles`` and the output tax accounts of ``tax_code_ids``, in one query. A role or tax
+    code without an account is a setup error the user must fix in the admin: refused, naming what is missing."""
+    roles, tax_code_ids = set(roles), set(tax_code_ids)
+    rows = LedgerAccount.objects.filter(
+        Q(role__in=roles) | Q(taxcodeaccount__tax_code_id__in=tax_code_ids)
+    ).values_list("id", "role", "taxcodeaccount__tax_code_id")
+    by_role: dict[str, int] = {}
+    by_tax_code: dict[int, int] = {}
+    for account_id, role, tax_code_id in rows:
+        if role in roles:
+            by_role.setdefault(role, account_id)
+        if tax_code_id in tax_code_ids:
+            by_tax_code[tax_code_id] = account_id
+    missing_role = sorted(roles - set(by_role))
+    if missing_role:
         raise DomainError(
             code=ErrorCode.POSTING_SETUP_MISSING,
             reason=gettext("No ledger account has the posting role '%(role)s': set it up in the admin.")
-            % {"role": AccountRole(role).label},
+            % {"role": AccountRole(missing_role[0]).label},
         )
-    return account
-
-
-def tax_accounts(tax_code_ids) -> dict[int, LedgerAccount]:
-    links = {
-        link.tax_code_id: link.account
-        for link in TaxCodeAccount.objects.select_related("account").filter(tax_code_id__in=tax_code_ids)
-    }
-    missing = set(tax_code_ids) - set(links)
-    if missing:
+    missing_tax = tax_code_ids - set(by_tax_code)
+    if missing_tax:
         raise DomainError(
             code=ErrorCode.POSTING_SETUP_MISSING,
             reason=gettext("No output tax account is set up for tax code(s) %(codes)s")
-            % {"codes": ", ".join(sorted(str(code_id) for code_id in missing))},
+            % {"codes": ", ".join(sorted(str(code_id) for code_id in missing_tax))},
         )
-    return links
+    return PostingAccounts(by_role=by_role, by_tax_code=by_tax_code)
 
 
-@transaction.atomic
 def journal_entry_post(
     *,
     entry_date: datetime.date,
@@ -71,7 +89,9 @@ def journal_entry_post(
     invoice=None,
     payment=None,
 ) -> JournalEntry:
-    """Write a balanced journal entry; an unbalanced one is a programming error and is refused."""
+    """Write a balanced journal entry; an unbalanced one is a programming error and is refused.
+
+    Runs in the transaction of the document it books (the number it takes requires one)."""
     postings = [p for p in postings if p.debit or p.credit]
     debit = sum((p.debit for p in postings), ZERO)
     credit = sum((p.credit for p in postings), ZERO)
@@ -92,7 +112,7 @@ def journal_entry_post(
     JournalLine.objects.bulk_create(
         JournalLine(
             entry=entry,
-            account=p.account,
+            account_id=p.account_id,
             debit=p.debit,
             credit=p.credit,
             description=p.description,

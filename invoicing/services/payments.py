@@ -17,7 +17,7 @@ from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoices, lock_payment
 from invoicing.models import Invoice, Payment, PaymentApplication
 from invoicing.services.invoices import invoice_payment_refresh
-from invoicing.services.ledger import Posting, account_for_role, booking_date_error, journal_entry_post
+from invoicing.services.ledger import Posting, booking_date_error, journal_entry_post, posting_accounts
 from salesapp.models import Customer
 
 if TYPE_CHECKING:
@@ -78,15 +78,16 @@ def payment_register(
         reference=reference,
         created_by=by,
     )
+    accounts = posting_accounts(roles=[AccountRole.BANK, AccountRole.RECEIVABLE])
     journal_entry_post(
         entry_date=payment.payment_date,
         description=f"Payment {payment.number} {customer.party.name}",
         currency=payment.currency,
         payment=payment,
         postings=[
-            Posting(account=account_for_role(AccountRole.BANK), debit=amount, description=reference),
+            Posting(account_id=accounts.role(AccountRole.BANK), debit=amount, description=reference),
             Posting(
-                account=account_for_role(AccountRole.RECEIVABLE),
+                account_id=accounts.role(AccountRole.RECEIVABLE),
                 credit=amount,
                 description=f"Payment {payment.number}",
                 customer_id=customer.pk,

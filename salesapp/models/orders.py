@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
+from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import ZERO, MoneyField, QuantityField
 from core.transitions import Refusal, document_transition, first_refusal
@@ -69,17 +70,28 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     def __str__(self):
         return self.number
 
-    # Conditions are pure predicates: they read the order and its lines, never write.
+    # Conditions are pure predicates: they read the order and its lines, never write. A service that holds the
+    # locked lines has them loaded (core/loaded.py): the predicates then read those, else they ask the database.
     def has_lines(self) -> bool:
-        return self.lines.exists()
+        lines = loaded(self, "lines")
+        return bool(lines) if lines is not None else self.lines.exists()
 
     def nothing_delivered(self) -> bool:
+        lines = loaded(self, "lines")
+        if lines is not None:
+            return not any(line.qty_delivered > 0 for line in lines)
         return not self.lines.filter(qty_delivered__gt=0).exists()
 
     def fully_delivered(self) -> bool:
+        lines = loaded(self, "lines")
+        if lines is not None:
+            return not any(line.deliver_remainder > 0 for line in lines)
         return not self.lines.filter(quantity__gt=F("qty_delivered") + F("qty_closed_short")).exists()
 
     def fully_invoiced(self) -> bool:
+        lines = loaded(self, "lines")
+        if lines is not None:
+            return self.fully_delivered() and not any(line.invoice_remainder > 0 for line in lines)
         return (
             self.fully_delivered()
             and not self.lines.filter(qty_invoiced__lt=F("qty_delivered") + F("qty_credited")).exists()

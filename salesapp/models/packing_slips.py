@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
+from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import QuantityField
 from core.transitions import Refusal, document_transition
@@ -38,6 +39,9 @@ class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
         return self.number or f"{_('Draft packing slip')} #{self.pk}"
 
     def has_lines(self) -> bool:
+        lines = loaded(self, "lines")
+        if lines is not None:
+            return any(line.quantity > 0 for line in lines)
         return self.lines.filter(quantity__gt=0).exists()
 
     def order_takes_deliveries(self) -> bool:

@@ -21,10 +21,10 @@ from core.money import (
     line_net,
 )
 from core.numbering import number_take
-from core.transitions import transition_run
+from core.transitions import transition_run, transition_save
 from salesapp.choices import LineType, OrderState, OrderType
 from salesapp.errors import ErrorCode
-from salesapp.lock_objects import lock_order, lock_order_lines
+from salesapp.lock_objects import is_locked_with_lines, lock_order, lock_order_lines
 from salesapp.models import Customer, Item, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
 from salesapp.order_types import order_type_refusal
 
@@ -155,12 +155,15 @@ def _header_date_errors(*, order_date: datetime.date, requested_ship_date: datet
     return _ship_date_errors("requested_ship_date", requested_ship_date, order_date=order_date)
 
 
-def order_totals_refresh(order: SalesOrder) -> None:
-    lines = order.lines.select_related("tax_code")
+def _totals_set(order: SalesOrder, lines) -> None:
     totals = document_totals(
         TaxableLine(net=line.net_amount, tax_code_id=line.tax_code_id, tax_rate=line.tax_code.rate) for line in lines
     )
     order.amount_net, order.amount_tax, order.amount_total = totals.net, totals.tax, totals.gross
+
+
+def order_totals_refresh(order: SalesOrder) -> None:
+    _totals_set(order, order.lines.select_related("tax_code"))
     order.save(update_fields=["amount_net", "amount_tax", "amount_total", "updated_at"])
 
 
@@ -201,13 +204,14 @@ def order_create(
     )
     built = [_line_build(order, line, line_no=(index + 1) * 10) for index, line in enumerate(lines)]
     _total_within_limit(built)
+    # The totals come from the lines built here: the rows about to be inserted, not read back.
+    _totals_set(order, built)
     # The number is taken once the input is known to be good; a refusal above takes none.
     order.number = number_take(code="sales_order")
     order.save()
     for line in built:
         line.order = order
     SalesOrderLine.objects.bulk_create(built)
-    order_totals_refresh(order)
     return order
 
 
@@ -314,7 +318,7 @@ def order_confirm(*, order: SalesOrder, by: User) -> SalesOrder:
     if refusal:
         raise TransitionRefused(code=ErrorCode.ORDER_TYPE_NOT_AVAILABLE, reason=refusal)
     transition_run(order.confirm, by=by)
-    order.save()
+    transition_save(order)
     return order
 
 
@@ -337,11 +341,20 @@ def order_process(*, order: SalesOrder, by: User) -> SalesOrder:
 
     Idempotent: safe to call after any change to a packing slip or invoice of the order."""
     order = lock_order(order.pk)
+    lock_order_lines(order)
+    return order_status_follow(order=order, by=by)
+
+
+def order_status_follow(*, order: SalesOrder, by: User) -> SalesOrder:
+    """``order_process`` for a service that holds the order and its lines locked (``lock_order_lines``) and has
+    just changed their quantities: the status follows from the lines in memory, in the caller's transaction."""
+    if not is_locked_with_lines(order):
+        raise RuntimeError("order_status_follow needs the order and its lines locked by the caller.")
     if order.state == OrderState.CONFIRMED and order.fully_delivered():
         transition_run(order.mark_delivered, by=by)
     if order.state == OrderState.DELIVERED and order.fully_invoiced():
         transition_run(order.mark_invoiced, by=by)
-    order.save()
+    transition_save(order)
     return order
 
 
@@ -359,13 +372,22 @@ def order_register_invoiced(*, order: SalesOrder, invoiced: list[InvoicedQuantit
     A quantity billed without naming a packing slip line is matched to the oldest uninvoiced deliveries,
     so a later invoice from packing slips never bills the same delivery twice."""
     order = lock_order(order.pk)
-    lines = lock_order_lines(order)
+    lock_order_lines(order)
+    return order_invoiced_book(order=order, invoiced=invoiced, by=by)
+
+
+def order_invoiced_book(*, order: SalesOrder, invoiced: list[InvoicedQuantity], by: User) -> SalesOrder:
+    """``order_register_invoiced`` for a service that holds the order and its lines locked (invoice posting)."""
+    if not is_locked_with_lines(order):
+        raise RuntimeError("order_invoiced_book needs the order and its lines locked by the caller.")
+    lines = {line.pk: line for line in order.lines.all()}
     slip_lines = {
         slip_line.pk: slip_line
         for slip_line in PackingSlipLine.objects.select_for_update()
         .filter(order_line__order=order, packing_slip__state="posted")
         .order_by("packing_slip__posted_at", "pk")
     }
+    changed_slip_lines = {}
     for entry in invoiced:
         line = lines[entry.order_line_id]
         if entry.quantity > line.invoice_remainder:
@@ -391,7 +413,9 @@ def order_register_invoiced(*, order: SalesOrder, invoiced: list[InvoicedQuantit
         )
         for slip_line in candidates:
             take = min(remaining, slip_line.invoice_remainder)
-            slip_line.qty_invoiced += take
+            if take > 0:
+                slip_line.qty_invoiced += take
+                changed_slip_lines[slip_line.pk] = slip_line
             remaining -= take
             if remaining <= 0:
                 break
@@ -401,6 +425,9 @@ def order_register_invoiced(*, order: SalesOrder, invoiced: list[InvoicedQuantit
                 reason=gettext("Line %(line_no)s: the chosen packing slip has less left to invoice than billed.")
                 % {"line_no": line.line_no},
             )
-    SalesOrderLine.objects.bulk_update(lines.values(), ["qty_invoiced"])
-    PackingSlipLine.objects.bulk_update(slip_lines.values(), ["qty_invoiced"])
-    return order_process(order=order, by=by)
+    # The quantities as set-based updates: one statement per table, only the rows that changed.
+    booked = {entry.order_line_id for entry in invoiced}
+    SalesOrderLine.objects.bulk_update([lines[pk] for pk in booked], ["qty_invoiced"])
+    if changed_slip_lines:
+        PackingSlipLine.objects.bulk_update(changed_slip_lines.values(), ["qty_invoiced"])
+    return order_status_follow(order=order, by=by)

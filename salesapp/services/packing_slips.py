@@ -10,15 +10,16 @@ from django.utils.translation import gettext
 
 from core.dates import date_in_window, date_window_message
 from core.errors import TransitionRefused, ValidationFailed
+from core.loaded import loaded_set
 from core.money import ZERO
 from core.numbering import number_take
-from core.transitions import transition_run
+from core.transitions import transition_run, transition_save
 from salesapp.choices import PackingSlipState
 from salesapp.errors import ErrorCode
-from salesapp.lock_objects import lock_order, lock_order_lines, lock_packing_slip
+from salesapp.lock_objects import lock_order, lock_order_lines, lock_packing_slip, lock_packing_slip_lines
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.order_types import order_type_refusal, policy_for
-from salesapp.services.orders import order_process
+from salesapp.services.orders import order_status_follow
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -49,8 +50,8 @@ def packing_slip_create(
 ) -> PackingSlip:
     """A draft delivery for an order: ``quantities`` per order line id, or every deliver remainder."""
     order = lock_order(order.pk)
-    _ensure_deliverable(order)
     lines = lock_order_lines(order)
+    _ensure_deliverable(order)
     if quantities is None:
         quantities = {line_id: line.deliver_remainder for line_id, line in lines.items()}
     if ship_date is not None and not date_in_window(ship_date):
@@ -112,7 +113,8 @@ def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: 
             reason=gettext("Packing slip %(number)s is already posted.") % {"number": slip.number},
         )
     _ensure_deliverable(order)
-    slip_lines = list(slip.lines.filter(quantity__gt=0))
+    all_slip_lines = lock_packing_slip_lines(slip)
+    slip_lines = [slip_line for slip_line in all_slip_lines if slip_line.quantity > 0]
     if not slip_lines:
         raise TransitionRefused(
             code=ErrorCode.PACKING_SLIP_EMPTY, reason=gettext("The packing slip has no quantity to deliver.")
@@ -134,8 +136,11 @@ def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: 
                 },
             )
         line.qty_delivered += slip_line.quantity
-    slip.lines.filter(quantity=ZERO).delete()
-    SalesOrderLine.objects.bulk_update(lines.values(), ["qty_delivered"])
+    if len(slip_lines) < len(all_slip_lines):
+        # Lines left at zero are not part of the delivery.
+        PackingSlipLine.objects.filter(packing_slip=slip, quantity=ZERO).delete()
+        loaded_set(slip, "lines", slip_lines)
+    SalesOrderLine.objects.bulk_update([lines[s.order_line_id] for s in slip_lines], ["qty_delivered"])
     # The number is taken last (lock order); a refusal below rolls it back, so the series stays gapless.
     transition_run(
         slip.post,
@@ -143,8 +148,8 @@ def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: 
         check_permission=check_permission,
         number=number_take(code="packing_slip"),
     )
-    slip.save()
-    order_process(order=order, by=by)
+    transition_save(slip)
+    order_status_follow(order=order, by=by)
     return slip
 
 
