@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -56,6 +58,8 @@ from salesapp.services.orders import OrderLineInput, order_confirm, order_create
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post  # noqa: E402
 
 BENCH_DATABASE = "salesflow_bench"
+# The raw-SQL floor of one lead-to-cash order (../shared/bench/floor.py): our speed is reported as a ratio to it.
+FLOOR_SCRIPT = ROOT.parent / "shared" / "bench" / "floor.py"
 LINES_PER_ORDER = 5
 STEPS = ("order_create", "order_confirm", "packing_slip_create", "packing_slip_post", "invoice_create", "invoice_post")
 
@@ -169,6 +173,26 @@ def run(orders: int, warmup: int, pdf: bool) -> dict:
     }
 
 
+def floor_orders_per_second(script: Path, orders: int) -> float:
+    """Run the raw-SQL floor for ``orders`` orders on its own private server and return its orders/s."""
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", str(script), str(orders)], capture_output=True, text=True, check=True
+    )
+    found = re.search(r"= ([0-9.]+) orders/s", done.stdout)
+    if not found:
+        raise SystemExit(f"The floor printed no orders/s: {done.stdout!r} {done.stderr[-500:]!r}")
+    return float(found.group(1))
+
+
+def with_floor(result: dict, script: Path) -> dict:
+    """The floor runs right before and right after ours, on the same machine at the same time; the ratio is
+    taken to the faster of the two floor runs, so a busy moment never flatters ours."""
+    floors = [result.pop("floor_before"), floor_orders_per_second(script, result["orders"])]
+    result["floor_orders_per_second"] = max(floors)
+    result["ratio_to_floor"] = round(result["orders_per_second"] / max(floors), 3)
+    return result
+
+
 def report(result: dict, baseline: dict | None) -> None:
     def versus(key: str, higher_is_better: bool) -> str:
         if not baseline:
@@ -187,6 +211,9 @@ def report(result: dict, baseline: dict | None) -> None:
     print(f"  orders/s           {result['orders_per_second']:>9}{versus('orders_per_second', True)}")
     print(f"  invoices posted/s  {result['invoices_posted_per_second']:>9}{versus('invoices_posted_per_second', True)}")
     print(f"  queries per order  {result['queries_per_order']:>9}{versus('queries_per_order', False)}")
+    if "ratio_to_floor" in result:
+        print(f"  raw-SQL floor      {result['floor_orders_per_second']:>9} orders/s (best of a run before and after)")
+        print(f"  ratio to floor     {result['ratio_to_floor']:>9}{versus('ratio_to_floor', True)}")
     print(f"  ms per order       median {result['ms_per_order']['median']}, p95 {result['ms_per_order']['p95']}")
     print(f"  {'step':<22}{'ms/order':>10}{'queries/order':>15}")
     for name, figures in result["steps"].items():
@@ -200,11 +227,24 @@ def main() -> None:
     parser.add_argument("--pdf", action="store_true", help="render and store each invoice PDF when it is posted")
     parser.add_argument("--json", type=Path, help="also write the figures to this file (e.g. bench/results/x.json)")
     parser.add_argument("--baseline", type=Path, help="a --json file of an earlier run to compare with")
+    parser.add_argument(
+        "--floor",
+        type=Path,
+        default=FLOOR_SCRIPT,
+        help=f"the raw-SQL floor script run before and after ours (default {FLOOR_SCRIPT}); --floor '' skips it",
+    )
     args = parser.parse_args()
     if args.orders < 1:
         parser.error("--orders must be at least 1")
     baseline = json.loads(args.baseline.read_text()) if args.baseline else None
+    floor = args.floor if str(args.floor) not in ("", ".") else None
+    if floor and not floor.exists():
+        print(f"  note: no floor script at {floor}: no ratio to the floor (pass --floor PATH)")
+        floor = None
+    floor_before = floor_orders_per_second(floor, args.orders) if floor else None
     result = run(orders=args.orders, warmup=args.warmup, pdf=args.pdf)
+    if floor:
+        result = with_floor({**result, "floor_before": floor_before}, floor)
     report(result, baseline)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

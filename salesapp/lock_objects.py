@@ -4,17 +4,23 @@ from core.loaded import loaded_set
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 
 
-def lock_order(order_id: int) -> SalesOrder:
-    return SalesOrder.objects.select_for_update(of=("self",)).select_related("customer__party").get(pk=order_id)
+def lock_order(order_id: int, *, with_customer: bool = True) -> SalesOrder:
+    """Lock an order. Its customer and party come along (not locked) for services whose rules or replies
+    read them; posting steps that only book quantities pass ``with_customer=False``."""
+    orders = SalesOrder.objects.select_for_update(of=("self",))
+    if with_customer:
+        orders = orders.select_related("customer__party")
+    return orders.get(pk=order_id)
 
 
-def lock_order_lines(order: SalesOrder) -> dict[int, SalesOrderLine]:
+def lock_order_lines(order: SalesOrder, *, related=("item", "tax_code")) -> dict[int, SalesOrderLine]:
     """Lock the lines of a locked order. They become the order's loaded lines, so its conditions (fully
     delivered, fully invoiced …) read the quantities the service changes, without asking the database."""
-    # Item and tax code come along (not locked): posting and invoicing read them for every line.
+    # Item and tax code come along (not locked) where a service builds documents from them; a step that only
+    # books quantities passes ``related=()`` (an error message naming the item then loads it).
     lines = list(
         SalesOrderLine.objects.select_for_update(of=("self",))
-        .select_related("item", "tax_code")
+        .select_related(*related)
         .filter(order=order)
         .order_by("line_no")
     )
@@ -40,3 +46,13 @@ def lock_packing_slip_lines(slip: PackingSlip) -> list[PackingSlipLine]:
         line.packing_slip = slip
     loaded_set(slip, "lines", lines)
     return lines
+
+
+def lock_posted_slip_lines(order: SalesOrder) -> dict[int, PackingSlipLine]:
+    """The lines of an order's posted packing slips, oldest delivery first: what invoicing books against."""
+    lines = (
+        PackingSlipLine.objects.select_for_update(of=("self",))
+        .filter(order_line__order=order, packing_slip__state="posted")
+        .order_by("packing_slip__posted_at", "pk")
+    )
+    return {line.pk: line for line in lines}

@@ -32,7 +32,7 @@ from invoicing.services.ledger import (
     posting_accounts,
 )
 from salesapp.choices import ItemType, PackingSlipState
-from salesapp.lock_objects import lock_order, lock_order_lines
+from salesapp.lock_objects import lock_order, lock_order_lines, lock_posted_slip_lines
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.services.orders import InvoicedQuantity, order_invoiced_book
 from salesapp.services.packing_slips import order_deliver_remainder
@@ -132,7 +132,7 @@ def invoice_create_from_order(
 def _invoice_create_from_order(
     *, order: SalesOrder, basis: str, packing_slips: list[PackingSlip] | None, by: User
 ) -> Invoice:
-    order = lock_order(order.pk)
+    order = lock_order(order.pk, with_customer=False)
     lines = lock_order_lines(order)
     if basis not in InvoiceBasis.values:
         raise ValidationFailed(
@@ -141,7 +141,7 @@ def _invoice_create_from_order(
     reason = order.refusal_reason("invoice")
     if reason:
         raise TransitionRefused(code=ErrorCode.ORDER_NOT_INVOICEABLE, reason=reason)
-    invoice = Invoice(customer=order.customer, order=order, basis=basis, currency=order.currency, created_by=by)
+    invoice = Invoice(customer_id=order.customer_id, order=order, basis=basis, currency=order.currency, created_by=by)
     accounts = _revenue_accounts()
     new_lines: list[InvoiceLine] = []
     if basis == InvoiceBasis.ORDER:
@@ -216,8 +216,8 @@ def invoice_post(
     the rows held in memory. The PDF is rendered and stored after commit (about a second); bulk runs (demo
     data, benchmarks) pass ``store_pdf=False`` and the PDF is then stored the first time someone opens it."""
     if invoice.order_id:
-        order = lock_order(invoice.order_id)
-        lock_order_lines(order)
+        order = lock_order(invoice.order_id, with_customer=False)
+        lock_order_lines(order, related=())
     invoice = lock_invoice(invoice.pk)
     _refuse_unless_draft(invoice, "post")
     lines = list(invoice.lines.select_related("tax_code"))
@@ -235,10 +235,12 @@ def invoice_post(
     if invoice.order_id and invoice.basis == InvoiceBasis.ORDER:
         # Shipping is part of posting this invoice ("ship and invoice"): the posting permission covers it.
         order_deliver_remainder(order=order, ship_date=invoice_date, by=by, check_permission=False)
-        order = lock_order(order.pk)  # held already: this reads what the delivery changed
-        lock_order_lines(order)
+        order = lock_order(order.pk, with_customer=False)  # held already: this reads what the delivery changed
+        lock_order_lines(order, related=())
     if invoice.order_id:
         invoice.order = order
+    # Every row posting writes is locked before the numbers are taken (DESIGN.md §2.4).
+    slip_lines = lock_posted_slip_lines(order) if invoice.order_id else None
     totals = _totals(lines)
     accounts = posting_accounts(roles=[AccountRole.RECEIVABLE], tax_code_ids={t.tax_code_id for t in totals.taxes})
     due_date = invoice_date + datetime.timedelta(days=invoice.customer.payment_terms_days)
@@ -264,6 +266,7 @@ def invoice_post(
                 if line.order_line_id
             ],
             by=by,
+            slip_lines=slip_lines,
         )
     if store_pdf:
         invoice_id = invoice.pk

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.bulk import column_update
 from core.dates import date_in_window, date_window_message
 from core.errors import TransitionRefused, ValidationFailed
 from core.money import (
@@ -24,7 +25,7 @@ from core.numbering import number_take
 from core.transitions import transition_run, transition_save
 from salesapp.choices import LineType, OrderState, OrderType
 from salesapp.errors import ErrorCode
-from salesapp.lock_objects import is_locked_with_lines, lock_order, lock_order_lines
+from salesapp.lock_objects import is_locked_with_lines, lock_order, lock_order_lines, lock_posted_slip_lines
 from salesapp.models import Customer, Item, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
 from salesapp.order_types import order_type_refusal
 
@@ -376,17 +377,21 @@ def order_register_invoiced(*, order: SalesOrder, invoiced: list[InvoicedQuantit
     return order_invoiced_book(order=order, invoiced=invoiced, by=by)
 
 
-def order_invoiced_book(*, order: SalesOrder, invoiced: list[InvoicedQuantity], by: User) -> SalesOrder:
-    """``order_register_invoiced`` for a service that holds the order and its lines locked (invoice posting)."""
+def order_invoiced_book(
+    *,
+    order: SalesOrder,
+    invoiced: list[InvoicedQuantity],
+    by: User,
+    slip_lines: dict[int, PackingSlipLine] | None = None,
+) -> SalesOrder:
+    """``order_register_invoiced`` for a service that holds the order and its lines locked (invoice posting),
+    and, as ``slip_lines``, the order's posted packing slip lines (``lock_posted_slip_lines``) when it locked
+    them before taking a number."""
     if not is_locked_with_lines(order):
         raise RuntimeError("order_invoiced_book needs the order and its lines locked by the caller.")
     lines = {line.pk: line for line in order.lines.all()}
-    slip_lines = {
-        slip_line.pk: slip_line
-        for slip_line in PackingSlipLine.objects.select_for_update()
-        .filter(order_line__order=order, packing_slip__state="posted")
-        .order_by("packing_slip__posted_at", "pk")
-    }
+    if slip_lines is None:
+        slip_lines = lock_posted_slip_lines(order)
     changed_slip_lines = {}
     for entry in invoiced:
         line = lines[entry.order_line_id]
@@ -426,8 +431,12 @@ def order_invoiced_book(*, order: SalesOrder, invoiced: list[InvoicedQuantity], 
                 % {"line_no": line.line_no},
             )
     # The quantities as set-based updates: one statement per table, only the rows that changed.
-    booked = {entry.order_line_id for entry in invoiced}
-    SalesOrderLine.objects.bulk_update([lines[pk] for pk in booked], ["qty_invoiced"])
-    if changed_slip_lines:
-        PackingSlipLine.objects.bulk_update(changed_slip_lines.values(), ["qty_invoiced"])
+    column_update(
+        SalesOrderLine,
+        "qty_invoiced",
+        {entry.order_line_id: lines[entry.order_line_id].qty_invoiced for entry in invoiced},
+    )
+    column_update(
+        PackingSlipLine, "qty_invoiced", {pk: slip_line.qty_invoiced for pk, slip_line in changed_slip_lines.items()}
+    )
     return order_status_follow(order=order, by=by)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.bulk import column_update
 from core.dates import date_in_window, date_window_message
 from core.errors import TransitionRefused, ValidationFailed
 from core.loaded import loaded_set
@@ -49,8 +50,8 @@ def packing_slip_create(
     by: User,
 ) -> PackingSlip:
     """A draft delivery for an order: ``quantities`` per order line id, or every deliver remainder."""
-    order = lock_order(order.pk)
-    lines = lock_order_lines(order)
+    order = lock_order(order.pk, with_customer=False)
+    lines = lock_order_lines(order, related=())
     _ensure_deliverable(order)
     if quantities is None:
         quantities = {line_id: line.deliver_remainder for line_id, line in lines.items()}
@@ -103,8 +104,8 @@ def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: 
 
     ``check_permission=False`` only when the delivery is implied by an action the caller already
     authorized (posting an invoice on basis "order" ships what is left)."""
-    order = lock_order(packing_slip.order_id)
-    lines = lock_order_lines(order)
+    order = lock_order(packing_slip.order_id, with_customer=False)
+    lines = lock_order_lines(order, related=())
     slip = lock_packing_slip(packing_slip.pk)
     slip.order = order  # the locked order: the post transition's conditions read it
     if slip.state != PackingSlipState.DRAFT:
@@ -140,7 +141,9 @@ def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: 
         # Lines left at zero are not part of the delivery.
         PackingSlipLine.objects.filter(packing_slip=slip, quantity=ZERO).delete()
         loaded_set(slip, "lines", slip_lines)
-    SalesOrderLine.objects.bulk_update([lines[s.order_line_id] for s in slip_lines], ["qty_delivered"])
+    column_update(
+        SalesOrderLine, "qty_delivered", {s.order_line_id: lines[s.order_line_id].qty_delivered for s in slip_lines}
+    )
     # The number is taken last (lock order); a refusal below rolls it back, so the series stays gapless.
     transition_run(
         slip.post,
@@ -169,7 +172,7 @@ def order_deliver_remainder(
     *, order: SalesOrder, ship_date: datetime.date | None = None, by: User, check_permission: bool = True
 ):
     """Deliver everything still to deliver in one posted packing slip ("ship and invoice")."""
-    lines = lock_order_lines(lock_order(order.pk))
+    lines = lock_order_lines(lock_order(order.pk, with_customer=False), related=())
     if all(line.deliver_remainder <= 0 for line in lines.values()):
         return None
     slip = packing_slip_create(order=order, ship_date=ship_date, by=by)

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from invoicing.models import Invoice, InvoiceLine, JournalLine
 from invoicing.services.invoices import invoice_create_from_order, invoice_delete, invoice_post
+from invoicing.services.payments import ApplicationInput, payment_register
 from salesapp.services.orders import order_confirm
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
 from tests.factories.salesapp import ItemFactory, make_order
@@ -151,10 +152,59 @@ class TestDatabaseGuard:
         with pytest.raises(DatabaseError, match="cannot change"), transaction.atomic():
             JournalLine.objects.filter(entry__invoice=posted).update(debit=D("0"))
 
-    def test_payment_progress_may_still_change(self, posted):
-        Invoice.objects.filter(pk=posted.pk).update(amount_paid=D("10.00"))
+    def test_payment_progress_changes_only_with_the_payments_applied(self, posted, billing):
+        before = snapshot(posted)
+        for sql in (
+            "UPDATE invoicing_invoice SET payment_state = 'paid' WHERE id = %s",
+            "UPDATE invoicing_invoice SET amount_paid = 10 WHERE id = %s",
+            "UPDATE invoicing_invoice SET amount_paid = 10, payment_state = 'partially_paid' WHERE id = %s",
+        ):
+            with pytest.raises(DatabaseError, match="paid"), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, [posted.pk])
+        assert snapshot(posted) == before
+
+        # when: a payment of 10.00 is registered and applied through the service
+        payment_register(
+            customer=posted.customer,
+            amount=D("10.00"),
+            applications=[ApplicationInput(invoice=posted, amount=D("10.00"))],
+            by=billing,
+        )
+
+        # then: the progress follows the application
         posted.refresh_from_db()
-        assert posted.amount_paid == D("10.00")
+        assert (posted.amount_paid, posted.payment_state) == (D("10.00"), "partially_paid")
+        with pytest.raises(DatabaseError, match="cannot be paid"), transaction.atomic(), connection.cursor() as c:
+            c.execute("UPDATE invoicing_invoice SET payment_state = 'paid' WHERE id = %s", [posted.pk])
+
+    def test_a_posted_invoice_is_not_canceled_by_an_update(self, posted):
+        before = snapshot(posted)
+        with pytest.raises(DatabaseError, match="credit note"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE invoicing_invoice SET state = 'canceled' WHERE id = %s", [posted.pk])
+        assert snapshot(posted) == before
+
+    def test_posted_quantities_never_exceed_the_delivered_ones(self, posted, clerk):
+        # given: a copy of the posted invoice's first line on a second invoice, posted behind the services' back
+        line = posted.lines.order_by("line_no").first()
+        with pytest.raises(DatabaseError, match="only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO invoicing_invoice (created_at, updated_at, customer_id, order_id, basis, number, state,"
+                " payment_state, currency, amount_net, amount_tax, amount_total, amount_paid, pdf)"
+                " SELECT now(), now(), customer_id, NULL, basis, 'X-2', 'draft', 'unpaid', currency, 0, 0, 0, 0, ''"
+                " FROM invoicing_invoice WHERE id = %s RETURNING id",
+                [posted.pk],
+            )
+            copy_id = cursor.fetchone()[0]
+            cursor.execute(
+                "INSERT INTO invoicing_invoiceline (line_no, line_type, item_id, description, quantity, unit,"
+                " unit_price, discount_percent, tax_code_id, net_amount, invoice_id, order_line_id,"
+                " revenue_account_id) SELECT line_no, line_type, item_id, description, quantity, unit, unit_price,"
+                " discount_percent, tax_code_id, net_amount, %s, order_line_id, revenue_account_id"
+                " FROM invoicing_invoiceline WHERE id = %s",
+                [copy_id, line.pk],
+            )
+            cursor.execute("UPDATE invoicing_invoice SET state = 'posted' WHERE id = %s", [copy_id])
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def test_invoicing_costs_the_same_queries_for_1_or_10_lines(clerk, billing):

@@ -1,0 +1,60 @@
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core.bulk import column_update
+from core.errors import DomainError
+from core.models import NumberSeries
+from core.numbering import number_take
+from salesapp.models import SalesOrderLine
+from tests.factories.salesapp import ItemFactory, make_order
+
+
+@pytest.mark.django_db
+def test_a_number_is_taken_in_one_statement_and_the_series_moves_on():
+    series = NumberSeries.objects.get(code="invoice")
+    expected = series.format(series.next_value)
+
+    with CaptureQueriesContext(connection) as captured:
+        taken = number_take(code="invoice")
+
+    assert taken == expected
+    assert len(captured.captured_queries) == 1
+    series.refresh_from_db()
+    assert series.format(series.next_value - 1) == taken
+
+
+@pytest.mark.django_db
+def test_an_unknown_series_is_refused_by_name():
+    with pytest.raises(DomainError) as refused:
+        number_take(code="no_such_series")
+    assert refused.value.reason == "Number series 'no_such_series' is not set up."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_number_is_never_taken_outside_a_transaction():
+    before = NumberSeries.objects.get(code="invoice").next_value
+
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        number_take(code="invoice")
+
+    assert NumberSeries.objects.get(code="invoice").next_value == before
+
+
+@pytest.mark.django_db
+def test_column_update_sets_each_row_to_its_own_value_in_one_statement(clerk):
+    order = make_order(lines=[(ItemFactory(), "5"), (ItemFactory(), "7")], by=clerk)
+    first, second = order.lines.order_by("line_no")
+
+    with CaptureQueriesContext(connection) as captured:
+        updated = column_update(SalesOrderLine, "qty_closed_short", {first.pk: Decimal("1.5"), second.pk: Decimal(2)})
+
+    assert updated == 2
+    assert len(captured.captured_queries) == 1
+    assert list(order.lines.order_by("line_no").values_list("qty_closed_short", flat=True)) == [
+        Decimal("1.500"),
+        Decimal("2.000"),
+    ]
+    assert column_update(SalesOrderLine, "qty_closed_short", {}) == 0
