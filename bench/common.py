@@ -18,6 +18,8 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection
 
+from core.db_roles import as_owner
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -25,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def throwaway_database(name: str):
     """Create and migrate the database ``name``, point the connection at it, drop it afterwards."""
     original = connection.settings_dict["NAME"]
-    with connection.cursor() as cursor:
+    # Databases are made and dropped by the owner role; the run itself connects as the application does.
+    with as_owner(connection), connection.cursor() as cursor:
         # A run that was killed may have left it behind.
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
@@ -35,7 +38,7 @@ def throwaway_database(name: str):
         yield
     finally:
         _switch_to(original)
-        with connection.cursor() as cursor:
+        with as_owner(connection), connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.close()
 

@@ -7,8 +7,12 @@ class InvoicingConfig(AppConfig):
     verbose_name = _("Invoicing")
 
     def ready(self):
-        from core import extensions
+        from core import db_roles, extensions
         from invoicing.errors import ErrorCode
+        from invoicing.models import JournalEntry, JournalLine
+
+        # The ledger is append-only for the application role: posted entries are corrected by new ones.
+        db_roles.append_only(JournalEntry, JournalLine)
 
         extensions.register_error_codes(ErrorCode)
         from invoicing import actions, contributions

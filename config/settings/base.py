@@ -87,11 +87,29 @@ TEMPLATES = [
     },
 ]
 
+# The application connects as a role that neither owns the tables nor is a superuser; migrations run as the
+# owner (core/db_roles.py). Django's backend is ours only so that test databases are made by the owner.
+DATABASE_ENGINE = "config.postgresql"
+# Connections stay open between requests (health-checked before reuse): a new one costs a few milliseconds.
+DATABASE_CONN_MAX_AGE = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    database_url = os.environ["DATABASE_URL"]
+    owner_url = os.environ.get("DATABASE_OWNER_URL", "")
 else:
-    DATABASES = {"default": dj_database_url.parse(embedded_database(VAR_DIR).owner_url)}
-# Services own their transactions (DESIGN.md §2.3).
+    embedded = embedded_database(VAR_DIR)
+    database_url, owner_url = embedded.app_url, embedded.owner_url
+DATABASES = {
+    "default": dj_database_url.parse(
+        database_url,
+        engine=DATABASE_ENGINE,
+        conn_max_age=DATABASE_CONN_MAX_AGE,
+        conn_health_checks=DATABASE_CONN_MAX_AGE > 0,
+    )
+}
+# The owner's credentials on the same server (None: one role owns and uses the tables).
+SALESFLOW_DATABASE_OWNER = (
+    {key: dj_database_url.parse(owner_url)[key] for key in ("USER", "PASSWORD")} if owner_url else None
+)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -16,3 +16,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 # Parallel test runs on one server (several checkouts, or a developer beside CI) each get their own database.
 if os.environ.get("SALESFLOW_TEST_DB_SUFFIX"):
     DATABASES["default"]["TEST"] = {"NAME": f"test_salesflow_{os.environ['SALESFLOW_TEST_DB_SUFFIX']}"}  # noqa: F405
+# Each test thread (live server, concurrency tests) opens and closes its own connection.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405

@@ -31,17 +31,48 @@ def test_database_url_is_used_instead_of_the_embedded_server():
     # then
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "config.postgresql",
         "NAME": "erp",
         "USER": "shop",
         "PASSWORD": "s3cret",
         "HOST": "db.example.com",
         "PORT": 6543,
         "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": False,
+        "CONN_HEALTH_CHECKS": True,
         "DISABLE_SERVER_SIDE_CURSORS": False,
         "ATOMIC_REQUESTS": False,
     }
+
+
+def test_the_owner_role_comes_from_database_owner_url():
+    code = "import json; from django.conf import settings; print(json.dumps(settings.SALESFLOW_DATABASE_OWNER))"
+    app_url = "postgresql://shop_app:s3cret@db.example.com:6543/erp"
+
+    with_owner = _run_with_settings(
+        "config.settings.local",
+        code,
+        DATABASE_URL=app_url,
+        DATABASE_OWNER_URL="postgresql://shop:0wner@db.example.com:6543/erp",
+    )
+    without = _run_with_settings("config.settings.local", code, DATABASE_URL=app_url)
+
+    assert with_owner.returncode == 0, with_owner.stderr
+    assert json.loads(with_owner.stdout) == {"USER": "shop", "PASSWORD": "0wner"}
+    assert json.loads(without.stdout) is None
+
+
+def test_django_talks_to_postgresql_through_psycopg2_though_psycopg_3_is_installed():
+    code = (
+        "import django; django.setup(); import psycopg; from django.db import connection; "
+        "from django.db.backends.postgresql.psycopg_any import is_psycopg3; "
+        "print(connection.Database.__name__, is_psycopg3)"
+    )
+    result = _run_with_settings(
+        "config.settings.local", code, DATABASE_URL="postgresql://shop:s3cret@db.example.com/erp"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["psycopg2", "False"]
 
 
 def test_test_database_name_takes_the_suffix_for_parallel_runs():
