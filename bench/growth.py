@@ -293,9 +293,7 @@ def report(result: dict, baseline: dict | None) -> None:
         f"{counts['invoices']} invoices, {counts['parties']} parties, {counts['items']} items, {counts['leads']} leads"
     )
     print(f"  commit {env['commit']}, Python {env['python']}, PostgreSQL {env['postgresql']}, {env['cpus']} CPUs")
-    print(
-        f"  {result['requests']} requests per page after {result['warmup']} warm-up; in-process server time"
-    )
+    print(f"  {result['requests']} requests per page after {result['warmup']} warm-up; in-process server time")
     print(f"  {'page':<44}{'p50 ms':>8}{'p95 ms':>8}{'SQL ms':>8}{'queries':>9}{'KB':>7}")
     for name, page in result["pages"].items():
         if page["status"] != 200:
