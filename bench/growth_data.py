@@ -269,6 +269,7 @@ class SlipPlan:
     quantities: dict[int, Decimal]  # line index → quantity
     id: int | None = None
     number: str | None = None
+    posted_at: datetime.datetime | None = None
     line_ids: dict[int, int] = field(default_factory=dict)
     invoice: str | None = None  # None, "draft" or "posted"
 
