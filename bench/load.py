@@ -279,8 +279,9 @@ def level(users: int, requests: int, *, port: int, mix, token: str, seed: int) -
         person.log_in(token)
     samples: list[Sample] = []
     tickets = Tickets(requests)
+    # Daemon threads: an interrupted run (Ctrl-C, SIGTERM) exits at once instead of sending what is left.
     threads = [
-        threading.Thread(target=p.run, args=(mix[p.role], tickets, samples, random.Random(seed + n)))
+        threading.Thread(target=p.run, args=(mix[p.role], tickets, samples, random.Random(seed + n)), daemon=True)
         for n, p in enumerate(people)
     ]
     started = time.perf_counter()
