@@ -32,18 +32,19 @@ def throwaway_database(name: str):
         # A run that was killed may have left it behind.
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    _switch_to(name)
+    switch_to(name)
     try:
         call_command("migrate", verbosity=0, interactive=False)
         yield
     finally:
-        _switch_to(original)
+        switch_to(original)
         with as_owner(connection), connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.close()
 
 
-def _switch_to(name: str) -> None:
+def switch_to(name: str) -> None:
+    """Point Django's connection at the database ``name`` on the same server."""
     connection.close()
     connection.settings_dict["NAME"] = name
     settings.DATABASES[connection.alias]["NAME"] = name
