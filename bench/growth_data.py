@@ -740,31 +740,51 @@ class GrowthBuilder:
                     "created_by_id": self.clerk.pk,
                 }
             )
-        invoice_ids = insert_rows(Invoice, rows)
-        invoice_numbers.save()
-        line_rows, tax_rows = [], []
-        for invoice_id, (_plan, _slip, _date, lines, totals) in zip(invoice_ids, invoices, strict=True):
-            for n, line in enumerate(lines, start=1):
-                line_rows.append(
-                    {**{k: v for k, v in line.items() if k != "_rate"}, "invoice_id": invoice_id, "line_no": n * 10}
-                )
-            for bucket in totals.taxes:
-                tax_rows.append(
-                    {
-                        "invoice_id": invoice_id,
-                        "tax_code_id": bucket.tax_code_id,
-                        "rate": bucket.rate,
-                        "base": bucket.base,
-                        "amount": bucket.amount,
-                    }
-                )
-        insert_rows(InvoiceLine, line_rows, returning=False)
-        insert_rows(InvoiceTax, tax_rows, returning=False)
-        posted_ids = [invoice_ids[k] for k, i in enumerate(invoices) if i[1].invoice == "posted"]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE invoicing_invoice SET state = %s WHERE id = ANY(%s)", [InvoiceState.POSTED, posted_ids]
+        # An order has at most one draft invoice (a partial unique index): the invoices go in rounds, an order's
+        # posted ones first, each round written as drafts with its lines and taxes and then posted.
+        rounds: dict[int, list[int]] = defaultdict(list)
+        per_order: dict[int, int] = defaultdict(int)
+        for index in sorted(range(len(invoices)), key=lambda k: (invoices[k][1].invoice != "posted", k)):
+            plan_id = invoices[index][0].id
+            rounds[per_order[plan_id]].append(index)
+            per_order[plan_id] += 1
+        invoice_ids: list[int] = [0] * len(invoices)
+        for round_indexes in rounds.values():
+            # Payment progress comes from the payment applications, below: the guard trigger checks it.
+            ids = insert_rows(
+                Invoice,
+                [{**rows[k], "payment_state": PaymentState.UNPAID, "amount_paid": ZERO} for k in round_indexes],
             )
+            line_rows, tax_rows = [], []
+            for invoice_id, k in zip(ids, round_indexes, strict=True):
+                invoice_ids[k] = invoice_id
+                _plan, _slip, _date, lines, totals = invoices[k]
+                for n, line in enumerate(lines, start=1):
+                    line_rows.append(
+                        {
+                            **{key: v for key, v in line.items() if key != "_rate"},
+                            "invoice_id": invoice_id,
+                            "line_no": n * 10,
+                        }
+                    )
+                for bucket in totals.taxes:
+                    tax_rows.append(
+                        {
+                            "invoice_id": invoice_id,
+                            "tax_code_id": bucket.tax_code_id,
+                            "rate": bucket.rate,
+                            "base": bucket.base,
+                            "amount": bucket.amount,
+                        }
+                    )
+            insert_rows(InvoiceLine, line_rows, returning=False)
+            insert_rows(InvoiceTax, tax_rows, returning=False)
+            posted_ids = [invoice_ids[k] for k in round_indexes if invoices[k][1].invoice == "posted"]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE invoicing_invoice SET state = %s WHERE id = ANY(%s)", [InvoiceState.POSTED, posted_ids]
+                )
+        invoice_numbers.save()
         last_posted = {}
         for invoice_id, (plan, slip, _date, _lines, _totals), row in zip(invoice_ids, invoices, rows, strict=True):
             if slip.invoice == "posted":
@@ -806,6 +826,16 @@ class GrowthBuilder:
             ],
             returning=False,
         )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE invoicing_invoice AS i SET amount_paid = v.paid, payment_state = v.state"
+                " FROM unnest(%s::bigint[], %s::numeric[], %s::varchar[]) AS v(id, paid, state) WHERE i.id = v.id",
+                [
+                    [invoice_ids[index] for index, _d, _a in payments],
+                    [rows[index]["amount_paid"] for index, _d, _a in payments],
+                    [rows[index]["payment_state"] for index, _d, _a in payments],
+                ],
+            )
         for (index, _date, _amount), row in zip(payments, payment_rows, strict=True):
             full = rows[index]["payment_state"] == PaymentState.PAID
             self._log(

@@ -37,21 +37,23 @@ BEGIN
     IF OLD.pdf <> '' AND NEW.pdf IS DISTINCT FROM OLD.pdf THEN
       RAISE EXCEPTION 'The stored PDF of invoice % cannot be replaced', OLD.number;
     END IF;
-    IF NEW.payment_state IS DISTINCT FROM OLD.payment_state OR NEW.amount_paid IS DISTINCT FROM OLD.amount_paid THEN
-      SELECT COALESCE(SUM(amount), 0) INTO applied FROM invoicing_paymentapplication WHERE invoice_id = NEW.id;
-      IF NEW.amount_paid <> applied THEN
-        RAISE EXCEPTION 'Invoice % : paid % but payments of % are applied to it', OLD.number, NEW.amount_paid, applied;
-      END IF;
-      expected := 'partially_paid';
-      IF applied <= 0 THEN
-        expected := 'unpaid';
-      ELSIF applied >= NEW.amount_total THEN
-        expected := 'paid';
-      END IF;
-      IF NEW.payment_state <> expected THEN
-        RAISE EXCEPTION 'Invoice % cannot be % with % of % paid', OLD.number, NEW.payment_state, applied,
-          NEW.amount_total;
-      END IF;
+  END IF;
+  -- Payment progress, on the posting itself as on any later change of it, is what the applications justify.
+  IF NEW.state <> 'draft' AND (OLD.state = 'draft' OR NEW.payment_state IS DISTINCT FROM OLD.payment_state
+                               OR NEW.amount_paid IS DISTINCT FROM OLD.amount_paid) THEN
+    SELECT COALESCE(SUM(amount), 0) INTO applied FROM invoicing_paymentapplication WHERE invoice_id = NEW.id;
+    IF NEW.amount_paid <> applied THEN
+      RAISE EXCEPTION 'Invoice % : paid % but payments of % are applied to it', NEW.number, NEW.amount_paid, applied;
+    END IF;
+    expected := 'partially_paid';
+    IF applied <= 0 THEN
+      expected := 'unpaid';
+    ELSIF applied >= NEW.amount_total THEN
+      expected := 'paid';
+    END IF;
+    IF NEW.payment_state <> expected THEN
+      RAISE EXCEPTION 'Invoice % cannot be % with % of % paid', NEW.number, NEW.payment_state, applied,
+        NEW.amount_total;
     END IF;
   END IF;
   RETURN NEW;
