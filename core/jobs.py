@@ -45,8 +45,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_QUEUE = "default"
 LONG_QUEUE = "long"
 
-# For jobs that talk to the outside world (a mail server): 10 attempts, waiting 2, 4, 8 … 1024 s between
-# them, about half an hour in all, long enough to ride out a restarting mail server.
+# For jobs that talk to the outside world (a mail server): up to 10 retries, waiting 2, 4, 8 … 2048 s before
+# them, about 70 minutes in all: long enough to ride out a restarting or briefly overloaded mail server.
 OUTSIDE_WORLD_RETRY = RetryStrategy(max_attempts=10, exponential_wait=2)
 
 # Always Django's connection, also inside a worker (whose app talks to the queue through psycopg 3): a job
@@ -88,13 +88,14 @@ def job_retry(*, job: ProcrastinateJob, by: User) -> ProcrastinateJob:
             code=ErrorCode.PERMISSION_DENIED, reason=gettext("Only administrators may retry background jobs.")
         )
     job = ProcrastinateJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != queue_jobs.Status.FAILED:
+    if job.status != queue_jobs.Status.FAILED.value:
         raise TransitionRefused(
             code=ErrorCode.JOB_NOT_FAILED,
             reason=gettext("Job %(id)s is %(status)s: only a failed job can be retried.")
             % {"id": job.pk, "status": job.status},
         )
-    _queue.retry_job_by_id(job.pk, timezone.now(), job.priority, job.queue_name, job.lock)
+    # No date: due at once by the database's clock, whatever the web server's clock says.
+    _queue.retry_job_by_id(job.pk, None, job.priority, job.queue_name, job.lock)
     job.refresh_from_db()
     return job
 

@@ -7,7 +7,7 @@ from core.jobs import DEFAULT_QUEUE
 from invoicing.documents import invoice_pdf_store
 
 
-# Rendering is local work: a failure is most likely the document itself, so three tries and then the
+# Rendering is local work: a failure is most likely the document itself, so three retries and then the
 # clerk's download renders it (invoicing.documents.invoice_pdf) while an administrator looks at the error.
 @app.task(name="invoicing.invoice_pdf_store", queue=DEFAULT_QUEUE, retry=RetryStrategy(max_attempts=3, wait=10))
 def invoice_pdf_store_job(*, invoice_id: int) -> None:

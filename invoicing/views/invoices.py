@@ -156,7 +156,7 @@ def invoice_delete(request, pk: int):
 @require_GET
 def invoice_pdf_link(request, pk: int):
     """The PDF button alone: the invoice page asks for it while the stored PDF is being prepared by its job."""
-    invoice = get_object_or_404(Invoice.objects.only("pk", "state", "pdf"), pk=pk)
+    invoice = get_object_or_404(Invoice, pk=pk)
     return render(request, "invoicing/includes/invoice_pdf_link.html", {"invoice": invoice})
 
 
