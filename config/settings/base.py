@@ -188,6 +188,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # A worker says which job it starts and how each one ended.
+    "loggers": {"procrastinate.worker": {"level": os.environ.get("SALESFLOW_WORKER_LOG_LEVEL", "INFO")}},
 }
 
 FORMAT_MODULE_PATH = ["config.formats"]
