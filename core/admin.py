@@ -18,7 +18,7 @@ from django_fsm_log.admin import StateLogInline
 from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
 
 from core.errors import DomainError
-from core.jobs import is_administrator, job_retry
+from core.jobs import JOB_STATUS_LABELS, is_administrator, job_retry
 from core.models import JobFailure, NumberSeries
 
 admin.site.site_header = _("salesflow administration")
@@ -166,16 +166,6 @@ class AdministratorsOnly:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-JOB_STATUS_LABELS = {
-    "todo": _("waiting"),
-    "doing": _("running"),
-    "succeeded": _("succeeded"),
-    "failed": _("failed"),
-    "cancelled": _("cancelled"),
-    "aborted": _("aborted"),
-}
 
 
 class JobEventInline(AdministratorsOnly, admin.TabularInline):

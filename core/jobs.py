@@ -23,6 +23,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from procrastinate import RetryStrategy, sql
 from procrastinate import jobs as queue_jobs
 from procrastinate.contrib.django import app
@@ -48,6 +49,15 @@ LONG_QUEUE = "long"
 # For jobs that talk to the outside world (a mail server): up to 10 retries, waiting 2, 4, 8 … 2048 s before
 # them, about 70 minutes in all: long enough to ride out a restarting or briefly overloaded mail server.
 OUTSIDE_WORLD_RETRY = RetryStrategy(max_attempts=10, exponential_wait=2)
+
+JOB_STATUS_LABELS = {
+    "todo": _("waiting"),
+    "doing": _("running"),
+    "succeeded": _("succeeded"),
+    "failed": _("failed"),
+    "cancelled": _("cancelled"),
+    "aborted": _("aborted"),
+}
 
 # Always Django's connection, also inside a worker (whose app talks to the queue through psycopg 3): a job
 # that enqueues another one does so inside its own transaction, like a web request does.
@@ -91,8 +101,8 @@ def job_retry(*, job: ProcrastinateJob, by: User) -> ProcrastinateJob:
     if job.status != queue_jobs.Status.FAILED.value:
         raise TransitionRefused(
             code=ErrorCode.JOB_NOT_FAILED,
-            reason=gettext("Job %(id)s is %(status)s: only a failed job can be retried.")
-            % {"id": job.pk, "status": job.status},
+            reason=gettext("Job %(id)s has status %(status)s: only a failed job can be retried.")
+            % {"id": job.pk, "status": JOB_STATUS_LABELS.get(job.status, job.status)},
         )
     # No date: due at once by the database's clock, whatever the web server's clock says.
     _queue.retry_job_by_id(job.pk, None, job.priority, job.queue_name, job.lock)

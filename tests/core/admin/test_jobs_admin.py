@@ -66,7 +66,7 @@ def test_an_administrator_retries_a_failed_job_from_the_list(client, clerk, bill
     # then: the failed one waits again, the other one is reported and left alone
     messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert messages == [
-        f"{succeeded}: Job {succeeded.pk} is succeeded: only a failed job can be retried.",
+        f"{succeeded}: Job {succeeded.pk} has status succeeded: only a failed job can be retried.",
         "1 job queued again.",
     ]
     failed.refresh_from_db()
