@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
+from procrastinate.exceptions import AlreadyEnqueued
 
 from core.errors import ActionForbidden, TransitionRefused
 from core.jobs import job_enqueue, job_retry, jobs_run_due, prune
@@ -35,6 +36,16 @@ def test_a_job_enqueued_in_a_transaction_that_rolls_back_is_gone_with_it(db):
 
     # then
     assert not ProcrastinateJob.objects.exists()
+
+
+def test_a_queueing_lock_refuses_a_second_waiting_job(db):
+    # given
+    job_enqueue(invoice_pdf_store_job, queueing_lock="invoice-pdf-7", invoice_id=7)
+
+    # when / then
+    with pytest.raises(AlreadyEnqueued), transaction.atomic():
+        job_enqueue(invoice_pdf_store_job, queueing_lock="invoice-pdf-7", invoice_id=7)
+    assert list(ProcrastinateJob.objects.values_list("queueing_lock", "args")) == [("invoice-pdf-7", {"invoice_id": 7})]
 
 
 def test_the_due_jobs_run_and_are_recorded_as_a_worker_records_them(clerk, billing):
