@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 .PHONY: help install run test lint format check bench db-stop clean
 
 help:
-	@echo "make run      install, migrate, load the demo data and serve http://$(ADDRESS)"
+	@echo "make run      install, migrate, load the demo data, serve http://$(ADDRESS) and run a job worker"
 	@echo "make test     install (Chromium included) and run the whole test suite, browser tests too"
 	@echo "make lint     ruff check + ruff format --check + import-linter contracts"
 	@echo "make format   ruff format + ruff check --fix"
@@ -41,7 +41,7 @@ run: install
 	@scripts/ensure-system-deps.sh pdf
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	$(MANAGE) runserver $(ADDRESS)
+	DJANGO_SETTINGS_MODULE=config.settings.local scripts/run.sh $(BIN)/python $(ADDRESS)
 
 test: install
 	@scripts/ensure-system-deps.sh pdf browser

@@ -5,15 +5,21 @@ actions call services, and a refusal is shown with the service's reason instead 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 
 from django.contrib import admin, messages
+from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpResponseRedirect
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_fsm_log.admin import StateLogInline
+from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
 
 from core.errors import DomainError
-from core.models import NumberSeries
+from core.jobs import JOB_STATUS_LABELS, is_administrator, job_retry
+from core.models import JobFailure, NumberSeries
 
 admin.site.site_header = _("salesflow administration")
 admin.site.site_title = _("salesflow admin")
@@ -141,3 +147,120 @@ class NumberSeriesAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AdministratorsOnly:
+    """Background jobs are the administrators' business (their arguments name records of every app)."""
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class JobEventInline(AdministratorsOnly, admin.TabularInline):
+    model = ProcrastinateEvent
+    verbose_name = _("event")
+    verbose_name_plural = _("events")
+    fields = ("type", "at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-at", "-id")
+
+
+# procrastinate registers a job admin of its own; this one is translated, shows why attempts failed and
+# retries through the core service (administrators only, each refusal reported).
+admin.site.unregister(ProcrastinateJob)
+
+
+@admin.register(ProcrastinateJob)
+class JobAdmin(AdministratorsOnly, ServiceAdminMixin, admin.ModelAdmin):
+    list_display = ("id", "task_name", "status_shown", "queue_name", "attempts", "last_event_at", "last_error")
+    list_filter = ("status", "queue_name", "task_name")
+    search_fields = ("task_name",)
+    ordering = ("-id",)
+    fields = (
+        "id",
+        "task_name",
+        "status_shown",
+        "queue_name",
+        "arguments",
+        "attempts",
+        "scheduled_at",
+        "priority",
+        "lock",
+        "queueing_lock",
+        "errors",
+    )
+    readonly_fields = fields
+    inlines = [JobEventInline]
+    actions = ["retry_failed"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        last_failure = JobFailure.objects.filter(job_id=OuterRef("pk")).order_by("-attempt", "-id")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_event_at=Max("procrastinateevent__at"),
+                last_error_text=Subquery(last_failure.values("error")[:1]),
+            )
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, job: ProcrastinateJob) -> str:
+        return JOB_STATUS_LABELS.get(job.status, job.status)
+
+    @admin.display(description=_("last event"), ordering="last_event_at")
+    def last_event_at(self, job: ProcrastinateJob):
+        return job.last_event_at
+
+    @admin.display(description=_("last error"))
+    def last_error(self, job: ProcrastinateJob) -> str:
+        # The last line of the traceback: the exception and its message.
+        return (job.last_error_text or "").strip().rsplit("\n", 1)[-1][:200]
+
+    @admin.display(description=_("arguments"))
+    def arguments(self, job: ProcrastinateJob) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(job.args, indent=2, sort_keys=True))
+
+    @admin.display(description=_("errors"))
+    def errors(self, job: ProcrastinateJob) -> str:
+        failures = JobFailure.objects.filter(job_id=job.pk).order_by("attempt", "id")
+        if not failures:
+            return "—"
+        return format_html_join(
+            "",
+            "<p><strong>{} {}</strong>, {}</p><pre>{}</pre>",
+            ((_("Attempt"), f.attempt, f.failed_at.isoformat(timespec="seconds"), f.error) for f in failures),
+        )
+
+    @admin.action(description=_("Retry the selected failed jobs"))
+    def retry_failed(self, request, queryset):
+        self.run_service(
+            request,
+            queryset,
+            lambda job: job_retry(job=job, by=request.user),
+            done=ngettext_lazy("%(count)d job queued again.", "%(count)d jobs queued again.", "count"),
+        )
+
+
+@admin.register(JobFailure)
+class JobFailureAdmin(AdministratorsOnly, admin.ModelAdmin):
+    list_display = ("job_id", "task_name", "attempt", "failed_at")
+    list_filter = ("task_name",)
+    search_fields = ("task_name", "error")
+    ordering = ("-id",)
+    readonly_fields = ("job_id", "task_name", "attempt", "failed_at", "error")

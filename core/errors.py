@@ -14,6 +14,7 @@ class ErrorCode(models.TextChoices):
     TRANSITION_REFUSED = "transition-refused"
     UNKNOWN_FIELD = "unknown-field"
     INVALID_DATA = "invalid-data"
+    JOB_NOT_FAILED = "job-not-failed"
     USER_INACTIVE = "user-inactive"
 
 

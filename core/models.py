@@ -58,3 +58,23 @@ class WebAccess(models.Model):
 
     def __str__(self):
         return "web access"
+
+
+class JobFailure(models.Model):
+    """Why one attempt of a background job failed. procrastinate records that a job failed and how often it
+    was tried, not the error; this is read beside its job in the admin and pruned with it."""
+
+    # Not a foreign key: procrastinate owns its tables and deletes finished jobs itself.
+    job_id = models.BigIntegerField(_("job"), db_index=True)
+    attempt = models.PositiveIntegerField(_("attempt"))
+    task_name = models.CharField(_("task"), max_length=128)
+    error = models.TextField(_("error"))
+    failed_at = models.DateTimeField(_("failed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("job failure")
+        verbose_name_plural = _("job failures")
+        ordering = ["job_id", "attempt", "id"]
+
+    def __str__(self):
+        return f"{self.task_name} #{self.job_id}, attempt {self.attempt}"

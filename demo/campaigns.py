@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import partial
 
 from core.actors import system_actor
+from core.jobs import LONG_QUEUE, jobs_run_due
 from demo.history import DemoHistory
 from demo.pipeline import (
     CLERK,
@@ -174,6 +175,8 @@ class CampaignStory:
     def email_sent(self, moment: datetime.datetime) -> None:
         campaign = self.out.campaigns[CampaignType.EMAIL]
         campaign_email_send(campaign=campaign, by=self.users[MANAGER])
+        # The send jobs run now, inside seed_demo's transaction, so the history below can date them.
+        jobs_run_due(queues=[LONG_QUEUE])
         for target in campaign.targets.filter(email_sent_at__isnull=False):
             self.history.stamp(target, email_sent_at=moment, contacted_at=moment)
 

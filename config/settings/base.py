@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_fsm_log",
     "django_htmx",
+    # Before the apps: their jobs.py modules register tasks on the app it makes ready.
+    "procrastinate.contrib.django",
     "core",
     "marketing",
     "salesapp",
@@ -181,6 +183,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Background jobs (DESIGN.md §2.3): procrastinate, PostgreSQL as the queue. Each app's tasks live in its jobs.py.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "jobs"
+# Finished jobs stay listed in the admin until the daily prune removes them (core.jobs.prune_daily).
+PROCRASTINATE_WORKER_DEFAULTS = {"delete_jobs": "never"}
+# Workers record why an attempt failed (procrastinate keeps only that it did); the admin's job list shows it.
+PROCRASTINATE_ON_APP_READY = "core.jobs.on_app_ready"
+SALESFLOW_JOBS_KEEP_DAYS = int(os.environ.get("SALESFLOW_JOBS_KEEP_DAYS", "14"))
+# Failed jobs are kept longer: someone may still want to read their error or retry them.
+SALESFLOW_FAILED_JOBS_KEEP_DAYS = int(os.environ.get("SALESFLOW_FAILED_JOBS_KEEP_DAYS", "90"))
+
 # Company the documents are issued by (shown on PDFs).
 SALESFLOW_COMPANY = {
     "name": os.environ.get("SALESFLOW_COMPANY_NAME", "Northwind Trading B.V."),
@@ -195,6 +207,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # A worker says which job it starts and how each one ended.
+    "loggers": {"procrastinate.worker": {"level": os.environ.get("SALESFLOW_WORKER_LOG_LEVEL", "INFO")}},
 }
 
 FORMAT_MODULE_PATH = ["config.formats"]

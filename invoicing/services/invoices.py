@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -14,13 +13,14 @@ from django_fsm import has_transition_perm
 from core.db import constraint_name
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
+from core.jobs import job_enqueue
 from core.loaded import loaded_set
 from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net
 from core.numbering import number_take
 from core.transitions import transition_refusal, transition_run, transition_save
 from invoicing.choices import AccountRole, InvoiceBasis, InvoiceState, PaymentState
-from invoicing.documents import invoice_pdf_store
 from invoicing.errors import ErrorCode
+from invoicing.jobs import invoice_pdf_store_job
 from invoicing.lock_objects import lock_invoice
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from invoicing.models.invoices import ONE_DRAFT_PER_ORDER
@@ -39,8 +39,6 @@ from salesapp.services.packing_slips import order_deliver_remainder
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-logger = logging.getLogger(__name__)
 
 
 def _fmt(quantity: Decimal) -> str:
@@ -213,8 +211,8 @@ def invoice_post(
     write the journal entry, book the invoiced quantities and let the order follow.
 
     Each document is locked once, in the documented order (order → its lines → invoice), and the rules read
-    the rows held in memory. The PDF is rendered and stored after commit (about a second); bulk runs (demo
-    data, benchmarks) pass ``store_pdf=False`` and the PDF is then stored the first time someone opens it."""
+    the rows held in memory. The PDF is rendered and stored by a job committed with the posting; bulk runs
+    (demo data, benchmarks) pass ``store_pdf=False`` and the PDF is then stored the first time someone opens it."""
     if invoice.order_id:
         order = lock_order(invoice.order_id, with_customer=False)
         lock_order_lines(order, related=())
@@ -269,18 +267,8 @@ def invoice_post(
             slip_lines=slip_lines,
         )
     if store_pdf:
-        invoice_id = invoice.pk
-        transaction.on_commit(lambda: _invoice_pdf_store_quietly(invoice_id))
+        job_enqueue(invoice_pdf_store_job, invoice_id=invoice.pk)
     return invoice
-
-
-def _invoice_pdf_store_quietly(invoice_id: int) -> None:
-    """The posting is committed: a PDF that fails to render must not turn it into an error for the
-    user. It is logged, and the PDF is rendered and stored the first time someone opens it."""
-    try:
-        invoice_pdf_store(invoice_id=invoice_id)
-    except Exception:
-        logger.exception("Storing the PDF of invoice %s failed; it will be rendered on first view", invoice_id)
 
 
 def _journal_for_invoice(

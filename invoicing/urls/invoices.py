@@ -9,4 +9,5 @@ urlpatterns = [
     path("invoices/<int:pk>/post/", invoices.invoice_post, name="invoice_post"),
     path("invoices/<int:pk>/delete/", invoices.invoice_delete, name="invoice_delete"),
     path("invoices/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
+    path("invoices/<int:pk>/pdf-link/", invoices.invoice_pdf_link, name="invoice_pdf_link"),
 ]

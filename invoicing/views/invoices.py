@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, ValidationFailed
 from core.listing import Column, list_response
@@ -150,6 +150,14 @@ def invoice_delete(request, pk: int):
     if invoice.order_id:
         return redirect("salesapp:order_detail", pk=invoice.order_id)
     return redirect("invoicing:invoice_list")
+
+
+@permission("invoicing.view_invoice")
+@require_GET
+def invoice_pdf_link(request, pk: int):
+    """The PDF button alone: the invoice page asks for it while the stored PDF is being prepared by its job."""
+    invoice = get_object_or_404(Invoice, pk=pk)
+    return render(request, "invoicing/includes/invoice_pdf_link.html", {"invoice": invoice})
 
 
 @permission("invoicing.view_invoice")

@@ -131,8 +131,16 @@ class TargetsAddedSerializer(serializers.Serializer):
     excluded = serializers.IntegerField(help_text="Added as excluded: no email address or unsubscribed.")
 
 
-class EmailSentSerializer(serializers.Serializer):
+class EmailQueuedSerializer(serializers.Serializer):
+    queued = serializers.IntegerField(
+        help_text="Messages queued now; they go out in the background (see `email` in the campaign's stats)."
+    )
+
+
+class EmailProgressSerializer(serializers.Serializer):
     sent = serializers.IntegerField()
+    failed = serializers.IntegerField(help_text="Refused by the mail server; the target shows why.")
+    remaining = serializers.IntegerField(help_text="Queued, not yet sent.")
 
 
 class AssignCallsInputSerializer(serializers.Serializer):
@@ -189,6 +197,7 @@ class CampaignStatsSerializer(serializers.Serializer):
     revenue = FigureSerializer(many=True, help_text="Ordered and invoiced revenue attributed to the campaign.")
     budget = serializers.DecimalField(max_digits=16, decimal_places=2)
     cost_per_positive = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
+    email = EmailProgressSerializer(help_text="The campaign email: sent, failed and still queued messages.")
 
     def to_representation(self, stats):
         data = {
@@ -231,7 +240,10 @@ class CampaignTargetSerializer(serializers.ModelSerializer):
             "status",
             "excluded_reason",
             "contacted_at",
+            "email_queued_at",
             "email_sent_at",
+            "email_failed_at",
+            "email_error",
             "response",
             "response_date",
             "response_note",

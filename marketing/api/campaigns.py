@@ -19,7 +19,7 @@ from marketing.api.campaign_serializers import (
     CampaignStatsSerializer,
     CampaignTargetSerializer,
     CandidateSerializer,
-    EmailSentSerializer,
+    EmailQueuedSerializer,
     SegmentInputSerializer,
     SegmentSerializer,
     TargetCallLogInputSerializer,
@@ -153,11 +153,15 @@ class CampaignViewSet(ServiceViewSet):
         )
         return Response(TargetsAddedSerializer(result).data)
 
-    @extend_schema(request=None, responses=EmailSentSerializer, summary="Send the email to targets not yet sent to")
+    @extend_schema(
+        request=None,
+        responses=EmailQueuedSerializer,
+        summary="Queue the email for targets not yet sent to; it goes out in the background",
+    )
     @action(detail=True, methods=["post"], url_path="send-email", url_name="send-email")
     def send_email(self, request, pk=None):
-        sent = campaign_email_send(campaign=self.get_object(), by=request.user)
-        return Response(EmailSentSerializer({"sent": sent}).data)
+        queued = campaign_email_send(campaign=self.get_object(), by=request.user)
+        return Response(EmailQueuedSerializer({"queued": queued}).data)
 
     @extend_schema(responses=CallsAssignedSerializer, summary="Split unassigned targets between callers")
     @action(detail=True, methods=["post"], url_path="assign-calls", url_name="assign-calls")

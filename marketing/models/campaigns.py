@@ -203,7 +203,13 @@ class CampaignTarget(TimeStampedModel):
     )
     excluded_reason = models.CharField(_("excluded because"), max_length=200, blank=True)
     contacted_at = models.DateTimeField(_("contacted at"), null=True, blank=True)
+    # The campaign email goes out through jobs (marketing.jobs): queued when the clerk sends, stamped sent
+    # just before its message is handed to the mail server (so a retried job never mails twice), or failed
+    # with the server's answer.
+    email_queued_at = models.DateTimeField(_("email queued at"), null=True, blank=True)
     email_sent_at = models.DateTimeField(_("email sent at"), null=True, blank=True)
+    email_failed_at = models.DateTimeField(_("email failed at"), null=True, blank=True)
+    email_error = models.CharField(_("email error"), max_length=500, blank=True)
     response = models.CharField(_("response"), max_length=20, choices=Response.choices, blank=True, db_index=True)
     response_date = models.DateField(_("response date"), null=True, blank=True)
     response_note = models.TextField(_("response note"), blank=True)

@@ -115,6 +115,50 @@ def _figure_shown(figure: extensions.CampaignFigure) -> StatsFigure:
     return StatsFigure(key=figure.key, label=figure.label, amount=figure.amount, is_count=False)
 
 
+@dataclass(frozen=True)
+class EmailProgress:
+    """Where the campaign email stands: sent, failed (the mail server refused it), remaining (queued)."""
+
+    sent: int
+    failed: int
+    remaining: int
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.failed + self.remaining
+
+    @property
+    def sending(self) -> bool:
+        return self.remaining > 0
+
+    def _percent(self, part: int) -> int:
+        return round(100 * part / self.total) if self.total else 0
+
+    @property
+    def sent_percent(self) -> int:
+        return self._percent(self.sent)
+
+    @property
+    def failed_percent(self) -> int:
+        return self._percent(self.failed)
+
+
+# Counted per target row; summed by campaign_email_progress and campaign_stats.
+EMAIL_PROGRESS_COUNTS = {
+    "email_sent": Count("pk", filter=Q(email_sent_at__isnull=False)),
+    "email_failed": Count("pk", filter=Q(email_failed_at__isnull=False)),
+    "email_remaining": Count(
+        "pk", filter=Q(email_queued_at__isnull=False, email_sent_at__isnull=True, email_failed_at__isnull=True)
+    ),
+}
+
+
+def campaign_email_progress(*, campaign: Campaign) -> EmailProgress:
+    """One query: what the progress bar on the campaign page shows while the email goes out."""
+    counts = CampaignTarget.objects.filter(campaign=campaign).aggregate(**EMAIL_PROGRESS_COUNTS)
+    return EmailProgress(sent=counts["email_sent"], failed=counts["email_failed"], remaining=counts["email_remaining"])
+
+
 @dataclass
 class CampaignStats:
     total: int
@@ -133,6 +177,7 @@ class CampaignStats:
     revenue: list[StatsFigure]
     budget: Decimal
     cost_per_positive: Decimal | None
+    email: EmailProgress = EmailProgress(sent=0, failed=0, remaining=0)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -143,11 +188,14 @@ def campaign_stats(*, campaign: Campaign) -> CampaignStats:
         CampaignTarget.objects.filter(campaign=campaign)
         .order_by()
         .values("status", "response")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk"), **EMAIL_PROGRESS_COUNTS)
     )
     by_status = dict.fromkeys(TargetStatus.values, 0)
     by_response = dict.fromkeys(Response.values, 0)
+    email = dict.fromkeys(EMAIL_PROGRESS_COUNTS, 0)
     for row in rows:
+        for key in email:
+            email[key] += row[key]
         by_status[row["status"]] += row["count"]
         if row["response"]:
             by_response[row["response"]] += row["count"]
@@ -177,6 +225,7 @@ def campaign_stats(*, campaign: Campaign) -> CampaignStats:
         revenue=[_figure_shown(figure) for figure in extensions.campaign_revenue([campaign.pk]).get(campaign.pk, [])],
         budget=budget,
         cost_per_positive=round_money(budget / positive) if positive else None,
+        email=EmailProgress(sent=email["email_sent"], failed=email["email_failed"], remaining=email["email_remaining"]),
         counts=by_status,
     )
 
@@ -258,10 +307,10 @@ def target_calls(*, target: CampaignTarget) -> list[Activity]:
 
 
 def email_recipients(*, campaign: Campaign) -> QuerySet[CampaignTarget]:
-    """Whom the next send of the campaign email reaches: not yet sent to, not excluded, not unsubscribed here,
-    with an address (an unsubscribe in another campaign is checked when sending)."""
+    """Whom the next send of the campaign email reaches: not yet sent to or queued, not excluded, not
+    unsubscribed here, with an address (an unsubscribe in another campaign is checked when sending)."""
     return (
-        campaign.targets.filter(email_sent_at__isnull=True)
+        campaign.targets.filter(email_sent_at__isnull=True, email_queued_at__isnull=True)
         .exclude(status=TargetStatus.EXCLUDED)
         .exclude(response=Response.UNSUBSCRIBED)
         .exclude(email="")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import smtplib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,8 +20,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core.errors import TransitionRefused, ValidationFailed
-from marketing.choices import CampaignState, CampaignType, TargetStatus
+from core.jobs import job_enqueue_many
+from marketing.choices import CampaignState, CampaignType, Response, TargetStatus
 from marketing.errors import ErrorCode
+from marketing.jobs import campaign_email_batch
 from marketing.lock_objects import lock_campaign
 from marketing.models import Campaign, CampaignTarget
 from marketing.selectors.campaigns import email_recipients
@@ -102,21 +108,19 @@ def campaign_email_render(*, campaign: Campaign, target: CampaignTarget) -> Camp
     return _rendered(campaign, target, subject, body)
 
 
-def _deliver(messages: list[EmailMultiAlternatives], campaign_number: str) -> None:
-    try:
-        get_connection().send_messages(messages)
-    except Exception:
-        # The targets are stamped as sent already and the clerk's action succeeded: the log (and the mail
-        # server's) says what did not go out, rather than an error page after the fact.
-        logger.exception("Sending the email of campaign %s failed", campaign_number)
+# How many messages one job sends: small enough that a retry or a stop costs little, large enough that one
+# connection to the mail server carries a useful run of messages.
+BATCH_SIZE = 50
 
 
 @transaction.atomic
 def campaign_email_send(*, campaign: Campaign, by: User) -> int:
-    """Send the campaign email to every target that has not had it; returns how many messages go out.
+    """Queue the campaign email for every target that has not had it; returns how many messages are queued.
 
     Skipped: excluded targets, those who unsubscribed (here or in any earlier campaign: they are excluded now),
-    those already sent to and those without an address. Messages leave after the commit."""
+    those already sent to or queued, and those without an address. The messages go out through jobs
+    (``campaign_email_batch_deliver``, BATCH_SIZE targets each) committed with this change; the campaign page
+    follows their progress (``campaign_email_progress``)."""
     campaign = lock_campaign(campaign.pk)
     if campaign.campaign_type != CampaignType.EMAIL:
         raise TransitionRefused(
@@ -130,24 +134,147 @@ def campaign_email_send(*, campaign: Campaign, by: User) -> int:
             reason=gettext("Campaign %(number)s is %(state)s: email is sent while it is active.")
             % {"number": campaign.number, "state": campaign.get_state_display()},
         )
-    subject, body = _templates(campaign)
-    targets = list(email_recipients(campaign=campaign).select_for_update())
+    # A text that cannot be rendered is refused now, to the clerk, rather than failing in every job.
+    _templates(campaign)
+    targets = list(email_recipients(campaign=campaign).select_for_update().only("pk", "email"))
     unsubscribed = unsubscribed_on(target.email for target in targets)
     now = timezone.now()
     gone = {target.pk for target in targets if target.email.strip().lower() in unsubscribed}
     if gone:
-        campaign.targets.filter(pk__in=gone).update(
-            status=TargetStatus.EXCLUDED,
-            excluded_reason=gettext("Unsubscribed before the email was sent."),
+        _exclude_unsubscribed(campaign, gone, now)
+    queued = [target.pk for target in targets if target.pk not in gone]
+    if queued:
+        CampaignTarget.objects.filter(pk__in=queued).update(email_queued_at=now, updated_at=now)
+        job_enqueue_many(
+            campaign_email_batch,
+            (
+                {"campaign_id": campaign.pk, "target_ids": queued[start : start + BATCH_SIZE]}
+                for start in range(0, len(queued), BATCH_SIZE)
+            ),
+        )
+    return len(queued)
+
+
+def _exclude_unsubscribed(campaign: Campaign, target_ids: Iterable[int], now) -> None:
+    campaign.targets.filter(pk__in=list(target_ids)).update(
+        status=TargetStatus.EXCLUDED,
+        excluded_reason=gettext("Unsubscribed before the email was sent."),
+        email_queued_at=None,
+        updated_at=now,
+    )
+
+
+class MailServerUnavailable(Exception):
+    """The mail server could not take messages now; the job retries the rest of its batch later."""
+
+
+@dataclass(frozen=True)
+class BatchDelivered:
+    sent: int
+    failed: int
+    skipped: int
+
+
+def campaign_email_batch_deliver(*, campaign_id: int, target_ids: list[int]) -> BatchDelivered:
+    """Send the campaign email to these queued targets, one message at a time. Runs as a job, outside any
+    transaction: each target is stamped sent (and that committed) *before* its message is handed to the
+    mail server, so a retried job skips it and nobody is mailed twice; a message the server refuses is
+    recorded as failed on its target with the server's answer.
+
+    When the server cannot be reached, or drops the connection, the targets not yet tried stay queued and
+    ``MailServerUnavailable`` is raised: the job is retried with backoff and carries on where it stopped.
+    Targets excluded or unsubscribed since they were queued are skipped and no longer queued."""
+    campaign = Campaign.objects.get(pk=campaign_id)
+    subject, body = _templates(campaign)
+    targets = list(
+        CampaignTarget.objects.filter(
+            campaign_id=campaign_id,
+            pk__in=target_ids,
+            email_queued_at__isnull=False,
+            email_sent_at__isnull=True,
+            email_failed_at__isnull=True,
+        ).order_by("name", "id")
+    )
+    now = timezone.now()
+    unsubscribed = unsubscribed_on(target.email for target in targets)
+    gone = [
+        target
+        for target in targets
+        if target.email.strip().lower() in unsubscribed
+        or target.status == TargetStatus.EXCLUDED
+        or target.response == Response.UNSUBSCRIBED
+    ]
+    if gone:
+        _exclude_unsubscribed(campaign, [t.pk for t in gone if t.status != TargetStatus.EXCLUDED], now)
+        CampaignTarget.objects.filter(pk__in=[t.pk for t in gone]).update(email_queued_at=None, updated_at=now)
+    skipped = len(target_ids) - len(targets) + len(gone)
+    to_send = [target for target in targets if target not in gone]
+    if not to_send:
+        return BatchDelivered(sent=0, failed=0, skipped=skipped)
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception as exc:
+        raise MailServerUnavailable(str(exc)) from exc
+    sent = failed = 0
+    try:
+        for target in to_send:
+            marked_at = timezone.now()
+            if not _mark_sent(target, marked_at):
+                skipped += 1  # another attempt got to it first
+                continue
+            try:
+                message = _rendered(campaign, target, subject, body).message()
+                connection.send_messages([message])
+            except Exception as exc:
+                failed += 1
+                _mark_failed(target, marked_at, exc)
+                if _server_trouble(exc):
+                    raise MailServerUnavailable(str(exc)) from exc
+                logger.warning("Campaign %s: email to target %s refused: %s", campaign.number, target.pk, exc)
+            else:
+                sent += 1
+    finally:
+        connection.close()
+    return BatchDelivered(sent=sent, failed=failed, skipped=skipped)
+
+
+def _mark_sent(target: CampaignTarget, now) -> bool:
+    """Claim the target for this attempt in one statement (committed at once outside a transaction)."""
+    return bool(
+        CampaignTarget.objects.filter(
+            pk=target.pk, email_queued_at__isnull=False, email_sent_at__isnull=True, email_failed_at__isnull=True
+        ).update(
+            email_sent_at=now,
+            status=Case(When(status=TargetStatus.PENDING, then=Value(TargetStatus.CONTACTED)), default=F("status")),
+            contacted_at=Coalesce(F("contacted_at"), Value(now)),
             updated_at=now,
         )
-    recipients = [target for target in targets if target.pk not in gone]
-    messages = [_rendered(campaign, target, subject, body).message() for target in recipients]
-    sent_ids = [target.pk for target in recipients]
-    if sent_ids:
-        sent = CampaignTarget.objects.filter(pk__in=sent_ids)
-        sent.update(email_sent_at=now, updated_at=now)
-        sent.filter(status=TargetStatus.PENDING).update(status=TargetStatus.CONTACTED)
-        sent.filter(contacted_at__isnull=True).update(contacted_at=now)
-        transaction.on_commit(lambda: _deliver(messages, campaign.number))
-    return len(messages)
+    )
+
+
+def _mark_failed(target: CampaignTarget, marked_at, error: Exception) -> None:
+    """The message did not go: the target shows why, and is not counted as contacted by this email."""
+    now = timezone.now()
+    CampaignTarget.objects.filter(pk=target.pk).update(
+        email_sent_at=None,
+        email_failed_at=now,
+        email_error=(str(error) or error.__class__.__name__)[:500],
+        status=Case(
+            When(status=TargetStatus.CONTACTED, contacted_at=marked_at, then=Value(TargetStatus.PENDING)),
+            default=F("status"),
+        ),
+        contacted_at=Case(When(contacted_at=marked_at, then=Value(None)), default=F("contacted_at")),
+        updated_at=now,
+    )
+
+
+def _server_trouble(error: Exception) -> bool:
+    """A refusal of this one message (a bad address, content the server rejects for good) lets the batch go
+    on; anything else (a dropped connection, a temporary 4xx answer, a timeout) means the server is in
+    trouble and the rest of the batch waits for a retry."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return False
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
+        return False
+    return isinstance(error, smtplib.SMTPException | OSError)

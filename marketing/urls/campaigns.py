@@ -22,6 +22,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/addresses.csv", views.campaign_addresses_csv, name="campaign_addresses_csv"),
     path("campaigns/<int:pk>/mark-mailed/", views.campaign_mark_mailed, name="campaign_mark_mailed"),
     path("campaigns/<int:pk>/send-email/", views.campaign_email_send, name="campaign_email_send"),
+    path("campaigns/<int:pk>/email-progress/", views.campaign_email_progress, name="campaign_email_progress"),
     path("campaign-targets/<int:pk>/", targets.target_detail, name="target_detail"),
     path("campaign-targets/<int:pk>/respond/", targets.target_respond, name="target_respond"),
     path("campaign-targets/<int:pk>/log-call/", targets.target_call_log, name="target_call_log"),

@@ -68,7 +68,7 @@ def _type_tools(campaign: Campaign, stats) -> dict:
             "unassigned": selectors.unassigned_count(campaign=campaign),
         }
     if campaign.campaign_type == CampaignType.EMAIL:
-        return {"preview": _email_preview(campaign)}
+        return {"preview": _email_preview(campaign), "progress": stats.email}
     return {"to_mail": stats.total - stats.counts[TargetStatus.EXCLUDED]}
 
 
@@ -395,8 +395,22 @@ def campaign_email_send(request, pk: int):
     else:
         messages.success(
             request,
-            ngettext("%(count)d email sent.", "%(count)d emails sent.", sent) % {"count": sent}
+            ngettext(
+                "%(count)d email is being sent.",
+                "%(count)d emails are being sent.",
+                sent,
+            )
+            % {"count": sent}
             if sent
             else _("Nobody is left to send the email to."),
         )
     return redirect("marketing:campaign_detail", pk=campaign.pk)
+
+
+@permission("marketing.view_campaign")
+@require_GET
+def campaign_email_progress(request, pk: int):
+    """The progress bar alone: the campaign page asks for it every few seconds while the email goes out."""
+    campaign = campaign_or_404(pk)
+    context = {"campaign": campaign, "progress": selectors.campaign_email_progress(campaign=campaign)}
+    return render(request, "marketing/includes/campaign_email_progress.html", context)

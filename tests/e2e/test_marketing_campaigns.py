@@ -1,5 +1,6 @@
 """Campaigns in the browser: a telemarketing campaign from its creation to the lead a call brought in, and the
-unsubscribe link of an email campaign, used by a recipient who never logs in, honoured by the next campaign.
+unsubscribe link of an email campaign, used by a recipient who never logs in, honoured by the next campaign, and
+the progress bar that follows an email campaign while its messages go out.
 
 Parties, customers and the email campaign that was sent are prepared through factories and services; what the
 manager and the recipient do is done on the pages and read back from them.
@@ -11,6 +12,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from core.jobs import jobs_run_due
 from marketing.choices import CampaignType, LeadSource, TargetStatus
 from marketing.models import Campaign, Lead, Unsubscription
 from marketing.services.campaign_mail import campaign_email_send
@@ -153,6 +155,7 @@ def sent_email_campaign(manager, name: str) -> Campaign:
     campaign_targets_add(campaign=campaign, by=manager, filters={"roles": ["prospect"]})
     campaign_activate(campaign=campaign, by=manager)
     campaign_email_send(campaign=campaign, by=manager)
+    jobs_run_due()
     return campaign
 
 
@@ -212,3 +215,37 @@ def test_recipient_unsubscribes_without_logging_in_and_the_next_campaign_leaves_
     expect(target_row(page, "Bloemen Bos").locator("td").nth(6)).to_have_text("Not contacted")
     expect(page.locator(".campaign-email-preview")).to_contain_text("Preview for Bloemen Bos <bos@bloemenbos.example>")
     assert later.targets.get(name="Fietsen Jansen").status == TargetStatus.EXCLUDED
+
+
+def test_the_campaign_page_follows_the_email_while_it_goes_out(page, manager):
+    # given: an active email campaign with two prospects
+    PartyFactory(name="Fietsen Jansen", email="info@fietsenjansen.example")
+    PartyFactory(name="Bloemen Bos", email="bos@bloemenbos.example")
+    campaign = campaign_create(
+        by=manager,
+        name="Autumn news",
+        campaign_type=CampaignType.EMAIL,
+        email_subject="Autumn",
+        email_body="Dear {{ target.name }}",
+    )
+    campaign_targets_add(campaign=campaign, by=manager, filters={"roles": ["prospect"]})
+    campaign_activate(campaign=campaign, by=manager)
+    login(page, manager)
+    page.goto(f"/marketing/campaigns/{campaign.pk}/")
+
+    # when: the manager sends it
+    page.get_by_role("button", name="Send email").click()
+
+    # then: queued, nothing out yet
+    expect(page.locator(".messages")).to_have_text("2 emails are being sent.")
+    progress = page.locator("#campaign-email-progress")
+    expect(progress).to_contain_text("0 sent · 0 failed · 2 remaining")
+    assert mail.outbox == []
+
+    # when: a worker sends them (the page is left as it is)
+    jobs_run_due()
+
+    # then: the bar catches up by itself, and stops asking
+    expect(progress).to_contain_text("2 sent · 0 failed · 0 remaining")
+    expect(progress).not_to_have_attribute("hx-get", re.compile("."))
+    assert sorted(message.to[0] for message in mail.outbox) == ["bos@bloemenbos.example", "info@fietsenjansen.example"]

@@ -69,10 +69,9 @@ def demo_users_ensure() -> dict[str, User]:
 
 @contextmanager
 def campaign_email_kept_in_memory():
-    """The demo's email campaign is really sent (campaign_email_send), to made-up addresses. The service hands
-    the messages to transaction.on_commit, so they leave when this command's one transaction commits: the email
-    backend is therefore Django's in-memory one for the whole transaction, its commit included. Nothing is
-    printed on the console or handed to a mail server, whatever EMAIL_BACKEND the settings name."""
+    """The demo's email campaign is really sent (campaign_email_send), to made-up addresses: its send jobs run
+    inside this command's one transaction, with Django's in-memory email backend for the whole of it. Nothing
+    is printed on the console or handed to a mail server, whatever EMAIL_BACKEND the settings name."""
     configured = settings.EMAIL_BACKEND
     settings.EMAIL_BACKEND = IN_MEMORY_EMAIL
     try:
@@ -91,7 +90,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-pdfs",
             action="store_true",
-            help="Render and store every posted invoice's PDF now (about a second each) instead of on first view.",
+            help="Queue a job per posted invoice that renders and stores its PDF (about a second each, done by the "
+            "worker) instead of rendering it on first view.",
         )
 
     def handle(self, *args, **options):

@@ -5,6 +5,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from core.jobs import jobs_run_due
 from invoicing.models import Invoice
 from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from invoicing.services.payments import ApplicationInput, payment_register
@@ -362,6 +363,60 @@ def test_invoice_pdf_is_served_inline(client, clerk, delivered_in_part):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'inline; filename="pro-forma-{invoice.pk}.pdf"'
     assert response.content.startswith(b"%PDF")
+
+
+def test_posted_invoice_page_says_the_pdf_is_being_prepared_until_its_job_ran(
+    client, clerk, billing, delivered_in_part, django_assert_max_num_queries
+):
+    # given: posted just now, its PDF job still waiting
+    order, _slip = delivered_in_part
+    invoice = invoice_post(invoice=invoice_create_from_order(order=order, basis="packing_slips", by=clerk), by=billing)
+    client.force_login(clerk)
+    link_url = reverse("invoicing:invoice_pdf_link", args=[invoice.pk])
+
+    # when
+    page = client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).content.decode()
+    with django_assert_max_num_queries(6):
+        link = client.get(link_url, headers={"HX-Request": "true"})
+
+    # then: the page says so and asks again, the button is there all the same (it renders on demand)
+    for html in (page, link.content.decode()):
+        assert "PDF being prepared" in html
+        assert f'hx-get="{link_url}" hx-trigger="every 5s" hx-swap="outerHTML"' in html
+        assert f'href="{reverse("invoicing:invoice_pdf", args=[invoice.pk])}"' in html
+
+    # when: the job has run
+    jobs_run_due()
+    page = client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).content.decode()
+    link = client.get(link_url, headers={"HX-Request": "true"}).content.decode()
+
+    # then: the PDF button alone, nothing asks again
+    for html in (page, link):
+        assert "PDF being prepared" not in html and link_url not in html
+        assert f'href="{reverse("invoicing:invoice_pdf", args=[invoice.pk])}"' in html
+
+
+def test_a_posted_invoice_pdf_downloads_before_its_job_ran_and_is_stored_then(
+    client, clerk, billing, delivered_in_part
+):
+    # given
+    order, _slip = delivered_in_part
+    invoice = invoice_post(invoice=invoice_create_from_order(order=order, basis="packing_slips", by=clerk), by=billing)
+    client.force_login(clerk)
+
+    # when: downloaded before the job ran
+    response = client.get(reverse("invoicing:invoice_pdf", args=[invoice.pk]))
+    invoice.refresh_from_db()
+    stored = invoice.pdf.name
+    runs = jobs_run_due()
+    invoice.refresh_from_db()
+
+    # then: rendered on demand and stored; the job then finds it stored and leaves it
+    assert response.content.startswith(b"%PDF")
+    assert response["Content-Disposition"] == f'inline; filename="{invoice.number}.pdf"'
+    assert stored.startswith("invoices/")  # (the in-memory storage of the tests may add a suffix)
+    assert [run.status for run in runs] == ["succeeded"]
+    assert invoice.pdf.name == stored
 
 
 def test_invoice_page_plans_reminder_calls_about_the_invoice(client, billing, clerk):

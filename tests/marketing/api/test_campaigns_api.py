@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.core import mail
 
+from core.jobs import jobs_run_due
 from marketing.choices import CampaignType, Response, TargetStatus
 from marketing.models import Campaign
 from marketing.services.campaign_targets import campaign_targets_add
@@ -238,18 +239,21 @@ def test_complete_and_cancel(integrator, clerk):
     assert (canceled.json()["state"], canceled.json()["cancel_reason"]) == ("canceled", "Budget cut")
 
 
-def test_send_email(integrator, clerk, django_capture_on_commit_callbacks):
+def test_send_email_queues_it_and_the_stats_follow_the_sending(integrator, clerk):
     # given
     campaign = make_campaign(clerk, CampaignType.EMAIL, email_subject="Offer", email_body="Hello {{ target.name }}")
     campaign_targets_add(campaign=campaign, by=clerk, parties=[PartyFactory(email="a@anker.nl")])
     campaign_activate(campaign=campaign, by=clerk)
 
     # when
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api_client(integrator).post(f"{URL}{campaign.pk}/send-email/")
+    response = api_client(integrator).post(f"{URL}{campaign.pk}/send-email/")
+    queued = api_client(integrator).get(f"{URL}{campaign.pk}/stats/").json()["email"]
+    jobs_run_due()
+    done = api_client(integrator).get(f"{URL}{campaign.pk}/stats/").json()["email"]
 
     # then
-    assert response.json() == {"sent": 1}
+    assert response.json() == {"queued": 1}
+    assert (queued, done) == ({"sent": 0, "failed": 0, "remaining": 1}, {"sent": 1, "failed": 0, "remaining": 0})
     assert [message.to for message in mail.outbox] == [["a@anker.nl"]]
 
 

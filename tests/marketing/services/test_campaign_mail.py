@@ -1,12 +1,25 @@
+import smtplib
+
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.urls import reverse
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 from core.actors import system_actor
 from core.errors import TransitionRefused, ValidationFailed
+from core.jobs import jobs_run_due
+from core.models import JobFailure
 from marketing.choices import CampaignType
+from marketing.jobs import campaign_email_batch
 from marketing.models import CampaignTarget, Unsubscription
-from marketing.services.campaign_mail import campaign_email_render, campaign_email_send
+from marketing.selectors.campaigns import EmailProgress, campaign_email_progress
+from marketing.services.campaign_mail import (
+    MailServerUnavailable,
+    campaign_email_batch_deliver,
+    campaign_email_render,
+    campaign_email_send,
+)
 from marketing.services.campaign_targets import campaign_targets_add, target_unsubscribe
 from marketing.services.campaigns import campaign_activate, campaign_create, campaign_update
 from tests.factories.marketing import ContactFactory, PartyFactory
@@ -28,7 +41,7 @@ def target_of(campaign, party) -> CampaignTarget:
     return CampaignTarget.objects.get(campaign=campaign, party=party)
 
 
-def test_each_target_gets_its_own_email_after_the_commit(clerk, django_capture_on_commit_callbacks, settings):
+def test_each_target_gets_its_own_email_from_the_job(clerk, settings):
     # given
     settings.SALESFLOW_BASE_URL = "https://crm.example.com"
     party = PartyFactory(name="Anker <Koffie>", city="Schiedam", language="nl")
@@ -36,12 +49,13 @@ def test_each_target_gets_its_own_email_after_the_commit(clerk, django_capture_o
     campaign = email_campaign(clerk, [party])
     target = target_of(campaign, party)
 
-    # when
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        sent = campaign_email_send(campaign=campaign, by=clerk)
-    assert (sent, len(mail.outbox)) == (1, 0)
-    for callback in callbacks:
-        callback()
+    # when: queued by the clerk, sent by the job
+    queued = campaign_email_send(campaign=campaign, by=clerk)
+    assert (queued, len(mail.outbox)) == (1, 0)
+    assert list(ProcrastinateJob.objects.values_list("task_name", "args")) == [
+        ("marketing.campaign_email_batch", {"campaign_id": campaign.pk, "target_ids": [target.pk]})
+    ]
+    runs = jobs_run_due()
 
     # then
     [message] = mail.outbox
@@ -67,11 +81,10 @@ def test_each_target_gets_its_own_email_after_the_commit(clerk, django_capture_o
         True,
         True,
     )
+    assert [run.status for run in runs] == ["succeeded"]
 
 
-def test_the_email_goes_once_and_skips_excluded_unsubscribed_and_addressless_targets(
-    clerk, django_capture_on_commit_callbacks
-):
+def test_the_email_goes_once_and_skips_excluded_unsubscribed_and_addressless_targets(clerk):
     # given
     reachable = PartyFactory(name="Reachable", email="buyer@reachable.nl")
     without = PartyFactory(name="No address", email="")
@@ -82,14 +95,15 @@ def test_the_email_goes_once_and_skips_excluded_unsubscribed_and_addressless_tar
     # unsubscribed through another campaign after this one's targets were chosen
     Unsubscription.objects.create(email="later@example.com")
 
-    # when
-    with django_capture_on_commit_callbacks(execute=True):
-        first = campaign_email_send(campaign=campaign, by=clerk)
-    with django_capture_on_commit_callbacks(execute=True):
-        second = campaign_email_send(campaign=campaign, by=clerk)
+    # when: sent twice, the second time before the first one's job ran, and once more after
+    first = campaign_email_send(campaign=campaign, by=clerk)
+    second = campaign_email_send(campaign=campaign, by=clerk)
+    jobs_run_due()
+    third = campaign_email_send(campaign=campaign, by=clerk)
+    jobs_run_due()
 
     # then
-    assert (first, second) == (1, 0)
+    assert (first, second, third) == (1, 0, 0)
     assert [message.to for message in mail.outbox] == [["buyer@reachable.nl"]]
     assert list(campaign.targets.order_by("name").values_list("name", "status", "excluded_reason")) == [
         ("Later", "excluded", "Unsubscribed before the email was sent."),
@@ -118,14 +132,14 @@ def test_only_active_email_campaigns_send(clerk):
     assert target_of(planned, party).email_sent_at is None
 
 
-def test_an_email_without_text_is_not_sent(clerk, django_capture_on_commit_callbacks):
+def test_an_email_without_text_is_not_sent(clerk):
     # given
     party = PartyFactory()
     campaign = email_campaign(clerk, [party])
     campaign_update(campaign=campaign, by=clerk, email_subject="", email_body=" ")
 
     # when
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused:
         campaign_email_send(campaign=campaign, by=clerk)
 
     # then
@@ -135,6 +149,7 @@ def test_an_email_without_text_is_not_sent(clerk, django_capture_on_commit_callb
     }
     assert mail.outbox == []
     assert target_of(campaign, party).status == "pending"
+    assert not ProcrastinateJob.objects.exists()
 
 
 def test_the_text_cannot_reach_beyond_the_target_data(clerk):
@@ -147,3 +162,180 @@ def test_the_text_cannot_reach_beyond_the_target_data(clerk):
 
     # then
     assert email.text.startswith("|Anker\n")
+
+
+class FailingBackend(LocmemBackend):
+    """The locmem backend, with a mail server that fails at the Nth message it is handed (counted over the
+    whole test), with the error set by the test; or refuses connections altogether."""
+
+    handed = 0
+    fail_at: int | None = None
+    error: Exception = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    refuse_connections = False
+
+    def open(self):
+        if FailingBackend.refuse_connections:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return super().open()
+
+    def send_messages(self, messages):
+        for _message in messages:
+            FailingBackend.handed += 1
+            if FailingBackend.handed == FailingBackend.fail_at:
+                raise FailingBackend.error
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def failing_mail(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    FailingBackend.handed, FailingBackend.fail_at, FailingBackend.refuse_connections = 0, None, False
+    FailingBackend.error = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    return FailingBackend
+
+
+def parties(count: int) -> list:
+    return [PartyFactory(name=f"Party {n:03d}", email=f"p{n:03d}@example.com") for n in range(count)]
+
+
+def test_targets_are_sent_in_batches_of_fifty(clerk):
+    # given: 120 reachable targets
+    campaign = email_campaign(clerk, parties(120))
+
+    # when
+    queued = campaign_email_send(campaign=campaign, by=clerk)
+
+    # then: three jobs of 50, 50 and 20 targets, in name order; nothing sent yet
+    batches = [job.args["target_ids"] for job in ProcrastinateJob.objects.order_by("id")]
+    assert (queued, [len(batch) for batch in batches], mail.outbox) == (120, [50, 50, 20], [])
+    in_order = list(campaign.targets.order_by("name", "id").values_list("pk", flat=True))
+    assert [pk for batch in batches for pk in batch] == in_order
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=0, failed=0, remaining=120)
+
+    # when: the jobs run
+    jobs_run_due()
+
+    # then
+    assert len(mail.outbox) == 120
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=120, failed=0, remaining=0)
+
+
+def test_each_target_is_marked_sent_before_its_message_goes(clerk, failing_mail):
+    # given: a mail server that drops the connection at the second message
+    campaign = email_campaign(clerk, parties(2))
+    campaign_email_send(campaign=campaign, by=clerk)
+    failing_mail.fail_at = 2
+    seen_when_handed = []
+    original = failing_mail.send_messages
+
+    def watching(self, messages):
+        # What the database says at the moment the message is handed to the server.
+        seen_when_handed.append(CampaignTarget.objects.get(email=messages[0].to[0]).email_sent_at is not None)
+        return original(self, messages)
+
+    failing_mail.send_messages = watching
+    try:
+        jobs_run_due()
+    finally:
+        failing_mail.send_messages = original
+
+    # then: both were stamped before they were handed over
+    assert seen_when_handed == [True, True]
+
+
+def test_a_retry_after_a_mid_batch_failure_never_sends_twice(clerk, failing_mail):
+    # given: five targets in one batch; the mail server drops the connection at the third message
+    campaign = email_campaign(clerk, parties(5))
+    campaign_email_send(campaign=campaign, by=clerk)
+    failing_mail.fail_at = 3
+
+    # when: the job runs and fails
+    [first] = jobs_run_due()
+
+    # then: two went, the third is failed (it may or may not have reached the server: never sent again),
+    # the job waits for its retry with backoff, and its error is recorded
+    job = ProcrastinateJob.objects.get()
+    assert (first.status, job.status, job.attempts) == ("todo", "todo", 1)
+    assert job.scheduled_at is not None
+    assert [message.to for message in mail.outbox] == [["p000@example.com"], ["p001@example.com"]]
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=2, failed=1, remaining=2)
+    third = CampaignTarget.objects.get(email="p002@example.com")
+    assert (third.status, third.email_sent_at, third.contacted_at, third.email_error) == (
+        "pending",
+        None,
+        None,
+        "Connection unexpectedly closed",
+    )
+    assert JobFailure.objects.get().error.splitlines()[-1].startswith("marketing.services.campaign_mail.MailServer")
+
+    # when: the retry runs (the job again, with the same arguments), the server working again
+    campaign_email_batch(**job.args)
+
+    # then: only the two that were never tried go out
+    assert [message.to[0] for message in mail.outbox] == [f"p00{n}@example.com" for n in (0, 1, 3, 4)]
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=4, failed=1, remaining=0)
+
+    # when: the job runs yet again (a duplicate delivery of the job): nothing more is sent
+    campaign_email_batch(**job.args)
+    assert len(mail.outbox) == 4
+
+
+def test_a_refused_address_fails_alone_and_the_batch_goes_on(clerk, failing_mail):
+    # given: the server refuses the second recipient for good
+    campaign = email_campaign(clerk, parties(3))
+    campaign_email_send(campaign=campaign, by=clerk)
+    failing_mail.fail_at = 2
+    failing_mail.error = smtplib.SMTPRecipientsRefused({"p001@example.com": (550, b"No such user")})
+
+    # when
+    [run] = jobs_run_due()
+
+    # then: the job succeeded, one target failed with the server's answer
+    assert run.status == "succeeded"
+    assert [message.to[0] for message in mail.outbox] == ["p000@example.com", "p002@example.com"]
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=2, failed=1, remaining=0)
+    assert CampaignTarget.objects.get(email="p001@example.com").email_error.startswith("{'p001@example.com': (550")
+
+
+def test_an_unreachable_mail_server_marks_nobody_and_the_job_retries(clerk, failing_mail):
+    # given
+    campaign = email_campaign(clerk, parties(2))
+    campaign_email_send(campaign=campaign, by=clerk)
+    failing_mail.refuse_connections = True
+
+    # when
+    [run] = jobs_run_due()
+
+    # then
+    assert (run.status, mail.outbox) == ("todo", [])
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=0, failed=0, remaining=2)
+    with pytest.raises(MailServerUnavailable):
+        campaign_email_batch_deliver(**ProcrastinateJob.objects.get().args)
+
+
+def test_a_target_unsubscribed_while_queued_is_skipped(clerk, client):
+    # given: queued, then the address unsubscribes (through an earlier campaign's link) before the job runs
+    stays, leaves = parties(2)
+    campaign = email_campaign(clerk, [stays, leaves])
+    campaign_email_send(campaign=campaign, by=clerk)
+    Unsubscription.objects.create(email=leaves.email)
+
+    # when
+    jobs_run_due()
+
+    # then
+    assert [message.to for message in mail.outbox] == [[stays.email]]
+    gone = target_of(campaign, leaves)
+    assert (gone.status, gone.email_queued_at, gone.email_sent_at) == ("excluded", None, None)
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=1, failed=0, remaining=0)
+
+
+def test_the_batch_costs_a_fixed_number_of_queries_plus_one_per_message(clerk, django_assert_num_queries):
+    # given
+    campaign = email_campaign(clerk, parties(20))
+    campaign_email_send(campaign=campaign, by=clerk)
+    job = ProcrastinateJob.objects.get()
+
+    # when / then: campaign, targets, unsubscriptions, then one claiming UPDATE per message
+    with django_assert_num_queries(3 + 20):
+        campaign_email_batch(**job.args)

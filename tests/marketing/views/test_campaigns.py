@@ -4,9 +4,12 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
+from core.jobs import jobs_run_due
 from marketing.choices import CampaignType, Response, TargetStatus
 from marketing.models import Campaign, CampaignTarget, Segment
+from marketing.services import campaign_mail
 from marketing.services.campaign_targets import campaign_targets_add
 from marketing.services.campaigns import campaign_activate, campaign_create
 from salesapp.models import SalesOrder
@@ -504,7 +507,7 @@ def test_mark_a_mailing_as_mailed(client, clerk):
     assert campaign.targets.get().status == "contacted"
 
 
-def test_send_the_email_from_the_page_after_a_preview(client, clerk, django_capture_on_commit_callbacks):
+def test_send_the_email_from_the_page_after_a_preview(client, clerk):
     # given
     party = PartyFactory(name="Anker Koffie", email="info@anker.nl")
     campaign = active_campaign(
@@ -520,12 +523,54 @@ def test_send_the_email_from_the_page_after_a_preview(client, clerk, django_capt
     assert "Preview for Anker Koffie &lt;info@anker.nl&gt;" in page.content.decode()
 
     # when
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("marketing:campaign_email_send", args=[campaign.pk]), follow=True)
+    response = client.post(reverse("marketing:campaign_email_send", args=[campaign.pk]), follow=True)
+
+    # then: queued, the page follows it with a progress bar that asks for itself again
+    assert messages_of(response) == ["1 email is being sent."]
+    progress = response.content.decode()
+    assert "0 sent · 0 failed · 1 remaining" in progress
+    assert f'hx-get="{reverse("marketing:campaign_email_progress", args=[campaign.pk])}"' in progress
+
+    # when: the job has run
+    jobs_run_due()
 
     # then
-    assert messages_of(response) == ["1 email sent."]
     assert [message.subject for message in mail.outbox] == ["Offer for Anker Koffie"]
+
+
+def test_the_progress_bar_refreshes_itself_until_the_email_is_out(client, clerk, django_assert_max_num_queries):
+    # given: three targets queued, one sent, one refused by the server
+    campaign = active_campaign(
+        clerk,
+        CampaignType.EMAIL,
+        parties=[PartyFactory(email=f"p{n}@example.com") for n in range(3)],
+        email_subject="Offer",
+        email_body="Hello",
+    )
+    campaign_mail.campaign_email_send(campaign=campaign, by=clerk)
+    sent, refused, _waiting = campaign.targets.order_by("pk")
+    now = timezone.now()
+    CampaignTarget.objects.filter(pk=sent.pk).update(email_sent_at=now)
+    CampaignTarget.objects.filter(pk=refused.pk).update(email_failed_at=now, email_error="550 No such user")
+    client.force_login(clerk)
+    url = reverse("marketing:campaign_email_progress", args=[campaign.pk])
+
+    # when: the page's htmx asks for the bar
+    with django_assert_max_num_queries(6):
+        sending = client.get(url, headers={"HX-Request": "true"})
+    jobs_run_due()
+    done = client.get(url, headers={"HX-Request": "true"})
+
+    # then: while sending it asks again in 2 s; when all is out, it stops asking
+    assert sending.status_code == 200
+    html = sending.content.decode()
+    assert "<html" not in html
+    assert "1 sent · 1 failed · 1 remaining" in html
+    assert f'hx-get="{url}" hx-trigger="every 2s" hx-swap="outerHTML"' in html
+    assert 'style="width: 33%"' in html
+    final = done.content.decode()
+    assert "2 sent · 1 failed · 0 remaining" in final
+    assert "hx-get" not in final
 
 
 def test_an_email_text_that_cannot_render_is_shown_instead_of_a_preview(client, clerk):
