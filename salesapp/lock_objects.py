@@ -18,12 +18,10 @@ def lock_order_lines(order: SalesOrder, *, related=("item", "tax_code")) -> dict
     delivered, fully invoiced …) read the quantities the service changes, without asking the database."""
     # Item and tax code come along (not locked) where a service builds documents from them; a step that only
     # books quantities passes ``related=()`` (an error message naming the item then loads it).
-    lines = list(
-        SalesOrderLine.objects.select_for_update(of=("self",))
-        .select_related(*related)
-        .filter(order=order)
-        .order_by("line_no")
-    )
+    lines = SalesOrderLine.objects.select_for_update(of=("self",)).filter(order=order).order_by("line_no")
+    if related:  # (select_related() with no names would follow every relation)
+        lines = lines.select_related(*related)
+    lines = list(lines)
     for line in lines:
         line.order = order
     loaded_set(order, "lines", lines)
