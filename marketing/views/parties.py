@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 from core.listing import Column, list_response
 from core.web import form_add_domain_error, form_save, permission, run_action
+from core.widgets import suggestions_response
 from marketing.forms.parties import (
+    PARTY_LOOKUP,
     AddressForm,
     ContactForm,
     PartyFilterForm,
@@ -136,6 +138,13 @@ def party_create(request):
             messages.success(request, _("Party %(name)s created.") % {"name": saved.name})
             return redirect("marketing:party_detail", pk=saved.pk)
     return render(request, "marketing/party_form.html", _form_context(form, party=None, duplicates=duplicates))
+
+
+@permission("marketing.view_party")
+@require_GET
+def party_suggestions(request):
+    """Parties matching what is typed, for a form's party field."""
+    return suggestions_response(PARTY_LOOKUP, Party.objects.all(), request.GET.get("q", ""))
 
 
 @permission("marketing.add_party")

@@ -282,7 +282,9 @@ def test_add_line_button_returns_one_more_row_and_the_new_row_count(client, cler
     assert (
         '<input type="hidden" name="lines-TOTAL_FORMS" value="3" id="id_lines-TOTAL_FORMS" hx-swap-oob="true">' in html
     )
-    assert "A-100 Anvil (12.50 / pcs)" in html
+    # the item is typed ahead, never offered as a list of the whole catalogue
+    assert 'role="combobox"' in html
+    assert "A-100" not in html
 
 
 # --- detail -------------------------------------------------------------------------------------------------------
