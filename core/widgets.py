@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
+from core.search import id_in
+
 # A page of suggestions: enough to find by a few letters, few enough to send on every keystroke.
 SUGGESTION_LIMIT = 20
 # The text input's name is the field's name with this suffix; the hidden input carries the field's own name.
@@ -33,14 +35,23 @@ TEXT_SUFFIX = "__text"
 class Lookup:
     """How records of one kind are found by what a clerk types and how a suggestion reads.
 
-    ``number`` matches by prefix, ``names`` by contains (both case-insensitive, trigram-indexed); ``url`` is the
-    name of the view that serves the suggestions."""
+    ``number`` matches by prefix, ``names`` by contains (both case-insensitive, trigram-indexed); a name on
+    another table (a customer's party name) is matched through ``related``: ``(foreign key, queryset of the other
+    table, its name field)``, so each table is searched through its own index (core.search). ``url`` is the name
+    of the view that serves the suggestions."""
 
     url: str
     number: str | None
     names: tuple[str, ...]
     label: Callable[[Model], str]
     noun: str | object = gettext_lazy("record")
+    related: tuple[str, Callable[[], QuerySet], str] | None = None
+
+    def _name_path(self) -> str:
+        if self.related is None:
+            return self.names[0]
+        foreign_key, _others, name = self.related
+        return f"{foreign_key.removesuffix('_id')}__{name}"
 
     def search(self, queryset: QuerySet, text: str) -> QuerySet:
         """The records of ``queryset`` matching ``text``: a number starting with it first, then names starting
@@ -55,9 +66,13 @@ class Lookup:
             ranks.append(When(Q(**{f"{self.number}__istartswith": text}), then=Value(0)))
         for name in self.names:
             matches |= Q(**{f"{name}__icontains": text})
-        ranks.append(When(Q(**{f"{self.names[0]}__istartswith": text}), then=Value(1)))
+        if self.related is not None:
+            foreign_key, others, name = self.related
+            matches |= id_in(foreign_key, others().filter(**{f"{name}__icontains": text}))
+        name_path = self._name_path()
+        ranks.append(When(Q(**{f"{name_path}__istartswith": text}), then=Value(1)))
         rank = Case(*ranks, default=Value(2), output_field=IntegerField())
-        return queryset.filter(matches).order_by(rank, Upper(self.names[0]), "pk")
+        return queryset.filter(matches).order_by(rank, Upper(name_path), "pk")
 
     def exact(self, queryset: QuerySet, text: str) -> list[Model]:
         """The records whose number, or else whose name, is ``text`` (any case): what a clerk without
@@ -69,7 +84,7 @@ class Lookup:
             by_number = list(queryset.filter(**{f"{self.number}__iexact": text})[:2])
             if by_number:
                 return by_number
-        return list(queryset.filter(**{f"{self.names[0]}__iexact": text})[:2])
+        return list(queryset.filter(**{f"{self._name_path()}__iexact": text})[:2])
 
 
 def suggestions_response(lookup: Lookup, queryset: QuerySet, text: str) -> JsonResponse:

@@ -2,12 +2,15 @@
 
 import datetime
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from core.listing import order_by_sort
+from core.search import contains_any, id_in
 from invoicing.choices import InvoiceState, PaymentState
 from invoicing.models import Invoice
+from salesapp.models import SalesOrder
+from salesapp.selectors.customers import customers_matching
 
 # The invoice list's sortable columns and what each orders by.
 INVOICE_SORTS = {
@@ -48,10 +51,11 @@ def invoice_list(
         open_amount=F("amount_total") - F("amount_paid")
     )
     if search:
+        # Each table is searched through its own trigram indexes (core.search).
         invoices = invoices.filter(
-            Q(number__icontains=search)
-            | Q(customer__party__name__icontains=search)
-            | Q(order__number__icontains=search)
+            contains_any(search, "number")
+            | id_in("customer_id", customers_matching(search))
+            | id_in("order_id", SalesOrder.objects.filter(number__icontains=search))
         )
     if state:
         invoices = invoices.filter(state=state)

@@ -2,10 +2,12 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from core.listing import order_by_sort
+from core.search import contains_any, id_in
 from invoicing.models import Payment
+from salesapp.selectors.customers import customers_matching
 
 # The payment list's sortable columns and what each orders by.
 PAYMENT_SORTS = {
@@ -30,8 +32,9 @@ def payment_list(
     """Payments, newest first; the date range is on the payment date, both days included."""
     payments = Payment.objects.select_related("customer__party")
     if search:
+        # Each table is searched through its own trigram indexes (core.search).
         payments = payments.filter(
-            Q(number__icontains=search) | Q(reference__icontains=search) | Q(customer__party__name__icontains=search)
+            contains_any(search, "number", "reference") | id_in("customer_id", customers_matching(search))
         )
     if customer_id:
         payments = payments.filter(customer_id=customer_id)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from core import extensions
 from core.extensions import TimelineEntry
 from core.listing import order_by_sort
+from core.search import contains_any, id_in
 from marketing.choices import LeadState, OpportunityState, RelationshipStage
 from marketing.models import Activity, Address, CampaignTarget, Contact, Lead, Opportunity, Party
 
@@ -101,9 +102,9 @@ def party_list(
     names of contact persons, ``tag`` is a tag name (any case)."""
     parties = with_stage(Party.objects.select_related("customer")).prefetch_related("tags")
     if search:
-        contacts = Contact.objects.filter(name__icontains=search).values("party_id")
+        contacts = Contact.objects.filter(name__icontains=search)
         parties = parties.filter(
-            Q(name__icontains=search) | Q(email__icontains=search) | Q(city__icontains=search) | Q(pk__in=contacts)
+            contains_any(search, "name", "email", "city") | id_in("pk", contacts, column="party_id")
         )
     if kind:
         parties = parties.filter(kind=kind)

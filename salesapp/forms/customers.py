@@ -21,9 +21,10 @@ def customer_label(customer: Customer) -> str:
 CUSTOMER_LOOKUP = Lookup(
     url="salesapp:customer_suggestions",
     number="number",
-    names=("party__name",),
+    names=(),
     label=customer_label,
     noun=_("customer"),
+    related=("party_id", Party.objects.all, "name"),
 )
 
 

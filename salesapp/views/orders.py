@@ -111,6 +111,7 @@ def order_list(request):
         filename="sales-orders",
         form=filter_form,
         context={"filter_form": filter_form, "customer_id": filters["customer_id"]},
+        page_rows=order_selectors.orders_mark_deliveries,
     )
 
 
