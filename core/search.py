@@ -7,14 +7,77 @@ ids are matched with ``id_in``, which PostgreSQL combines with the other indexed
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Subquery
-from django.db.models.functions import Upper
+from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Lower, Upper
+
+# Legal forms at the end of a company name, as company_name_key leaves them (lower case, punctuation as spaces).
+LEGAL_FORMS = [
+    "b v",
+    "bv",
+    "n v",
+    "nv",
+    "v o f",
+    "vof",
+    "c v",
+    "cv",
+    "ab",
+    "hb",
+    "kb",
+    "ltd",
+    "limited",
+    "plc",
+    "llp",
+    "gmbh",
+    "mbh",
+    "ag",
+    "kg",
+    "ohg",
+    "se",
+    "sa",
+    "s a",
+    "sas",
+    "sarl",
+    "srl",
+    "spa",
+    "bvba",
+    "oy",
+    "oyj",
+    "as",
+    "asa",
+    "aps",
+    "inc",
+    "llc",
+    "corp",
+    "co",
+]
+_LEGAL_FORM_SUFFIX = r"(\s+(" + "|".join(form.replace(" ", r"\s") for form in LEGAL_FORMS) + r"))+\s*$"
+
+
+def company_name_key(expression):
+    """A company name as duplicates are compared: lower case, anything but letters and digits as one space, the
+    legal form at the end left out, trimmed. Immutable, so a trigram index can hold it (``party_name_key_trgm``)."""
+    spaced = Func(Lower(expression), Value(r"[^[:alnum:]]+"), Value(" "), Value("g"), function="REGEXP_REPLACE")
+    bare = Func(spaced, Value(_LEGAL_FORM_SUFFIX), Value(""), function="REGEXP_REPLACE")
+    return Func(bare, function="BTRIM", output_field=CharField())
+
+
+def company_name_key_of(name: str) -> str:
+    """company_name_key of a name, in Python: whether a name has anything to compare at all."""
+    spaced = " ".join(re.sub(r"[^\w]+|_", " ", (name or "").lower()).split())
+    return re.sub(_LEGAL_FORM_SUFFIX, "", spaced).strip()
 
 
 def trigram_index(field: str, *, name: str) -> GinIndex:
     """A GIN trigram index on ``UPPER(field)``: what ``field__icontains`` and ``field__istartswith`` filter on."""
     return GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=name)
+
+
+def company_name_index(field: str, *, name: str) -> GinIndex:
+    """A GIN trigram index on ``company_name_key(field)``: what a search for similar names compares."""
+    return GinIndex(OpClass(company_name_key(F(field)), name="gin_trgm_ops"), name=name)
 
 
 class _AnyOfArray(Func):

@@ -3,7 +3,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuthoredModel, TimeStampedModel
-from core.search import trigram_index
+from core.search import company_name_index, trigram_index
 from marketing.choices import AddressPurpose, Language, PartyKind
 
 
@@ -44,6 +44,8 @@ class Party(AuthoredModel):
             trigram_index("name", name="party_name_trgm"),
             trigram_index("email", name="party_email_trgm"),
             trigram_index("city", name="party_city_trgm"),
+            # Duplicates are names like this one (marketing.selectors.parties.party_name_similar).
+            company_name_index("name", name="party_name_key_trgm"),
         ]
 
     def __str__(self):
