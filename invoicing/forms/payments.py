@@ -90,7 +90,10 @@ class PaymentForm(forms.Form):
         super().__init__(*args, **kwargs)
         customer_id = self["customer"].value()
         customer_id = int(customer_id) if str(customer_id or "").isdigit() else None
-        self.fields["invoice"].queryset = invoice_list_open(customer_id=customer_id)
+        # Only the chosen customer's open invoices are offered: never every open invoice of every customer.
+        self.fields["invoice"].queryset = (
+            invoice_list_open(customer_id=customer_id) if customer_id else Invoice.objects.none()
+        )
         # Choosing a customer narrows the invoice choice to that customer's open invoices.
         self.fields["customer"].widget.hidden_attrs.update(
             {

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.listing import date_field, record_field
-from core.widgets import AutocompleteField
+from core.widgets import AutocompleteField, Lookup
 from marketing.choices import LeadSource, LeadState, PartyKind
 from marketing.forms.parties import PARTY_LOOKUP
 from marketing.models import Campaign, Lead, Party
@@ -40,6 +40,20 @@ def campaign_choices():
 
 # The lead list's "open" status: new and qualified leads, as the dashboard counts them.
 OPEN_LEADS = "open"
+
+
+def lead_label(lead: Lead) -> str:
+    return f"{lead.number} {lead.display_name}"
+
+
+# Leads are found by number, company or contact name (marketing:lead_suggestions).
+LEAD_LOOKUP = Lookup(
+    url="marketing:lead_suggestions",
+    number="number",
+    names=("company_name", "contact_name"),
+    label=lead_label,
+    noun=_("lead"),
+)
 
 
 class LeadFilterForm(forms.Form):

@@ -272,7 +272,7 @@ def test_party_page_shows_contacts_addresses_tags_and_open_work(client, clerk):
     assert "Dock 1, 3011 AA Rotterdam, NL" in html
     assert f'href="{reverse("marketing:party_list")}?tag=VIP">VIP</a>' in html
     assert f'href="{reverse("marketing:lead_detail", args=[lead.pk])}">{lead.number}</a>' in html
-    assert response.context["open_leads"] == [lead]
+    assert list(response.context["open_leads"]) == [lead]
     assert f'href="{reverse("marketing:opportunity_detail", args=[opportunity.pk])}">{opportunity.number}</a>' in html
     assert f'href="{reverse("marketing:activity_detail", args=[activity.pk])}">Call Ann</a>' in html
     path = reverse("marketing:party_detail", args=[party.pk])
