@@ -59,13 +59,13 @@
     var p = parts(input);
     p.list.innerHTML = "";
     if (!results.length) {
-      var none = document.createElement("li");
+      var none = document.createElement("span");
       none.className = "empty";
       none.textContent = document.documentElement.dataset.autocompleteNone || "No matches";
       p.list.appendChild(none);
     }
     results.forEach(function (result, i) {
-      var option = document.createElement("li");
+      var option = document.createElement("span");
       option.setAttribute("role", "option");
       option.id = p.list.id + "-" + i;
       option.dataset.id = result.id;
