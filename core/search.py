@@ -2,15 +2,15 @@
 
 Django's ``icontains`` / ``istartswith`` on PostgreSQL compare ``UPPER(column::text) LIKE UPPER(%s)``; a GIN trigram
 index on exactly ``UPPER(column)`` answers both (``trigram_index``). A search across a join (orders by their
-customer's name) cannot use the other table's index through an OR, so each part is asked of its own table and the
-ids are matched with ``id_in``, which PostgreSQL combines with the other indexed conditions in one bitmap."""
+customer's name) cannot use the other table's index through an OR, so each part is asked of its own table
+(``search_filter``)."""
 
 from __future__ import annotations
 
 import re
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.db.models import BooleanField, CharField, F, Func, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, F, Func, Q, QuerySet, Value
 from django.db.models.functions import Lower, Upper
 
 # Legal forms at the end of a company name, as company_name_key leaves them (lower case, punctuation as spaces).
@@ -80,20 +80,15 @@ def company_name_index(field: str, *, name: str) -> GinIndex:
     return GinIndex(OpClass(company_name_key(F(field)), name="gin_trgm_ops"), name=name)
 
 
-class _AnyOfArray(Func):
-    # "column = ANY(ARRAY(SELECT …))": the subquery runs once, and the comparison is an index condition on
-    # ``column`` that can sit in a BitmapOr beside the other arms of a search (an IN (subquery) inside an OR
-    # cannot).
-    arg_joiner = " = ANY(ARRAY"
-    template = "%(expressions)s)"
-    output_field = BooleanField()
-    conditional = True
-
-
-def id_in(field: str, queryset: QuerySet, *, column: str = "pk") -> Q:
-    """``field`` is one of the ``column`` values (primary keys unless told) of ``queryset``, a search on another
-    table, as a filter condition."""
-    return Q(_AnyOfArray(F(field), Subquery(queryset.order_by().values(column))))
+def search_filter(queryset: QuerySet, *branches: Q) -> QuerySet:
+    """``queryset`` narrowed to the rows matching any of ``branches``, each a condition on one table (an OR of
+    columns of that table, or ``fk__in=`` a search of another table). The branches are asked separately and their
+    ids united, so each is answered by its own indexes when it matches few rows and by a hash when it matches many;
+    an OR across tables could use neither. Matched by id, a list of the newest 25 also reads only the matches
+    instead of walking the whole table backwards until 25 rows pass the filter."""
+    model = queryset.model
+    ids = [model._default_manager.filter(branch).order_by().values("pk") for branch in branches]
+    return queryset.filter(pk__in=ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0])
 
 
 def contains_any(text: str, *fields: str) -> Q:

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
-from core.search import id_in
+from core.search import search_filter
 
 # A page of suggestions: enough to find by a few letters, few enough to send on every keystroke.
 SUGGESTION_LIMIT = 20
@@ -59,20 +59,21 @@ class Lookup:
         text = text.strip()
         if not text:
             return queryset.none()
-        matches = Q()
+        own = Q()
         ranks = []
         if self.number:
-            matches |= Q(**{f"{self.number}__istartswith": text})
+            own |= Q(**{f"{self.number}__istartswith": text})
             ranks.append(When(Q(**{f"{self.number}__istartswith": text}), then=Value(0)))
         for name in self.names:
-            matches |= Q(**{f"{name}__icontains": text})
+            own |= Q(**{f"{name}__icontains": text})
+        branches = [own] if own else []
         if self.related is not None:
             foreign_key, others, name = self.related
-            matches |= id_in(foreign_key, others().filter(**{f"{name}__icontains": text}))
+            branches.append(Q(**{f"{foreign_key}__in": others().filter(**{f"{name}__icontains": text}).values("pk")}))
         name_path = self._name_path()
         ranks.append(When(Q(**{f"{name_path}__istartswith": text}), then=Value(1)))
         rank = Case(*ranks, default=Value(2), output_field=IntegerField())
-        return queryset.filter(matches).order_by(rank, Upper(name_path), "pk")
+        return search_filter(queryset, *branches).order_by(rank, Upper(name_path), "pk")
 
     def exact(self, queryset: QuerySet, text: str) -> list[Model]:
         """The records whose number, or else whose name, is ``text`` (any case): what a clerk without

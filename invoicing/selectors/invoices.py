@@ -2,11 +2,11 @@
 
 import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.listing import order_by_sort
-from core.search import contains_any, id_in
+from core.search import contains_any, search_filter
 from invoicing.choices import InvoiceState, PaymentState
 from invoicing.models import Invoice
 from salesapp.models import SalesOrder
@@ -52,10 +52,11 @@ def invoice_list(
     )
     if search:
         # Each table is searched through its own trigram indexes (core.search).
-        invoices = invoices.filter(
-            contains_any(search, "number")
-            | id_in("customer_id", customers_matching(search))
-            | id_in("order_id", SalesOrder.objects.filter(number__icontains=search))
+        invoices = search_filter(
+            invoices,
+            contains_any(search, "number"),
+            Q(customer_id__in=customers_matching(search)),
+            Q(order_id__in=SalesOrder.objects.filter(number__icontains=search).values("pk")),
         )
     if state:
         invoices = invoices.filter(state=state)

@@ -2,10 +2,10 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.listing import order_by_sort
-from core.search import contains_any, id_in
+from core.search import contains_any, search_filter
 from invoicing.models import Payment
 from salesapp.selectors.customers import customers_matching
 
@@ -33,8 +33,10 @@ def payment_list(
     payments = Payment.objects.select_related("customer__party")
     if search:
         # Each table is searched through its own trigram indexes (core.search).
-        payments = payments.filter(
-            contains_any(search, "number", "reference") | id_in("customer_id", customers_matching(search))
+        payments = search_filter(
+            payments,
+            contains_any(search, "number", "reference"),
+            Q(customer_id__in=customers_matching(search)),
         )
     if customer_id:
         payments = payments.filter(customer_id=customer_id)

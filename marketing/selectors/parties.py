@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from core import extensions
 from core.extensions import TimelineEntry
 from core.listing import order_by_sort
-from core.search import company_name_key, company_name_key_of, contains_any, id_in
+from core.search import company_name_key, company_name_key_of, contains_any, search_filter
 from marketing.choices import LeadState, OpportunityState, RelationshipStage
 from marketing.models import Activity, Address, CampaignTarget, Contact, Lead, Opportunity, Party
 
@@ -135,8 +135,8 @@ def party_list(
     parties = with_stage(Party.objects.select_related("customer")).prefetch_related("tags")
     if search:
         contacts = Contact.objects.filter(name__icontains=search)
-        parties = parties.filter(
-            contains_any(search, "name", "email", "city") | id_in("pk", contacts, column="party_id")
+        parties = search_filter(
+            parties, contains_any(search, "name", "email", "city"), Q(pk__in=contacts.values("party_id"))
         )
     if kind:
         parties = parties.filter(kind=kind)

@@ -1,9 +1,9 @@
 """Reads of customer accounts."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.listing import order_by_sort
-from core.search import contains_any, id_in
+from core.search import contains_any, search_filter
 from marketing.models import Party
 from salesapp.models import Customer
 
@@ -21,8 +21,10 @@ CUSTOMER_SORTS = {
 
 def customers_matching(search: str) -> QuerySet[Customer]:
     """Customers whose number or name contains ``search``: what the document lists match a customer by."""
-    return Customer.objects.filter(
-        contains_any(search, "number") | id_in("party_id", Party.objects.filter(name__icontains=search))
+    return search_filter(
+        Customer.objects.all(),
+        contains_any(search, "number"),
+        Q(party_id__in=Party.objects.filter(name__icontains=search).values("pk")),
     )
 
 
@@ -31,7 +33,7 @@ def customer_list(*, search: str = "", blocked: bool | None = None, ordering: st
     if search:
         # Each table is searched through its own trigram indexes (core.search).
         parties = Party.objects.filter(contains_any(search, "name", "city"))
-        customers = customers.filter(contains_any(search, "number") | id_in("party_id", parties))
+        customers = search_filter(customers, contains_any(search, "number"), Q(party_id__in=parties.values("pk")))
     if blocked is not None:
         customers = customers.filter(blocked=blocked)
     return order_by_sort(customers, ordering, sorts=CUSTOMER_SORTS, default=["number"])

@@ -2,11 +2,11 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from core.listing import order_by_sort
-from core.search import contains_any, id_in
+from core.search import contains_any, search_filter
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors.customers import customers_matching
 
@@ -36,8 +36,10 @@ def order_list(
     orders = SalesOrder.objects.select_related("customer__party")
     if search:
         # Each table is searched through its own trigram indexes (core.search).
-        orders = orders.filter(
-            contains_any(search, "number", "customer_reference") | id_in("customer_id", customers_matching(search))
+        orders = search_filter(
+            orders,
+            contains_any(search, "number", "customer_reference"),
+            Q(customer_id__in=customers_matching(search)),
         )
     if state:
         orders = orders.filter(state=state)

@@ -2,10 +2,10 @@
 
 import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from core.listing import order_by_sort
-from core.search import contains_any, id_in
+from core.search import contains_any, search_filter
 from salesapp.models import PackingSlip, SalesOrder
 from salesapp.selectors.customers import customers_matching
 
@@ -33,10 +33,10 @@ def packing_slip_list(
     slips = PackingSlip.objects.select_related("order__customer__party")
     if search:
         # Each table is searched through its own trigram indexes (core.search).
-        orders = SalesOrder.objects.filter(
-            contains_any(search, "number") | id_in("customer_id", customers_matching(search))
+        orders = search_filter(
+            SalesOrder.objects.all(), contains_any(search, "number"), Q(customer_id__in=customers_matching(search))
         )
-        slips = slips.filter(contains_any(search, "number") | id_in("order_id", orders))
+        slips = search_filter(slips, contains_any(search, "number"), Q(order_id__in=orders.values("pk")))
     if state:
         slips = slips.filter(state=state)
     if order_id:
