@@ -1,7 +1,7 @@
 """Choosing one record of a large table on a form: a type-ahead over number and name, never a dropdown of every row.
 
 A ``Lookup`` says how records of one kind are found and shown; each app declares its own (customers and items in
-salesapp, parties in marketing) and serves its suggestions with ``suggestions_response``. ``AutocompleteField``
+salesapp, parties and leads in marketing) and serves its suggestions with ``suggestions_response``. ``AutocompleteField``
 renders a text input with the chosen label and a hidden input with the record's id; ``static/js/autocomplete.js``
 fetches suggestions as the clerk types and picks one with the keyboard (the ARIA combobox pattern).
 
@@ -108,6 +108,13 @@ class AutocompleteInput(forms.Widget):
         # Set by the field: how an id or a record reads in the text input.
         self.label_of: Callable[[object], str] = lambda value: ""
 
+    def __deepcopy__(self, memo):
+        # Each form gets its own copy of the field and widget: what one form sets must not reach the next.
+        result = super().__deepcopy__(memo)
+        result.params = dict(self.params)
+        result.hidden_attrs = dict(self.hidden_attrs)
+        return result
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         typed = getattr(value, "typed", None)
@@ -187,7 +194,9 @@ class AutocompleteField(forms.ModelChoiceField):
         key = str(value)
         record = self.known.get(key)
         if record is None and key.isdigit():
-            record = self.queryset.model._default_manager.filter(pk=key).first()
+            # A refused choice (a blocked customer) is shown again by its label too, to say what was refused.
+            source = self.everything if self.everything is not None else self.queryset
+            record = source.filter(pk=key).first()
         return self.lookup.label(record) if record is not None else ""
 
     def _named(self, message: str) -> str:
