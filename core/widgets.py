@@ -1,9 +1,10 @@
 """Choosing one record of a large table on a form: a type-ahead over number and name, never a dropdown of every row.
 
 A ``Lookup`` says how records of one kind are found and shown; each app declares its own (customers and items in
-salesapp, parties and leads in marketing) and serves its suggestions with ``suggestions_response``. ``AutocompleteField``
-renders a text input with the chosen label and a hidden input with the record's id; ``static/js/autocomplete.js``
-fetches suggestions as the clerk types and picks one with the keyboard (the ARIA combobox pattern).
+salesapp, parties and leads in marketing) and serves its suggestions with ``suggestions_response``.
+``AutocompleteField`` renders a text input with the chosen label and a hidden input with the record's id;
+``static/js/autocomplete.js`` fetches suggestions as the clerk types and picks one with the keyboard (the ARIA
+combobox pattern).
 
 Without JavaScript the clerk types a number (or an exact name) into the text input and the field finds that record;
 anything else is refused with an error that names the field. Either way the chosen id is checked against the
