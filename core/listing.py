@@ -185,11 +185,16 @@ def list_response(
     filename: str,
     form=None,
     context: dict | None = None,
+    page_rows: Callable[[list], list] | None = None,
 ) -> HttpResponse:
     """A list page of ``queryset``, or with ``?export=csv`` all its rows as CSV (the caller's permission guards
-    both)."""
+    both). ``page_rows(rows)`` adds what only the page shows to its rows (e.g. an order's "partially delivered"),
+    so it is read for those 25 rows, never for the whole table."""
     if request.GET.get("export") == "csv":
         return csv_response(queryset.iterator(chunk_size=EXPORT_CHUNK), columns=columns, filename=filename)
     listing = Listing(request, columns=columns, sorts=sorts, form=form)
-    page = {"page_obj": paginate(request, queryset), "listing": listing, **(context or {})}
+    page_obj = paginate(request, queryset)
+    if page_rows is not None:
+        page_obj.object_list = page_rows(page_obj.object_list)
+    page = {"page_obj": page_obj, "listing": listing, **(context or {})}
     return render(request, template, page)

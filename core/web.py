@@ -51,6 +51,35 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+# Rows a panel of a page shows (open invoices of a customer, activities of a document …); the rest is one link away.
+PANEL_ROWS = 10
+
+
+@dataclass(frozen=True)
+class PanelRows:
+    """The first rows of a panel, whether there are more, and the list that shows them all. Iterates like a list,
+    so a template's ``{% for %}…{% empty %}`` reads it as before."""
+
+    rows: list
+    more: bool
+    url: str = ""
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+
+def panel_rows(queryset, *, url: str = "", limit: int = PANEL_ROWS) -> PanelRows:
+    """At most ``limit`` rows of ``queryset`` in one query (one more is read to know whether others exist)."""
+    rows = list(queryset[: limit + 1])
+    return PanelRows(rows=rows[:limit], more=len(rows) > limit, url=url)
+
+
 def query_pk(request, name: str) -> str | None:
     """A primary key passed in the query string (``?order=12``), or None when it is missing or not a number."""
     value = request.GET.get(name, "")

@@ -3,14 +3,18 @@ and the revenue ordered through a campaign (see core.extensions)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.db.models import Count, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from core import extensions
 from core.money import ZERO
+from core.web import panel_rows
 from salesapp.choices import OrderState
 from salesapp.models import Customer, SalesOrder
 from salesapp.services.customers import customer_party_move
@@ -91,7 +95,13 @@ def customer_merge_preview(keep, remove) -> list[tuple[str, int]]:
 
 def opportunity_orders_panel(opportunity, user) -> dict:
     orders = SalesOrder.objects.filter(opportunity_id=opportunity.pk).select_related("customer").order_by("-id")
-    return {"orders": list(orders)}
+    rows = panel_rows(orders)
+    if rows.more:
+        # Only then is the customer (whose order list shows them all) worth a query.
+        customer = Customer.objects.filter(party_id=opportunity.party_id).values_list("pk", flat=True).first()
+        url = f"{reverse('salesapp:order_list')}?{urlencode({'customer': customer})}" if customer else ""
+        rows = dataclasses.replace(rows, url=url)
+    return {"orders": rows}
 
 
 def register() -> None:

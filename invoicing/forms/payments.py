@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.listing import date_field, record_field
 from core.money import MONEY_QUANTUM
+from core.widgets import AutocompleteField
 from invoicing.choices import PaymentMethod
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.invoices import invoice_list_open
 from invoicing.services.payments import ApplicationInput, payment_register
+from salesapp.forms.customers import CUSTOMER_LOOKUP
 from salesapp.models import Customer
 
 
@@ -49,8 +51,8 @@ class OpenInvoiceChoiceField(forms.ModelChoiceField):
 
 
 class PaymentForm(forms.Form):
-    customer = forms.ModelChoiceField(
-        label=_("Customer"), queryset=Customer.objects.select_related("party").order_by("number")
+    customer = AutocompleteField(
+        label=_("Customer"), lookup=CUSTOMER_LOOKUP, queryset=Customer.objects.select_related("party")
     )
     amount = forms.DecimalField(label=_("Amount"), max_digits=16, decimal_places=2, min_value=MONEY_QUANTUM)
     payment_date = forms.DateField(
@@ -88,9 +90,12 @@ class PaymentForm(forms.Form):
         super().__init__(*args, **kwargs)
         customer_id = self["customer"].value()
         customer_id = int(customer_id) if str(customer_id or "").isdigit() else None
-        self.fields["invoice"].queryset = invoice_list_open(customer_id=customer_id)
+        # Only the chosen customer's open invoices are offered: never every open invoice of every customer.
+        self.fields["invoice"].queryset = (
+            invoice_list_open(customer_id=customer_id) if customer_id else Invoice.objects.none()
+        )
         # Choosing a customer narrows the invoice choice to that customer's open invoices.
-        self.fields["customer"].widget.attrs.update(
+        self.fields["customer"].widget.hidden_attrs.update(
             {
                 "hx-get": reverse("invoicing:payment_create"),
                 "hx-trigger": "change",

@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField
 from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import MoneyField, PercentField
+from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
 from invoicing.choices import InvoiceBasis, InvoiceState, PaymentState
 from invoicing.errors import ErrorCode
@@ -75,6 +76,8 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-id"]
+        # The list search (icontains) is index-backed through these (core.search).
+        indexes = [trigram_index("number", name="invoice_number_trgm")]
         permissions = [("post_invoice", "Can post invoice")]
         constraints = [
             # An order has at most one draft invoice (posting the first decides what the second may bill).

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AuthoredModel
 from core.money import MoneyField
+from core.search import trigram_index
 from invoicing.choices import PaymentMethod
 from salesapp.choices import Currency
 
@@ -27,6 +28,11 @@ class Payment(AuthoredModel):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-id"]
+        # The list search (icontains) is index-backed through these (core.search).
+        indexes = [
+            trigram_index("number", name="payment_number_trgm"),
+            trigram_index("reference", name="payment_reference_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(

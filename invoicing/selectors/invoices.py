@@ -6,8 +6,11 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from core.listing import order_by_sort
+from core.search import contains_any, search_filter
 from invoicing.choices import InvoiceState, PaymentState
 from invoicing.models import Invoice
+from salesapp.models import SalesOrder
+from salesapp.selectors.customers import customers_matching
 
 # The invoice list's sortable columns and what each orders by.
 INVOICE_SORTS = {
@@ -48,10 +51,12 @@ def invoice_list(
         open_amount=F("amount_total") - F("amount_paid")
     )
     if search:
-        invoices = invoices.filter(
-            Q(number__icontains=search)
-            | Q(customer__party__name__icontains=search)
-            | Q(order__number__icontains=search)
+        # Each table is searched through its own trigram indexes (core.search).
+        invoices = search_filter(
+            invoices,
+            contains_any(search, "number"),
+            Q(customer_id__in=customers_matching(search)),
+            Q(order_id__in=SalesOrder.objects.filter(number__icontains=search).values("pk")),
         )
     if state:
         invoices = invoices.filter(state=state)

@@ -5,7 +5,9 @@ import datetime
 from django.db.models import Q, QuerySet
 
 from core.listing import order_by_sort
+from core.search import contains_any, search_filter
 from invoicing.models import Payment
+from salesapp.selectors.customers import customers_matching
 
 # The payment list's sortable columns and what each orders by.
 PAYMENT_SORTS = {
@@ -30,8 +32,11 @@ def payment_list(
     """Payments, newest first; the date range is on the payment date, both days included."""
     payments = Payment.objects.select_related("customer__party")
     if search:
-        payments = payments.filter(
-            Q(number__icontains=search) | Q(reference__icontains=search) | Q(customer__party__name__icontains=search)
+        # Each table is searched through its own trigram indexes (core.search).
+        payments = search_filter(
+            payments,
+            contains_any(search, "number", "reference"),
+            Q(customer_id__in=customers_matching(search)),
         )
     if customer_id:
         payments = payments.filter(customer_id=customer_id)

@@ -15,6 +15,7 @@ from core.selectors import transition_log_for
 from core.web import (
     form_add_domain_error,
     page_actions,
+    panel_rows,
     permission,
     query_pk,
     run_action,
@@ -27,7 +28,7 @@ from invoicing.models import Invoice, JournalLine
 from invoicing.selectors import invoices as invoice_selectors
 from invoicing.services.invoices import invoice_delete as invoice_delete_service
 from invoicing.services.invoices import invoice_post as invoice_post_service
-from marketing.selectors.activities import activities_open_for, document_key
+from marketing.selectors.activities import activities_open_for, activities_url, document_key
 from salesapp.models import SalesOrder
 
 INVOICE_COLUMNS = [
@@ -122,7 +123,9 @@ def invoice_detail(request, pk: int):
         "refusals": page.refusals,
         "overdue": invoice.is_overdue(),
         # Reminder calls and questions about this invoice.
-        "activities": list(activities_open_for(document=invoice)),
+        "activities": panel_rows(
+            activities_open_for(document=invoice), url=activities_url(party_id=invoice.customer.party_id)
+        ),
         "activity_query": urlencode({"party": invoice.customer.party_id, "document": document_key(invoice)}),
     }
     return render(request, "invoicing/invoice_detail.html", context)

@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, ValidationFailed
 from core.listing import date_field, record_field
+from core.widgets import AutocompleteField
 from marketing.choices import ActivityType, CallOutcome
+from marketing.forms.leads import LEAD_LOOKUP
+from marketing.forms.parties import PARTY_LOOKUP
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party
 from marketing.selectors.activities import document_find
 from marketing.services.activities import activity_create, activity_update
@@ -131,14 +134,12 @@ class ActivityForm(forms.Form):
     due_at = forms.DateTimeField(label=_("Due"), required=False, widget=DateTimeLocalInput())
     owner = OwnerChoiceField(label=_("Owner"), queryset=owner_choices())
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    party = forms.ModelChoiceField(
-        label=_("Party"), required=False, queryset=Party.objects.order_by("name"), empty_label=_("— none —")
-    )
-    lead = forms.ModelChoiceField(
+    party = AutocompleteField(label=_("Party"), lookup=PARTY_LOOKUP, queryset=Party.objects.all(), required=False)
+    lead = AutocompleteField(
         label=_("Lead"),
+        lookup=LEAD_LOOKUP,
+        queryset=Lead.objects.all(),
         required=False,
-        queryset=Lead.objects.order_by("-id"),
-        empty_label=_("— none —"),
         help_text=_("A party or a lead is needed; an opportunity or campaign target brings its own."),
     )
     opportunity = _hidden_choice(Opportunity.objects.all(), _("Opportunity"))

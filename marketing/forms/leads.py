@@ -7,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.listing import date_field, record_field
+from core.widgets import AutocompleteField, Lookup
 from marketing.choices import LeadSource, LeadState, PartyKind
+from marketing.forms.parties import PARTY_LOOKUP
 from marketing.models import Campaign, Lead, Party
 from marketing.selectors.opportunities import stage_list
 from marketing.services.lead_import import ACCEPTED_COLUMNS
@@ -38,6 +40,20 @@ def campaign_choices():
 
 # The lead list's "open" status: new and qualified leads, as the dashboard counts them.
 OPEN_LEADS = "open"
+
+
+def lead_label(lead: Lead) -> str:
+    return f"{lead.number} {lead.display_name}"
+
+
+# Leads are found by number, company or contact name (marketing:lead_suggestions).
+LEAD_LOOKUP = Lookup(
+    url="marketing:lead_suggestions",
+    number="number",
+    names=("company_name", "contact_name"),
+    label=lead_label,
+    noun=_("lead"),
+)
 
 
 class LeadFilterForm(forms.Form):
@@ -92,6 +108,7 @@ class LeadForm(forms.ModelForm):
     """Create or edit a lead; a new one may be prefilled from a party or a campaign."""
 
     owner = UserChoiceField(label=_("Owner"), required=False, queryset=active_users())
+    party = AutocompleteField(label=_("Party"), lookup=PARTY_LOOKUP, queryset=Party.objects.all(), required=False)
 
     class Meta:
         model = Lead
@@ -115,7 +132,6 @@ class LeadForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["company_name"].widget.attrs["autofocus"] = True
         self.fields["campaign"].queryset = campaign_choices()
-        self.fields["party"].queryset = Party.objects.order_by("name")
         self.fields["party"].help_text = _("Leave empty for a lead from someone not recorded yet.")
         self.fields["country"].widget.attrs.update(size=4, placeholder="NL")
 

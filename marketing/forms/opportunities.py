@@ -6,8 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.listing import date_field, record_field
+from core.widgets import AutocompleteField
 from marketing.choices import OpportunityState
 from marketing.forms.leads import DateInput, UserChoiceField, active_users, campaign_choices
+from marketing.forms.parties import PARTY_LOOKUP
 from marketing.models import Campaign, Contact, Lead, Opportunity, Party
 from marketing.selectors.opportunities import stage_list
 from marketing.services.opportunities import opportunity_create, opportunity_update
@@ -105,6 +107,7 @@ class OpportunityForm(forms.ModelForm):
     """Create or edit an opportunity. A new one may be prefilled from a party, a campaign or a lead; its
     probability, left empty, is the stage's default. The stage of an existing one moves on its own page."""
 
+    party = AutocompleteField(label=_("Party"), lookup=PARTY_LOOKUP, queryset=Party.objects.all())
     owner = UserChoiceField(label=_("Owner"), required=False, queryset=active_users())
     contact = ContactChoiceField(label=_("Contact person"), required=False, queryset=Contact.objects.none())
     probability = forms.DecimalField(
@@ -135,7 +138,6 @@ class OpportunityForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = Party.objects.order_by("name")
         self.fields["campaign"].queryset = campaign_choices()
         self.fields["stage"].queryset = active_stages()
         party_id = self._party_id()

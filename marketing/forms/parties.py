@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import Lookup
 from marketing.choices import Language, PartyKind, RelationshipStage
 from marketing.models import Address, Contact, Party, Tag
 from marketing.services.parties import (
@@ -15,6 +16,17 @@ from marketing.services.parties import (
     contact_update,
     party_create,
     party_update,
+)
+
+
+def party_label(party: Party) -> str:
+    place = ", ".join(part for part in (party.city, party.country) if part)
+    return f"{party.name} ({place})" if place else party.name
+
+
+# Parties have no number: they are found by name (marketing:party_suggestions).
+PARTY_LOOKUP = Lookup(
+    url="marketing:party_suggestions", number=None, names=("name",), label=party_label, noun=_("party")
 )
 
 

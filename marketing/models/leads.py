@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from core.models import AuthoredModel
+from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
 from marketing.choices import LeadSource, LeadState
 from marketing.errors import ErrorCode
@@ -61,6 +62,13 @@ class Lead(ConcurrentTransitionMixin, AuthoredModel):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         ordering = ["-id"]
+        # The list search (icontains) is index-backed through these (core.search).
+        indexes = [
+            trigram_index("number", name="lead_number_trgm"),
+            trigram_index("company_name", name="lead_company_name_trgm"),
+            trigram_index("contact_name", name="lead_contact_name_trgm"),
+            trigram_index("email", name="lead_email_trgm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(company_name="", contact_name=""), name="lead_has_company_or_contact"

@@ -3,6 +3,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuthoredModel, TimeStampedModel
+from core.search import company_name_index, trigram_index
 from marketing.choices import AddressPurpose, Language, PartyKind
 
 
@@ -37,7 +38,15 @@ class Party(AuthoredModel):
         verbose_name = _("party")
         verbose_name_plural = _("parties")
         ordering = ["name", "id"]
-        indexes = [models.Index(Lower("name"), name="party_lower_name_idx")]
+        indexes = [
+            models.Index(Lower("name"), name="party_lower_name_idx"),
+            # The list search and the suggestions (icontains) are index-backed through these (core.search).
+            trigram_index("name", name="party_name_trgm"),
+            trigram_index("email", name="party_email_trgm"),
+            trigram_index("city", name="party_city_trgm"),
+            # Duplicates are names like this one (marketing.selectors.parties.party_name_similar).
+            company_name_index("name", name="party_name_key_trgm"),
+        ]
 
     def __str__(self):
         return self.name
@@ -61,6 +70,7 @@ class Contact(TimeStampedModel):
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
         ordering = ["-is_primary", "name", "id"]
+        indexes = [trigram_index("name", name="contact_name_trgm")]
         constraints = [
             models.UniqueConstraint(
                 fields=["party"], condition=models.Q(is_primary=True), name="contact_one_primary_per_party"

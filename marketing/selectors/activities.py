@@ -7,7 +7,9 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import BooleanField, Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from core import extensions
 from core.listing import day_after, day_start, order_by_sort
@@ -150,6 +152,11 @@ def activities_open_for(*, party=None, lead=None, opportunity=None, campaign=Non
     if document is not None:
         wanted &= Q(document_type=ContentType.objects.get_for_model(document), document_id=document.pk)
     return Activity.objects.filter(wanted, done=False).select_related("owner").order_by("due_at", "id")
+
+
+def activities_url(*, party_id: int) -> str:
+    """The activity list with the open activities of one party: where a page's bounded activity panel links."""
+    return f"{reverse('marketing:activity_list')}?{urlencode({'party': party_id, 'status': 'open'})}"
 
 
 def document_key(document) -> str:

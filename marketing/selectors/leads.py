@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.listing import order_by_sort
+from core.search import contains_any
 from marketing.models import Lead, Party
 from marketing.selectors.parties import OPEN_LEAD_STATES, party_duplicates
 
@@ -50,12 +51,7 @@ def lead_list(
     Numbers of one series have a fixed width, so a number range (e.g. the leads of one import) compares as text."""
     leads = Lead.objects.select_related("campaign", "owner", "party")
     if search:
-        leads = leads.filter(
-            Q(number__icontains=search)
-            | Q(company_name__icontains=search)
-            | Q(contact_name__icontains=search)
-            | Q(email__icontains=search)
-        )
+        leads = leads.filter(contains_any(search, "number", "company_name", "contact_name", "email"))
     if state:
         leads = leads.filter(state=state)
     if source:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Case, CharField, Exists, F, Func, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Lower, Replace
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -17,13 +18,25 @@ from django.utils.translation import gettext
 from core import extensions
 from core.extensions import TimelineEntry
 from core.listing import order_by_sort
+from core.search import company_name_key, company_name_key_of, contains_any, search_filter
 from marketing.choices import LeadState, OpportunityState, RelationshipStage
 from marketing.models import Activity, Address, CampaignTarget, Contact, Lead, Opportunity, Party
 
 OPEN_LEAD_STATES = (LeadState.NEW, LeadState.QUALIFIED)
 
 
-def _squeezed(value: str) -> str:
+# How alike two names must be (pg_trgm similarity, 0 to 1) to call one party a probable duplicate of the other:
+# "Hendrikx Drukwerk" is 0.8 like "Hendriks Drukwerk", "Acme Tools" 0.45 like "Acme".
+NAME_SIMILARITY = 0.7
+
+
+def _digits(expression):
+    return Func(
+        expression, Value(r"[^0-9]+"), Value(""), Value("g"), function="REGEXP_REPLACE", output_field=CharField()
+    )
+
+
+def squeezed(value: str) -> str:
     """Lower case without any whitespace: how names and postcodes are compared for duplicates."""
     return "".join((value or "").split()).lower()
 
@@ -36,23 +49,43 @@ def _squeezed_field(field: str):
 def party_duplicates(
     *, name: str = "", email: str = "", postcode: str = "", exclude_pk: int | None = None
 ) -> QuerySet[Party]:
-    """Parties that are probably the same as the one described: the same email (case-insensitive), or the same
-    name and the same postcode (both ignoring case and spaces)."""
+    """Parties that are probably the same as the one described: the same email (case-insensitive), or a name like
+    it (party_name_similar) where the postcodes do not differ (the same, ignoring case and spaces, or one of them
+    not known)."""
     email = (email or "").strip()
-    squeezed_name, squeezed_postcode = _squeezed(name), _squeezed(postcode)
+    squeezed_postcode = squeezed(postcode)
     condition = Q()
     if email:
         condition |= Q(email__iexact=email)
-    if squeezed_name and squeezed_postcode:
-        condition |= Q(squeezed_name=squeezed_name, squeezed_postcode=squeezed_postcode)
+    similar = party_name_similar(name)
+    if similar is not None:
+        if squeezed_postcode:
+            similar &= Q(squeezed_postcode=squeezed_postcode) | Q(postcode="")
+        condition |= similar
     if not condition:
         return Party.objects.none()
     parties = Party.objects.alias(
-        squeezed_name=_squeezed_field("name"), squeezed_postcode=_squeezed_field("postcode")
+        squeezed_postcode=_squeezed_field("postcode"),
+        name_key=company_name_key(F("name")),
+        name_digits=_digits(company_name_key(F("name"))),
+        name_similarity=TrigramSimilarity(company_name_key(F("name")), company_name_key(Value(name or ""))),
     ).filter(condition)
     if exclude_pk is not None:
         parties = parties.exclude(pk=exclude_pk)
     return parties.order_by("name", "id")
+
+
+def party_name_similar(name: str) -> Q | None:
+    """Names alike once case, punctuation and the legal form are set aside ("Hendriks Drukwerk" and "Hendriks
+    Drukwerk B.V."), by trigram similarity of at least NAME_SIMILARITY, with the same numbers in them ("Store 1"
+    is not "Store 2"). Needs the aliases of ``party_duplicates``; None when the name has nothing to compare."""
+    key = company_name_key_of(name)
+    if not key:
+        return None
+    typed = company_name_key(Value(name))
+    # "%" finds candidates through the trigram index on the key (its default threshold is lower); the similarity
+    # and the numbers are checked on those only.
+    return Q(name_key__trigram_similar=typed, name_similarity__gte=NAME_SIMILARITY, name_digits=_digits(typed))
 
 
 def with_stage(parties: QuerySet[Party]) -> QuerySet[Party]:
@@ -101,9 +134,9 @@ def party_list(
     names of contact persons, ``tag`` is a tag name (any case)."""
     parties = with_stage(Party.objects.select_related("customer")).prefetch_related("tags")
     if search:
-        contacts = Contact.objects.filter(name__icontains=search).values("party_id")
-        parties = parties.filter(
-            Q(name__icontains=search) | Q(email__icontains=search) | Q(city__icontains=search) | Q(pk__in=contacts)
+        contacts = Contact.objects.filter(name__icontains=search)
+        parties = search_filter(
+            parties, contains_any(search, "name", "email", "city"), Q(pk__in=contacts.values("party_id"))
         )
     if kind:
         parties = parties.filter(kind=kind)

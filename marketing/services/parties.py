@@ -17,7 +17,7 @@ from marketing.countries import country_checked, country_language
 from marketing.errors import ErrorCode
 from marketing.lock_objects import lock_party
 from marketing.models import Address, Contact, Party, Tag
-from marketing.selectors.parties import party_duplicates
+from marketing.selectors.parties import party_duplicates, squeezed
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -105,11 +105,20 @@ def _duplicates_refused(party: Party) -> None:
             "%(parties)s has the same email.", "%(parties)s have the same email.", len(same_email)
         ) % {"parties": ", ".join(d.name for d in same_email)}
     if same_name:
-        field_errors["name"] = ngettext(
-            "%(parties)s has the same name and postcode.",
-            "%(parties)s have the same name and postcode.",
-            len(same_name),
-        ) % {"parties": ", ".join(d.name for d in same_name)}
+        identical = all(squeezed(d.name) == squeezed(party.name) for d in same_name) and all(
+            squeezed(d.postcode) == squeezed(party.postcode) for d in same_name
+        )
+        if identical:
+            message = ngettext(
+                "%(parties)s has the same name and postcode.",
+                "%(parties)s have the same name and postcode.",
+                len(same_name),
+            )
+        else:
+            message = ngettext(
+                "%(parties)s has a name like this one.", "%(parties)s have a name like this one.", len(same_name)
+            )
+        field_errors["name"] = message % {"parties": ", ".join(d.name for d in same_name)}
     reason = gettext(
         "This party may exist already: %(parties)s. Check, or confirm that it is a different party to create it anyway."
     ) % {"parties": named}
@@ -127,7 +136,8 @@ def party_create(
     **fields,
 ) -> Party:
     """Create a party with its contact persons, addresses and tags. A party that looks like an existing one
-    (same email, or same name and postcode) is refused unless ``allow_duplicate``."""
+    (same email, or a name like it where the postcodes do not differ: ``party_duplicates``) is refused unless
+    ``allow_duplicate``."""
     _unknown_fields(fields, PARTY_FIELDS)
     # No language given (or left empty) means: the country's, decided in _validated once the country is clean.
     party = _validated(Party(created_by=by, **{"language": "", **fields}))

@@ -4,6 +4,7 @@ from marketing.views import leads as views
 
 urlpatterns = [
     path("leads/", views.lead_list, name="lead_list"),
+    path("leads/suggestions/", views.lead_suggestions, name="lead_suggestions"),
     path("leads/new/", views.lead_create, name="lead_create"),
     path("leads/import/", views.lead_import_page, name="lead_import"),
     path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),

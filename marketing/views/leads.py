@@ -21,12 +21,15 @@ from core.web import (
     form_add_domain_error,
     form_save,
     page_actions,
+    panel_rows,
     permission,
     run_action,
     status_steps,
 )
+from core.widgets import suggestions_response
 from marketing.choices import LeadState
 from marketing.forms.leads import (
+    LEAD_LOOKUP,
     LeadConvertForm,
     LeadFilterForm,
     LeadForm,
@@ -35,7 +38,7 @@ from marketing.forms.leads import (
 )
 from marketing.models import Campaign, Lead, Party
 from marketing.selectors import leads as selectors
-from marketing.selectors.activities import activities_open_for
+from marketing.selectors.activities import activities_open_for, activities_url
 from marketing.services import leads as services
 from marketing.services.lead_import import LeadImportRefused, lead_import
 from marketing.services.parties import PartyDuplicates
@@ -74,7 +77,10 @@ def _detail_page(request, lead: Lead, *, convert_form=None, reason_form=None, st
         "refusals": page.refusals,
         "convert_form": convert_form if allowed.get("convert") else None,
         "opportunities": list(lead.opportunities.select_related("stage").order_by("-id")),
-        "activities": list(activities_open_for(lead=lead)),
+        "activities": panel_rows(
+            activities_open_for(lead=lead),
+            url=activities_url(party_id=lead.party_id) if lead.party_id else "",
+        ),
         "add_query": urlencode({"lead": lead.pk, **({"party": lead.party_id} if lead.party_id else {})}),
         "transitions": transition_log_for(lead),
     }
@@ -98,6 +104,13 @@ LEAD_COLUMNS = [
     Column("created", gettext_lazy("Created"), lambda lead: lead.created_at),
     Column("state", gettext_lazy("Status"), lambda lead: lead.get_state_display()),
 ]
+
+
+@permission("marketing.view_lead")
+@require_GET
+def lead_suggestions(request):
+    """Leads matching what is typed, for a form's lead field."""
+    return suggestions_response(LEAD_LOOKUP, Lead.objects.all(), request.GET.get("q", ""))
 
 
 @permission("marketing.view_lead")

@@ -22,6 +22,7 @@ from core.web import (
     form_save,
     page_actions,
     page_panels,
+    panel_rows,
     permission,
     run_action,
     status_steps,
@@ -36,7 +37,7 @@ from marketing.forms.opportunities import (
 )
 from marketing.models import Campaign, Lead, Opportunity, Party
 from marketing.selectors import opportunities as selectors
-from marketing.selectors.activities import activities_open_for
+from marketing.selectors.activities import activities_open_for, activities_url
 from marketing.services import opportunities as services
 
 STATUS_STEPS = [OpportunityState.OPEN, OpportunityState.WON]
@@ -73,7 +74,9 @@ def _detail_page(request, opportunity: Opportunity, *, reason_form=None, stage_f
         "stage_form": stage_form or OpportunityStageForm(prefix="stage", initial={"stage": opportunity.stage_id}),
         # The sales orders made for it come from salesapp, later in the dependency order (core.extensions).
         "panels": page_panels(opportunity, user=request.user),
-        "activities": list(activities_open_for(opportunity=opportunity)),
+        "activities": panel_rows(
+            activities_open_for(opportunity=opportunity), url=activities_url(party_id=opportunity.party_id)
+        ),
         "add_query": urlencode({"opportunity": opportunity.pk, "party": opportunity.party_id}),
         "transitions": transition_log_for(opportunity),
     }

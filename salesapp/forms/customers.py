@@ -1,12 +1,35 @@
 """Customer forms: they parse what the clerk typed; the services judge it."""
 
+import dataclasses
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import AutocompleteField, Lookup
+from marketing.forms.parties import PARTY_LOOKUP
 from marketing.models import Party
 from salesapp.forms.fields import YES_NO_ALL, yes_no
 from salesapp.models import Customer
 from salesapp.services.customers import CREDIT_FIELDS, customer_create, customer_update
+
+
+def customer_label(customer: Customer) -> str:
+    return f"{customer.number} {customer.party.name}"
+
+
+# Customers are found by number or name (salesapp:customer_suggestions).
+CUSTOMER_LOOKUP = Lookup(
+    url="salesapp:customer_suggestions",
+    number="number",
+    names=(),
+    label=customer_label,
+    noun=_("customer"),
+    related=("party_id", Party.objects.all, "name"),
+)
+
+
+def customer_blocked_refusal(customer: Customer) -> str:
+    return _("customer %(number)s is blocked: choose another customer.") % {"number": customer.number}
 
 
 def credit_fields_lock(form: forms.Form, *, editable: bool) -> None:
@@ -33,17 +56,22 @@ class CustomerFilterForm(forms.Form):
         return {"search": wanted.get("q", "").strip(), "blocked": yes_no(wanted.get("blocked", ""))}
 
 
-class ProspectChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        place = ", ".join(part for part in (obj.city, obj.country) if part)
-        return f"{obj.name} ({place})" if place else obj.name
+# Prospects (parties without a customer account) are offered by salesapp, which knows the accounts.
+PROSPECT_LOOKUP = dataclasses.replace(PARTY_LOOKUP, url="salesapp:prospect_suggestions")
+
+
+def prospect_refusal(party: Party) -> str:
+    return _("%(name)s has a customer account already.") % {"name": party.name}
 
 
 class CustomerCreateForm(forms.ModelForm):
-    party = ProspectChoiceField(
+    party = AutocompleteField(
         label=_("Party"),
-        queryset=Party.objects.filter(customer__isnull=True).order_by("name", "id"),
-        help_text=_("Only prospects are listed: a party has at most one customer account."),
+        lookup=PROSPECT_LOOKUP,
+        queryset=Party.objects.filter(customer__isnull=True),
+        everything=Party.objects.all(),
+        refusal=prospect_refusal,
+        help_text=_("Only prospects are offered: a party has at most one customer account."),
     )
 
     class Meta:

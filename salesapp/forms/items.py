@@ -5,10 +5,21 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.money import MAX_UNIT_PRICE
+from core.widgets import Lookup
 from salesapp.choices import ItemType
 from salesapp.forms.fields import YES_NO_ALL, yes_no
+from salesapp.forms.widgets import item_label
 from salesapp.models import Item, TaxCode
 from salesapp.services.items import item_create, item_update
+
+# Items are found by number or name (salesapp:item_suggestions).
+ITEM_LOOKUP = Lookup(
+    url="salesapp:item_suggestions", number="number", names=("name",), label=item_label, noun=_("item")
+)
+
+
+def item_inactive_refusal(item: Item) -> str:
+    return _("item %(number)s is no longer sold.") % {"number": item.number}
 
 
 class ItemFilterForm(forms.Form):

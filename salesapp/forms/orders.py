@@ -9,8 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError, ValidationFailed
 from core.listing import date_field, record_field
 from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
+from core.widgets import AutocompleteField
 from salesapp.choices import OrderState, OrderType
-from salesapp.forms.widgets import DateInput, QuantityInput, item_label
+from salesapp.forms.customers import CUSTOMER_LOOKUP, customer_blocked_refusal
+from salesapp.forms.items import ITEM_LOOKUP, item_inactive_refusal
+from salesapp.forms.widgets import DateInput, QuantityInput
 from salesapp.models import Customer, Item, SalesOrder
 from salesapp.order_types import clerk_order_type_help, clerk_order_types, policy_for
 from salesapp.selectors.customers import customer_list
@@ -27,6 +30,7 @@ ORDER_TYPE_HELP = lazy(clerk_order_type_help, str)()
 
 
 LINE_ERROR_KEY = re.compile(r"^lines\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
+LINE_ITEM_KEY = re.compile(r"^(?P<prefix>.+)-\d+-item$")
 
 
 class OrderFilterForm(forms.Form):
@@ -55,11 +59,19 @@ class OrderFilterForm(forms.Form):
 
 
 class OrderHeaderForm(forms.Form):
-    customer = forms.ModelChoiceField(
+    customer = AutocompleteField(
         label=_("Customer"),
+        lookup=CUSTOMER_LOOKUP,
         queryset=customer_list(blocked=False),
-        widget=forms.Select(attrs={"autofocus": True}),
+        everything=Customer.objects.select_related("party"),
+        refusal=customer_blocked_refusal,
+        params={"blocked": "0"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].widget.attrs["autofocus"] = True
+
     order_type = forms.ChoiceField(
         label=_("Order type"), choices=order_type_choices, initial=OrderType.SALES, help_text=ORDER_TYPE_HELP
     )
@@ -68,8 +80,20 @@ class OrderHeaderForm(forms.Form):
     external_document_number = forms.CharField(label=_("External document number"), required=False, max_length=100)
 
 
+def item_field() -> AutocompleteField:
+    """An item still sold, chosen by number or name."""
+    return AutocompleteField(
+        label=_("Item"),
+        lookup=ITEM_LOOKUP,
+        queryset=item_list(active=True),
+        everything=Item.objects.select_related("tax_code"),
+        refusal=item_inactive_refusal,
+        params={"active": "1"},
+    )
+
+
 class OrderLineForm(forms.Form):
-    item = forms.ChoiceField(label=_("Item"))
+    item = item_field()
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=15, decimal_places=3, max_value=MAX_QUANTITY, widget=QuantityInput()
     )
@@ -91,17 +115,13 @@ class OrderLineForm(forms.Form):
         widget=QuantityInput(attrs={"max": "100"}),
     )
 
-    def __init__(self, *args, items: list[Item] | None = None, **kwargs):
+    def __init__(self, *args, items: dict[str, Item] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # A formset reads the active items once and hands them to every row: constant queries per page.
-        self.items = {str(item.pk): item for item in (item_list(active=True) if items is None else items)}
-        self.fields["item"].choices = [("", "---------")] + [(pk, item_label(i)) for pk, i in self.items.items()]
+        # A formset reads the items its rows name once and hands them to every row: constant queries per page.
+        self.fields["item"].remember(items or {})
         # Line rows sit under column headings, without a label of their own.
         for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", field.label)
-
-    def clean_item(self) -> Item:
-        return self.items[self.cleaned_data["item"]]
 
     def line_input(self) -> OrderLineInput:
         data = self.cleaned_data
@@ -113,10 +133,23 @@ class OrderLineForm(forms.Form):
         )
 
 
+def items_named(data, *, prefix: str) -> dict[str, Item]:
+    """The active items the posted rows of a line formset name by id, read in one query."""
+    keys = {
+        str(value)
+        for key, value in (data or {}).items()
+        if (match := LINE_ITEM_KEY.match(key)) and match["prefix"] == prefix and str(value).isdigit()
+    }
+    if not keys:
+        return {}
+    return {str(item.pk): item for item in item_list(active=True).filter(pk__in=keys)}
+
+
 class BaseOrderLineFormSet(forms.BaseFormSet):
-    def __init__(self, *args, **kwargs):
-        kwargs["form_kwargs"] = {"items": list(item_list(active=True)), **(kwargs.get("form_kwargs") or {})}
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, prefix=None, **kwargs):
+        items = items_named(data, prefix=prefix or self.get_default_prefix())
+        kwargs["form_kwargs"] = {"items": items, **(kwargs.get("form_kwargs") or {})}
+        super().__init__(data, *args, prefix=prefix, **kwargs)
 
     def filled_forms(self) -> list[OrderLineForm]:
         """The rows the clerk filled in; untouched extra rows are left out."""

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AuthoredModel
 from core.money import ZERO, MoneyField
+from core.search import trigram_index
 from salesapp.choices import Currency
 
 
@@ -26,6 +27,8 @@ class Customer(AuthoredModel):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["number"]
+        # The list search (icontains) is index-backed through these (core.search).
+        indexes = [trigram_index("number", name="customer_number_trgm")]
         # Credit terms (limit, payment terms, the block) are billing's and the manager's to set, not a clerk's.
         permissions = [("change_customer_credit", "Can change customer credit terms")]
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AuthoredModel
 from core.money import ZERO, PriceField
+from core.search import trigram_index
 from salesapp.choices import ItemType
 from salesapp.models.tax_codes import TaxCode
 
@@ -23,6 +24,8 @@ class Item(AuthoredModel):
         verbose_name = _("item")
         verbose_name_plural = _("items")
         ordering = ["number"]
+        # The list search (icontains) is index-backed through these (core.search).
+        indexes = [trigram_index("number", name="item_number_trgm"), trigram_index("name", name="item_name_trgm")]
 
     def __str__(self):
         return f"{self.number} {self.name}"

@@ -8,6 +8,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField
 from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import ZERO, MoneyField, QuantityField
+from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
 from salesapp.choices import Currency, OrderState, OrderType
 from salesapp.errors import ErrorCode
@@ -62,6 +63,11 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         verbose_name = _("sales order")
         verbose_name_plural = _("sales orders")
         ordering = ["-id"]
+        # The list search (icontains) is index-backed through these (core.search).
+        indexes = [
+            trigram_index("number", name="salesorder_number_trgm"),
+            trigram_index("customer_reference", name="salesorder_reference_trgm"),
+        ]
         permissions = [
             ("confirm_salesorder", "Can confirm sales order"),
             ("cancel_salesorder", "Can cancel sales order"),

@@ -7,6 +7,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField
 from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import QuantityField
+from core.search import trigram_index
 from core.transitions import Refusal, document_transition
 from salesapp.choices import OrderState, PackingSlipState
 from salesapp.errors import ErrorCode
@@ -33,6 +34,8 @@ class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
         verbose_name = _("packing slip")
         verbose_name_plural = _("packing slips")
         ordering = ["-id"]
+        # The list search (icontains) is index-backed through these (core.search).
+        indexes = [trigram_index("number", name="packingslip_number_trgm")]
         permissions = [("post_packingslip", "Can post packing slip")]
 
     def __str__(self):

@@ -3,6 +3,8 @@
 from django.db.models import Q, QuerySet
 
 from core.listing import order_by_sort
+from core.search import contains_any, search_filter
+from marketing.models import Party
 from salesapp.models import Customer
 
 # The customer list's sortable columns and what each orders by.
@@ -17,12 +19,21 @@ CUSTOMER_SORTS = {
 }
 
 
+def customers_matching(search: str) -> QuerySet[Customer]:
+    """Customers whose number or name contains ``search``: what the document lists match a customer by."""
+    return search_filter(
+        Customer.objects.all(),
+        contains_any(search, "number"),
+        Q(party_id__in=Party.objects.filter(name__icontains=search).values("pk")),
+    )
+
+
 def customer_list(*, search: str = "", blocked: bool | None = None, ordering: str = "") -> QuerySet[Customer]:
     customers = Customer.objects.select_related("party")
     if search:
-        customers = customers.filter(
-            Q(number__icontains=search) | Q(party__name__icontains=search) | Q(party__city__icontains=search)
-        )
+        # Each table is searched through its own trigram indexes (core.search).
+        parties = Party.objects.filter(contains_any(search, "name", "city"))
+        customers = search_filter(customers, contains_any(search, "number"), Q(party_id__in=parties.values("pk")))
     if blocked is not None:
         customers = customers.filter(blocked=blocked)
     return order_by_sort(customers, ordering, sorts=CUSTOMER_SORTS, default=["number"])

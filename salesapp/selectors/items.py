@@ -1,8 +1,9 @@
 """Reads of the item catalogue."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from core.listing import order_by_sort
+from core.search import contains_any
 from salesapp.models import Item
 
 # The item list's sortable columns and what each orders by.
@@ -22,7 +23,7 @@ def item_list(
 ) -> QuerySet[Item]:
     items = Item.objects.select_related("tax_code")
     if search:
-        items = items.filter(Q(number__icontains=search) | Q(name__icontains=search))
+        items = items.filter(contains_any(search, "number", "name"))
     if item_type:
         items = items.filter(item_type=item_type)
     if active is not None:

@@ -2,11 +2,13 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from core.listing import order_by_sort
+from core.search import contains_any, search_filter
 from salesapp.models import SalesOrder, SalesOrderLine
+from salesapp.selectors.customers import customers_matching
 
 # The order list's sortable columns (``?sort=number`` / ``?sort=-number``) and what each orders by.
 ORDER_SORTS = {
@@ -28,17 +30,16 @@ def order_list(
     date_to: datetime.date | None = None,
     ordering: str = "",
 ) -> QuerySet[SalesOrder]:
-    """Orders with ``has_deliveries``: a confirmed order with deliveries is "partially delivered". The date range
-    is on the order date, both days included; ``ordering`` is a key of ORDER_SORTS (newest first otherwise)."""
-    orders = SalesOrder.objects.select_related("customer__party").annotate(
-        has_deliveries=Exists(SalesOrderLine.objects.filter(order=OuterRef("pk"), qty_delivered__gt=0))
-    )
+    """Orders; ``search`` looks in the number, the customer's reference and the customer's number and name. The
+    date range is on the order date, both days included; ``ordering`` is a key of ORDER_SORTS (newest first
+    otherwise). Whether an order has deliveries is asked for the rows shown only: ``orders_mark_deliveries``."""
+    orders = SalesOrder.objects.select_related("customer__party")
     if search:
-        orders = orders.filter(
-            Q(number__icontains=search)
-            | Q(customer__party__name__icontains=search)
-            | Q(customer__number__icontains=search)
-            | Q(customer_reference__icontains=search)
+        # Each table is searched through its own trigram indexes (core.search).
+        orders = search_filter(
+            orders,
+            contains_any(search, "number", "customer_reference"),
+            Q(customer_id__in=customers_matching(search)),
         )
     if state:
         orders = orders.filter(state=state)
@@ -49,6 +50,20 @@ def order_list(
     if date_to:
         orders = orders.filter(order_date__lte=date_to)
     return order_by_sort(orders, ordering, sorts=ORDER_SORTS, default=["-id"])
+
+
+def orders_mark_deliveries(orders) -> list[SalesOrder]:
+    """The orders, each with ``has_deliveries`` (a confirmed order with deliveries is "partially delivered"),
+    in one query over the lines of these orders only."""
+    orders = list(orders)
+    delivered = set(
+        SalesOrderLine.objects.filter(order_id__in=[order.pk for order in orders], qty_delivered__gt=0)
+        .values_list("order_id", flat=True)
+        .distinct()
+    )
+    for order in orders:
+        order.has_deliveries = order.pk in delivered
+    return orders
 
 
 def order_get(*, pk: int) -> SalesOrder:

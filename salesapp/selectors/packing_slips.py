@@ -5,7 +5,9 @@ import datetime
 from django.db.models import F, Q, QuerySet
 
 from core.listing import order_by_sort
+from core.search import contains_any, search_filter
 from salesapp.models import PackingSlip, SalesOrder
+from salesapp.selectors.customers import customers_matching
 
 # The packing slip list's sortable columns and what each orders by.
 PACKING_SLIP_SORTS = {
@@ -30,11 +32,11 @@ def packing_slip_list(
     """Packing slips, newest first; the date range is on the ship date, both days included."""
     slips = PackingSlip.objects.select_related("order__customer__party")
     if search:
-        slips = slips.filter(
-            Q(number__icontains=search)
-            | Q(order__number__icontains=search)
-            | Q(order__customer__party__name__icontains=search)
+        # Each table is searched through its own trigram indexes (core.search).
+        orders = search_filter(
+            SalesOrder.objects.all(), contains_any(search, "number"), Q(customer_id__in=customers_matching(search))
         )
+        slips = search_filter(slips, contains_any(search, "number"), Q(order_id__in=orders.values("pk")))
     if state:
         slips = slips.filter(state=state)
     if order_id:

@@ -6,11 +6,19 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from core.listing import Column, list_response
 from core.web import form_save, page_panels, permission
+from core.widgets import suggestions_response
 from marketing.models import Party
-from salesapp.forms.customers import CustomerCreateForm, CustomerFilterForm, CustomerUpdateForm
+from salesapp.forms.customers import (
+    CUSTOMER_LOOKUP,
+    PROSPECT_LOOKUP,
+    CustomerCreateForm,
+    CustomerFilterForm,
+    CustomerUpdateForm,
+)
 from salesapp.models import Customer
 from salesapp.selectors import customers as customer_selectors
 from salesapp.services.customers import CREDIT_PERMISSION
@@ -43,6 +51,23 @@ def customer_list(request):
         form=filters,
         context={"filters": filters},
     )
+
+
+@permission("salesapp.view_customer")
+@require_GET
+def customer_suggestions(request):
+    """Customers matching what is typed, for a form's customer field; ``blocked=0`` leaves blocked ones out."""
+    blocked = False if request.GET.get("blocked") == "0" else None
+    customers = customer_selectors.customer_list(blocked=blocked)
+    return suggestions_response(CUSTOMER_LOOKUP, customers, request.GET.get("q", ""))
+
+
+@permission("salesapp.add_customer")
+@require_GET
+def prospect_suggestions(request):
+    """Parties without a customer account matching what is typed, for the new-customer form."""
+    prospects = Party.objects.filter(customer__isnull=True)
+    return suggestions_response(PROSPECT_LOOKUP, prospects, request.GET.get("q", ""))
 
 
 @permission("salesapp.view_customer")

@@ -6,10 +6,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from core.listing import Column, list_response
 from core.web import form_save, permission
-from salesapp.forms.items import ItemFilterForm, ItemForm
+from core.widgets import suggestions_response
+from salesapp.forms.items import ITEM_LOOKUP, ItemFilterForm, ItemForm
 from salesapp.models import Item
 from salesapp.selectors import items as item_selectors
 
@@ -38,6 +40,15 @@ def item_list(request):
         form=filters,
         context={"filters": filters},
     )
+
+
+@permission("salesapp.view_item")
+@require_GET
+def item_suggestions(request):
+    """Items matching what is typed, for a form's item field; ``active=1`` offers only items still sold."""
+    active = True if request.GET.get("active") == "1" else None
+    items = item_selectors.item_list(active=active)
+    return suggestions_response(ITEM_LOOKUP, items, request.GET.get("q", ""))
 
 
 @permission("salesapp.view_item")

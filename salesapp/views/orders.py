@@ -18,11 +18,12 @@ from core.web import (
     form_add_domain_error,
     page_actions,
     page_panels,
+    panel_rows,
     permission,
     run_action,
     status_steps,
 )
-from marketing.selectors.activities import activities_open_for, document_key
+from marketing.selectors.activities import activities_open_for, activities_url, document_key
 from salesapp.choices import OrderState
 from salesapp.forms.orders import (
     OrderFilterForm,
@@ -111,6 +112,7 @@ def order_list(request):
         filename="sales-orders",
         form=filter_form,
         context={"filter_form": filter_form, "customer_id": filters["customer_id"]},
+        page_rows=order_selectors.orders_mark_deliveries,
     )
 
 
@@ -176,7 +178,10 @@ def _detail_page(request, pk: int, *, line_form: OrderLineForm | None = None):
     context["panels"] = page_panels(order, user=request.user)
     context["transitions"] = transition_log_for(order)
     # Calls and tasks about this order (a delivery date to confirm, a complaint to follow up).
-    context["activities"] = list(activities_open_for(document=order))
+    # Bounded: the rest are in the customer's open activities.
+    context["activities"] = panel_rows(
+        activities_open_for(document=order), url=activities_url(party_id=order.customer.party_id)
+    )
     context["activity_query"] = urlencode({"party": order.customer.party_id, "document": document_key(order)})
     return render(request, "salesapp/order_detail.html", context)
 

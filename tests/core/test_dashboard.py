@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from invoicing.services.invoices import invoice_create_from_order, invoice_post
@@ -95,3 +97,27 @@ def test_dashboard_sums_what_posted_invoices_still_have_open(client, clerk, bill
         response.context["draft_invoices"],
     ) == (Decimal("112.10"), 1, 1)
     assert "EUR 112.10" in response.content.decode()
+
+
+def test_dashboard_figures_are_aggregates_whose_query_count_does_not_grow(client, clerk):
+    # given: the page drawn over a few rows, then over many more
+    customer = make_customer()
+    make_order(customer=customer, by=clerk)
+    LeadFactory()
+    OpportunityFactory()
+    client.force_login(clerk)
+    client.get(reverse("home"))  # content types and permissions are cached from here on
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("home"))
+    for _ in range(6):
+        order_confirm(order=make_order(customer=make_customer(), by=clerk), by=clerk)
+    LeadFactory.create_batch(10)
+    OpportunityFactory.create_batch(10)
+
+    # when
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("home"))
+
+    # then
+    assert response.status_code == 200
+    assert len(many) == len(few)

@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.db import connections
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.factories.users import user_with_role
 
@@ -100,6 +100,17 @@ def login(page: Page, user: User, password: str = PASSWORD) -> Page:
     page.locator("form.stacked button[type=submit]").click()
     page.wait_for_url(lambda url: "/login/" not in url)
     return page
+
+
+def choose(page: Page, selector: str, typed: str, label: str) -> None:
+    """Pick a record in a type-ahead field (core.widgets): type ``typed``, wait for the suggestion ``label`` and
+    take the highlighted first suggestion with Enter."""
+    field = page.locator(selector)
+    field.fill(typed)
+    listbox = page.locator(f"#{field.get_attribute('aria-controls')}")
+    expect(listbox.get_by_role("option").first).to_have_text(label)
+    field.press("Enter")
+    expect(field).to_have_value(label)
 
 
 @pytest.fixture

@@ -41,3 +41,25 @@ def test_customer_account_fragment_shows_balance_overdue_sales_invoices_and_paym
     assert '<dd class="num" id="account-sales">EUR 200.00</dd>' in html
     assert [invoice.number for invoice in response.context["open_invoices"]] == [overdue.number, current.number]
     assert [payment.number for payment in response.context["payments"]] == ["PAY-000002", "PAY-000001"]
+
+
+def test_the_open_invoices_are_bounded_with_a_link_to_all_of_them(
+    client, clerk, billing, django_assert_max_num_queries
+):
+    # given: eleven open invoices, one more than a panel shows
+    customer = make_customer()
+    for _ in range(11):
+        posted_invoice(by=clerk, post_by=billing, customer=customer, store_pdf=False)
+    client.force_login(clerk)
+    url = reverse("invoicing:customer_account", args=[customer.pk])
+
+    # when: the query count does not depend on the number of invoices
+    with django_assert_max_num_queries(12):
+        response = client.get(url, HTTP_HX_REQUEST="true")
+
+    # then
+    html = response.content.decode()
+    assert len(response.context["open_invoices"]) == 10
+    assert response.context["open_invoices"].more is True
+    all_open = f"{reverse('invoicing:invoice_list')}?customer={customer.pk}&amp;open=on"
+    assert f'<a href="{all_open}">All open invoices of this customer</a>' in html

@@ -280,7 +280,7 @@ def test_order_button_creates_an_order_and_then_the_opportunity_can_be_won(clien
     page = client.get(reverse("marketing:opportunity_detail", args=[opportunity.pk]))
     assert page.context["actions"]["win"] is True
     # the sales orders panel comes from salesapp through core.extensions
-    assert [panel["orders"] for panel in page.context["panels"] if panel["name"] == "sales_orders"] == [[order]]
+    assert [list(panel["orders"]) for panel in page.context["panels"] if panel["name"] == "sales_orders"] == [[order]]
 
     # and when it is won
     client.post(reverse("marketing:opportunity_win", args=[opportunity.pk]))

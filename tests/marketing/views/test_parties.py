@@ -272,7 +272,7 @@ def test_party_page_shows_contacts_addresses_tags_and_open_work(client, clerk):
     assert "Dock 1, 3011 AA Rotterdam, NL" in html
     assert f'href="{reverse("marketing:party_list")}?tag=VIP">VIP</a>' in html
     assert f'href="{reverse("marketing:lead_detail", args=[lead.pk])}">{lead.number}</a>' in html
-    assert response.context["open_leads"] == [lead]
+    assert list(response.context["open_leads"]) == [lead]
     assert f'href="{reverse("marketing:opportunity_detail", args=[opportunity.pk])}">{opportunity.number}</a>' in html
     assert f'href="{reverse("marketing:activity_detail", args=[activity.pk])}">Call Ann</a>' in html
     path = reverse("marketing:party_detail", args=[party.pk])
@@ -414,3 +414,22 @@ def test_party_update_shows_and_replaces_the_tags(client, clerk):
     assert "allow_duplicate" not in form.fields
     assert response.status_code == 302
     assert sorted(party.tags.values_list("name", flat=True)) == ["Export", "Retail"]
+
+
+def test_the_party_page_panels_are_bounded_with_links_to_the_full_lists(client, clerk):
+    # given: twelve open leads of one party, and three of another
+    party = PartyFactory(name="Busy BV")
+    LeadFactory.create_batch(12, party=party)
+    LeadFactory.create_batch(3, party=PartyFactory())
+    client.force_login(clerk)
+
+    # when
+    response = client.get(reverse("marketing:party_detail", args=[party.pk]))
+
+    # then: ten of them, newest first, and the lead list filtered on the party's open leads
+    leads = response.context["open_leads"]
+    assert (len(leads), leads.more) == (10, True)
+    assert list(leads) == list(party.leads.order_by("-id")[:10])
+    all_open = f"{reverse('marketing:lead_list')}?party={party.pk}&amp;state=open"
+    assert f'<a href="{all_open}">All open leads of this party</a>' in response.content.decode()
+    assert response.context["open_opportunities"].more is False

@@ -2,6 +2,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from salesapp.models import SalesOrder
@@ -282,7 +284,9 @@ def test_add_line_button_returns_one_more_row_and_the_new_row_count(client, cler
     assert (
         '<input type="hidden" name="lines-TOTAL_FORMS" value="3" id="id_lines-TOTAL_FORMS" hx-swap-oob="true">' in html
     )
-    assert "A-100 Anvil (12.50 / pcs)" in html
+    # the item is typed ahead, never offered as a list of the whole catalogue
+    assert 'role="combobox"' in html
+    assert "A-100" not in html
 
 
 # --- detail -------------------------------------------------------------------------------------------------------
@@ -815,3 +819,40 @@ def test_billing_clerk_cannot_edit_the_header(client, billing, customer, items):
     # then
     assert response.status_code == 403
     assert header_row(order) == before
+
+
+def test_new_order_page_lists_no_customers_or_items_whatever_their_number(client, clerk, django_assert_max_num_queries):
+    # given: many customers and items
+    for _ in range(30):
+        make_customer(party=None)
+    ItemFactory.create_batch(30)
+    client.force_login(clerk)
+
+    # when: session, user and permissions only; nothing is read per customer or item
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("salesapp:order_create"))
+
+    # then: type-ahead inputs, no option of any customer or item
+    html = response.content.decode()
+    assert html.count('role="combobox"') == 2
+    assert "<option" not in html.split("<main")[1].split('name="order_type"')[0]
+    assert "ITEM-" not in html and "C-0" not in html
+
+
+def test_order_entry_reads_the_items_of_all_its_lines_at_once(client, clerk, customer):
+    # given: the same form with one line and with six lines
+    client.force_login(clerk)
+    items = ItemFactory.create_batch(6)
+    url = reverse("salesapp:order_create")
+    bad_type = {"order_type": "nonsense"}  # the form is shown again: only reading the lines counts
+
+    # when
+    with CaptureQueriesContext(connection) as one_line:
+        one = client.post(url, create_payload(customer, [(items[0], "1", "", "")], **bad_type))
+    with CaptureQueriesContext(connection) as six_lines:
+        six = client.post(url, create_payload(customer, [(item, "1", "", "") for item in items], **bad_type))
+
+    # then: showing six chosen items again costs no more queries than one
+    assert one.status_code == six.status_code == 200
+    assert len(six_lines) == len(one_line)
+    assert f'value="{items[5].number} {items[5].name}' in six.content.decode()
