@@ -102,8 +102,9 @@ def growth_database(spec: Spec, *, rebuild: bool):
         print(f"  {'built in':<38} {built_seconds:6.1f} s")
     else:
         switch_to(GROWTH_DATABASE)
-        executor = MigrationExecutor(connection)
-        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        with as_owner(connection):  # the owner reads what is applied, whatever the application may read yet
+            executor = MigrationExecutor(connection)
+            pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         if pending:
             print(f"Applying new migrations to {GROWTH_DATABASE}.")
         # Always: migrate also grants the application role its rights on what the owner made.
