@@ -16,7 +16,7 @@ from core.errors import ErrorCode as CoreErrorCode
 from core.jobs import job_enqueue
 from core.loaded import loaded_set
 from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net
-from core.numbering import number_take
+from core.numbering import numbers_take
 from core.transitions import transition_refusal, transition_run, transition_save
 from invoicing.choices import AccountRole, InvoiceBasis, InvoiceState, PaymentState
 from invoicing.errors import ErrorCode
@@ -242,15 +242,16 @@ def invoice_post(
     totals = _totals(lines)
     accounts = posting_accounts(roles=[AccountRole.RECEIVABLE], tax_code_ids={t.tax_code_id for t in totals.taxes})
     due_date = invoice_date + datetime.timedelta(days=invoice.customer.payment_terms_days)
+    numbers = numbers_take("invoice", "journal")
     transition_run(
         invoice.post,
         by=by,
-        number=number_take(code="invoice"),
+        number=numbers["invoice"],
         invoice_date=invoice_date,
         due_date=due_date,
     )
     transition_save(invoice)
-    _journal_for_invoice(invoice, lines, totals, accounts)
+    _journal_for_invoice(invoice, lines, totals, accounts, number=numbers["journal"])
     if invoice.order_id:
         order_invoiced_book(
             order=order,
@@ -272,7 +273,7 @@ def invoice_post(
 
 
 def _journal_for_invoice(
-    invoice: Invoice, lines: list[InvoiceLine], totals: DocumentTotals, accounts: PostingAccounts
+    invoice: Invoice, lines: list[InvoiceLine], totals: DocumentTotals, accounts: PostingAccounts, *, number: str
 ) -> None:
     """Receivable on the debit side; revenue per account and output tax per tax code on the credit side. The
     tax lines are the draft's stored ones, recomputed from the same lines by the same rule (core/money.py)."""
@@ -301,6 +302,7 @@ def _journal_for_invoice(
         postings=postings,
         currency=invoice.currency,
         invoice=invoice,
+        number=number,
     )
 
 

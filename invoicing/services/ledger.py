@@ -88,10 +88,12 @@ def journal_entry_post(
     currency: str = "EUR",
     invoice=None,
     payment=None,
+    number: str | None = None,
 ) -> JournalEntry:
     """Write a balanced journal entry; an unbalanced one is a programming error and is refused.
 
-    Runs in the transaction of the document it books (the number it takes requires one)."""
+    Runs in the transaction of the document it books (the number it takes requires one). ``number``: the
+    journal number the caller took already, together with its own (``numbers_take``)."""
     postings = [p for p in postings if p.debit or p.credit]
     debit = sum((p.debit for p in postings), ZERO)
     credit = sum((p.credit for p in postings), ZERO)
@@ -102,7 +104,7 @@ def journal_entry_post(
             % {"debit": debit, "credit": credit},
         )
     entry = JournalEntry.objects.create(
-        number=number_take(code="journal"),
+        number=number or number_take(code="journal"),
         entry_date=entry_date,
         description=description,
         currency=currency,

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from core.bulk import column_update
 from core.errors import DomainError
 from core.models import NumberSeries
-from core.numbering import number_take
+from core.numbering import number_take, numbers_take
 from salesapp.models import SalesOrderLine
 from tests.factories.salesapp import ItemFactory, make_order
 
@@ -24,6 +24,20 @@ def test_a_number_is_taken_in_one_statement_and_the_series_moves_on():
     assert len(captured.captured_queries) == 1
     series.refresh_from_db()
     assert series.format(series.next_value - 1) == taken
+
+
+@pytest.mark.django_db
+def test_several_numbers_are_taken_in_one_statement():
+    before = {s.code: s.format(s.next_value) for s in NumberSeries.objects.filter(code__in=["invoice", "journal"])}
+
+    with CaptureQueriesContext(connection) as captured:
+        taken = numbers_take("journal", "invoice")
+
+    assert taken == before
+    assert len(captured.captured_queries) == 1
+    with pytest.raises(DomainError) as refused:
+        numbers_take("invoice", "no_such_series")
+    assert refused.value.reason == "Number series 'no_such_series' is not set up."
 
 
 @pytest.mark.django_db
