@@ -1,4 +1,4 @@
-"""Text search that stays index-backed on large tables (pg_trgm, enabled by core's migration 0003).
+"""Text search that stays index-backed on large tables (pg_trgm, enabled by core's migration 0004).
 
 Django's ``icontains`` / ``istartswith`` on PostgreSQL compare ``UPPER(column::text) LIKE UPPER(%s)``; a GIN trigram
 index on exactly ``UPPER(column)`` answers both (``trigram_index``). A search across a join (orders by their

@@ -22,7 +22,8 @@ ONE_DRAFT_PER_ORDER = "invoice_one_draft_per_order"
 
 class Invoice(ConcurrentTransitionMixin, AuthoredModel):
     """A customer invoice. Posted invoices are immutable: a service guard and a database trigger
-    (migration 0002) refuse any change but payment progress."""
+    (migrations 0002 and 0007) refuse any change but payment progress, and that only as the payments applied
+    to it justify."""
 
     customer = models.ForeignKey(
         "salesapp.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="invoices"
