@@ -184,6 +184,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Each transition's history row in one plain INSERT (core/state_log.py); the model and reads stay django-fsm-log's.
+DJANGO_FSM_LOG_STORAGE_METHOD = "core.state_log.StatementBackend"
+
 # Background jobs (DESIGN.md §2.3): procrastinate, PostgreSQL as the queue. Each app's tasks live in its jobs.py.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "jobs"
 # Finished jobs stay listed in the admin until the daily prune removes them (core.jobs.prune_daily).
