@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -46,9 +46,14 @@ logger = logging.getLogger(__name__)
 DEFAULT_QUEUE = "default"
 LONG_QUEUE = "long"
 
-# For jobs that talk to the outside world (a mail server): up to 10 retries, waiting 2, 4, 8 … 2048 s before
-# them, about 70 minutes in all: long enough to ride out a restarting or briefly overloaded mail server.
-OUTSIDE_WORLD_RETRY = RetryStrategy(max_attempts=10, exponential_wait=2)
+
+def outside_world_retry(*transient: type[Exception]) -> RetryStrategy:
+    """For jobs that talk to the outside world (a mail server): up to 10 retries, waiting 2, 4, 8 … 2048 s before
+    them, about 70 minutes in all: long enough to ride out a restarting or briefly overloaded mail server. Only
+    the ``transient`` failures (and a lost database connection) are retried: a bug fails the job at once, for
+    the job list to show."""
+    return RetryStrategy(max_attempts=10, exponential_wait=2, retry_exceptions=[*transient, OperationalError])
+
 
 JOB_STATUS_LABELS = {
     "todo": _("waiting"),

@@ -31,3 +31,7 @@ class ErrorCode(models.TextChoices):
     PARTY_MERGE_SAME = "party-merge-same"
     TARGET_EXCLUDED = "target-excluded"
     TARGET_EXISTS = "target-exists"
+
+
+class MailServerUnavailable(Exception):
+    """The mail server could not take messages now; the job retries the rest of its batch later."""

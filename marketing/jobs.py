@@ -2,10 +2,11 @@
 
 from procrastinate.contrib.django import app
 
-from core.jobs import LONG_QUEUE, OUTSIDE_WORLD_RETRY
+from core.jobs import LONG_QUEUE, outside_world_retry
+from marketing.errors import MailServerUnavailable
 
 
-@app.task(name="marketing.campaign_email_batch", queue=LONG_QUEUE, retry=OUTSIDE_WORLD_RETRY)
+@app.task(name="marketing.campaign_email_batch", queue=LONG_QUEUE, retry=outside_world_retry(MailServerUnavailable))
 def campaign_email_batch(*, campaign_id: int, target_ids: list[int]) -> None:
     """Send one batch of a campaign's email. A retry (after the mail server failed) skips every target
     already sent to or failed, so nobody gets the message twice."""

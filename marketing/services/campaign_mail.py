@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from core.errors import TransitionRefused, ValidationFailed
 from core.jobs import job_enqueue_many
 from marketing.choices import CampaignState, CampaignType, Response, TargetStatus
-from marketing.errors import ErrorCode
+from marketing.errors import ErrorCode, MailServerUnavailable
 from marketing.jobs import campaign_email_batch
 from marketing.lock_objects import lock_campaign
 from marketing.models import Campaign, CampaignTarget
@@ -162,10 +162,6 @@ def _exclude_unsubscribed(campaign: Campaign, target_ids: Iterable[int], now) ->
         email_queued_at=None,
         updated_at=now,
     )
-
-
-class MailServerUnavailable(Exception):
-    """The mail server could not take messages now; the job retries the rest of its batch later."""
 
 
 @dataclass(frozen=True)

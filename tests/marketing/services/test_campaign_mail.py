@@ -1,9 +1,12 @@
 import smtplib
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from core.actors import system_actor
@@ -11,11 +14,11 @@ from core.errors import TransitionRefused, ValidationFailed
 from core.jobs import jobs_run_due
 from core.models import JobFailure
 from marketing.choices import CampaignType
+from marketing.errors import MailServerUnavailable
 from marketing.jobs import campaign_email_batch
 from marketing.models import CampaignTarget, Unsubscription
 from marketing.selectors.campaigns import EmailProgress, campaign_email_progress
 from marketing.services.campaign_mail import (
-    MailServerUnavailable,
     campaign_email_batch_deliver,
     campaign_email_render,
     campaign_email_send,
@@ -266,7 +269,7 @@ def test_a_retry_after_a_mid_batch_failure_never_sends_twice(clerk, failing_mail
         None,
         "Connection unexpectedly closed",
     )
-    assert JobFailure.objects.get().error.splitlines()[-1].startswith("marketing.services.campaign_mail.MailServer")
+    assert JobFailure.objects.get().error.splitlines()[-1].startswith("marketing.errors.MailServerUnavailable")
 
     # when: the retry runs (the job again, with the same arguments), the server working again
     campaign_email_batch(**job.args)
@@ -339,3 +342,17 @@ def test_the_batch_costs_a_fixed_number_of_queries_plus_one_per_message(clerk, d
     # when / then: campaign, targets, unsubscriptions, then one claiming UPDATE per message
     with django_assert_num_queries(3 + 20):
         campaign_email_batch(**job.args)
+
+
+def test_the_email_job_retries_mail_server_trouble_with_backoff_but_not_a_bug():
+    strategy = campaign_email_batch.retry_strategy
+
+    def wait(exception, attempts):
+        decision = strategy.get_retry_decision(exception=exception, job=SimpleNamespace(attempts=attempts))
+        return None if decision is None else round((decision.retry_at - timezone.now()).total_seconds())
+
+    assert wait(MailServerUnavailable("connection refused"), 0) == 2
+    assert wait(MailServerUnavailable("connection refused"), 3) == 16
+    assert wait(OperationalError("server closed the connection"), 1) == 4
+    assert wait(MailServerUnavailable("still down"), 10) is None  # ten attempts, then the job has failed
+    assert wait(KeyError("a bug"), 0) is None
