@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django_fsm import FSMFieldMixin
 
@@ -72,6 +74,11 @@ class PanelRows:
 
     def __bool__(self):
         return bool(self.rows)
+
+
+def list_url(name: str, **filters) -> str:
+    """The URL of the list page ``name`` filtered as ``filters`` say (a panel's or a figure's "show all")."""
+    return f"{reverse(name)}?{urlencode(filters)}" if filters else reverse(name)
 
 
 def panel_rows(queryset, *, url: str = "", limit: int = PANEL_ROWS) -> PanelRows:

@@ -7,12 +7,11 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext
 
 from core import extensions
 from core.money import ZERO
-from core.web import panel_rows
+from core.web import list_url, panel_rows
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice, Payment
 
@@ -76,7 +75,7 @@ def campaign_invoiced_revenue(campaign_ids: list[int]) -> dict[int, list[extensi
 
 
 def order_invoices_panel(order, user) -> dict:
-    url = f"{reverse('invoicing:invoice_list')}?{urlencode({'q': order.number})}"
+    url = list_url("invoicing:invoice_list", q=order.number)
     return {"invoices": panel_rows(Invoice.objects.filter(order=order).order_by("id"), url=url)}
 
 

@@ -8,13 +8,12 @@ import dataclasses
 from django.db.models import Count, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from core import extensions
 from core.money import ZERO
-from core.web import panel_rows
+from core.web import list_url, panel_rows
 from salesapp.choices import OrderState
 from salesapp.models import Customer, SalesOrder
 from salesapp.services.customers import customer_party_move
@@ -99,7 +98,7 @@ def opportunity_orders_panel(opportunity, user) -> dict:
     if rows.more:
         # Only then is the customer (whose order list shows them all) worth a query.
         customer = Customer.objects.filter(party_id=opportunity.party_id).values_list("pk", flat=True).first()
-        url = f"{reverse('salesapp:order_list')}?{urlencode({'customer': customer})}" if customer else ""
+        url = list_url("salesapp:order_list", customer=customer) if customer else ""
         rows = dataclasses.replace(rows, url=url)
     return {"orders": rows}
 

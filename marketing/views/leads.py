@@ -20,6 +20,7 @@ from core.web import (
     PageActions,
     form_add_domain_error,
     form_save,
+    list_url,
     page_actions,
     panel_rows,
     permission,
@@ -259,4 +260,4 @@ def _imported_url(leads: list[Lead]) -> str:
     if not leads:
         return ""
     numbers = sorted(lead.number for lead in leads)
-    return f"{reverse('marketing:lead_list')}?{urlencode({'number_from': numbers[0], 'number_to': numbers[-1]})}"
+    return list_url("marketing:lead_list", number_from=numbers[0], number_to=numbers[-1])

@@ -8,15 +8,13 @@ import copy
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 from core.listing import Column, list_response
-from core.web import form_add_domain_error, form_save, panel_rows, permission, run_action
+from core.web import form_add_domain_error, form_save, list_url, panel_rows, permission, run_action
 from core.widgets import suggestions_response
 from marketing.forms.parties import (
     PARTY_LOOKUP,
@@ -34,10 +32,6 @@ from marketing.services import parties as services
 from marketing.services.party_merge import party_merge, party_merge_refusal
 
 TIMELINE_PER_PAGE = 20
-
-
-def _list_url(name: str, **filters) -> str:
-    return f"{reverse(name)}?{urlencode(filters)}"
 
 
 def _party_or_404(pk: int) -> Party:
@@ -95,15 +89,15 @@ def party_detail(request, pk: int):
         "addresses": list(party.addresses.all()),
         "tags": list(party.tags.all()),
         "open_leads": panel_rows(
-            selectors.party_open_leads(party=party), url=_list_url("marketing:lead_list", party=party.pk, state="open")
+            selectors.party_open_leads(party=party), url=list_url("marketing:lead_list", party=party.pk, state="open")
         ),
         "open_opportunities": panel_rows(
             selectors.party_open_opportunities(party=party),
-            url=_list_url("marketing:opportunity_list", party=party.pk, state="open"),
+            url=list_url("marketing:opportunity_list", party=party.pk, state="open"),
         ),
         "activities": panel_rows(
             activities_open_for(party=party),
-            url=_list_url("marketing:activity_list", party=party.pk, status="open"),
+            url=list_url("marketing:activity_list", party=party.pk, status="open"),
         ),
         "add_query": f"party={party.pk}",
         "timeline": selectors.party_timeline(party=party, per_page=TIMELINE_PER_PAGE),

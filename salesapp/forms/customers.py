@@ -10,6 +10,7 @@ from marketing.forms.parties import PARTY_LOOKUP
 from marketing.models import Party
 from salesapp.forms.fields import YES_NO_ALL, yes_no
 from salesapp.models import Customer
+from salesapp.selectors.customers import prospect_list
 from salesapp.services.customers import CREDIT_FIELDS, customer_create, customer_update
 
 
@@ -68,7 +69,7 @@ class CustomerCreateForm(forms.ModelForm):
     party = AutocompleteField(
         label=_("Party"),
         lookup=PROSPECT_LOOKUP,
-        queryset=Party.objects.filter(customer__isnull=True),
+        queryset=prospect_list(),
         everything=Party.objects.all(),
         refusal=prospect_refusal,
         help_text=_("Only prospects are offered: a party has at most one customer account."),

@@ -28,6 +28,11 @@ def customers_matching(search: str) -> QuerySet[Customer]:
     )
 
 
+def prospect_list() -> QuerySet[Party]:
+    """Parties without a customer account: those a new customer account may be opened for."""
+    return Party.objects.filter(customer__isnull=True)
+
+
 def customer_list(*, search: str = "", blocked: bool | None = None, ordering: str = "") -> QuerySet[Customer]:
     customers = Customer.objects.select_related("party")
     if search:

@@ -66,7 +66,7 @@ def customer_suggestions(request):
 @require_GET
 def prospect_suggestions(request):
     """Parties without a customer account matching what is typed, for the new-customer form."""
-    prospects = Party.objects.filter(customer__isnull=True)
+    prospects = customer_selectors.prospect_list()
     return suggestions_response(PROSPECT_LOOKUP, prospects, request.GET.get("q", ""))
 
 
