@@ -30,6 +30,17 @@ class LineType(models.TextChoices):
     COMMENT = "comment", _("Comment")
 
 
+class PriceSource(models.TextChoices):
+    """Where a line's price and discount came from (DESIGN.md §4.1), in the engine's order of precedence."""
+
+    SALES_AGREEMENT = "sales_agreement", _("Sales agreement")
+    CUSTOMER_AGREEMENT = "customer_agreement", _("Trade agreement for the customer")
+    PRICE_GROUP_AGREEMENT = "price_group_agreement", _("Trade agreement for the price group")
+    ALL_CUSTOMERS_AGREEMENT = "all_customers_agreement", _("Trade agreement for all customers")
+    ITEM_PRICE = "item_price", _("Item sales price")
+    MANUAL = "manual", _("Manual")
+
+
 class PackingSlipState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     POSTED = "posted", _("Posted")

@@ -63,6 +63,7 @@ def _invoice_line(invoice, order_line: SalesOrderLine, quantity: Decimal, line_n
         quantity=quantity,
         unit=order_line.unit,
         unit_price=order_line.unit_price,
+        price_source=order_line.price_source,
         discount_percent=order_line.discount_percent,
         tax_code=order_line.tax_code,
         order_line=order_line,

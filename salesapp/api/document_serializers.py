@@ -21,6 +21,7 @@ class DocumentLineSerializer(serializers.ModelSerializer):
         "unit",
         "unit_price",
         "discount_percent",
+        "price_source",
         "tax_code",
         "net_amount",
     ]

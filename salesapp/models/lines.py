@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.money import HUNDRED, ZERO, MoneyField, PercentField, PriceField, QuantityField
-from salesapp.choices import LineType
+from salesapp.choices import LineType, PriceSource
 
 
 class DocumentLine(models.Model):
@@ -24,6 +24,10 @@ class DocumentLine(models.Model):
     unit = models.CharField(_("unit"), max_length=10, default="pcs")
     unit_price = PriceField(_("unit price"), validators=[MinValueValidator(ZERO)])
     discount_percent = PercentField(_("discount %"), validators=[MinValueValidator(ZERO), MaxValueValidator(HUNDRED)])
+    # Shown on the line so a clerk can tell an agreed price from a typed one (salesapp.selectors.pricing).
+    price_source = models.CharField(
+        _("price source"), max_length=30, choices=PriceSource.choices, default=PriceSource.ITEM_PRICE
+    )
     tax_code = models.ForeignKey(
         "salesapp.TaxCode", verbose_name=_("tax code"), on_delete=models.PROTECT, related_name="+"
     )

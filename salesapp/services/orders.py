@@ -23,11 +23,12 @@ from core.money import (
 )
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save
-from salesapp.choices import LineType, OrderState, OrderType
+from salesapp.choices import LineType, OrderState, OrderType, PriceSource
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import is_locked_with_lines, lock_order, lock_order_lines, lock_posted_slip_lines
 from salesapp.models import Customer, Item, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
 from salesapp.order_types import order_type_refusal
+from salesapp.selectors.pricing import price_for, tax_code_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -106,18 +107,26 @@ def _line_errors(line: OrderLineInput, prefix: str, *, order_date: datetime.date
 
 def _line_build(order: SalesOrder, line: OrderLineInput, line_no: int) -> SalesOrderLine:
     item = line.item
-    unit_price = item.unit_price if line.unit_price is None else _decimal(line.unit_price, "unit_price")
+    quantity = _decimal(line.quantity, "quantity")
+    if line.unit_price is None:
+        price = price_for(
+            customer=order.customer, item=item, quantity=quantity, date=order.order_date, currency=order.currency
+        )
+        unit_price, price_source = price.unit_price, price.source
+    else:
+        unit_price, price_source = _decimal(line.unit_price, "unit_price"), PriceSource.MANUAL
     built = SalesOrderLine(
         order=order,
         line_no=line_no,
         line_type=LineType.SERVICE if item.item_type == "service" else LineType.ITEM,
         item=item,
         description=line.description or item.name,
-        quantity=_decimal(line.quantity, "quantity"),
+        quantity=quantity,
         unit=item.unit,
         unit_price=unit_price,
+        price_source=price_source,
         discount_percent=_decimal(line.discount_percent, "discount_percent"),
-        tax_code=line.tax_code or item.tax_code,
+        tax_code=line.tax_code or tax_code_for(customer=order.customer, item=item),
         requested_ship_date=line.requested_ship_date or order.requested_ship_date,
     )
     built.net_amount = line_net(

@@ -198,9 +198,9 @@ class TestDatabaseGuard:
             copy_id = cursor.fetchone()[0]
             cursor.execute(
                 "INSERT INTO invoicing_invoiceline (line_no, line_type, item_id, description, quantity, unit,"
-                " unit_price, discount_percent, tax_code_id, net_amount, invoice_id, order_line_id,"
+                " unit_price, discount_percent, price_source, tax_code_id, net_amount, invoice_id, order_line_id,"
                 " revenue_account_id) SELECT line_no, line_type, item_id, description, quantity, unit, unit_price,"
-                " discount_percent, tax_code_id, net_amount, %s, order_line_id, revenue_account_id"
+                " discount_percent, price_source, tax_code_id, net_amount, %s, order_line_id, revenue_account_id"
                 " FROM invoicing_invoiceline WHERE id = %s",
                 [copy_id, line.pk],
             )
