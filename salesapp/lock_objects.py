@@ -1,16 +1,47 @@
 """Row locks, always taken in the same order: order → lines → packing slip (DESIGN.md §2.4)."""
 
+from core.compiled import CompiledQuery
 from core.loaded import loaded_set
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
+
+# Every posting step runs these reads: compiled once (core.compiled), they cost PostgreSQL's time, not the ORM's.
+_ORDER = CompiledQuery(lambda order_id: SalesOrder.objects.select_for_update(of=("self",)).filter(pk=order_id))
+_ORDER_WITH_CUSTOMER = CompiledQuery(
+    lambda order_id: (
+        SalesOrder.objects.select_for_update(of=("self",)).select_related("customer__party").filter(pk=order_id)
+    )
+)
+_ORDER_LINES: dict[tuple[str, ...], CompiledQuery] = {}
+_PACKING_SLIP = CompiledQuery(lambda slip_id: PackingSlip.objects.select_for_update().filter(pk=slip_id))
+_PACKING_SLIP_LINES = CompiledQuery(
+    lambda slip_id: PackingSlipLine.objects.select_for_update().filter(packing_slip_id=slip_id).order_by("pk")
+)
+_POSTED_SLIP_LINES = CompiledQuery(
+    lambda order_id: (
+        PackingSlipLine.objects.select_for_update(of=("self",))
+        .filter(order_line__order_id=order_id, packing_slip__state="posted")
+        .order_by("packing_slip__posted_at", "pk")
+    )
+)
+
+
+def _order_lines_query(related: tuple[str, ...]) -> CompiledQuery:
+    query = _ORDER_LINES.get(related)
+    if query is None:
+
+        def build(order_id):
+            lines = SalesOrderLine.objects.select_for_update(of=("self",)).filter(order_id=order_id)
+            # (select_related() with no names would follow every relation)
+            return (lines.select_related(*related) if related else lines).order_by("line_no")
+
+        query = _ORDER_LINES[related] = CompiledQuery(build)
+    return query
 
 
 def lock_order(order_id: int, *, with_customer: bool = True) -> SalesOrder:
     """Lock an order. Its customer and party come along (not locked) for services whose rules or replies
     read them; posting steps that only book quantities pass ``with_customer=False``."""
-    orders = SalesOrder.objects.select_for_update(of=("self",))
-    if with_customer:
-        orders = orders.select_related("customer__party")
-    return orders.get(pk=order_id)
+    return (_ORDER_WITH_CUSTOMER if with_customer else _ORDER).one(order_id)
 
 
 def lock_order_lines(order: SalesOrder, *, related=("item", "tax_code")) -> dict[int, SalesOrderLine]:
@@ -18,10 +49,7 @@ def lock_order_lines(order: SalesOrder, *, related=("item", "tax_code")) -> dict
     delivered, fully invoiced …) read the quantities the service changes, without asking the database."""
     # Item and tax code come along (not locked) where a service builds documents from them; a step that only
     # books quantities passes ``related=()`` (an error message naming the item then loads it).
-    lines = SalesOrderLine.objects.select_for_update(of=("self",)).filter(order=order).order_by("line_no")
-    if related:  # (select_related() with no names would follow every relation)
-        lines = lines.select_related(*related)
-    lines = list(lines)
+    lines = _order_lines_query(tuple(related)).all(order.pk)
     for line in lines:
         line.order = order
     loaded_set(order, "lines", lines)
@@ -35,11 +63,11 @@ def is_locked_with_lines(order: SalesOrder) -> bool:
 
 
 def lock_packing_slip(packing_slip_id: int) -> PackingSlip:
-    return PackingSlip.objects.select_for_update().get(pk=packing_slip_id)
+    return _PACKING_SLIP.one(packing_slip_id)
 
 
 def lock_packing_slip_lines(slip: PackingSlip) -> list[PackingSlipLine]:
-    lines = list(PackingSlipLine.objects.select_for_update().filter(packing_slip=slip).order_by("pk"))
+    lines = _PACKING_SLIP_LINES.all(slip.pk)
     for line in lines:
         line.packing_slip = slip
     loaded_set(slip, "lines", lines)
@@ -48,9 +76,4 @@ def lock_packing_slip_lines(slip: PackingSlip) -> list[PackingSlipLine]:
 
 def lock_posted_slip_lines(order: SalesOrder) -> dict[int, PackingSlipLine]:
     """The lines of an order's posted packing slips, oldest delivery first: what invoicing books against."""
-    lines = (
-        PackingSlipLine.objects.select_for_update(of=("self",))
-        .filter(order_line__order=order, packing_slip__state="posted")
-        .order_by("packing_slip__posted_at", "pk")
-    )
-    return {line.pk: line for line in lines}
+    return {line.pk: line for line in _POSTED_SLIP_LINES.all(order.pk)}

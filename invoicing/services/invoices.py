@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django_fsm import has_transition_perm
 
+from core.compiled import CompiledQuery
 from core.db import constraint_name
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
@@ -39,6 +40,19 @@ from salesapp.services.packing_slips import order_deliver_remainder
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+
+# Read by every invoice created from packing slips and every posting: compiled once (core.compiled).
+_POSTED_SLIP_LINES = CompiledQuery(
+    lambda order_id: (
+        PackingSlipLine.objects.filter(packing_slip__order_id=order_id, packing_slip__state=PackingSlipState.POSTED)
+        .select_related("packing_slip")
+        .order_by("packing_slip__posted_at", "order_line__line_no")
+    )
+)
+_INVOICE_LINES = CompiledQuery(
+    lambda invoice_id: InvoiceLine.objects.filter(invoice_id=invoice_id).select_related("tax_code").order_by("line_no")
+)
 
 
 def _fmt(quantity: Decimal) -> str:
@@ -149,9 +163,7 @@ def _invoice_create_from_order(
             if quantity > 0:
                 new_lines.append(_invoice_line(invoice, line, quantity, len(new_lines) * 10 + 10, accounts))
     else:
-        slip_lines = PackingSlipLine.objects.filter(
-            packing_slip__order=order, packing_slip__state=PackingSlipState.POSTED
-        ).select_related("packing_slip")
+        slip_lines = _POSTED_SLIP_LINES.all(order.pk)
         if packing_slips is not None:
             chosen = {slip.pk for slip in packing_slips}
             foreign = [
@@ -164,8 +176,8 @@ def _invoice_create_from_order(
                         % {"slip": foreign[0], "number": order.number}
                     }
                 )
-            slip_lines = slip_lines.filter(packing_slip__in=chosen)
-        for slip_line in slip_lines.order_by("packing_slip__posted_at", "order_line__line_no"):
+            slip_lines = [slip_line for slip_line in slip_lines if slip_line.packing_slip_id in chosen]
+        for slip_line in slip_lines:
             if slip_line.invoice_remainder > 0:
                 line = lines[slip_line.order_line_id]
                 new_lines.append(
@@ -219,7 +231,9 @@ def invoice_post(
         lock_order_lines(order, related=())
     invoice = lock_invoice(invoice.pk)
     _refuse_unless_draft(invoice, "post")
-    lines = list(invoice.lines.select_related("tax_code"))
+    lines = _INVOICE_LINES.all(invoice.pk)
+    for line in lines:
+        line.invoice = invoice
     loaded_set(invoice, "lines", lines)
     if not lines:
         raise TransitionRefused(code=ErrorCode.INVOICE_EMPTY, reason=gettext("The invoice has no lines to post."))

@@ -1,10 +1,14 @@
 """core.transitions: the one way a transition is fired and explained."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_fsm import ConcurrentTransition
 
 from core.errors import ActionForbidden, TransitionRefused
-from core.transitions import transition_run
+from core.transitions import transition_run, transition_save
 from salesapp.errors import ErrorCode
+from salesapp.models import SalesOrder
 from tests.factories.salesapp import make_order
 from tests.factories.users import user_with_role
 
@@ -48,3 +52,27 @@ def test_a_role_without_the_permission_is_forbidden(clerk):
     # then
     assert (refused.value.code, refused.value.reason) == ("permission-denied", "Your role does not allow this action.")
     assert order.state == "open"
+
+
+@pytest.mark.django_db
+def test_a_state_saved_saves_only_what_the_transition_changed_and_refuses_a_stale_state(clerk):
+    # given: the same open order read twice
+    order = make_order(by=clerk)
+    stale = SalesOrder.objects.get(pk=order.pk)
+    order.customer_reference = "not saved by a transition"
+
+    # when: one copy is confirmed and saved
+    transition_run(order.confirm, by=clerk)
+    with CaptureQueriesContext(connection) as captured:
+        transition_save(order)
+
+    # then: one UPDATE of the state, its time stamps, guarded by the state read
+    assert len(captured.captured_queries) == 1
+    saved = SalesOrder.objects.get(pk=order.pk)
+    assert (saved.state, saved.customer_reference) == ("confirmed", "")
+    assert saved.confirmed_at == order.confirmed_at and saved.updated_at == order.updated_at
+    # the other copy still believes the order open: its save is refused and changes nothing
+    transition_run(stale.cancel, by=clerk)
+    with pytest.raises(ConcurrentTransition):
+        transition_save(stale)
+    assert SalesOrder.objects.get(pk=order.pk).state == "confirmed"

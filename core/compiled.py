@@ -1,0 +1,121 @@
+"""Querysets compiled to SQL once per process and run many times with new values.
+
+Turning a queryset into SQL costs the ORM about half a millisecond of Python, more than PostgreSQL needs to
+answer a primary-key look-up. The reads every posting makes (lock the order, its lines, the invoice …) are the
+same statement each time with another id, so they are compiled once and then run as that SQL, with the rows
+made into model instances exactly as a queryset would (select_related included). Only the marked values change
+between runs; everything else in the queryset (filters on constants, ordering, FOR UPDATE) is fixed.
+
+    _order_locked = CompiledQuery(lambda order_id: SalesOrder.objects.select_for_update().filter(pk=order_id))
+    order = _order_locked.one(order_id)
+
+Django has no public prepared-query API; this leans on the same compiler attributes its own ModelIterable uses
+(``select``, ``klass_info``, ``col_count``), which is why it stays small and is used only on hot paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+from django.db.transaction import TransactionManagementError
+
+# Stand-ins for the values of a run while the queryset is compiled: integers inside every integer column's range
+# from 32 bits up (Django folds a lookup whose value lies outside its column's range), and unlikely to be one of
+# the queryset's own constants. The values of a run are ids and other integers of such columns.
+_MARKERS = tuple(2_147_483_000 + k for k in range(8))
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple
+    value_positions: tuple[tuple[int, int], ...]  # (position in params, index of the run's value)
+    locks: bool
+    model: type[Model] | None
+    init_list: tuple[str, ...]
+    fields_slice: slice
+    related_populators: list
+    converters: tuple
+
+
+class CompiledQuery:
+    def __init__(self, build: Callable[..., QuerySet]):
+        """``build`` takes one argument per value of a run and returns the queryset."""
+        self._build = build
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _compile(self, using: str) -> _Compiled:
+        arity = self._build.__code__.co_argcount
+        queryset = self._build(*_MARKERS[:arity])
+        compiler = queryset.query.get_compiler(using=using)
+        # A FOR UPDATE query compiles only inside a transaction; the check is repeated on every run below.
+        locks = queryset.query.select_for_update
+        sql, params = compiler.as_sql()
+        positions = tuple((i, _MARKERS.index(p)) for i, p in enumerate(params) if isinstance(p, int) and p in _MARKERS)
+        if len({index for _, index in positions}) != arity:
+            raise ValueError("Every value of a compiled query must appear as a plain parameter of its SQL.")
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        # Converters are called with the connection of each run (a thread has its own).
+        converters = tuple(compiler.get_converters(fields).items())
+        klass_info = compiler.klass_info
+        if klass_info is None:  # values_list(): plain rows
+            return _Compiled(sql, tuple(params), positions, locks, None, (), slice(0), [], converters)
+        select_fields = klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
+        return _Compiled(
+            sql=sql,
+            params=tuple(params),
+            value_positions=positions,
+            locks=locks,
+            model=klass_info["model"],
+            init_list=tuple(f[0].target.attname for f in compiler.select[start:end]),
+            fields_slice=slice(start, end),
+            related_populators=get_related_populators(klass_info, compiler.select, using),
+            converters=converters,
+        )
+
+    def rows(self, *values, using: str = DEFAULT_DB_ALIAS) -> list[list]:
+        compiled = self._compiled.get(using)
+        connection = connections[using]
+        if compiled is not None and compiled.locks and connection.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        if compiled is None:
+            compiled = self._compiled[using] = self._compile(using)
+        params = list(compiled.params)
+        for position, index in compiled.value_positions:
+            params[position] = values[index]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = [list(row) for row in cursor.fetchall()]
+        for position, (convs, expression) in compiled.converters:
+            for row in rows:
+                value = row[position]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[position] = value
+        return rows
+
+    def all(self, *values, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
+        rows = self.rows(*values, using=using)
+        compiled = self._compiled[using]
+        made = []
+        for row in rows:
+            obj = compiled.model.from_db(using, compiled.init_list, row[compiled.fields_slice])
+            for populator in compiled.related_populators:
+                populator.populate(row, obj)
+            made.append(obj)
+        return made
+
+    def one(self, *values, using: str = DEFAULT_DB_ALIAS) -> Model:
+        """The single row, or the model's DoesNotExist as ``queryset.get()`` raises it."""
+        found = self.all(*values, using=using)
+        if not found:
+            model = self._compiled[using].model
+            raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+        if len(found) > 1:
+            raise self._compiled[using].model.MultipleObjectsReturned("More than one row matched.")
+        return found[0]
