@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db import connection, models
@@ -27,3 +28,43 @@ def column_update(model: type[models.Model], field_name: str, values: dict[int, 
             sql, [list(values), [field.get_db_prep_save(value, connection=connection) for value in values.values()]]
         )
         return cursor.rowcount
+
+
+def rows_insert(rows: list[models.Model]) -> list[models.Model]:
+    """Insert new rows of one model in one statement (``INSERT … SELECT FROM unnest … RETURNING id``) and give
+    them their ids, as ``bulk_create`` does on PostgreSQL.
+
+    The documents every posting writes go in this way: ``bulk_create`` and ``save()`` build the same statement
+    through the query compiler each time, which costs more Python than PostgreSQL needs to run it. Values are
+    prepared by each field exactly as the compiler would (``pre_save`` fills the time stamps); no model written
+    so has save() logic or save signals."""
+    if not rows:
+        return rows
+    model = type(rows[0])
+    fields = _insert_fields(model)
+    values = [[field.get_db_prep_save(field.pre_save(row, add=True), connection) for row in rows] for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(model), values)
+        ids = [found[0] for found in cursor.fetchall()]
+    for row, pk in zip(rows, ids, strict=True):
+        row.pk = pk
+        row._state.adding = False
+        row._state.db = connection.alias
+    return rows
+
+
+@functools.cache
+def _insert_fields(model: type[models.Model]) -> tuple:
+    return tuple(field for field in model._meta.concrete_fields if not field.primary_key)
+
+
+@functools.cache
+def _insert_sql(model: type[models.Model]) -> str:
+    quote = connection.ops.quote_name
+    fields = _insert_fields(model)
+    columns = ", ".join(quote(field.column) for field in fields)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT * FROM unnest({arrays}) "
+        f"RETURNING {quote(model._meta.pk.column)}"
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django_fsm import has_transition_perm
 
+from core.bulk import rows_insert
 from core.compiled import CompiledQuery
 from core.db import constraint_name
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
@@ -99,9 +100,11 @@ def _totals_set(invoice: Invoice, totals: DocumentTotals) -> None:
 
 
 def _taxes_insert(invoice: Invoice, totals: DocumentTotals) -> None:
-    InvoiceTax.objects.bulk_create(
-        InvoiceTax(invoice=invoice, tax_code_id=t.tax_code_id, rate=t.rate, base=t.base, amount=t.amount)
-        for t in totals.taxes
+    rows_insert(
+        [
+            InvoiceTax(invoice=invoice, tax_code_id=t.tax_code_id, rate=t.rate, base=t.base, amount=t.amount)
+            for t in totals.taxes
+        ]
     )
 
 
@@ -199,10 +202,10 @@ def _invoice_create_from_order(
     # Totals and tax lines from the lines built here: the rows about to be inserted, not read back.
     totals = _totals(new_lines)
     _totals_set(invoice, totals)
-    invoice.save()
+    rows_insert([invoice])
     for line in new_lines:
         line.invoice = invoice
-    InvoiceLine.objects.bulk_create(new_lines)
+    rows_insert(new_lines)
     _taxes_insert(invoice, totals)
     return invoice
 

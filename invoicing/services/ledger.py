@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils.translation import gettext
 
+from core.bulk import rows_insert
 from core.dates import date_in_window, date_window_message
 from core.errors import DomainError
 from core.money import ZERO
@@ -109,23 +110,29 @@ def journal_entry_post(
             reason=gettext("Journal entry does not balance: debit %(debit)s, credit %(credit)s.")
             % {"debit": debit, "credit": credit},
         )
-    entry = JournalEntry.objects.create(
-        number=number or number_take(code="journal"),
-        entry_date=entry_date,
-        description=description,
-        currency=currency,
-        invoice=invoice,
-        payment=payment,
+    (entry,) = rows_insert(
+        [
+            JournalEntry(
+                number=number or number_take(code="journal"),
+                entry_date=entry_date,
+                description=description,
+                currency=currency,
+                invoice=invoice,
+                payment=payment,
+            )
+        ]
     )
-    JournalLine.objects.bulk_create(
-        JournalLine(
-            entry=entry,
-            account_id=p.account_id,
-            debit=p.debit,
-            credit=p.credit,
-            description=p.description,
-            customer_id=p.customer_id,
-        )
-        for p in postings
+    rows_insert(
+        [
+            JournalLine(
+                entry=entry,
+                account_id=p.account_id,
+                debit=p.debit,
+                credit=p.credit,
+                description=p.description,
+                customer_id=p.customer_id,
+            )
+            for p in postings
+        ]
     )
     return entry

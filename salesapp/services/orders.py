@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.bulk import column_update
+from core.bulk import column_update, rows_insert
 from core.dates import date_in_window, date_window_message
 from core.errors import TransitionRefused, ValidationFailed
 from core.money import (
@@ -218,10 +218,10 @@ def order_create(
     _totals_set(order, built)
     # The number is taken once the input is known to be good; a refusal above takes none.
     order.number = number_take(code="sales_order")
-    order.save()
+    rows_insert([order])
     for line in built:
         line.order = order
-    SalesOrderLine.objects.bulk_create(built)
+    rows_insert(built)
     return order
 
 

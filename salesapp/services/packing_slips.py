@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.bulk import column_update
+from core.bulk import column_update, rows_insert
 from core.dates import date_in_window, date_window_message
 from core.errors import TransitionRefused, ValidationFailed
 from core.loaded import loaded_set
@@ -89,11 +89,13 @@ def packing_slip_create(
             raise ValidationFailed(code=code, field_errors=errors)
     if not any(quantity > 0 for quantity in quantities.values()):
         raise ValidationFailed(field_errors={"lines": gettext("Enter a quantity to deliver on at least one line.")})
-    slip = PackingSlip.objects.create(order=order, ship_date=ship_date or timezone.localdate(), created_by=by)
-    PackingSlipLine.objects.bulk_create(
-        PackingSlipLine(packing_slip=slip, order_line_id=int(line_id), quantity=quantity)
-        for line_id, quantity in quantities.items()
-        if quantity > 0
+    (slip,) = rows_insert([PackingSlip(order=order, ship_date=ship_date or timezone.localdate(), created_by=by)])
+    rows_insert(
+        [
+            PackingSlipLine(packing_slip=slip, order_line_id=int(line_id), quantity=quantity)
+            for line_id, quantity in quantities.items()
+            if quantity > 0
+        ]
     )
     return slip
 

@@ -4,11 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.bulk import column_update
+from core.bulk import column_update, rows_insert
 from core.errors import DomainError
 from core.models import NumberSeries
 from core.numbering import number_take, numbers_take
-from salesapp.models import SalesOrderLine
+from salesapp.models import PackingSlip, SalesOrderLine
 from tests.factories.salesapp import ItemFactory, make_order
 
 
@@ -72,3 +72,34 @@ def test_column_update_sets_each_row_to_its_own_value_in_one_statement(clerk):
         Decimal("2.000"),
     ]
     assert column_update(SalesOrderLine, "qty_closed_short", {}) == 0
+
+
+@pytest.mark.django_db
+def test_rows_are_inserted_in_one_statement_with_their_ids_and_time_stamps(clerk):
+    order = make_order(by=clerk)
+    item = ItemFactory()
+    new = [
+        SalesOrderLine(
+            order=order,
+            line_no=100 + k,
+            item=item,
+            description=f"extra {k}",
+            quantity=Decimal("1.5"),
+            unit_price=Decimal("2.0000"),
+            tax_code=item.tax_code,
+            net_amount=Decimal("3.00"),
+        )
+        for k in range(3)
+    ]
+
+    with CaptureQueriesContext(connection) as captured:
+        rows_insert(new)
+
+    assert len(captured.captured_queries) == 1
+    assert all(line.pk and not line._state.adding for line in new)
+    stored = SalesOrderLine.objects.filter(pk__in=[line.pk for line in new]).order_by("line_no")
+    assert [(s.pk, s.line_no, s.description, s.quantity, s.net_amount) for s in stored] == [
+        (line.pk, line.line_no, line.description, Decimal("1.500"), Decimal("3.00")) for line in new
+    ]
+    (slip,) = rows_insert([PackingSlip(order=order, created_by=clerk, ship_date=order.order_date)])
+    assert PackingSlip.objects.get(pk=slip.pk).created_at == slip.created_at is not None
