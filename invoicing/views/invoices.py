@@ -155,12 +155,24 @@ def invoice_delete(request, pk: int):
     return redirect("invoicing:invoice_list")
 
 
+PDF_POLLS = 24  # one poll every 5 s: two minutes
+
+
 @permission("invoicing.view_invoice")
 @require_GET
 def invoice_pdf_link(request, pk: int):
-    """The PDF button alone: the invoice page asks for it while the stored PDF is being prepared by its job."""
+    """The PDF button alone: the invoice page asks for it while the stored PDF is being prepared by its job,
+    for two minutes at most; then it says the worker may not be running (the button renders the PDF anyway)."""
     invoice = get_object_or_404(Invoice, pk=pk)
-    return render(request, "invoicing/includes/invoice_pdf_link.html", {"invoice": invoice})
+    try:
+        polls_left = max(0, min(PDF_POLLS, int(request.GET.get("polls_left", PDF_POLLS))))
+    except ValueError:
+        polls_left = PDF_POLLS
+    return render(
+        request,
+        "invoicing/includes/invoice_pdf_link.html",
+        {"invoice": invoice, "pdf_polls_left": polls_left, "pdf_polls_next": max(polls_left - 1, 0)},
+    )
 
 
 @permission("invoicing.view_invoice")

@@ -379,11 +379,22 @@ def test_posted_invoice_page_says_the_pdf_is_being_prepared_until_its_job_ran(
     with django_assert_max_num_queries(6):
         link = client.get(link_url, headers={"HX-Request": "true"})
 
-    # then: the page says so and asks again, the button is there all the same (it renders on demand)
+    # then: the page says so and asks again, counting down, the button is there all the same (it renders on demand)
+    assert f'hx-get="{link_url}?polls_left=" hx-trigger="every 5s" hx-swap="outerHTML"' in page
+    assert f'hx-get="{link_url}?polls_left=23" hx-trigger="every 5s" hx-swap="outerHTML"' in link.content.decode()
     for html in (page, link.content.decode()):
         assert "PDF being prepared" in html
-        assert f'hx-get="{link_url}" hx-trigger="every 5s" hx-swap="outerHTML"' in html
         assert f'href="{reverse("invoicing:invoice_pdf", args=[invoice.pk])}"' in html
+
+    # when: two minutes of asking, and no worker ran the job
+    last = client.get(link_url, {"polls_left": "1"}, headers={"HX-Request": "true"}).content.decode()
+    stopped = client.get(link_url, {"polls_left": "0"}, headers={"HX-Request": "true"}).content.decode()
+
+    # then: one more ask, then it stops and says why
+    assert f'hx-get="{link_url}?polls_left=0"' in last and "PDF being prepared" in last
+    assert "hx-get" not in stopped and "PDF being prepared" not in stopped
+    assert "the job worker may not be running" in stopped
+    assert f'href="{reverse("invoicing:invoice_pdf", args=[invoice.pk])}"' in stopped
 
     # when: the job has run
     jobs_run_due()
