@@ -22,3 +22,5 @@ class ErrorCode(models.TextChoices):
     PACKING_SLIP_NOT_POSTABLE = "packing-slip-not-postable"
     PACKING_SLIP_POSTED = "packing-slip-posted"
     PACKING_SLIP_QUANTITY_INVALID = "packing-slip-quantity-invalid"
+    PRICE_OVERRIDE_FORBIDDEN = "price-override-forbidden"
+    SALES_AGREEMENT_NOT_AVAILABLE = "sales-agreement-not-available"

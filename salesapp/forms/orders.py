@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, ValidationFailed
 from core.listing import date_field, record_field
-from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
+from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
 from core.widgets import AutocompleteField
 from salesapp.choices import OrderState, OrderType
 from salesapp.forms.customers import CUSTOMER_LOOKUP, customer_blocked_refusal
@@ -103,16 +103,16 @@ class OrderLineForm(forms.Form):
         max_digits=18,
         decimal_places=4,
         max_value=MAX_UNIT_PRICE,
-        help_text=_("Blank: the item's sales price."),
-        widget=QuantityInput(attrs={"placeholder": _("sales price")}),
+        help_text=_("Blank: the agreed price (trade agreements, else the item's sales price)."),
+        widget=QuantityInput(attrs={"placeholder": _("agreed price")}),
     )
     discount_percent = forms.DecimalField(
         label=_("Discount %"),
         required=False,
-        initial=ZERO,
         max_digits=5,
         decimal_places=2,
-        widget=QuantityInput(attrs={"max": "100"}),
+        help_text=_("Blank: the agreed discount."),
+        widget=QuantityInput(attrs={"max": "100", "placeholder": _("agreed")}),
     )
 
     def __init__(self, *args, items: dict[str, Item] | None = None, **kwargs):
@@ -129,7 +129,7 @@ class OrderLineForm(forms.Form):
             item=data["item"],
             quantity=data["quantity"],
             unit_price=data.get("unit_price"),
-            discount_percent=data.get("discount_percent") or ZERO,
+            discount_percent=data.get("discount_percent"),
         )
 
 

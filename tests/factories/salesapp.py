@@ -43,7 +43,7 @@ def make_order(*, customer: Customer | None = None, lines=None, by=None, **kwarg
                 item=item,
                 quantity=Decimal(quantity),
                 unit_price=Decimal(rest[0]) if len(rest) > 0 else None,
-                discount_percent=Decimal(rest[1]) if len(rest) > 1 else Decimal("0"),
+                discount_percent=Decimal(rest[1]) if len(rest) > 1 else None,
             )
         )
     return order_create(customer=customer, lines=inputs, by=by or builder(), **kwargs)
