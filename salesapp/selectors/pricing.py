@@ -24,7 +24,9 @@ from django.db.models import Q
 from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
+from core.listing import order_by_sort
 from core.money import ZERO
+from core.search import contains_any
 from salesapp.choices import AgreementAppliesTo, AgreementKind, PriceSource
 from salesapp.errors import ErrorCode
 from salesapp.models import Customer, Item, TaxCode, TaxDetermination, TradeAgreementLine
@@ -218,3 +220,67 @@ def tax_codes_for(*, customer: Customer | None, items: Sequence[Item]) -> dict[i
 def tax_code_for(*, customer: Customer | None, item: Item) -> TaxCode:
     """The tax code a line of ``item`` sold to ``customer`` (None for a prospect) gets by default."""
     return tax_codes_for(customer=customer, items=[item])[item.pk]
+
+
+# The trade agreement list's sortable columns and what each orders by.
+TRADE_AGREEMENT_SORTS = {
+    "kind": ("kind",),
+    "applies_to": ("applies_to",),
+    "item": ("item__number", "item_group__code"),
+    "currency": ("currency",),
+    "from_quantity": ("from_quantity",),
+    "valid_from": ("valid_from",),
+    "valid_to": ("valid_to",),
+    "unit_price": ("unit_price",),
+    "discount_percent": ("discount_percent",),
+}
+
+
+def trade_agreement_list(
+    *,
+    search: str = "",
+    kind: str = "",
+    applies_to: str = "",
+    customer: Customer | None = None,
+    price_group=None,
+    item: Item | None = None,
+    currency: str = "",
+    active: bool | None = None,
+    valid_on: datetime.date | None = None,
+    ordering: str = "",
+):
+    lines = TradeAgreementLine.objects.select_related("customer__party", "price_group", "item", "item_group")
+    if search:
+        lines = lines.filter(
+            contains_any(
+                search,
+                "item__number",
+                "item__name",
+                "item_group__code",
+                "customer__number",
+                "customer__party__name",
+                "price_group__code",
+            )
+        )
+    exact = {
+        "kind": kind,
+        "applies_to": applies_to,
+        "customer": customer,
+        "price_group": price_group,
+        "item": item,
+        "currency": currency,
+    }
+    lines = lines.filter(**{name: value for name, value in exact.items() if value})
+    if active is not None:
+        lines = lines.filter(active=active)
+    if valid_on is not None:
+        lines = lines.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=valid_on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=valid_on),
+        )
+    return order_by_sort(
+        lines,
+        ordering,
+        sorts=TRADE_AGREEMENT_SORTS,
+        default=["item__number", "item_group__code", "applies_to", "currency", "from_quantity", "-id"],
+    )
