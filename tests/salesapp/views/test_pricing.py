@@ -145,7 +145,10 @@ def test_the_price_list_import_creates_every_line(client, manager):
 def test_the_price_list_import_lists_every_bad_line_and_imports_nothing(client, manager):
     ItemFactory(number="DESK")
     client.force_login(manager)
-    text = "item,price_group,price,valid_from,valid_to\nDESK,,10,,\nNOPE,,1,,\nDESK,GOLD,x,,\nDESK,,5,2030-02-01,2030-01-01\n"
+    text = (
+        "item,price_group,price,valid_from,valid_to\n"
+        "DESK,,10,,\nNOPE,,1,,\nDESK,GOLD,x,,\nDESK,,5,2030-02-01,2030-01-01\n"
+    )
     response = client.post(reverse("salesapp:price_list_import"), {"file": upload(text)})
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == [
