@@ -80,3 +80,9 @@ def trade_agreement_line_deactivate(*, line: TradeAgreementLine, by: User) -> Tr
         line.active = False
         line.save(update_fields=["active", "updated_at"])
     return line
+
+
+@transaction.atomic
+def trade_agreement_line_delete(*, line: TradeAgreementLine, by: User) -> None:
+    """Remove a line entered by mistake; document lines keep the prices it gave (they store them)."""
+    TradeAgreementLine.objects.filter(pk=line.pk).delete()
