@@ -18,6 +18,7 @@ from salesapp.models import Customer, Item, SalesOrder
 from salesapp.order_types import clerk_order_type_help, clerk_order_types, policy_for
 from salesapp.selectors.customers import customer_list
 from salesapp.selectors.items import item_list
+from salesapp.selectors.pricing import LineEntry, LinePreview
 from salesapp.services.orders import OrderLineInput
 
 
@@ -115,6 +116,10 @@ class OrderLineForm(forms.Form):
         widget=QuantityInput(attrs={"max": "100", "placeholder": _("agreed")}),
     )
 
+    # Required by the page when the line's price is zero or below the item's unit cost (salesapp.selectors.pricing
+    # price_warning), so such a price never passes without a word.
+    confirm_price = forms.BooleanField(label=_("I confirm this price"), required=False)
+
     def __init__(self, *args, items: dict[str, Item] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # A formset reads the items its rows name once and hands them to every row: constant queries per page.
@@ -122,6 +127,25 @@ class OrderLineForm(forms.Form):
         # Line rows sit under column headings, without a label of their own.
         for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", field.label)
+
+    def line_entry(self) -> LineEntry:
+        data = self.cleaned_data
+        return LineEntry(
+            item=data["item"],
+            quantity=data["quantity"],
+            unit_price=data.get("unit_price"),
+            discount_percent=data.get("discount_percent"),
+        )
+
+    def price_confirmation_check(self, preview: LinePreview) -> bool:
+        """False, with the reason on the confirmation box, when the line's price needs a confirmation not given."""
+        if preview.warning and not self.cleaned_data.get("confirm_price"):
+            self.add_error(
+                "confirm_price",
+                _("%(reason)s Tick “I confirm this price” to save it.") % {"reason": preview.warning},
+            )
+            return False
+        return True
 
     def line_input(self) -> OrderLineInput:
         data = self.cleaned_data

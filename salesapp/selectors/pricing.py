@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
 from core.listing import order_by_sort
-from core.money import ZERO
+from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net, round_price
 from core.search import contains_any
 from salesapp.choices import AgreementAppliesTo, AgreementKind, PriceSource
 from salesapp.errors import ErrorCode
@@ -284,3 +284,79 @@ def trade_agreement_list(
         sorts=TRADE_AGREEMENT_SORTS,
         default=["item__number", "item_group__code", "applies_to", "currency", "from_quantity", "-id"],
     )
+
+
+@dataclass(frozen=True)
+class LinePreview:
+    """What a line being typed will be: its price (typed or the engine's), source, tax code, net, and why its
+    price needs a confirmation (zero, or below the item's unit cost), if it does."""
+
+    item: Item
+    quantity: Decimal
+    unit_price: Decimal
+    discount_percent: Decimal
+    source: str
+    tax_code: TaxCode
+    net_amount: Decimal
+    warning: str = ""
+
+    @property
+    def source_label(self) -> str:
+        return str(PriceSource(self.source).label)
+
+
+@dataclass(frozen=True)
+class LineEntry:
+    item: Item
+    quantity: Decimal
+    unit_price: Decimal | None = None
+    discount_percent: Decimal | None = None
+
+
+def price_warning(*, item: Item, unit_price: Decimal, discount_percent: Decimal) -> str:
+    """Why a price should not pass without the clerk confirming it: '' when it may (or when it is out of bounds
+    altogether: the order services refuse that, naming the field)."""
+    if unit_price < 0 or not 0 <= discount_percent <= 100:
+        return ""
+    if unit_price == 0 or discount_percent == 100:
+        return gettext("The price of %(item)s is zero.") % {"item": item.number}
+    selling = unit_price * (1 - discount_percent / 100)
+    if selling < item.unit_cost:
+        return gettext("%(item)s sells at %(price)s after discount, below its unit cost of %(cost)s.") % {
+            "item": item.number,
+            "price": f"{round_price(selling):f}",
+            "cost": f"{item.unit_cost:f}",
+        }
+    return ""
+
+
+def line_previews(
+    *, customer: Customer | None, lines: Sequence[LineEntry], date: datetime.date, currency: str
+) -> tuple[list[LinePreview], DocumentTotals]:
+    """The lines of a document being typed as they would be saved, and its totals (DESIGN.md §5): the same
+    engine and rounding as the services, in at most three statements whatever the number of lines."""
+    prices = prices_for(
+        customer=customer, lines=[(line.item, line.quantity) for line in lines], date=date, currency=currency
+    )
+    codes = tax_codes_for(customer=customer, items=[line.item for line in lines])
+    previews = []
+    for line, price in zip(lines, prices, strict=True):
+        typed = line.unit_price is not None or line.discount_percent is not None
+        unit_price = price.unit_price if line.unit_price is None else line.unit_price
+        discount = price.discount_percent if line.discount_percent is None else line.discount_percent
+        previews.append(
+            LinePreview(
+                item=line.item,
+                quantity=line.quantity,
+                unit_price=unit_price,
+                discount_percent=discount,
+                source=PriceSource.MANUAL if typed else price.source,
+                tax_code=codes[line.item.pk],
+                net_amount=line_net(quantity=line.quantity, unit_price=unit_price, discount_percent=discount),
+                warning=price_warning(item=line.item, unit_price=unit_price, discount_percent=discount),
+            )
+        )
+    totals = document_totals(
+        TaxableLine(net=p.net_amount, tax_code_id=p.tax_code.pk, tax_rate=p.tax_code.rate) for p in previews
+    )
+    return previews, totals

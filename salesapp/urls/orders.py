@@ -6,6 +6,7 @@ urlpatterns = [
     path("orders/", orders.order_list, name="order_list"),
     path("orders/new/", orders.order_create, name="order_create"),
     path("orders/new/line/", orders.order_create_line, name="order_create_line"),
+    path("orders/new/preview/", orders.order_create_preview, name="order_create_preview"),
     path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
     path("orders/<int:pk>/edit/", orders.order_update, name="order_update"),
     path("orders/<int:pk>/confirm/", orders.order_confirm, name="order_confirm"),
