@@ -193,10 +193,9 @@ def demo_items_build(*, by=None) -> list[Item]:
     ]
 
 
-def _order_lines(rng: random.Random, customer: Customer, items: list[Item], reverse_charge: TaxCode):
+def _order_lines(rng: random.Random, customer: Customer, items: list[Item]):
+    # Tax codes come from the customer's and the item's tax groups (demo.pricing): reverse charge for EU businesses.
     largest = {number: most for number, *_rest, most in DEMO_ITEMS}
-    # Business customers in another EU country are invoiced without Dutch VAT (reverse charge).
-    foreign_business = customer.party.country != "NL" and bool(customer.party.vat_number)
     lines = []
     for index, item in enumerate(rng.sample(items, rng.randint(1, 6))):
         quantity = rng.randint(1, largest[item.number])
@@ -210,7 +209,6 @@ def _order_lines(rng: random.Random, customer: Customer, items: list[Item], reve
                 item=item,
                 quantity=D(quantity),
                 discount_percent=discount,
-                tax_code=reverse_charge if foreign_business else None,
             )
         )
     return lines
@@ -228,7 +226,6 @@ def demo_orders_build(
     *, customers: list[Customer], items: list[Item], rng: random.Random, today: datetime.date, by=None
 ) -> list[DemoOrder]:
     """Sales orders over the last months, confirmed or canceled as their fate says, oldest first."""
-    reverse_charge = TaxCode.objects.get(code="EURC")
     orderable = [item for item in items if item.active]
     # A few accounts order far more often than the rest, as in any customer base.
     weights = [rng.choice([1, 1, 2, 3, 5]) for _ in customers]
@@ -239,7 +236,7 @@ def demo_orders_build(
         customer = rng.choices(customers, weights=weights)[0]
         order = order_create(
             customer=customer,
-            lines=_order_lines(rng, customer, orderable, reverse_charge),
+            lines=_order_lines(rng, customer, orderable),
             by=by,
             order_date=order_date,
             requested_ship_date=order_date + datetime.timedelta(days=rng.randint(3, 21)),
