@@ -63,10 +63,11 @@ def _agreement_refuse(agreement) -> None:
         )
 
 
-def _candidates(
+def agreement_candidates(
     *, customer: Customer | None, items: Iterable[Item], date: datetime.date, currency: str, max_quantity: Decimal
-) -> list[TradeAgreementLine]:
-    """The active agreement lines in ``currency`` valid on ``date`` that may apply to ``items``: one statement."""
+):
+    """The active agreement lines in ``currency`` valid on ``date`` that may apply to ``items``, as one query
+    (the partial indexes on item and item group serve it; ``bench/pricing.py`` prints its plan)."""
     items = list(items)
     item_ids = {item.pk for item in items}
     group_ids = {item.item_group_id for item in items if item.item_group_id}
@@ -78,10 +79,12 @@ def _candidates(
     what = Q(item_id__in=item_ids)
     if group_ids:
         what |= Q(item_group_id__in=group_ids, kind=AgreementKind.DISCOUNT)
-    return list(
+    return (
         TradeAgreementLine.objects.filter(what, for_whom, active=True, currency=currency)
         .filter(from_quantity__lte=max_quantity)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=date), Q(valid_to__isnull=True) | Q(valid_to__gte=date))
+        # The engine picks in Python; a sort here would only cost.
+        .order_by()
         .only(
             "kind",
             "applies_to",
@@ -148,7 +151,9 @@ def price_for(
     One statement, whatever the number of trade agreement lines."""
     _agreement_refuse(agreement)
     quantity = Decimal(quantity)
-    candidates = _candidates(customer=customer, items=[item], date=date, currency=currency, max_quantity=quantity)
+    candidates = list(
+        agreement_candidates(customer=customer, items=[item], date=date, currency=currency, max_quantity=quantity)
+    )
     return _price_from(candidates, item=item, quantity=quantity, currency=currency, unit=item.unit)
 
 
@@ -165,12 +170,14 @@ def prices_for(
     if not lines:
         return []
     quantities = [Decimal(quantity) for _item, quantity in lines]
-    candidates = _candidates(
-        customer=customer,
-        items=[item for item, _q in lines],
-        date=date,
-        currency=currency,
-        max_quantity=max(quantities),
+    candidates = list(
+        agreement_candidates(
+            customer=customer,
+            items=[item for item, _q in lines],
+            date=date,
+            currency=currency,
+            max_quantity=max(quantities),
+        )
     )
     by_item: dict[int, list[TradeAgreementLine]] = {}
     for line in candidates:
