@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/<int:pk>/confirm/", orders.order_confirm, name="order_confirm"),
     path("orders/<int:pk>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<int:pk>/lines/add/", orders.order_line_add, name="order_line_add"),
+    path("orders/<int:pk>/lines/preview/", orders.order_line_preview, name="order_line_preview"),
     path("orders/<int:pk>/lines/<int:line_pk>/remove/", orders.order_line_remove, name="order_line_remove"),
     path(
         "opportunities/<int:pk>/order/",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError, ValidationFailed
 from core.forms import ReasonForm
 from core.listing import Column, list_response
+from core.money import TaxableLine, document_totals
 from core.selectors import transition_log_for
 from core.web import (
     PageActions,
@@ -181,6 +182,29 @@ def order_create_preview(request):
         previews, totals = _previews(customer, complete)
         context.update(previews=previews, totals=totals, currency=customer.currency)
     return render(request, "salesapp/includes/order_form_preview.html", context)
+
+
+@permission("salesapp.change_salesorder")
+@require_GET
+def order_line_preview(request, pk: int):
+    """The line being added on the order page as it will be saved, and the order's totals with it (htmx)."""
+    order = _order_or_404(pk)
+    form = OrderLineForm(request.GET, prefix="add")
+    context = {"order": order, "preview": None}
+    if form.is_valid():
+        [preview], _totals = _previews(order.customer, [form], date=order.order_date, currency=order.currency)
+        existing = order.lines.select_related("tax_code")
+        context["preview"] = preview
+        context["totals"] = document_totals(
+            [
+                *(
+                    TaxableLine(net=ln.net_amount, tax_code_id=ln.tax_code_id, tax_rate=ln.tax_code.rate)
+                    for ln in existing
+                ),
+                TaxableLine(net=preview.net_amount, tax_code_id=preview.tax_code.pk, tax_rate=preview.tax_code.rate),
+            ]
+        )
+    return render(request, "salesapp/includes/order_line_preview.html", context)
 
 
 @permission("salesapp.add_salesorder")

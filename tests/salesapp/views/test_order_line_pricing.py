@@ -86,3 +86,21 @@ def test_a_price_below_cost_on_the_order_page_needs_the_confirmation(client, cle
     assert order.lines.count() == 1
     client.post(url, {**line, "add-confirm_price": "on"}, HTTP_HX_REQUEST="true")
     assert order.lines.count() == 2
+
+
+def test_the_order_page_previews_the_line_being_added_with_the_new_total(client, clerk):
+    # given: an order of 1 × 10.00 at 21 %; the lamp is 20.00 list, 18.00 for everyone
+    order = make_order(lines=[(ItemFactory(unit_price=D("10")), "1")], by=clerk)
+    lamp = ItemFactory(number="LAMP", unit_price=D("20"), tax_code=tax_code("NL9"))
+    make_agreement(item=lamp, unit_price=D("18"))
+    client.force_login(clerk)
+    # when
+    response = client.get(
+        reverse("salesapp:order_line_preview", args=[order.pk]), {"add-item": lamp.pk, "add-quantity": "2"}
+    )
+    # then: 2 × 18.00 = 36.00 at 9 % (3.24) + 10.00 at 21 % (2.10) = 51.34
+    preview = response.context["preview"]
+    assert (preview.unit_price, preview.source, preview.net_amount) == (D("18"), "all_customers_agreement", D("36.00"))
+    text = " ".join(response.content.decode().split())
+    assert "Price 18.00, discount 0 % (Trade agreement for all customers), tax code NL9: line EUR 36.00." in text
+    assert "Order total with this line: EUR 51.34." in text
