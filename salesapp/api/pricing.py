@@ -1,5 +1,5 @@
-"""API for pricing: trade agreement lines (maintained by sales managers), price, item and tax groups and tax
-determination (read; maintained in the admin), and the price look-up every document line uses."""
+"""API for pricing: trade agreement lines, price, item and tax groups and tax determination (everyone with the view
+permission reads them, sales managers maintain them), and the price look-up every document line uses."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
 from core.money import line_net
 from salesapp.api.pricing_serializers import (
+    GroupInputSerializer,
     GroupSerializer,
     PriceLookupInputSerializer,
     PriceSerializer,
+    TaxDeterminationInputSerializer,
     TaxDeterminationSerializer,
     TradeAgreementLineInputSerializer,
     TradeAgreementLineSerializer,
@@ -36,6 +38,10 @@ from salesapp.models import (
 )
 from salesapp.selectors.pricing import company_currency, price_for, tax_code_for, trade_agreement_list
 from salesapp.services.pricing import (
+    pricing_group_create,
+    pricing_group_update,
+    tax_determination_delete,
+    tax_determination_set,
     trade_agreement_line_create,
     trade_agreement_line_deactivate,
     trade_agreement_line_delete,
@@ -98,10 +104,19 @@ def _group_viewset(model, doc: str):
     class GroupViewSet(ServiceViewSet):
         __doc__ = doc
         serializer_class = GroupSerializer
+        input_serializers = {"create": GroupInputSerializer, "partial_update": GroupInputSerializer}
         search_fields = ["code", "name"]
 
         def get_queryset(self):
             return model.objects.all()
+
+        def create(self, request):
+            group = pricing_group_create(model=model, by=request.user, **self.validated_input())
+            return self.respond(group, status_code=status.HTTP_201_CREATED)
+
+        def partial_update(self, request, pk=None):
+            group = pricing_group_update(group=self.get_object(), by=request.user, **self.validated_input(partial=True))
+            return self.respond(group)
 
     GroupViewSet.__name__ = f"{model.__name__}ViewSet"
     return GroupViewSet
@@ -116,14 +131,23 @@ class TaxDeterminationFilter(UpdatedSinceFilterSet):
         fields = ["customer_tax_group", "item_tax_group"]
 
 
-class TaxDeterminationViewSet(ServiceViewSet):
-    """Customer tax group × item tax group → the tax code a line gets. Maintained in the admin; read-only here."""
+class TaxDeterminationViewSet(mixins.DestroyModelMixin, ServiceViewSet):
+    """Customer tax group × item tax group → the tax code a line gets. Creating a row for a pair that has one
+    changes its tax code (one row per pair); deleting it makes lines of that pair take the item's own tax code."""
 
     serializer_class = TaxDeterminationSerializer
+    input_serializers = {"create": TaxDeterminationInputSerializer}
     filterset_class = TaxDeterminationFilter
 
     def get_queryset(self):
         return TaxDetermination.objects.select_related("customer_tax_group", "item_tax_group", "tax_code")
+
+    def create(self, request):
+        row = tax_determination_set(by=request.user, **self.validated_input())
+        return self.respond(row, status_code=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        tax_determination_delete(determination=instance, by=self.request.user)
 
 
 class PriceLookupView(KnownFieldsOnly, GenericAPIView):
@@ -174,22 +198,27 @@ def register(router, extra_urlpatterns: list) -> None:
     router.register("trade-agreements", TradeAgreementLineViewSet, basename="tradeagreementline")
     router.register(
         "price-groups",
-        _group_viewset(CustomerPriceGroup, "Customer price groups (maintained in the admin; read-only here)."),
+        _group_viewset(CustomerPriceGroup, "Customer price groups. Sales managers maintain them."),
         basename="customerpricegroup",
     )
     router.register(
         "item-groups",
-        _group_viewset(ItemGroup, "Item groups (maintained in the admin; read-only here)."),
+        _group_viewset(
+            ItemGroup, "Item groups (trade agreement discounts may be per item group). Sales managers maintain them."
+        ),
         basename="itemgroup",
     )
     router.register(
         "customer-tax-groups",
-        _group_viewset(CustomerTaxGroup, "Customer tax groups (maintained in the admin; read-only here)."),
+        _group_viewset(
+            CustomerTaxGroup,
+            "Customer tax groups (with item tax groups they decide a line's tax code). Sales managers maintain them.",
+        ),
         basename="customertaxgroup",
     )
     router.register(
         "item-tax-groups",
-        _group_viewset(ItemTaxGroup, "Item tax groups (maintained in the admin; read-only here)."),
+        _group_viewset(ItemTaxGroup, "Item tax groups. Sales managers maintain them."),
         basename="itemtaxgroup",
     )
     router.register("tax-determinations", TaxDeterminationViewSet, basename="taxdetermination")

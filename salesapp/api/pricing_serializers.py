@@ -7,8 +7,11 @@ from salesapp.choices import AgreementAppliesTo, AgreementKind, Currency, PriceS
 from salesapp.models import (
     Customer,
     CustomerPriceGroup,
+    CustomerTaxGroup,
     Item,
     ItemGroup,
+    ItemTaxGroup,
+    TaxCode,
     TaxDetermination,
     TradeAgreementLine,
 )
@@ -19,6 +22,17 @@ class GroupSerializer(serializers.Serializer):
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
+
+
+class GroupInputSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+    name = serializers.CharField(max_length=100)
+
+
+class TaxDeterminationInputSerializer(serializers.Serializer):
+    customer_tax_group = serializers.SlugRelatedField(slug_field="code", queryset=CustomerTaxGroup.objects.all())
+    item_tax_group = serializers.SlugRelatedField(slug_field="code", queryset=ItemTaxGroup.objects.all())
+    tax_code = serializers.SlugRelatedField(slug_field="code", queryset=TaxCode.objects.all(), help_text="e.g. NL21")
 
 
 class TaxDeterminationSerializer(serializers.ModelSerializer):

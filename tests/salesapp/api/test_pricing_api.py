@@ -140,3 +140,26 @@ def test_order_lines_from_the_api_take_the_agreed_price_and_a_typed_one_is_manua
         ("18.0000", "all_customers_agreement"),
         ("18.0000", "manual"),
     ]
+
+
+def test_a_manager_maintains_groups_and_tax_determination(manager):
+    api = api_client(manager)
+    # groups
+    created = api.post("/api/v1/customer-tax-groups/", {"code": "EU", "name": "EU business"}, format="json")
+    assert created.status_code == 201, created.content
+    api.post("/api/v1/item-tax-groups/", {"code": "FULL", "name": "Full rate"}, format="json")
+    renamed = api.patch(f"/api/v1/customer-tax-groups/{created.json()['id']}/", {"name": "EU B2B"}, format="json")
+    assert renamed.json()["name"] == "EU B2B"
+    duplicate = problem(api.post("/api/v1/item-tax-groups/", {"code": "FULL", "name": "Again"}, format="json"), 400)
+    assert [error["field"] for error in duplicate["errors"]] == ["code"]
+    # one row per pair: a second POST changes the code
+    pair = {"customer_tax_group": "EU", "item_tax_group": "FULL", "tax_code": "NL21"}
+    assert api.post("/api/v1/tax-determinations/", pair, format="json").status_code == 201
+    row = api.post("/api/v1/tax-determinations/", {**pair, "tax_code": "EURC"}, format="json").json()
+    assert (row["tax_code"], TaxDetermination.objects.count()) == ("EURC", 1)
+    assert api.delete(f"/api/v1/tax-determinations/{row['id']}/").status_code == 204
+    assert not TaxDetermination.objects.exists()
+
+
+def test_integrators_may_not_write_groups(integrator):
+    problem(api_client(integrator).post("/api/v1/price-groups/", {"code": "X", "name": "X"}, format="json"), 403)
