@@ -23,6 +23,16 @@ _MARKETING_MODELS = (
     "marketing.activity",
 )
 
+# Prices and tax determination: everyone reads them, sales managers maintain them (DESIGN.md §7).
+_PRICING_MODELS = (
+    "salesapp.tradeagreementline",
+    "salesapp.customerpricegroup",
+    "salesapp.itemgroup",
+    "salesapp.customertaxgroup",
+    "salesapp.itemtaxgroup",
+    "salesapp.taxdetermination",
+)
+
 _VIEW_ALL = [
     *[perm for model in _MARKETING_MODELS for perm in _crud(model, "view")],
     *_crud("marketing.opportunitystage", "view"),
@@ -30,6 +40,7 @@ _VIEW_ALL = [
     *_crud("salesapp.customer", "view"),
     *_crud("salesapp.item", "view"),
     *_crud("salesapp.taxcode", "view"),
+    *[perm for model in _PRICING_MODELS for perm in _crud(model, "view")],
     *_crud("salesapp.salesorder", "view"),
     *_crud("salesapp.salesorderline", "view"),
     *_crud("salesapp.packingslip", "view"),
@@ -51,6 +62,8 @@ _SALES_WORK = [
     "salesapp.confirm_salesorder",
     "salesapp.cancel_salesorder",
     "salesapp.post_packingslip",
+    # A price or discount typed over the engine's; the line then says "manual".
+    "salesapp.override_line_price",
     *_crud("invoicing.invoice", "view", "add", "change", "delete"),
     *_crud("invoicing.invoiceline", "view"),
 ]
@@ -81,6 +94,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _crud("salesapp.item")
             + _crud("salesapp.customer")
             + ["salesapp.change_customer_credit"]
+            + [perm for model in _PRICING_MODELS for perm in _crud(model)]
             + _crud("marketing.opportunitystage")
             + _crud("marketing.unsubscription")
         )

@@ -27,6 +27,10 @@ def round_money(value: Decimal) -> Decimal:
     return Decimal(value).quantize(MONEY_QUANTUM, rounding=ROUND_HALF_UP)
 
 
+def round_price(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(PRICE_QUANTUM, rounding=ROUND_HALF_UP)
+
+
 def line_net(*, quantity: Decimal, unit_price: Decimal, discount_percent: Decimal = ZERO) -> Decimal:
     """round(qty × price × (1 − discount), 2, half up) — the discount is applied before rounding once."""
     return round_money(Decimal(quantity) * Decimal(unit_price) * (1 - Decimal(discount_percent) / HUNDRED))

@@ -193,23 +193,22 @@ def demo_items_build(*, by=None) -> list[Item]:
     ]
 
 
-def _order_lines(rng: random.Random, customer: Customer, items: list[Item], reverse_charge: TaxCode):
+def _order_lines(rng: random.Random, customer: Customer, items: list[Item]):
+    # Tax codes come from the customer's and the item's tax groups (demo.pricing): reverse charge for EU businesses.
     largest = {number: most for number, *_rest, most in DEMO_ITEMS}
-    # Business customers in another EU country are invoiced without Dutch VAT (reverse charge).
-    foreign_business = customer.party.country != "NL" and bool(customer.party.vat_number)
     lines = []
     for index, item in enumerate(rng.sample(items, rng.randint(1, 6))):
         quantity = rng.randint(1, largest[item.number])
         if index == 0:
             # Room for a partial delivery on every order.
             quantity = max(quantity, 2)
-        discount = rng.choice([D("0")] * 6 + [D("5"), D("10")]) if customer.party.kind != PartyKind.PERSON else D("0")
+        # Most lines take the agreed price; now and then a clerk grants a discount of their own.
+        discount = rng.choice([None] * 6 + [D("5"), D("10")]) if customer.party.kind != PartyKind.PERSON else None
         lines.append(
             OrderLineInput(
                 item=item,
                 quantity=D(quantity),
                 discount_percent=discount,
-                tax_code=reverse_charge if foreign_business else None,
             )
         )
     return lines
@@ -227,7 +226,6 @@ def demo_orders_build(
     *, customers: list[Customer], items: list[Item], rng: random.Random, today: datetime.date, by=None
 ) -> list[DemoOrder]:
     """Sales orders over the last months, confirmed or canceled as their fate says, oldest first."""
-    reverse_charge = TaxCode.objects.get(code="EURC")
     orderable = [item for item in items if item.active]
     # A few accounts order far more often than the rest, as in any customer base.
     weights = [rng.choice([1, 1, 2, 3, 5]) for _ in customers]
@@ -238,7 +236,7 @@ def demo_orders_build(
         customer = rng.choices(customers, weights=weights)[0]
         order = order_create(
             customer=customer,
-            lines=_order_lines(rng, customer, orderable, reverse_charge),
+            lines=_order_lines(rng, customer, orderable),
             by=by,
             order_date=order_date,
             requested_ship_date=order_date + datetime.timedelta(days=rng.randint(3, 21)),

@@ -41,6 +41,19 @@ class PriceSource(models.TextChoices):
     MANUAL = "manual", _("Manual")
 
 
+class AgreementKind(models.TextChoices):
+    PRICE = "price", _("Price")
+    DISCOUNT = "discount", _("Discount")
+
+
+class AgreementAppliesTo(models.TextChoices):
+    """Who a trade agreement line is for, from the most specific to the least."""
+
+    CUSTOMER = "customer", _("Customer")
+    PRICE_GROUP = "price_group", _("Price group")
+    ALL = "all", _("All customers")
+
+
 class PackingSlipState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     POSTED = "posted", _("Posted")

@@ -22,3 +22,6 @@ class ErrorCode(models.TextChoices):
     PACKING_SLIP_NOT_POSTABLE = "packing-slip-not-postable"
     PACKING_SLIP_POSTED = "packing-slip-posted"
     PACKING_SLIP_QUANTITY_INVALID = "packing-slip-quantity-invalid"
+    PRICE_LIST_IMPORT_REFUSED = "price-list-import-refused"
+    PRICE_OVERRIDE_FORBIDDEN = "price-override-forbidden"
+    SALES_AGREEMENT_NOT_AVAILABLE = "sales-agreement-not-available"

@@ -181,6 +181,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LeadSourceEnum": "marketing.choices.LeadSource",
         "PartyRoleEnum": "marketing.choices.RelationshipStage",
+        "PriceSourceEnum": "salesapp.choices.PriceSource",
+        "AgreementKindEnum": "salesapp.choices.AgreementKind",
+        "PartyKindEnum": "marketing.choices.PartyKind",
     },
 }
 

@@ -26,14 +26,16 @@ class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "credit_limit",
         "blocked",
     )
-    list_filter = ("blocked", "currency", "payment_terms_days", "party__country")
+    list_filter = ("blocked", "currency", "price_group", "tax_group", "payment_terms_days", "party__country")
     search_fields = ("number", "party__name", "party__email", "party__city")
     list_select_related = ("party",)
-    autocomplete_fields = ("party",)
+    autocomplete_fields = ("party", "price_group", "tax_group")
     fields = (
         "party",
         "number",
         "currency",
+        "price_group",
+        "tax_group",
         "payment_terms_days",
         "credit_limit",
         "blocked",

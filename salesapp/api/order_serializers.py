@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from core.dates import FIRST_DATE, LAST_DATE
-from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
+from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
 from marketing.models import Campaign, Opportunity
 from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer, quantity_field
 from salesapp.choices import OrderType
@@ -81,9 +81,18 @@ class SalesOrderLineInputSerializer(serializers.Serializer):
         max_value=MAX_UNIT_PRICE,
         required=False,
         allow_null=True,
-        help_text="Leave out to use the item's sales price.",
+        help_text="Leave out to take the price from the pricing engine (trade agreements, else the item's sales "
+        "price); a price given makes the line 'manual' and needs the price override permission.",
     )
-    discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, default=ZERO)
+    discount_percent = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Leave out to take the discount from the pricing engine; a discount given makes the line 'manual' "
+        "and needs the price override permission.",
+    )
     description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     requested_ship_date = serializers.DateField(
         required=False, allow_null=True, default=None, help_text=f"{DATE_HELP} Not before the order date."

@@ -77,7 +77,7 @@ class CustomerCreateForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = ["party", "currency", "payment_terms_days", "credit_limit"]
+        fields = ["party", "currency", "price_group", "tax_group", "payment_terms_days", "credit_limit"]
 
     def __init__(self, *args, credit_editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +92,15 @@ class CustomerCreateForm(forms.ModelForm):
 class CustomerUpdateForm(forms.ModelForm):
     class Meta:
         model = Customer
-        fields = ["currency", "payment_terms_days", "credit_limit", "blocked", "blocked_reason"]
+        fields = [
+            "currency",
+            "price_group",
+            "tax_group",
+            "payment_terms_days",
+            "credit_limit",
+            "blocked",
+            "blocked_reason",
+        ]
 
     def __init__(self, *args, credit_editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,10 +1,12 @@
 """Item forms: they parse what the clerk typed; the services judge it."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from core.money import MAX_UNIT_PRICE
+from core.money import MAX_UNIT_PRICE, ZERO
 from core.widgets import Lookup
 from salesapp.choices import ItemType
 from salesapp.forms.fields import YES_NO_ALL, yes_no
@@ -44,7 +46,18 @@ class ItemFilterForm(forms.Form):
 class ItemForm(forms.ModelForm):
     class Meta:
         model = Item
-        fields = ["number", "name", "item_type", "unit", "unit_price", "tax_code", "active"]
+        fields = [
+            "number",
+            "name",
+            "item_type",
+            "unit",
+            "unit_price",
+            "unit_cost",
+            "item_group",
+            "tax_code",
+            "tax_group",
+            "active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,10 +66,15 @@ class ItemForm(forms.ModelForm):
             # An item keeps its tax code even after the code is retired.
             codes = TaxCode.objects.filter(active=True) | TaxCode.objects.filter(pk=self.instance.tax_code_id)
         self.fields["tax_code"].queryset = codes.order_by("code")
+        # Unknown cost is zero: the below-cost check at line entry then never fires for the item.
+        self.fields["unit_cost"].required = False
         price = self.fields["unit_price"]
         price.validators.append(MaxValueValidator(MAX_UNIT_PRICE))
         price.widget.attrs["max"] = f"{MAX_UNIT_PRICE:f}"
         self.fields["number" if not self.instance.pk else "name"].widget.attrs["autofocus"] = True
+
+    def clean_unit_cost(self) -> Decimal:
+        return self.cleaned_data.get("unit_cost") or ZERO
 
     def save(self, *, by) -> Item:
         if self.instance.pk:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, ValidationFailed
 from core.listing import date_field, record_field
-from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
+from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
 from core.widgets import AutocompleteField
 from salesapp.choices import OrderState, OrderType
 from salesapp.forms.customers import CUSTOMER_LOOKUP, customer_blocked_refusal
@@ -18,6 +18,7 @@ from salesapp.models import Customer, Item, SalesOrder
 from salesapp.order_types import clerk_order_type_help, clerk_order_types, policy_for
 from salesapp.selectors.customers import customer_list
 from salesapp.selectors.items import item_list
+from salesapp.selectors.pricing import LineEntry, LinePreview
 from salesapp.services.orders import OrderLineInput
 
 
@@ -103,17 +104,21 @@ class OrderLineForm(forms.Form):
         max_digits=18,
         decimal_places=4,
         max_value=MAX_UNIT_PRICE,
-        help_text=_("Blank: the item's sales price."),
-        widget=QuantityInput(attrs={"placeholder": _("sales price")}),
+        help_text=_("Blank: the agreed price (trade agreements, else the item's sales price)."),
+        widget=QuantityInput(attrs={"placeholder": _("agreed price")}),
     )
     discount_percent = forms.DecimalField(
         label=_("Discount %"),
         required=False,
-        initial=ZERO,
         max_digits=5,
         decimal_places=2,
-        widget=QuantityInput(attrs={"max": "100"}),
+        help_text=_("Blank: the agreed discount."),
+        widget=QuantityInput(attrs={"max": "100", "placeholder": _("agreed")}),
     )
+
+    # Required by the page when the line's price is zero or below the item's unit cost (salesapp.selectors.pricing
+    # price_warning), so such a price never passes without a word.
+    confirm_price = forms.BooleanField(label=_("I confirm this price"), required=False)
 
     def __init__(self, *args, items: dict[str, Item] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,13 +128,32 @@ class OrderLineForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", field.label)
 
+    def line_entry(self) -> LineEntry:
+        data = self.cleaned_data
+        return LineEntry(
+            item=data["item"],
+            quantity=data["quantity"],
+            unit_price=data.get("unit_price"),
+            discount_percent=data.get("discount_percent"),
+        )
+
+    def price_confirmation_check(self, preview: LinePreview) -> bool:
+        """False, with the reason on the confirmation box, when the line's price needs a confirmation not given."""
+        if preview.warning and not self.cleaned_data.get("confirm_price"):
+            self.add_error(
+                "confirm_price",
+                _("%(reason)s Tick “I confirm this price” to save it.") % {"reason": preview.warning},
+            )
+            return False
+        return True
+
     def line_input(self) -> OrderLineInput:
         data = self.cleaned_data
         return OrderLineInput(
             item=data["item"],
             quantity=data["quantity"],
             unit_price=data.get("unit_price"),
-            discount_percent=data.get("discount_percent") or ZERO,
+            discount_percent=data.get("discount_percent"),
         )
 
 

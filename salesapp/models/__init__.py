@@ -2,6 +2,28 @@ from salesapp.models.customers import Customer
 from salesapp.models.items import Item
 from salesapp.models.orders import SalesOrder, SalesOrderLine
 from salesapp.models.packing_slips import PackingSlip, PackingSlipLine
+from salesapp.models.pricing import (
+    CustomerPriceGroup,
+    CustomerTaxGroup,
+    ItemGroup,
+    ItemTaxGroup,
+    TaxDetermination,
+    TradeAgreementLine,
+)
 from salesapp.models.tax_codes import TaxCode
 
-__all__ = ["Customer", "Item", "TaxCode", "SalesOrder", "SalesOrderLine", "PackingSlip", "PackingSlipLine"]
+__all__ = [
+    "Customer",
+    "Item",
+    "TaxCode",
+    "SalesOrder",
+    "SalesOrderLine",
+    "PackingSlip",
+    "PackingSlipLine",
+    "CustomerPriceGroup",
+    "CustomerTaxGroup",
+    "ItemGroup",
+    "ItemTaxGroup",
+    "TaxDetermination",
+    "TradeAgreementLine",
+]

@@ -20,6 +20,22 @@ class Customer(AuthoredModel):
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
     credit_limit = MoneyField(_("credit limit"), validators=[MinValueValidator(ZERO)])
+    price_group = models.ForeignKey(
+        "salesapp.CustomerPriceGroup",
+        verbose_name=_("price group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+    tax_group = models.ForeignKey(
+        "salesapp.CustomerTaxGroup",
+        verbose_name=_("tax group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
     blocked = models.BooleanField(_("blocked"), default=False)
     blocked_reason = models.CharField(_("blocked reason"), max_length=200, blank=True)
 

@@ -17,7 +17,26 @@ class Item(AuthoredModel):
     item_type = models.CharField(_("type"), max_length=20, choices=ItemType.choices, default=ItemType.STOCKED)
     unit = models.CharField(_("unit"), max_length=10, default="pcs")
     unit_price = PriceField(_("sales price"), validators=[MinValueValidator(ZERO)])
+    # What a sale below it would lose: line entry asks for confirmation of a price under it.
+    unit_cost = PriceField(_("unit cost"), validators=[MinValueValidator(ZERO)])
+    # The fallback tax code when no tax determination row matches the customer's and the item's tax groups.
     tax_code = models.ForeignKey(TaxCode, verbose_name=_("tax code"), on_delete=models.PROTECT)
+    tax_group = models.ForeignKey(
+        "salesapp.ItemTaxGroup",
+        verbose_name=_("tax group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
+    item_group = models.ForeignKey(
+        "salesapp.ItemGroup",
+        verbose_name=_("item group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -10,13 +10,21 @@ from core.errors import ActionForbidden, ValidationFailed
 from core.numbering import number_take
 from marketing.models import Party
 from salesapp.errors import ErrorCode
-from salesapp.models import Customer
+from salesapp.models import Customer, CustomerPriceGroup, CustomerTaxGroup
 from salesapp.services.validation import model_validated
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-CUSTOMER_FIELDS = ("currency", "payment_terms_days", "credit_limit", "blocked", "blocked_reason")
+CUSTOMER_FIELDS = (
+    "currency",
+    "price_group",
+    "tax_group",
+    "payment_terms_days",
+    "credit_limit",
+    "blocked",
+    "blocked_reason",
+)
 # Set only by roles with salesapp.change_customer_credit (sales manager, billing clerk, administrator).
 CREDIT_FIELDS = ("payment_terms_days", "credit_limit", "blocked", "blocked_reason")
 CREDIT_PERMISSION = "salesapp.change_customer_credit"
@@ -41,6 +49,8 @@ def customer_create(
     party: Party,
     by: User,
     currency: str = "EUR",
+    price_group: CustomerPriceGroup | None = None,
+    tax_group: CustomerTaxGroup | None = None,
     payment_terms_days: int = 30,
     credit_limit: Decimal = Decimal("0"),
     blocked: bool = False,
@@ -66,6 +76,8 @@ def customer_create(
         party=party,
         created_by=by,
         currency=currency,
+        price_group=price_group,
+        tax_group=tax_group,
         payment_terms_days=payment_terms_days,
         credit_limit=credit_limit,
         blocked=blocked,

@@ -13,12 +13,29 @@ from salesapp.services.validation import model_validated
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-ITEM_FIELDS = ("number", "name", "item_type", "unit", "unit_price", "tax_code", "active")
+ITEM_FIELDS = (
+    "number",
+    "name",
+    "item_type",
+    "unit",
+    "unit_price",
+    "unit_cost",
+    "tax_code",
+    "tax_group",
+    "item_group",
+    "active",
+)
 
 
 def _item_validated(item: Item) -> Item:
     model_validated(item, exclude=["created_by"])
     # The column could hold more, but a sales price above the bound could not be put on an order line.
+    if item.unit_cost > MAX_UNIT_PRICE:
+        raise ValidationFailed(
+            field_errors={
+                "unit_cost": gettext("The unit cost cannot be more than %(max)s.") % {"max": f"{MAX_UNIT_PRICE:f}"}
+            }
+        )
     if item.unit_price > MAX_UNIT_PRICE:
         raise ValidationFailed(
             field_errors={

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from core.bulk import column_update, rows_insert
 from core.dates import date_in_window, date_window_message
-from core.errors import TransitionRefused, ValidationFailed
+from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.money import (
     MAX_AMOUNT,
     MAX_QUANTITY,
@@ -28,7 +28,7 @@ from salesapp.errors import ErrorCode
 from salesapp.lock_objects import is_locked_with_lines, lock_order, lock_order_lines, lock_posted_slip_lines
 from salesapp.models import Customer, Item, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
 from salesapp.order_types import order_type_refusal
-from salesapp.selectors.pricing import price_for, tax_code_for
+from salesapp.selectors.pricing import Price, prices_for, tax_codes_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -38,11 +38,33 @@ if TYPE_CHECKING:
 class OrderLineInput:
     item: Item
     quantity: Decimal
+    # None: from the pricing engine. A value typed here makes the line "manual" and needs PRICE_OVERRIDE_PERMISSION.
     unit_price: Decimal | None = None
-    discount_percent: Decimal = ZERO
+    discount_percent: Decimal | None = None
     tax_code: TaxCode | None = None
     description: str = ""
     requested_ship_date: datetime.date | None = None
+
+
+PRICE_OVERRIDE_PERMISSION = "salesapp.override_line_price"
+
+
+def _override_guard(lines: list[OrderLineInput], prefix, *, by: User) -> None:
+    """Refuse, naming the field, a typed price or discount from someone whose role may not set one."""
+    if by.has_perm(PRICE_OVERRIDE_PERMISSION):
+        return
+    for index, line in enumerate(lines):
+        for name in ("unit_price", "discount_percent"):
+            if getattr(line, name) is not None:
+                field = prefix(index) + name
+                raise ActionForbidden(
+                    code=ErrorCode.PRICE_OVERRIDE_FORBIDDEN,
+                    reason=gettext(
+                        "Your role does not allow setting a line's %(field)s: leave it empty to take the agreed price."
+                    )
+                    % {"field": str(SalesOrderLine._meta.get_field(name).verbose_name)},
+                    field=field,
+                )
 
 
 def _decimal(value, field: str) -> Decimal:
@@ -71,7 +93,10 @@ def _ship_date_errors(field: str, value: datetime.date | None, *, order_date: da
     return {}
 
 
-def _line_errors(line: OrderLineInput, prefix: str, *, order_date: datetime.date) -> dict[str, str]:
+def _line_errors(
+    line: OrderLineInput, prefix: str, *, order_date: datetime.date, price: Price | None = None
+) -> dict[str, str]:
+    """The line's input errors; with the engine's ``price``, also whether its amount fits."""
     errors = {}
     quantity = _decimal(line.quantity, f"{prefix}.quantity")
     if quantity <= 0:
@@ -85,18 +110,18 @@ def _line_errors(line: OrderLineInput, prefix: str, *, order_date: datetime.date
         errors[f"{prefix}.unit_price"] = gettext("Unit price cannot be more than %(max)s.") % {
             "max": _plain(MAX_UNIT_PRICE)
         }
-    discount = _decimal(line.discount_percent, f"{prefix}.discount_percent")
-    if not ZERO <= discount <= 100:
+    discount = None if line.discount_percent is None else _decimal(line.discount_percent, f"{prefix}.discount_percent")
+    if discount is not None and not ZERO <= discount <= 100:
         errors[f"{prefix}.discount_percent"] = gettext("Discount must be between 0 and 100 %.")
     if not line.item.active:
         errors[f"{prefix}.item"] = gettext("Item %(number)s is inactive.") % {"number": line.item.number}
     errors.update(_ship_date_errors(f"{prefix}.requested_ship_date", line.requested_ship_date, order_date=order_date))
-    if not errors:
+    if not errors and price is not None:
         # Each factor within its bound can still make a product the amount columns cannot hold.
         net = line_net(
             quantity=quantity,
-            unit_price=line.item.unit_price if unit_price is None else unit_price,
-            discount_percent=discount,
+            unit_price=price.unit_price if unit_price is None else unit_price,
+            discount_percent=price.discount_percent if discount is None else discount,
         )
         if net > MAX_AMOUNT:
             errors[f"{prefix}.quantity"] = gettext(
@@ -105,16 +130,25 @@ def _line_errors(line: OrderLineInput, prefix: str, *, order_date: datetime.date
     return errors
 
 
-def _line_build(order: SalesOrder, line: OrderLineInput, line_no: int) -> SalesOrderLine:
+def _prices(customer: Customer, lines: list[OrderLineInput], *, date: datetime.date, currency: str) -> list[Price]:
+    """The engine's price of every line, in one look-up for the whole document."""
+    return prices_for(
+        customer=customer,
+        lines=[(line.item, _decimal(line.quantity, "quantity")) for line in lines],
+        date=date,
+        currency=currency,
+    )
+
+
+def _line_build(
+    order: SalesOrder, line: OrderLineInput, line_no: int, *, price: Price, tax_code: TaxCode
+) -> SalesOrderLine:
     item = line.item
     quantity = _decimal(line.quantity, "quantity")
-    if line.unit_price is None:
-        price = price_for(
-            customer=order.customer, item=item, quantity=quantity, date=order.order_date, currency=order.currency
-        )
-        unit_price, price_source = price.unit_price, price.source
-    else:
-        unit_price, price_source = _decimal(line.unit_price, "unit_price"), PriceSource.MANUAL
+    typed = line.unit_price is not None or line.discount_percent is not None
+    unit_price = price.unit_price if line.unit_price is None else _decimal(line.unit_price, "unit_price")
+    discount = price.discount_percent if line.discount_percent is None else _decimal(line.discount_percent, "discount")
+    price_source = PriceSource.MANUAL if typed else price.source
     built = SalesOrderLine(
         order=order,
         line_no=line_no,
@@ -125,8 +159,8 @@ def _line_build(order: SalesOrder, line: OrderLineInput, line_no: int) -> SalesO
         unit=item.unit,
         unit_price=unit_price,
         price_source=price_source,
-        discount_percent=_decimal(line.discount_percent, "discount_percent"),
-        tax_code=line.tax_code or tax_code_for(customer=order.customer, item=item),
+        discount_percent=discount,
+        tax_code=line.tax_code or tax_code,
         requested_ship_date=line.requested_ship_date or order.requested_ship_date,
     )
     built.net_amount = line_net(
@@ -198,8 +232,16 @@ def order_create(
             "reason": customer.blocked_reason,
         }
     errors.update(_header_date_errors(order_date=order_date, requested_ship_date=requested_ship_date))
+    _override_guard(lines, lambda index: f"lines[{index}].", by=by)
+    input_errors = [_line_errors(line, f"lines[{index}]", order_date=order_date) for index, line in enumerate(lines)]
+    # Every line whose own input is good is priced (one look-up), so its amount is checked in the same answer.
+    priceable = [index for index, line_errors in enumerate(input_errors) if not line_errors]
+    priced = _prices(customer, [lines[index] for index in priceable], date=order_date, currency=customer.currency)
+    prices = dict(zip(priceable, priced, strict=True))
     for index, line in enumerate(lines):
-        errors.update(_line_errors(line, f"lines[{index}]", order_date=order_date))
+        errors.update(input_errors[index])
+        if index in prices:
+            errors.update(_line_errors(line, f"lines[{index}]", order_date=order_date, price=prices[index]))
     if errors:
         raise ValidationFailed(field_errors=errors)
     order = SalesOrder(
@@ -212,7 +254,17 @@ def order_create(
         customer_reference=customer_reference,
         external_document_number=external_document_number,
     )
-    built = [_line_build(order, line, line_no=(index + 1) * 10) for index, line in enumerate(lines)]
+    tax_codes = tax_codes_for(customer=customer, items=[line.item for line in lines if line.tax_code is None])
+    built = [
+        _line_build(
+            order,
+            line,
+            line_no=(index + 1) * 10,
+            price=prices[index],
+            tax_code=line.tax_code or tax_codes[line.item.pk],
+        )
+        for index, line in enumerate(lines)
+    ]
     _total_within_limit(built)
     # The totals come from the lines built here: the rows about to be inserted, not read back.
     _totals_set(order, built)
@@ -237,11 +289,16 @@ def order_line_add(*, order: SalesOrder, line: OrderLineInput, by: User) -> Sale
     order = lock_order(order.pk)
     _ensure_editable(order)
     errors = _line_errors(line, "line", order_date=order.order_date)
+    if not errors:
+        _override_guard([line], lambda index: "", by=by)
+        price = _prices(order.customer, [line], date=order.order_date, currency=order.currency)[0]
+        errors = _line_errors(line, "line", order_date=order.order_date, price=price)
     if errors:
         raise ValidationFailed(field_errors={k.removeprefix("line."): v for k, v in errors.items()})
     existing = list(order.lines.select_related("tax_code"))
     last = max((existing_line.line_no for existing_line in existing), default=0)
-    created = _line_build(order, line, line_no=last + 10)
+    tax_code = line.tax_code or tax_codes_for(customer=order.customer, items=[line.item])[line.item.pk]
+    created = _line_build(order, line, line_no=last + 10, price=price, tax_code=tax_code)
     _total_within_limit([*existing, created])
     created.save()
     order_totals_refresh(order)

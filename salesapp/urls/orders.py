@@ -6,11 +6,13 @@ urlpatterns = [
     path("orders/", orders.order_list, name="order_list"),
     path("orders/new/", orders.order_create, name="order_create"),
     path("orders/new/line/", orders.order_create_line, name="order_create_line"),
+    path("orders/new/preview/", orders.order_create_preview, name="order_create_preview"),
     path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
     path("orders/<int:pk>/edit/", orders.order_update, name="order_update"),
     path("orders/<int:pk>/confirm/", orders.order_confirm, name="order_confirm"),
     path("orders/<int:pk>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<int:pk>/lines/add/", orders.order_line_add, name="order_line_add"),
+    path("orders/<int:pk>/lines/preview/", orders.order_line_preview, name="order_line_preview"),
     path("orders/<int:pk>/lines/<int:line_pk>/remove/", orders.order_line_remove, name="order_line_remove"),
     path(
         "opportunities/<int:pk>/order/",

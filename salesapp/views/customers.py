@@ -72,7 +72,7 @@ def prospect_suggestions(request):
 
 @permission("salesapp.view_customer")
 def customer_detail(request, pk: int):
-    customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
+    customer = get_object_or_404(Customer.objects.select_related("party", "price_group", "tax_group"), pk=pk)
     orders = customer.orders.order_by("-id")[:RECENT_ORDERS]
     context = {"customer": customer, "orders": orders, "panels": page_panels(customer, user=request.user)}
     return render(request, "salesapp/customer_detail.html", context)

@@ -53,7 +53,7 @@ def item_suggestions(request):
 
 @permission("salesapp.view_item")
 def item_detail(request, pk: int):
-    item = get_object_or_404(Item.objects.select_related("tax_code"), pk=pk)
+    item = get_object_or_404(Item.objects.select_related("tax_code", "tax_group", "item_group"), pk=pk)
     return render(request, "salesapp/item_detail.html", {"item": item})
 
 

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError, ValidationFailed
 from core.forms import ReasonForm
 from core.listing import Column, list_response
+from core.money import TaxableLine, document_totals
 from core.selectors import transition_log_for
 from core.web import (
     PageActions,
@@ -35,6 +37,7 @@ from salesapp.forms.orders import (
 )
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors import orders as order_selectors
+from salesapp.selectors.pricing import line_previews
 from salesapp.services import orders as order_services
 
 # The order's main road; canceled replaces it when the order is canceled.
@@ -122,7 +125,7 @@ def order_create(request):
     if request.method == "POST":
         header = OrderHeaderForm(request.POST)
         lines = OrderLineFormSet(request.POST, prefix="lines")
-        if header.is_valid() and lines.is_valid():
+        if header.is_valid() and lines.is_valid() and _prices_confirmed(header.cleaned_data["customer"], lines):
             filled = lines.filled_forms()
             data = header.cleaned_data
             try:
@@ -148,6 +151,60 @@ def order_create(request):
             header.fields["customer"].widget.attrs.pop("autofocus", None)
             lines.forms[0].fields["item"].widget.attrs["autofocus"] = True
     return render(request, "salesapp/order_create.html", {"header": header, "lines": lines})
+
+
+def _previews(customer, forms_: list, *, date=None, currency=None):
+    date = date or timezone.localdate()
+    entries = [form.line_entry() for form in forms_]
+    return line_previews(customer=customer, lines=entries, date=date, currency=currency or customer.currency)
+
+
+def _prices_confirmed(customer, lines) -> bool:
+    """Every line priced at zero or below cost has its confirmation ticked; the others get the reason."""
+    filled = lines.filled_forms()
+    previews, _totals = _previews(customer, filled)
+    return all([form.price_confirmation_check(preview) for form, preview in zip(filled, previews, strict=True)])
+
+
+@permission("salesapp.add_salesorder")
+@require_GET
+def order_create_preview(request):
+    """The lines of the order entry form as they will be saved (price, discount, source, tax code, net) and the
+    order's totals, while the clerk types (htmx); nothing is saved."""
+    header = OrderHeaderForm(request.GET)
+    lines = OrderLineFormSet(request.GET, prefix="lines")
+    header.is_valid()
+    lines.is_valid()
+    customer = header.cleaned_data.get("customer")
+    complete = [form for form in lines.forms if form.has_changed() and not form.errors and form.cleaned_data]
+    context = {"previews": [], "totals": None, "customer": customer}
+    if customer is not None and complete:
+        previews, totals = _previews(customer, complete)
+        context.update(previews=previews, totals=totals, currency=customer.currency)
+    return render(request, "salesapp/includes/order_form_preview.html", context)
+
+
+@permission("salesapp.change_salesorder")
+@require_GET
+def order_line_preview(request, pk: int):
+    """The line being added on the order page as it will be saved, and the order's totals with it (htmx)."""
+    order = _order_or_404(pk)
+    form = OrderLineForm(request.GET, prefix="add")
+    context = {"order": order, "preview": None}
+    if form.is_valid():
+        [preview], _totals = _previews(order.customer, [form], date=order.order_date, currency=order.currency)
+        existing = order.lines.select_related("tax_code")
+        context["preview"] = preview
+        context["totals"] = document_totals(
+            [
+                *(
+                    TaxableLine(net=ln.net_amount, tax_code_id=ln.tax_code_id, tax_rate=ln.tax_code.rate)
+                    for ln in existing
+                ),
+                TaxableLine(net=preview.net_amount, tax_code_id=preview.tax_code.pk, tax_rate=preview.tax_code.rate),
+            ]
+        )
+    return render(request, "salesapp/includes/order_line_preview.html", context)
 
 
 @permission("salesapp.add_salesorder")
@@ -223,7 +280,9 @@ def order_line_add(request, pk: int):
     order = get_object_or_404(SalesOrder, pk=pk)
     form = OrderLineForm(request.POST, prefix="add")
     added = None
-    if form.is_valid():
+    if form.is_valid() and form.price_confirmation_check(
+        _previews(order.customer, [form], date=order.order_date, currency=order.currency)[0][0]
+    ):
         try:
             added = order_services.order_line_add(order=order, line=form.line_input(), by=request.user)
         except ValidationFailed as exc:

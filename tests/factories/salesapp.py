@@ -3,9 +3,10 @@ from decimal import Decimal
 import factory
 
 from marketing.models import Party
-from salesapp.models import Customer, Item, TaxCode
+from salesapp.models import Customer, CustomerPriceGroup, Item, ItemGroup, TaxCode, TradeAgreementLine
 from salesapp.services.customers import customer_create
 from salesapp.services.orders import OrderLineInput, order_create
+from salesapp.services.pricing import trade_agreement_line_create
 from tests.factories.marketing import PartyFactory
 from tests.factories.users import builder
 
@@ -43,7 +44,31 @@ def make_order(*, customer: Customer | None = None, lines=None, by=None, **kwarg
                 item=item,
                 quantity=Decimal(quantity),
                 unit_price=Decimal(rest[0]) if len(rest) > 0 else None,
-                discount_percent=Decimal(rest[1]) if len(rest) > 1 else Decimal("0"),
+                discount_percent=Decimal(rest[1]) if len(rest) > 1 else None,
             )
         )
     return order_create(customer=customer, lines=inputs, by=by or builder(), **kwargs)
+
+
+class PriceGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomerPriceGroup
+
+    code = factory.Sequence(lambda n: f"PG{n:02d}")
+    name = factory.Sequence(lambda n: f"Price group {n}")
+
+
+class ItemGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ItemGroup
+
+    code = factory.Sequence(lambda n: f"IG{n:02d}")
+    name = factory.Sequence(lambda n: f"Item group {n}")
+
+
+def make_agreement(*, by=None, **fields) -> TradeAgreementLine:
+    """A trade agreement line through the service: a price for all customers in EUR unless told otherwise."""
+    fields.setdefault("kind", "price")
+    fields.setdefault("applies_to", "all")
+    fields.setdefault("currency", "EUR")
+    return trade_agreement_line_create(by=by or builder(), **fields)

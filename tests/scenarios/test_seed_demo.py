@@ -28,7 +28,15 @@ from marketing.models import (
     Unsubscription,
 )
 from marketing.selectors.activities import followup_counts
-from salesapp.models import Customer, Item, PackingSlip, SalesOrder
+from salesapp.models import (
+    Customer,
+    Item,
+    PackingSlip,
+    SalesOrder,
+    SalesOrderLine,
+    TaxDetermination,
+    TradeAgreementLine,
+)
 
 D = Decimal
 
@@ -94,6 +102,18 @@ def test_seed_demo_builds_a_complete_demo_company_once(db):
     assert overdue.exists()
     assert Customer.objects.filter(blocked=True).exclude(blocked_reason="").count() == 1
     assert set(Customer.objects.values_list("payment_terms_days", flat=True)) == {14, 30, 60}
+    # prices and taxes from the pricing engine: agreements, quantity breaks, reverse charge by tax group
+    assert TradeAgreementLine.objects.filter(item__number="CON-3001").count() == 2
+    assert TaxDetermination.objects.count() == 8
+    lines = SalesOrderLine.objects.all()
+    assert {"item_price", "all_customers_agreement", "manual"} <= set(lines.values_list("price_source", flat=True))
+    assert lines.filter(tax_code__code="EURC", order__customer__tax_group__code="EU").exists()
+    assert (
+        not lines.filter(tax_code__code="EURC")
+        .exclude(order__customer__party__vat_number="")
+        .filter(order__customer__party__country="NL")
+        .exists()
+    )
     oldest = SalesOrder.objects.order_by("order_date").first().order_date
     assert 90 <= (timezone.localdate() - oldest).days <= 120
     # every posting balanced, every transition recorded with who did it

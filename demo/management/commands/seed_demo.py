@@ -21,6 +21,7 @@ from core import roles
 from core.errors import DomainError
 from demo.invoicing import demo_invoices_build, demo_payments_build
 from demo.marketing import demo_marketing_build, demo_parties_build, demo_present
+from demo.pricing import demo_pricing_build
 from demo.sales import (
     demo_customer_block,
     demo_customers_build,
@@ -119,6 +120,7 @@ class Command(BaseCommand):
         parties = demo_parties_build(by=clerk)
         customers = demo_customers_build(parties=parties, by=manager)
         items = demo_items_build(by=manager)
+        demo_pricing_build(customers=customers, items=items, today=today, by=manager)
         plan = demo_orders_build(customers=customers, items=items, rng=rng, today=today, by=clerk)
         demo_deliveries_build(plan=plan, rng=rng, today=today, by=clerk)
         invoices = demo_invoices_build(

@@ -14,8 +14,11 @@ def test_schema_is_served(db):
         "/api/v1/activities/",
         "/api/v1/campaign-targets/",
         "/api/v1/campaigns/",
+        "/api/v1/customer-tax-groups/",
         "/api/v1/customers/",
         "/api/v1/invoices/",
+        "/api/v1/item-groups/",
+        "/api/v1/item-tax-groups/",
         "/api/v1/items/",
         "/api/v1/leads/",
         "/api/v1/opportunities/",
@@ -23,9 +26,13 @@ def test_schema_is_served(db):
         "/api/v1/packing-slips/",
         "/api/v1/parties/",
         "/api/v1/payments/",
+        "/api/v1/price-groups/",
+        "/api/v1/prices/",
         "/api/v1/sales-orders/",
         "/api/v1/segments/",
         "/api/v1/tax-codes/",
+        "/api/v1/tax-determinations/",
+        "/api/v1/trade-agreements/",
     ]
     cancel = schema["paths"]["/api/v1/sales-orders/{id}/cancel/"]["post"]
     assert cancel["requestBody"]["content"]["application/json"]["schema"] == {

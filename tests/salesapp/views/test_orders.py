@@ -196,7 +196,7 @@ def test_order_create_with_two_lines_redirects_to_the_order(client, clerk, custo
     client.force_login(clerk)
     data = create_payload(
         customer,
-        [(items[0], "10", "", "0"), (items[1], "4", "27.50", "10"), (None, "", "", "0")],
+        [(items[0], "10", "", ""), (items[1], "4", "27.50", "10"), (None, "", "", "")],
         requested_ship_date="2030-01-15",
         customer_reference="PO-778",
         external_document_number="EXT-1",
@@ -227,7 +227,7 @@ def test_order_create_shows_service_errors_on_the_right_line_and_keeps_input(cli
     client.force_login(clerk)
     data = create_payload(
         customer,
-        [(items[0], "10", "", "0"), (None, "", "", "0"), (items[1], "0", "27.50", "150")],
+        [(items[0], "10", "", ""), (None, "", "", ""), (items[1], "0", "27.50", "150")],
         customer_reference="PO-778",
     )
 
@@ -256,7 +256,7 @@ def test_order_create_requires_an_item_on_the_first_line(client, clerk, customer
     client.force_login(clerk)
 
     # when
-    response = client.post(reverse("salesapp:order_create"), create_payload(customer, [(None, "", "", "0")]))
+    response = client.post(reverse("salesapp:order_create"), create_payload(customer, [(None, "", "", "")]))
 
     # then
     assert response.status_code == 200
@@ -609,7 +609,7 @@ def test_billing_clerk_reads_orders_but_cannot_enter_or_confirm_them(client, bil
     listing = client.get(reverse("salesapp:order_list"))
     detail = client.get(reverse("salesapp:order_detail", args=[order.pk]))
     create_page = client.get(reverse("salesapp:order_create"))
-    create_post = client.post(reverse("salesapp:order_create"), create_payload(customer, [(items[0], "1", "", "0")]))
+    create_post = client.post(reverse("salesapp:order_create"), create_payload(customer, [(items[0], "1", "", "")]))
     confirm = client.post(reverse("salesapp:order_confirm", args=[order.pk]))
 
     # then
@@ -671,7 +671,7 @@ def test_order_create_refuses_a_type_not_offered(client, clerk, customer, items)
     # when: a hand-made request for a returned order
     response = client.post(
         reverse("salesapp:order_create"),
-        create_payload(customer, [(items[0], "1", "", "0")], order_type="returned_order"),
+        create_payload(customer, [(items[0], "1", "", "")], order_type="returned_order"),
     )
 
     # then
@@ -689,7 +689,7 @@ def test_order_create_shows_a_price_beyond_the_limit_on_its_field(client, clerk,
     # when
     response = client.post(
         reverse("salesapp:order_create"),
-        create_payload(customer, [(items[0], "1", "99999999999999.9999", "0")]),
+        create_payload(customer, [(items[0], "1", "99999999999999.9999", "")]),
     )
 
     # then
@@ -707,7 +707,7 @@ def test_order_create_shows_the_line_amount_limit_and_the_date_window_on_their_f
     # when
     response = client.post(
         reverse("salesapp:order_create"),
-        create_payload(customer, [(items[0], "1000", "1000000000", "0")], requested_ship_date="9999-12-31"),
+        create_payload(customer, [(items[0], "1000", "1000000000", "")], requested_ship_date="9999-12-31"),
     )
 
     # then
