@@ -1,7 +1,7 @@
-"""Row locks, always taken in the same order: order → lines → packing slip (DESIGN.md §2.4)."""
+"""Row locks, always taken in the same order: quotation → order → lines → packing slip (DESIGN.md §2.4)."""
 
 from core.loaded import loaded_set
-from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
+from salesapp.models import PackingSlip, PackingSlipLine, Quotation, QuotationLine, SalesOrder, SalesOrderLine
 
 
 def lock_order(order_id: int, *, with_customer: bool = True) -> SalesOrder:
@@ -54,3 +54,26 @@ def lock_posted_slip_lines(order: SalesOrder) -> dict[int, PackingSlipLine]:
         .order_by("packing_slip__posted_at", "pk")
     )
     return {line.pk: line for line in lines}
+
+
+def lock_quotation(quotation_id: int) -> Quotation:
+    """Lock a quotation; its customer (or prospect party) comes along, not locked, for the rules that read it."""
+    return (
+        Quotation.objects.select_for_update(of=("self",))
+        .select_related("customer__party", "party", "opportunity", "campaign")
+        .get(pk=quotation_id)
+    )
+
+
+def lock_quotation_lines(quotation: Quotation) -> list[QuotationLine]:
+    """Lock the lines of a locked quotation; they become its loaded lines (its conditions read them)."""
+    lines = list(
+        QuotationLine.objects.select_for_update(of=("self",))
+        .filter(quotation=quotation)
+        .select_related("item", "tax_code")
+        .order_by("line_no")
+    )
+    for line in lines:
+        line.quotation = quotation
+    loaded_set(quotation, "lines", lines)
+    return lines

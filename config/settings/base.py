@@ -206,6 +206,14 @@ SALESFLOW_COMPANY = {
     "currency": "EUR",
 }
 
+# Quotations (DESIGN.md §4.2): how long a new quotation is valid, and the terms a prospect's customer account
+# gets when a quotation it accepted is converted into an order.
+SALESFLOW_QUOTATION_VALID_DAYS = int(os.environ.get("SALESFLOW_QUOTATION_VALID_DAYS", "30"))
+SALESFLOW_CUSTOMER_TEMPLATE = {
+    "currency": os.environ.get("SALESFLOW_CUSTOMER_CURRENCY", "EUR"),
+    "payment_terms_days": int(os.environ.get("SALESFLOW_CUSTOMER_PAYMENT_TERMS_DAYS", "30")),
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

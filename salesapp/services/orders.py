@@ -43,6 +43,9 @@ class OrderLineInput:
     tax_code: TaxCode | None = None
     description: str = ""
     requested_ship_date: datetime.date | None = None
+    # Where a given unit price came from, when it is not typed in (a quotation's accepted price keeps the
+    # source it was priced from); a given price without one is manual.
+    price_source: str | None = None
 
 
 def _decimal(value, field: str) -> Decimal:
@@ -105,6 +108,12 @@ def _line_errors(line: OrderLineInput, prefix: str, *, order_date: datetime.date
     return errors
 
 
+def line_input_errors(line: OrderLineInput, prefix: str, *, order_date: datetime.date) -> dict[str, str]:
+    """What is wrong with a line as typed, keyed ``<prefix>.<field>``: the rules every sales document's lines
+    share (quantity, price and discount bounds, an active item, the line amount within the columns)."""
+    return _line_errors(line, prefix, order_date=order_date)
+
+
 def _line_build(order: SalesOrder, line: OrderLineInput, line_no: int) -> SalesOrderLine:
     item = line.item
     quantity = _decimal(line.quantity, "quantity")
@@ -114,7 +123,8 @@ def _line_build(order: SalesOrder, line: OrderLineInput, line_no: int) -> SalesO
         )
         unit_price, price_source = price.unit_price, price.source
     else:
-        unit_price, price_source = _decimal(line.unit_price, "unit_price"), PriceSource.MANUAL
+        unit_price = _decimal(line.unit_price, "unit_price")
+        price_source = line.price_source or PriceSource.MANUAL
     built = SalesOrderLine(
         order=order,
         line_no=line_no,
