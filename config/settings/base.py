@@ -181,6 +181,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LeadSourceEnum": "marketing.choices.LeadSource",
         "PartyRoleEnum": "marketing.choices.RelationshipStage",
+        "QuotationLostReasonEnum": "salesapp.choices.QuotationLostReason",
     },
 }
 

@@ -385,6 +385,21 @@ def quotation_line_remove(*, quotation_line: QuotationLine, by: User) -> Quotati
     return quotation
 
 
+@transaction.atomic
+def quotation_delete(*, quotation: Quotation, by: User) -> None:
+    """Delete a draft that was never sent; one that was keeps its revisions and is canceled instead."""
+    quotation = lock_quotation(quotation.pk)
+    _ensure_editable(quotation)
+    if quotation.revision_count:
+        raise TransitionRefused(
+            code=ErrorCode.QUOTATION_NOT_EDITABLE,
+            reason=gettext("Quotation %(number)s was sent (r%(revision)s): cancel it instead of deleting it.")
+            % {"number": quotation.number, "revision": quotation.revision_count},
+        )
+    quotation.lines.all().delete()
+    quotation.delete()
+
+
 def _revision_freeze(quotation: Quotation, lines: list[QuotationLine], *, by: User) -> QuotationRevision:
     number = quotation.revision_count + 1
     revision = QuotationRevision.objects.create(

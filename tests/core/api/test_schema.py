@@ -23,6 +23,7 @@ def test_schema_is_served(db):
         "/api/v1/packing-slips/",
         "/api/v1/parties/",
         "/api/v1/payments/",
+        "/api/v1/quotations/",
         "/api/v1/sales-orders/",
         "/api/v1/segments/",
         "/api/v1/tax-codes/",

@@ -173,9 +173,8 @@ def test_revisions_are_guarded_by_the_database(clerk, items):
         f"UPDATE salesapp_quotationrevisionline SET quantity = 99 WHERE revision_id = {revision.pk}",
         f"DELETE FROM salesapp_quotationrevisionline WHERE revision_id = {revision.pk}",
     ):
-        with pytest.raises(DatabaseError, match="frozen as sent"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(statement)
+        with pytest.raises(DatabaseError, match="frozen as sent"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
     assert QuotationRevisionLine.objects.get(revision=revision).quantity == D("2.000")
 
 
