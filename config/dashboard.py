@@ -16,6 +16,7 @@ from marketing.selectors.campaigns import campaign_list
 from marketing.selectors.leads import lead_list
 from marketing.selectors.opportunities import pipeline_get
 from salesapp.models import SalesOrder
+from salesapp.selectors.quotations import quotations_expiring
 
 
 def list_url(name: str, **filters) -> str:
@@ -46,6 +47,9 @@ def home(request):
         "followups_overdue_url": list_url("marketing:activity_list", owner="me", status="open", followup="overdue"),
         "followups_today_url": list_url("marketing:activity_list", owner="me", status="open", followup="today"),
     }
+    if request.user.has_perm("salesapp.view_quotation"):
+        context["quotations_expiring"] = quotations_expiring(days=7)
+        context["quotations_expiring_url"] = list_url("salesapp:quotation_list", expiring=7)
     if request.user.has_perm("marketing.view_opportunity"):
         context.update(_marketing())
     return render(request, "home.html", context)

@@ -45,6 +45,10 @@ _VIEW_ALL = [
     *_crud("salesapp.salesorderline", "view"),
     *_crud("salesapp.packingslip", "view"),
     *_crud("salesapp.packingslipline", "view"),
+    *_crud("salesapp.quotation", "view"),
+    *_crud("salesapp.quotationline", "view"),
+    *_crud("salesapp.quotationrevision", "view"),
+    *_crud("salesapp.quotationrevisionline", "view"),
     *_crud("invoicing.invoice", "view"),
     *_crud("invoicing.invoiceline", "view"),
     *_crud("invoicing.payment", "view"),
@@ -64,6 +68,10 @@ _SALES_WORK = [
     "salesapp.post_packingslip",
     # A price or discount typed over the engine's; the line then says "manual".
     "salesapp.override_line_price",
+    *_crud("salesapp.quotation"),
+    *_crud("salesapp.quotationline"),
+    "salesapp.send_quotation",
+    "salesapp.accept_quotation",
     *_crud("invoicing.invoice", "view", "add", "change", "delete"),
     *_crud("invoicing.invoiceline", "view"),
 ]

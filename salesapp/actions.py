@@ -11,7 +11,7 @@ from core.extensions import DocumentAction
 from core.transitions import Refusal
 from marketing.models import Opportunity
 from salesapp.choices import PackingSlipState
-from salesapp.models import SalesOrder
+from salesapp.models import Quotation, SalesOrder
 
 
 def register() -> None:
@@ -51,6 +51,45 @@ def register() -> None:
             rules=Opportunity.EDIT_RULES,
             method="post",
             order=8,
+        ),
+        DocumentAction(
+            model="marketing.opportunity",
+            name="quotation",
+            label=_("Create quotation"),
+            url=lambda opportunity: reverse("salesapp:quotation_create_for_opportunity", args=[opportunity.pk]),
+            permissions=("salesapp.add_quotation",),
+            rules=Opportunity.EDIT_RULES,
+            method="post",
+            order=7,
+        ),
+        DocumentAction(
+            model="salesapp.quotation",
+            name="pdf",
+            label=_("PDF"),
+            url=lambda quotation: reverse("salesapp:quotation_pdf", args=[quotation.pk]),
+            permissions=("salesapp.view_quotation",),
+            secondary=True,
+            order=60,
+        ),
+        DocumentAction(
+            model="salesapp.quotation",
+            name="copy",
+            label=_("Copy into a new draft"),
+            url=lambda quotation: reverse("salesapp:quotation_copy", args=[quotation.pk]),
+            permissions=("salesapp.add_quotation",),
+            method="post",
+            secondary=True,
+            order=70,
+        ),
+        DocumentAction(
+            model="salesapp.quotation",
+            name="edit",
+            label=_("Edit header"),
+            url=lambda quotation: reverse("salesapp:quotation_update", args=[quotation.pk]),
+            permissions=("salesapp.change_quotation",),
+            rules=Quotation.EDIT_RULES,
+            secondary=True,
+            order=40,
         ),
     ):
         extensions.register_document_action(action)

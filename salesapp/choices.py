@@ -64,3 +64,21 @@ class Currency(models.TextChoices):
     SEK = "SEK", "SEK"
     USD = "USD", "USD"
     GBP = "GBP", "GBP"
+
+
+class QuotationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    LOST = "lost", _("Lost")
+    CANCELED = "canceled", _("Canceled")
+    EXPIRED = "expired", _("Expired")
+
+
+class QuotationLostReason(models.TextChoices):
+    PRICE = "price", _("Price too high")
+    COMPETITOR = "competitor", _("Went to a competitor")
+    NO_BUDGET = "no_budget", _("No budget")
+    NO_DECISION = "no_decision", _("No decision made")
+    TIMING = "timing", _("Timing: not now")
+    OTHER = "other", _("Other")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -15,7 +15,7 @@ from core import extensions
 from core.money import ZERO
 from core.web import list_url, panel_rows
 from salesapp.choices import OrderState
-from salesapp.models import Customer, SalesOrder
+from salesapp.models import Customer, Quotation, SalesOrder
 from salesapp.services.customers import customer_party_move
 
 
@@ -36,6 +36,26 @@ def order_timeline(party_ids: list[int], limit: int) -> list[extensions.Timeline
             state=order.get_state_display(),
         )
         for order in orders
+    ]
+
+
+def quotation_timeline(party_ids: list[int], limit: int) -> list[extensions.TimelineEntry]:
+    quotations = (
+        Quotation.objects.filter(Q(party_id__in=party_ids) | Q(customer__party_id__in=party_ids))
+        .only("id", "number", "state", "created_at", "amount_total", "currency", "current_revision")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        extensions.TimelineEntry(
+            at=quotation.created_at,
+            kind="quotation",
+            kind_label=gettext("Quotation"),
+            title=quotation.number,
+            detail=f"{quotation.currency} {floatformat(quotation.amount_total, '2g')}",
+            url=reverse("salesapp:quotation_detail", args=[quotation.pk]),
+            state=quotation.get_state_display(),
+        )
+        for quotation in quotations
     ]
 
 
@@ -123,7 +143,9 @@ def register() -> None:
     )
     extensions.register_activity_document_type("salesapp.salesorder")
     extensions.register_activity_document_type("salesapp.packingslip")
+    extensions.register_activity_document_type("salesapp.quotation")
     extensions.register_timeline_source(order_timeline)
+    extensions.register_timeline_source(quotation_timeline)
     extensions.register_opportunity_document_type(
         extensions.OpportunityDocumentType(label=gettext_lazy("sales order"), exists=opportunity_has_order)
     )

@@ -1,8 +1,8 @@
-"""Row locks, always taken in the same order: order → lines → packing slip (DESIGN.md §2.4)."""
+"""Row locks, always taken in the same order: quotation → order → lines → packing slip (DESIGN.md §2.4)."""
 
 from core.compiled import CompiledQuery
 from core.loaded import loaded_set
-from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
+from salesapp.models import PackingSlip, PackingSlipLine, Quotation, QuotationLine, SalesOrder, SalesOrderLine
 
 # Every posting step runs these reads: compiled once (core.compiled), they cost PostgreSQL's time, not the ORM's.
 _ORDER = CompiledQuery(lambda order_id: SalesOrder.objects.select_for_update(of=("self",)).filter(pk=order_id))
@@ -77,3 +77,26 @@ def lock_packing_slip_lines(slip: PackingSlip) -> list[PackingSlipLine]:
 def lock_posted_slip_lines(order: SalesOrder) -> dict[int, PackingSlipLine]:
     """The lines of an order's posted packing slips, oldest delivery first: what invoicing books against."""
     return {line.pk: line for line in _POSTED_SLIP_LINES.all(order.pk)}
+
+
+def lock_quotation(quotation_id: int) -> Quotation:
+    """Lock a quotation; its customer (or prospect party) comes along, not locked, for the rules that read it."""
+    return (
+        Quotation.objects.select_for_update(of=("self",))
+        .select_related("customer__party", "party", "opportunity", "campaign")
+        .get(pk=quotation_id)
+    )
+
+
+def lock_quotation_lines(quotation: Quotation) -> list[QuotationLine]:
+    """Lock the lines of a locked quotation; they become its loaded lines (its conditions read them)."""
+    lines = list(
+        QuotationLine.objects.select_for_update(of=("self",))
+        .filter(quotation=quotation)
+        .select_related("item", "tax_code")
+        .order_by("line_no")
+    )
+    for line in lines:
+        line.quotation = quotation
+    loaded_set(quotation, "lines", lines)
+    return lines

@@ -184,6 +184,7 @@ SPECTACULAR_SETTINGS = {
         "PriceSourceEnum": "salesapp.choices.PriceSource",
         "AgreementKindEnum": "salesapp.choices.AgreementKind",
         "PartyKindEnum": "marketing.choices.PartyKind",
+        "QuotationLostReasonEnum": "salesapp.choices.QuotationLostReason",
     },
 }
 
@@ -207,6 +208,14 @@ SALESFLOW_COMPANY = {
     "vat_number": os.environ.get("SALESFLOW_COMPANY_VAT", "NL001234567B01"),
     "iban": os.environ.get("SALESFLOW_COMPANY_IBAN", "NL91 ABNA 0417 1643 00"),
     "currency": "EUR",
+}
+
+# Quotations (DESIGN.md §4.2): how long a new quotation is valid, and the terms a prospect's customer account
+# gets when a quotation it accepted is converted into an order.
+SALESFLOW_QUOTATION_VALID_DAYS = int(os.environ.get("SALESFLOW_QUOTATION_VALID_DAYS", "30"))
+SALESFLOW_CUSTOMER_TEMPLATE = {
+    "currency": os.environ.get("SALESFLOW_CUSTOMER_CURRENCY", "EUR"),
+    "payment_terms_days": int(os.environ.get("SALESFLOW_CUSTOMER_PAYMENT_TERMS_DAYS", "30")),
 }
 
 LOGGING = {

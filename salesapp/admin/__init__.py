@@ -1,1 +1,9 @@
-from salesapp.admin import customers, items, orders, packing_slips, pricing, tax_codes  # noqa: F401  (registers the models)
+from salesapp.admin import (  # noqa: F401  (registers the models)
+    customers,
+    items,
+    orders,
+    packing_slips,
+    pricing,
+    quotations,
+    tax_codes,
+)

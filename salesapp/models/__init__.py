@@ -10,6 +10,7 @@ from salesapp.models.pricing import (
     TaxDetermination,
     TradeAgreementLine,
 )
+from salesapp.models.quotations import Quotation, QuotationLine, QuotationRevision, QuotationRevisionLine
 from salesapp.models.tax_codes import TaxCode
 
 __all__ = [
@@ -26,4 +27,8 @@ __all__ = [
     "ItemTaxGroup",
     "TaxDetermination",
     "TradeAgreementLine",
+    "Quotation",
+    "QuotationLine",
+    "QuotationRevision",
+    "QuotationRevisionLine",
 ]

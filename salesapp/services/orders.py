@@ -44,16 +44,23 @@ class OrderLineInput:
     tax_code: TaxCode | None = None
     description: str = ""
     requested_ship_date: datetime.date | None = None
+    # Where a given unit price came from, when it is not typed in (a quotation's accepted price keeps the
+    # source it was priced from); a given price without one is manual.
+    price_source: str | None = None
 
 
 PRICE_OVERRIDE_PERMISSION = "salesapp.override_line_price"
 
 
-def _override_guard(lines: list[OrderLineInput], prefix, *, by: User) -> None:
-    """Refuse, naming the field, a typed price or discount from someone whose role may not set one."""
+def line_price_override_guard(lines, prefix, *, by: User) -> None:
+    """Refuse, naming the field, a typed price or discount from someone whose role may not set one. A line
+    carrying its ``price_source`` brings a price decided on the document it comes from (a quotation's accepted
+    revision), under that document's own guard. ``lines``: order or quotation line inputs."""
     if by.has_perm(PRICE_OVERRIDE_PERMISSION):
         return
     for index, line in enumerate(lines):
+        if getattr(line, "price_source", None):
+            continue
         for name in ("unit_price", "discount_percent"):
             if getattr(line, name) is not None:
                 field = prefix(index) + name
@@ -130,6 +137,15 @@ def _line_errors(
     return errors
 
 
+def line_input_errors(
+    line: OrderLineInput, prefix: str, *, order_date: datetime.date, price: Price | None = None
+) -> dict[str, str]:
+    """What is wrong with a line as typed, keyed ``<prefix>.<field>``: the rules every sales document's lines
+    share (quantity, price and discount bounds, an active item; with the engine's ``price``, the line amount
+    within the columns)."""
+    return _line_errors(line, prefix, order_date=order_date, price=price)
+
+
 def _prices(customer: Customer, lines: list[OrderLineInput], *, date: datetime.date, currency: str) -> list[Price]:
     """The engine's price of every line, in one look-up for the whole document."""
     return prices_for(
@@ -148,7 +164,8 @@ def _line_build(
     typed = line.unit_price is not None or line.discount_percent is not None
     unit_price = price.unit_price if line.unit_price is None else _decimal(line.unit_price, "unit_price")
     discount = price.discount_percent if line.discount_percent is None else _decimal(line.discount_percent, "discount")
-    price_source = PriceSource.MANUAL if typed else price.source
+    # A price carried over from the document it comes from (a quotation's accepted revision) keeps its source.
+    price_source = (line.price_source or PriceSource.MANUAL) if typed else price.source
     built = SalesOrderLine(
         order=order,
         line_no=line_no,
@@ -232,7 +249,7 @@ def order_create(
             "reason": customer.blocked_reason,
         }
     errors.update(_header_date_errors(order_date=order_date, requested_ship_date=requested_ship_date))
-    _override_guard(lines, lambda index: f"lines[{index}].", by=by)
+    line_price_override_guard(lines, lambda index: f"lines[{index}].", by=by)
     input_errors = [_line_errors(line, f"lines[{index}]", order_date=order_date) for index, line in enumerate(lines)]
     # Every line whose own input is good is priced (one look-up), so its amount is checked in the same answer.
     priceable = [index for index, line_errors in enumerate(input_errors) if not line_errors]
@@ -290,7 +307,7 @@ def order_line_add(*, order: SalesOrder, line: OrderLineInput, by: User) -> Sale
     _ensure_editable(order)
     errors = _line_errors(line, "line", order_date=order.order_date)
     if not errors:
-        _override_guard([line], lambda index: "", by=by)
+        line_price_override_guard([line], lambda index: "", by=by)
         price = _prices(order.customer, [line], date=order.order_date, currency=order.currency)[0]
         errors = _line_errors(line, "line", order_date=order.order_date, price=price)
     if errors:

@@ -1,4 +1,4 @@
-from salesapp.urls import customers, items, orders, packing_slips, pricing
+from salesapp.urls import customers, items, orders, packing_slips, pricing, quotations
 
 app_name = "salesapp"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *orders.urlpatterns,
     *packing_slips.urlpatterns,
     *pricing.urlpatterns,
+    *quotations.urlpatterns,
 ]

@@ -28,6 +28,7 @@ def test_schema_is_served(db):
         "/api/v1/payments/",
         "/api/v1/price-groups/",
         "/api/v1/prices/",
+        "/api/v1/quotations/",
         "/api/v1/sales-orders/",
         "/api/v1/segments/",
         "/api/v1/tax-codes/",

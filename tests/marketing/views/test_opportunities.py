@@ -252,7 +252,14 @@ def test_open_opportunity_page_shows_actions_and_why_win_is_not_possible(client,
 
     # then
     html = response.content.decode()
-    assert response.context["actions"] == {"edit": True, "stage": True, "order": True, "win": False, "lose": True}
+    assert response.context["actions"] == {
+        "edit": True,
+        "stage": True,
+        "quotation": True,
+        "order": True,
+        "win": False,
+        "lose": True,
+    }
     assert response.context["refusals"] == [
         (
             "Mark won",

@@ -271,3 +271,27 @@ def test_orders_are_not_added_in_the_admin_so_no_type_is_chosen_there(client, ad
     # then: orders are entered on the order pages or through the API, where the type is checked
     assert (add_page.status_code, posted.status_code) == (403, 403)
     assert SalesOrder.objects.count() == 0
+
+
+def test_quotation_admin_shows_revisions_and_accepts_through_the_service(client, administrator):
+    from salesapp.models import Quotation, QuotationRevision
+    from salesapp.services.quotations import quotation_send
+    from tests.factories.quotations import make_quotation
+
+    # given: one sent quotation and one draft
+    client.force_login(administrator)
+    sent = quotation_send(quotation=make_quotation(), by=builder())
+    draft = make_quotation()
+
+    # when
+    assert client.get(url(Quotation, "change", sent.pk)).status_code == 200
+    revision = QuotationRevision.objects.get(quotation=sent)
+    assert client.get(url(QuotationRevision, "change", revision.pk)).status_code == 200
+    response = client.post(
+        url(Quotation), {"action": "accept_current_revision", "_selected_action": [sent.pk, draft.pk]}
+    )
+
+    # then: the sent one is accepted into an order, the draft refused with its reason
+    assert (Quotation.objects.get(pk=sent.pk).state, Quotation.objects.get(pk=draft.pk).state) == ("accepted", "draft")
+    assert ("success", "1 quotation accepted.") in messages_of(response)
+    assert any(level == "error" and draft.number in text for level, text in messages_of(response))

@@ -119,3 +119,56 @@ def test_who_may_post_a_packing_slip_and_why_a_posted_one_is_refused(clerk):
     # then
     assert allowed == {SALES_CLERK, SALES_MANAGER, INTEGRATOR, ADMINISTRATOR}
     assert transition_refusal(posted, "post") == f"Packing slip {posted.number} is already posted."
+
+
+def test_quotation_transition_table():
+    from salesapp.models import Quotation
+
+    assert transition_table(Quotation) == [
+        ("accept", "sent", "accepted", "salesapp.accept_quotation"),
+        ("cancel", "draft", "canceled", "salesapp.change_quotation"),
+        ("cancel", "sent", "canceled", "salesapp.change_quotation"),
+        ("expire", "sent", "expired", None),
+        ("lose", "draft", "lost", "salesapp.change_quotation"),
+        ("lose", "sent", "lost", "salesapp.change_quotation"),
+        ("revise", "sent", "draft", "salesapp.change_quotation"),
+        ("send", "draft", "sent", "salesapp.send_quotation"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("state", "transition", "refusal"),
+    [
+        ("draft", "send", None),
+        ("draft", "accept", "only a sent quotation can be accepted"),
+        ("draft", "revise", "only a sent quotation can be revised"),
+        ("draft", "expire", "'Expired' is not possible"),
+        ("sent", "send", "only a draft can be sent"),
+        ("sent", "accept", None),
+        ("sent", "revise", None),
+        ("sent", "lose", None),
+        ("sent", "cancel", None),
+        ("canceled", "cancel", "it can no longer be canceled"),
+        ("canceled", "lose", "only a draft or sent quotation can be lost"),
+        ("lost", "revise", "only a sent quotation can be revised"),
+    ],
+)
+def test_quotation_transitions_from_each_state(db, clerk, state, transition, refusal):
+    from salesapp.services.quotations import quotation_cancel, quotation_lose, quotation_send
+    from tests.factories.quotations import make_quotation
+
+    quotation = make_quotation(lines=[(ItemFactory(), "1")], by=clerk)
+    if state in ("sent", "lost"):
+        quotation = quotation_send(quotation=quotation, by=clerk)
+    if state == "canceled":
+        quotation = quotation_cancel(quotation=quotation, by=clerk)
+    if state == "lost":
+        quotation = quotation_lose(quotation=quotation, reason="price", by=clerk)
+
+    reason = transition_refusal(quotation, transition, user=clerk)
+
+    if refusal is None:
+        assert reason is None
+    else:
+        expected = refusal % quotation.number if "%s" in refusal else refusal
+        assert expected in reason

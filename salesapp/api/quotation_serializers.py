@@ -1,0 +1,176 @@
+"""Quotations as the API shows and accepts them."""
+
+from rest_framework import serializers
+
+from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
+from marketing.models import Campaign, Opportunity, Party
+from salesapp.api.document_serializers import DocumentLineSerializer, quantity_field
+from salesapp.choices import QuotationLostReason
+from salesapp.models import Customer, Item, Quotation, QuotationLine, QuotationRevision, QuotationRevisionLine
+
+PRICE_HELP = "Leave out to price the line with the pricing engine (the line's price_source says where it came from)."
+
+
+class QuotationLineSerializer(DocumentLineSerializer):
+    class Meta:
+        model = QuotationLine
+        fields = DocumentLineSerializer.FIELDS
+        read_only_fields = fields
+
+
+class QuotationSerializer(serializers.ModelSerializer):
+    lines = QuotationLineSerializer(many=True, read_only=True)
+    customer_number = serializers.CharField(source="customer.number", read_only=True, allow_null=True)
+    recipient_name = serializers.CharField(read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    sales_order_number = serializers.CharField(source="sales_order.number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Quotation
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "customer_number",
+            "party",
+            "recipient_name",
+            "state",
+            "quotation_date",
+            "valid_until",
+            "currency",
+            "requested_ship_date",
+            "external_document_number",
+            "terms",
+            "owner",
+            "opportunity",
+            "campaign",
+            "revision_count",
+            "current_revision",
+            "sent_at",
+            "accepted_at",
+            "accepted_revision",
+            "lost_reason",
+            "lost_note",
+            "sales_order",
+            "sales_order_number",
+            "amount_net",
+            "amount_tax",
+            "amount_total",
+            "lines",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class QuotationRevisionLineSerializer(DocumentLineSerializer):
+    class Meta:
+        model = QuotationRevisionLine
+        fields = DocumentLineSerializer.FIELDS
+        read_only_fields = fields
+
+
+class QuotationRevisionSerializer(serializers.ModelSerializer):
+    lines = QuotationRevisionLineSerializer(many=True, read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = QuotationRevision
+        fields = [
+            "number",
+            "quotation_date",
+            "valid_until",
+            "currency",
+            "requested_ship_date",
+            "external_document_number",
+            "terms",
+            "amount_net",
+            "amount_tax",
+            "amount_total",
+            "lines",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class QuotationLineInputSerializer(serializers.Serializer):
+    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.select_related("tax_code"))
+    quantity = quantity_field(max_value=MAX_QUANTITY)
+    unit_price = serializers.DecimalField(
+        max_digits=18, decimal_places=4, max_value=MAX_UNIT_PRICE, required=False, allow_null=True, help_text=PRICE_HELP
+    )
+    discount_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, help_text=PRICE_HELP
+    )
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class QuotationLineUpdateInputSerializer(serializers.Serializer):
+    """Fields left out stay as they are; a null unit price or discount asks the pricing engine again."""
+
+    quantity = quantity_field(max_value=MAX_QUANTITY, required=False)
+    unit_price = serializers.DecimalField(
+        max_digits=18, decimal_places=4, max_value=MAX_UNIT_PRICE, required=False, allow_null=True
+    )
+    discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class QuotationInputSerializer(serializers.Serializer):
+    customer = serializers.PrimaryKeyRelatedField(
+        queryset=Customer.objects.select_related("party"), required=False, allow_null=True, help_text="Or party."
+    )
+    party = serializers.PrimaryKeyRelatedField(
+        queryset=Party.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A prospect without a customer account (or customer, one of the two).",
+    )
+    valid_until = serializers.DateField(required=False, allow_null=True, help_text="Default: today + the setting.")
+    requested_ship_date = serializers.DateField(required=False, allow_null=True)
+    external_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    terms = serializers.CharField(required=False, allow_blank=True)
+    opportunity = serializers.PrimaryKeyRelatedField(
+        queryset=Opportunity.objects.select_related("campaign"), required=False, allow_null=True
+    )
+    campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
+    lines = QuotationLineInputSerializer(many=True, required=False, default=list)
+
+
+class QuotationUpdateInputSerializer(serializers.Serializer):
+    """The header of a draft; fields left out stay as they are."""
+
+    valid_until = serializers.DateField(required=False)
+    requested_ship_date = serializers.DateField(required=False, allow_null=True)
+    external_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    terms = serializers.CharField(required=False, allow_blank=True)
+
+
+class QuotationAcceptInputSerializer(serializers.Serializer):
+    revision = serializers.IntegerField(min_value=1, help_text="The revision the customer accepted (2 for r2).")
+    convert_to = serializers.ChoiceField(choices=[("order", "order")], default="order")
+
+
+class QuotationLoseInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=QuotationLostReason.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class LineChangeSerializer(serializers.Serializer):
+    line_no = serializers.IntegerField()
+    item = serializers.CharField()
+    description = serializers.CharField()
+    change = serializers.CharField(source="kind", help_text="added, removed, changed or same")
+    changed = serializers.ListField(child=serializers.CharField())
+    before = QuotationRevisionLineSerializer(allow_null=True)
+    after = QuotationRevisionLineSerializer(allow_null=True)
+    net_delta = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class RevisionComparisonSerializer(serializers.Serializer):
+    a = serializers.IntegerField(source="a.number")
+    b = serializers.IntegerField(source="b.number")
+    lines = LineChangeSerializer(many=True)
+    net_delta = serializers.DecimalField(max_digits=16, decimal_places=2)
+    total_delta = serializers.DecimalField(max_digits=16, decimal_places=2)

@@ -1,0 +1,22 @@
+"""Background jobs of sales (enqueued through core.jobs, inside the service's transaction)."""
+
+import logging
+
+from procrastinate.contrib.django import app
+
+from core.jobs import LONG_QUEUE
+
+logger = logging.getLogger(__name__)
+
+
+@app.periodic(cron="5 4 * * *", periodic_id="daily")
+@app.task(name="salesapp.quotations_expire_daily", queue=LONG_QUEUE, queueing_lock="salesapp.quotations_expire_daily")
+def quotations_expire_daily(*, timestamp: int) -> None:
+    """Every night at 04:05 UTC: sent quotations past their valid-until date expire. Idempotent: a second run
+    finds none left to expire."""
+    # Imported when the job runs, to keep the import one-way (services enqueue jobs from this module).
+    from core.actors import system_actor
+    from salesapp.services.quotations import quotations_expire_due
+
+    expired = quotations_expire_due(by=system_actor())
+    logger.info("Expired %s quotations", len(expired))

@@ -1,0 +1,97 @@
+from decimal import Decimal
+
+from salesapp.models import Quotation, SalesOrder
+from tests.core.api.helpers import api_client, problem
+from tests.factories.marketing import PartyFactory
+from tests.factories.salesapp import ItemFactory
+
+URL = "/api/v1/quotations/"
+D = Decimal
+
+
+def test_prospect_quotation_through_the_api_to_an_order(integrator):
+    # given
+    lamp = ItemFactory(number="A", name="Lamp", unit_price=D("12.50"))
+    desk = ItemFactory(number="B", name="Desk", unit_price=D("30.00"))
+    prospect = PartyFactory(name="Prospect BV")
+    client = api_client(integrator)
+
+    # when: a draft with one line, a second added, the first changed, then sent
+    created = client.post(URL, {"party": prospect.pk, "lines": [{"item": lamp.pk, "quantity": "10"}]}, format="json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert (
+        client.post(
+            f"{URL}{pk}/lines/", {"item": desk.pk, "quantity": "2", "unit_price": "28"}, format="json"
+        ).status_code
+        == 201
+    )
+    first_line = created.json()["lines"][0]["id"]
+    changed = client.patch(f"{URL}{pk}/lines/{first_line}/", {"quantity": "8"}, format="json")
+    assert changed.status_code == 200, changed.content
+    sent = client.post(f"{URL}{pk}/send/")
+    assert sent.json()["current_revision"] == 1
+
+    # revised and sent again with a change: r2
+    assert client.post(f"{URL}{pk}/revise/").json()["state"] == "draft"
+    assert client.patch(f"{URL}{pk}/lines/{first_line}/", {"quantity": "9"}, format="json").status_code == 200
+    assert client.post(f"{URL}{pk}/send/").json()["current_revision"] == 2
+
+    # then: the revisions, their comparison, a stale acceptance refused, the current one accepted
+    revisions = client.get(f"{URL}{pk}/revisions/").json()
+    assert [(r["number"], r["amount_net"]) for r in revisions] == [(1, "156.00"), (2, "168.50")]
+    compared = client.get(f"{URL}{pk}/compare/?a=1&b=2").json()
+    assert [(line["item"], line["change"], line["changed"]) for line in compared["lines"]] == [
+        ("A", "changed", ["quantity"]),
+        ("B", "same", []),
+    ]
+    assert compared["net_delta"] == "12.50"
+    stale = client.post(f"{URL}{pk}/accept/", {"revision": 1, "convert_to": "order"}, format="json")
+    assert problem(stale, 409)["code"] == "quotation-revision-stale"
+    accepted = client.post(f"{URL}{pk}/accept/", {"revision": 2, "convert_to": "order"}, format="json")
+    assert accepted.status_code == 200, accepted.content
+    body = accepted.json()
+    order = SalesOrder.objects.get()
+    assert (body["state"], body["accepted_revision"], body["sales_order"], body["party"]) == (
+        "accepted",
+        2,
+        order.pk,
+        None,
+    )
+    assert order.amount_total == Quotation.objects.get(pk=pk).amount_total
+
+
+def test_unknown_compare_revision_names_the_parameter(integrator):
+    lamp = ItemFactory()
+    client = api_client(integrator)
+    pk = client.post(
+        URL, {"party": PartyFactory().pk, "lines": [{"item": lamp.pk, "quantity": "1"}]}, format="json"
+    ).json()["id"]
+    response = client.get(f"{URL}{pk}/compare/?a=1&b=x")
+    assert {error["field"] for error in problem(response, 400)["errors"]} == {"a", "b"}
+
+
+def test_draft_delete_and_pdf(integrator, clerk):
+    lamp = ItemFactory()
+    client = api_client(integrator)
+    pk = client.post(
+        URL, {"party": PartyFactory().pk, "lines": [{"item": lamp.pk, "quantity": "1"}]}, format="json"
+    ).json()["id"]
+    client.post(f"{URL}{pk}/send/")
+    pdf = api_client(clerk).get(f"{URL}{pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "-r1.pdf" in pdf["Content-Disposition"]
+    refused = client.delete(f"{URL}{pk}/")
+    assert problem(refused, 409)["code"] == "quotation-not-editable"
+
+    other = client.post(URL, {"party": PartyFactory().pk, "lines": []}, format="json").json()["id"]
+    assert client.delete(f"{URL}{other}/").status_code == 204
+    assert not Quotation.objects.filter(pk=other).exists()
+
+
+def test_lose_needs_a_listed_reason(integrator):
+    client = api_client(integrator)
+    pk = client.post(URL, {"party": PartyFactory().pk}, format="json").json()["id"]
+    assert problem(client.post(f"{URL}{pk}/lose/", {"reason": "nope"}, format="json"), 400)
+    lost = client.post(f"{URL}{pk}/lose/", {"reason": "price", "note": "too dear"}, format="json")
+    assert (lost.json()["state"], lost.json()["lost_reason"]) == ("lost", "price")
