@@ -51,3 +51,15 @@ class Currency(models.TextChoices):
     SEK = "SEK", "SEK"
     USD = "USD", "USD"
     GBP = "GBP", "GBP"
+
+
+class RelationKind(models.TextChoices):
+    """What accepting a product relation does to the order line (DESIGN.md §4.1)."""
+
+    UP_SELL = "up_sell", _("Up-sell (replace the item)")
+    CROSS_SELL = "cross_sell", _("Cross-sell (add a line)")
+
+
+class SuggestionEventKind(models.TextChoices):
+    SHOWN = "shown", _("Shown")
+    ACCEPTED = "accepted", _("Accepted")

@@ -22,3 +22,7 @@ class ErrorCode(models.TextChoices):
     PACKING_SLIP_NOT_POSTABLE = "packing-slip-not-postable"
     PACKING_SLIP_POSTED = "packing-slip-posted"
     PACKING_SLIP_QUANTITY_INVALID = "packing-slip-quantity-invalid"
+    RELATION_IN_USE = "relation-in-use"
+    STANDARD_LINES_REFUSED = "standard-lines-refused"
+    SUGGESTION_NOT_APPLICABLE = "suggestion-not-applicable"
+    SUGGESTION_NOT_UNDOABLE = "suggestion-not-undoable"

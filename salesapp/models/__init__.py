@@ -2,6 +2,19 @@ from salesapp.models.customers import Customer
 from salesapp.models.items import Item
 from salesapp.models.orders import SalesOrder, SalesOrderLine
 from salesapp.models.packing_slips import PackingSlip, PackingSlipLine
+from salesapp.models.suggestions import ProductRelation, StandardLine, StandardLineSet, SuggestionEvent
 from salesapp.models.tax_codes import TaxCode
 
-__all__ = ["Customer", "Item", "TaxCode", "SalesOrder", "SalesOrderLine", "PackingSlip", "PackingSlipLine"]
+__all__ = [
+    "Customer",
+    "Item",
+    "TaxCode",
+    "SalesOrder",
+    "SalesOrderLine",
+    "PackingSlip",
+    "PackingSlipLine",
+    "ProductRelation",
+    "SuggestionEvent",
+    "StandardLineSet",
+    "StandardLine",
+]
