@@ -22,6 +22,8 @@ NAVIGATION = [
             (_("Items"), "salesapp:item_list"),
             (_("Sales orders"), "salesapp:order_list"),
             (_("Packing slips"), "salesapp:packing_slip_list"),
+            (_("Up-sell and cross-sell"), "salesapp:relation_list"),
+            (_("Standard line sets"), "salesapp:line_set_list"),
         ],
     ),
     (

@@ -30,6 +30,10 @@ _VIEW_ALL = [
     *_crud("salesapp.customer", "view"),
     *_crud("salesapp.item", "view"),
     *_crud("salesapp.taxcode", "view"),
+    *_crud("salesapp.productrelation", "view"),
+    *_crud("salesapp.standardlineset", "view"),
+    *_crud("salesapp.standardline", "view"),
+    *_crud("salesapp.suggestionevent", "view"),
     *_crud("salesapp.salesorder", "view"),
     *_crud("salesapp.salesorderline", "view"),
     *_crud("salesapp.packingslip", "view"),
@@ -68,6 +72,13 @@ _BILLING_WORK = [
     "salesapp.change_customer_credit",
 ]
 
+# Up-sell and cross-sell rules and standard line sets are the manager's to keep; clerks read and use them.
+_SUGGESTION_RULES = [
+    *_crud("salesapp.productrelation"),
+    *_crud("salesapp.standardlineset"),
+    *_crud("salesapp.standardline"),
+]
+
 # People work in the pages; the integrator is an account for other systems and uses the API only.
 _PAGES = ["core.use_pages"]
 
@@ -83,6 +94,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + ["salesapp.change_customer_credit"]
             + _crud("marketing.opportunitystage")
             + _crud("marketing.unsubscription")
+            + _SUGGESTION_RULES
         )
     ),
     BILLING_CLERK: sorted(set(_PAGES + _VIEW_ALL + _BILLING_WORK)),
@@ -93,6 +105,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _crud("salesapp.item", "view", "add", "change")
             + _crud("invoicing.payment", "view", "add")
             + ["invoicing.post_invoice"]
+            # Rules and sets often come from the product information system.
+            + _SUGGESTION_RULES
             # The systems it connects own customers' credit terms as often as billing does.
             + ["salesapp.change_customer_credit"]
         )

@@ -1,4 +1,4 @@
-from salesapp.urls import customers, items, orders, packing_slips
+from salesapp.urls import customers, items, orders, packing_slips, suggestions
 
 app_name = "salesapp"
 urlpatterns = [
@@ -6,4 +6,5 @@ urlpatterns = [
     *items.urlpatterns,
     *orders.urlpatterns,
     *packing_slips.urlpatterns,
+    *suggestions.urlpatterns,
 ]
