@@ -1,1 +1,1 @@
-from salesapp.admin import customers, items, orders, packing_slips, tax_codes  # noqa: F401  (registers the models)
+from salesapp.admin import customers, items, orders, packing_slips, suggestions, tax_codes  # noqa: F401  (registers the models)

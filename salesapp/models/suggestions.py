@@ -36,7 +36,11 @@ class ProductRelation(AuthoredModel):
         ordering = ["item__number", "priority", "id"]
         indexes = [models.Index(fields=["item", "priority"], name="productrelation_item_priority")]
         constraints = [
-            models.CheckConstraint(condition=~Q(item=F("suggested_item")), name="productrelation_not_itself"),
+            models.CheckConstraint(
+                condition=~Q(item=F("suggested_item")),
+                name="productrelation_not_itself",
+                violation_error_message=_("An item cannot be suggested for itself."),
+            ),
             models.CheckConstraint(
                 condition=Q(min_quantity__isnull=True) | Q(min_quantity__gt=0),
                 name="productrelation_min_quantity_positive",
