@@ -55,6 +55,8 @@ _SALES_WORK = [
     "salesapp.confirm_salesorder",
     "salesapp.cancel_salesorder",
     "salesapp.post_packingslip",
+    # Accepting a suggestion is changing the order; undoing one (through the API) changes its event.
+    "salesapp.change_suggestionevent",
     *_crud("invoicing.invoice", "view", "add", "change", "delete"),
     *_crud("invoicing.invoiceline", "view"),
 ]

@@ -181,6 +181,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LeadSourceEnum": "marketing.choices.LeadSource",
         "PartyRoleEnum": "marketing.choices.RelationshipStage",
+        "PartyKindEnum": "marketing.choices.PartyKind",
+        "RelationKindEnum": "salesapp.choices.RelationKind",
+        "SuggestionEventKindEnum": "salesapp.choices.SuggestionEventKind",
     },
 }
 

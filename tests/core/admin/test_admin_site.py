@@ -5,11 +5,19 @@ from django.contrib import admin
 from django.urls import reverse
 
 from invoicing.models import InvoiceLine, InvoiceTax, JournalLine, PaymentApplication
-from salesapp.models import PackingSlipLine, SalesOrderLine
+from salesapp.models import PackingSlipLine, SalesOrderLine, StandardLine
 
 PROJECT_APPS = ("core", "marketing", "salesapp", "invoicing")
 # Lines only make sense on their document's page.
-SHOWN_AS_INLINES = {SalesOrderLine, PackingSlipLine, InvoiceLine, InvoiceTax, JournalLine, PaymentApplication}
+SHOWN_AS_INLINES = {
+    SalesOrderLine,
+    PackingSlipLine,
+    StandardLine,
+    InvoiceLine,
+    InvoiceTax,
+    JournalLine,
+    PaymentApplication,
+}
 
 
 def project_models() -> list:

@@ -23,8 +23,12 @@ def test_schema_is_served(db):
         "/api/v1/packing-slips/",
         "/api/v1/parties/",
         "/api/v1/payments/",
+        "/api/v1/product-relations/",
         "/api/v1/sales-orders/",
         "/api/v1/segments/",
+        "/api/v1/standard-line-sets/",
+        "/api/v1/suggestion-events/",
+        "/api/v1/suggestions/",
         "/api/v1/tax-codes/",
     ]
     cancel = schema["paths"]["/api/v1/sales-orders/{id}/cancel/"]["post"]
