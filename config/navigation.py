@@ -24,6 +24,8 @@ NAVIGATION = [
             (_("Quotations"), "salesapp:quotation_list"),
             (_("Sales orders"), "salesapp:order_list"),
             (_("Packing slips"), "salesapp:packing_slip_list"),
+            (_("Up-sell and cross-sell"), "salesapp:relation_list"),
+            (_("Standard line sets"), "salesapp:line_set_list"),
         ],
     ),
     (

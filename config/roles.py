@@ -41,6 +41,10 @@ _VIEW_ALL = [
     *_crud("salesapp.item", "view"),
     *_crud("salesapp.taxcode", "view"),
     *[perm for model in _PRICING_MODELS for perm in _crud(model, "view")],
+    *_crud("salesapp.productrelation", "view"),
+    *_crud("salesapp.standardlineset", "view"),
+    *_crud("salesapp.standardline", "view"),
+    *_crud("salesapp.suggestionevent", "view"),
     *_crud("salesapp.salesorder", "view"),
     *_crud("salesapp.salesorderline", "view"),
     *_crud("salesapp.packingslip", "view"),
@@ -72,6 +76,8 @@ _SALES_WORK = [
     *_crud("salesapp.quotationline"),
     "salesapp.send_quotation",
     "salesapp.accept_quotation",
+    # Accepting a suggestion is changing the order; undoing one (through the API) changes its event.
+    "salesapp.change_suggestionevent",
     *_crud("invoicing.invoice", "view", "add", "change", "delete"),
     *_crud("invoicing.invoiceline", "view"),
 ]
@@ -87,6 +93,13 @@ _BILLING_WORK = [
     *_crud("invoicing.ledgeraccount", "view"),
     *_crud("salesapp.customer", "view", "change"),
     "salesapp.change_customer_credit",
+]
+
+# Up-sell and cross-sell rules and standard line sets are the manager's to keep; clerks read and use them.
+_SUGGESTION_RULES = [
+    *_crud("salesapp.productrelation"),
+    *_crud("salesapp.standardlineset"),
+    *_crud("salesapp.standardline"),
 ]
 
 # People work in the pages; the integrator is an account for other systems and uses the API only.
@@ -105,6 +118,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + [perm for model in _PRICING_MODELS for perm in _crud(model)]
             + _crud("marketing.opportunitystage")
             + _crud("marketing.unsubscription")
+            + _SUGGESTION_RULES
         )
     ),
     BILLING_CLERK: sorted(set(_PAGES + _VIEW_ALL + _BILLING_WORK)),
@@ -115,6 +129,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _crud("salesapp.item", "view", "add", "change")
             + _crud("invoicing.payment", "view", "add")
             + ["invoicing.post_invoice"]
+            # Rules and sets often come from the product information system.
+            + _SUGGESTION_RULES
             # The systems it connects own customers' credit terms as often as billing does.
             + ["salesapp.change_customer_credit"]
         )

@@ -82,3 +82,15 @@ class QuotationLostReason(models.TextChoices):
     NO_DECISION = "no_decision", _("No decision made")
     TIMING = "timing", _("Timing: not now")
     OTHER = "other", _("Other")
+
+
+class RelationKind(models.TextChoices):
+    """What accepting a product relation does to the order line (DESIGN.md §4.1)."""
+
+    UP_SELL = "up_sell", _("Up-sell (replace the item)")
+    CROSS_SELL = "cross_sell", _("Cross-sell (add a line)")
+
+
+class SuggestionEventKind(models.TextChoices):
+    SHOWN = "shown", _("Shown")
+    ACCEPTED = "accepted", _("Accepted")

@@ -35,3 +35,7 @@ class ErrorCode(models.TextChoices):
     QUOTATION_REVISION_STALE = "quotation-revision-stale"
     QUOTATION_REVISION_UNKNOWN = "quotation-revision-unknown"
     QUOTATION_TOTAL_TOO_LARGE = "quotation-total-too-large"
+    RELATION_IN_USE = "relation-in-use"
+    STANDARD_LINES_REFUSED = "standard-lines-refused"
+    SUGGESTION_NOT_APPLICABLE = "suggestion-not-applicable"
+    SUGGESTION_NOT_UNDOABLE = "suggestion-not-undoable"

@@ -185,6 +185,8 @@ SPECTACULAR_SETTINGS = {
         "AgreementKindEnum": "salesapp.choices.AgreementKind",
         "PartyKindEnum": "marketing.choices.PartyKind",
         "QuotationLostReasonEnum": "salesapp.choices.QuotationLostReason",
+        "RelationKindEnum": "salesapp.choices.RelationKind",
+        "SuggestionEventKindEnum": "salesapp.choices.SuggestionEventKind",
     },
 }
 

@@ -5,5 +5,6 @@ from salesapp.admin import (  # noqa: F401  (registers the models)
     packing_slips,
     pricing,
     quotations,
+    suggestions,
     tax_codes,
 )

@@ -11,6 +11,7 @@ from salesapp.models.pricing import (
     TradeAgreementLine,
 )
 from salesapp.models.quotations import Quotation, QuotationLine, QuotationRevision, QuotationRevisionLine
+from salesapp.models.suggestions import ProductRelation, StandardLine, StandardLineSet, SuggestionEvent
 from salesapp.models.tax_codes import TaxCode
 
 __all__ = [
@@ -31,4 +32,8 @@ __all__ = [
     "QuotationLine",
     "QuotationRevision",
     "QuotationRevisionLine",
+    "ProductRelation",
+    "SuggestionEvent",
+    "StandardLineSet",
+    "StandardLine",
 ]

@@ -523,3 +523,135 @@ def order_invoiced_book(
         PackingSlipLine, "qty_invoiced", {pk: slip_line.qty_invoiced for pk, slip_line in changed_slip_lines.items()}
     )
     return order_status_follow(order=order, by=by)
+
+
+@transaction.atomic
+def order_lines_add(*, order: SalesOrder, lines: list[OrderLineInput], by: User) -> list[SalesOrderLine]:
+    """Add several lines to an open order at once (a standard line set): all of them or, on a refusal, none."""
+    order = lock_order(order.pk)
+    _ensure_editable(order)
+    line_price_override_guard(lines, lambda index: f"lines[{index}].", by=by)
+    errors: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        errors.update(_line_errors(line, f"lines[{index}]", order_date=order.order_date))
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    # Priced and taxed in one look-up each for all the lines, as a new order's are.
+    prices = _prices(order.customer, lines, date=order.order_date, currency=order.currency)
+    for index, line in enumerate(lines):
+        errors.update(_line_errors(line, f"lines[{index}]", order_date=order.order_date, price=prices[index]))
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    tax_codes = tax_codes_for(customer=order.customer, items=[line.item for line in lines if line.tax_code is None])
+    existing = list(order.lines.select_related("tax_code"))
+    last = max((existing_line.line_no for existing_line in existing), default=0)
+    created = [
+        _line_build(
+            order,
+            line,
+            line_no=last + (index + 1) * 10,
+            price=prices[index],
+            tax_code=line.tax_code or tax_codes[line.item.pk],
+        )
+        for index, line in enumerate(lines)
+    ]
+    _total_within_limit([*existing, *created])
+    rows_insert(created)
+    order_totals_refresh(order)
+    return created
+
+
+# What an item puts on a line besides its quantity: replacing the item changes these, undoing puts them back.
+ITEM_TERMS = (
+    "line_type",
+    "item",
+    "description",
+    "unit",
+    "unit_price",
+    "price_source",
+    "discount_percent",
+    "tax_code",
+    "net_amount",
+)
+
+
+@dataclass(frozen=True)
+class LineTerms:
+    """A line's item and the terms that came with it, as stored (JSON-safe) to put back later."""
+
+    values: dict
+
+    @classmethod
+    def of(cls, line: SalesOrderLine) -> LineTerms:
+        return cls(
+            values={
+                "line_type": line.line_type,
+                "item": line.item_id,
+                "description": line.description,
+                "unit": line.unit,
+                "unit_price": f"{line.unit_price:f}",
+                "price_source": line.price_source,
+                "discount_percent": f"{line.discount_percent:f}",
+                "tax_code": line.tax_code_id,
+                "net_amount": f"{line.net_amount:f}",
+                "quantity": f"{line.quantity:f}",
+            }
+        )
+
+
+def _lock_open_line(order_line: SalesOrderLine) -> tuple[SalesOrder, SalesOrderLine]:
+    order = lock_order(order_line.order_id)
+    _ensure_editable(order)
+    line = SalesOrderLine.objects.select_for_update(of=("self",)).select_related("tax_code").get(pk=order_line.pk)
+    return order, line
+
+
+def _save_terms(order: SalesOrder, line: SalesOrderLine) -> SalesOrderLine:
+    others = list(order.lines.exclude(pk=line.pk).select_related("tax_code"))
+    _total_within_limit([*others, line])
+    line.save(update_fields=[*ITEM_TERMS])
+    order_totals_refresh(order)
+    return line
+
+
+@transaction.atomic
+def order_line_item_replace(*, order_line: SalesOrderLine, item: Item, by: User) -> SalesOrderLine:
+    """Put ``item`` on an open order's line in place of its item (an up-sell). The quantity and dates stay; the
+    price, discount, their source and the tax code come from the pricing engine as for a new line."""
+    order, line = _lock_open_line(order_line)
+    wanted = OrderLineInput(item=item, quantity=line.quantity)
+    errors = _line_errors(wanted, "line", order_date=order.order_date)
+    if not errors:
+        price = _prices(order.customer, [wanted], date=order.order_date, currency=order.currency)[0]
+        errors = _line_errors(wanted, "line", order_date=order.order_date, price=price)
+    if errors:
+        raise ValidationFailed(field_errors={k.removeprefix("line."): v for k, v in errors.items()})
+    tax_code = tax_codes_for(customer=order.customer, items=[item])[item.pk]
+    built = _line_build(order, wanted, line_no=line.line_no, price=price, tax_code=tax_code)
+    for name in ITEM_TERMS:
+        setattr(line, name, getattr(built, name))
+    return _save_terms(order, line)
+
+
+@transaction.atomic
+def order_line_item_restore(*, order_line: SalesOrderLine, terms: LineTerms, by: User) -> SalesOrderLine:
+    """Put back the item and terms ``terms`` recorded (undoing ``order_line_item_replace``), exactly as they
+    were: the price is not asked again, the clerk gets back what was there."""
+    order, line = _lock_open_line(order_line)
+    values = terms.values
+    if Decimal(values["quantity"]) != line.quantity:
+        raise TransitionRefused(
+            code=ErrorCode.ORDER_NOT_EDITABLE,
+            reason=gettext("Line %(line_no)s changed its quantity since: it cannot be put back.")
+            % {"line_no": line.line_no},
+        )
+    line.line_type = values["line_type"]
+    line.item = Item.objects.get(pk=values["item"])
+    line.description = values["description"]
+    line.unit = values["unit"]
+    line.unit_price = Decimal(values["unit_price"])
+    line.price_source = values["price_source"]
+    line.discount_percent = Decimal(values["discount_percent"])
+    line.tax_code = TaxCode.objects.get(pk=values["tax_code"])
+    line.net_amount = Decimal(values["net_amount"])
+    return _save_terms(order, line)

@@ -1,4 +1,4 @@
-from salesapp.urls import customers, items, orders, packing_slips, pricing, quotations
+from salesapp.urls import customers, items, orders, packing_slips, pricing, quotations, suggestions
 
 app_name = "salesapp"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     *packing_slips.urlpatterns,
     *pricing.urlpatterns,
     *quotations.urlpatterns,
+    *suggestions.urlpatterns,
 ]

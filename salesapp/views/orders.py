@@ -39,6 +39,7 @@ from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors import orders as order_selectors
 from salesapp.selectors.pricing import line_previews
 from salesapp.services import orders as order_services
+from salesapp.views.suggestions import order_suggestions_context
 
 # The order's main road; canceled replaces it when the order is canceled.
 STATUS_STEPS = [OrderState.OPEN, OrderState.CONFIRMED, OrderState.DELIVERED, OrderState.INVOICED]
@@ -64,9 +65,11 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
     editable = order.refusal_reason("edit") is None and request.user.has_perm("salesapp.change_salesorder")
     if editable and line_form is None:
         line_form = OrderLineForm(prefix="add")
+    lines = list(order.lines.all())
     return {
+        **order_suggestions_context(request, order, lines, editable=editable),
         "order": order,
-        "lines": list(order.lines.all()),
+        "lines": lines,
         "progress": order_selectors.order_progress(order),
         "steps": order_steps(order),
         "page": page,

@@ -72,3 +72,30 @@ def make_agreement(*, by=None, **fields) -> TradeAgreementLine:
     fields.setdefault("applies_to", "all")
     fields.setdefault("currency", "EUR")
     return trade_agreement_line_create(by=by or builder(), **fields)
+
+
+def make_relation(*, item=None, suggested_item=None, kind="cross_sell", by=None, **fields):
+    """A product relation through the service."""
+    from salesapp.services.suggestions import product_relation_create
+
+    return product_relation_create(
+        item=item or ItemFactory(),
+        suggested_item=suggested_item or ItemFactory(),
+        kind=kind,
+        by=by or builder(),
+        **fields,
+    )
+
+
+def make_line_set(*, name="Monthly replenishment", lines=None, customer=None, by=None, **fields):
+    """A standard line set through the service; ``lines`` as (item, quantity) tuples."""
+    from salesapp.services.standard_lines import StandardLineInput, standard_line_set_create
+
+    lines = lines or [(ItemFactory(), "1")]
+    return standard_line_set_create(
+        name=name,
+        customer=customer,
+        lines=[StandardLineInput(item=item, quantity=Decimal(quantity)) for item, quantity in lines],
+        by=by or builder(),
+        **fields,
+    )

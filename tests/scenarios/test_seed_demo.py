@@ -32,8 +32,10 @@ from salesapp.models import (
     Customer,
     Item,
     PackingSlip,
+    ProductRelation,
     SalesOrder,
     SalesOrderLine,
+    StandardLineSet,
     TaxDetermination,
     TradeAgreementLine,
 )
@@ -87,6 +89,10 @@ def test_seed_demo_builds_a_complete_demo_company_once(db):
     assert first["customers"] >= 25
     assert first["parties"] - first["customers"] >= 1
     assert first["items"] >= 50
+    assert ProductRelation.objects.filter(kind="up_sell").exists()
+    assert ProductRelation.objects.filter(kind="cross_sell").exists()
+    assert StandardLineSet.objects.filter(customer__isnull=True).exists()
+    assert StandardLineSet.objects.filter(customer__isnull=False).exists()
     assert first["orders"] >= 100
     assert set(per_state(SalesOrder.objects)) == {"open", "confirmed", "delivered", "invoiced", "canceled"}
     assert SalesOrder.objects.filter(state="confirmed", lines__qty_delivered__gt=0).exists()

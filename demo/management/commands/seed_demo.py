@@ -30,12 +30,13 @@ from demo.sales import (
     demo_opportunity_orders_build,
     demo_orders_build,
 )
+from demo.suggestions import demo_suggestions_build
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.invoices import invoice_list
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party, Segment
 from marketing.selectors.activities import followup_counts
-from salesapp.models import Customer, Item, PackingSlip, SalesOrder
+from salesapp.models import Customer, Item, PackingSlip, ProductRelation, SalesOrder, StandardLineSet
 
 DEMO_PASSWORD = "demo1234"
 IN_MEMORY_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
@@ -121,6 +122,7 @@ class Command(BaseCommand):
         customers = demo_customers_build(parties=parties, by=manager)
         items = demo_items_build(by=manager)
         demo_pricing_build(customers=customers, items=items, today=today, by=manager)
+        demo_suggestions_build(items=items, customers=customers, by=manager)
         plan = demo_orders_build(customers=customers, items=items, rng=rng, today=today, by=clerk)
         demo_deliveries_build(plan=plan, rng=rng, today=today, by=clerk)
         invoices = demo_invoices_build(
@@ -146,6 +148,10 @@ class Command(BaseCommand):
         write = self.stdout.write
         write(f"Parties:        {Party.objects.count()} ({Customer.objects.count()} customers, {prospects} prospects)")
         write(f"Items:          {Item.objects.count()}")
+        write(
+            f"Suggestions:    {ProductRelation.objects.count()} up-sell/cross-sell rules, "
+            f"{StandardLineSet.objects.count()} standard line sets"
+        )
         write(f"Sales orders:   {SalesOrder.objects.count()} ({per_state(SalesOrder.objects)})")
         write(f"Packing slips:  {PackingSlip.objects.count()} ({per_state(PackingSlip.objects)})")
         write(f"Invoices:       {Invoice.objects.count()} ({per_state(Invoice.objects)})")

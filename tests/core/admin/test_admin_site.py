@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from invoicing.models import InvoiceLine, InvoiceTax, JournalLine, PaymentApplication
-from salesapp.models import PackingSlipLine, QuotationLine, QuotationRevisionLine, SalesOrderLine
+from salesapp.models import PackingSlipLine, QuotationLine, QuotationRevisionLine, SalesOrderLine, StandardLine
 
 PROJECT_APPS = ("core", "marketing", "salesapp", "invoicing")
 # Lines only make sense on their document's page.
@@ -14,6 +14,7 @@ SHOWN_AS_INLINES = {
     PackingSlipLine,
     QuotationLine,
     QuotationRevisionLine,
+    StandardLine,
     InvoiceLine,
     InvoiceTax,
     JournalLine,
