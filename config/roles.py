@@ -53,6 +53,7 @@ _VIEW_ALL = [
     *_crud("salesapp.quotationline", "view"),
     *_crud("salesapp.quotationrevision", "view"),
     *_crud("salesapp.quotationrevisionline", "view"),
+    *_crud("salesapp.quotationemail", "view"),
     *_crud("invoicing.invoice", "view"),
     *_crud("invoicing.invoiceline", "view"),
     *_crud("invoicing.payment", "view"),

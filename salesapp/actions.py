@@ -73,6 +73,17 @@ def register() -> None:
         ),
         DocumentAction(
             model="salesapp.quotation",
+            name="email",
+            label=_("Send by email"),
+            url=lambda quotation: reverse("salesapp:quotation_email", args=[quotation.pk]),
+            permissions=("salesapp.send_quotation",),
+            rules=(*Quotation.EMAIL_RULES, *Quotation.EMAIL_RECIPIENT_RULES),
+            method="page",
+            template="salesapp/includes/quotation_email_form.html",
+            order=25,
+        ),
+        DocumentAction(
+            model="salesapp.quotation",
             name="copy",
             label=_("Copy into a new draft"),
             url=lambda quotation: reverse("salesapp:quotation_copy", args=[quotation.pk]),

@@ -28,6 +28,7 @@ class ErrorCode(models.TextChoices):
     QUOTATION_NOT_ACCEPTABLE = "quotation-not-acceptable"
     QUOTATION_NOT_CANCELABLE = "quotation-not-cancelable"
     QUOTATION_NOT_EDITABLE = "quotation-not-editable"
+    QUOTATION_NOT_EMAILABLE = "quotation-not-emailable"
     QUOTATION_NOT_EXPIRABLE = "quotation-not-expirable"
     QUOTATION_NOT_LOSABLE = "quotation-not-losable"
     QUOTATION_NOT_REVISABLE = "quotation-not-revisable"

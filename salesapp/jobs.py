@@ -4,7 +4,8 @@ import logging
 
 from procrastinate.contrib.django import app
 
-from core.jobs import LONG_QUEUE
+from core.jobs import DEFAULT_QUEUE, LONG_QUEUE, outside_world_retry
+from marketing.errors import MailServerUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -20,3 +21,16 @@ def quotations_expire_daily(*, timestamp: int) -> None:
 
     expired = quotations_expire_due(by=system_actor())
     logger.info("Expired %s quotations", len(expired))
+
+
+@app.task(
+    name="salesapp.quotation_email_deliver",
+    queue=DEFAULT_QUEUE,
+    retry=outside_world_retry(MailServerUnavailable),
+)
+def quotation_email_deliver_job(*, email_id: int) -> None:
+    """Send one quotation email with its PDF. A retry (after the mail server failed) finds the email claimed
+    or sent and does nothing, so the customer never gets it twice."""
+    from salesapp.services.quotation_mail import quotation_email_deliver
+
+    quotation_email_deliver(email_id=email_id)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from core.admin import DocumentAdmin, ReadOnlyInline, TransitionLogInline
-from salesapp.models import Quotation, QuotationLine, QuotationRevision, QuotationRevisionLine
+from salesapp.models import Quotation, QuotationEmail, QuotationLine, QuotationRevision, QuotationRevisionLine
 from salesapp.services.quotations import quotation_accept, quotation_cancel, quotation_send
 
 LINE_FIELDS = (
@@ -34,6 +34,12 @@ class QuotationRevisionInline(ReadOnlyInline):
     related = ("created_by",)
 
 
+class QuotationEmailInline(ReadOnlyInline):
+    model = QuotationEmail
+    fields = ("revision", "to", "queued_at", "sent_at", "failed_at", "error", "created_by")
+    related = ("created_by",)
+
+
 @admin.register(Quotation)
 class QuotationAdmin(DocumentAdmin):
     list_display = ("number", "recipient", "quotation_date", "valid_until", "state", "current_revision", "amount_total")
@@ -41,7 +47,7 @@ class QuotationAdmin(DocumentAdmin):
     search_fields = ("number", "customer__number", "customer__party__name", "party__name", "external_document_number")
     list_select_related = ("customer__party", "party")
     date_hierarchy = "quotation_date"
-    inlines = (QuotationLineInline, QuotationRevisionInline, TransitionLogInline)
+    inlines = (QuotationLineInline, QuotationRevisionInline, QuotationEmailInline, TransitionLogInline)
     actions = ("send_quotations", "accept_current_revision", "cancel_quotations")
 
     @admin.display(description=_("customer or prospect"))

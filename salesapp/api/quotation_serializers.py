@@ -6,7 +6,15 @@ from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
 from marketing.models import Campaign, Opportunity, Party
 from salesapp.api.document_serializers import DocumentLineSerializer, quantity_field
 from salesapp.choices import QuotationLostReason
-from salesapp.models import Customer, Item, Quotation, QuotationLine, QuotationRevision, QuotationRevisionLine
+from salesapp.models import (
+    Customer,
+    Item,
+    Quotation,
+    QuotationEmail,
+    QuotationLine,
+    QuotationRevision,
+    QuotationRevisionLine,
+)
 
 PRICE_HELP = "Leave out to price the line with the pricing engine (the line's price_source says where it came from)."
 
@@ -150,6 +158,36 @@ class QuotationUpdateInputSerializer(serializers.Serializer):
 class QuotationAcceptInputSerializer(serializers.Serializer):
     revision = serializers.IntegerField(min_value=1, help_text="The revision the customer accepted (2 for r2).")
     convert_to = serializers.ChoiceField(choices=[("order", "order")], default="order")
+
+
+class QuotationEmailInputSerializer(serializers.Serializer):
+    to = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Default: the email of the customer's or prospect's party.",
+    )
+
+
+class QuotationEmailSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="queued, sent or failed")
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = QuotationEmail
+        fields = [
+            "id",
+            "quotation",
+            "revision",
+            "to",
+            "status",
+            "queued_at",
+            "sent_at",
+            "failed_at",
+            "error",
+            "created_by",
+        ]
+        read_only_fields = fields
 
 
 class QuotationLoseInputSerializer(serializers.Serializer):

@@ -20,6 +20,8 @@ from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
 from salesapp.api.quotation_serializers import (
     QuotationAcceptInputSerializer,
+    QuotationEmailInputSerializer,
+    QuotationEmailSerializer,
     QuotationInputSerializer,
     QuotationLineInputSerializer,
     QuotationLineUpdateInputSerializer,
@@ -34,6 +36,7 @@ from salesapp.documents import quotation_pdf
 from salesapp.models import Quotation, QuotationLine, QuotationRevision
 from salesapp.selectors.quotations import quotation_list, revision_compare
 from salesapp.services import quotations as services
+from salesapp.services.quotation_mail import quotation_email_send
 
 
 class QuotationFilter(UpdatedSinceFilterSet):
@@ -58,10 +61,11 @@ class QuotationViewSet(ServiceViewSet):
         "partial_update": QuotationUpdateInputSerializer,
         "accept": QuotationAcceptInputSerializer,
         "lose": QuotationLoseInputSerializer,
+        "email": QuotationEmailInputSerializer,
         "lines": QuotationLineInputSerializer,
         "line": QuotationLineUpdateInputSerializer,
     }
-    change_actions = ("send", "revise", "accept", "lose", "cancel", "lines", "line")
+    change_actions = ("send", "revise", "accept", "lose", "cancel", "lines", "line", "email")
     filterset_class = QuotationFilter
     search_fields = ["number", "customer__party__name", "party__name", "external_document_number"]
 
@@ -139,6 +143,17 @@ class QuotationViewSet(ServiceViewSet):
             quotation=self.get_object(), revision=data["revision"], convert_to=data["convert_to"], by=request.user
         )
         return self.respond(quotation)
+
+    @extend_schema(
+        request=QuotationEmailInputSerializer,
+        responses={202: QuotationEmailSerializer},
+        summary="Email the revision last sent, with its PDF (queued: its status says when it went)",
+    )
+    @action(detail=True, methods=["post"])
+    def email(self, request, pk=None):
+        data = self.validated_input()
+        email = quotation_email_send(quotation=self.get_object(), to=data["to"], by=request.user)
+        return Response(QuotationEmailSerializer(email).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=QuotationLoseInputSerializer, responses=QuotationSerializer, summary="Mark lost")
     @action(detail=True, methods=["post"])

@@ -10,7 +10,13 @@ from salesapp.models.pricing import (
     TaxDetermination,
     TradeAgreementLine,
 )
-from salesapp.models.quotations import Quotation, QuotationLine, QuotationRevision, QuotationRevisionLine
+from salesapp.models.quotations import (
+    Quotation,
+    QuotationEmail,
+    QuotationLine,
+    QuotationRevision,
+    QuotationRevisionLine,
+)
 from salesapp.models.suggestions import ProductRelation, StandardLine, StandardLineSet, SuggestionEvent
 from salesapp.models.tax_codes import TaxCode
 
@@ -32,6 +38,7 @@ __all__ = [
     "QuotationLine",
     "QuotationRevision",
     "QuotationRevisionLine",
+    "QuotationEmail",
     "ProductRelation",
     "SuggestionEvent",
     "StandardLineSet",

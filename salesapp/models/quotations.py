@@ -141,6 +141,12 @@ class Quotation(ConcurrentTransitionMixin, AuthoredModel):
     def is_prospect(self) -> bool:
         return self.customer_id is None
 
+    @property
+    def recipient_email(self) -> str:
+        """Where the quotation is emailed unless another address is given: the party's (or customer's) email."""
+        party = self.customer.party if self.customer_id else self.party
+        return party.email.strip()
+
     # Conditions are pure predicates.
     def has_lines(self) -> bool:
         lines = loaded(self, "lines")
@@ -155,8 +161,15 @@ class Quotation(ConcurrentTransitionMixin, AuthoredModel):
     def customer_not_blocked(self) -> bool:
         return self.customer_id is None or not self.customer.blocked
 
+    def has_recipient_email(self) -> bool:
+        return bool(self.recipient_email)
+
     def refusal_context(self) -> dict:
-        return {"valid_until": self.valid_until.isoformat(), "revision": self.current_revision or ""}
+        return {
+            "valid_until": self.valid_until.isoformat(),
+            "revision": self.current_revision or "",
+            "recipient": self.recipient_name,
+        }
 
     EDIT_RULES = (
         Refusal(
@@ -166,9 +179,24 @@ class Quotation(ConcurrentTransitionMixin, AuthoredModel):
         ),
     )
 
+    # Emailing sends the revision the customer was last sent, so only a sent quotation is emailed.
+    EMAIL_RULES = (
+        Refusal(
+            lambda quotation: quotation.state == QuotationState.SENT,
+            _("Quotation %(number)s is %(state)s: only a sent quotation is emailed (send it first)."),
+            shown=False,
+        ),
+    )
+    EMAIL_RECIPIENT_RULES = (
+        Refusal(
+            has_recipient_email,
+            _("%(recipient)s has no email address: add one to the party, or name the recipient."),
+        ),
+    )
+
     def refusal_reason(self, action: str) -> str | None:
-        """Why ``action`` ("edit"), which is not a transition, cannot run now."""
-        return first_refusal({"edit": self.EDIT_RULES}[action], self)
+        """Why ``action`` ("edit", "email"), which is not a transition, cannot run now."""
+        return first_refusal({"edit": self.EDIT_RULES, "email": self.EMAIL_RULES}[action], self)
 
     @document_transition(
         field=state,
@@ -352,3 +380,47 @@ class QuotationRevisionLine(DocumentLine):
 
     def __str__(self):
         return f"{self.revision}/{self.line_no}"
+
+
+class QuotationEmail(models.Model):
+    """One request to email a revision of a quotation, with its PDF attached, and what became of it.
+
+    The job that sends it claims the row (``sent_at``) before the message goes, so a retried job never mails
+    the customer twice; a message the mail server refused for good is stamped ``failed_at`` with its answer."""
+
+    quotation = models.ForeignKey(
+        Quotation, verbose_name=_("quotation"), on_delete=models.PROTECT, related_name="emails"
+    )
+    revision = models.PositiveIntegerField(_("revision"))
+    to = models.EmailField(_("to"))
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("quotation email")
+        verbose_name_plural = _("quotation emails")
+        ordering = ["-queued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(failed_at__isnull=True), name="quotation_email_sent_or_failed"
+            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="quotation_email_revision_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quotation.number} r{self.revision} → {self.to}"
+
+    @property
+    def status(self) -> str:
+        if self.sent_at:
+            return "sent"
+        return "failed" if self.failed_at else "queued"
+
+    @property
+    def status_label(self) -> str:
+        return {"sent": gettext("sent"), "failed": gettext("failed"), "queued": gettext("queued")}[self.status]

@@ -13,7 +13,7 @@ from core.listing import order_by_sort
 from core.money import ZERO
 from core.search import contains_any, search_filter
 from salesapp.choices import QuotationState
-from salesapp.models import Quotation, QuotationRevision, QuotationRevisionLine
+from salesapp.models import Quotation, QuotationEmail, QuotationRevision, QuotationRevisionLine
 from salesapp.selectors.customers import customers_matching
 
 QUOTATION_SORTS = {
@@ -86,6 +86,11 @@ def quotation_get(*, pk: int) -> Quotation:
 
 def quotation_revisions(quotation: Quotation) -> list[QuotationRevision]:
     return list(quotation.revisions.select_related("created_by").order_by("number"))
+
+
+def quotation_emails(quotation: Quotation, *, limit: int = 10) -> list[QuotationEmail]:
+    """The newest emails of the quotation, for its page."""
+    return list(quotation.emails.order_by("-queued_at", "-id")[:limit])
 
 
 def revision_get(*, quotation: Quotation, number: int) -> QuotationRevision:

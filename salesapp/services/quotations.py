@@ -170,7 +170,9 @@ def _attribution_errors(*, party_id: int, opportunity: Opportunity | None, campa
     return errors
 
 
-def _record(quotation: Quotation, subject: str, *, by: User, activity_type: str = ActivityType.TASK) -> None:
+def quotation_step_record(
+    quotation: Quotation, subject: str, *, by: User, activity_type: str = ActivityType.TASK
+) -> None:
     """The step on the timelines of the quotation and of its party, as a done activity."""
     party_id = quotation.customer.party_id if quotation.customer_id else quotation.party_id
     activity_create(
@@ -462,7 +464,7 @@ def quotation_send(*, quotation: Quotation, by: User) -> Quotation:
     if quotation.current_revision is None:
         _revision_freeze(quotation, lines, by=by)
     quotation.save(update_fields=["state", "sent_at", "revision_count", "current_revision", "updated_at"])
-    _record(
+    quotation_step_record(
         quotation,
         gettext("Quotation %(number)s sent (r%(revision)s)")
         % {"number": quotation.number, "revision": quotation.current_revision},
@@ -477,7 +479,7 @@ def quotation_revise(*, quotation: Quotation, by: User) -> Quotation:
     quotation = lock_quotation(quotation.pk)
     transition_run(quotation.revise, by=by)
     transition_save(quotation)
-    _record(
+    quotation_step_record(
         quotation,
         gettext("Quotation %(number)s reopened for revision (r%(revision)s stays as sent)")
         % {"number": quotation.number, "revision": quotation.current_revision},
@@ -581,7 +583,7 @@ def quotation_accept(*, quotation: Quotation, revision: int, by: User, convert_t
     quotation.customer, quotation.party = customer, None
     quotation.sales_order = order
     quotation.save()
-    _record(
+    quotation_step_record(
         quotation,
         gettext("Quotation %(number)s r%(revision)s accepted: sales order %(order)s")
         % {"number": quotation.number, "revision": quotation.accepted_revision, "order": order.number},
@@ -605,7 +607,7 @@ def quotation_lose(*, quotation: Quotation, reason: str, by: User, note: str = "
     quotation = lock_quotation(quotation.pk)
     transition_run(quotation.lose, by=by, reason=reason, description=note)
     transition_save(quotation)
-    _record(
+    quotation_step_record(
         quotation,
         gettext("Quotation %(number)s lost: %(reason)s")
         % {"number": quotation.number, "reason": quotation.get_lost_reason_display()},
@@ -619,7 +621,7 @@ def quotation_cancel(*, quotation: Quotation, by: User) -> Quotation:
     quotation = lock_quotation(quotation.pk)
     transition_run(quotation.cancel, by=by)
     transition_save(quotation)
-    _record(quotation, gettext("Quotation %(number)s canceled") % {"number": quotation.number}, by=by)
+    quotation_step_record(quotation, gettext("Quotation %(number)s canceled") % {"number": quotation.number}, by=by)
     return quotation
 
 
@@ -628,7 +630,7 @@ def quotation_expire(*, quotation: Quotation, by: User) -> Quotation:
     quotation = lock_quotation(quotation.pk)
     transition_run(quotation.expire, by=by)
     transition_save(quotation)
-    _record(
+    quotation_step_record(
         quotation,
         gettext("Quotation %(number)s expired (valid until %(date)s)")
         % {"number": quotation.number, "date": quotation.valid_until.isoformat()},

@@ -17,6 +17,7 @@ urlpatterns = [
     path("quotations/<int:pk>/send/", quotations.quotation_send, name="quotation_send"),
     path("quotations/<int:pk>/revise/", quotations.quotation_revise, name="quotation_revise"),
     path("quotations/<int:pk>/accept/", quotations.quotation_accept, name="quotation_accept"),
+    path("quotations/<int:pk>/email/", quotations.quotation_email, name="quotation_email"),
     path("quotations/<int:pk>/lose/", quotations.quotation_lose, name="quotation_lose"),
     path("quotations/<int:pk>/cancel/", quotations.quotation_cancel, name="quotation_cancel"),
     path("quotations/<int:pk>/copy/", quotations.quotation_copy, name="quotation_copy"),

@@ -28,6 +28,7 @@ from salesapp.forms.quotations import (
 from salesapp.models import Quotation, QuotationLine, QuotationRevision
 from salesapp.selectors import quotations as selectors
 from salesapp.services import quotations as services
+from salesapp.services.quotation_mail import quotation_email_send
 
 STATUS_STEPS = [QuotationState.DRAFT, QuotationState.SENT, QuotationState.ACCEPTED]
 
@@ -114,6 +115,7 @@ def _detail_page(request, pk: int, *, line_form=None, status=200):
             initial={"a": max(1, quotation.revision_count - 1), "b": quotation.revision_count}
         ),
         "lose_form": QuotationLoseForm(),
+        "emails": selectors.quotation_emails(quotation),
         "transitions": transition_log_for(quotation),
     }
     return render(request, "salesapp/quotation_detail.html", context, status=status)
@@ -223,6 +225,20 @@ def quotation_accept(request, pk: int):
     if accepted is not None and accepted.sales_order_id:
         messages.info(request, _("Sales order %(number)s created from it.") % {"number": accepted.sales_order.number})
         return redirect("salesapp:order_detail", pk=accepted.sales_order_id)
+    return redirect("salesapp:quotation_detail", pk=pk)
+
+
+@permission("salesapp.send_quotation")
+@require_POST
+def quotation_email(request, pk: int):
+    """Email the revision last sent, with its PDF, to the party's address (the API may name another)."""
+    quotation = get_object_or_404(Quotation.objects.select_related("customer__party", "party"), pk=pk)
+    run_action(
+        request,
+        lambda: quotation_email_send(quotation=quotation, by=request.user),
+        success=_("Quotation %(number)s r%(revision)s is being emailed to %(to)s.")
+        % {"number": quotation.number, "revision": quotation.current_revision, "to": quotation.recipient_email},
+    )
     return redirect("salesapp:quotation_detail", pk=pk)
 
 

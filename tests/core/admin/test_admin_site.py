@@ -5,15 +5,23 @@ from django.contrib import admin
 from django.urls import reverse
 
 from invoicing.models import InvoiceLine, InvoiceTax, JournalLine, PaymentApplication
-from salesapp.models import PackingSlipLine, QuotationLine, QuotationRevisionLine, SalesOrderLine, StandardLine
+from salesapp.models import (
+    PackingSlipLine,
+    QuotationEmail,
+    QuotationLine,
+    QuotationRevisionLine,
+    SalesOrderLine,
+    StandardLine,
+)
 
 PROJECT_APPS = ("core", "marketing", "salesapp", "invoicing")
-# Lines only make sense on their document's page.
+# Lines (and a quotation's emails) only make sense on their document's page.
 SHOWN_AS_INLINES = {
     SalesOrderLine,
     PackingSlipLine,
     QuotationLine,
     QuotationRevisionLine,
+    QuotationEmail,
     StandardLine,
     InvoiceLine,
     InvoiceTax,
