@@ -5,13 +5,12 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.listing import record_field
-from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
 from core.widgets import AutocompleteField
 from marketing.models import Party
 from salesapp.choices import QuotationLostReason, QuotationState
 from salesapp.forms.customers import CUSTOMER_LOOKUP, PROSPECT_LOOKUP, customer_blocked_refusal, prospect_refusal
-from salesapp.forms.orders import item_field
-from salesapp.forms.widgets import DateInput, QuantityInput
+from salesapp.forms.orders import OrderLineForm
+from salesapp.forms.widgets import DateInput
 from salesapp.models import Customer
 from salesapp.selectors.customers import customer_list, prospect_list
 from salesapp.services.quotations import QuotationLineInput
@@ -76,32 +75,9 @@ class QuotationUpdateForm(forms.Form):
     terms = forms.CharField(label=_("Terms"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class QuotationLineForm(forms.Form):
-    item = item_field()
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=15, decimal_places=3, max_value=MAX_QUANTITY, widget=QuantityInput()
-    )
-    unit_price = forms.DecimalField(
-        label=_("Unit price"),
-        required=False,
-        max_digits=18,
-        decimal_places=4,
-        max_value=MAX_UNIT_PRICE,
-        help_text=_("Blank: the price the pricing engine gives."),
-        widget=QuantityInput(attrs={"placeholder": _("sales price")}),
-    )
-    discount_percent = forms.DecimalField(
-        label=_("Discount %"),
-        required=False,
-        max_digits=5,
-        decimal_places=2,
-        widget=QuantityInput(attrs={"max": "100"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("aria-label", field.label)
+class QuotationLineForm(OrderLineForm):
+    """The order's add-line form (engine price unless typed, a zero or below-cost price confirmed first), making
+    a quotation line."""
 
     def line_input(self) -> QuotationLineInput:
         data = self.cleaned_data

@@ -9,6 +9,7 @@ urlpatterns = [
     path("quotations/<int:pk>/", quotations.quotation_detail, name="quotation_detail"),
     path("quotations/<int:pk>/edit/", quotations.quotation_update, name="quotation_update"),
     path("quotations/<int:pk>/lines/add/", quotations.quotation_line_add, name="quotation_line_add"),
+    path("quotations/<int:pk>/lines/preview/", quotations.quotation_line_preview, name="quotation_line_preview"),
     path(
         "quotations/<int:pk>/lines/<int:line_pk>/remove/",
         quotations.quotation_line_remove,

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError, ValidationFailed
 from core.forms import ReasonForm
 from core.listing import Column, list_response
-from core.money import TaxableLine, document_totals
 from core.selectors import transition_log_for
 from core.web import (
     PageActions,
@@ -37,8 +36,8 @@ from salesapp.forms.orders import (
 )
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors import orders as order_selectors
-from salesapp.selectors.pricing import line_previews
 from salesapp.services import orders as order_services
+from salesapp.views.line_entry import line_preview_context, line_previews_for
 from salesapp.views.suggestions import order_suggestions_context
 
 # The order's main road; canceled replaces it when the order is canceled.
@@ -157,9 +156,9 @@ def order_create(request):
 
 
 def _previews(customer, forms_: list, *, date=None, currency=None):
-    date = date or timezone.localdate()
-    entries = [form.line_entry() for form in forms_]
-    return line_previews(customer=customer, lines=entries, date=date, currency=currency or customer.currency)
+    return line_previews_for(
+        forms_, customer=customer, date=date or timezone.localdate(), currency=currency or customer.currency
+    )
 
 
 def _prices_confirmed(customer, lines) -> bool:
@@ -192,22 +191,14 @@ def order_create_preview(request):
 def order_line_preview(request, pk: int):
     """The line being added on the order page as it will be saved, and the order's totals with it (htmx)."""
     order = _order_or_404(pk)
-    form = OrderLineForm(request.GET, prefix="add")
-    context = {"order": order, "preview": None}
-    if form.is_valid():
-        [preview], _totals = _previews(order.customer, [form], date=order.order_date, currency=order.currency)
-        existing = order.lines.select_related("tax_code")
-        context["preview"] = preview
-        context["totals"] = document_totals(
-            [
-                *(
-                    TaxableLine(net=ln.net_amount, tax_code_id=ln.tax_code_id, tax_rate=ln.tax_code.rate)
-                    for ln in existing
-                ),
-                TaxableLine(net=preview.net_amount, tax_code_id=preview.tax_code.pk, tax_rate=preview.tax_code.rate),
-            ]
-        )
-    return render(request, "salesapp/includes/order_line_preview.html", context)
+    context = line_preview_context(
+        OrderLineForm(request.GET, prefix="add"),
+        customer=order.customer,
+        date=order.order_date,
+        currency=order.currency,
+        existing=order.lines.select_related("tax_code"),
+    )
+    return render(request, "salesapp/includes/line_preview.html", context)
 
 
 @permission("salesapp.add_salesorder")

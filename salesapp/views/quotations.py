@@ -29,6 +29,7 @@ from salesapp.models import Quotation, QuotationLine, QuotationRevision
 from salesapp.selectors import quotations as selectors
 from salesapp.services import quotations as services
 from salesapp.services.quotation_mail import quotation_email_send
+from salesapp.views.line_entry import line_preview_context, line_previews_for
 
 STATUS_STEPS = [QuotationState.DRAFT, QuotationState.SENT, QuotationState.ACCEPTED]
 
@@ -157,9 +158,13 @@ def quotation_update(request, pk: int):
 @permission("salesapp.change_quotation")
 @require_POST
 def quotation_line_add(request, pk: int):
-    quotation = get_object_or_404(Quotation, pk=pk)
+    quotation = get_object_or_404(Quotation.objects.select_related("customer"), pk=pk)
     form = QuotationLineForm(request.POST, prefix="add")
-    if form.is_valid():
+    if form.is_valid() and form.price_confirmation_check(
+        line_previews_for(
+            [form], customer=quotation.customer, date=quotation.quotation_date, currency=quotation.currency
+        )[0][0]
+    ):
         try:
             added = services.quotation_line_add(quotation=quotation, line=form.line_input(), by=request.user)
         except ValidationFailed as exc:
@@ -171,6 +176,22 @@ def quotation_line_add(request, pk: int):
             messages.success(request, _("Line %(no)s added.") % {"no": added.line_no})
             return redirect("salesapp:quotation_detail", pk=pk)
     return _detail_page(request, pk, line_form=form, status=400)
+
+
+@permission("salesapp.change_quotation")
+@require_GET
+def quotation_line_preview(request, pk: int):
+    """The line being added as it will be saved, and the quotation's totals with it (htmx). A prospect has no
+    customer account: its lines get the prices for all customers."""
+    quotation = _quotation_or_404(pk)
+    context = line_preview_context(
+        QuotationLineForm(request.GET, prefix="add"),
+        customer=quotation.customer,
+        date=quotation.quotation_date,
+        currency=quotation.currency,
+        existing=quotation.lines.all(),
+    )
+    return render(request, "salesapp/includes/line_preview.html", {**context, "quotation": quotation})
 
 
 @permission("salesapp.change_quotation")

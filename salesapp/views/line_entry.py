@@ -1,0 +1,40 @@
+"""Live line entry, shared by the pages that add lines to a sales document (an order, a quotation): the line
+being typed as it will be saved, and the document's totals with it, computed by the server (htmx)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from core.money import TaxableLine, document_totals
+from salesapp.models import Customer
+from salesapp.selectors.pricing import LinePreview, line_previews
+
+
+def line_previews_for(
+    forms_: list, *, customer: Customer | None, date: datetime.date, currency: str
+) -> tuple[list[LinePreview], object]:
+    """The lines of valid line forms priced by the engine; a prospect (no customer) gets the prices for all."""
+    entries = [form.line_entry() for form in forms_]
+    return line_previews(customer=customer, lines=entries, date=date, currency=currency)
+
+
+def line_preview_context(
+    form, *, customer: Customer | None, date: datetime.date, currency: str, existing: Iterable
+) -> dict:
+    """What ``salesapp/includes/line_preview.html`` shows for the add-line form ``form``: nothing until it holds
+    an item and a quantity, then the line and the totals of ``existing`` lines (with their tax codes) plus it."""
+    context = {"preview": None, "currency": currency}
+    if form.is_valid():
+        [preview], _totals = line_previews_for([form], customer=customer, date=date, currency=currency)
+        context["preview"] = preview
+        context["totals"] = document_totals(
+            [
+                *(
+                    TaxableLine(net=line.net_amount, tax_code_id=line.tax_code_id, tax_rate=line.tax_code.rate)
+                    for line in existing
+                ),
+                TaxableLine(net=preview.net_amount, tax_code_id=preview.tax_code.pk, tax_rate=preview.tax_code.rate),
+            ]
+        )
+    return context
