@@ -4,11 +4,13 @@ opportunities (core.extensions)."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import extensions
 from core.extensions import DocumentAction
 from core.transitions import Refusal
+from marketing.choices import Response
 from marketing.models import Opportunity
 from salesapp.choices import PackingSlipState
 from salesapp.models import Quotation, SalesOrder
@@ -61,6 +63,25 @@ def register() -> None:
             rules=Opportunity.EDIT_RULES,
             method="post",
             order=7,
+        ),
+        DocumentAction(
+            model="marketing.campaigntarget",
+            name="quotation",
+            label=_("Create quotation"),
+            url=lambda target: reverse("salesapp:quotation_create_for_response", args=[target.pk]),
+            permissions=("salesapp.add_quotation",),
+            rules=(
+                Refusal(lambda target: target.response == Response.POSITIVE, "", shown=False),
+                Refusal(
+                    lambda target: target.party_id or target.created_opportunity_id,
+                    lambda target: (
+                        gettext("%(name)s is a lead without a party yet: create an opportunity for it first.")
+                        % {"name": target.name}
+                    ),
+                ),
+            ),
+            method="post",
+            order=10,
         ),
         DocumentAction(
             model="salesapp.quotation",

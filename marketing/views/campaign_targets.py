@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, ValidationFailed
-from core.web import form_add_domain_error, permission, run_action
+from core.web import form_add_domain_error, page_actions, permission, run_action
 from marketing.choices import CampaignState, CampaignType, TargetStatus
 from marketing.forms.campaigns import CallLogForm, TargetRespondForm
 from marketing.models import CampaignTarget
@@ -50,6 +50,8 @@ def _page(request, target: CampaignTarget, *, respond_form=None, call_form=None,
         or (target.excluded_reason if target.status == TargetStatus.EXCLUDED else ""),
         "removable": campaign.state == CampaignState.PLANNED
         and request.user.has_perm("marketing.delete_campaigntarget"),
+        # What later apps offer for the response (a quotation for a positive one), through core.extensions.
+        "page": page_actions(target, user=request.user, url=lambda name: ""),
     }
     return render(request, "marketing/target_detail.html", context, status=status)
 

@@ -25,6 +25,11 @@ urlpatterns = [
     path("quotations/<int:pk>/compare/", quotations.quotation_compare, name="quotation_compare"),
     path("quotations/<int:pk>/pdf/", quotations.quotation_pdf_view, name="quotation_pdf"),
     path(
+        "campaign-targets/<int:pk>/quotation/",
+        quotations.quotation_create_for_response,
+        name="quotation_create_for_response",
+    ),
+    path(
         "opportunities/<int:pk>/quotation/",
         quotations.quotation_create_for_opportunity,
         name="quotation_create_for_opportunity",

@@ -13,7 +13,7 @@ from core.errors import DomainError, ValidationFailed
 from core.listing import Column, list_response
 from core.selectors import transition_log_for
 from core.web import form_add_domain_error, page_actions, permission, run_action, status_steps
-from marketing.models import Opportunity
+from marketing.models import CampaignTarget, Opportunity
 from salesapp.choices import QuotationState
 from salesapp.documents import quotation_pdf
 from salesapp.forms.quotations import (
@@ -333,6 +333,24 @@ def quotation_create_for_opportunity(request, pk: int):
         request,
         _("Quotation %(number)s created for opportunity %(opportunity)s: add its lines.")
         % {"number": quotation.number, "opportunity": opportunity.number},
+    )
+    return redirect("salesapp:quotation_detail", pk=quotation.pk)
+
+
+@permission("salesapp.add_quotation")
+@require_POST
+def quotation_create_for_response(request, pk: int):
+    """A draft quotation for a campaign target that answered positively, attributed to the campaign."""
+    target = get_object_or_404(CampaignTarget, pk=pk)
+    try:
+        quotation = services.quotation_create_for_response(target=target, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+        return redirect("marketing:target_detail", pk=target.pk)
+    messages.success(
+        request,
+        _("Quotation %(number)s created for %(name)s in campaign %(campaign)s: add its lines.")
+        % {"number": quotation.number, "name": target.name, "campaign": quotation.campaign.number},
     )
     return redirect("salesapp:quotation_detail", pk=quotation.pk)
 
