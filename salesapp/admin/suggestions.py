@@ -23,10 +23,20 @@ from salesapp.services.suggestions import (
 
 @admin.register(ProductRelation)
 class ProductRelationAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ("item", "suggested_item", "kind", "min_quantity", "valid_from", "valid_to", "priority", "active")
-    list_filter = ("kind", "active")
+    list_display = (
+        "item",
+        "suggested_item",
+        "kind",
+        "min_quantity",
+        "price_group",
+        "valid_from",
+        "valid_to",
+        "priority",
+        "active",
+    )
+    list_filter = ("kind", "active", "price_group")
     search_fields = ("item__number", "item__name", "suggested_item__number", "suggested_item__name")
-    list_select_related = ("item", "suggested_item")
+    list_select_related = ("item", "suggested_item", "price_group")
     autocomplete_fields = ("item", "suggested_item")
     readonly_fields = ("created_at", "created_by", "updated_at")
     actions = ["deactivate"]

@@ -28,6 +28,7 @@ from salesapp.forms.quotations import (
 from salesapp.models import Quotation, QuotationLine, QuotationRevision
 from salesapp.selectors import quotations as selectors
 from salesapp.services import quotations as services
+from salesapp.views.quotation_suggestions import quotation_suggestions_context
 
 STATUS_STEPS = [QuotationState.DRAFT, QuotationState.SENT, QuotationState.ACCEPTED]
 
@@ -102,9 +103,11 @@ def _detail_page(request, pk: int, *, line_form=None, status=200):
     )
     editable = quotation.refusal_reason("edit") is None and request.user.has_perm("salesapp.change_quotation")
     revisions = selectors.quotation_revisions(quotation)
+    lines = list(quotation.lines.all())
     context = {
+        **quotation_suggestions_context(request, quotation, lines, editable=editable),
         "quotation": quotation,
-        "lines": list(quotation.lines.all()),
+        "lines": lines,
         "steps": quotation_steps(quotation),
         "page": page,
         "editable": editable,
