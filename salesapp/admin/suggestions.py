@@ -123,10 +123,15 @@ class StandardLineSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
 class SuggestionEventAdmin(admin.ModelAdmin):
     """What became of suggestions: written by the services only."""
 
-    list_display = ("at", "kind", "relation", "order", "revenue", "by", "undone_at")
+    list_display = ("at", "kind", "relation", "order", "quotation", "revenue", "by", "undone_at")
     list_filter = ("kind",)
-    search_fields = ("order__number", "relation__item__number", "relation__suggested_item__number")
-    list_select_related = ("relation__item", "relation__suggested_item", "order", "by")
+    search_fields = (
+        "order__number",
+        "quotation__number",
+        "relation__item__number",
+        "relation__suggested_item__number",
+    )
+    list_select_related = ("relation__item", "relation__suggested_item", "order", "quotation", "by")
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
