@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     # Everyone who reads quotations reads the record of their emails.
     dependencies = [
         ("invoicing", "0012_suggestion_roles"),
-        ("salesapp", "0011_quotation_emails"),
+        ("salesapp", "0013_quotation_emails"),
     ]
     operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

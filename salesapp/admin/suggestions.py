@@ -23,10 +23,20 @@ from salesapp.services.suggestions import (
 
 @admin.register(ProductRelation)
 class ProductRelationAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ("item", "suggested_item", "kind", "min_quantity", "valid_from", "valid_to", "priority", "active")
-    list_filter = ("kind", "active")
+    list_display = (
+        "item",
+        "suggested_item",
+        "kind",
+        "min_quantity",
+        "price_group",
+        "valid_from",
+        "valid_to",
+        "priority",
+        "active",
+    )
+    list_filter = ("kind", "active", "price_group")
     search_fields = ("item__number", "item__name", "suggested_item__number", "suggested_item__name")
-    list_select_related = ("item", "suggested_item")
+    list_select_related = ("item", "suggested_item", "price_group")
     autocomplete_fields = ("item", "suggested_item")
     readonly_fields = ("created_at", "created_by", "updated_at")
     actions = ["deactivate"]
@@ -113,10 +123,15 @@ class StandardLineSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
 class SuggestionEventAdmin(admin.ModelAdmin):
     """What became of suggestions: written by the services only."""
 
-    list_display = ("at", "kind", "relation", "order", "revenue", "by", "undone_at")
+    list_display = ("at", "kind", "relation", "order", "quotation", "revenue", "by", "undone_at")
     list_filter = ("kind",)
-    search_fields = ("order__number", "relation__item__number", "relation__suggested_item__number")
-    list_select_related = ("relation__item", "relation__suggested_item", "order", "by")
+    search_fields = (
+        "order__number",
+        "quotation__number",
+        "relation__item__number",
+        "relation__suggested_item__number",
+    )
+    list_select_related = ("relation__item", "relation__suggested_item", "order", "quotation", "by")
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]

@@ -5,11 +5,14 @@ from rest_framework import serializers
 from core.money import MAX_QUANTITY
 from salesapp.api.document_serializers import quantity_field
 from salesapp.api.order_serializers import SalesOrderSerializer
+from salesapp.api.quotation_serializers import QuotationSerializer
 from salesapp.choices import Currency, RelationKind
 from salesapp.models import (
     Customer,
+    CustomerPriceGroup,
     Item,
     ProductRelation,
+    QuotationLine,
     SalesOrderLine,
     StandardLine,
     StandardLineSet,
@@ -25,6 +28,8 @@ RELATION_OUTPUT = [
     "suggested_item_name",
     "kind",
     "min_quantity",
+    "price_group",
+    "price_group_code",
     "valid_from",
     "valid_to",
     "priority",
@@ -37,6 +42,7 @@ class ProductRelationSerializer(serializers.ModelSerializer):
     item_number = serializers.CharField(source="item.number", read_only=True)
     suggested_item_number = serializers.CharField(source="suggested_item.number", read_only=True)
     suggested_item_name = serializers.CharField(source="suggested_item.name", read_only=True)
+    price_group_code = serializers.CharField(source="price_group.code", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = ProductRelation
@@ -49,6 +55,12 @@ class ProductRelationInputSerializer(serializers.Serializer):
     suggested_item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
     kind = serializers.ChoiceField(choices=RelationKind.choices)
     min_quantity = quantity_field(max_value=MAX_QUANTITY, required=False, allow_null=True, help_text="Null: any.")
+    price_group = serializers.PrimaryKeyRelatedField(
+        queryset=CustomerPriceGroup.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="Customer price group id; null: every customer (a prospect gets only these rules).",
+    )
     valid_from = serializers.DateField(required=False, allow_null=True)
     valid_to = serializers.DateField(required=False, allow_null=True)
     priority = serializers.IntegerField(min_value=0, max_value=32767, required=False, help_text="Lowest first.")
@@ -94,13 +106,36 @@ class SuggestionAcceptInputSerializer(serializers.Serializer):
 class SuggestionEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = SuggestionEvent
-        fields = ["id", "kind", "relation", "order", "order_line", "added_line", "revenue", "at", "undone_at"]
+        fields = [
+            "id",
+            "kind",
+            "relation",
+            "order",
+            "order_line",
+            "added_line",
+            "quotation",
+            "quotation_line",
+            "added_quotation_line",
+            "revenue",
+            "at",
+            "undone_at",
+        ]
         read_only_fields = fields
 
 
 class SuggestionAcceptedSerializer(serializers.Serializer):
     event = SuggestionEventSerializer()
     order = SalesOrderSerializer()
+
+
+class QuotationSuggestionAcceptInputSerializer(serializers.Serializer):
+    line = serializers.PrimaryKeyRelatedField(queryset=QuotationLine.objects.all(), help_text="Quotation line id")
+    relation = serializers.PrimaryKeyRelatedField(queryset=ProductRelation.objects.all(), help_text="Rule id")
+
+
+class QuotationSuggestionAcceptedSerializer(serializers.Serializer):
+    event = SuggestionEventSerializer()
+    quotation = QuotationSerializer()
 
 
 class StandardLineSerializer(serializers.ModelSerializer):

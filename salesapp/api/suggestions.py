@@ -1,5 +1,6 @@
-"""API for up-sell and cross-sell: the rules (CRUD), the suggestions for a line, accepting one on an order and
-undoing it, and the standard line sets (CRUD with their lines) inserted into an order."""
+"""API for up-sell and cross-sell: the rules (CRUD), the suggestions for a line, accepting one on an order or a
+draft quotation and undoing it, and the standard line sets (CRUD with their lines) inserted into an order or a
+draft quotation."""
 
 from __future__ import annotations
 
@@ -22,10 +23,14 @@ from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
 from salesapp.api.order_serializers import SalesOrderSerializer
 from salesapp.api.orders import SalesOrderViewSet
+from salesapp.api.quotation_serializers import QuotationSerializer
+from salesapp.api.quotations import QuotationViewSet
 from salesapp.api.suggestion_serializers import (
     InsertStandardLinesInputSerializer,
     ProductRelationInputSerializer,
     ProductRelationSerializer,
+    QuotationSuggestionAcceptedSerializer,
+    QuotationSuggestionAcceptInputSerializer,
     StandardLineSetInputSerializer,
     StandardLineSetSerializer,
     SuggestionAcceptedSerializer,
@@ -40,6 +45,7 @@ from salesapp.selectors.pricing import Price, price_for
 from salesapp.selectors.suggestions import product_relation_list, suggestions_for
 from salesapp.services.standard_lines import (
     StandardLineInput,
+    quotation_standard_lines_insert,
     standard_line_set_create,
     standard_line_set_delete,
     standard_line_set_update,
@@ -49,21 +55,24 @@ from salesapp.services.suggestions import (
     product_relation_create,
     product_relation_delete,
     product_relation_update,
+    quotation_suggestion_accept,
     suggestion_accept,
     suggestion_undo,
 )
 
 ORDER_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Sales order id")
+QUOTATION_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Quotation id")
 
 
 class ProductRelationFilter(UpdatedSinceFilterSet):
     item = django_filters.NumberFilter(field_name="item_id", help_text="Item id")
     kind = django_filters.ChoiceFilter(choices=RelationKind.choices)
     active = django_filters.BooleanFilter()
+    price_group = django_filters.NumberFilter(field_name="price_group_id", help_text="Customer price group id")
 
     class Meta:
         model = ProductRelation
-        fields = ["item", "kind", "active"]
+        fields = ["item", "kind", "active", "price_group"]
 
 
 class ProductRelationViewSet(ServiceViewSet):
@@ -194,18 +203,80 @@ class InsertStandardLinesView(_OrderAction):
         return Response(self.order_answer(order))
 
 
+class _QuotationAction(KnownFieldsOnly, GenericAPIView):
+    # An action on a quotation: the model permission asked for is the quotation's change permission.
+    schema = ServiceAutoSchema()
+    action = "quotation_action"
+    change_actions = ("quotation_action",)
+
+    def get_queryset(self):
+        return QuotationViewSet().get_queryset()
+
+    def quotation_answer(self, quotation) -> dict:
+        return QuotationSerializer(self.get_queryset().get(pk=quotation.pk)).data
+
+
+class QuotationAcceptSuggestionView(_QuotationAction):
+    serializer_class = QuotationSuggestionAcceptedSerializer
+
+    def input_serializer_for(self, action):
+        return QuotationSuggestionAcceptInputSerializer
+
+    @extend_schema(
+        operation_id="quotations_accept_suggestion",
+        summary="Accept a suggestion on a draft quotation's line: an up-sell replaces the item, a cross-sell adds "
+        "a line",
+        parameters=[QUOTATION_ID],
+        request=QuotationSuggestionAcceptInputSerializer,
+        responses={201: QuotationSuggestionAcceptedSerializer},
+    )
+    def post(self, request, id):
+        quotation = get_object_or_404(self.get_queryset(), pk=id)
+        data = QuotationSuggestionAcceptInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        line = get_object_or_404(quotation.lines.all(), pk=data.validated_data["line"].pk)
+        event = quotation_suggestion_accept(
+            quotation_line=line, relation=data.validated_data["relation"], by=request.user
+        )
+        body = {"event": SuggestionEventSerializer(event).data, "quotation": self.quotation_answer(quotation)}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class QuotationInsertStandardLinesView(_QuotationAction):
+    serializer_class = QuotationSerializer
+
+    def input_serializer_for(self, action):
+        return InsertStandardLinesInputSerializer
+
+    @extend_schema(
+        operation_id="quotations_insert_standard_lines",
+        summary="Add the lines of a standard line set to a draft quotation, at current prices",
+        parameters=[QUOTATION_ID],
+        request=InsertStandardLinesInputSerializer,
+        responses=QuotationSerializer,
+    )
+    def post(self, request, id):
+        quotation = get_object_or_404(self.get_queryset(), pk=id)
+        data = InsertStandardLinesInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        quotation_standard_lines_insert(quotation=quotation, line_set=data.validated_data["line_set"], by=request.user)
+        return Response(self.quotation_answer(quotation))
+
+
 class SuggestionEventFilter(django_filters.FilterSet):
     order = django_filters.NumberFilter(field_name="order_id", help_text="Sales order id")
+    quotation = django_filters.NumberFilter(field_name="quotation_id", help_text="Quotation id")
     relation = django_filters.NumberFilter(field_name="relation_id", help_text="Rule id")
     kind = django_filters.ChoiceFilter(choices=SuggestionEventKind.choices)
 
     class Meta:
         model = SuggestionEvent
-        fields = ["order", "relation", "kind"]
+        fields = ["order", "quotation", "relation", "kind"]
 
 
 class SuggestionEventViewSet(ServiceViewSet):
-    """Suggestions shown on order lines and accepted; an accepted one can be undone while the order is open."""
+    """Suggestions shown on order and quotation lines and accepted; an accepted one can be undone while the order
+    is open or the quotation a draft."""
 
     serializer_class = SuggestionEventSerializer
     change_actions = ("undo",)
@@ -281,6 +352,16 @@ def register(router, extra_urlpatterns: list) -> None:
                 r"^sales-orders/(?P<id>[^/.]+)/insert-standard-lines/$",
                 InsertStandardLinesView.as_view(),
                 name="salesorder-insert-standard-lines",
+            ),
+            re_path(
+                r"^quotations/(?P<id>[^/.]+)/accept-suggestion/$",
+                QuotationAcceptSuggestionView.as_view(),
+                name="quotation-accept-suggestion",
+            ),
+            re_path(
+                r"^quotations/(?P<id>[^/.]+)/insert-standard-lines/$",
+                QuotationInsertStandardLinesView.as_view(),
+                name="quotation-insert-standard-lines",
             ),
         ]
     )

@@ -9,7 +9,7 @@ from salesapp.choices import RelationKind
 from salesapp.forms.fields import YES_NO_ALL, yes_no
 from salesapp.forms.orders import item_field
 from salesapp.forms.widgets import DateInput, QuantityInput
-from salesapp.models import ProductRelation
+from salesapp.models import CustomerPriceGroup, ProductRelation
 from salesapp.services.suggestions import product_relation_create, product_relation_update
 
 
@@ -21,14 +21,22 @@ class RelationFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *RelationKind.choices])
     active = forms.ChoiceField(label=_("Active"), required=False, choices=YES_NO_ALL)
+    price_group = forms.ModelChoiceField(
+        label=_("Customer price group"),
+        queryset=CustomerPriceGroup.objects.order_by("code"),
+        required=False,
+        empty_label=_("All price groups"),
+    )
 
     def filters(self) -> dict:
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
+        price_group = data.get("price_group")
         return {
             "search": (data.get("q") or "").strip(),
             "kind": data.get("kind") or "",
             "active": yes_no(data.get("active") or ""),
+            "price_group_id": price_group.pk if price_group else None,
         }
 
 
@@ -45,6 +53,13 @@ class ProductRelationForm(forms.Form):
         help_text=_("Empty: any quantity."),
         widget=QuantityInput(),
     )
+    price_group = forms.ModelChoiceField(
+        label=_("Customer price group"),
+        queryset=CustomerPriceGroup.objects.order_by("code"),
+        required=False,
+        empty_label=_("Every customer"),
+        help_text=_("Suggest only to customers of this price group; never to a prospect."),
+    )
     valid_from = forms.DateField(label=_("Valid from"), required=False, widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to"), required=False, widget=DateInput())
     priority = forms.IntegerField(
@@ -60,7 +75,16 @@ class ProductRelationForm(forms.Form):
                 "initial",
                 {
                     name: getattr(relation, name)
-                    for name in ("kind", "min_quantity", "valid_from", "valid_to", "priority", "pitch", "active")
+                    for name in (
+                        "kind",
+                        "min_quantity",
+                        "price_group",
+                        "valid_from",
+                        "valid_to",
+                        "priority",
+                        "pitch",
+                        "active",
+                    )
                 }
                 | {"item": relation.item, "suggested_item": relation.suggested_item},
             )

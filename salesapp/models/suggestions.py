@@ -24,6 +24,16 @@ class ProductRelation(AuthoredModel):
     kind = models.CharField(_("kind"), max_length=20, choices=RelationKind.choices)
     # Suggest only from this line quantity on (e.g. the pallet instead of 40 boxes); empty: any quantity.
     min_quantity = QuantityField(_("minimum quantity"), null=True, blank=True, default=None)
+    # Suggest only to customers of this price group (and never to a prospect); empty: every customer.
+    price_group = models.ForeignKey(
+        "salesapp.CustomerPriceGroup",
+        verbose_name=_("customer price group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: every customer."),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), default=10, help_text=_("Lowest first."))
@@ -60,15 +70,21 @@ class ProductRelation(AuthoredModel):
 
 
 class SuggestionEvent(models.Model):
-    """A suggestion shown on an order line (once per rule and line), or one accepted. An accepted up-sell keeps
-    the line as it was (``previous``) so undoing puts back exactly that; ``undone_at`` marks an undone one."""
+    """A suggestion shown on an order or quotation line (once per rule and line), or one accepted. An accepted
+    up-sell keeps the line as it was (``previous``) so undoing puts back exactly that; ``undone_at`` marks an
+    undone one. An event belongs to an order or to a quotation, never both (a database check)."""
 
     relation = models.ForeignKey(
         ProductRelation, verbose_name=_("product relation"), on_delete=models.PROTECT, related_name="events"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=SuggestionEventKind.choices)
     order = models.ForeignKey(
-        "salesapp.SalesOrder", verbose_name=_("order"), on_delete=models.CASCADE, related_name="suggestion_events"
+        "salesapp.SalesOrder",
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="suggestion_events",
     )
     # The line the suggestion was made for; an accepted up-sell changed this line.
     order_line = models.ForeignKey(
@@ -83,6 +99,30 @@ class SuggestionEvent(models.Model):
     added_line = models.ForeignKey(
         "salesapp.SalesOrderLine",
         verbose_name=_("added line"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quotation = models.ForeignKey(
+        "salesapp.Quotation",
+        verbose_name=_("quotation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="suggestion_events",
+    )
+    quotation_line = models.ForeignKey(
+        "salesapp.QuotationLine",
+        verbose_name=_("quotation line"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    added_quotation_line = models.ForeignKey(
+        "salesapp.QuotationLine",
+        verbose_name=_("added quotation line"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -106,13 +146,36 @@ class SuggestionEvent(models.Model):
         verbose_name = _("suggestion event")
         verbose_name_plural = _("suggestion events")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["relation", "kind"], name="suggestionevent_relation_kind")]
+        indexes = [
+            models.Index(fields=["relation", "kind"], name="suggestionevent_relation_kind"),
+            models.Index(fields=["quotation", "kind"], name="suggestionevent_quotation_kind"),
+        ]
         constraints = [
             # Showing the same suggestion on the same line again is not another showing.
             models.UniqueConstraint(
                 fields=["relation", "order_line"],
                 condition=Q(kind=SuggestionEventKind.SHOWN),
                 name="suggestionevent_shown_once",
+            ),
+            models.UniqueConstraint(
+                fields=["relation", "quotation_line"],
+                condition=Q(kind=SuggestionEventKind.SHOWN),
+                name="suggestionevent_shown_once_quotation",
+            ),
+            models.CheckConstraint(
+                condition=Q(order__isnull=False, quotation__isnull=True)
+                | Q(order__isnull=True, quotation__isnull=False),
+                name="suggestionevent_one_document",
+                violation_error_message=_("A suggestion is made on an order or on a quotation, not both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(order__isnull=False) | Q(order_line__isnull=True, added_line__isnull=True),
+                name="suggestionevent_order_lines_on_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(quotation__isnull=False)
+                | Q(quotation_line__isnull=True, added_quotation_line__isnull=True),
+                name="suggestionevent_quotation_lines_on_quotation",
             ),
             models.CheckConstraint(
                 condition=Q(undone_at__isnull=True) | Q(kind=SuggestionEventKind.ACCEPTED),
@@ -121,7 +184,8 @@ class SuggestionEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.relation_id} on {self.order_id}"
+        document = f"order {self.order_id}" if self.order_id else f"quotation {self.quotation_id}"
+        return f"{self.get_kind_display()}: {self.relation_id} on {document}"
 
 
 class StandardLineSet(AuthoredModel):

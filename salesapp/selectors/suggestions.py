@@ -16,7 +16,16 @@ from core.listing import order_by_sort
 from core.money import ZERO
 from core.search import contains_any
 from salesapp.choices import RelationKind, SuggestionEventKind
-from salesapp.models import Customer, Item, ProductRelation, SalesOrder, SalesOrderLine, SuggestionEvent
+from salesapp.models import (
+    Customer,
+    Item,
+    ProductRelation,
+    Quotation,
+    QuotationLine,
+    SalesOrder,
+    SalesOrderLine,
+    SuggestionEvent,
+)
 
 # Suggestions offered per line: a clerk reads two or three, not a catalogue.
 SUGGESTIONS_PER_LINE = 3
@@ -28,6 +37,7 @@ RELATION_SORTS = {
     "suggested_item": ("suggested_item__number",),
     "kind": ("kind",),
     "min_quantity": ("min_quantity",),
+    "price_group": ("price_group__code",),
     "valid_from": ("valid_from",),
     "valid_to": ("valid_to",),
     "priority": ("priority",),
@@ -35,15 +45,20 @@ RELATION_SORTS = {
 }
 
 
-def _applicable(*, date: datetime.date, quantity, prefix: str = "") -> Q:
+def _applicable(*, date: datetime.date, quantity, customer: Customer | None, prefix: str = "") -> Q:
     """The rule (fields under ``prefix``) is active, in its validity on ``date``, its suggested item is still
-    sold and ``quantity`` (a number or an expression) reaches its minimum."""
+    sold, ``quantity`` (a number or an expression) reaches its minimum and ``customer`` is in its price group
+    (a rule without a group applies to everyone; a prospect, ``customer`` None, gets only those)."""
     p = prefix
+    group = Q(**{f"{p}price_group__isnull": True})
+    if customer is not None and customer.price_group_id:
+        group |= Q(**{f"{p}price_group_id": customer.price_group_id})
     return (
         Q(**{f"{p}active": True, f"{p}suggested_item__active": True})
         & (Q(**{f"{p}min_quantity__isnull": True}) | Q(**{f"{p}min_quantity__lte": quantity}))
         & (Q(**{f"{p}valid_from__isnull": True}) | Q(**{f"{p}valid_from__lte": date}))
         & (Q(**{f"{p}valid_to__isnull": True}) | Q(**{f"{p}valid_to__gte": date}))
+        & group
     )
 
 
@@ -56,31 +71,40 @@ def suggestions_for(
     limit: int = SUGGESTIONS_PER_LINE,
 ) -> list[ProductRelation]:
     """The rules that apply to a line of ``quantity`` ``item`` on ``date``, best first (lowest priority number),
-    at most ``limit``, in one query. ``customer`` is None for a prospect on a quotation; a rule's customer
-    price group condition is not part of the rules yet, so every customer gets the same suggestions."""
+    at most ``limit``, in one query. ``customer`` is None for a prospect on a quotation: it gets the rules
+    without a customer price group only."""
     relations = (
-        ProductRelation.objects.filter(_applicable(date=date, quantity=quantity), item=item)
+        ProductRelation.objects.filter(_applicable(date=date, quantity=quantity, customer=customer), item=item)
         .select_related("item", "suggested_item")
         .order_by("priority", "id")
     )
     return list(relations[:limit])
 
 
-def relation_applies(*, relation: ProductRelation, item: Item, quantity: Decimal, date: datetime.date) -> bool:
-    return ProductRelation.objects.filter(_applicable(date=date, quantity=quantity), pk=relation.pk, item=item).exists()
+def relation_applies(
+    *, relation: ProductRelation, item: Item, quantity: Decimal, date: datetime.date, customer: Customer | None
+) -> bool:
+    applicable = _applicable(date=date, quantity=quantity, customer=customer)
+    return ProductRelation.objects.filter(applicable, pk=relation.pk, item=item).exists()
 
 
 def suggestions_for_lines(
-    *, lines: list[SalesOrderLine], date: datetime.date, limit: int = SUGGESTIONS_PER_LINE
+    *,
+    lines: list[SalesOrderLine] | list[QuotationLine],
+    customer: Customer | None,
+    date: datetime.date,
+    limit: int = SUGGESTIONS_PER_LINE,
 ) -> dict[int, list[ProductRelation]]:
-    """The suggestions for each of an order's ``lines`` (line id → rules, best first, at most ``limit`` each),
-    in two queries whatever the number of lines. A cross-sell of an item already on those lines is left out."""
+    """The suggestions for each of a document's ``lines`` (order or quotation lines of ``customer``, None for a
+    prospect; line id → rules, best first, at most ``limit`` each), in two queries whatever the number of lines.
+    A cross-sell of an item already on those lines is left out."""
     item_lines = [line for line in lines if line.item_id]
     if not item_lines:
         return {}
+    line_model = type(item_lines[0])
     ranked = (
-        SalesOrderLine.objects.filter(
-            _applicable(date=date, quantity=F("quantity"), prefix="item__relations__"),
+        line_model.objects.filter(
+            _applicable(date=date, quantity=F("quantity"), customer=customer, prefix="item__relations__"),
             id__in=[line.pk for line in item_lines],
         )
         .annotate(
@@ -108,16 +132,25 @@ def suggestions_for_lines(
     return dict(by_line)
 
 
-def suggestion_events_undoable(*, order: SalesOrder, limit: int = UNDOABLE_SHOWN) -> list[SuggestionEvent]:
-    """The order's accepted suggestions that are not undone yet, newest first."""
-    events = SuggestionEvent.objects.filter(order=order, kind=SuggestionEventKind.ACCEPTED, undone_at__isnull=True)
+def suggestion_events_undoable(
+    *, order: SalesOrder | None = None, quotation: Quotation | None = None, limit: int = UNDOABLE_SHOWN
+) -> list[SuggestionEvent]:
+    """The accepted suggestions of an order or of a quotation that are not undone yet, newest first."""
+    document = {"order": order} if order is not None else {"quotation": quotation}
+    events = SuggestionEvent.objects.filter(**document, kind=SuggestionEventKind.ACCEPTED, undone_at__isnull=True)
     return list(events.select_related("relation__item", "relation__suggested_item").order_by("-at", "-id")[:limit])
 
 
 def product_relation_list(
-    *, search: str = "", kind: str = "", active: bool | None = None, item_id: int | None = None, ordering: str = ""
+    *,
+    search: str = "",
+    kind: str = "",
+    active: bool | None = None,
+    item_id: int | None = None,
+    price_group_id: int | None = None,
+    ordering: str = "",
 ) -> QuerySet[ProductRelation]:
-    relations = ProductRelation.objects.select_related("item", "suggested_item")
+    relations = ProductRelation.objects.select_related("item", "suggested_item", "price_group")
     if search:
         relations = relations.filter(
             contains_any(search, "item__number", "item__name", "suggested_item__number", "suggested_item__name")
@@ -128,6 +161,8 @@ def product_relation_list(
         relations = relations.filter(active=active)
     if item_id:
         relations = relations.filter(item_id=item_id)
+    if price_group_id:
+        relations = relations.filter(price_group_id=price_group_id)
     return order_by_sort(relations, ordering, sorts=RELATION_SORTS, default=["item__number", "priority", "id"])
 
 
@@ -136,6 +171,7 @@ REPORT_SORTS = {
     "accepted": ("accepted",),
     "rate": ("rate",),
     "revenue": ("revenue",),
+    "quoted_revenue": ("quoted_revenue",),
     "item": ("item__number",),
 }
 
@@ -147,9 +183,11 @@ def suggestion_report(
     kind: str = "",
     ordering: str = "",
 ) -> QuerySet[ProductRelation]:
-    """Per rule: how often it was shown and accepted (undone acceptances do not count), the acceptance rate
-    (accepted / shown, None before it was shown) and the net revenue of the lines it brought. Aggregated by the
-    database; rules never shown nor accepted are left out."""
+    """Per rule: how often it was shown and accepted on orders and quotations together (undone acceptances do
+    not count), the acceptance rate (accepted / shown, None before it was shown), and the net amount of the
+    lines it brought in two columns: ``revenue`` on sales orders, ``quoted_revenue`` on quotations (an offer,
+    not yet revenue; a quotation's accepted lines are not followed onto the order it converts into, so nothing
+    is counted twice). Aggregated by the database; rules never shown nor accepted are left out."""
     period = Q()
     if date_from:
         period &= Q(events__at__date__gte=date_from)
@@ -159,7 +197,16 @@ def suggestion_report(
     rows = ProductRelation.objects.select_related("item", "suggested_item").annotate(
         shown=Count("events", filter=period & Q(events__kind=SuggestionEventKind.SHOWN)),
         accepted=Count("events", filter=accepted),
-        revenue=Coalesce(Sum("events__revenue", filter=accepted), Value(ZERO), output_field=DecimalField()),
+        revenue=Coalesce(
+            Sum("events__revenue", filter=accepted & Q(events__order__isnull=False)),
+            Value(ZERO),
+            output_field=DecimalField(),
+        ),
+        quoted_revenue=Coalesce(
+            Sum("events__revenue", filter=accepted & Q(events__quotation__isnull=False)),
+            Value(ZERO),
+            output_field=DecimalField(),
+        ),
     )
     if kind:
         rows = rows.filter(kind=kind)

@@ -34,11 +34,25 @@ from marketing.services.opportunities import opportunity_win
 from salesapp.choices import LineType, PriceSource, QuotationLostReason, QuotationState
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import lock_quotation, lock_quotation_lines
-from salesapp.models import Customer, Item, Quotation, QuotationLine, QuotationRevision, QuotationRevisionLine
-from salesapp.selectors.pricing import price_for, tax_code_for
+from salesapp.models import (
+    Customer,
+    Item,
+    Quotation,
+    QuotationLine,
+    QuotationRevision,
+    QuotationRevisionLine,
+    TaxCode,
+)
+from salesapp.selectors.pricing import Price, price_for, prices_for, tax_code_for, tax_codes_for
 from salesapp.services.customers import customer_create
 from salesapp.services.opportunity_orders import order_create_attributed
-from salesapp.services.orders import OrderLineInput, line_input_errors, line_price_override_guard
+from salesapp.services.orders import (
+    ITEM_TERMS,
+    LineTerms,
+    OrderLineInput,
+    line_input_errors,
+    line_price_override_guard,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -76,16 +90,26 @@ def _line_errors(line: QuotationLineInput, prefix: str, *, quotation_date: datet
     )
 
 
-def _line_build(quotation: Quotation, line: QuotationLineInput, *, line_no: int) -> QuotationLine:
+def _line_build(
+    quotation: Quotation,
+    line: QuotationLineInput,
+    *,
+    line_no: int,
+    price: Price | None = None,
+    tax_code: TaxCode | None = None,
+) -> QuotationLine:
+    """A line as the engine prices and taxes it; ``price`` and ``tax_code`` when already looked up for several
+    lines at once."""
     item = line.item
     quantity = Decimal(str(line.quantity))
-    price = price_for(
-        customer=quotation.customer,
-        item=item,
-        quantity=quantity,
-        date=quotation.quotation_date,
-        currency=quotation.currency,
-    )
+    if price is None:
+        price = price_for(
+            customer=quotation.customer,
+            item=item,
+            quantity=quantity,
+            date=quotation.quotation_date,
+            currency=quotation.currency,
+        )
     if line.unit_price is None:
         unit_price, source = price.unit_price, price.source
     else:
@@ -107,7 +131,7 @@ def _line_build(quotation: Quotation, line: QuotationLineInput, *, line_no: int)
         unit_price=unit_price,
         discount_percent=discount,
         price_source=source,
-        tax_code=tax_code_for(customer=quotation.customer, item=item),
+        tax_code=tax_code or tax_code_for(customer=quotation.customer, item=item),
     )
     built.net_amount = line_net(quantity=quantity, unit_price=unit_price, discount_percent=discount)
     return built
@@ -393,6 +417,99 @@ def quotation_line_remove(*, quotation_line: QuotationLine, by: User) -> Quotati
     QuotationLine.objects.filter(pk=quotation_line.pk, quotation=quotation).delete()
     _changed(quotation, [line for line in lines if line.pk != quotation_line.pk], [])
     return quotation
+
+
+@transaction.atomic
+def quotation_lines_add(*, quotation: Quotation, lines: list[QuotationLineInput], by: User) -> list[QuotationLine]:
+    """Add several lines to a draft at once (a standard line set), priced and taxed by the engine in one look-up
+    each: all of them or, on a refusal, none."""
+    line_price_override_guard(lines, lambda index: f"lines[{index}].", by=by)
+    quotation = lock_quotation(quotation.pk)
+    _ensure_editable(quotation)
+    errors: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        errors.update(_line_errors(line, f"lines[{index}]", quotation_date=quotation.quotation_date))
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    existing = lock_quotation_lines(quotation)
+    prices = prices_for(
+        customer=quotation.customer,
+        lines=[(line.item, Decimal(str(line.quantity))) for line in lines],
+        date=quotation.quotation_date,
+        currency=quotation.currency,
+    )
+    tax_codes = tax_codes_for(customer=quotation.customer, items=[line.item for line in lines])
+    last = max((line.line_no for line in existing), default=0)
+    created = [
+        _line_build(
+            quotation,
+            line,
+            line_no=last + (index + 1) * 10,
+            price=prices[index],
+            tax_code=tax_codes[line.item.pk],
+        )
+        for index, line in enumerate(lines)
+    ]
+    _totals_set(quotation, [*existing, *created])
+    QuotationLine.objects.bulk_create(created)
+    _changed(quotation, [*existing, *created], [])
+    return created
+
+
+def _locked_draft_line(quotation_line: QuotationLine) -> tuple[Quotation, list[QuotationLine], QuotationLine]:
+    quotation = lock_quotation(quotation_line.quotation_id)
+    _ensure_editable(quotation)
+    lines = lock_quotation_lines(quotation)
+    line = next((x for x in lines if x.pk == quotation_line.pk), None)
+    if line is None:
+        raise ValidationFailed(field_errors={"line": gettext("This line is no longer on the quotation.")})
+    return quotation, lines, line
+
+
+def _terms_save(quotation: Quotation, lines: list[QuotationLine], line: QuotationLine) -> QuotationLine:
+    _totals_set(quotation, lines)
+    line.save(update_fields=[*ITEM_TERMS])
+    _changed(quotation, lines, [])
+    return line
+
+
+@transaction.atomic
+def quotation_line_item_replace(*, quotation_line: QuotationLine, item: Item, by: User) -> QuotationLine:
+    """Put ``item`` on a draft's line in place of its item (an up-sell). The quantity stays; the price, discount,
+    their source and the tax code come from the pricing engine as for a new line."""
+    quotation, lines, line = _locked_draft_line(quotation_line)
+    wanted = QuotationLineInput(item=item, quantity=line.quantity)
+    errors = _line_errors(wanted, "line", quotation_date=quotation.quotation_date)
+    if errors:
+        raise ValidationFailed(field_errors={key.removeprefix("line."): value for key, value in errors.items()})
+    built = _line_build(quotation, wanted, line_no=line.line_no)
+    for name in ITEM_TERMS:
+        setattr(line, name, getattr(built, name))
+    return _terms_save(quotation, lines, line)
+
+
+@transaction.atomic
+def quotation_line_item_restore(*, quotation_line: QuotationLine, terms: LineTerms, by: User) -> QuotationLine:
+    """Put back the item and terms ``terms`` recorded (undoing ``quotation_line_item_replace``), exactly as they
+    were: the price is not asked again."""
+    quotation, lines, line = _locked_draft_line(quotation_line)
+    values = terms.values
+    if Decimal(values["quantity"]) != line.quantity:
+        raise TransitionRefused(
+            code=ErrorCode.QUOTATION_NOT_EDITABLE,
+            reason=gettext("Line %(line_no)s changed its quantity since: it cannot be put back.")
+            % {"line_no": line.line_no},
+        )
+    line.line_type = values["line_type"]
+    line.item = Item.objects.get(pk=values["item"])
+    line.description = values["description"]
+    line.unit = values["unit"]
+    line.unit_price = Decimal(values["unit_price"])
+    line.price_source = values["price_source"]
+    line.discount_percent = Decimal(values["discount_percent"])
+    line.tax_code = TaxCode.objects.get(pk=values["tax_code"])
+    line.net_amount = Decimal(values["net_amount"])
+    return _terms_save(quotation, lines, line)
 
 
 @transaction.atomic

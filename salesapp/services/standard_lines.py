@@ -1,4 +1,4 @@
-"""Standard sales lines: maintaining the named sets and inserting one into an order."""
+"""Standard sales lines: maintaining the named sets and inserting one into an order or a draft quotation."""
 
 from __future__ import annotations
 
@@ -12,8 +12,18 @@ from django.utils.translation import gettext
 from core.errors import ValidationFailed
 from core.money import MAX_QUANTITY
 from salesapp.errors import ErrorCode
-from salesapp.models import Customer, Item, SalesOrder, SalesOrderLine, StandardLine, StandardLineSet
+from salesapp.models import (
+    Customer,
+    Item,
+    Quotation,
+    QuotationLine,
+    SalesOrder,
+    SalesOrderLine,
+    StandardLine,
+    StandardLineSet,
+)
 from salesapp.services.orders import UNCHANGED, OrderLineInput, order_lines_add
+from salesapp.services.quotations import QuotationLineInput, quotation_lines_add
 from salesapp.services.validation import model_validated
 
 if TYPE_CHECKING:
@@ -116,25 +126,19 @@ def standard_line_set_delete(*, line_set: StandardLineSet, by: User) -> None:
     StandardLineSet.objects.filter(pk=line_set.pk).delete()
 
 
-@transaction.atomic
-def standard_lines_insert(*, order: SalesOrder, line_set: StandardLineSet, by: User) -> list[SalesOrderLine]:
-    """Add the set's lines to an open order, priced now by the pricing engine (``price_for``) as if typed.
-
-    Refused as a whole, with nothing added, for an inactive set, a set of another customer, or a set with an
-    item that is no longer sold."""
+def _insertable_lines(line_set: StandardLineSet, *, customer_id: int | None, other_customer: str) -> list[StandardLine]:
+    """The set's lines when it may be inserted into a document of ``customer_id`` (None: a prospect); refused
+    otherwise, ``other_customer`` saying why a set of another customer is not."""
     line_set = StandardLineSet.objects.select_related("customer").get(pk=line_set.pk)
     if not line_set.active:
         raise ValidationFailed(
             code=ErrorCode.STANDARD_LINES_REFUSED,
             field_errors={"line_set": gettext("The set %(name)s is inactive.") % {"name": line_set.name}},
         )
-    if line_set.customer_id and line_set.customer_id != order.customer_id:
+    if line_set.customer_id and line_set.customer_id != customer_id:
         raise ValidationFailed(
             code=ErrorCode.STANDARD_LINES_REFUSED,
-            field_errors={
-                "line_set": gettext("The set %(name)s is for customer %(customer)s, not for this order's customer.")
-                % {"name": line_set.name, "customer": line_set.customer.number}
-            },
+            field_errors={"line_set": other_customer % {"name": line_set.name, "customer": line_set.customer.number}},
         )
     lines = list(line_set.lines.select_related("item__tax_code").order_by("line_no"))
     inactive = [line.item.number for line in lines if not line.item.active]
@@ -151,5 +155,36 @@ def standard_lines_insert(*, order: SalesOrder, line_set: StandardLineSet, by: U
             code=ErrorCode.STANDARD_LINES_REFUSED,
             field_errors={"line_set": gettext("The set %(name)s has no lines.") % {"name": line_set.name}},
         )
+    return lines
+
+
+@transaction.atomic
+def standard_lines_insert(*, order: SalesOrder, line_set: StandardLineSet, by: User) -> list[SalesOrderLine]:
+    """Add the set's lines to an open order, priced now by the pricing engine (``price_for``) as if typed.
+
+    Refused as a whole, with nothing added, for an inactive set, a set of another customer, or a set with an
+    item that is no longer sold."""
+    lines = _insertable_lines(
+        line_set,
+        customer_id=order.customer_id,
+        other_customer=gettext("The set %(name)s is for customer %(customer)s, not for this order's customer."),
+    )
     inputs = [OrderLineInput(item=line.item, quantity=line.quantity) for line in lines]
     return order_lines_add(order=order, lines=inputs, by=by)
+
+
+@transaction.atomic
+def quotation_standard_lines_insert(
+    *, quotation: Quotation, line_set: StandardLineSet, by: User
+) -> list[QuotationLine]:
+    """Add the set's lines to a draft quotation, priced now by the pricing engine; the same refusals as for an
+    order (a prospect, having no customer account yet, may use only the sets for every customer)."""
+    lines = _insertable_lines(
+        line_set,
+        customer_id=quotation.customer_id,
+        other_customer=gettext(
+            "The set %(name)s is for customer %(customer)s, not for this quotation's customer or prospect."
+        ),
+    )
+    inputs = [QuotationLineInput(item=line.item, quantity=line.quantity) for line in lines]
+    return quotation_lines_add(quotation=quotation, lines=inputs, by=by)

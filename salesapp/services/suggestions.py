@@ -1,4 +1,5 @@
-"""Up-sell and cross-sell: the rules managers keep, and a clerk accepting or undoing a suggestion on an order.
+"""Up-sell and cross-sell: the rules managers keep, and a clerk accepting or undoing a suggestion on an order or
+on a draft quotation.
 
 Accepting is one click and undoing it puts back exactly what was there; both are recorded for the report."""
 
@@ -13,8 +14,8 @@ from django.utils.translation import gettext
 from core.errors import TransitionRefused, ValidationFailed
 from salesapp.choices import RelationKind, SuggestionEventKind
 from salesapp.errors import ErrorCode
-from salesapp.lock_objects import lock_order
-from salesapp.models import ProductRelation, SalesOrder, SalesOrderLine, SuggestionEvent
+from salesapp.lock_objects import lock_order, lock_quotation
+from salesapp.models import ProductRelation, Quotation, QuotationLine, SalesOrder, SalesOrderLine, SuggestionEvent
 from salesapp.selectors.suggestions import relation_applies
 from salesapp.services.orders import (
     LineTerms,
@@ -23,6 +24,13 @@ from salesapp.services.orders import (
     order_line_item_replace,
     order_line_item_restore,
     order_line_remove,
+)
+from salesapp.services.quotations import (
+    QuotationLineInput,
+    quotation_line_add,
+    quotation_line_item_replace,
+    quotation_line_item_restore,
+    quotation_line_remove,
 )
 from salesapp.services.validation import model_validated
 
@@ -34,6 +42,7 @@ RELATION_FIELDS = (
     "suggested_item",
     "kind",
     "min_quantity",
+    "price_group",
     "valid_from",
     "valid_to",
     "priority",
@@ -120,7 +129,7 @@ def suggestion_accept(*, order_line: SalesOrderLine, relation: ProductRelation, 
     line = SalesOrderLine.objects.select_related("item").get(pk=order_line.pk)
     relation = ProductRelation.objects.select_related("suggested_item").get(pk=relation.pk)
     if line.item is None or not relation_applies(
-        relation=relation, item=line.item, quantity=line.quantity, date=order.order_date
+        relation=relation, item=line.item, quantity=line.quantity, date=order.order_date, customer=order.customer
     ):
         raise ValidationFailed(
             code=ErrorCode.SUGGESTION_NOT_APPLICABLE,
@@ -146,7 +155,10 @@ def suggestion_accept(*, order_line: SalesOrderLine, relation: ProductRelation, 
 @transaction.atomic
 def suggestion_undo(*, event: SuggestionEvent, by: User) -> SuggestionEvent:
     """Undo an accepted suggestion: the added line goes, or the replaced item comes back with the price,
-    discount, source and tax code it had. Refused when the order or the line moved on since."""
+    discount, source and tax code it had. Refused when the order or the line moved on since. An event on a
+    quotation is undone on the quotation."""
+    if event.quotation_id is not None:
+        return quotation_suggestion_undo(event=event, by=by)
     lock_order(event.order_id)
     event = SuggestionEvent.objects.select_for_update(of=("self",)).select_related("relation").get(pk=event.pk)
     if event.kind != SuggestionEventKind.ACCEPTED or event.undone_at is not None:
@@ -167,6 +179,96 @@ def suggestion_undo(*, event: SuggestionEvent, by: User) -> SuggestionEvent:
                 reason=gettext("The line no longer carries the suggested item: there is nothing to undo."),
             )
         order_line_item_restore(order_line=line, terms=LineTerms(values=event.previous), by=by)
+    event.undone_at = timezone.now()
+    event.undone_by = by
+    event.save(update_fields=["undone_at", "undone_by"])
+    return event
+
+
+def quotation_suggestions_shown_record(
+    *, quotation: Quotation, shown: dict[int, list[ProductRelation]], by: User
+) -> None:
+    """Record that the rules in ``shown`` (quotation line id → rules) were offered on a quotation's lines, once per
+    rule and line however often the page is shown: one statement."""
+    events = [
+        SuggestionEvent(
+            relation=rule, kind=SuggestionEventKind.SHOWN, quotation=quotation, quotation_line_id=line_id, by=by
+        )
+        for line_id, rules in shown.items()
+        for rule in rules
+    ]
+    if events:
+        SuggestionEvent.objects.bulk_create(events, ignore_conflicts=True)
+
+
+@transaction.atomic
+def quotation_suggestion_accept(
+    *, quotation_line: QuotationLine, relation: ProductRelation, by: User
+) -> SuggestionEvent:
+    """Accept ``relation``'s suggestion on a draft quotation's line: an up-sell puts the suggested item on the
+    line (priced again by the pricing engine), a cross-sell adds a line of it for the same quantity."""
+    quotation = lock_quotation(quotation_line.quotation_id)
+    line = QuotationLine.objects.select_related("item").get(pk=quotation_line.pk)
+    relation = ProductRelation.objects.select_related("suggested_item").get(pk=relation.pk)
+    if line.item is None or not relation_applies(
+        relation=relation,
+        item=line.item,
+        quantity=line.quantity,
+        date=quotation.quotation_date,
+        customer=quotation.customer,
+    ):
+        raise ValidationFailed(
+            code=ErrorCode.SUGGESTION_NOT_APPLICABLE,
+            field_errors={
+                "relation": gettext("This suggestion does not apply to line %(line_no)s.") % {"line_no": line.line_no}
+            },
+        )
+    event = SuggestionEvent(
+        relation=relation, kind=SuggestionEventKind.ACCEPTED, quotation=quotation, quotation_line=line, by=by
+    )
+    if relation.kind == RelationKind.UP_SELL:
+        event.previous = LineTerms.of(line).values
+        changed = quotation_line_item_replace(quotation_line=line, item=relation.suggested_item, by=by)
+        event.revenue = changed.net_amount
+    else:
+        added = quotation_line_add(
+            quotation=quotation, line=QuotationLineInput(item=relation.suggested_item, quantity=line.quantity), by=by
+        )
+        event.added_quotation_line = added
+        event.revenue = added.net_amount
+    event.save()
+    return event
+
+
+@transaction.atomic
+def quotation_suggestion_undo(*, event: SuggestionEvent, by: User) -> SuggestionEvent:
+    """Undo a suggestion accepted on a quotation: the added line goes, or the replaced item comes back with the
+    price, discount, source and tax code it had. Refused when the quotation is no longer a draft or the line
+    moved on since."""
+    if event.quotation_id is None:
+        raise TransitionRefused(
+            code=ErrorCode.SUGGESTION_NOT_UNDOABLE, reason=gettext("This suggestion was not made on a quotation.")
+        )
+    lock_quotation(event.quotation_id)
+    event = SuggestionEvent.objects.select_for_update(of=("self",)).select_related("relation").get(pk=event.pk)
+    if event.kind != SuggestionEventKind.ACCEPTED or event.undone_at is not None:
+        raise TransitionRefused(
+            code=ErrorCode.SUGGESTION_NOT_UNDOABLE, reason=gettext("This suggestion was not accepted or is undone.")
+        )
+    if event.relation.kind == RelationKind.CROSS_SELL:
+        if event.added_quotation_line_id is None:
+            raise TransitionRefused(
+                code=ErrorCode.SUGGESTION_NOT_UNDOABLE, reason=gettext("The added line was removed already.")
+            )
+        quotation_line_remove(quotation_line=event.added_quotation_line, by=by)
+    else:
+        line = event.quotation_line
+        if line is None or line.item_id != event.relation.suggested_item_id:
+            raise TransitionRefused(
+                code=ErrorCode.SUGGESTION_NOT_UNDOABLE,
+                reason=gettext("The line no longer carries the suggested item: there is nothing to undo."),
+            )
+        quotation_line_item_restore(quotation_line=line, terms=LineTerms(values=event.previous), by=by)
     event.undone_at = timezone.now()
     event.undone_by = by
     event.save(update_fields=["undone_at", "undone_by"])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from salesapp.views import order_suggestions, standard_lines, suggestions
+from salesapp.views import order_suggestions, quotation_suggestions, standard_lines, suggestions
 
 urlpatterns = [
     path("product-relations/", suggestions.relation_list, name="relation_list"),
@@ -25,5 +25,20 @@ urlpatterns = [
     ),
     path(
         "orders/<int:pk>/standard-lines/", order_suggestions.standard_lines_insert, name="order_standard_lines_insert"
+    ),
+    path(
+        "quotations/<int:pk>/lines/<int:line_pk>/suggestions/<int:relation_pk>/accept/",
+        quotation_suggestions.suggestion_accept,
+        name="quotation_suggestion_accept",
+    ),
+    path(
+        "quotations/<int:pk>/suggestions/<int:event_pk>/undo/",
+        quotation_suggestions.suggestion_undo,
+        name="quotation_suggestion_undo",
+    ),
+    path(
+        "quotations/<int:pk>/standard-lines/",
+        quotation_suggestions.standard_lines_insert,
+        name="quotation_standard_lines_insert",
     ),
 ]

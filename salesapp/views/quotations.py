@@ -30,6 +30,7 @@ from salesapp.selectors import quotations as selectors
 from salesapp.services import quotations as services
 from salesapp.services.quotation_mail import quotation_email_send
 from salesapp.views.line_entry import line_preview_context, line_previews_for
+from salesapp.views.quotation_suggestions import quotation_suggestions_context
 
 STATUS_STEPS = [QuotationState.DRAFT, QuotationState.SENT, QuotationState.ACCEPTED]
 
@@ -104,9 +105,11 @@ def _detail_page(request, pk: int, *, line_form=None, status=200):
     )
     editable = quotation.refusal_reason("edit") is None and request.user.has_perm("salesapp.change_quotation")
     revisions = selectors.quotation_revisions(quotation)
+    lines = list(quotation.lines.all())
     context = {
+        **quotation_suggestions_context(request, quotation, lines, editable=editable),
         "quotation": quotation,
-        "lines": list(quotation.lines.all()),
+        "lines": lines,
         "steps": quotation_steps(quotation),
         "page": page,
         "editable": editable,

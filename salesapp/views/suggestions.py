@@ -25,6 +25,11 @@ RELATION_COLUMNS = [
     Column("suggested_item", gettext_lazy("Suggested item"), lambda rule: rule.suggested_item.number),
     Column("kind", gettext_lazy("Kind"), lambda rule: rule.get_kind_display()),
     Column("min_quantity", gettext_lazy("Minimum quantity"), lambda rule: rule.min_quantity, css="num"),
+    Column(
+        "price_group",
+        gettext_lazy("Customer price group"),
+        lambda rule: rule.price_group.code if rule.price_group_id else "",
+    ),
     Column("valid_from", gettext_lazy("Valid from"), lambda rule: rule.valid_from),
     Column("valid_to", gettext_lazy("Valid to"), lambda rule: rule.valid_to),
     Column("priority", gettext_lazy("Priority"), lambda rule: rule.priority, css="num"),
@@ -90,7 +95,8 @@ REPORT_COLUMNS = [
     Column("shown", gettext_lazy("Shown"), lambda row: row.shown, css="num"),
     Column("accepted", gettext_lazy("Accepted"), lambda row: row.accepted, css="num"),
     Column("rate", gettext_lazy("Acceptance %"), lambda row: row.rate, css="num"),
-    Column("revenue", gettext_lazy("Revenue"), lambda row: row.revenue, css="num"),
+    Column("revenue", gettext_lazy("Revenue on orders"), lambda row: row.revenue, css="num"),
+    Column("quoted_revenue", gettext_lazy("Quoted"), lambda row: row.quoted_revenue, css="num"),
 ]
 
 
@@ -116,7 +122,9 @@ def order_suggestions_context(request, order: SalesOrder, lines: list, *, editab
     accepted suggestions that can be undone, and the standard line sets to insert. A fixed number of queries."""
     if not editable:
         return {}
-    suggestions = suggestion_selectors.suggestions_for_lines(lines=lines, date=order.order_date)
+    suggestions = suggestion_selectors.suggestions_for_lines(
+        lines=lines, customer=order.customer, date=order.order_date
+    )
     suggestion_services.suggestions_shown_record(order=order, shown=suggestions, by=request.user)
     sets = standard_line_sets_for(customer=order.customer)
     return {

@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.urls import reverse
 
 from salesapp.models import ProductRelation, StandardLineSet, SuggestionEvent
-from salesapp.services.suggestions import suggestions_shown_record
-from tests.factories.salesapp import ItemFactory, make_line_set, make_order, make_relation
+from salesapp.services.suggestions import quotation_suggestions_shown_record, suggestions_shown_record
+from tests.factories.quotations import make_quotation
+from tests.factories.salesapp import ItemFactory, PriceGroupFactory, make_line_set, make_order, make_relation
 
 D = Decimal
 
@@ -67,3 +68,16 @@ def test_a_set_is_added_with_its_lines(client, administrator):
     line_set = StandardLineSet.objects.get()
     assert list(line_set.lines.values_list("line_no", "item_id", "quantity")) == [(10, paper.pk, D("12.000"))]
     assert line_set.created_by == administrator
+
+
+def test_rules_filter_by_price_group_and_events_on_quotations_show(client, administrator, clerk):
+    client.force_login(administrator)
+    wholesale = PriceGroupFactory(code="WHOLESALE")
+    grouped, everyone = make_relation(price_group=wholesale), make_relation()
+    response = client.get(url(ProductRelation), {"price_group__id__exact": wholesale.pk})
+    assert [row.pk for row in response.context["cl"].result_list] == [grouped.pk]
+    quotation = make_quotation(lines=[(everyone.item, "1")], by=clerk)
+    quotation_suggestions_shown_record(quotation=quotation, shown={quotation.lines.get().pk: [everyone]}, by=clerk)
+    event = SuggestionEvent.objects.get()
+    assert client.get(url(SuggestionEvent)).status_code == 200
+    assert client.get(url(SuggestionEvent, "change", event.pk)).status_code == 200

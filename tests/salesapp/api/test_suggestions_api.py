@@ -29,6 +29,8 @@ def test_product_relation_crud(integrator):
         "suggested_item_name": "Printer Pro",
         "kind": "up_sell",
         "min_quantity": "2.000",
+        "price_group": None,
+        "price_group_code": None,
         "valid_from": None,
         "valid_to": None,
         "priority": 10,

@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from salesapp.selectors.suggestions import suggestions_for, suggestions_for_lines
-from tests.factories.salesapp import ItemFactory, make_customer, make_order, make_relation
+from tests.factories.quotations import make_quotation
+from tests.factories.salesapp import ItemFactory, PriceGroupFactory, make_customer, make_order, make_relation
 
 D = Decimal
 TODAY = datetime.date(2026, 6, 15)
@@ -54,9 +55,10 @@ def test_suggestions_for_lines_are_per_line_in_two_queries_whatever_the_number_o
     toner_rule = make_relation(item=paper, suggested_item=toner)
     order = make_order(lines=[(printer, "1"), (printer, "10"), (paper, "3")])
     lines = list(order.lines.all())
+    customer = order.customer
     # when
     with django_assert_num_queries(2):
-        found = suggestions_for_lines(lines=lines, date=order.order_date)
+        found = suggestions_for_lines(lines=lines, customer=customer, date=order.order_date)
     # then: the paper cross-sell is left out (already on the order); the up-sell only from 10
     assert {line.line_no: [rule.pk for rule in found.get(line.pk, [])] for line in lines} == {
         10: [cable_rule.pk],
@@ -64,3 +66,58 @@ def test_suggestions_for_lines_are_per_line_in_two_queries_whatever_the_number_o
         30: [toner_rule.pk],
     }
     assert on_order.pk not in {rule.pk for rules in found.values() for rule in rules}
+
+
+def test_a_rule_with_a_price_group_is_for_that_groups_customers_only(printer, django_assert_num_queries):
+    # given: a rule for everyone, one for wholesale, one for retail
+    wholesale, retail = PriceGroupFactory(code="WHOLESALE"), PriceGroupFactory(code="RETAIL")
+    everyone = make_relation(item=printer, priority=30)
+    for_wholesale = make_relation(item=printer, price_group=wholesale, priority=10)
+    make_relation(item=printer, price_group=retail, priority=20)
+    trader, walk_in = make_customer(price_group=wholesale), make_customer()
+    # when / then: still one query each
+    with django_assert_num_queries(1):
+        found = suggestions_for(customer=trader, item=printer, quantity=D("1"), date=TODAY)
+    assert [rule.pk for rule in found] == [for_wholesale.pk, everyone.pk]
+    # a customer without a group and a prospect get the rules for everyone only
+    with django_assert_num_queries(1):
+        found = suggestions_for(customer=walk_in, item=printer, quantity=D("1"), date=TODAY)
+    assert [rule.pk for rule in found] == [everyone.pk]
+    assert [rule.pk for rule in suggestions_for(customer=None, item=printer, quantity=D("1"), date=TODAY)] == [
+        everyone.pk
+    ]
+
+
+def test_suggestions_for_lines_honour_the_customers_price_group_in_two_queries(printer, django_assert_num_queries):
+    # given
+    wholesale = PriceGroupFactory(code="WHOLESALE")
+    for_wholesale = make_relation(item=printer, price_group=wholesale, priority=1)
+    everyone = make_relation(item=printer, priority=2)
+    trader_order = make_order(customer=make_customer(price_group=wholesale), lines=[(printer, "1")])
+    other_order = make_order(lines=[(printer, "1")])
+    trader_lines, other_lines = list(trader_order.lines.all()), list(other_order.lines.all())
+    trader, other = trader_order.customer, other_order.customer
+    # when
+    with django_assert_num_queries(2):
+        for_trader = suggestions_for_lines(lines=trader_lines, customer=trader, date=trader_order.order_date)
+    with django_assert_num_queries(2):
+        for_other = suggestions_for_lines(lines=other_lines, customer=other, date=other_order.order_date)
+    # then
+    assert [rule.pk for rule in for_trader[trader_lines[0].pk]] == [for_wholesale.pk, everyone.pk]
+    assert [rule.pk for rule in for_other[other_lines[0].pk]] == [everyone.pk]
+
+
+def test_suggestions_for_quotation_lines_of_a_prospect_leave_out_price_group_rules(printer, django_assert_num_queries):
+    # given: a prospect's quotation of a printer and paper
+    paper = ItemFactory(number="PAPER")
+    make_relation(item=printer, price_group=PriceGroupFactory(), priority=1)
+    everyone = make_relation(item=printer, priority=2)
+    paper_rule = make_relation(item=printer, suggested_item=paper, priority=3)  # already on the quotation
+    quotation = make_quotation(lines=[(printer, "2"), (paper, "1")])
+    lines = list(quotation.lines.all())
+    # when
+    with django_assert_num_queries(2):
+        found = suggestions_for_lines(lines=lines, customer=None, date=quotation.quotation_date)
+    # then
+    assert {line.line_no: [rule.pk for rule in found.get(line.pk, [])] for line in lines} == {10: [everyone.pk], 20: []}
+    assert paper_rule.pk not in {rule.pk for rules in found.values() for rule in rules}

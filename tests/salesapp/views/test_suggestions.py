@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from salesapp.models import ProductRelation, SuggestionEvent
 from salesapp.services.orders import order_confirm
-from salesapp.services.suggestions import suggestion_accept
-from tests.factories.salesapp import ItemFactory, make_order, make_relation
+from salesapp.services.suggestions import quotation_suggestion_accept, suggestion_accept
+from tests.factories.quotations import make_quotation
+from tests.factories.salesapp import ItemFactory, PriceGroupFactory, make_order, make_relation
 
 D = Decimal
 HTMX = {"HX-Request": "true"}
@@ -166,3 +167,52 @@ def test_report_shows_shown_accepted_rate_and_revenue_per_rule(client, clerk, ma
     (row,) = response.context["page_obj"]
     assert (row.shown, row.accepted, row.rate, row.revenue) == (4, 1, D("25"), D("15.00"))
     assert "25.0 %" in response.content.decode()
+
+
+def test_a_rule_for_a_price_group_from_the_form_and_the_list_filtered_by_group(client, manager, items):
+    # given
+    wholesale = PriceGroupFactory(code="WHOLESALE", name="Wholesale")
+    make_relation(item=items["printer"], suggested_item=items["cable"])
+    client.force_login(manager)
+    # when
+    response = client.post(
+        reverse("salesapp:relation_create"),
+        {
+            "item": items["printer"].pk,
+            "suggested_item": items["pro"].pk,
+            "kind": "up_sell",
+            "price_group": wholesale.pk,
+            "priority": "5",
+            "active": "on",
+        },
+    )
+    # then
+    assert response.status_code == 302
+    rule = ProductRelation.objects.get(suggested_item=items["pro"])
+    assert rule.price_group == wholesale
+    response = client.get(reverse("salesapp:relation_list"), {"price_group": wholesale.pk})
+    assert [row.pk for row in response.context["page_obj"]] == [rule.pk]
+    assert "WHOLESALE" in response.content.decode()
+    response = client.get(reverse("salesapp:relation_list"), {"export": "csv"})
+    rows = b"".join(response.streaming_content).decode().splitlines()
+    assert "Customer price group" in rows[0]
+    assert sorted(row.split(",")[4] for row in rows[1:]) == ["", "WHOLESALE"]
+    # the edit form keeps the group
+    form = client.get(reverse("salesapp:relation_update", args=[rule.pk])).context["form"]
+    assert form.initial["price_group"] == wholesale
+
+
+def test_report_shows_quoted_amounts_beside_order_revenue(client, clerk, items):
+    # given: the cable cross-sell accepted on a quotation (2 × 7.50)
+    rule = make_relation(item=items["printer"], suggested_item=items["cable"])
+    quotation = make_quotation(lines=[(items["printer"], "2")], by=clerk)
+    client.force_login(clerk)
+    client.get(reverse("salesapp:quotation_detail", args=[quotation.pk]))
+    quotation_suggestion_accept(quotation_line=quotation.lines.get(), relation=rule, by=clerk)
+    # when
+    response = client.get(reverse("salesapp:suggestion_report"))
+    # then
+    (row,) = response.context["page_obj"]
+    assert (row.shown, row.accepted, row.revenue, row.quoted_revenue) == (1, 1, D("0.00"), D("15.00"))
+    html = response.content.decode()
+    assert "Revenue on orders" in html and "Quoted" in html

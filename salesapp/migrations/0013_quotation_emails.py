@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('salesapp', '0010_product_relations_standard_lines'),
+        ('salesapp', '0012_suggestionevent_on_quotations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
