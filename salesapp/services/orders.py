@@ -598,6 +598,26 @@ class LineTerms:
             }
         )
 
+    def put_back(self, line, *, code: str) -> None:
+        """Set the recorded item and terms on ``line`` (an order or quotation line) again; refused, with
+        ``code``, when its quantity changed since (the terms belong to that quantity)."""
+        values = self.values
+        if Decimal(values["quantity"]) != line.quantity:
+            raise TransitionRefused(
+                code=code,
+                reason=gettext("Line %(line_no)s changed its quantity since: it cannot be put back.")
+                % {"line_no": line.line_no},
+            )
+        line.line_type = values["line_type"]
+        line.item = Item.objects.get(pk=values["item"])
+        line.description = values["description"]
+        line.unit = values["unit"]
+        line.unit_price = Decimal(values["unit_price"])
+        line.price_source = values["price_source"]
+        line.discount_percent = Decimal(values["discount_percent"])
+        line.tax_code = TaxCode.objects.get(pk=values["tax_code"])
+        line.net_amount = Decimal(values["net_amount"])
+
 
 def _lock_open_line(order_line: SalesOrderLine) -> tuple[SalesOrder, SalesOrderLine]:
     order = lock_order(order_line.order_id)
@@ -638,20 +658,5 @@ def order_line_item_restore(*, order_line: SalesOrderLine, terms: LineTerms, by:
     """Put back the item and terms ``terms`` recorded (undoing ``order_line_item_replace``), exactly as they
     were: the price is not asked again, the clerk gets back what was there."""
     order, line = _lock_open_line(order_line)
-    values = terms.values
-    if Decimal(values["quantity"]) != line.quantity:
-        raise TransitionRefused(
-            code=ErrorCode.ORDER_NOT_EDITABLE,
-            reason=gettext("Line %(line_no)s changed its quantity since: it cannot be put back.")
-            % {"line_no": line.line_no},
-        )
-    line.line_type = values["line_type"]
-    line.item = Item.objects.get(pk=values["item"])
-    line.description = values["description"]
-    line.unit = values["unit"]
-    line.unit_price = Decimal(values["unit_price"])
-    line.price_source = values["price_source"]
-    line.discount_percent = Decimal(values["discount_percent"])
-    line.tax_code = TaxCode.objects.get(pk=values["tax_code"])
-    line.net_amount = Decimal(values["net_amount"])
+    terms.put_back(line, code=ErrorCode.ORDER_NOT_EDITABLE)
     return _save_terms(order, line)

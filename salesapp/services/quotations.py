@@ -493,22 +493,7 @@ def quotation_line_item_restore(*, quotation_line: QuotationLine, terms: LineTer
     """Put back the item and terms ``terms`` recorded (undoing ``quotation_line_item_replace``), exactly as they
     were: the price is not asked again."""
     quotation, lines, line = _locked_draft_line(quotation_line)
-    values = terms.values
-    if Decimal(values["quantity"]) != line.quantity:
-        raise TransitionRefused(
-            code=ErrorCode.QUOTATION_NOT_EDITABLE,
-            reason=gettext("Line %(line_no)s changed its quantity since: it cannot be put back.")
-            % {"line_no": line.line_no},
-        )
-    line.line_type = values["line_type"]
-    line.item = Item.objects.get(pk=values["item"])
-    line.description = values["description"]
-    line.unit = values["unit"]
-    line.unit_price = Decimal(values["unit_price"])
-    line.price_source = values["price_source"]
-    line.discount_percent = Decimal(values["discount_percent"])
-    line.tax_code = TaxCode.objects.get(pk=values["tax_code"])
-    line.net_amount = Decimal(values["net_amount"])
+    terms.put_back(line, code=ErrorCode.QUOTATION_NOT_EDITABLE)
     return _terms_save(quotation, lines, line)
 
 

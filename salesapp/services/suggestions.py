@@ -161,28 +161,14 @@ def suggestion_undo(*, event: SuggestionEvent, by: User) -> SuggestionEvent:
         return quotation_suggestion_undo(event=event, by=by)
     lock_order(event.order_id)
     event = SuggestionEvent.objects.select_for_update(of=("self",)).select_related("relation").get(pk=event.pk)
-    if event.kind != SuggestionEventKind.ACCEPTED or event.undone_at is not None:
-        raise TransitionRefused(
-            code=ErrorCode.SUGGESTION_NOT_UNDOABLE, reason=gettext("This suggestion was not accepted or is undone.")
-        )
-    if event.relation.kind == RelationKind.CROSS_SELL:
-        if event.added_line_id is None:
-            raise TransitionRefused(
-                code=ErrorCode.SUGGESTION_NOT_UNDOABLE, reason=gettext("The added line was removed already.")
-            )
-        order_line_remove(order_line=event.added_line, by=by)
-    else:
-        line = event.order_line
-        if line is None or line.item_id != event.relation.suggested_item_id:
-            raise TransitionRefused(
-                code=ErrorCode.SUGGESTION_NOT_UNDOABLE,
-                reason=gettext("The line no longer carries the suggested item: there is nothing to undo."),
-            )
-        order_line_item_restore(order_line=line, terms=LineTerms(values=event.previous), by=by)
-    event.undone_at = timezone.now()
-    event.undone_by = by
-    event.save(update_fields=["undone_at", "undone_by"])
-    return event
+    return _accepted_undo(
+        event,
+        added_line=event.added_line,
+        line=event.order_line,
+        line_remove=lambda added: order_line_remove(order_line=added, by=by),
+        item_restore=lambda line, terms: order_line_item_restore(order_line=line, terms=terms, by=by),
+        by=by,
+    )
 
 
 def quotation_suggestions_shown_record(
@@ -251,24 +237,36 @@ def quotation_suggestion_undo(*, event: SuggestionEvent, by: User) -> Suggestion
         )
     lock_quotation(event.quotation_id)
     event = SuggestionEvent.objects.select_for_update(of=("self",)).select_related("relation").get(pk=event.pk)
+    return _accepted_undo(
+        event,
+        added_line=event.added_quotation_line,
+        line=event.quotation_line,
+        line_remove=lambda added: quotation_line_remove(quotation_line=added, by=by),
+        item_restore=lambda line, terms: quotation_line_item_restore(quotation_line=line, terms=terms, by=by),
+        by=by,
+    )
+
+
+def _accepted_undo(event: SuggestionEvent, *, added_line, line, line_remove, item_restore, by: User) -> SuggestionEvent:
+    """Undo a locked accepted ``event`` on its document (an order or a quotation): remove the ``added_line`` of a
+    cross-sell, or put the replaced item back on ``line``; refused when there is nothing left to undo."""
     if event.kind != SuggestionEventKind.ACCEPTED or event.undone_at is not None:
         raise TransitionRefused(
             code=ErrorCode.SUGGESTION_NOT_UNDOABLE, reason=gettext("This suggestion was not accepted or is undone.")
         )
     if event.relation.kind == RelationKind.CROSS_SELL:
-        if event.added_quotation_line_id is None:
+        if added_line is None:
             raise TransitionRefused(
                 code=ErrorCode.SUGGESTION_NOT_UNDOABLE, reason=gettext("The added line was removed already.")
             )
-        quotation_line_remove(quotation_line=event.added_quotation_line, by=by)
+        line_remove(added_line)
     else:
-        line = event.quotation_line
         if line is None or line.item_id != event.relation.suggested_item_id:
             raise TransitionRefused(
                 code=ErrorCode.SUGGESTION_NOT_UNDOABLE,
                 reason=gettext("The line no longer carries the suggested item: there is nothing to undo."),
             )
-        quotation_line_item_restore(quotation_line=line, terms=LineTerms(values=event.previous), by=by)
+        item_restore(line, LineTerms(values=event.previous))
     event.undone_at = timezone.now()
     event.undone_by = by
     event.save(update_fields=["undone_at", "undone_by"])

@@ -15,6 +15,13 @@ from salesapp.services import suggestions as suggestion_services
 from salesapp.views.orders import _lines_fragment, _order_or_404
 
 
+def suggestion_accepted_message(line, relation: ProductRelation) -> str:
+    """What a clerk is told after accepting ``relation`` on ``line`` (of an order or a quotation)."""
+    if relation.is_up_sell:
+        return _("Line %(no)s: %(item)s put in.") % {"no": line.line_no, "item": relation.suggested_item.number}
+    return _("%(item)s added.") % {"item": relation.suggested_item.number}
+
+
 def _answer(request, pk: int):
     if request.htmx:
         return _lines_fragment(request, pk)
@@ -26,10 +33,7 @@ def _answer(request, pk: int):
 def suggestion_accept(request, pk: int, line_pk: int, relation_pk: int):
     line = get_object_or_404(SalesOrderLine, pk=line_pk, order_id=pk)
     relation = get_object_or_404(ProductRelation.objects.select_related("suggested_item"), pk=relation_pk)
-    if relation.is_up_sell:
-        success = _("Line %(no)s: %(item)s put in.") % {"no": line.line_no, "item": relation.suggested_item.number}
-    else:
-        success = _("%(item)s added.") % {"item": relation.suggested_item.number}
+    success = suggestion_accepted_message(line, relation)
     run_action(
         request,
         lambda: suggestion_services.suggestion_accept(order_line=line, relation=relation, by=request.user),

@@ -15,6 +15,7 @@ from salesapp.selectors import suggestions as suggestion_selectors
 from salesapp.selectors.standard_lines import standard_line_sets_for
 from salesapp.services import standard_lines as standard_line_services
 from salesapp.services import suggestions as suggestion_services
+from salesapp.views.order_suggestions import suggestion_accepted_message
 
 
 def quotation_suggestions_context(request, quotation: Quotation, lines: list, *, editable: bool) -> dict:
@@ -43,10 +44,7 @@ def _back(pk: int):
 def suggestion_accept(request, pk: int, line_pk: int, relation_pk: int):
     line = get_object_or_404(QuotationLine, pk=line_pk, quotation_id=pk)
     relation = get_object_or_404(ProductRelation.objects.select_related("suggested_item"), pk=relation_pk)
-    if relation.is_up_sell:
-        success = _("Line %(no)s: %(item)s put in.") % {"no": line.line_no, "item": relation.suggested_item.number}
-    else:
-        success = _("%(item)s added.") % {"item": relation.suggested_item.number}
+    success = suggestion_accepted_message(line, relation)
     run_action(
         request,
         lambda: suggestion_services.quotation_suggestion_accept(
