@@ -34,6 +34,7 @@ def test_services_only_offer_an_invoice_draft_which_lands_on_the_invoice(client,
     assert response.redirect_chain[-1][0] == reverse("invoicing:invoice_detail", args=[invoice.pk])
     assert f"Invoice draft #{invoice.pk} created from it." in [str(m) for m in response.context["messages"]]
     assert (invoice.state, invoice.amount_net) == ("draft", D("160.00"))
+    assert reverse("salesapp:quotation_detail", args=[quotation.pk]) in response.content.decode()
     detail = client.get(reverse("salesapp:quotation_detail", args=[quotation.pk])).content.decode()
     assert 'id="quotation-invoice"' in detail
     assert reverse("invoicing:invoice_detail", args=[invoice.pk]) in detail
