@@ -47,6 +47,9 @@ class OpportunityDocumentType:
 
     label: str  # in the user's language, e.g. "sales order"
     exists: Callable[[object], bool]  # (opportunity) → True when one was made for it
+    # False for a document made only by converting another (an invoice draft from an accepted quotation): it wins
+    # the opportunity, but the refusal names what the clerk can make for the opportunity itself.
+    suggested: bool = True
 
 
 # ``source(campaign_ids)`` → {campaign_id: [figures]}, in a fixed number of queries.
@@ -79,7 +82,8 @@ def opportunity_has_sales_document(opportunity) -> bool:
 def opportunity_win_refusal(opportunity) -> str:
     """Why an opportunity without a sales document cannot be won, naming the documents that would win it."""
     context = {"number": opportunity.number}
-    if not opportunity_document_types:
+    suggested = [document_type for document_type in opportunity_document_types if document_type.suggested]
+    if not suggested:
         return (
             gettext(
                 "Opportunity %(number)s is won by a sales document made for it, and no sales documents are "
@@ -87,7 +91,7 @@ def opportunity_win_refusal(opportunity) -> str:
             )
             % context
         )
-    documents = gettext(" or ").join(str(document_type.label) for document_type in opportunity_document_types)
+    documents = gettext(" or ").join(str(document_type.label) for document_type in suggested)
     return gettext("Opportunity %(number)s has no %(documents)s yet: create one for it before marking it won.") % {
         **context,
         "documents": documents,
@@ -197,3 +201,35 @@ error_code_enums: list = []
 def register_error_codes(enum) -> None:
     if enum not in error_code_enums:
         error_code_enums.append(enum)
+
+
+@dataclass(frozen=True)
+class QuotationConverter:
+    """A document an accepted quotation converts into (a sales order; an invoice draft for services sold
+    without delivery). Registered by the app that owns the document, in its ``AppConfig.ready()``.
+
+    ``convert(*, quotation, revision_lines, customer, by)`` creates the document from the accepted revision's
+    lines for ``customer`` (the quotation's, or the account a prospect just got), links it to the quotation, and
+    returns it; it runs inside the accept service's transaction. ``refusal(lines)`` says why these lines cannot
+    become this document (None: they can); it is asked before anything changes and by the page that offers the
+    choice."""
+
+    name: str
+    label: str
+    convert: Callable[..., object]
+    permission: str
+    describe: Callable[[object], str]  # (document) → how the quotation's timeline names it
+    url: Callable[[object], str]  # (document) → its page
+    refusal: Callable[[list], str | None] = lambda lines: None
+    order: int = 50
+
+
+quotation_converters: dict[str, QuotationConverter] = {}
+
+
+def register_quotation_converter(converter: QuotationConverter) -> None:
+    quotation_converters.setdefault(converter.name, converter)
+
+
+def quotation_converters_sorted() -> list[QuotationConverter]:
+    return sorted(quotation_converters.values(), key=lambda converter: converter.order)

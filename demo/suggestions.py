@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from salesapp.models import Customer, Item, ProductRelation, StandardLineSet
+from salesapp.models import Customer, CustomerPriceGroup, Item, ProductRelation, StandardLineSet
 from salesapp.services.standard_lines import StandardLineInput, standard_line_set_create
 from salesapp.services.suggestions import product_relation_create
 
@@ -23,6 +23,11 @@ DEMO_RELATIONS = [
     ("FUR-1001", "SRV-9002", "cross_sell", None, 20, "We deliver and assemble: one fee per order."),
 ]
 
+# Suggested only to customers of one price group: (item, suggested item, kind, price group code, priority, pitch)
+DEMO_GROUP_RELATIONS = [
+    ("IT-2002", "SRV-9004", "cross_sell", "KEY", 30, "Key accounts: we configure each laptop before it ships."),
+]
+
 # (name, customer number or None for everyone, [(item, quantity)])
 DEMO_LINE_SETS = [
     ("Monthly office supplies", None, [("CON-3001", "10"), ("CON-3004", "2"), ("CON-3005", "4"), ("CON-3008", "6")]),
@@ -31,8 +36,8 @@ DEMO_LINE_SETS = [
 
 
 def demo_suggestions_build(*, items: list[Item], customers: list[Customer], by=None) -> None:
-    """Rules between the demo items and two standard line sets for everyone, plus a pantry set for the first
-    customer. Built once: an existing demo company keeps what it has."""
+    """Rules between the demo items (one of them for key accounts only) and two standard line sets for everyone,
+    plus a pantry set for the first customer. Built once: an existing demo company keeps what it has."""
     if ProductRelation.objects.exists() or StandardLineSet.objects.exists():
         return
     by_number = {item.number: item for item in items}
@@ -42,6 +47,16 @@ def demo_suggestions_build(*, items: list[Item], customers: list[Customer], by=N
             suggested_item=by_number[suggested],
             kind=kind,
             min_quantity=min_quantity,
+            priority=priority,
+            pitch=pitch,
+            by=by,
+        )
+    for item, suggested, kind, group, priority, pitch in DEMO_GROUP_RELATIONS:
+        product_relation_create(
+            item=by_number[item],
+            suggested_item=by_number[suggested],
+            kind=kind,
+            price_group=CustomerPriceGroup.objects.get(code=group),
             priority=priority,
             pitch=pitch,
             by=by,

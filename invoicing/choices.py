@@ -17,6 +17,13 @@ class PaymentState(models.TextChoices):
 class InvoiceBasis(models.TextChoices):
     ORDER = "order", _("Order (everything left; undelivered quantity is delivered now)")
     PACKING_SLIPS = "packing_slips", _("Packing slips (delivered, not yet invoiced)")
+    # Services sold without an order or a delivery: the lines of an accepted quotation, invoiced directly.
+    DIRECT = "direct", _("Direct (services from an accepted quotation, no order)")
+
+
+# What an order is invoiced on; a direct invoice has no order.
+ORDER_BASES = (InvoiceBasis.ORDER, InvoiceBasis.PACKING_SLIPS)
+ORDER_BASIS_CHOICES = [(value, label) for value, label in InvoiceBasis.choices if value in ORDER_BASES]
 
 
 class AccountKind(models.TextChoices):

@@ -1,5 +1,6 @@
-"""What invoicing tells marketing: invoices and payments on a party's timeline, and the revenue invoiced
-through a campaign (see core.extensions)."""
+"""What invoicing tells marketing and sales: invoices and payments on a party's timeline, the revenue invoiced
+through a campaign, the invoices of an order, and the invoice draft an accepted quotation of services converts
+into (see core.extensions)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from core import extensions
 from core.money import ZERO
 from core.web import list_url, panel_rows
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice, Payment
+from invoicing.services.invoices import invoice_create_from_quotation, quotation_invoice_refusal
+from salesapp.choices import QuotationState
 
 
 def invoice_timeline(party_ids: list[int], limit: int) -> list[extensions.TimelineEntry]:
@@ -79,6 +82,23 @@ def order_invoices_panel(order, user) -> dict:
     return {"invoices": panel_rows(Invoice.objects.filter(order=order).order_by("id"), url=url)}
 
 
+def quotation_invoice_panel(quotation, user) -> dict:
+    # Only an accepted quotation was converted: the others cost no query.
+    if quotation.state != QuotationState.ACCEPTED:
+        return {"invoice": None}
+    return {"invoice": Invoice.objects.filter(quotation_id=quotation.pk).first()}
+
+
+def opportunity_has_quotation_invoice(opportunity) -> bool:
+    return Invoice.objects.filter(quotation__opportunity_id=opportunity.pk).exists()
+
+
+def _invoice_title(invoice: Invoice) -> str:
+    if invoice.number:
+        return gettext("invoice %(number)s") % {"number": invoice.number}
+    return gettext("invoice draft #%(id)s") % {"id": invoice.pk}
+
+
 def customer_account_panel(customer, user) -> dict:
     return {"customer_id": customer.pk}
 
@@ -100,6 +120,32 @@ def register() -> None:
             template="invoicing/includes/customer_account_panel.html",
             context=customer_account_panel,
             permission="invoicing.view_invoice",
+        )
+    )
+    extensions.register_page_panel(
+        extensions.PagePanel(
+            model="salesapp.quotation",
+            name="invoice",
+            template="invoicing/includes/quotation_invoice_panel.html",
+            context=quotation_invoice_panel,
+            permission="invoicing.view_invoice",
+        )
+    )
+    extensions.register_quotation_converter(
+        extensions.QuotationConverter(
+            name="invoice",
+            label=gettext_lazy("Invoice draft"),
+            convert=invoice_create_from_quotation,
+            permission="invoicing.add_invoice",
+            describe=_invoice_title,
+            url=lambda invoice: reverse("invoicing:invoice_detail", args=[invoice.pk]),
+            refusal=quotation_invoice_refusal,
+            order=20,
+        )
+    )
+    extensions.register_opportunity_document_type(
+        extensions.OpportunityDocumentType(
+            label=gettext_lazy("invoice from a quotation"), exists=opportunity_has_quotation_invoice, suggested=False
         )
     )
     extensions.register_activity_document_type("invoicing.invoice")

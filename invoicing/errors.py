@@ -17,3 +17,4 @@ class ErrorCode(models.TextChoices):
     PAYMENT_INVALID = "payment-invalid"
     PAYMENT_NOT_APPLICABLE = "payment-not-applicable"
     POSTING_SETUP_MISSING = "posting-setup-missing"
+    QUOTATION_NOT_INVOICEABLE = "quotation-not-invoiceable"

@@ -1,5 +1,6 @@
 """What sales documents tell marketing: a party's timeline, whether an opportunity has a sales document,
-and the revenue ordered through a campaign (see core.extensions)."""
+and the revenue ordered through a campaign; and the sales order an accepted quotation converts into
+(see core.extensions)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from core.web import list_url, panel_rows
 from salesapp.choices import OrderState
 from salesapp.models import Customer, Quotation, SalesOrder
 from salesapp.services.customers import customer_party_move
+from salesapp.services.quotations import CONVERT_TO_ORDER, quotation_order_convert
 
 
 def order_timeline(party_ids: list[int], limit: int) -> list[extensions.TimelineEntry]:
@@ -150,3 +152,14 @@ def register() -> None:
         extensions.OpportunityDocumentType(label=gettext_lazy("sales order"), exists=opportunity_has_order)
     )
     extensions.register_campaign_revenue_source(campaign_ordered_revenue)
+    extensions.register_quotation_converter(
+        extensions.QuotationConverter(
+            name=CONVERT_TO_ORDER,
+            label=gettext_lazy("Sales order"),
+            convert=quotation_order_convert,
+            permission="salesapp.add_salesorder",
+            describe=lambda order: gettext("sales order %(number)s") % {"number": order.number},
+            url=lambda order: reverse("salesapp:order_detail", args=[order.pk]),
+            order=10,
+        )
+    )

@@ -26,6 +26,8 @@ class ErrorCode(models.TextChoices):
     PRICE_OVERRIDE_FORBIDDEN = "price-override-forbidden"
     SALES_AGREEMENT_NOT_AVAILABLE = "sales-agreement-not-available"
     QUOTATION_NOT_ACCEPTABLE = "quotation-not-acceptable"
+    QUOTATION_CONVERSION_UNKNOWN = "quotation-conversion-unknown"
+    QUOTATION_NOT_CONVERTIBLE = "quotation-not-convertible"
     QUOTATION_NOT_CANCELABLE = "quotation-not-cancelable"
     QUOTATION_NOT_EDITABLE = "quotation-not-editable"
     QUOTATION_NOT_EMAILABLE = "quotation-not-emailable"

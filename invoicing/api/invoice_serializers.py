@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from invoicing.choices import InvoiceBasis
+from invoicing.choices import ORDER_BASIS_CHOICES
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer
 from salesapp.models import PackingSlip
@@ -44,6 +44,7 @@ class InvoiceSerializer(CustomerDocumentSerializer):
             "customer_name",
             "order",
             "order_number",
+            "quotation",
             "basis",
             "state",
             "payment_state",
@@ -70,7 +71,7 @@ class InvoicePostInputSerializer(serializers.Serializer):
 
 class OrderInvoiceInputSerializer(serializers.Serializer):
     basis = serializers.ChoiceField(
-        choices=InvoiceBasis.choices,
+        choices=ORDER_BASIS_CHOICES,
         help_text="order: everything left, undelivered quantity is delivered when posted; "
         "packing_slips: what posted packing slips delivered and no invoice billed yet.",
     )

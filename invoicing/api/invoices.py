@@ -30,6 +30,9 @@ class InvoiceFilter(django_filters.FilterSet):
     payment_state = django_filters.ChoiceFilter(choices=PaymentState.choices)
     customer = django_filters.NumberFilter(field_name="customer_id", help_text="Customer id")
     order = django_filters.NumberFilter(field_name="order_id", help_text="Sales order id")
+    quotation = django_filters.NumberFilter(
+        field_name="quotation_id", help_text="Quotation id (the invoice draft an accepted quotation converted into)"
+    )
     number = django_filters.CharFilter(lookup_expr="iexact")
     updated_since = django_filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z"

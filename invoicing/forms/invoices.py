@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.listing import date_field, record_field
-from invoicing.choices import InvoiceBasis, InvoiceState, PaymentState
+from invoicing.choices import ORDER_BASIS_CHOICES, InvoiceBasis, InvoiceState, PaymentState
 from invoicing.models import Invoice
 from invoicing.services.invoices import invoice_create_from_order
 from salesapp.models import Customer, PackingSlip, SalesOrder
@@ -57,7 +57,7 @@ class PackingSlipChoiceField(forms.ModelMultipleChoiceField):
 
 
 class InvoiceCreateForm(forms.Form):
-    basis = forms.ChoiceField(label=_("Invoice"), choices=InvoiceBasis.choices, widget=forms.RadioSelect)
+    basis = forms.ChoiceField(label=_("Invoice"), choices=ORDER_BASIS_CHOICES, widget=forms.RadioSelect)
     packing_slips = PackingSlipChoiceField(
         label=_("Packing slips to invoice"),
         queryset=PackingSlip.objects.none(),

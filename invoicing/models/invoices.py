@@ -36,6 +36,15 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         blank=True,
         related_name="invoices",
     )
+    # Set when the invoice was made directly from an accepted quotation (services sold without an order).
+    quotation = models.OneToOneField(
+        "salesapp.Quotation",
+        verbose_name=_("quotation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     basis = models.CharField(_("basis"), max_length=20, choices=InvoiceBasis.choices, default=InvoiceBasis.ORDER)
     # Numbered at posting from a locked counter: drafts carry no number, so the series has no gaps.
     number = models.CharField(_("number"), max_length=30, unique=True, null=True, blank=True)
@@ -84,7 +93,16 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
             # An order has at most one draft invoice (posting the first decides what the second may bill).
             models.UniqueConstraint(
                 fields=["order"], condition=models.Q(state=InvoiceState.DRAFT), name=ONE_DRAFT_PER_ORDER
-            )
+            ),
+            # A direct invoice bills no order; only a direct invoice comes from a quotation.
+            models.CheckConstraint(
+                condition=~models.Q(basis=InvoiceBasis.DIRECT) | models.Q(order__isnull=True),
+                name="invoice_direct_has_no_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quotation__isnull=True) | models.Q(basis=InvoiceBasis.DIRECT),
+                name="invoice_quotation_is_direct",
+            ),
         ]
 
     def __str__(self):

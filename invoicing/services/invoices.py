@@ -20,7 +20,7 @@ from core.loaded import loaded_set
 from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net
 from core.numbering import numbers_take
 from core.transitions import transition_refusal, transition_run, transition_save
-from invoicing.choices import AccountRole, InvoiceBasis, InvoiceState, PaymentState
+from invoicing.choices import ORDER_BASES, AccountRole, InvoiceBasis, InvoiceState, PaymentState
 from invoicing.errors import ErrorCode
 from invoicing.jobs import invoice_pdf_store_job
 from invoicing.lock_objects import lock_invoice
@@ -33,9 +33,17 @@ from invoicing.services.ledger import (
     journal_entry_post,
     posting_accounts,
 )
-from salesapp.choices import ItemType, PackingSlipState
+from salesapp.choices import ItemType, LineType, PackingSlipState
 from salesapp.lock_objects import lock_order, lock_order_lines, lock_posted_slip_lines
-from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
+from salesapp.models import (
+    Customer,
+    PackingSlip,
+    PackingSlipLine,
+    Quotation,
+    QuotationRevisionLine,
+    SalesOrder,
+    SalesOrderLine,
+)
 from salesapp.services.orders import InvoicedQuantity, order_invoiced_book
 from salesapp.services.packing_slips import order_deliver_remainder
 
@@ -150,7 +158,7 @@ def _invoice_create_from_order(
 ) -> Invoice:
     order = lock_order(order.pk, with_customer=False)
     lines = lock_order_lines(order)
-    if basis not in InvoiceBasis.values:
+    if basis not in ORDER_BASES:
         raise ValidationFailed(
             field_errors={"basis": gettext("Choose 'order' or 'packing_slips', not '%(basis)s'.") % {"basis": basis}}
         )
@@ -206,6 +214,70 @@ def _invoice_create_from_order(
     for line in new_lines:
         line.invoice = invoice
     rows_insert(new_lines)
+    _taxes_insert(invoice, totals)
+    return invoice
+
+
+def _is_service(line) -> bool:
+    return line.item.item_type == ItemType.SERVICE if line.item_id else line.line_type != LineType.ITEM
+
+
+def quotation_invoice_refusal(lines: list[QuotationRevisionLine]) -> str | None:
+    """Why these quotation lines cannot be invoiced directly: goods are delivered, so they go through an order."""
+    for line in lines:
+        if not _is_service(line):
+            return gettext(
+                "Line %(line_no)s (%(item)s) is not a service: goods are delivered, so the quotation converts into "
+                "a sales order, not an invoice draft."
+            ) % {"line_no": line.line_no, "item": line.item.number if line.item_id else line.description}
+    return None
+
+
+@transaction.atomic
+def invoice_create_from_quotation(
+    *, quotation: Quotation, revision_lines: list[QuotationRevisionLine], customer: Customer, by: User
+) -> Invoice:
+    """A draft invoice, without an order, for the services of an accepted quotation revision: its lines, prices,
+    discounts, price sources and tax codes as the customer accepted them (the quotation converter "invoice").
+    Posting it needs no delivery (``invoice_post`` books no order quantities for it)."""
+    reason = quotation_invoice_refusal(revision_lines)
+    if reason:
+        raise TransitionRefused(code=ErrorCode.QUOTATION_NOT_INVOICEABLE, reason=reason)
+    invoice = Invoice(
+        customer=customer,
+        quotation=quotation,
+        basis=InvoiceBasis.DIRECT,
+        currency=quotation.currency,
+        created_by=by,
+    )
+    accounts = _revenue_accounts()
+    lines = []
+    for quoted in revision_lines:
+        line = InvoiceLine(
+            invoice=invoice,
+            line_no=quoted.line_no,
+            line_type=quoted.line_type,
+            item=quoted.item,
+            description=quoted.description,
+            quantity=quoted.quantity,
+            unit=quoted.unit,
+            unit_price=quoted.unit_price,
+            price_source=quoted.price_source,
+            discount_percent=quoted.discount_percent,
+            tax_code=quoted.tax_code,
+            revenue_account_id=accounts[quoted.item.item_type if quoted.item_id else ItemType.SERVICE],
+        )
+        # Recomputed by the same rule as the revision's (core/money.py), so the totals agree to the cent.
+        line.net_amount = line_net(
+            quantity=line.quantity, unit_price=line.unit_price, discount_percent=line.discount_percent
+        )
+        lines.append(line)
+    totals = _totals(lines)
+    _totals_set(invoice, totals)
+    rows_insert([invoice])
+    for line in lines:
+        line.invoice = invoice
+    rows_insert(lines)
     _taxes_insert(invoice, totals)
     return invoice
 

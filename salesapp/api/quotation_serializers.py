@@ -157,7 +157,13 @@ class QuotationUpdateInputSerializer(serializers.Serializer):
 
 class QuotationAcceptInputSerializer(serializers.Serializer):
     revision = serializers.IntegerField(min_value=1, help_text="The revision the customer accepted (2 for r2).")
-    convert_to = serializers.ChoiceField(choices=[("order", "order")], default="order")
+    # Any registered quotation converter (core.extensions); an unknown one is refused naming those available.
+    convert_to = serializers.CharField(
+        default="order",
+        max_length=30,
+        help_text="order: a sales order (default); invoice: an invoice draft without an order, for a quotation "
+        "whose lines are all services (then listed at /api/v1/invoices/?quotation={id}).",
+    )
 
 
 class QuotationEmailInputSerializer(serializers.Serializer):

@@ -1,5 +1,5 @@
-"""API for quotations: CRUD of drafts with nested lines, and the actions send, revise, accept (→ sales order),
-lose, cancel and copy; revisions, their comparison and the PDF."""
+"""API for quotations: CRUD of drafts with nested lines, and the actions send, revise, accept (→ sales order, or
+an invoice draft for services), lose, cancel and copy; revisions, their comparison and the PDF."""
 
 from __future__ import annotations
 
@@ -134,7 +134,7 @@ class QuotationViewSet(ServiceViewSet):
     @extend_schema(
         request=QuotationAcceptInputSerializer,
         responses=QuotationSerializer,
-        summary="The customer accepted a revision: convert it into a sales order",
+        summary="The customer accepted a revision: convert it into a sales order, or an invoice draft for services",
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):

@@ -91,6 +91,8 @@ class QuotationLineForm(OrderLineForm):
 
 class QuotationAcceptForm(forms.Form):
     revision = forms.IntegerField(label=_("Revision accepted"), min_value=1)
+    # Judged by the service, which names the documents a quotation converts into.
+    convert_to = forms.CharField(label=_("Convert into"), required=False, max_length=30)
 
 
 class QuotationLoseForm(forms.Form):

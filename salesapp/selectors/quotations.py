@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from core import extensions
 from core.listing import order_by_sort
 from core.money import ZERO
 from core.search import contains_any, search_filter
@@ -218,3 +219,13 @@ def conversion_by_owner() -> list[ConversionRow]:
 def conversion_by_campaign() -> list[ConversionRow]:
     """The same per campaign; quotations without a campaign form one row."""
     return _conversion("campaign_id", "campaign__name")
+
+
+def quotation_convert_choices(*, lines, user) -> list[tuple[str, str]]:
+    """The documents the quotation with these (sent, so current-revision) lines may convert into for ``user``:
+    (name, label), the sales order first."""
+    return [
+        (converter.name, str(converter.label))
+        for converter in extensions.quotation_converters_sorted()
+        if user.has_perm(converter.permission) and converter.refusal(lines) is None
+    ]

@@ -23,7 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.errors import TransitionRefused, ValidationFailed
+from core import extensions
+from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
+from core.errors import ErrorCode as CoreErrorCode
 from core.money import MAX_AMOUNT, ZERO, TaxableLine, document_totals, line_net
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save
@@ -41,6 +43,7 @@ from salesapp.models import (
     QuotationLine,
     QuotationRevision,
     QuotationRevisionLine,
+    SalesOrder,
     TaxCode,
 )
 from salesapp.selectors.pricing import Price, price_for, prices_for, tax_code_for, tax_codes_for
@@ -635,23 +638,17 @@ def _customer_for(quotation: Quotation, *, by: User) -> Customer:
 CONVERT_TO_ORDER = "order"
 
 
-@transaction.atomic
-def quotation_accept(*, quotation: Quotation, revision: int, by: User, convert_to: str = CONVERT_TO_ORDER) -> Quotation:
-    """The customer accepted revision ``revision`` (the one last sent): mark it accepted and convert it into a
-    sales order with that revision's lines, prices and price sources. A prospect becomes a customer and an open
-    opportunity is won, all in this transaction."""
-    if convert_to != CONVERT_TO_ORDER:
-        raise ValidationFailed(
-            field_errors={
-                "convert_to": gettext("'%(value)s' is not a document a quotation converts into here: use 'order'.")
-                % {"value": convert_to}
-            }
-        )
-    quotation = lock_quotation(quotation.pk)
-    _revision_check(quotation, revision)
-    transition_run(quotation.accept, by=by, revision=int(quotation.current_revision or 0))
-    accepted = QuotationRevision.objects.get(quotation=quotation, number=quotation.accepted_revision)
-    customer = _customer_for(quotation, by=by)
+def quotation_order_convert(
+    *, quotation: Quotation, revision_lines: list[QuotationRevisionLine], customer: Customer, by: User
+) -> SalesOrder:
+    """The accepted revision as a sales order (the quotation converter "order"): its lines, prices and price
+    sources, the campaign and the opportunity while it is still open."""
+    # The lines came through the revision's own manager, so each holds the revision: no query for it.
+    accepted = (
+        revision_lines[0].revision
+        if revision_lines
+        else QuotationRevision.objects.get(quotation=quotation, number=quotation.accepted_revision)
+    )
     opportunity = quotation.opportunity
     if opportunity is not None and opportunity.state != OpportunityState.OPEN:
         opportunity = None  # already won or lost elsewhere: the order keeps the campaign only
@@ -677,20 +674,72 @@ def quotation_accept(*, quotation: Quotation, revision: int, by: User, convert_t
                 description=line.description,
                 price_source=line.price_source,
             )
-            for line in accepted.lines.select_related("item", "tax_code").order_by("line_no")
+            for line in revision_lines
         ],
     )
+    quotation.sales_order = order
+    return order
+
+
+def _converter(convert_to: str) -> extensions.QuotationConverter:
+    converter = extensions.quotation_converters.get(convert_to)
+    if converter is None:
+        choices = ", ".join(f"'{known.name}' ({known.label})" for known in extensions.quotation_converters_sorted())
+        raise ValidationFailed(
+            code=ErrorCode.QUOTATION_CONVERSION_UNKNOWN,
+            field_errors={
+                "convert_to": gettext("'%(value)s' is not a document a quotation converts into: choose %(choices)s.")
+                % {"value": convert_to, "choices": choices}
+            },
+        )
+    return converter
+
+
+@transaction.atomic
+def quotation_accept(*, quotation: Quotation, revision: int, by: User, convert_to: str = CONVERT_TO_ORDER) -> Quotation:
+    """The customer accepted revision ``revision`` (the one last sent): mark it accepted and convert it, with
+    that revision's lines, prices and price sources, into the document ``convert_to`` names (a quotation
+    converter, core.extensions: "order" for a sales order; "invoice" for an invoice draft when invoicing offers
+    it). A prospect becomes a customer and an open opportunity is won, all in this transaction; a refusal
+    changes nothing.
+
+    The created document is on the returned quotation as ``converted_document``."""
+    converter = _converter(convert_to)
+    if not by.has_perm(converter.permission):
+        raise ActionForbidden(
+            code=CoreErrorCode.PERMISSION_DENIED,
+            reason=gettext("You are not allowed to convert a quotation into this document: %(document)s.")
+            % {"document": converter.label},
+        )
+    quotation = lock_quotation(quotation.pk)
+    _revision_check(quotation, revision)
+    transition_run(quotation.accept, by=by, revision=int(quotation.current_revision or 0))
+    accepted = QuotationRevision.objects.get(quotation=quotation, number=quotation.accepted_revision)
+    revision_lines = list(accepted.lines.select_related("item", "tax_code").order_by("line_no"))
+    reason = converter.refusal(revision_lines)
+    if reason:
+        # Raised before the customer account or any document exists; the transaction undoes the transition.
+        raise TransitionRefused(code=ErrorCode.QUOTATION_NOT_CONVERTIBLE, reason=reason)
+    customer = _customer_for(quotation, by=by)
+    opportunity = quotation.opportunity
+    if opportunity is not None and opportunity.state != OpportunityState.OPEN:
+        opportunity = None  # already won or lost elsewhere
+    document = converter.convert(quotation=quotation, revision_lines=revision_lines, customer=customer, by=by)
     if opportunity is not None:
         opportunity_win(opportunity=opportunity, by=by)
     quotation.customer, quotation.party = customer, None
-    quotation.sales_order = order
     quotation.save()
     quotation_step_record(
         quotation,
-        gettext("Quotation %(number)s r%(revision)s accepted: sales order %(order)s")
-        % {"number": quotation.number, "revision": quotation.accepted_revision, "order": order.number},
+        gettext("Quotation %(number)s r%(revision)s accepted: %(document)s")
+        % {
+            "number": quotation.number,
+            "revision": quotation.accepted_revision,
+            "document": converter.describe(document),
+        },
         by=by,
     )
+    quotation.converted_document = document
     return quotation
 
 

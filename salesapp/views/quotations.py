@@ -5,14 +5,16 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import extensions
 from core.errors import DomainError, ValidationFailed
 from core.listing import Column, list_response
 from core.selectors import transition_log_for
-from core.web import form_add_domain_error, page_actions, permission, run_action, status_steps
+from core.web import form_add_domain_error, page_actions, page_panels, permission, run_action, status_steps
 from marketing.models import CampaignTarget, Opportunity
 from salesapp.choices import QuotationState
 from salesapp.documents import quotation_pdf
@@ -121,7 +123,10 @@ def _detail_page(request, pk: int, *, line_form=None, status=200):
         "lose_form": QuotationLoseForm(),
         "emails": selectors.quotation_emails(quotation),
         "transitions": transition_log_for(quotation),
+        "panels": page_panels(quotation, user=request.user),
     }
+    if quotation.state == QuotationState.SENT:
+        context["convert_choices"] = selectors.quotation_convert_choices(lines=lines, user=request.user)
     return render(request, "salesapp/quotation_detail.html", context, status=status)
 
 
@@ -241,14 +246,21 @@ def quotation_accept(request, pk: int):
         messages.error(request, _("Name the revision the customer accepted."))
         return redirect("salesapp:quotation_detail", pk=pk)
     revision = form.cleaned_data["revision"]
+    convert_to = form.cleaned_data["convert_to"] or services.CONVERT_TO_ORDER
     accepted = run_action(
         request,
-        lambda: services.quotation_accept(quotation=quotation, revision=revision, by=request.user),
+        lambda: services.quotation_accept(
+            quotation=quotation, revision=revision, convert_to=convert_to, by=request.user
+        ),
         success=_("Quotation %(number)s r%(revision)s accepted.") % {"number": quotation.number, "revision": revision},
     )
-    if accepted is not None and accepted.sales_order_id:
-        messages.info(request, _("Sales order %(number)s created from it.") % {"number": accepted.sales_order.number})
-        return redirect("salesapp:order_detail", pk=accepted.sales_order_id)
+    if accepted is not None:
+        converter = extensions.quotation_converters[convert_to]
+        document = accepted.converted_document
+        messages.info(
+            request, _("%(document)s created from it.") % {"document": capfirst(converter.describe(document))}
+        )
+        return redirect(converter.url(document))
     return redirect("salesapp:quotation_detail", pk=pk)
 
 

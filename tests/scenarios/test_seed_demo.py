@@ -33,6 +33,8 @@ from salesapp.models import (
     Item,
     PackingSlip,
     ProductRelation,
+    Quotation,
+    QuotationRevision,
     SalesOrder,
     SalesOrderLine,
     StandardLineSet,
@@ -48,6 +50,8 @@ def counts() -> dict[str, int]:
         "parties": Party.objects.count(),
         "customers": Customer.objects.count(),
         "items": Item.objects.count(),
+        "quotations": Quotation.objects.count(),
+        "quotation revisions": QuotationRevision.objects.count(),
         "orders": SalesOrder.objects.count(),
         "packing slips": PackingSlip.objects.count(),
         "invoices": Invoice.objects.count(),
@@ -91,8 +95,19 @@ def test_seed_demo_builds_a_complete_demo_company_once(db):
     assert first["items"] >= 50
     assert ProductRelation.objects.filter(kind="up_sell").exists()
     assert ProductRelation.objects.filter(kind="cross_sell").exists()
+    assert ProductRelation.objects.filter(price_group__code="KEY").count() == 1
     assert StandardLineSet.objects.filter(customer__isnull=True).exists()
     assert StandardLineSet.objects.filter(customer__isnull=False).exists()
+    # quotations in every stage, through the services: r2 sent after a revision, an order and an invoice draft
+    # from the accepted ones, a lost one with its reason, one expired by the service the daily job runs
+    assert per_state(Quotation.objects) == {"draft": 1, "sent": 2, "accepted": 2, "lost": 1, "expired": 1}
+    assert (first["quotations"], first["quotation revisions"]) == (7, 7)
+    assert Quotation.objects.filter(state="sent", current_revision=2, revision_count=2).count() == 1
+    assert Quotation.objects.filter(state="draft", party__isnull=False, customer__isnull=True).count() == 1
+    assert Quotation.objects.filter(state="accepted", sales_order__state="open").count() == 1
+    assert Invoice.objects.filter(basis="direct", state="draft", quotation__state="accepted").count() == 1
+    assert Quotation.objects.get(state="lost").lost_reason == "competitor"
+    assert Quotation.objects.get(state="expired").valid_until < timezone.localdate()
     assert first["orders"] >= 100
     assert set(per_state(SalesOrder.objects)) == {"open", "confirmed", "delivered", "invoiced", "canceled"}
     assert SalesOrder.objects.filter(state="confirmed", lines__qty_delivered__gt=0).exists()
@@ -103,7 +118,7 @@ def test_seed_demo_builds_a_complete_demo_company_once(db):
         "partially_paid",
         "paid",
     }
-    assert set(Invoice.objects.values_list("basis", flat=True)) == {"order", "packing_slips"}
+    assert set(Invoice.objects.values_list("basis", flat=True)) == {"order", "packing_slips", "direct"}
     overdue = Invoice.objects.filter(state="posted", due_date__lt=timezone.localdate()).exclude(payment_state="paid")
     assert overdue.exists()
     assert Customer.objects.filter(blocked=True).exclude(blocked_reason="").count() == 1

@@ -22,7 +22,9 @@ from core.errors import DomainError
 from demo.invoicing import demo_invoices_build, demo_payments_build
 from demo.marketing import demo_marketing_build, demo_parties_build, demo_present
 from demo.pricing import demo_pricing_build
+from demo.quotations import demo_quotations_build
 from demo.sales import (
+    DEMO_PROSPECTS,
     demo_customer_block,
     demo_customers_build,
     demo_deliveries_build,
@@ -36,7 +38,7 @@ from invoicing.models import Invoice, Payment
 from invoicing.selectors.invoices import invoice_list
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party, Segment
 from marketing.selectors.activities import followup_counts
-from salesapp.models import Customer, Item, PackingSlip, ProductRelation, SalesOrder, StandardLineSet
+from salesapp.models import Customer, Item, PackingSlip, ProductRelation, Quotation, SalesOrder, StandardLineSet
 
 DEMO_PASSWORD = "demo1234"
 IN_MEMORY_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
@@ -84,8 +86,8 @@ def campaign_email_kept_in_memory():
 
 class Command(BaseCommand):
     help = (
-        "Create a demo company (parties, leads, opportunities, campaigns, activities, customers, items, orders, "
-        "invoices, payments) and one user per role."
+        "Create a demo company (parties, leads, opportunities, campaigns, activities, customers, items, "
+        "quotations, orders, invoices, payments) and one user per role."
     )
 
     def add_arguments(self, parser):
@@ -130,6 +132,10 @@ class Command(BaseCommand):
         )
         demo_payments_build(invoices=invoices, rng=rng, today=today, by=billing)
         demo_customer_block(by=manager)
+        prospect = next(party for party in parties if party.name in DEMO_PROSPECTS)
+        demo_quotations_build(
+            customers=customers, items=items, prospect=prospect, today=today, by=clerk, manager=manager
+        )
         marketing = demo_marketing_build(parties=parties, users=users, rng=rng, now=timezone.now())
         won = demo_opportunity_orders_build(opportunities=marketing.to_win, by=clerk)
         demo_invoices_build(plan=won, rng=rng, today=today, clerk=clerk, billing=billing, store_pdfs=self.with_pdfs)
@@ -152,6 +158,7 @@ class Command(BaseCommand):
             f"Suggestions:    {ProductRelation.objects.count()} up-sell/cross-sell rules, "
             f"{StandardLineSet.objects.count()} standard line sets"
         )
+        write(f"Quotations:     {Quotation.objects.count()} ({per_state(Quotation.objects)})")
         write(f"Sales orders:   {SalesOrder.objects.count()} ({per_state(SalesOrder.objects)})")
         write(f"Packing slips:  {PackingSlip.objects.count()} ({per_state(PackingSlip.objects)})")
         write(f"Invoices:       {Invoice.objects.count()} ({per_state(Invoice.objects)})")

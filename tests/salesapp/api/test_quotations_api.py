@@ -95,3 +95,28 @@ def test_lose_needs_a_listed_reason(integrator):
     assert problem(client.post(f"{URL}{pk}/lose/", {"reason": "nope"}, format="json"), 400)
     lost = client.post(f"{URL}{pk}/lose/", {"reason": "price", "note": "too dear"}, format="json")
     assert (lost.json()["state"], lost.json()["lost_reason"]) == ("lost", "price")
+
+
+def test_accept_into_an_invoice_draft_through_the_api(integrator):
+    # given: a sent quotation of services for a prospect
+    service = ItemFactory(number="S", name="Consulting", unit_price=D("80.00"), item_type="service")
+    client = api_client(integrator)
+    pk = client.post(
+        URL, {"party": PartyFactory().pk, "lines": [{"item": service.pk, "quantity": "3"}]}, format="json"
+    ).json()["id"]
+    client.post(f"{URL}{pk}/send/")
+
+    # when: an unknown conversion, then the invoice
+    unknown = client.post(f"{URL}{pk}/accept/", {"revision": 1, "convert_to": "shipment"}, format="json")
+    accepted = client.post(f"{URL}{pk}/accept/", {"revision": 1, "convert_to": "invoice"}, format="json")
+
+    # then: the refusal names the field and the choices; the invoice draft is found by its quotation
+    errors = problem(unknown, 400)["errors"]
+    assert [error["field"] for error in errors] == ["convert_to"]
+    assert "'order' (Sales order), 'invoice' (Invoice draft)" in errors[0]["message"]
+    assert accepted.status_code == 200, accepted.content
+    assert (accepted.json()["state"], accepted.json()["sales_order"]) == ("accepted", None)
+    invoices = client.get(f"/api/v1/invoices/?quotation={pk}").json()["results"]
+    assert [(i["quotation"], i["basis"], i["state"], i["order"], i["amount_net"]) for i in invoices] == [
+        (pk, "direct", "draft", None, "240.00")
+    ]
