@@ -7,11 +7,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import F
-
 from core.actors import system_actor
-from marketing.models import Activity, Party
+from marketing.models import Party
 from salesapp.choices import QuotationLostReason
 from salesapp.models import Customer, Item, Quotation
 from salesapp.services.quotations import (
@@ -93,8 +90,3 @@ def demo_quotations_build(
         quotation_date=today - datetime.timedelta(days=42), valid_until=today - datetime.timedelta(days=14)
     )
     quotations_expire_due(by=system_actor(), today=today)
-    # activity_create stamps a step recorded as done with the moment it was called, a few microseconds before
-    # the row's own created_at; the demo's timelines promise nothing done before it was recorded.
-    Activity.objects.filter(
-        document_type=ContentType.objects.get_for_model(Quotation), done_at__lt=F("created_at")
-    ).update(done_at=F("created_at"))

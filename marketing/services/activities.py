@@ -140,6 +140,15 @@ def activity_create(
         **links,
     )
     activity.save()
+    if done and activity.done_at < activity.created_at:
+        # The row stamps its creation when it is written, a moment after ``now``: a step recorded as done is done
+        # (and, undated, took place) when it was recorded, never before.
+        moved = {"done_at": activity.created_at}
+        if activity.due_at == now:
+            moved["due_at"] = activity.created_at
+        Activity.objects.filter(pk=activity.pk).update(**moved)
+        for name, value in moved.items():
+            setattr(activity, name, value)
     return activity
 
 

@@ -136,6 +136,9 @@ def test_done_call_is_stamped_and_keeps_its_outcome(clerk):
     assert activity.done is True and activity.outcome == "reached"
     assert before <= activity.done_at <= timezone.now()
     assert activity.due_at == activity.done_at
+    # never done before it was recorded, as stored too
+    stored = Activity.objects.get(pk=activity.pk)
+    assert stored.done_at == stored.due_at == stored.created_at
 
 
 def test_done_activity_keeps_the_date_it_was_given(clerk):
