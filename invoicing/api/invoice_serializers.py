@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.api.fields import FIELD_MAPPING, AnnotatedSlugRelatedField, ColumnDecimalField
 from invoicing.choices import InvoiceBasis
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer
@@ -9,7 +10,7 @@ from salesapp.models import PackingSlip
 
 
 def money_field(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+    return ColumnDecimalField(max_digits=16, decimal_places=2, **kwargs)
 
 
 class InvoiceLineSerializer(DocumentLineSerializer):
@@ -20,7 +21,8 @@ class InvoiceLineSerializer(DocumentLineSerializer):
 
 
 class InvoiceTaxSerializer(serializers.ModelSerializer):
-    tax_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    serializer_field_mapping = FIELD_MAPPING
+    tax_code = AnnotatedSlugRelatedField(annotation="tax_code_code", slug_field="code", read_only=True)
 
     class Meta:
         model = InvoiceTax
