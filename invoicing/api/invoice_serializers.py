@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from core.api.fields import FIELD_MAPPING, AnnotatedSlugRelatedField, ColumnDecimalField
+from core.api.fields import FIELD_MAPPING, AnnotatedSlugRelatedField, ColumnDecimalField, ColumnReadMixin
 from invoicing.choices import InvoiceBasis
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer
@@ -20,7 +20,7 @@ class InvoiceLineSerializer(DocumentLineSerializer):
         read_only_fields = fields
 
 
-class InvoiceTaxSerializer(serializers.ModelSerializer):
+class InvoiceTaxSerializer(ColumnReadMixin, serializers.ModelSerializer):
     serializer_field_mapping = FIELD_MAPPING
     tax_code = AnnotatedSlugRelatedField(annotation="tax_code_code", slug_field="code", read_only=True)
 

@@ -3,7 +3,13 @@
 from django.db.models import F
 from rest_framework import serializers
 
-from core.api.fields import FIELD_MAPPING, AnnotatedCharField, AnnotatedSlugRelatedField, ColumnDecimalField
+from core.api.fields import (
+    FIELD_MAPPING,
+    AnnotatedCharField,
+    AnnotatedSlugRelatedField,
+    ColumnDecimalField,
+    ColumnReadMixin,
+)
 
 # What a list's line queryset annotates so that its lines need no item and tax code rows (``with_line_codes``).
 LINE_CODES = {"item_number": F("item__number"), "tax_code_code": F("tax_code__code")}
@@ -18,7 +24,7 @@ def with_line_codes(lines):
     return lines.annotate(**LINE_CODES)
 
 
-class DocumentLineSerializer(serializers.ModelSerializer):
+class DocumentLineSerializer(ColumnReadMixin, serializers.ModelSerializer):
     """The fields every document line shares (salesapp.models.lines.DocumentLine), read-only."""
 
     FIELDS = [
@@ -41,7 +47,7 @@ class DocumentLineSerializer(serializers.ModelSerializer):
     tax_code = AnnotatedSlugRelatedField(annotation="tax_code_code", slug_field="code", read_only=True)
 
 
-class CustomerDocumentSerializer(serializers.ModelSerializer):
+class CustomerDocumentSerializer(ColumnReadMixin, serializers.ModelSerializer):
     """A document made out to a customer shows the customer's number and name beside its id."""
 
     serializer_field_mapping = FIELD_MAPPING

@@ -4,7 +4,9 @@ from types import SimpleNamespace
 import pytest
 from rest_framework import serializers
 
-from core.api.fields import AnnotatedCharField, AnnotatedSlugRelatedField, ColumnDecimalField
+from core.api.fields import AnnotatedCharField, AnnotatedSlugRelatedField, ColumnDecimalField, ColumnReadMixin
+from salesapp.models import SalesOrder, SalesOrderLine
+from tests.factories.salesapp import ItemFactory, make_order
 
 
 @pytest.mark.parametrize(
@@ -79,3 +81,43 @@ def test_annotated_fields_write_null_for_a_missing_row_either_way():
     # when / then
     assert LineSerializer(annotated).data == {"item_number": None, "tax_code": None}
     assert LineSerializer(related).data == {"item_number": None, "tax_code": None}
+
+
+class PlainOrderSerializer(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.party.name", read_only=True)
+
+    class Meta:
+        model = SalesOrder
+        fields = "__all__"
+
+
+class ColumnOrderSerializer(ColumnReadMixin, PlainOrderSerializer):
+    pass
+
+
+class PlainLineSerializer(serializers.ModelSerializer):
+    item_number = serializers.CharField(source="item.number", read_only=True, allow_null=True)
+    amount = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SalesOrderLine
+        fields = "__all__"
+
+    def get_amount(self, line):
+        return str(line.net_amount)
+
+
+class ColumnLineSerializer(ColumnReadMixin, PlainLineSerializer):
+    pass
+
+
+def test_column_read_mixin_writes_what_model_serializer_writes(db):
+    # given: an order (some foreign keys set, the opportunity and campaign empty) with two lines
+    order = make_order(lines=[(ItemFactory(), "2"), (ItemFactory(), "1.5", "9.99")])
+    lines = list(SalesOrderLine.objects.filter(order=order).order_by("line_no"))
+
+    # when / then
+    assert ColumnOrderSerializer(order).data == PlainOrderSerializer(order).data
+    assert ColumnLineSerializer(lines, many=True).data == PlainLineSerializer(lines, many=True).data
+    assert order.opportunity_id is None
+    assert len(lines) == 2
