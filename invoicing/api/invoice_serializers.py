@@ -2,7 +2,13 @@
 
 from rest_framework import serializers
 
-from core.api.fields import FIELD_MAPPING, AnnotatedSlugRelatedField, ColumnDecimalField, ColumnReadMixin
+from core.api.fields import (
+    FIELD_MAPPING,
+    AnnotatedCharField,
+    AnnotatedSlugRelatedField,
+    ColumnDecimalField,
+    ColumnReadMixin,
+)
 from invoicing.choices import InvoiceBasis
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer
@@ -31,7 +37,7 @@ class InvoiceTaxSerializer(ColumnReadMixin, serializers.ModelSerializer):
 
 
 class InvoiceSerializer(CustomerDocumentSerializer):
-    order_number = serializers.CharField(source="order.number", read_only=True, allow_null=True)
+    order_number = AnnotatedCharField(annotation="order_number", source="order.number", read_only=True, allow_null=True)
     amount_open = money_field(read_only=True)
     lines = InvoiceLineSerializer(many=True, read_only=True)
     taxes = InvoiceTaxSerializer(many=True, read_only=True)

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 
 from core.api.filters import UpdatedSinceFilterSet
 from core.api.viewsets import ServiceViewSet
-from salesapp.api.document_serializers import with_line_codes
+from salesapp.api.document_serializers import with_customer_codes, with_line_codes
 from salesapp.api.order_serializers import (
     OrderCancelInputSerializer,
     SalesOrderInputSerializer,
@@ -49,7 +49,7 @@ class SalesOrderViewSet(ServiceViewSet):
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
 
     def get_queryset(self):
-        return order_list().prefetch_related(
+        return with_customer_codes(order_list()).prefetch_related(
             Prefetch("lines", queryset=with_line_codes(SalesOrderLine.objects.order_by("line_no")))
         )
 
