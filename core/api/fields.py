@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import get_language
 from rest_framework import relations, serializers
 from rest_framework.settings import api_settings
+
+# The fields ModelSerializer builds, per serializer class and language (see ColumnReadMixin.get_fields).
+_built_fields: dict[tuple[type, str | None], dict] = {}
 
 
 class ColumnDecimalField(serializers.DecimalField):
@@ -120,6 +125,16 @@ class ColumnReadMixin:
             check_for_none = attribute.pk if isinstance(attribute, relations.PKOnlyObject) else attribute
             ret[name] = None if check_for_none is None else field.to_representation(attribute)
         return ret
+
+    def get_fields(self):
+        # ModelSerializer introspects the model and translates every label again for each serializer made, that is
+        # on every request. What it builds depends only on the class and the language: built once, then copied
+        # (DRF copies its declared fields the same way).
+        key = (type(self), get_language())
+        built = _built_fields.get(key)
+        if built is None:
+            built = _built_fields[key] = super().get_fields()
+        return copy.deepcopy(built)
 
     def _column_read_plan(self) -> list[tuple]:
         """(name, field, column to read or None, whether the column's value is the representation)."""

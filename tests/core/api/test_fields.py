@@ -2,6 +2,7 @@ import decimal
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 from rest_framework import serializers
 
 from core.api.fields import AnnotatedCharField, AnnotatedSlugRelatedField, ColumnDecimalField, ColumnReadMixin
@@ -121,3 +122,31 @@ def test_column_read_mixin_writes_what_model_serializer_writes(db):
     assert ColumnLineSerializer(lines, many=True).data == PlainLineSerializer(lines, many=True).data
     assert order.opportunity_id is None
     assert len(lines) == 2
+
+
+def test_column_read_mixin_builds_fields_once_and_gives_each_serializer_its_own():
+    # given
+    first, second = ColumnLineSerializer(), ColumnLineSerializer()
+
+    # when
+    fields, again = first.fields, second.fields
+
+    # then: the fields ModelSerializer builds, new objects for each serializer, bound to it
+    plain = PlainLineSerializer().fields
+    assert [(name, type(field)) for name, field in fields.items()] == [
+        (name, type(field)) for name, field in plain.items()
+    ]
+    assert all(fields[name] is not again[name] for name in fields)
+    assert fields["quantity"].parent is first
+    assert again["quantity"].parent is second
+
+
+def test_column_read_mixin_fields_speak_the_current_language():
+    # given
+    with translation.override("nl"):
+        dutch = str(ColumnLineSerializer().fields["quantity"].label)
+    with translation.override("en"):
+        english = str(ColumnLineSerializer().fields["quantity"].label)
+
+    # then
+    assert (english, dutch) == ("Quantity", "Aantal")
