@@ -1,5 +1,7 @@
 """The top bar: every app's pages, grouped (config may name every app; core may not)."""
 
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 NAVIGATION = [
@@ -35,5 +37,17 @@ NAVIGATION = [
 ]
 
 
+# The top bar as every page draws it, per language and script prefix: the same on each request, so its links are
+# reversed and its labels translated once per process instead of on every page.
+_drawn: dict[tuple[str, str], list] = {}
+
+
 def navigation(request):
-    return {"navigation": NAVIGATION}
+    key = (get_language(), get_script_prefix())
+    drawn = _drawn.get(key)
+    if drawn is None:
+        drawn = _drawn[key] = [
+            (str(app_label), [(str(label), reverse(url_name)) for label, url_name in entries])
+            for app_label, entries in NAVIGATION
+        ]
+    return {"navigation": drawn}

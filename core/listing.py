@@ -17,6 +17,7 @@ from django import forms
 from django.db.models import F, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -90,6 +91,44 @@ def query_url(request, **changes) -> str:
             params[name] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+# A page draws the same links for each of its rows, differing only in an id: each link is built once with this
+# number in the id's place, then completed per row (the number is changed if the query string happens to hold it).
+_ROW_ID = 987654321
+
+
+def _split_at_row_id(build: Callable[[int], str], avoid: str = "") -> tuple[str, str]:
+    placeholder = _ROW_ID
+    while str(placeholder) in avoid:
+        placeholder += 1
+    prefix, suffix = build(placeholder).rsplit(str(placeholder), 1)
+    return prefix, suffix
+
+
+def row_url(name: str) -> Callable[[Any], str]:
+    """``reverse(name, args=[pk])`` for each row of a page, reversed once."""
+    prefix, suffix = _split_at_row_id(lambda pk: reverse(name, args=[pk]))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def row_query(request, name: str) -> Callable[[Any], str]:
+    """What ``{% querystring <name>=value page=None %}`` gives for each row's value, encoded once: the filter
+    links of a list ("show only this customer")."""
+
+    def build(value) -> str:
+        params = request.GET.copy()
+        params[name] = value
+        params.pop("page", None)
+        return f"?{params.urlencode()}"
+
+    prefix, suffix = _split_at_row_id(build, avoid=request.GET.urlencode())
+    return lambda value: f"{prefix}{value}{suffix}"
+
+
+def choice_labels(model, field: str) -> dict:
+    """``get_<field>_display()`` for many rows: the field's choices as value → label in the current language."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
 
 
 class Listing:

@@ -2,6 +2,13 @@
 
 from rest_framework import serializers
 
+from core.api.fields import (
+    FIELD_MAPPING,
+    AnnotatedCharField,
+    AnnotatedSlugRelatedField,
+    ColumnDecimalField,
+    ColumnReadMixin,
+)
 from invoicing.choices import ORDER_BASIS_CHOICES
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer
@@ -9,7 +16,7 @@ from salesapp.models import PackingSlip
 
 
 def money_field(**kwargs) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=16, decimal_places=2, **kwargs)
+    return ColumnDecimalField(max_digits=16, decimal_places=2, **kwargs)
 
 
 class InvoiceLineSerializer(DocumentLineSerializer):
@@ -19,8 +26,9 @@ class InvoiceLineSerializer(DocumentLineSerializer):
         read_only_fields = fields
 
 
-class InvoiceTaxSerializer(serializers.ModelSerializer):
-    tax_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
+class InvoiceTaxSerializer(ColumnReadMixin, serializers.ModelSerializer):
+    serializer_field_mapping = FIELD_MAPPING
+    tax_code = AnnotatedSlugRelatedField(annotation="tax_code_code", slug_field="code", read_only=True)
 
     class Meta:
         model = InvoiceTax
@@ -29,7 +37,7 @@ class InvoiceTaxSerializer(serializers.ModelSerializer):
 
 
 class InvoiceSerializer(CustomerDocumentSerializer):
-    order_number = serializers.CharField(source="order.number", read_only=True, allow_null=True)
+    order_number = AnnotatedCharField(annotation="order_number", source="order.number", read_only=True, allow_null=True)
     amount_open = money_field(read_only=True)
     lines = InvoiceLineSerializer(many=True, read_only=True)
     taxes = InvoiceTaxSerializer(many=True, read_only=True)

@@ -1,7 +1,7 @@
 """API for invoices: invoice an order, post, delete a draft, the PDF."""
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.urls import re_path
 from drf_spectacular.types import OpenApiTypes
@@ -22,6 +22,7 @@ from invoicing.documents import invoice_pdf
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from invoicing.selectors.invoices import invoice_list
 from invoicing.services.invoices import invoice_create_from_order, invoice_delete, invoice_post
+from salesapp.api.document_serializers import with_customer_codes, with_line_codes
 from salesapp.selectors.orders import order_list
 
 
@@ -44,9 +45,9 @@ class InvoiceFilter(django_filters.FilterSet):
 
 
 def invoice_queryset():
-    return invoice_list().prefetch_related(
-        Prefetch("lines", queryset=InvoiceLine.objects.select_related("item", "tax_code").order_by("line_no")),
-        Prefetch("taxes", queryset=InvoiceTax.objects.select_related("tax_code")),
+    return with_customer_codes(invoice_list(), order_number=F("order__number")).prefetch_related(
+        Prefetch("lines", queryset=with_line_codes(InvoiceLine.objects.order_by("line_no"))),
+        Prefetch("taxes", queryset=InvoiceTax.objects.annotate(tax_code_code=F("tax_code__code"))),
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, ValidationFailed
-from core.listing import Column, list_response
+from core.listing import Column, choice_labels, list_response, row_query, row_url
 from core.selectors import transition_log_for
 from core.web import (
     form_add_domain_error,
@@ -46,6 +46,29 @@ INVOICE_COLUMNS = [
 ]
 
 
+def _invoice_rows(request):
+    """What the invoice list shows beside each row's fields, with the links built once per page."""
+    detail_url = row_url("invoicing:invoice_detail")
+    customer_url = row_url("salesapp:customer_detail")
+    order_url = row_url("salesapp:order_detail")
+    customer_filter_url = row_query(request, "customer")
+    state_labels = choice_labels(Invoice, "state")
+    payment_labels = choice_labels(Invoice, "payment_state")
+
+    def rows(invoices) -> list[Invoice]:
+        invoices = list(invoices)
+        for invoice in invoices:
+            invoice.detail_url = detail_url(invoice.pk)
+            invoice.customer_url = customer_url(invoice.customer_id)
+            invoice.order_url = order_url(invoice.order_id) if invoice.order_id else ""
+            invoice.customer_filter_url = customer_filter_url(invoice.customer_id)
+            invoice.state_label = state_labels.get(invoice.state, invoice.state)
+            invoice.payment_state_label = payment_labels.get(invoice.payment_state, invoice.payment_state)
+        return invoices
+
+    return rows
+
+
 @permission("invoicing.view_invoice")
 def invoice_list(request):
     filters = InvoiceFilterForm(request.GET)
@@ -59,6 +82,7 @@ def invoice_list(request):
         filename="invoices",
         form=filters,
         context={"filters": filters},
+        page_rows=_invoice_rows(request),
     )
 
 

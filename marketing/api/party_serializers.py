@@ -1,19 +1,20 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import ColumnReadMixin
 from marketing.choices import AddressPurpose, Language, PartyKind, RelationshipStage
 from marketing.models import Address, Contact, Party
 from marketing.services.parties import PARTY_FIELDS
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ColumnReadMixin, serializers.ModelSerializer):
     class Meta:
         model = Contact
         fields = ["id", "name", "job_title", "email", "phone", "is_primary", "created_at", "updated_at"]
         read_only_fields = fields
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(ColumnReadMixin, serializers.ModelSerializer):
     class Meta:
         model = Address
         fields = [
@@ -31,7 +32,7 @@ class AddressSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PartySerializer(serializers.ModelSerializer):
+class PartySerializer(ColumnReadMixin, serializers.ModelSerializer):
     customer = serializers.SerializerMethodField(help_text="Id of the party's customer account; null for a prospect.")
     stage = serializers.ChoiceField(
         choices=RelationshipStage.choices,

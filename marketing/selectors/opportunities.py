@@ -128,11 +128,17 @@ def _weighted():
 
 
 def pipeline_get(
-    *, owner_id: int | None = None, campaign_id: int | None = None, search: str = "", cards_per_stage: int = 0
+    *,
+    owner_id: int | None = None,
+    campaign_id: int | None = None,
+    search: str = "",
+    cards_per_stage: int = 0,
+    with_cards: bool = True,
 ) -> Pipeline:
     """The open opportunities by active stage: per stage the count, the expected revenue and the weighted revenue
     (Σ revenue × probability), and the cards of the first ``cards_per_stage`` opportunities by expected close
-    date. Three queries, however many stages and opportunities."""
+    date. Three queries, however many stages and opportunities; two ``with_cards=False`` (the columns' cards
+    are then empty: for figures only)."""
     cards_per_stage = cards_per_stage or PIPELINE_CARDS_PER_STAGE
     stages = list(stage_list(active=True))
     open_ones = Opportunity.objects.filter(state=OpportunityState.OPEN, stage__in=[stage.pk for stage in stages])
@@ -161,8 +167,9 @@ def pipeline_get(
         )
     )
     cards: dict[int, list[Opportunity]] = {stage.pk: [] for stage in stages}
-    for opportunity in ranked.filter(position__lte=cards_per_stage).order_by("stage_id", "position"):
-        cards[opportunity.stage_id].append(opportunity)
+    if with_cards:
+        for opportunity in ranked.filter(position__lte=cards_per_stage).order_by("stage_id", "position"):
+            cards[opportunity.stage_id].append(opportunity)
     columns = []
     for index, stage in enumerate(stages):
         row = totals.get(stage.pk, {})

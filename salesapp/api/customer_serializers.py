@@ -2,12 +2,13 @@
 
 from rest_framework import serializers
 
+from core.api.fields import ColumnReadMixin
 from marketing.models import Party
 from salesapp.choices import Currency
 from salesapp.models import Customer
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ColumnReadMixin, serializers.ModelSerializer):
     name = serializers.CharField(source="party.name", read_only=True)
 
     class Meta:

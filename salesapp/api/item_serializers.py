@@ -2,12 +2,13 @@
 
 from rest_framework import serializers
 
+from core.api.fields import ColumnReadMixin
 from core.money import MAX_UNIT_PRICE
 from salesapp.choices import ItemType
 from salesapp.models import Item, TaxCode
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(ColumnReadMixin, serializers.ModelSerializer):
     tax_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:

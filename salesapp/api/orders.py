@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 
 from core.api.filters import UpdatedSinceFilterSet
 from core.api.viewsets import ServiceViewSet
+from salesapp.api.document_serializers import with_customer_codes, with_line_codes
 from salesapp.api.order_serializers import (
     OrderCancelInputSerializer,
     SalesOrderInputSerializer,
@@ -48,8 +49,8 @@ class SalesOrderViewSet(ServiceViewSet):
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
 
     def get_queryset(self):
-        return order_list().prefetch_related(
-            Prefetch("lines", queryset=SalesOrderLine.objects.select_related("item", "tax_code").order_by("line_no"))
+        return with_customer_codes(order_list()).prefetch_related(
+            Prefetch("lines", queryset=with_line_codes(SalesOrderLine.objects.order_by("line_no")))
         )
 
     def create(self, request):

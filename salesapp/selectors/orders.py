@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 
 from core.listing import order_by_sort
@@ -69,7 +69,8 @@ def orders_mark_deliveries(orders) -> list[SalesOrder]:
 def order_get(*, pk: int) -> SalesOrder:
     return (
         SalesOrder.objects.select_related("customer__party", "opportunity", "campaign")
-        .prefetch_related("lines__item", "lines__tax_code")
+        # The lines with their item and tax code in one query, not three.
+        .prefetch_related(Prefetch("lines", queryset=SalesOrderLine.objects.select_related("item", "tax_code")))
         .get(pk=pk)
     )
 

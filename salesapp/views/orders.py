@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError, ValidationFailed
 from core.forms import ReasonForm
-from core.listing import Column, list_response
+from core.listing import Column, choice_labels, list_response, row_query, row_url
 from core.selectors import transition_log_for
 from core.web import (
     PageActions,
@@ -102,6 +102,23 @@ ORDER_COLUMNS = [
 ]
 
 
+def _order_rows(request):
+    """What the order list shows beside each row's fields, with the links built once per page."""
+    detail_url = row_url("salesapp:order_detail")
+    customer_filter_url = row_query(request, "customer")
+    state_labels = choice_labels(SalesOrder, "state")
+
+    def rows(orders) -> list[SalesOrder]:
+        orders = order_selectors.orders_mark_deliveries(orders)
+        for order in orders:
+            order.detail_url = detail_url(order.pk)
+            order.customer_filter_url = customer_filter_url(order.customer_id)
+            order.state_label = state_labels.get(order.state, order.state)
+        return orders
+
+    return rows
+
+
 @permission("salesapp.view_salesorder")
 @require_GET
 def order_list(request):
@@ -117,7 +134,7 @@ def order_list(request):
         filename="sales-orders",
         form=filter_form,
         context={"filter_form": filter_form, "customer_id": filters["customer_id"]},
-        page_rows=order_selectors.orders_mark_deliveries,
+        page_rows=_order_rows(request),
     )
 
 

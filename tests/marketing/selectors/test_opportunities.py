@@ -129,3 +129,20 @@ def test_stage_list_is_ordered_by_sequence():
     OpportunityStage.objects.filter(name="Negotiation").update(active=False)
     assert [s.name for s in stage_list(active=True)] == ["Prospecting", "Discovery", "Qualification", "Proposal"]
     assert [s.name for s in stage_list(active=False)] == ["Negotiation"]
+
+
+def test_pipeline_figures_without_cards_take_two_queries(django_assert_num_queries):
+    # given
+    OpportunityFactory(stage=stage("Proposal"), expected_revenue=D("1000.00"), probability=D("40"))
+
+    # when
+    with django_assert_num_queries(2):
+        figures = pipeline_get(with_cards=False)
+
+    # then: the same figures as with the cards, and no cards
+    full = pipeline_get()
+    assert [(c.stage, c.count, c.revenue, c.weighted_revenue) for c in figures.columns] == [
+        (c.stage, c.count, c.revenue, c.weighted_revenue) for c in full.columns
+    ]
+    assert figures.count == 1
+    assert all(column.cards == [] for column in figures.columns)
