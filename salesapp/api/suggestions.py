@@ -39,9 +39,9 @@ from salesapp.api.suggestion_serializers import (
     SuggestionQuerySerializer,
     SuggestionSerializer,
 )
-from salesapp.choices import Currency, RelationKind, SuggestionEventKind
+from salesapp.choices import RelationKind, SuggestionEventKind
 from salesapp.models import ProductRelation, StandardLine, StandardLineSet, SuggestionEvent
-from salesapp.selectors.pricing import Price, price_for
+from salesapp.selectors.pricing import Price, company_currency, prices_for
 from salesapp.selectors.suggestions import product_relation_list, suggestions_for
 from salesapp.services.standard_lines import (
     StandardLineInput,
@@ -128,21 +128,16 @@ class SuggestionsView(GenericAPIView):
         data = query.validated_data
         customer = data.get("customer")
         date = data.get("date") or timezone.localdate()
-        currency = data.get("currency") or (customer.currency if customer else Currency.EUR)
+        currency = data.get("currency") or (customer.currency if customer else company_currency())
         rules = suggestions_for(customer=customer, item=data["item"], quantity=data["quantity"], date=date)
-        priced = [
-            PricedSuggestion(
-                relation=rule,
-                price=price_for(
-                    customer=customer,
-                    item=rule.suggested_item,
-                    quantity=data["quantity"],
-                    date=date,
-                    currency=currency,
-                ),
-            )
-            for rule in rules
-        ]
+        # Every suggested item priced in one look-up.
+        prices = prices_for(
+            customer=customer,
+            lines=[(rule.suggested_item, data["quantity"]) for rule in rules],
+            date=date,
+            currency=currency,
+        )
+        priced = [PricedSuggestion(relation=rule, price=price) for rule, price in zip(rules, prices, strict=True)]
         return Response(SuggestionSerializer(priced, many=True).data)
 
 

@@ -121,6 +121,28 @@ def suggestions_shown_record(*, order: SalesOrder, shown: dict[int, list[Product
         SuggestionEvent.objects.bulk_create(events, ignore_conflicts=True)
 
 
+def _applicable_or_refuse(*, relation: ProductRelation, line, items_on_document: set, date, customer) -> None:
+    """Refuse a suggestion that does not apply to ``line`` now, and a cross-sell of an item the document already
+    carries (the page does not offer it; a second click or an API call must not add it twice)."""
+    applies = line.item is not None and relation_applies(
+        relation=relation, item=line.item, quantity=line.quantity, date=date, customer=customer
+    )
+    if applies and relation.kind == RelationKind.CROSS_SELL and relation.suggested_item_id in items_on_document:
+        raise ValidationFailed(
+            code=ErrorCode.SUGGESTION_NOT_APPLICABLE,
+            field_errors={
+                "relation": gettext("%(item)s is on the document already.") % {"item": relation.suggested_item.number}
+            },
+        )
+    if not applies:
+        raise ValidationFailed(
+            code=ErrorCode.SUGGESTION_NOT_APPLICABLE,
+            field_errors={
+                "relation": gettext("This suggestion does not apply to line %(line_no)s.") % {"line_no": line.line_no}
+            },
+        )
+
+
 @transaction.atomic
 def suggestion_accept(*, order_line: SalesOrderLine, relation: ProductRelation, by: User) -> SuggestionEvent:
     """Accept ``relation``'s suggestion on an open order's line: an up-sell puts the suggested item on the line
@@ -128,15 +150,13 @@ def suggestion_accept(*, order_line: SalesOrderLine, relation: ProductRelation, 
     order = lock_order(order_line.order_id)
     line = SalesOrderLine.objects.select_related("item").get(pk=order_line.pk)
     relation = ProductRelation.objects.select_related("suggested_item").get(pk=relation.pk)
-    if line.item is None or not relation_applies(
-        relation=relation, item=line.item, quantity=line.quantity, date=order.order_date, customer=order.customer
-    ):
-        raise ValidationFailed(
-            code=ErrorCode.SUGGESTION_NOT_APPLICABLE,
-            field_errors={
-                "relation": gettext("This suggestion does not apply to line %(line_no)s.") % {"line_no": line.line_no}
-            },
-        )
+    _applicable_or_refuse(
+        relation=relation,
+        line=line,
+        items_on_document=set(order.lines.values_list("item_id", flat=True)),
+        date=order.order_date,
+        customer=order.customer,
+    )
     event = SuggestionEvent(relation=relation, kind=SuggestionEventKind.ACCEPTED, order=order, order_line=line, by=by)
     if relation.kind == RelationKind.UP_SELL:
         event.previous = LineTerms.of(line).values
@@ -196,19 +216,13 @@ def quotation_suggestion_accept(
     quotation = lock_quotation(quotation_line.quotation_id)
     line = QuotationLine.objects.select_related("item").get(pk=quotation_line.pk)
     relation = ProductRelation.objects.select_related("suggested_item").get(pk=relation.pk)
-    if line.item is None or not relation_applies(
+    _applicable_or_refuse(
         relation=relation,
-        item=line.item,
-        quantity=line.quantity,
+        line=line,
+        items_on_document=set(quotation.lines.values_list("item_id", flat=True)),
         date=quotation.quotation_date,
         customer=quotation.customer,
-    ):
-        raise ValidationFailed(
-            code=ErrorCode.SUGGESTION_NOT_APPLICABLE,
-            field_errors={
-                "relation": gettext("This suggestion does not apply to line %(line_no)s.") % {"line_no": line.line_no}
-            },
-        )
+    )
     event = SuggestionEvent(
         relation=relation, kind=SuggestionEventKind.ACCEPTED, quotation=quotation, quotation_line=line, by=by
     )

@@ -65,10 +65,14 @@ def test_suggestions_for_a_line_with_the_customer_price(integrator, django_asser
     rule = make_relation(item=printer, suggested_item=cable, pitch="Needed to connect")
     make_relation(item=printer, min_quantity=D("10"))
     customer = make_customer()
+    other = make_relation(item=printer, kind="cross_sell", priority=50)
     api = api_client(integrator)
-    response = api.get("/api/v1/suggestions/", {"item": printer.pk, "quantity": "2", "customer": customer.pk})
+    # the rules and all their prices: a fixed number of statements, not one per suggestion
+    with django_assert_max_num_queries(6):
+        response = api.get("/api/v1/suggestions/", {"item": printer.pk, "quantity": "2", "customer": customer.pk})
     assert response.status_code == 200, response.content
-    assert response.json() == [
+    assert [found["relation"] for found in response.json()] == [rule.pk, other.pk]
+    assert response.json()[:1] == [
         {
             "relation": rule.pk,
             "kind": "cross_sell",
@@ -100,7 +104,15 @@ def test_accept_a_suggestion_and_undo_it(integrator):
     body = response.json()
     assert [line["item_number"] for line in body["order"]["lines"]] == ["P-100", "C-1"]
     assert (body["event"]["kind"], body["event"]["revenue"]) == ("accepted", "15.00")
-    # the rule applies once per line quantity, so a second accept of the same rule on the added line is refused
+    # accepting the same cross-sell on the same line again (a second click, a retried call) adds nothing
+    again = api.post(
+        f"/api/v1/sales-orders/{order.pk}/accept-suggestion/",
+        {"line": order.lines.get(item__number="P-100").pk, "relation": rule.pk},
+        format="json",
+    )
+    assert problem(again, 400)["code"] == "suggestion-not-applicable"
+    assert list(order.lines.order_by("line_no").values_list("item__number", flat=True)) == ["P-100", "C-1"]
+    # nor on a line the rule is not for
     refused = api.post(
         f"/api/v1/sales-orders/{order.pk}/accept-suggestion/",
         {"line": body["event"]["added_line"], "relation": rule.pk},

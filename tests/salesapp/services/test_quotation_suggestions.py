@@ -123,6 +123,12 @@ def test_a_cross_sell_on_a_prospects_quotation_adds_a_line_and_undo_removes_it(i
     )
     quotation.refresh_from_db()
     assert (quotation.amount_net, event.revenue) == (D("622.50"), D("22.50"))
+    # a second accept of the same cross-sell (a double click, a retried call) adds nothing
+    with_cable = snapshot(quotation)
+    with pytest.raises(ValidationFailed) as again:
+        quotation_suggestion_accept(quotation_line=quotation.lines.get(line_no=10), relation=rule, by=clerk)
+    assert again.value.code == "suggestion-not-applicable"
+    assert snapshot(quotation) == with_cable
     # when: undone through the one undo every event has
     suggestion_undo(event=event, by=clerk)
     # then
