@@ -102,6 +102,7 @@ def suggestions_for_lines(
     if not item_lines:
         return {}
     line_model = type(item_lines[0])
+    on_order = {line.item_id for line in item_lines}
     ranked = (
         line_model.objects.filter(
             _applicable(date=date, quantity=F("quantity"), customer=customer, prefix="item__relations__"),
@@ -115,20 +116,22 @@ def suggestions_for_lines(
                 order_by=[F("item__relations__priority").asc(), F("item__relations__id").asc()],
             ),
         )
-        .filter(rank__lte=limit)
+        # Cross-sells of items already on the document are left out below: rank deep enough that a line still
+        # gets ``limit`` suggestions when its best rules are such cross-sells.
+        .filter(rank__lte=limit + len(on_order))
         .values_list("id", "relation_id")
     )
     pairs = list(ranked)
     if not pairs:
         return {}
     relations = ProductRelation.objects.select_related("suggested_item").in_bulk({pk for _line, pk in pairs})
-    on_order = {line.item_id for line in item_lines}
     by_line: dict[int, list[ProductRelation]] = defaultdict(list)
     for line_id, relation_id in sorted(pairs, key=lambda pair: (relations[pair[1]].priority, pair[1])):
         rule = relations[relation_id]
         if rule.kind == RelationKind.CROSS_SELL and rule.suggested_item_id in on_order:
             continue
-        by_line[line_id].append(rule)
+        if len(by_line[line_id]) < limit:
+            by_line[line_id].append(rule)
     return dict(by_line)
 
 

@@ -121,3 +121,19 @@ def test_suggestions_for_quotation_lines_of_a_prospect_leave_out_price_group_rul
     # then
     assert {line.line_no: [rule.pk for rule in found.get(line.pk, [])] for line in lines} == {10: [everyone.pk], 20: []}
     assert paper_rule.pk not in {rule.pk for rules in found.values() for rule in rules}
+
+
+def test_a_line_whose_best_cross_sells_are_on_the_document_still_gets_the_next_ones(printer):
+    # given: the printer's three best rules suggest items the order carries already, two more come after them
+    carried = [ItemFactory(number=f"ON-{k}") for k in range(3)]
+    for priority, item in enumerate(carried, start=1):
+        make_relation(item=printer, suggested_item=item, priority=priority)
+    fourth = make_relation(item=printer, priority=10)
+    fifth = make_relation(item=printer, priority=11)
+    order = make_order(lines=[(printer, "1"), *[(item, "1") for item in carried]])
+    lines = list(order.lines.all())
+    # when
+    found = suggestions_for_lines(lines=lines, customer=order.customer, date=order.order_date)
+    # then
+    printer_line = next(line for line in lines if line.item_id == printer.pk)
+    assert [rule.pk for rule in found[printer_line.pk]] == [fourth.pk, fifth.pk]
