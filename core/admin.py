@@ -62,6 +62,15 @@ class ServiceAdminMixin:
         return succeeded
 
 
+class OneAtATimeDeleteMixin:
+    """For admins whose ``delete_model`` calls a service: no bulk delete action, which would bypass it."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 class DocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """A business document: made and changed only by its services, so the admin shows it read-only
     and offers the services as actions."""

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from core.admin import ServiceAdminMixin
+from core.admin import OneAtATimeDeleteMixin, ServiceAdminMixin
 from salesapp.models import ProductRelation, StandardLine, StandardLineSet, SuggestionEvent
 from salesapp.services.standard_lines import (
     StandardLineInput,
@@ -76,7 +76,7 @@ class StandardLineInline(admin.TabularInline):
 
 
 @admin.register(StandardLineSet)
-class StandardLineSetAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class StandardLineSetAdmin(OneAtATimeDeleteMixin, ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("name", "customer", "active")
     list_filter = ("active",)
     search_fields = ("name", "customer__number", "customer__party__name")

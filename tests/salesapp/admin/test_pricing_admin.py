@@ -11,6 +11,7 @@ from salesapp.models import (
     CustomerTaxGroup,
     ItemGroup,
     ItemTaxGroup,
+    TaxCode,
     TaxDetermination,
     TradeAgreementLine,
 )
@@ -71,3 +72,28 @@ def test_the_deactivate_action_switches_lines_off(client, administrator):
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == ["2 lines deactivated."]
     assert not TradeAgreementLine.objects.filter(active=True).exists()
+
+
+def test_groups_and_tax_determination_are_saved_by_the_services(client, administrator):
+    client.force_login(administrator)
+    # a group's code and name are stored trimmed, as the service stores them
+    assert client.post(url(CustomerTaxGroup, "add"), {"code": " SE ", "name": " Sweden "}).status_code == 302
+    sweden = CustomerTaxGroup.objects.get()
+    assert (sweden.code, sweden.name) == ("SE", "Sweden")
+    goods = ItemTaxGroup.objects.create(code="FULL", name="Full rate")
+    retired = TaxCode.objects.create(code="OLD", name="Old rate", rate=D("19"), active=False)
+    data = {"customer_tax_group": sweden.pk, "item_tax_group": goods.pk}
+    # a tax code no longer in use is refused with the service's reason, nothing saved
+    refused = client.post(url(TaxDetermination, "add"), {**data, "tax_code": retired.pk}, follow=True)
+    assert "tax_code: Tax code OLD is no longer in use." in [str(m) for m in get_messages(refused.wsgi_request)]
+    assert not TaxDetermination.objects.exists()
+    assert client.post(url(TaxDetermination, "add"), {**data, "tax_code": tax_code("SE25").pk}).status_code == 302
+    assert TaxDetermination.objects.get().tax_code.code == "SE25"
+
+
+def test_trade_agreement_lines_are_deleted_one_at_a_time_through_the_service(client, administrator):
+    line = make_agreement(item=ItemFactory(), unit_price=D("5"))
+    client.force_login(administrator)
+    assert "delete_selected" not in client.get(url(TradeAgreementLine)).content.decode()
+    assert client.post(url(TradeAgreementLine, "delete", line.pk), {"post": "yes"}).status_code == 302
+    assert not TradeAgreementLine.objects.exists()
