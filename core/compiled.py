@@ -9,8 +9,10 @@ between runs; everything else in the queryset (filters on constants, ordering, F
     _order_locked = CompiledQuery(lambda order_id: SalesOrder.objects.select_for_update().filter(pk=order_id))
     order = _order_locked.one(order_id)
 
-Django has no public prepared-query API; this leans on the same compiler attributes its own ModelIterable uses
-(``select``, ``klass_info``, ``col_count``), which is why it stays small and is used only on hot paths.
+Values of a run are ids and other integers, passed to the cursor as they are; whatever the build reads when it
+is compiled (the date, settings) stays as it was then. Django has no public prepared-query API; this leans on the
+same compiler attributes its own ModelIterable uses (``select``, ``klass_info``, ``col_count``), which is why it
+stays small and is used only on hot paths.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 from django.db.transaction import TransactionManagementError
 
 # Stand-ins for the values of a run while the queryset is compiled: integers inside every integer column's range
@@ -51,6 +53,23 @@ class CompiledQuery:
     def _compile(self, using: str) -> _Compiled:
         arity = self._build.__code__.co_argcount
         queryset = self._build(*_MARKERS[:arity])
+        # What the rows are made into below is what ModelIterable and a plain values_list() make; a queryset that
+        # needs more (annotations on instances, prefetching, values() dicts, flat lists) is refused, not half run.
+        unsupported = [
+            name
+            for name, used in (
+                ("annotations", bool(queryset.query.annotation_select)),
+                ("prefetch_related", bool(queryset._prefetch_related_lookups)),
+                ("known related objects", bool(queryset._known_related_objects)),
+                (
+                    "values() or flat values_list()",
+                    queryset._iterable_class not in (ModelIterable, ValuesListIterable),
+                ),
+            )
+            if used
+        ]
+        if unsupported:
+            raise ValueError(f"A compiled query cannot use {', '.join(unsupported)}.")
         compiler = queryset.query.get_compiler(using=using)
         # A FOR UPDATE query compiles only inside a transaction; the check is repeated on every run below.
         locks = queryset.query.select_for_update
@@ -62,7 +81,7 @@ class CompiledQuery:
         # Converters are called with the connection of each run (a thread has its own).
         converters = tuple(compiler.get_converters(fields).items())
         klass_info = compiler.klass_info
-        if klass_info is None:  # values_list(): plain rows
+        if klass_info is None or queryset._iterable_class is ValuesListIterable:  # values_list(): plain rows
             return _Compiled(sql, tuple(params), positions, locks, None, (), slice(0), [], converters)
         select_fields = klass_info["select_fields"]
         start, end = select_fields[0], select_fields[-1] + 1
@@ -102,6 +121,8 @@ class CompiledQuery:
     def all(self, *values, using: str = DEFAULT_DB_ALIAS) -> list[Model]:
         rows = self.rows(*values, using=using)
         compiled = self._compiled[using]
+        if compiled.model is None:
+            raise TypeError("A values_list() query gives rows: call rows(), not all() or one().")
         made = []
         for row in rows:
             obj = compiled.model.from_db(using, compiled.init_list, row[compiled.fields_slice])

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
+from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext
 
 from core.bulk import rows_insert
@@ -101,6 +102,10 @@ def journal_entry_post(
 
     Runs in the transaction of the document it books (the number it takes requires one). ``number``: the
     journal number the caller took already, together with its own (``numbers_take``)."""
+    if not connection.in_atomic_block:
+        # The entry and its lines are two statements: outside a transaction they could commit apart. (No atomic
+        # block of its own: inside the caller's it would only add a savepoint to every posting.)
+        raise TransactionManagementError("journal_entry_post runs inside the transaction of the document it books.")
     postings = [p for p in postings if p.debit or p.credit]
     debit = sum((p.debit for p in postings), ZERO)
     credit = sum((p.credit for p in postings), ZERO)

@@ -179,8 +179,15 @@ def campaign_email_batch_deliver(*, campaign_id: int, target_ids: list[int]) -> 
 
     When the server cannot be reached, or drops the connection, the targets not yet tried stay queued and
     ``MailServerUnavailable`` is raised: the job is retried with backoff and carries on where it stopped.
-    Targets excluded or unsubscribed since they were queued are skipped and no longer queued."""
+    Targets excluded or unsubscribed since they were queued are skipped and no longer queued, and so is the
+    whole batch when the campaign is no longer active (canceled or completed while the batch waited)."""
     campaign = Campaign.objects.get(pk=campaign_id)
+    if campaign.state != CampaignState.ACTIVE:
+        stopped = CampaignTarget.objects.filter(
+            campaign_id=campaign_id, pk__in=target_ids, email_sent_at__isnull=True, email_failed_at__isnull=True
+        ).update(email_queued_at=None, updated_at=timezone.now())
+        logger.info("Campaign %s is %s: %s queued messages not sent.", campaign.number, campaign.state, stopped)
+        return BatchDelivered(sent=0, failed=0, skipped=len(target_ids))
     subject, body = _templates(campaign)
     targets = list(
         CampaignTarget.objects.filter(

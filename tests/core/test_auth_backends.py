@@ -51,4 +51,6 @@ def test_inactive_users_and_superusers_are_answered_as_django_answers(db):
         f"{app_label}.{codename}"
         for app_label, codename in Permission.objects.values_list("content_type__app_label", "codename")
     }
-    assert _fresh(superuser).has_perm("salesapp.confirm_salesorder")
+    superuser.is_active = False
+    superuser.save()
+    assert ModelBackend().get_all_permissions(_fresh(superuser)) == set()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Value
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
@@ -70,3 +71,15 @@ def test_a_locking_query_refuses_to_run_outside_a_transaction(clerk):
     # compiled now: the check still holds on later runs
     with pytest.raises(TransactionManagementError):
         LOCKED_ORDER.one(order.pk)
+
+
+@pytest.mark.django_db
+def test_what_a_compiled_query_cannot_give_is_refused_not_half_done():
+    annotated = CompiledQuery(lambda order_id: SalesOrder.objects.annotate(seven=Value(7)).filter(pk=order_id))
+    prefetching = CompiledQuery(lambda order_id: SalesOrder.objects.prefetch_related("lines").filter(pk=order_id))
+    flat = CompiledQuery(lambda order_id: SalesOrder.objects.filter(pk=order_id).values_list("pk", flat=True))
+    for query in (annotated, prefetching, flat):
+        with pytest.raises(ValueError, match="A compiled query cannot use"):
+            query.rows(1)
+    with pytest.raises(TypeError):
+        LINE_NUMBERS.all(1, 10)

@@ -24,7 +24,7 @@ from marketing.services.campaign_mail import (
     campaign_email_send,
 )
 from marketing.services.campaign_targets import campaign_targets_add, target_unsubscribe
-from marketing.services.campaigns import campaign_activate, campaign_create, campaign_update
+from marketing.services.campaigns import campaign_activate, campaign_cancel, campaign_create, campaign_update
 from tests.factories.marketing import ContactFactory, PartyFactory
 
 SUBJECT = "Autumn offer for {{ target.name }}"
@@ -356,3 +356,23 @@ def test_the_email_job_retries_mail_server_trouble_with_backoff_but_not_a_bug():
     assert wait(OperationalError("server closed the connection"), 1) == 4
     assert wait(MailServerUnavailable("still down"), 10) is None  # ten attempts, then the job has failed
     assert wait(KeyError("a bug"), 0) is None
+
+
+def test_a_batch_waiting_for_a_campaign_canceled_meanwhile_sends_nothing(clerk):
+    # given: queued for two parties, then the campaign is canceled before the worker ran
+    parties = [PartyFactory(), PartyFactory()]
+    for party in parties:
+        ContactFactory(party=party, email=f"{party.pk}@example.com", is_primary=True)
+    campaign = email_campaign(clerk, parties)
+    assert campaign_email_send(campaign=campaign, by=clerk) == 2
+    campaign_cancel(campaign=campaign, by=clerk, reason="Offer withdrawn")
+
+    # when
+    jobs_run_due()
+
+    # then: nobody is mailed, and nothing is left waiting
+    assert mail.outbox == []
+    assert list(CampaignTarget.objects.filter(campaign=campaign).values_list("email_queued_at", "email_sent_at")) == [
+        (None, None),
+        (None, None),
+    ]
