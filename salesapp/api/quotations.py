@@ -70,8 +70,12 @@ class QuotationViewSet(ServiceViewSet):
     search_fields = ["number", "customer__party__name", "party__name", "external_document_number"]
 
     def get_queryset(self):
-        return quotation_list().prefetch_related(
-            Prefetch("lines", queryset=QuotationLine.objects.select_related("item", "tax_code").order_by("line_no"))
+        return (
+            quotation_list()
+            .select_related("sales_order")
+            .prefetch_related(
+                Prefetch("lines", queryset=QuotationLine.objects.select_related("item", "tax_code").order_by("line_no"))
+            )
         )
 
     def create(self, request):

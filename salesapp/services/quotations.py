@@ -394,7 +394,10 @@ def quotation_line_update(
         item=line.item,
         quantity=line.quantity if quantity is UNCHANGED else quantity,
         unit_price=(line.unit_price if keeps_price else None) if unit_price is UNCHANGED else unit_price,
-        discount_percent=line.discount_percent if discount_percent is UNCHANGED else discount_percent,
+        # An engine-priced line asks the engine again for both (a quantity break may change the discount too).
+        discount_percent=(line.discount_percent if keeps_price else None)
+        if discount_percent is UNCHANGED
+        else discount_percent,
         description=line.description if description is UNCHANGED else str(description).strip(),
     )
     errors = _line_errors(wanted, "line", quotation_date=quotation.quotation_date)
@@ -626,6 +629,10 @@ def _customer_for(quotation: Quotation, *, by: User) -> Customer:
     """The quotation's customer; a prospect party gets its account now, with the company's default terms."""
     if quotation.customer_id:
         return quotation.customer
+    # The prospect may have become a customer since the quotation was made (an order for its opportunity).
+    existing = Customer.objects.select_related("party").filter(party=quotation.party).first()
+    if existing is not None:
+        return existing
     template = settings.SALESFLOW_CUSTOMER_TEMPLATE
     return customer_create(
         party=quotation.party,

@@ -120,3 +120,28 @@ def test_accept_into_an_invoice_draft_through_the_api(integrator):
     assert [(i["quotation"], i["basis"], i["state"], i["order"], i["amount_net"]) for i in invoices] == [
         (pk, "direct", "draft", None, "240.00")
     ]
+
+
+def test_the_list_reads_accepted_quotations_orders_with_the_quotations(integrator, clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from salesapp.services.quotations import quotation_accept, quotation_send
+    from tests.factories.quotations import make_quotation
+
+    def accepted():
+        quotation = quotation_send(quotation=make_quotation(lines=[(ItemFactory(), "1")], by=clerk), by=clerk)
+        return quotation_accept(quotation=quotation, revision=1, by=clerk)
+
+    api = api_client(integrator)
+    accepted()
+    api.get(URL)  # warm up (token, permissions)
+    with CaptureQueriesContext(connection) as one:
+        assert api.get(URL).status_code == 200
+    accepted(), accepted()
+    with CaptureQueriesContext(connection) as three:
+        body = api.get(URL).json()
+    # the same statements for one accepted quotation and for three: their orders come with them
+    assert len(three.captured_queries) == len(one.captured_queries)
+    assert len(body["results"]) == 3
+    assert all(row["sales_order_number"].startswith("SO-") for row in body["results"])

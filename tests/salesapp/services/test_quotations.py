@@ -31,7 +31,7 @@ from salesapp.services.quotations import (
 )
 from tests.factories.marketing import OpportunityFactory, PartyFactory
 from tests.factories.quotations import make_quotation
-from tests.factories.salesapp import ItemFactory, make_customer
+from tests.factories.salesapp import ItemFactory, make_agreement, make_customer
 
 D = Decimal
 
@@ -378,3 +378,37 @@ def test_a_price_carried_over_with_its_source_is_not_a_typed_one(billing, items)
 
     # then: the price and its source stay as they were
     assert list(order.lines.values_list("unit_price", "price_source")) == [(D("90.0000"), "manual")]
+
+
+def test_changing_the_quantity_asks_the_engine_for_price_and_discount_again(clerk):
+    # given: 5 % off from 10 units, a line of 1 unit
+    item = ItemFactory(unit_price=D("10"))
+    make_agreement(kind="discount", item=item, from_quantity=D("10"), discount_percent=D("5"))
+    quotation = make_quotation(customer=make_customer(), lines=[(item, "1")], by=clerk)
+    line = quotation.lines.get()
+    assert (line.discount_percent, line.price_source) == (D("0.00"), "item_price")
+
+    # when: the quantity crosses the break
+    changed = quotation_line_update(quotation_line=line, quantity=D("20"), by=clerk)
+
+    # then: the agreed discount, still the engine's
+    assert (changed.unit_price, changed.discount_percent, changed.price_source) == (
+        D("10.0000"),
+        D("5.00"),
+        "all_customers_agreement",
+    )
+
+
+def test_a_prospect_that_became_a_customer_meanwhile_accepts_as_that_customer(clerk, items):
+    # given: a prospect's quotation sent, then the party got a customer account another way
+    prospect = PartyFactory(name="Later Customer BV")
+    quotation = make_quotation(party=prospect, lines=[(items["A"], "2")], by=clerk)
+    quotation = quotation_send(quotation=quotation, by=clerk)
+    customer = make_customer(party=prospect)
+
+    # when
+    accepted = quotation_accept(quotation=quotation, revision=1, by=clerk)
+
+    # then: no second account; the order is that customer's
+    assert Customer.objects.filter(party=prospect).count() == 1
+    assert accepted.sales_order.customer_id == customer.pk
