@@ -10,6 +10,8 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+
 from marketing.choices import PartyKind
 from marketing.models import Opportunity, Party
 from marketing.services.opportunities import opportunity_win
@@ -179,6 +181,16 @@ def demo_customers_build(*, parties: list[Party], by=None) -> list[Customer]:
 
 def demo_items_build(*, by=None) -> list[Item]:
     tax_codes = {tax_code.code: tax_code for tax_code in TaxCode.objects.all()}
+    # The item write-in lines are carried by (settings.SALESFLOW_WRITE_IN_ITEM); never sampled into demo orders.
+    item_create(
+        by=by,
+        number=settings.SALESFLOW_WRITE_IN_ITEM,
+        name="Write-in product (not in the catalogue)",
+        item_type=STOCKED,
+        unit="pcs",
+        unit_price=D("0"),
+        tax_code=tax_codes["NL21"],
+    )
     return [
         item_create(
             by=by,

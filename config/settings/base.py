@@ -214,6 +214,10 @@ SALESFLOW_COMPANY = {
     "currency": "EUR",
 }
 
+# The item number that carries write-in lines (products not in the catalogue, DESIGN.md §4.2): its type, unit, tax
+# group and revenue account are the write-in line's; the text typed stays on the line.
+SALESFLOW_WRITE_IN_ITEM = os.environ.get("SALESFLOW_WRITE_IN_ITEM", "WRITE-IN")
+
 # Quotations (DESIGN.md §4.2): how long a new quotation is valid, and the terms a prospect's customer account
 # gets when a quotation it accepted is converted into an order.
 SALESFLOW_QUOTATION_VALID_DAYS = int(os.environ.get("SALESFLOW_QUOTATION_VALID_DAYS", "30"))

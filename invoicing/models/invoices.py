@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -226,6 +227,8 @@ class InvoiceLine(DocumentLine):
     class Meta(DocumentLine.Meta):
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
+        # Invoices carry amounts only: comment lines stay on the quotation or order they explain.
+        constraints = [models.CheckConstraint(condition=Q(tax_code__isnull=False), name="invoice_line_taxed")]
 
     def __str__(self):
         return f"{self.invoice}/{self.line_no}"

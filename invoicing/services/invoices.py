@@ -34,6 +34,7 @@ from invoicing.services.ledger import (
     posting_accounts,
 )
 from salesapp.choices import ItemType, LineType, PackingSlipState
+from salesapp.line_types import is_comment
 from salesapp.lock_objects import lock_order, lock_order_lines, lock_posted_slip_lines
 from salesapp.models import (
     Customer,
@@ -225,7 +226,7 @@ def _is_service(line) -> bool:
 def quotation_invoice_refusal(lines: list[QuotationRevisionLine]) -> str | None:
     """Why these quotation lines cannot be invoiced directly: goods are delivered, so they go through an order."""
     for line in lines:
-        if not _is_service(line):
+        if not is_comment(line) and not _is_service(line):
             return gettext(
                 "Line %(line_no)s (%(item)s) is not a service: goods are delivered, so the quotation converts into "
                 "a sales order, not an invoice draft."
@@ -253,6 +254,8 @@ def invoice_create_from_quotation(
     accounts = _revenue_accounts()
     lines = []
     for quoted in revision_lines:
+        if is_comment(quoted):
+            continue  # text for the quotation's reader; an invoice carries amounts only
         line = InvoiceLine(
             invoice=invoice,
             line_no=quoted.line_no,

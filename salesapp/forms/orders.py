@@ -154,6 +154,7 @@ class OrderLineForm(forms.Form):
             quantity=data["quantity"],
             unit_price=data.get("unit_price"),
             discount_percent=data.get("discount_percent"),
+            price_confirmed=bool(data.get("confirm_price")),
         )
 
 

@@ -86,6 +86,7 @@ class QuotationLineForm(OrderLineForm):
             quantity=data["quantity"],
             unit_price=data.get("unit_price"),
             discount_percent=data.get("discount_percent"),
+            price_confirmed=bool(data.get("confirm_price")),
         )
 
 

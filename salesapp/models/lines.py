@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.money import HUNDRED, ZERO, MoneyField, PercentField, PriceField, QuantityField
@@ -28,11 +29,28 @@ class DocumentLine(models.Model):
     price_source = models.CharField(
         _("price source"), max_length=30, choices=PriceSource.choices, default=PriceSource.ITEM_PRICE
     )
+    # None only on comment lines, which carry no amount (salesapp.line_types); the constraints say so.
     tax_code = models.ForeignKey(
-        "salesapp.TaxCode", verbose_name=_("tax code"), on_delete=models.PROTECT, related_name="+"
+        "salesapp.TaxCode",
+        verbose_name=_("tax code"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     net_amount = MoneyField(_("net amount"), editable=False)
 
     class Meta:
         abstract = True
         ordering = ["line_no"]
+
+
+def line_kind_constraint(name: str) -> models.CheckConstraint:
+    """A comment line is text only; every other line has an item, a positive quantity and a tax code."""
+    return models.CheckConstraint(
+        condition=(
+            Q(line_type=LineType.COMMENT, item__isnull=True, tax_code__isnull=True, quantity=0, net_amount=0)
+            | (~Q(line_type=LineType.COMMENT) & Q(item__isnull=False, tax_code__isnull=False, quantity__gt=0))
+        ),
+        name=name,
+    )

@@ -12,7 +12,7 @@ from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
 from salesapp.choices import Currency, OrderState, OrderType
 from salesapp.errors import ErrorCode
-from salesapp.models.lines import DocumentLine
+from salesapp.models.lines import DocumentLine, line_kind_constraint
 from salesapp.order_types import order_type_refusal, policy_for
 
 
@@ -246,7 +246,7 @@ class SalesOrderLine(DocumentLine):
         verbose_name_plural = _("sales order lines")
         constraints = [
             models.UniqueConstraint(fields=["order", "line_no"], name="order_line_no_unique"),
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            line_kind_constraint("order_line_kind"),
             models.CheckConstraint(
                 condition=Q(qty_delivered__gte=0) & Q(qty_invoiced__gte=0) & Q(qty_closed_short__gte=0),
                 name="order_line_ledger_not_negative",

@@ -21,7 +21,7 @@ from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
 from salesapp.choices import Currency, QuotationLostReason, QuotationState
 from salesapp.errors import ErrorCode
-from salesapp.models.lines import DocumentLine
+from salesapp.models.lines import DocumentLine, line_kind_constraint
 
 
 def default_valid_until() -> datetime.date:
@@ -315,7 +315,7 @@ class QuotationLine(DocumentLine):
         verbose_name_plural = _("quotation lines")
         constraints = [
             models.UniqueConstraint(fields=["quotation", "line_no"], name="quotation_line_no_unique"),
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="quotation_line_quantity_positive"),
+            line_kind_constraint("quotation_line_kind"),
         ]
 
     def __str__(self):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +17,6 @@ from core.money import (
     MAX_QUANTITY,
     MAX_UNIT_PRICE,
     ZERO,
-    TaxableLine,
     document_totals,
     line_net,
 )
@@ -25,10 +24,22 @@ from core.numbering import number_take
 from core.transitions import transition_run, transition_save
 from salesapp.choices import LineType, OrderState, OrderType, PriceSource
 from salesapp.errors import ErrorCode
+from salesapp.line_types import (
+    TEXT_LINE_TYPES,
+    comment_line,
+    continued_lines,
+    is_comment,
+    is_write_in_item,
+    item_line_type,
+    line_type_errors,
+    taxable,
+    text_chunks,
+    write_in_item,
+)
 from salesapp.lock_objects import is_locked_with_lines, lock_order, lock_order_lines, lock_posted_slip_lines
 from salesapp.models import Customer, Item, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
 from salesapp.order_types import order_type_refusal
-from salesapp.selectors.pricing import Price, prices_for, tax_codes_for
+from salesapp.selectors.pricing import Price, price_warning, prices_for, tax_codes_for
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -36,7 +47,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class OrderLineInput:
-    item: Item
+    item: Item | None
     quantity: Decimal
     # None: from the pricing engine. A value typed here makes the line "manual" and needs PRICE_OVERRIDE_PERMISSION.
     unit_price: Decimal | None = None
@@ -47,6 +58,22 @@ class OrderLineInput:
     # Where a given unit price came from, when it is not typed in (a quotation's accepted price keeps the
     # source it was priced from); a given price without one is manual.
     price_source: str | None = None
+    # "" takes the type from the item; write-in and comment lines say so (salesapp.line_types).
+    line_type: str = ""
+    # A zero or below-cost price is saved only when the person entering the line confirmed it (price_warning).
+    price_confirmed: bool = False
+
+
+def lines_resolved(lines: list[OrderLineInput]) -> list[OrderLineInput]:
+    """The inputs with each write-in line carried by the configured write-in item (one look-up, only when there
+    is a write-in line). A write-in naming another item keeps it, and ``_line_errors`` refuses it."""
+    if not any(line.line_type == LineType.WRITE_IN and line.item is None for line in lines):
+        return lines
+    carrier = write_in_item()
+    return [
+        replace(line, item=carrier) if line.line_type == LineType.WRITE_IN and line.item is None else line
+        for line in lines
+    ]
 
 
 PRICE_OVERRIDE_PERMISSION = "salesapp.override_line_price"
@@ -59,7 +86,8 @@ def line_price_override_guard(lines, prefix, *, by: User) -> None:
     if by.has_perm(PRICE_OVERRIDE_PERMISSION):
         return
     for index, line in enumerate(lines):
-        if getattr(line, "price_source", None):
+        # A write-in's price is its own (nothing in the catalogue to override); a comment has none.
+        if getattr(line, "price_source", None) or getattr(line, "line_type", "") in TEXT_LINE_TYPES:
             continue
         for name in ("unit_price", "discount_percent"):
             if getattr(line, name) is not None:
@@ -104,7 +132,17 @@ def _line_errors(
     line: OrderLineInput, prefix: str, *, order_date: datetime.date, price: Price | None = None
 ) -> dict[str, str]:
     """The line's input errors; with the engine's ``price``, also whether its amount fits."""
-    errors = {}
+    errors = line_type_errors(
+        line_type=line.line_type,
+        item=line.item,
+        description=line.description,
+        unit_price=line.unit_price,
+        prefix=prefix,
+    )
+    if line.line_type == LineType.WRITE_IN and not errors and not is_write_in_item(line.item):
+        errors[f"{prefix}.item"] = gettext("A write-in line is carried by the write-in item: leave the item empty.")
+    if errors or line.line_type == LineType.COMMENT:
+        return errors
     quantity = _decimal(line.quantity, f"{prefix}.quantity")
     if quantity <= 0:
         errors[f"{prefix}.quantity"] = gettext("Quantity must be greater than zero.")
@@ -124,16 +162,21 @@ def _line_errors(
         errors[f"{prefix}.item"] = gettext("Item %(number)s is inactive.") % {"number": line.item.number}
     errors.update(_ship_date_errors(f"{prefix}.requested_ship_date", line.requested_ship_date, order_date=order_date))
     if not errors and price is not None:
+        unit_price = price.unit_price if unit_price is None else unit_price
+        discount = price.discount_percent if discount is None else discount
         # Each factor within its bound can still make a product the amount columns cannot hold.
-        net = line_net(
-            quantity=quantity,
-            unit_price=price.unit_price if unit_price is None else unit_price,
-            discount_percent=price.discount_percent if discount is None else discount,
-        )
+        net = line_net(quantity=quantity, unit_price=unit_price, discount_percent=discount)
         if net > MAX_AMOUNT:
             errors[f"{prefix}.quantity"] = gettext(
                 "The line amount %(amount)s is more than the %(max)s a line may carry: lower the quantity or the price."
             ) % {"amount": _plain(net), "max": _plain(MAX_AMOUNT)}
+        # A price carried over from the document it comes from was confirmed there.
+        elif not (getattr(line, "price_confirmed", False) or getattr(line, "price_source", None)):
+            warning = price_warning(item=line.item, unit_price=unit_price, discount_percent=discount)
+            if warning:
+                errors[f"{prefix}.confirm_price"] = gettext(
+                    "%(reason)s Confirm the price to save the line with it."
+                ) % {"reason": warning}
     return errors
 
 
@@ -146,19 +189,48 @@ def line_input_errors(
     return _line_errors(line, prefix, order_date=order_date, price=price)
 
 
-def _prices(customer: Customer, lines: list[OrderLineInput], *, date: datetime.date, currency: str) -> list[Price]:
-    """The engine's price of every line, in one look-up for the whole document."""
-    return prices_for(
+# A write-in or comment line is not priced by the engine: a write-in's price is typed, a comment has none.
+OWN_PRICE = Price(unit_price=ZERO, discount_percent=ZERO, source=PriceSource.MANUAL)
+
+
+def line_prices(customer: Customer, lines: list[OrderLineInput], *, date: datetime.date, currency: str) -> list[Price]:
+    """The engine's price of every catalogue line, in one look-up for the whole document."""
+    catalogue = [index for index, line in enumerate(lines) if line.line_type not in TEXT_LINE_TYPES]
+    priced = prices_for(
         customer=customer,
-        lines=[(line.item, _decimal(line.quantity, "quantity")) for line in lines],
+        lines=[(lines[index].item, _decimal(lines[index].quantity, "quantity")) for index in catalogue],
         date=date,
         currency=currency,
     )
+    prices = [OWN_PRICE] * len(lines)
+    for index, price in zip(catalogue, priced, strict=True):
+        prices[index] = price
+    return prices
+
+
+def line_tax_codes(customer: Customer, lines: list[OrderLineInput]) -> dict[int, TaxCode]:
+    """The determined tax code of every line's item that does not bring its own (comment lines have none)."""
+    return tax_codes_for(
+        customer=customer,
+        items=[line.item for line in lines if getattr(line, "tax_code", None) is None and not is_comment(line)],
+    )
+
+
+def next_line_no(lines) -> int:
+    """The number after the last line and its continuation lines: lines step by ten."""
+    return (max((line.line_no for line in lines), default=0) // 10 + 1) * 10
 
 
 def _line_build(
-    order: SalesOrder, line: OrderLineInput, line_no: int, *, price: Price, tax_code: TaxCode
-) -> SalesOrderLine:
+    order: SalesOrder, line: OrderLineInput, line_no: int, *, price: Price, tax_codes: dict[int, TaxCode]
+) -> list[SalesOrderLine]:
+    """The line as stored, followed by the comment lines its text continues on when it is longer than a line."""
+    first, *rest = text_chunks(line.description) if line.line_type in TEXT_LINE_TYPES else [line.description]
+    continuations = [
+        comment_line(SalesOrderLine, text, line_no + offset, order=order) for offset, text in enumerate(rest, start=1)
+    ]
+    if is_comment(line):
+        return [comment_line(SalesOrderLine, first, line_no, order=order), *continuations]
     item = line.item
     quantity = _decimal(line.quantity, "quantity")
     typed = line.unit_price is not None or line.discount_percent is not None
@@ -169,28 +241,26 @@ def _line_build(
     built = SalesOrderLine(
         order=order,
         line_no=line_no,
-        line_type=LineType.SERVICE if item.item_type == "service" else LineType.ITEM,
+        line_type=line.line_type if line.line_type == LineType.WRITE_IN else item_line_type(item),
         item=item,
-        description=line.description or item.name,
+        description=first or item.name,
         quantity=quantity,
         unit=item.unit,
         unit_price=unit_price,
         price_source=price_source,
         discount_percent=discount,
-        tax_code=line.tax_code or tax_code,
+        tax_code=line.tax_code or tax_codes[item.pk],
         requested_ship_date=line.requested_ship_date or order.requested_ship_date,
     )
     built.net_amount = line_net(
         quantity=built.quantity, unit_price=built.unit_price, discount_percent=built.discount_percent
     )
-    return built
+    return [built, *continuations]
 
 
 def _total_within_limit(lines: list[SalesOrderLine]) -> None:
     """The order total (nets plus tax) must fit the amount columns, whatever the number of lines."""
-    totals = document_totals(
-        TaxableLine(net=line.net_amount, tax_code_id=line.tax_code_id, tax_rate=line.tax_code.rate) for line in lines
-    )
+    totals = document_totals(taxable(lines))
     if totals.gross > MAX_AMOUNT:
         raise ValidationFailed(
             code=ErrorCode.ORDER_TOTAL_TOO_LARGE,
@@ -217,9 +287,7 @@ def _header_date_errors(*, order_date: datetime.date, requested_ship_date: datet
 
 
 def _totals_set(order: SalesOrder, lines) -> None:
-    totals = document_totals(
-        TaxableLine(net=line.net_amount, tax_code_id=line.tax_code_id, tax_rate=line.tax_code.rate) for line in lines
-    )
+    totals = document_totals(taxable(lines))
     order.amount_net, order.amount_tax, order.amount_total = totals.net, totals.tax, totals.gross
 
 
@@ -241,6 +309,7 @@ def order_create(
     external_document_number: str = "",
 ) -> SalesOrder:
     _order_type_check(order_type)
+    lines = lines_resolved(lines)
     order_date = order_date or timezone.localdate()
     errors: dict[str, str] = {}
     if customer.blocked:
@@ -253,7 +322,7 @@ def order_create(
     input_errors = [_line_errors(line, f"lines[{index}]", order_date=order_date) for index, line in enumerate(lines)]
     # Every line whose own input is good is priced (one look-up), so its amount is checked in the same answer.
     priceable = [index for index, line_errors in enumerate(input_errors) if not line_errors]
-    priced = _prices(customer, [lines[index] for index in priceable], date=order_date, currency=customer.currency)
+    priced = line_prices(customer, [lines[index] for index in priceable], date=order_date, currency=customer.currency)
     prices = dict(zip(priceable, priced, strict=True))
     for index, line in enumerate(lines):
         errors.update(input_errors[index])
@@ -271,16 +340,11 @@ def order_create(
         customer_reference=customer_reference,
         external_document_number=external_document_number,
     )
-    tax_codes = tax_codes_for(customer=customer, items=[line.item for line in lines if line.tax_code is None])
+    tax_codes = line_tax_codes(customer, lines)
     built = [
-        _line_build(
-            order,
-            line,
-            line_no=(index + 1) * 10,
-            price=prices[index],
-            tax_code=line.tax_code or tax_codes[line.item.pk],
-        )
+        stored
         for index, line in enumerate(lines)
+        for stored in _line_build(order, line, line_no=(index + 1) * 10, price=prices[index], tax_codes=tax_codes)
     ]
     _total_within_limit(built)
     # The totals come from the lines built here: the rows about to be inserted, not read back.
@@ -305,28 +369,29 @@ def _ensure_editable(order: SalesOrder) -> None:
 def order_line_add(*, order: SalesOrder, line: OrderLineInput, by: User) -> SalesOrderLine:
     order = lock_order(order.pk)
     _ensure_editable(order)
+    [line] = lines_resolved([line])
     errors = _line_errors(line, "line", order_date=order.order_date)
     if not errors:
         line_price_override_guard([line], lambda index: "", by=by)
-        price = _prices(order.customer, [line], date=order.order_date, currency=order.currency)[0]
+        price = line_prices(order.customer, [line], date=order.order_date, currency=order.currency)[0]
         errors = _line_errors(line, "line", order_date=order.order_date, price=price)
     if errors:
         raise ValidationFailed(field_errors={k.removeprefix("line."): v for k, v in errors.items()})
     existing = list(order.lines.select_related("tax_code"))
-    last = max((existing_line.line_no for existing_line in existing), default=0)
-    tax_code = line.tax_code or tax_codes_for(customer=order.customer, items=[line.item])[line.item.pk]
-    created = _line_build(order, line, line_no=last + 10, price=price, tax_code=tax_code)
-    _total_within_limit([*existing, created])
-    created.save()
+    created = _line_build(
+        order, line, line_no=next_line_no(existing), price=price, tax_codes=line_tax_codes(order.customer, [line])
+    )
+    _total_within_limit([*existing, *created])
+    rows_insert(created)
     order_totals_refresh(order)
-    return created
+    return created[0]
 
 
 @transaction.atomic
 def order_line_remove(*, order_line: SalesOrderLine, by: User) -> SalesOrder:
     order = lock_order(order_line.order_id)
     _ensure_editable(order)
-    SalesOrderLine.objects.filter(pk=order_line.pk).delete()
+    SalesOrderLine.objects.filter(continued_lines(order_line), order=order).delete()
     order_totals_refresh(order)
     return order
 
@@ -530,6 +595,7 @@ def order_lines_add(*, order: SalesOrder, lines: list[OrderLineInput], by: User)
     """Add several lines to an open order at once (a standard line set): all of them or, on a refusal, none."""
     order = lock_order(order.pk)
     _ensure_editable(order)
+    lines = lines_resolved(lines)
     line_price_override_guard(lines, lambda index: f"lines[{index}].", by=by)
     errors: dict[str, str] = {}
     for index, line in enumerate(lines):
@@ -537,23 +603,18 @@ def order_lines_add(*, order: SalesOrder, lines: list[OrderLineInput], by: User)
     if errors:
         raise ValidationFailed(field_errors=errors)
     # Priced and taxed in one look-up each for all the lines, as a new order's are.
-    prices = _prices(order.customer, lines, date=order.order_date, currency=order.currency)
+    prices = line_prices(order.customer, lines, date=order.order_date, currency=order.currency)
     for index, line in enumerate(lines):
         errors.update(_line_errors(line, f"lines[{index}]", order_date=order.order_date, price=prices[index]))
     if errors:
         raise ValidationFailed(field_errors=errors)
-    tax_codes = tax_codes_for(customer=order.customer, items=[line.item for line in lines if line.tax_code is None])
+    tax_codes = line_tax_codes(order.customer, lines)
     existing = list(order.lines.select_related("tax_code"))
-    last = max((existing_line.line_no for existing_line in existing), default=0)
+    first = next_line_no(existing)
     created = [
-        _line_build(
-            order,
-            line,
-            line_no=last + (index + 1) * 10,
-            price=prices[index],
-            tax_code=line.tax_code or tax_codes[line.item.pk],
-        )
+        stored
         for index, line in enumerate(lines)
+        for stored in _line_build(order, line, line_no=first + index * 10, price=prices[index], tax_codes=tax_codes)
     ]
     _total_within_limit([*existing, *created])
     rows_insert(created)
@@ -642,12 +703,13 @@ def order_line_item_replace(*, order_line: SalesOrderLine, item: Item, by: User)
     wanted = OrderLineInput(item=item, quantity=line.quantity)
     errors = _line_errors(wanted, "line", order_date=order.order_date)
     if not errors:
-        price = _prices(order.customer, [wanted], date=order.order_date, currency=order.currency)[0]
+        price = line_prices(order.customer, [wanted], date=order.order_date, currency=order.currency)[0]
         errors = _line_errors(wanted, "line", order_date=order.order_date, price=price)
     if errors:
         raise ValidationFailed(field_errors={k.removeprefix("line."): v for k, v in errors.items()})
-    tax_code = tax_codes_for(customer=order.customer, items=[item])[item.pk]
-    built = _line_build(order, wanted, line_no=line.line_no, price=price, tax_code=tax_code)
+    [built] = _line_build(
+        order, wanted, line_no=line.line_no, price=price, tax_codes=line_tax_codes(order.customer, [wanted])
+    )
     for name in ITEM_TERMS:
         setattr(line, name, getattr(built, name))
     return _save_terms(order, line)

@@ -24,9 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core import extensions
+from core.dates import date_in_window, date_window_message
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
-from core.money import MAX_AMOUNT, ZERO, TaxableLine, document_totals, line_net
+from core.money import MAX_AMOUNT, document_totals, line_net
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save
 from marketing.choices import ActivityType, OpportunityState, Response
@@ -35,6 +36,16 @@ from marketing.services.activities import activity_create
 from marketing.services.opportunities import opportunity_win
 from salesapp.choices import LineType, PriceSource, QuotationLostReason, QuotationState
 from salesapp.errors import ErrorCode
+from salesapp.line_types import (
+    TEXT_LINE_TYPES,
+    comment_line,
+    continued_lines,
+    is_comment,
+    item_line_type,
+    taxable,
+    text_chunks,
+    with_full_text,
+)
 from salesapp.lock_objects import lock_quotation, lock_quotation_lines
 from salesapp.models import (
     Customer,
@@ -46,15 +57,20 @@ from salesapp.models import (
     SalesOrder,
     TaxCode,
 )
-from salesapp.selectors.pricing import Price, price_for, prices_for, tax_code_for, tax_codes_for
+from salesapp.selectors.pricing import Price, price_for, tax_code_for
 from salesapp.services.customers import customer_create
 from salesapp.services.opportunity_orders import order_create_attributed
 from salesapp.services.orders import (
     ITEM_TERMS,
+    OWN_PRICE,
     LineTerms,
     OrderLineInput,
     line_input_errors,
     line_price_override_guard,
+    line_prices,
+    line_tax_codes,
+    lines_resolved,
+    next_line_no,
 )
 
 if TYPE_CHECKING:
@@ -63,11 +79,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class QuotationLineInput:
-    item: Item
+    item: Item | None
     quantity: Decimal
     unit_price: Decimal | None = None  # None: priced by price_for
     discount_percent: Decimal | None = None  # None: the discount price_for gives
     description: str = ""
+    line_type: str = ""  # "" takes the type from the item (salesapp.line_types)
+    price_confirmed: bool = False  # a zero or below-cost price needs it (price_warning)
 
 
 class _Unchanged:
@@ -79,18 +97,62 @@ UNCHANGED: Any = _Unchanged()
 HEADER_TEXT_LIMITS = {"external_document_number": 100}
 
 
-def _line_errors(line: QuotationLineInput, prefix: str, *, quotation_date: datetime.date) -> dict[str, str]:
-    # The same bounds as an order line: a quotation's lines become an order's.
+def _line_errors(
+    line: QuotationLineInput, prefix: str, *, quotation_date: datetime.date, price: Price | None = None
+) -> dict[str, str]:
+    # The same bounds as an order line, and with the engine's ``price`` the same confirmation of a zero or
+    # below-cost price: a quotation's lines become an order's.
     return line_input_errors(
         OrderLineInput(
             item=line.item,
             quantity=line.quantity,
             unit_price=line.unit_price,
-            discount_percent=ZERO if line.discount_percent is None else line.discount_percent,
+            discount_percent=line.discount_percent,
+            description=line.description,
+            line_type=line.line_type,
+            price_confirmed=line.price_confirmed,
         ),
         prefix,
         order_date=quotation_date,
+        price=price,
     )
+
+
+def _lines_checked(
+    lines: list[QuotationLineInput],
+    prefix,
+    *,
+    customer: Customer | None,
+    date: datetime.date,
+    currency: str,
+) -> tuple[dict[str, str], list[Price | None]]:
+    """The lines' errors keyed by ``prefix(index)``, and the engine's price of every line whose input is good
+    (one look-up for all of them), so the amount bounds and the price confirmation are checked in one answer."""
+    input_errors = [_line_errors(line, prefix(index), quotation_date=date) for index, line in enumerate(lines)]
+    priceable = [index for index, found in enumerate(input_errors) if not found]
+    priced = line_prices(customer, [lines[index] for index in priceable], date=date, currency=currency)
+    prices: list[Price | None] = [None] * len(lines)
+    errors: dict[str, str] = {}
+    for found in input_errors:
+        errors.update(found)
+    for index, price in zip(priceable, priced, strict=True):
+        prices[index] = price
+        errors.update(_line_errors(lines[index], prefix(index), quotation_date=date, price=price))
+    return errors, prices
+
+
+def _one_line_checked(line: QuotationLineInput, quotation: Quotation) -> Price:
+    """``_lines_checked`` for one line of ``quotation``, refusing with the errors keyed by field."""
+    errors, [price] = _lines_checked(
+        [line],
+        lambda index: "line",
+        customer=quotation.customer,
+        date=quotation.quotation_date,
+        currency=quotation.currency,
+    )
+    if errors:
+        raise ValidationFailed(field_errors={key.removeprefix("line."): value for key, value in errors.items()})
+    return price
 
 
 def _line_build(
@@ -100,12 +162,21 @@ def _line_build(
     line_no: int,
     price: Price | None = None,
     tax_code: TaxCode | None = None,
-) -> QuotationLine:
-    """A line as the engine prices and taxes it; ``price`` and ``tax_code`` when already looked up for several
-    lines at once."""
+) -> list[QuotationLine]:
+    """A line as the engine prices and taxes it, followed by the comment lines its text continues on; ``price``
+    and ``tax_code`` when already looked up for several lines at once."""
+    first, *rest = text_chunks(line.description) if line.line_type in TEXT_LINE_TYPES else [line.description]
+    continuations = [
+        comment_line(QuotationLine, text, line_no + offset, quotation=quotation)
+        for offset, text in enumerate(rest, start=1)
+    ]
+    if is_comment(line):
+        return [comment_line(QuotationLine, first, line_no, quotation=quotation), *continuations]
     item = line.item
     quantity = Decimal(str(line.quantity))
-    if price is None:
+    if price is None and line.line_type == LineType.WRITE_IN:
+        price = OWN_PRICE
+    elif price is None:
         price = price_for(
             customer=quotation.customer,
             item=item,
@@ -126,9 +197,9 @@ def _line_build(
     built = QuotationLine(
         quotation=quotation,
         line_no=line_no,
-        line_type=LineType.SERVICE if item.item_type == "service" else LineType.ITEM,
+        line_type=line.line_type if line.line_type == LineType.WRITE_IN else item_line_type(item),
         item=item,
-        description=line.description or item.name,
+        description=first or item.name,
         quantity=quantity,
         unit=item.unit,
         unit_price=unit_price,
@@ -137,13 +208,11 @@ def _line_build(
         tax_code=tax_code or tax_code_for(customer=quotation.customer, item=item),
     )
     built.net_amount = line_net(quantity=quantity, unit_price=unit_price, discount_percent=discount)
-    return built
+    return [built, *continuations]
 
 
 def _totals(lines) -> tuple[Decimal, Decimal, Decimal]:
-    totals = document_totals(
-        TaxableLine(net=line.net_amount, tax_code_id=line.tax_code_id, tax_rate=line.tax_code.rate) for line in lines
-    )
+    totals = document_totals(taxable(lines))
     return totals.net, totals.tax, totals.gross
 
 
@@ -161,6 +230,9 @@ def _totals_set(quotation: Quotation, lines) -> None:
 
 
 def _valid_until_errors(valid_until: datetime.date | None, *, quotation_date: datetime.date) -> dict[str, str]:
+    # The same window as every document date: a date the order made from it would refuse is refused here.
+    if valid_until is not None and not date_in_window(valid_until):
+        return {"valid_until": date_window_message()}
     if valid_until is not None and valid_until < quotation_date:
         return {
             "valid_until": gettext("A quotation cannot be valid until a day before its date (%(date)s).")
@@ -170,6 +242,8 @@ def _valid_until_errors(valid_until: datetime.date | None, *, quotation_date: da
 
 
 def _ship_date_errors(requested_ship_date: datetime.date | None, *, quotation_date: datetime.date) -> dict[str, str]:
+    if requested_ship_date is not None and not date_in_window(requested_ship_date):
+        return {"requested_ship_date": date_window_message()}
     if requested_ship_date is not None and requested_ship_date < quotation_date:
         return {
             "requested_ship_date": gettext("The requested ship date cannot be before the quotation date (%(date)s).")
@@ -234,6 +308,7 @@ def quotation_create(
 ) -> Quotation:
     """A draft quotation for a customer, or for a prospect party (one that has a customer account is quoted as
     that customer). The campaign defaults to the opportunity's."""
+    lines = lines_resolved(lines)
     line_price_override_guard(lines, lambda index: f"lines[{index}].", by=by)
     errors: dict[str, str] = {}
     if customer is None and party is not None:
@@ -255,8 +330,11 @@ def quotation_create(
     errors.update(_ship_date_errors(requested_ship_date, quotation_date=today))
     if len((external_document_number or "").strip()) > HEADER_TEXT_LIMITS["external_document_number"]:
         errors["external_document_number"] = gettext("Enter at most %(max)s characters.") % {"max": 100}
-    for index, line in enumerate(lines):
-        errors.update(_line_errors(line, f"lines[{index}]", quotation_date=today))
+    currency = customer.currency if customer else settings.SALESFLOW_CUSTOMER_TEMPLATE["currency"]
+    line_errors, prices = _lines_checked(
+        lines, lambda index: f"lines[{index}]", customer=customer, date=today, currency=currency
+    )
+    errors.update(line_errors)
     if "customer" not in errors:
         party_id = customer.party_id if customer is not None else party.pk
         errors.update(_attribution_errors(party_id=party_id, opportunity=opportunity, campaign=campaign))
@@ -268,7 +346,7 @@ def quotation_create(
         created_by=by,
         owner=owner,
         quotation_date=today,
-        currency=customer.currency if customer else settings.SALESFLOW_CUSTOMER_TEMPLATE["currency"],
+        currency=currency,
         requested_ship_date=requested_ship_date,
         external_document_number=(external_document_number or "").strip(),
         terms=(terms or "").strip(),
@@ -277,7 +355,11 @@ def quotation_create(
     )
     if valid_until is not None:
         quotation.valid_until = valid_until
-    built = [_line_build(quotation, line, line_no=(index + 1) * 10) for index, line in enumerate(lines)]
+    built = [
+        stored
+        for index, line in enumerate(lines)
+        for stored in _line_build(quotation, line, line_no=(index + 1) * 10, price=prices[index])
+    ]
     _totals_set(quotation, built)
     # The number is taken once the input is known to be good; a refusal above takes none.
     quotation.number = number_take(code="quotation")
@@ -353,18 +435,17 @@ def quotation_update(
 
 @transaction.atomic
 def quotation_line_add(*, quotation: Quotation, line: QuotationLineInput, by: User) -> QuotationLine:
+    [line] = lines_resolved([line])
     line_price_override_guard([line], lambda index: "", by=by)
     quotation = lock_quotation(quotation.pk)
     _ensure_editable(quotation)
-    errors = _line_errors(line, "line", quotation_date=quotation.quotation_date)
-    if errors:
-        raise ValidationFailed(field_errors={key.removeprefix("line."): value for key, value in errors.items()})
+    price = _one_line_checked(line, quotation)
     existing = lock_quotation_lines(quotation)
-    created = _line_build(quotation, line, line_no=max((x.line_no for x in existing), default=0) + 10)
-    _totals_set(quotation, [*existing, created])
-    created.save()
-    _changed(quotation, [*existing, created], [])
-    return created
+    created = _line_build(quotation, line, line_no=next_line_no(existing), price=price)
+    _totals_set(quotation, [*existing, *created])
+    QuotationLine.objects.bulk_create(created)
+    _changed(quotation, [*existing, *created], [])
+    return created[0]
 
 
 @transaction.atomic
@@ -376,8 +457,10 @@ def quotation_line_update(
     unit_price: Decimal | None = UNCHANGED,
     discount_percent: Decimal | None = UNCHANGED,
     description: str = UNCHANGED,
+    price_confirmed: bool = False,
 ) -> QuotationLine:
-    """Change a line of a draft. A unit price or discount of None asks the pricing engine again."""
+    """Change a line of a draft. A unit price or discount of None asks the pricing engine again. A price that
+    becomes zero or below cost needs ``price_confirmed``; one that stays as it was does not ask again."""
     typed = SimpleNamespace(
         unit_price=None if unit_price is UNCHANGED else unit_price,
         discount_percent=None if discount_percent is UNCHANGED else discount_percent,
@@ -392,6 +475,7 @@ def quotation_line_update(
     keeps_price = unit_price is UNCHANGED and line.price_source == PriceSource.MANUAL
     wanted = QuotationLineInput(
         item=line.item,
+        line_type=line.line_type if line.line_type in TEXT_LINE_TYPES else "",
         quantity=line.quantity if quantity is UNCHANGED else quantity,
         unit_price=(line.unit_price if keeps_price else None) if unit_price is UNCHANGED else unit_price,
         # An engine-priced line asks the engine again for both (a quantity break may change the discount too).
@@ -399,14 +483,15 @@ def quotation_line_update(
         if discount_percent is UNCHANGED
         else discount_percent,
         description=line.description if description is UNCHANGED else str(description).strip(),
+        price_confirmed=price_confirmed or (keeps_price and unit_price is UNCHANGED and discount_percent is UNCHANGED),
     )
-    errors = _line_errors(wanted, "line", quotation_date=quotation.quotation_date)
     if description is not UNCHANGED and len(wanted.description) > 300:
-        errors["line.description"] = gettext("Enter at most %(max)s characters.") % {"max": 300}
-    if errors:
-        raise ValidationFailed(field_errors={key.removeprefix("line."): value for key, value in errors.items()})
+        raise ValidationFailed(
+            field_errors={"description": gettext("Enter at most %(max)s characters.") % {"max": 300}}
+        )
+    price = _one_line_checked(wanted, quotation)
     # An engine price is asked again (a quantity break may apply now); a typed one stays as typed.
-    rebuilt = _line_build(quotation, wanted, line_no=line.line_no)
+    [rebuilt] = _line_build(quotation, wanted, line_no=line.line_no, price=price)
     for name in ("quantity", "unit_price", "discount_percent", "price_source", "description", "net_amount"):
         setattr(line, name, getattr(rebuilt, name))
     _totals_set(quotation, lines)
@@ -420,8 +505,11 @@ def quotation_line_remove(*, quotation_line: QuotationLine, by: User) -> Quotati
     quotation = lock_quotation(quotation_line.quotation_id)
     _ensure_editable(quotation)
     lines = lock_quotation_lines(quotation)
-    QuotationLine.objects.filter(pk=quotation_line.pk, quotation=quotation).delete()
-    _changed(quotation, [line for line in lines if line.pk != quotation_line.pk], [])
+    removed = set(
+        QuotationLine.objects.filter(continued_lines(quotation_line), quotation=quotation).values_list("pk", flat=True)
+    )
+    QuotationLine.objects.filter(pk__in=removed).delete()
+    _changed(quotation, [line for line in lines if line.pk not in removed], [])
     return quotation
 
 
@@ -429,32 +517,32 @@ def quotation_line_remove(*, quotation_line: QuotationLine, by: User) -> Quotati
 def quotation_lines_add(*, quotation: Quotation, lines: list[QuotationLineInput], by: User) -> list[QuotationLine]:
     """Add several lines to a draft at once (a standard line set), priced and taxed by the engine in one look-up
     each: all of them or, on a refusal, none."""
+    lines = lines_resolved(lines)
     line_price_override_guard(lines, lambda index: f"lines[{index}].", by=by)
     quotation = lock_quotation(quotation.pk)
     _ensure_editable(quotation)
-    errors: dict[str, str] = {}
-    for index, line in enumerate(lines):
-        errors.update(_line_errors(line, f"lines[{index}]", quotation_date=quotation.quotation_date))
-    if errors:
-        raise ValidationFailed(field_errors=errors)
-    existing = lock_quotation_lines(quotation)
-    prices = prices_for(
+    errors, prices = _lines_checked(
+        lines,
+        lambda index: f"lines[{index}]",
         customer=quotation.customer,
-        lines=[(line.item, Decimal(str(line.quantity))) for line in lines],
         date=quotation.quotation_date,
         currency=quotation.currency,
     )
-    tax_codes = tax_codes_for(customer=quotation.customer, items=[line.item for line in lines])
-    last = max((line.line_no for line in existing), default=0)
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    existing = lock_quotation_lines(quotation)
+    tax_codes = line_tax_codes(quotation.customer, lines)
+    first = next_line_no(existing)
     created = [
-        _line_build(
+        stored
+        for index, line in enumerate(lines)
+        for stored in _line_build(
             quotation,
             line,
-            line_no=last + (index + 1) * 10,
+            line_no=first + index * 10,
             price=prices[index],
-            tax_code=tax_codes[line.item.pk],
+            tax_code=None if is_comment(line) else tax_codes[line.item.pk],
         )
-        for index, line in enumerate(lines)
     ]
     _totals_set(quotation, [*existing, *created])
     QuotationLine.objects.bulk_create(created)
@@ -485,10 +573,8 @@ def quotation_line_item_replace(*, quotation_line: QuotationLine, item: Item, by
     their source and the tax code come from the pricing engine as for a new line."""
     quotation, lines, line = _locked_draft_line(quotation_line)
     wanted = QuotationLineInput(item=item, quantity=line.quantity)
-    errors = _line_errors(wanted, "line", quotation_date=quotation.quotation_date)
-    if errors:
-        raise ValidationFailed(field_errors={key.removeprefix("line."): value for key, value in errors.items()})
-    built = _line_build(quotation, wanted, line_no=line.line_no)
+    price = _one_line_checked(wanted, quotation)
+    [built] = _line_build(quotation, wanted, line_no=line.line_no, price=price)
     for name in ITEM_TERMS:
         setattr(line, name, getattr(built, name))
     return _terms_save(quotation, lines, line)
@@ -678,10 +764,12 @@ def quotation_order_convert(
                 unit_price=line.unit_price,
                 discount_percent=line.discount_percent,
                 tax_code=line.tax_code,
-                description=line.description,
+                description=text,
                 price_source=line.price_source,
+                line_type=line.line_type if line.line_type in TEXT_LINE_TYPES else "",
             )
-            for line in revision_lines
+            # A continuation line goes with the line it continues: the order splits the text again.
+            for line, text in with_full_text(revision_lines)
         ],
     )
     quotation.sales_order = order

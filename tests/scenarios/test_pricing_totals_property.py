@@ -47,6 +47,7 @@ def test_the_invoice_of_an_order_has_its_totals_to_the_cent(clerk, billing, spec
             make_agreement(kind="discount", item=item, discount_percent=spec["agreed_discount"])
         lines.append(
             OrderLineInput(
+                price_confirmed=True,  # zero prices are part of the property
                 item=item,
                 quantity=spec["quantity"],
                 unit_price=spec["typed_price"],
@@ -87,6 +88,7 @@ def test_a_quotation_accepted_into_an_order_and_invoiced_keeps_its_totals_to_the
             make_agreement(kind="discount", item=item, discount_percent=spec["agreed_discount"])
         lines.append(
             QuotationLineInput(
+                price_confirmed=True,
                 item=item,
                 quantity=spec["quantity"],
                 unit_price=spec["typed_price"],

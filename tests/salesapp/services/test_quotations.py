@@ -412,3 +412,10 @@ def test_a_prospect_that_became_a_customer_meanwhile_accepts_as_that_customer(cl
     # then: no second account; the order is that customer's
     assert Customer.objects.filter(party=prospect).count() == 1
     assert accepted.sales_order.customer_id == customer.pk
+
+
+def test_quotation_dates_outside_the_document_window_are_refused_naming_the_field(clerk):
+    far = datetime.date(2150, 1, 1)
+    with pytest.raises(ValidationFailed) as refused:
+        quotation_create(party=PartyFactory(), lines=[], valid_until=far, requested_ship_date=far, by=clerk)
+    assert set(refused.value.field_errors) == {"valid_until", "requested_ship_date"}
