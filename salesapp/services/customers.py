@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -67,23 +68,39 @@ def customer_create(
         },
         by=by,
     )
-    if Customer.objects.filter(party=party).exists():
+    return _customer_insert(
+        Customer(
+            party=party,
+            created_by=by,
+            currency=currency,
+            price_group=price_group,
+            tax_group=tax_group,
+            payment_terms_days=payment_terms_days,
+            credit_limit=credit_limit,
+            blocked=blocked,
+            blocked_reason=blocked_reason,
+        )
+    )
+
+
+@transaction.atomic
+def customer_create_from_template(*, party: Party, by: User, currency: str) -> Customer:
+    """The account a prospect gets when it accepts a quotation in ``currency``, on the company's customer
+    template (settings.SALESFLOW_CUSTOMER_TEMPLATE). Its payment terms are the company's standing policy, not a
+    credit decision of ``by``: whoever may accept the quotation may open the account."""
+    template = settings.SALESFLOW_CUSTOMER_TEMPLATE
+    return _customer_insert(
+        Customer(party=party, created_by=by, currency=currency, payment_terms_days=template["payment_terms_days"])
+    )
+
+
+def _customer_insert(customer: Customer) -> Customer:
+    if Customer.objects.filter(party=customer.party).exists():
         raise ValidationFailed(
             code=ErrorCode.CUSTOMER_EXISTS,
-            field_errors={"party": gettext("%(name)s already has a customer account.") % {"name": party.name}},
+            field_errors={"party": gettext("%(name)s already has a customer account.") % {"name": customer.party.name}},
         )
-    customer = Customer(
-        party=party,
-        created_by=by,
-        currency=currency,
-        price_group=price_group,
-        tax_group=tax_group,
-        payment_terms_days=payment_terms_days,
-        credit_limit=credit_limit,
-        blocked=blocked,
-        blocked_reason=blocked_reason,
-        number="pending",
-    )
+    customer.number = "pending"
     model_validated(customer, exclude=["number", "created_by", "party"])
     customer.number = number_take(code="customer")
     customer.save()

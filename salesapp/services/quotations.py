@@ -58,7 +58,7 @@ from salesapp.models import (
     TaxCode,
 )
 from salesapp.selectors.pricing import Price, price_for, tax_code_for
-from salesapp.services.customers import customer_create
+from salesapp.services.customers import customer_create_from_template
 from salesapp.services.opportunity_orders import order_create_attributed
 from salesapp.services.orders import (
     ITEM_TERMS,
@@ -719,13 +719,7 @@ def _customer_for(quotation: Quotation, *, by: User) -> Customer:
     existing = Customer.objects.select_related("party").filter(party=quotation.party).first()
     if existing is not None:
         return existing
-    template = settings.SALESFLOW_CUSTOMER_TEMPLATE
-    return customer_create(
-        party=quotation.party,
-        by=by,
-        currency=quotation.currency,
-        payment_terms_days=template["payment_terms_days"],
-    )
+    return customer_create_from_template(party=quotation.party, by=by, currency=quotation.currency)
 
 
 CONVERT_TO_ORDER = "order"

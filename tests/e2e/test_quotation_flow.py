@@ -1,12 +1,12 @@
 """A clerk makes a quotation for a prospect, sends it, revises it, sends r2, compares, accepts r2 and lands on
-the sales order made from it."""
+the sales order made from it; the prospect's new customer account has the customer template's terms."""
 
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
-from salesapp.models import Quotation
+from salesapp.models import Customer, Quotation
 from tests.e2e.conftest import choose, login
 from tests.factories.marketing import PartyFactory
 from tests.factories.salesapp import ItemFactory
@@ -14,8 +14,9 @@ from tests.factories.salesapp import ItemFactory
 pytestmark = pytest.mark.e2e
 
 
-def test_clerk_quotes_a_prospect_revises_and_accepts_r2(page, clerk):
-    # given
+def test_clerk_quotes_a_prospect_revises_and_accepts_r2(page, clerk, settings):
+    # given: new customers start in SEK with 14 days to pay (not the defaults an account has otherwise)
+    settings.SALESFLOW_CUSTOMER_TEMPLATE = {"currency": "SEK", "payment_terms_days": 14}
     PartyFactory(name="Tailspin Toys", city="Utrecht")
     ItemFactory(number="A-100", name="Bracket", unit_price=Decimal("12.50"))
     ItemFactory(number="B-200", name="Bucket", unit_price=Decimal("30.00"))
@@ -63,4 +64,14 @@ def test_clerk_quotes_a_prospect_revises_and_accepts_r2(page, clerk):
     expect(page.locator("h1")).to_contain_text("Sales order")
     quotation = Quotation.objects.get()
     assert (quotation.state, quotation.accepted_revision) == ("accepted", 2)
-    expect(page.locator("#order-amount-total")).to_contain_text(f"{quotation.amount_total:.2f}")
+    expect(page.locator("#order-amount-total")).to_contain_text(f"SEK {quotation.amount_total:.2f}")
+
+    # and the prospect is a customer now, on the template's currency and payment terms
+    customer = Customer.objects.get(party__name="Tailspin Toys")
+    assert (customer.currency, customer.payment_terms_days) == ("SEK", 14)
+    assert quotation.customer == customer
+    page.locator("dl.facts").get_by_role("link", name="Tailspin Toys").click()
+    expect(page.locator("h1")).to_contain_text("Tailspin Toys")
+    facts = page.locator("dl.facts").first
+    expect(facts.locator("dt:has-text('Currency') + dd")).to_have_text("SEK")
+    expect(facts.locator("dt:has-text('Payment terms') + dd")).to_have_text("14 days")

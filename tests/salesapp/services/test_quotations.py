@@ -399,6 +399,22 @@ def test_changing_the_quantity_asks_the_engine_for_price_and_discount_again(cler
     )
 
 
+def test_a_clerk_accepts_for_a_prospect_on_the_templates_terms_without_credit_rights(clerk, items, settings):
+    # given: the company's template gives new customers 14 days in SEK; a clerk may not set credit terms himself
+    settings.SALESFLOW_CUSTOMER_TEMPLATE = {"currency": "SEK", "payment_terms_days": 14}
+    assert not clerk.has_perm("salesapp.change_customer_credit")
+    prospect = PartyFactory(name="Template Terms AB")
+    quotation = quotation_send(quotation=make_quotation(party=prospect, lines=[(items["A"], "2")], by=clerk), by=clerk)
+
+    # when
+    accepted = quotation_accept(quotation=quotation, revision=1, by=clerk)
+
+    # then: the account has the template's currency and terms, and the order is in that currency
+    customer = Customer.objects.get(party=prospect)
+    assert (customer.currency, customer.payment_terms_days, customer.credit_limit) == ("SEK", 14, D("0.00"))
+    assert (accepted.customer_id, accepted.sales_order.currency) == (customer.pk, "SEK")
+
+
 def test_a_prospect_that_became_a_customer_meanwhile_accepts_as_that_customer(clerk, items):
     # given: a prospect's quotation sent, then the party got a customer account another way
     prospect = PartyFactory(name="Later Customer BV")
