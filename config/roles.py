@@ -70,6 +70,8 @@ _SALES_WORK = [
     *_crud("salesapp.packingslipline"),
     "salesapp.confirm_salesorder",
     "salesapp.cancel_salesorder",
+    # The customer no longer wants the rest, or it will not come: the undelivered remainder is closed short.
+    "salesapp.close_remainder_salesorder",
     "salesapp.post_packingslip",
     # A price or discount typed over the engine's; the line then says "manual".
     "salesapp.override_line_price",

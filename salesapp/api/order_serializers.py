@@ -33,6 +33,7 @@ class SalesOrderLineSerializer(DocumentLineSerializer):
             "qty_returned",
             "qty_credited",
             "qty_closed_short",
+            "close_short_reason",
             "deliver_remainder",
             "invoice_remainder",
         ]
@@ -130,3 +131,13 @@ class SalesOrderUpdateInputSerializer(serializers.Serializer):
 
 class OrderCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class OrderCloseRemainderInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why the undelivered remainder is closed.")
+    line = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Id of one line of the order to close; leave out to close every line's remainder.",
+    )

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 
 from core.api.filters import UpdatedSinceFilterSet
 from core.api.viewsets import ServiceViewSet
+from core.errors import ValidationFailed
 from salesapp.api.document_serializers import with_customer_codes, with_line_codes
 from salesapp.api.order_serializers import (
     OrderCancelInputSerializer,
+    OrderCloseRemainderInputSerializer,
     SalesOrderInputSerializer,
     SalesOrderSerializer,
     SalesOrderUpdateInputSerializer,
@@ -21,6 +24,7 @@ from salesapp.choices import OrderState
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors.orders import order_list
 from salesapp.services.opportunity_orders import order_create_attributed
+from salesapp.services.order_remainders import order_line_remainder_close, order_remainder_close
 from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm, order_update
 
 
@@ -43,8 +47,9 @@ class SalesOrderViewSet(ServiceViewSet):
         "create": SalesOrderInputSerializer,
         "partial_update": SalesOrderUpdateInputSerializer,
         "cancel": OrderCancelInputSerializer,
+        "close_remainder": OrderCloseRemainderInputSerializer,
     }
-    change_actions = ("confirm", "cancel")
+    change_actions = ("confirm", "cancel", "close_remainder")
     filterset_class = SalesOrderFilter
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
 
@@ -82,6 +87,33 @@ class SalesOrderViewSet(ServiceViewSet):
     def cancel(self, request, pk=None):
         order = self.get_object()
         order = order_cancel(order=order, reason=self.validated_input()["reason"], by=request.user)
+        return self.respond(order)
+
+    @extend_schema(
+        summary="Close the undelivered remainder of a confirmed order, or of one of its lines, with a reason",
+        description=(
+            "Books the remainder as closed short on the line ledger: the order then reaches delivered (and "
+            "invoiced) by the ledger rule. Refused (409) for an order that is not confirmed, or with nothing "
+            "delivered (cancel it instead)."
+        ),
+        responses=SalesOrderSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="close-remainder")
+    def close_remainder(self, request, pk=None):
+        order = self.get_object()
+        data = self.validated_input()
+        if data["line"] is None:
+            order = order_remainder_close(order=order, reason=data["reason"], by=request.user)
+        else:
+            line = SalesOrderLine.objects.filter(order=order, pk=data["line"]).first()
+            if line is None:
+                raise ValidationFailed(
+                    field_errors={
+                        "line": gettext("Order %(number)s has no line with id %(id)s.")
+                        % {"number": order.number, "id": data["line"]}
+                    }
+                )
+            order = order_line_remainder_close(order_line=line, reason=data["reason"], by=request.user)
         return self.respond(order)
 
 

@@ -71,6 +71,7 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         permissions = [
             ("confirm_salesorder", "Can confirm sales order"),
             ("cancel_salesorder", "Can cancel sales order"),
+            ("close_remainder_salesorder", "Can close the undelivered remainder of a sales order"),
         ]
 
     def __str__(self):
@@ -148,6 +149,15 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         Refusal(lambda order: not order.fully_delivered(), _("Order %(number)s is fully delivered."), shown=False),
     )
     INVOICE_RULES = DELIVER_RULES[:3]
+    # Closing the remainder short (salesapp.services.order_remainders): a partly delivered, confirmed order.
+    CLOSE_REMAINDER_RULES = (
+        Refusal(lambda order: order.state == OrderState.CONFIRMED, "", shown=False),
+        Refusal(
+            lambda order: not order.nothing_delivered(),
+            _("Nothing is delivered yet: cancel the order instead of closing its remainder."),
+            shown=False,
+        ),
+    )
 
     def refusal_reason(self, action: str) -> str | None:
         """Why ``action`` ("edit", "deliver", "invoice"), which is not a transition of the order, cannot run now."""
@@ -190,7 +200,10 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         conditions=[
             Refusal(
                 nothing_delivered,
-                _("%(shipped)s units already shipped: the order can no longer be canceled."),
+                _(
+                    "%(shipped)s units already shipped: the order can no longer be canceled. Close the undelivered "
+                    "remainder instead, or create a returned order for what came back."
+                ),
             )
         ],
         permission="salesapp.cancel_salesorder",
@@ -240,6 +253,8 @@ class SalesOrderLine(DocumentLine):
     qty_invoiced = QuantityField(_("invoiced"), editable=False)
     qty_credited = QuantityField(_("credited"), editable=False)
     qty_closed_short = QuantityField(_("closed short"), editable=False)
+    # Why the undelivered remainder was closed (salesapp.services.order_remainders), shown on the line.
+    close_short_reason = models.CharField(_("close short reason"), max_length=300, blank=True, editable=False)
 
     class Meta(DocumentLine.Meta):
         verbose_name = _("sales order line")

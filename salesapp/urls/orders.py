@@ -11,6 +11,12 @@ urlpatterns = [
     path("orders/<int:pk>/edit/", orders.order_update, name="order_update"),
     path("orders/<int:pk>/confirm/", orders.order_confirm, name="order_confirm"),
     path("orders/<int:pk>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<int:pk>/close-remainder/", orders.order_close_remainder, name="order_close_remainder"),
+    path(
+        "orders/<int:pk>/lines/<int:line_pk>/close-remainder/",
+        orders.order_line_close_remainder,
+        name="order_line_close_remainder",
+    ),
     path("orders/<int:pk>/lines/add/", orders.order_line_add, name="order_line_add"),
     path("orders/<int:pk>/lines/preview/", orders.order_line_preview, name="order_line_preview"),
     path("orders/<int:pk>/lines/<int:line_pk>/remove/", orders.order_line_remove, name="order_line_remove"),

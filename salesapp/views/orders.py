@@ -36,6 +36,7 @@ from salesapp.forms.orders import (
 )
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors import orders as order_selectors
+from salesapp.services import order_remainders
 from salesapp.services import orders as order_services
 from salesapp.views.line_entry import line_preview_context, line_previews_for
 from salesapp.views.suggestions import order_suggestions_context
@@ -76,6 +77,9 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
         "refusals": page.refusals,
         "editable": editable,
         "line_form": line_form if editable else None,
+        # Per-line "close short" forms: a confirmed order's undelivered lines (salesapp.services.order_remainders).
+        "closable": order.state == OrderState.CONFIRMED
+        and request.user.has_perm("salesapp.close_remainder_salesorder"),
     }
 
 
@@ -283,6 +287,34 @@ def order_cancel(request, pk: int):
         success=_("Order %(number)s canceled.") % {"number": order.number},
     )
     return redirect("salesapp:order_detail", pk=order.pk)
+
+
+@permission("salesapp.close_remainder_salesorder")
+@require_POST
+def order_close_remainder(request, pk: int):
+    order = get_object_or_404(SalesOrder, pk=pk)
+    run_action(
+        request,
+        lambda: order_remainders.order_remainder_close(
+            order=order, reason=request.POST.get("reason", ""), by=request.user
+        ),
+        success=_("The undelivered remainder of order %(number)s is closed.") % {"number": order.number},
+    )
+    return redirect("salesapp:order_detail", pk=order.pk)
+
+
+@permission("salesapp.close_remainder_salesorder")
+@require_POST
+def order_line_close_remainder(request, pk: int, line_pk: int):
+    line = get_object_or_404(SalesOrderLine, pk=line_pk, order_id=pk)
+    run_action(
+        request,
+        lambda: order_remainders.order_line_remainder_close(
+            order_line=line, reason=request.POST.get("reason", ""), by=request.user
+        ),
+        success=_("The undelivered remainder of line %(line_no)s is closed.") % {"line_no": line.line_no},
+    )
+    return redirect("salesapp:order_detail", pk=pk)
 
 
 @permission("salesapp.change_salesorder")
