@@ -141,3 +141,10 @@ class OrderCloseRemainderInputSerializer(serializers.Serializer):
         default=None,
         help_text="Id of one line of the order to close; leave out to close every line's remainder.",
     )
+
+
+class OrderLineShipDateInputSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Id of a line of the order that still has something to deliver.")
+    confirmed_ship_date = serializers.DateField(
+        allow_null=True, help_text=f"{DATE_HELP} Not before the order date; null withdraws the promise."
+    )

@@ -16,6 +16,7 @@ from salesapp.api.document_serializers import with_customer_codes, with_line_cod
 from salesapp.api.order_serializers import (
     OrderCancelInputSerializer,
     OrderCloseRemainderInputSerializer,
+    OrderLineShipDateInputSerializer,
     SalesOrderInputSerializer,
     SalesOrderSerializer,
     SalesOrderUpdateInputSerializer,
@@ -25,7 +26,13 @@ from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors.orders import order_list
 from salesapp.services.opportunity_orders import order_create_attributed
 from salesapp.services.order_remainders import order_line_remainder_close, order_remainder_close
-from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm, order_update
+from salesapp.services.orders import (
+    OrderLineInput,
+    order_cancel,
+    order_confirm,
+    order_line_ship_date_confirm,
+    order_update,
+)
 
 
 class SalesOrderFilter(UpdatedSinceFilterSet):
@@ -48,8 +55,9 @@ class SalesOrderViewSet(ServiceViewSet):
         "partial_update": SalesOrderUpdateInputSerializer,
         "cancel": OrderCancelInputSerializer,
         "close_remainder": OrderCloseRemainderInputSerializer,
+        "confirm_ship_date": OrderLineShipDateInputSerializer,
     }
-    change_actions = ("confirm", "cancel", "close_remainder")
+    change_actions = ("confirm", "cancel", "close_remainder", "confirm_ship_date")
     filterset_class = SalesOrderFilter
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
 
@@ -105,16 +113,36 @@ class SalesOrderViewSet(ServiceViewSet):
         if data["line"] is None:
             order = order_remainder_close(order=order, reason=data["reason"], by=request.user)
         else:
-            line = SalesOrderLine.objects.filter(order=order, pk=data["line"]).first()
-            if line is None:
-                raise ValidationFailed(
-                    field_errors={
-                        "line": gettext("Order %(number)s has no line with id %(id)s.")
-                        % {"number": order.number, "id": data["line"]}
-                    }
-                )
+            line = self._line(order, data["line"])
             order = order_line_remainder_close(order_line=line, reason=data["reason"], by=request.user)
         return self.respond(order)
+
+    @extend_schema(
+        summary="Promise a ship date for a line still to deliver (null withdraws it)",
+        responses=SalesOrderSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-ship-date")
+    def confirm_ship_date(self, request, pk=None):
+        order = self.get_object()
+        data = self.validated_input()
+        order_line_ship_date_confirm(
+            order_line=self._line(order, data["line"]),
+            confirmed_ship_date=data["confirmed_ship_date"],
+            by=request.user,
+        )
+        return self.respond(order)
+
+    @staticmethod
+    def _line(order: SalesOrder, line_id: int) -> SalesOrderLine:
+        line = SalesOrderLine.objects.filter(order=order, pk=line_id).first()
+        if line is None:
+            raise ValidationFailed(
+                field_errors={
+                    "line": gettext("Order %(number)s has no line with id %(id)s.")
+                    % {"number": order.number, "id": line_id}
+                }
+            )
+        return line
 
 
 def register(router, extra_urlpatterns: list) -> None:

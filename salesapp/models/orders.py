@@ -64,6 +64,14 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         verbose_name_plural = _("sales orders")
         ordering = ["-id"]
         # The list search (icontains) is index-backed through these (core.search).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "external_document_number"],
+                # A canceled order gives its number back: the customer's order is entered again, correctly.
+                condition=~models.Q(external_document_number="") & ~models.Q(state=OrderState.CANCELED),
+                name="salesorder_external_number_per_customer",
+            )
+        ]
         indexes = [
             trigram_index("number", name="salesorder_number_trgm"),
             trigram_index("customer_reference", name="salesorder_reference_trgm"),

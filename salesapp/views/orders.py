@@ -32,6 +32,7 @@ from salesapp.forms.orders import (
     OrderLineForm,
     OrderLineFormSet,
     OrderUpdateForm,
+    ShipDateForm,
     order_errors_apply,
 )
 from salesapp.models import SalesOrder, SalesOrderLine
@@ -80,6 +81,8 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
         # Per-line "close short" forms: a confirmed order's undelivered lines (salesapp.services.order_remainders).
         "closable": order.state == OrderState.CONFIRMED
         and request.user.has_perm("salesapp.close_remainder_salesorder"),
+        "promisable": order.state in (OrderState.OPEN, OrderState.CONFIRMED)
+        and request.user.has_perm("salesapp.change_salesorder"),
     }
 
 
@@ -287,6 +290,24 @@ def order_cancel(request, pk: int):
         success=_("Order %(number)s canceled.") % {"number": order.number},
     )
     return redirect("salesapp:order_detail", pk=order.pk)
+
+
+@permission("salesapp.change_salesorder")
+@require_POST
+def order_line_ship_date(request, pk: int, line_pk: int):
+    line = get_object_or_404(SalesOrderLine, pk=line_pk, order_id=pk)
+    form = ShipDateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["confirmed_ship_date"][0])
+        return redirect("salesapp:order_detail", pk=pk)
+    run_action(
+        request,
+        lambda: order_services.order_line_ship_date_confirm(
+            order_line=line, confirmed_ship_date=form.cleaned_data["confirmed_ship_date"], by=request.user
+        ),
+        success=_("Ship date of line %(line_no)s saved.") % {"line_no": line.line_no},
+    )
+    return redirect("salesapp:order_detail", pk=pk)
 
 
 @permission("salesapp.close_remainder_salesorder")

@@ -110,7 +110,9 @@ def test_the_order_page_offers_closing_per_line_and_for_the_order(order, client,
     assert f'action="/sales/orders/{order.pk}/lines/{line_a.pk}/close-remainder/"' in html
     assert "Close line 20" not in html  # fully delivered: nothing to close
 
-    response = client.post(f"/sales/orders/{order.pk}/lines/{line_a.pk}/close-remainder/", {"reason": "Vendor stopped it"})
+    response = client.post(
+        f"/sales/orders/{order.pk}/lines/{line_a.pk}/close-remainder/", {"reason": "Vendor stopped it"}
+    )
 
     assert response.status_code == 302
     assert SalesOrder.objects.get(pk=order.pk).state == "delivered"
