@@ -9,9 +9,9 @@ def sync_roles(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    # Closing an order's undelivered remainder short: sales clerks, sales managers and integrators.
+    # Closing an order's remainder short and sending order confirmations: sales clerks, managers, integrators.
     dependencies = [
         ("invoicing", "0015_line_types_write_in_comment"),
-        ("salesapp", "0015_order_close_remainder"),
+        ("salesapp", "0017_order_confirmations"),
     ]
     operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
 from marketing.models import Campaign, Opportunity
 from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer, quantity_field
 from salesapp.choices import OrderType
-from salesapp.models import Customer, Item, SalesOrder, SalesOrderLine
+from salesapp.models import Customer, Item, OrderConfirmation, SalesOrder, SalesOrderLine
 from salesapp.order_types import POLICIES
 
 ORDER_TYPE_HELP = (
@@ -148,3 +148,34 @@ class OrderLineShipDateInputSerializer(serializers.Serializer):
     confirmed_ship_date = serializers.DateField(
         allow_null=True, help_text=f"{DATE_HELP} Not before the order date; null withdraws the promise."
     )
+
+
+class OrderConfirmationInputSerializer(serializers.Serializer):
+    to = serializers.EmailField(
+        required=False, allow_blank=True, default="", help_text="Default: the email of the customer's party."
+    )
+
+
+class OrderConfirmationSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="queued, sent or failed")
+    revised = serializers.BooleanField(
+        source="is_revised", read_only=True, help_text="True when the order changed since an earlier confirmation."
+    )
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = OrderConfirmation
+        fields = [
+            "id",
+            "order",
+            "version",
+            "revised",
+            "to",
+            "status",
+            "queued_at",
+            "sent_at",
+            "failed_at",
+            "error",
+            "created_by",
+        ]
+        read_only_fields = fields

@@ -4,27 +4,37 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from core.api.filters import UpdatedSinceFilterSet
+from core.api.renderers import PdfRenderer
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
 from salesapp.api.document_serializers import with_customer_codes, with_line_codes
 from salesapp.api.order_serializers import (
     OrderCancelInputSerializer,
     OrderCloseRemainderInputSerializer,
+    OrderConfirmationInputSerializer,
+    OrderConfirmationSerializer,
     OrderLineShipDateInputSerializer,
     SalesOrderInputSerializer,
     SalesOrderSerializer,
     SalesOrderUpdateInputSerializer,
 )
 from salesapp.choices import OrderState
+from salesapp.documents import order_confirmation_pdf
 from salesapp.models import SalesOrder, SalesOrderLine
+from salesapp.selectors.order_confirmations import confirmation_list
 from salesapp.selectors.orders import order_list
 from salesapp.services.opportunity_orders import order_create_attributed
+from salesapp.services.order_confirmations import order_confirmation_send
 from salesapp.services.order_remainders import order_line_remainder_close, order_remainder_close
 from salesapp.services.orders import (
     OrderLineInput,
@@ -56,8 +66,9 @@ class SalesOrderViewSet(ServiceViewSet):
         "cancel": OrderCancelInputSerializer,
         "close_remainder": OrderCloseRemainderInputSerializer,
         "confirm_ship_date": OrderLineShipDateInputSerializer,
+        "send_confirmation": OrderConfirmationInputSerializer,
     }
-    change_actions = ("confirm", "cancel", "close_remainder", "confirm_ship_date")
+    change_actions = ("confirm", "cancel", "close_remainder", "confirm_ship_date", "send_confirmation")
     filterset_class = SalesOrderFilter
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
 
@@ -131,6 +142,34 @@ class SalesOrderViewSet(ServiceViewSet):
             by=request.user,
         )
         return self.respond(order)
+
+    @extend_schema(
+        request=OrderConfirmationInputSerializer,
+        responses={202: OrderConfirmationSerializer},
+        summary="Email the order confirmation with its PDF (queued: its status says when it went)",
+        description="Sent again after the order changed, it is a revised confirmation with the next version.",
+    )
+    @action(detail=True, methods=["post"], url_path="send-confirmation")
+    def send_confirmation(self, request, pk=None):
+        data = self.validated_input()
+        confirmation = order_confirmation_send(order=self.get_object(), to=data["to"], by=request.user)
+        return Response(OrderConfirmationSerializer(confirmation).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=OrderConfirmationSerializer(many=True), summary="The confirmations sent, newest first")
+    @action(detail=True, methods=["get"])
+    def confirmations(self, request, pk=None):
+        return Response(OrderConfirmationSerializer(confirmation_list(self.get_object()), many=True).data)
+
+    @extend_schema(
+        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},
+        summary="The order confirmation as PDF, as the order stands now",
+    )
+    @action(detail=True, methods=["get"], url_path="confirmation-pdf", renderer_classes=[JSONRenderer, PdfRenderer])
+    def confirmation_pdf(self, request, pk=None):
+        content, filename = order_confirmation_pdf(self.get_object())
+        response = HttpResponse(content, content_type=PdfRenderer.media_type)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
 
     @staticmethod
     def _line(order: SalesOrder, line_id: int) -> SalesOrderLine:

@@ -157,6 +157,14 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         Refusal(lambda order: not order.fully_delivered(), _("Order %(number)s is fully delivered."), shown=False),
     )
     INVOICE_RULES = DELIVER_RULES[:3]
+    # The order confirmation (salesapp.services.order_confirmations): once the order is agreed, until canceled.
+    CONFIRMATION_RULES = (
+        Refusal(
+            lambda order: order.state in (OrderState.CONFIRMED, OrderState.DELIVERED, OrderState.INVOICED),
+            "",
+            shown=False,
+        ),
+    )
     # Closing the remainder short (salesapp.services.order_remainders): a partly delivered, confirmed order.
     CLOSE_REMAINDER_RULES = (
         Refusal(lambda order: order.state == OrderState.CONFIRMED, "", shown=False),

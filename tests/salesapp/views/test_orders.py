@@ -334,7 +334,14 @@ def test_order_detail_of_a_partly_delivered_order(client, clerk, customer, items
 
     # then
     html = response.content.decode()
-    assert response.context["actions"] == {"deliver": True, "invoice": True, "cancel": False, "close_remainder": True}
+    assert response.context["actions"] == {
+        "deliver": True,
+        "invoice": True,
+        "cancel": False,
+        "close_remainder": True,
+        "confirmation_pdf": True,
+        "send_confirmation": True,
+    }
     assert "only open orders can be confirmed" not in html  # confirming is a step done
     assert [step["css"] for step in response.context["steps"]] == ["done", "current", "", ""]
     assert "0 of 2 lines delivered, 0 invoiced · <strong>partially delivered</strong>" in html
