@@ -54,6 +54,7 @@ _VIEW_ALL = [
     *_crud("salesapp.quotationrevision", "view"),
     *_crud("salesapp.quotationrevisionline", "view"),
     *_crud("salesapp.quotationemail", "view"),
+    *_crud("salesapp.orderconfirmation", "view"),
     *_crud("invoicing.invoice", "view"),
     *_crud("invoicing.invoiceline", "view"),
     *_crud("invoicing.payment", "view"),
@@ -70,6 +71,9 @@ _SALES_WORK = [
     *_crud("salesapp.packingslipline"),
     "salesapp.confirm_salesorder",
     "salesapp.cancel_salesorder",
+    # The customer no longer wants the rest, or it will not come: the undelivered remainder is closed short.
+    "salesapp.close_remainder_salesorder",
+    "salesapp.send_orderconfirmation",
     "salesapp.post_packingslip",
     # A price or discount typed over the engine's; the line then says "manual".
     "salesapp.override_line_price",

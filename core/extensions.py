@@ -126,6 +126,9 @@ class DocumentAction:
     confirm: str | None = None
     secondary: bool = False
     template: str = ""  # for method "page"
+    # For method "post": the page asks for a reason with this label (``reason_required``: it may not be empty).
+    reason_label: str | None = None
+    reason_required: bool = False
 
 
 document_actions: list[DocumentAction] = []

@@ -189,6 +189,8 @@ def page_actions(instance, *, user, url: Callable[[str], str]) -> PageActions:
                 order=action.order,
                 secondary=action.secondary,
                 template=action.template,
+                reason_label=str(action.reason_label) if action.reason_label else None,
+                reason_required=action.reason_required,
             )
         )
     return PageActions(buttons=sorted(buttons, key=lambda button: button.order))

@@ -1,4 +1,5 @@
-"""PDF documents of sales: the quotation, as the revision the customer was sent (or the draft being written)."""
+"""PDF documents of sales: the quotation, as the revision the customer was sent (or the draft being written), and
+the order confirmation."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from django.utils import translation
 
 from core.money import TaxableLine, document_totals
 from core.pdf import render_pdf
-from salesapp.models import Quotation, QuotationRevision
+from salesapp.line_types import taxable
+from salesapp.models import Quotation, QuotationRevision, SalesOrder
 
 
 def quotation_document_context(quotation: Quotation, *, revision: QuotationRevision | None = None) -> dict:
@@ -40,3 +42,28 @@ def quotation_pdf(quotation: Quotation, *, revision: QuotationRevision | None = 
         content = render_pdf(template_name="pdf/quotation.html", context=context)
     suffix = f"-r{context['revision'].number}" if context["revision"] else "-draft"
     return content, f"{quotation.number}{suffix}.pdf"
+
+
+def order_confirmation_context(order: SalesOrder, *, version: int | None = None) -> dict:
+    """The order as its confirmation states it; ``version`` above 1 makes it a revised confirmation."""
+    lines = list(order.lines.select_related("item", "tax_code").order_by("line_no"))
+    totals = document_totals(taxable(lines))
+    codes = {line.tax_code_id: line.tax_code for line in lines if line.tax_code_id}
+    return {
+        "order": order,
+        "party": order.customer.party,
+        "customer": order.customer,
+        "lines": lines,
+        "taxes": [{"code": codes[bucket.tax_code_id], **vars(bucket)} for bucket in totals.taxes],
+        "version": version,
+        "revised": bool(version and version > 1),
+    }
+
+
+def order_confirmation_pdf(order: SalesOrder, *, version: int | None = None) -> tuple[bytes, str]:
+    """The confirmation PDF in the customer's language, and its file name."""
+    context = order_confirmation_context(order, version=version)
+    with translation.override(context["party"].language or "en"):
+        content = render_pdf(template_name="pdf/order_confirmation.html", context=context)
+    suffix = f"-v{version}" if version else ""
+    return content, f"{order.number}-confirmation{suffix}.pdf"

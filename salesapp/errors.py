@@ -8,6 +8,8 @@ class ErrorCode(models.TextChoices):
     CUSTOMER_CREDIT_FORBIDDEN = "customer-credit-forbidden"
     CUSTOMER_EXISTS = "customer-exists"
     ORDER_NOT_CANCELABLE = "order-not-cancelable"
+    ORDER_REMAINDER_NOT_CLOSABLE = "order-remainder-not-closable"
+    ORDER_CONFIRMATION_NOT_SENDABLE = "order-confirmation-not-sendable"
     ORDER_NOT_CONFIRMABLE = "order-not-confirmable"
     ORDER_NOT_DELIVERABLE = "order-not-deliverable"
     ORDER_NOT_DELIVERED = "order-not-delivered"

@@ -34,3 +34,15 @@ def quotation_email_deliver_job(*, email_id: int) -> None:
     from salesapp.services.quotation_mail import quotation_email_deliver
 
     quotation_email_deliver(email_id=email_id)
+
+
+@app.task(
+    name="salesapp.order_confirmation_deliver",
+    queue=DEFAULT_QUEUE,
+    retry=outside_world_retry(MailServerUnavailable),
+)
+def order_confirmation_deliver_job(*, confirmation_id: int) -> None:
+    """Send one order confirmation with its PDF. A retry finds it claimed or sent and does nothing."""
+    from salesapp.services.order_confirmations import order_confirmation_deliver
+
+    order_confirmation_deliver(confirmation_id=confirmation_id)

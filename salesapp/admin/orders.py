@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from core.admin import DocumentAdmin, ReadOnlyInline, TransitionLogInline
-from salesapp.models import PackingSlip, SalesOrder, SalesOrderLine
+from salesapp.models import OrderConfirmation, PackingSlip, SalesOrder, SalesOrderLine
 from salesapp.selectors.orders import order_get, order_progress
 from salesapp.services.orders import order_cancel, order_confirm
 
@@ -23,6 +23,7 @@ class SalesOrderLineInline(ReadOnlyInline):
         "qty_delivered",
         "qty_invoiced",
         "qty_closed_short",
+        "close_short_reason",
         "deliver_remainder",
         "invoice_remainder",
     )
@@ -42,6 +43,12 @@ class OrderPackingSlipInline(ReadOnlyInline):
     fields = ("number", "ship_date", "state", "posted_at")
     show_change_link = True
     verbose_name_plural = _("packing slips")
+
+
+class OrderConfirmationInline(ReadOnlyInline):
+    model = OrderConfirmation
+    fields = ("version", "to", "queued_at", "sent_at", "failed_at", "error", "created_by")
+    related = ("created_by",)
 
 
 @admin.register(SalesOrder)
@@ -79,7 +86,7 @@ class SalesOrderAdmin(DocumentAdmin):
             {"fields": ("confirmed_at", "canceled_at", "cancel_reason", "created_at", "created_by", "updated_at")},
         ),
     )
-    inlines = (SalesOrderLineInline, OrderPackingSlipInline, TransitionLogInline)
+    inlines = (SalesOrderLineInline, OrderPackingSlipInline, OrderConfirmationInline, TransitionLogInline)
     actions = ("confirm_orders", "cancel_orders")
 
     @admin.display(description=_("customer"), ordering="customer__party__name")

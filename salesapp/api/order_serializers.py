@@ -7,7 +7,7 @@ from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
 from marketing.models import Campaign, Opportunity
 from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer, quantity_field
 from salesapp.choices import OrderType
-from salesapp.models import Customer, Item, SalesOrder, SalesOrderLine
+from salesapp.models import Customer, Item, OrderConfirmation, SalesOrder, SalesOrderLine
 from salesapp.order_types import POLICIES
 
 ORDER_TYPE_HELP = (
@@ -33,6 +33,7 @@ class SalesOrderLineSerializer(DocumentLineSerializer):
             "qty_returned",
             "qty_credited",
             "qty_closed_short",
+            "close_short_reason",
             "deliver_remainder",
             "invoice_remainder",
         ]
@@ -130,3 +131,51 @@ class SalesOrderUpdateInputSerializer(serializers.Serializer):
 
 class OrderCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class OrderCloseRemainderInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why the undelivered remainder is closed.")
+    line = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Id of one line of the order to close; leave out to close every line's remainder.",
+    )
+
+
+class OrderLineShipDateInputSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="Id of a line of the order that still has something to deliver.")
+    confirmed_ship_date = serializers.DateField(
+        allow_null=True, help_text=f"{DATE_HELP} Not before the order date; null withdraws the promise."
+    )
+
+
+class OrderConfirmationInputSerializer(serializers.Serializer):
+    to = serializers.EmailField(
+        required=False, allow_blank=True, default="", help_text="Default: the email of the customer's party."
+    )
+
+
+class OrderConfirmationSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="queued, sent or failed")
+    revised = serializers.BooleanField(
+        source="is_revised", read_only=True, help_text="True when the order changed since an earlier confirmation."
+    )
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = OrderConfirmation
+        fields = [
+            "id",
+            "order",
+            "version",
+            "revised",
+            "to",
+            "status",
+            "queued_at",
+            "sent_at",
+            "failed_at",
+            "error",
+            "created_by",
+        ]
+        read_only_fields = fields

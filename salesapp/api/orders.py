@@ -4,24 +4,45 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from core.api.filters import UpdatedSinceFilterSet
+from core.api.renderers import PdfRenderer
 from core.api.viewsets import ServiceViewSet
+from core.errors import ValidationFailed
 from salesapp.api.document_serializers import with_customer_codes, with_line_codes
 from salesapp.api.order_serializers import (
     OrderCancelInputSerializer,
+    OrderCloseRemainderInputSerializer,
+    OrderConfirmationInputSerializer,
+    OrderConfirmationSerializer,
+    OrderLineShipDateInputSerializer,
     SalesOrderInputSerializer,
     SalesOrderSerializer,
     SalesOrderUpdateInputSerializer,
 )
 from salesapp.choices import OrderState
+from salesapp.documents import order_confirmation_pdf
 from salesapp.models import SalesOrder, SalesOrderLine
+from salesapp.selectors.order_confirmations import confirmation_list
 from salesapp.selectors.orders import order_list
 from salesapp.services.opportunity_orders import order_create_attributed
-from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm, order_update
+from salesapp.services.order_confirmations import order_confirmation_send
+from salesapp.services.order_remainders import order_line_remainder_close, order_remainder_close
+from salesapp.services.orders import (
+    OrderLineInput,
+    order_cancel,
+    order_confirm,
+    order_line_ship_date_confirm,
+    order_update,
+)
 
 
 class SalesOrderFilter(UpdatedSinceFilterSet):
@@ -43,8 +64,11 @@ class SalesOrderViewSet(ServiceViewSet):
         "create": SalesOrderInputSerializer,
         "partial_update": SalesOrderUpdateInputSerializer,
         "cancel": OrderCancelInputSerializer,
+        "close_remainder": OrderCloseRemainderInputSerializer,
+        "confirm_ship_date": OrderLineShipDateInputSerializer,
+        "send_confirmation": OrderConfirmationInputSerializer,
     }
-    change_actions = ("confirm", "cancel")
+    change_actions = ("confirm", "cancel", "close_remainder", "confirm_ship_date", "send_confirmation")
     filterset_class = SalesOrderFilter
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
 
@@ -83,6 +107,81 @@ class SalesOrderViewSet(ServiceViewSet):
         order = self.get_object()
         order = order_cancel(order=order, reason=self.validated_input()["reason"], by=request.user)
         return self.respond(order)
+
+    @extend_schema(
+        summary="Close the undelivered remainder of a confirmed order, or of one of its lines, with a reason",
+        description=(
+            "Books the remainder as closed short on the line ledger: the order then reaches delivered (and "
+            "invoiced) by the ledger rule. Refused (409) for an order that is not confirmed, or with nothing "
+            "delivered (cancel it instead)."
+        ),
+        responses=SalesOrderSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="close-remainder")
+    def close_remainder(self, request, pk=None):
+        order = self.get_object()
+        data = self.validated_input()
+        if data["line"] is None:
+            order = order_remainder_close(order=order, reason=data["reason"], by=request.user)
+        else:
+            line = self._line(order, data["line"])
+            order = order_line_remainder_close(order_line=line, reason=data["reason"], by=request.user)
+        return self.respond(order)
+
+    @extend_schema(
+        summary="Promise a ship date for a line still to deliver (null withdraws it)",
+        responses=SalesOrderSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-ship-date")
+    def confirm_ship_date(self, request, pk=None):
+        order = self.get_object()
+        data = self.validated_input()
+        order_line_ship_date_confirm(
+            order_line=self._line(order, data["line"]),
+            confirmed_ship_date=data["confirmed_ship_date"],
+            by=request.user,
+        )
+        return self.respond(order)
+
+    @extend_schema(
+        request=OrderConfirmationInputSerializer,
+        responses={202: OrderConfirmationSerializer},
+        summary="Email the order confirmation with its PDF (queued: its status says when it went)",
+        description="Sent again after the order changed, it is a revised confirmation with the next version.",
+    )
+    @action(detail=True, methods=["post"], url_path="send-confirmation")
+    def send_confirmation(self, request, pk=None):
+        data = self.validated_input()
+        confirmation = order_confirmation_send(order=self.get_object(), to=data["to"], by=request.user)
+        return Response(OrderConfirmationSerializer(confirmation).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=OrderConfirmationSerializer(many=True), summary="The confirmations sent, newest first")
+    @action(detail=True, methods=["get"])
+    def confirmations(self, request, pk=None):
+        return Response(OrderConfirmationSerializer(confirmation_list(self.get_object()), many=True).data)
+
+    @extend_schema(
+        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},
+        summary="The order confirmation as PDF, as the order stands now",
+    )
+    @action(detail=True, methods=["get"], url_path="confirmation-pdf", renderer_classes=[JSONRenderer, PdfRenderer])
+    def confirmation_pdf(self, request, pk=None):
+        content, filename = order_confirmation_pdf(self.get_object())
+        response = HttpResponse(content, content_type=PdfRenderer.media_type)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+    @staticmethod
+    def _line(order: SalesOrder, line_id: int) -> SalesOrderLine:
+        line = SalesOrderLine.objects.filter(order=order, pk=line_id).first()
+        if line is None:
+            raise ValidationFailed(
+                field_errors={
+                    "line": gettext("Order %(number)s has no line with id %(id)s.")
+                    % {"number": order.number, "id": line_id}
+                }
+            )
+        return line
 
 
 def register(router, extra_urlpatterns: list) -> None:

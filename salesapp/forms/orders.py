@@ -227,3 +227,9 @@ class OrderUpdateForm(forms.Form):
 
 class OrderCancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
+
+
+class ShipDateForm(forms.Form):
+    """The ship date promised for one order line; empty withdraws the promise."""
+
+    confirmed_ship_date = forms.DateField(label=_("Confirmed ship date"), required=False, widget=DateInput())

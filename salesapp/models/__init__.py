@@ -1,5 +1,6 @@
 from salesapp.models.customers import Customer
 from salesapp.models.items import Item
+from salesapp.models.order_confirmations import OrderConfirmation
 from salesapp.models.orders import SalesOrder, SalesOrderLine
 from salesapp.models.packing_slips import PackingSlip, PackingSlipLine
 from salesapp.models.pricing import (
@@ -26,6 +27,7 @@ __all__ = [
     "TaxCode",
     "SalesOrder",
     "SalesOrderLine",
+    "OrderConfirmation",
     "PackingSlip",
     "PackingSlipLine",
     "CustomerPriceGroup",

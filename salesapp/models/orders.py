@@ -64,6 +64,14 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         verbose_name_plural = _("sales orders")
         ordering = ["-id"]
         # The list search (icontains) is index-backed through these (core.search).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "external_document_number"],
+                # A canceled order gives its number back: the customer's order is entered again, correctly.
+                condition=~models.Q(external_document_number="") & ~models.Q(state=OrderState.CANCELED),
+                name="salesorder_external_number_per_customer",
+            )
+        ]
         indexes = [
             trigram_index("number", name="salesorder_number_trgm"),
             trigram_index("customer_reference", name="salesorder_reference_trgm"),
@@ -71,6 +79,7 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         permissions = [
             ("confirm_salesorder", "Can confirm sales order"),
             ("cancel_salesorder", "Can cancel sales order"),
+            ("close_remainder_salesorder", "Can close the undelivered remainder of a sales order"),
         ]
 
     def __str__(self):
@@ -148,6 +157,23 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         Refusal(lambda order: not order.fully_delivered(), _("Order %(number)s is fully delivered."), shown=False),
     )
     INVOICE_RULES = DELIVER_RULES[:3]
+    # The order confirmation (salesapp.services.order_confirmations): once the order is agreed, until canceled.
+    CONFIRMATION_RULES = (
+        Refusal(
+            lambda order: order.state in (OrderState.CONFIRMED, OrderState.DELIVERED, OrderState.INVOICED),
+            "",
+            shown=False,
+        ),
+    )
+    # Closing the remainder short (salesapp.services.order_remainders): a partly delivered, confirmed order.
+    CLOSE_REMAINDER_RULES = (
+        Refusal(lambda order: order.state == OrderState.CONFIRMED, "", shown=False),
+        Refusal(
+            lambda order: not order.nothing_delivered(),
+            _("Nothing is delivered yet: cancel the order instead of closing its remainder."),
+            shown=False,
+        ),
+    )
 
     def refusal_reason(self, action: str) -> str | None:
         """Why ``action`` ("edit", "deliver", "invoice"), which is not a transition of the order, cannot run now."""
@@ -190,7 +216,10 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         conditions=[
             Refusal(
                 nothing_delivered,
-                _("%(shipped)s units already shipped: the order can no longer be canceled."),
+                _(
+                    "%(shipped)s units already shipped: the order can no longer be canceled. Close the undelivered "
+                    "remainder instead, or create a returned order for what came back."
+                ),
             )
         ],
         permission="salesapp.cancel_salesorder",
@@ -240,6 +269,8 @@ class SalesOrderLine(DocumentLine):
     qty_invoiced = QuantityField(_("invoiced"), editable=False)
     qty_credited = QuantityField(_("credited"), editable=False)
     qty_closed_short = QuantityField(_("closed short"), editable=False)
+    # Why the undelivered remainder was closed (salesapp.services.order_remainders), shown on the line.
+    close_short_reason = models.CharField(_("close short reason"), max_length=300, blank=True, editable=False)
 
     class Meta(DocumentLine.Meta):
         verbose_name = _("sales order line")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from core.bulk import column_update, rows_insert
 from core.dates import date_in_window, date_window_message
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
+from core.errors import ErrorCode as CoreErrorCode
 from core.money import (
     MAX_AMOUNT,
     MAX_QUANTITY,
@@ -280,6 +281,27 @@ def _order_type_check(order_type: str) -> None:
         raise ValidationFailed(code=ErrorCode.ORDER_TYPE_NOT_AVAILABLE, field_errors={"order_type": refusal})
 
 
+def _external_number_errors(customer_id: int, value: str, *, order_id: int | None = None) -> dict[str, str]:
+    """A customer's own document number names one order of that customer (the database guards it too)."""
+    value = (value or "").strip()
+    if not value:
+        return {}
+    taken = (
+        SalesOrder.objects.filter(customer_id=customer_id, external_document_number=value)
+        .exclude(state=OrderState.CANCELED)
+        .exclude(pk=order_id)
+    )
+    number = taken.values_list("number", flat=True).first()
+    if number is None:
+        return {}
+    return {
+        "external_document_number": gettext(
+            "Order %(number)s of this customer already has external document number %(value)s."
+        )
+        % {"number": number, "value": value}
+    }
+
+
 def _header_date_errors(*, order_date: datetime.date, requested_ship_date: datetime.date | None) -> dict[str, str]:
     if not date_in_window(order_date):
         return {"order_date": date_window_message()}
@@ -318,6 +340,7 @@ def order_create(
             "reason": customer.blocked_reason,
         }
     errors.update(_header_date_errors(order_date=order_date, requested_ship_date=requested_ship_date))
+    errors.update(_external_number_errors(customer.pk, external_document_number))
     line_price_override_guard(lines, lambda index: f"lines[{index}].", by=by)
     input_errors = [_line_errors(line, f"lines[{index}]", order_date=order_date) for index, line in enumerate(lines)]
     # Every line whose own input is good is priced (one look-up), so its amount is checked in the same answer.
@@ -338,7 +361,7 @@ def order_create(
         order_date=order_date,
         requested_ship_date=requested_ship_date,
         customer_reference=customer_reference,
-        external_document_number=external_document_number,
+        external_document_number=(external_document_number or "").strip(),
     )
     tax_codes = line_tax_codes(customer, lines)
     built = [
@@ -434,6 +457,8 @@ def order_update(
         limit = SalesOrder._meta.get_field(name).max_length
         if len(str(value).strip()) > limit:
             errors[name] = gettext("Enter at most %(max)s characters.") % {"max": limit}
+    if external_document_number is not UNCHANGED and "external_document_number" not in errors:
+        errors.update(_external_number_errors(order.customer_id, str(external_document_number), order_id=order.pk))
     if errors:
         raise ValidationFailed(field_errors=errors)
     changed = []
@@ -456,6 +481,45 @@ def order_update(
     if changed:
         order.save(update_fields=[*changed, "updated_at"])
     return order
+
+
+@transaction.atomic
+def order_line_ship_date_confirm(
+    *, order_line: SalesOrderLine, confirmed_ship_date: datetime.date | None, by: User
+) -> SalesOrderLine:
+    """Promise the customer a ship date for a line still to deliver (None withdraws it). Until one is promised
+    the line is expected on its requested ship date: backorders are late against the confirmed date, else that."""
+    if not by.has_perm("salesapp.change_salesorder"):
+        raise ActionForbidden(
+            code=CoreErrorCode.PERMISSION_DENIED, reason=gettext("Your role does not allow changing orders.")
+        )
+    order = lock_order(order_line.order_id, with_customer=False)
+    line = lock_order_lines(order, related=()).get(order_line.pk)
+    if order.state not in (OrderState.OPEN, OrderState.CONFIRMED):
+        raise TransitionRefused(
+            code=ErrorCode.ORDER_NOT_EDITABLE,
+            reason=gettext("Order %(number)s is %(state)s: ship dates are promised while it is open or confirmed.")
+            % {"number": order.number, "state": order.get_state_display().lower()},
+        )
+    if line is None or is_comment(line) or line.deliver_remainder <= 0:
+        raise TransitionRefused(
+            code=ErrorCode.ORDER_NOT_EDITABLE,
+            reason=gettext("Line %(line_no)s has nothing left to deliver: there is no ship date to promise.")
+            % {"line_no": order_line.line_no},
+        )
+    if confirmed_ship_date is not None and not date_in_window(confirmed_ship_date):
+        raise ValidationFailed(field_errors={"confirmed_ship_date": date_window_message()})
+    if confirmed_ship_date is not None and confirmed_ship_date < order.order_date:
+        raise ValidationFailed(
+            field_errors={
+                "confirmed_ship_date": gettext("The confirmed ship date cannot be before the order date (%(date)s).")
+                % {"date": order.order_date.isoformat()}
+            }
+        )
+    line.confirmed_ship_date = confirmed_ship_date
+    line.save(update_fields=["confirmed_ship_date"])
+    order.save(update_fields=["updated_at"])
+    return line
 
 
 @transaction.atomic

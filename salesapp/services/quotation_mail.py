@@ -3,35 +3,31 @@ recipient's language, through Django's email backend and a job (DESIGN.md §2.3)
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
 from core.jobs import job_enqueue
 from marketing.choices import ActivityType
-from marketing.errors import MailServerUnavailable
 from salesapp.documents import quotation_pdf
 from salesapp.errors import ErrorCode
 from salesapp.jobs import quotation_email_deliver_job
 from salesapp.lock_objects import lock_quotation
 from salesapp.models import Quotation, QuotationEmail
+from salesapp.services.document_mail import email_deliver_once
 from salesapp.services.quotations import quotation_step_record
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -92,59 +88,19 @@ def _message(email: QuotationEmail) -> EmailMessage:
 
 
 def quotation_email_deliver(*, email_id: int) -> QuotationEmail:
-    """Send one queued quotation email. Runs as a job, outside any transaction.
-
-    The row is claimed (``sent_at`` stamped and committed) before the message is handed to the mail server,
-    so a retried job finds it claimed and sends nothing. A mail server that cannot be reached, or that answers
-    "try again later" (4xx: it did not take the message), releases the claim and raises
-    ``MailServerUnavailable``, so the job is retried with backoff. Any other failure while sending leaves it
-    unknown whether the message went: the email is marked failed with the server's answer, never sent again
-    by itself (the clerk may send it again knowingly)."""
+    """Send one queued quotation email, once (salesapp.services.document_mail). Runs as a job, outside any
+    transaction; the activity is recorded once the message went."""
     email = QuotationEmail.objects.select_related(
         "quotation__customer__party", "quotation__party", "quotation__owner", "quotation__opportunity"
     ).get(pk=email_id)
-    if email.sent_at or email.failed_at:
-        return email
-    message = _message(email)
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception as exc:
-        raise MailServerUnavailable(str(exc)) from exc
-    try:
-        claimed_at = timezone.now()
-        if not QuotationEmail.objects.filter(pk=email.pk, sent_at__isnull=True, failed_at__isnull=True).update(
-            sent_at=claimed_at
-        ):
-            email.refresh_from_db()
-            return email  # another attempt got to it first
-        try:
-            connection.send_messages([message])
-        except smtplib.SMTPResponseException as exc:
-            if 400 <= exc.smtp_code < 500:
-                QuotationEmail.objects.filter(pk=email.pk).update(sent_at=None)
-                raise MailServerUnavailable(str(exc)) from exc
-            return _failed(email, exc)
-        except Exception as exc:
-            return _failed(email, exc)
-    finally:
-        connection.close()
-    email.sent_at = claimed_at
-    with transaction.atomic():
-        quotation_step_record(
-            email.quotation,
-            gettext("Quotation %(number)s r%(revision)s sent to %(to)s")
-            % {"number": email.quotation.number, "revision": email.revision, "to": email.to},
-            by=email.created_by,
-            activity_type=ActivityType.EMAIL,
-        )
-    return email
+    return email_deliver_once(email, message_for=_message, on_sent=_sent_record)
 
 
-def _failed(email: QuotationEmail, error: Exception) -> QuotationEmail:
-    email.sent_at = None
-    email.failed_at = timezone.now()
-    email.error = (str(error) or error.__class__.__name__)[:500]
-    QuotationEmail.objects.filter(pk=email.pk).update(sent_at=None, failed_at=email.failed_at, error=email.error)
-    logger.warning("Quotation email %s to %s refused: %s", email.pk, email.to, email.error)
-    return email
+def _sent_record(email: QuotationEmail) -> None:
+    quotation_step_record(
+        email.quotation,
+        gettext("Quotation %(number)s r%(revision)s sent to %(to)s")
+        % {"number": email.quotation.number, "revision": email.revision, "to": email.to},
+        by=email.created_by,
+        activity_type=ActivityType.EMAIL,
+    )

@@ -1,7 +1,7 @@
 """Sales order pages: the list, the order entry form, the order page and the actions run from it."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,16 +26,20 @@ from core.web import (
 )
 from marketing.selectors.activities import activities_open_for, activities_url, document_key
 from salesapp.choices import OrderState
+from salesapp.documents import order_confirmation_pdf
 from salesapp.forms.orders import (
     OrderFilterForm,
     OrderHeaderForm,
     OrderLineForm,
     OrderLineFormSet,
     OrderUpdateForm,
+    ShipDateForm,
     order_errors_apply,
 )
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors import orders as order_selectors
+from salesapp.selectors.order_confirmations import confirmation_list
+from salesapp.services import order_confirmations, order_remainders
 from salesapp.services import orders as order_services
 from salesapp.views.line_entry import line_preview_context, line_previews_for
 from salesapp.views.suggestions import order_suggestions_context
@@ -76,6 +80,12 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
         "refusals": page.refusals,
         "editable": editable,
         "line_form": line_form if editable else None,
+        # Per-line "close short" forms: a confirmed order's undelivered lines (salesapp.services.order_remainders).
+        "closable": order.state == OrderState.CONFIRMED
+        and request.user.has_perm("salesapp.close_remainder_salesorder"),
+        "confirmations": confirmation_list(order) if request.user.has_perm("salesapp.view_orderconfirmation") else [],
+        "promisable": order.state in (OrderState.OPEN, OrderState.CONFIRMED)
+        and request.user.has_perm("salesapp.change_salesorder"),
     }
 
 
@@ -283,6 +293,78 @@ def order_cancel(request, pk: int):
         success=_("Order %(number)s canceled.") % {"number": order.number},
     )
     return redirect("salesapp:order_detail", pk=order.pk)
+
+
+@permission("salesapp.change_salesorder")
+@require_POST
+def order_line_ship_date(request, pk: int, line_pk: int):
+    line = get_object_or_404(SalesOrderLine, pk=line_pk, order_id=pk)
+    form = ShipDateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["confirmed_ship_date"][0])
+        return redirect("salesapp:order_detail", pk=pk)
+    run_action(
+        request,
+        lambda: order_services.order_line_ship_date_confirm(
+            order_line=line, confirmed_ship_date=form.cleaned_data["confirmed_ship_date"], by=request.user
+        ),
+        success=_("Ship date of line %(line_no)s saved.") % {"line_no": line.line_no},
+    )
+    return redirect("salesapp:order_detail", pk=pk)
+
+
+@permission("salesapp.view_salesorder")
+@require_GET
+def order_confirmation_pdf_view(request, pk: int):
+    """The order confirmation as it stands now (what sending it would attach)."""
+    order = _order_or_404(pk)
+    content, filename = order_confirmation_pdf(order)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@permission("salesapp.send_orderconfirmation")
+@require_POST
+def order_confirmation_send(request, pk: int):
+    order = get_object_or_404(SalesOrder, pk=pk)
+    run_action(
+        request,
+        lambda: order_confirmations.order_confirmation_send(
+            order=order, to=request.POST.get("to", ""), by=request.user
+        ),
+        success=_("The confirmation of order %(number)s is on its way; it shows under “Confirmations” once sent.")
+        % {"number": order.number},
+    )
+    return redirect("salesapp:order_detail", pk=order.pk)
+
+
+@permission("salesapp.close_remainder_salesorder")
+@require_POST
+def order_close_remainder(request, pk: int):
+    order = get_object_or_404(SalesOrder, pk=pk)
+    run_action(
+        request,
+        lambda: order_remainders.order_remainder_close(
+            order=order, reason=request.POST.get("reason", ""), by=request.user
+        ),
+        success=_("The undelivered remainder of order %(number)s is closed.") % {"number": order.number},
+    )
+    return redirect("salesapp:order_detail", pk=order.pk)
+
+
+@permission("salesapp.close_remainder_salesorder")
+@require_POST
+def order_line_close_remainder(request, pk: int, line_pk: int):
+    line = get_object_or_404(SalesOrderLine, pk=line_pk, order_id=pk)
+    run_action(
+        request,
+        lambda: order_remainders.order_line_remainder_close(
+            order_line=line, reason=request.POST.get("reason", ""), by=request.user
+        ),
+        success=_("The undelivered remainder of line %(line_no)s is closed.") % {"line_no": line.line_no},
+    )
+    return redirect("salesapp:order_detail", pk=pk)
 
 
 @permission("salesapp.change_salesorder")

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from invoicing.models import InvoiceLine, InvoiceTax, JournalLine, PaymentApplication
 from salesapp.models import (
+    OrderConfirmation,
     PackingSlipLine,
     QuotationEmail,
     QuotationLine,
@@ -22,6 +23,7 @@ SHOWN_AS_INLINES = {
     QuotationLine,
     QuotationRevisionLine,
     QuotationEmail,
+    OrderConfirmation,
     StandardLine,
     InvoiceLine,
     InvoiceTax,

@@ -14,6 +14,8 @@ from tests.factories.marketing import PartyFactory
 from tests.factories.salesapp import ItemFactory, make_customer, make_order, tax_code
 from tests.factories.users import builder
 
+CANCEL_HINT = " Close the undelivered remainder instead, or create a returned order for what came back."
+
 D = Decimal
 
 
@@ -149,7 +151,7 @@ def test_cancel_action_refuses_a_partially_shipped_order(client, administrator, 
     assert messages_of(response) == [
         (
             "error",
-            f"{order.number}: 2 units already shipped: the order can no longer be canceled.",
+            f"{order.number}: 2 units already shipped: the order can no longer be canceled." + CANCEL_HINT,
         ),
         ("success", "1 order canceled."),
     ]

@@ -10,6 +10,8 @@ from tests.core.api.helpers import api_client, problem
 from tests.factories.marketing import PartyFactory
 from tests.factories.salesapp import ItemFactory, make_customer, make_order, tax_code
 
+CANCEL_HINT = " Close the undelivered remainder instead, or create a returned order for what came back."
+
 URL = "/api/v1/sales-orders/"
 
 
@@ -71,6 +73,7 @@ def test_create_order_with_two_lines(integrator):
             "qty_returned": "0.000",
             "qty_credited": "0.000",
             "qty_closed_short": "0.000",
+            "close_short_reason": "",
             "deliver_remainder": "10.000",
             "invoice_remainder": "0.000",
         },
@@ -93,6 +96,7 @@ def test_create_order_with_two_lines(integrator):
             "qty_returned": "0.000",
             "qty_credited": "0.000",
             "qty_closed_short": "0.000",
+            "close_short_reason": "",
             "deliver_remainder": "4.000",
             "invoice_remainder": "0.000",
         },
@@ -252,7 +256,7 @@ def test_cancel_after_delivery_is_refused_with_the_reason(integrator):
     # then: refused, nothing changed
     body = problem(response, 409)
     assert body["code"] == "order-not-cancelable"
-    assert body["detail"] == ("6 units already shipped: the order can no longer be canceled.")
+    assert body["detail"] == ("6 units already shipped: the order can no longer be canceled." + CANCEL_HINT)
     assert body["instance"] == f"/api/v1/sales-orders/{order.pk}/cancel/"
     order.refresh_from_db()
     assert (order.state, order.cancel_reason) == ("confirmed", "")

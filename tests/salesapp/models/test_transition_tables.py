@@ -14,6 +14,8 @@ from salesapp.services.packing_slips import order_deliver_remainder, packing_sli
 from tests.factories.salesapp import ItemFactory, make_order
 from tests.factories.users import user_with_role
 
+CANCEL_HINT = " Close the undelivered remainder instead, or create a returned order for what came back."
+
 ROLES = [SALES_CLERK, SALES_MANAGER, BILLING_CLERK, INTEGRATOR, ADMINISTRATOR]
 
 
@@ -94,7 +96,10 @@ def test_why_an_order_transition_is_refused_by_its_conditions(clerk):
     journal = make_order(order_type="journal", by=clerk)
 
     # then: each reason comes from the condition that failed
-    assert transition_refusal(shipped, "cancel") == "2 units already shipped: the order can no longer be canceled."
+    assert (
+        transition_refusal(shipped, "cancel")
+        == "2 units already shipped: the order can no longer be canceled." + CANCEL_HINT
+    )
     assert transition_refusal(empty, "confirm") == "Add at least one line before confirming the order."
     assert (
         transition_refusal(journal, "confirm")

@@ -23,6 +23,8 @@ from salesapp.services.packing_slips import packing_slip_create, packing_slip_po
 from tests.factories.salesapp import ItemFactory, make_customer, make_order, tax_code
 from tests.factories.users import builder
 
+CANCEL_HINT = " Close the undelivered remainder instead, or create a returned order for what came back."
+
 D = Decimal
 
 
@@ -120,7 +122,7 @@ def test_cancel_after_delivery_is_refused_and_nothing_changes(clerk):
     # when / then
     with pytest.raises(TransitionRefused) as refused:
         order_cancel(order=order, reason="too late", by=clerk)
-    assert refused.value.reason == ("3 units already shipped: the order can no longer be canceled.")
+    assert refused.value.reason == ("3 units already shipped: the order can no longer be canceled." + CANCEL_HINT)
     order.refresh_from_db()
     assert (order.state, order.cancel_reason, order.canceled_at) == ("confirmed", "", None)
 

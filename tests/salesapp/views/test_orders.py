@@ -13,6 +13,8 @@ from salesapp.services.packing_slips import packing_slip_create, packing_slip_po
 from tests.factories.salesapp import ItemFactory, make_customer, make_order, tax_code
 from tests.factories.users import builder
 
+CANCEL_HINT = " Close the undelivered remainder instead, or create a returned order for what came back."
+
 D = Decimal
 HTMX = {"HX-Request": "true"}
 # Session, user, two permission reads and the page's own reads: none of them grows with the rows.
@@ -332,14 +334,24 @@ def test_order_detail_of_a_partly_delivered_order(client, clerk, customer, items
 
     # then
     html = response.content.decode()
-    assert response.context["actions"] == {"deliver": True, "invoice": True, "cancel": False}
+    assert response.context["actions"] == {
+        "deliver": True,
+        "invoice": True,
+        "cancel": False,
+        "close_remainder": True,
+        "confirmation_pdf": True,
+        "send_confirmation": True,
+    }
     assert "only open orders can be confirmed" not in html  # confirming is a step done
     assert [step["css"] for step in response.context["steps"]] == ["done", "current", "", ""]
     assert "0 of 2 lines delivered, 0 invoiced · <strong>partially delivered</strong>" in html
     assert "Still to deliver: 4 pcs of A-100, 4 pcs of B-200" in html
     assert f"{reverse('salesapp:packing_slip_create')}?order={order.pk}" in html
     assert f"{reverse('invoicing:invoice_create')}?order={order.pk}" in html
-    assert "<strong>Cancel order</strong>: 6 units already shipped: the order can no longer be canceled." in html
+    assert (
+        "<strong>Cancel order</strong>: 6 units already shipped: the order can no longer be canceled." + CANCEL_HINT
+        in html
+    )
     assert "PS-000001" in html
     assert "/remove/" not in html
     assert response.context["line_form"] is None
@@ -450,7 +462,7 @@ def test_cancel_refused_after_delivery_shows_why(client, clerk, customer, items)
     # then: still confirmed; the reason as a message and in the page's refusals
     order.refresh_from_db()
     assert (order.state, order.cancel_reason) == ("confirmed", "")
-    reason = "2 units already shipped: the order can no longer be canceled."
+    reason = "2 units already shipped: the order can no longer be canceled." + CANCEL_HINT
     assert messages_of(response) == [reason]
     assert ("Cancel order", reason) in [(str(label), text) for label, text in response.context["refusals"]]
     assert response.content.decode().count(reason) == 2

@@ -1,0 +1,85 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from rest_framework.test import APIClient
+
+from core.errors import TransitionRefused, ValidationFailed
+from salesapp.models import SalesOrderLine
+from salesapp.services.orders import order_cancel, order_confirm, order_line_ship_date_confirm, order_update
+from tests.factories.salesapp import ItemFactory, make_customer, make_order
+
+D = Decimal
+
+
+def test_an_external_document_number_names_one_order_of_a_customer(clerk):
+    customer = make_customer()
+    first = make_order(customer=customer, external_document_number=" PO-7 ", by=clerk)
+    assert first.external_document_number == "PO-7"
+
+    with pytest.raises(ValidationFailed) as refused:
+        make_order(customer=customer, external_document_number="PO-7", by=clerk)
+    assert refused.value.field_errors == {
+        "external_document_number": f"Order {first.number} of this customer already has external document number PO-7."
+    }
+    # another customer may use the same number, and an empty one is never a duplicate
+    make_order(customer=make_customer(), external_document_number="PO-7", by=clerk)
+    second = make_order(customer=customer, by=clerk)
+    make_order(customer=customer, by=clerk)
+
+    with pytest.raises(ValidationFailed):
+        order_update(order=second, external_document_number="PO-7", by=clerk)
+    order_update(order=first, external_document_number="PO-7", by=clerk)  # its own number: no change
+    order_cancel(order=first, by=clerk)
+    # a canceled order gives the number back, so the customer's order can be entered again
+    assert make_order(customer=customer, external_document_number="PO-7", by=clerk).external_document_number == "PO-7"
+
+
+def test_a_line_gets_a_promised_ship_date_within_the_rules(clerk, billing):
+    order = make_order(lines=[(ItemFactory(), "2")], by=clerk)
+    order_confirm(order=order, by=clerk)
+    line = order.lines.get()
+    promised = order.order_date + datetime.timedelta(days=5)
+
+    order_line_ship_date_confirm(order_line=line, confirmed_ship_date=promised, by=clerk)
+    assert SalesOrderLine.objects.get(pk=line.pk).confirmed_ship_date == promised
+
+    with pytest.raises(ValidationFailed) as refused:
+        order_line_ship_date_confirm(
+            order_line=line, confirmed_ship_date=order.order_date - datetime.timedelta(days=1), by=clerk
+        )
+    assert "cannot be before the order date" in refused.value.field_errors["confirmed_ship_date"]
+    with pytest.raises(ValidationFailed):
+        order_line_ship_date_confirm(order_line=line, confirmed_ship_date=datetime.date(2150, 1, 1), by=clerk)
+
+    order_line_ship_date_confirm(order_line=line, confirmed_ship_date=None, by=clerk)
+    assert SalesOrderLine.objects.get(pk=line.pk).confirmed_ship_date is None
+
+    canceled = make_order(by=clerk)
+    order_cancel(order=canceled, by=clerk)
+    with pytest.raises(TransitionRefused):
+        order_line_ship_date_confirm(order_line=canceled.lines.get(), confirmed_ship_date=promised, by=clerk)
+
+
+def test_the_page_and_the_api_promise_a_ship_date(client, clerk):
+    order = make_order(lines=[(ItemFactory(), "2")], by=clerk)
+    line = order.lines.get()
+    promised = order.order_date + datetime.timedelta(days=3)
+    client.force_login(clerk)
+    assert "Confirm ship date…" in client.get(f"/sales/orders/{order.pk}/").content.decode()
+
+    response = client.post(
+        f"/sales/orders/{order.pk}/lines/{line.pk}/ship-date/", {"confirmed_ship_date": promised.isoformat()}
+    )
+    assert response.status_code == 302
+    assert SalesOrderLine.objects.get(pk=line.pk).confirmed_ship_date == promised
+
+    api = APIClient()
+    api.force_authenticate(clerk)
+    response = api.post(
+        f"/api/v1/sales-orders/{order.pk}/confirm-ship-date/",
+        {"line": line.pk, "confirmed_ship_date": None},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["lines"][0]["confirmed_ship_date"] is None
