@@ -29,6 +29,16 @@ def register() -> None:
         ),
         DocumentAction(
             model="salesapp.salesorder",
+            name="copy",
+            label=_("Copy into a new order"),
+            url=lambda order: reverse("salesapp:order_copy", args=[order.pk]),
+            permissions=("salesapp.add_salesorder",),
+            method="post",
+            secondary=True,
+            order=95,
+        ),
+        DocumentAction(
+            model="salesapp.salesorder",
             name="confirmation_pdf",
             label=_("Confirmation PDF"),
             url=lambda order: reverse("salesapp:order_confirmation_pdf", args=[order.pk]),

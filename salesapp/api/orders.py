@@ -40,6 +40,7 @@ from salesapp.services.orders import (
     OrderLineInput,
     order_cancel,
     order_confirm,
+    order_copy,
     order_line_ship_date_confirm,
     order_update,
 )
@@ -68,7 +69,7 @@ class SalesOrderViewSet(ServiceViewSet):
         "confirm_ship_date": OrderLineShipDateInputSerializer,
         "send_confirmation": OrderConfirmationInputSerializer,
     }
-    change_actions = ("confirm", "cancel", "close_remainder", "confirm_ship_date", "send_confirmation")
+    change_actions = ("confirm", "cancel", "close_remainder", "confirm_ship_date", "send_confirmation", "copy")
     filterset_class = SalesOrderFilter
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
 
@@ -170,6 +171,15 @@ class SalesOrderViewSet(ServiceViewSet):
         response = HttpResponse(content, content_type=PdfRenderer.media_type)
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response
+
+    @extend_schema(
+        request=None,
+        responses={201: SalesOrderSerializer},
+        summary="Copy into a new open order (every check runs again; engine prices are today's)",
+    )
+    @action(detail=True, methods=["post"])
+    def copy(self, request, pk=None):
+        return self.respond(order_copy(order=self.get_object(), by=request.user), status_code=status.HTTP_201_CREATED)
 
     @staticmethod
     def _line(order: SalesOrder, line_id: int) -> SalesOrderLine:

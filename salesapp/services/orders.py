@@ -35,6 +35,7 @@ from salesapp.line_types import (
     line_type_errors,
     taxable,
     text_chunks,
+    with_full_text,
     write_in_item,
 )
 from salesapp.lock_objects import is_locked_with_lines, lock_order, lock_order_lines, lock_posted_slip_lines
@@ -481,6 +482,40 @@ def order_update(
     if changed:
         order.save(update_fields=[*changed, "updated_at"])
     return order
+
+
+@transaction.atomic
+def order_copy(*, order: SalesOrder, by: User) -> SalesOrder:
+    """A new open order for the same customer with the same lines, made through ``order_create``, so every
+    check runs again: a blocked customer is refused, engine prices are asked again today (a typed price is
+    kept, under the override guard), and confirming it runs the credit check. The customer's own document
+    number, the dates past and the attribution stay with the original."""
+    source = SalesOrder.objects.select_related("customer__party").get(pk=order.pk)
+    today = timezone.localdate()
+    return order_create(
+        customer=source.customer,
+        by=by,
+        order_type=source.order_type,
+        requested_ship_date=source.requested_ship_date
+        if source.requested_ship_date and source.requested_ship_date >= today
+        else None,
+        customer_reference=source.customer_reference,
+        lines=[
+            OrderLineInput(
+                item=line.item,
+                quantity=line.quantity,
+                unit_price=line.unit_price if line.price_source == PriceSource.MANUAL else None,
+                discount_percent=line.discount_percent if line.price_source == PriceSource.MANUAL else None,
+                price_confirmed=line.price_source == PriceSource.MANUAL,
+                description=text,
+                line_type=line.line_type if line.line_type in TEXT_LINE_TYPES else "",
+                requested_ship_date=line.requested_ship_date
+                if line.requested_ship_date and line.requested_ship_date >= today
+                else None,
+            )
+            for line, text in with_full_text(source.lines.select_related("item").order_by("line_no"))
+        ],
+    )
 
 
 @transaction.atomic

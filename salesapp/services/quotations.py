@@ -914,12 +914,14 @@ def quotation_copy(*, quotation: Quotation, by: User) -> Quotation:
             QuotationLineInput(
                 item=line.item,
                 quantity=line.quantity,
-                # A price typed in is kept; an engine price is asked again.
+                # A price typed in is kept (it was confirmed when typed); an engine price is asked again.
                 unit_price=line.unit_price if line.price_source == PriceSource.MANUAL else None,
                 discount_percent=line.discount_percent if line.price_source == PriceSource.MANUAL else None,
-                description=line.description,
+                price_confirmed=line.price_source == PriceSource.MANUAL,
+                description=text,
+                line_type=line.line_type if line.line_type in TEXT_LINE_TYPES else "",
             )
-            for line in source.lines.select_related("item").order_by("line_no")
+            for line, text in with_full_text(source.lines.select_related("item").order_by("line_no"))
         ],
     )
 

@@ -313,6 +313,18 @@ def order_line_ship_date(request, pk: int, line_pk: int):
     return redirect("salesapp:order_detail", pk=pk)
 
 
+@permission("salesapp.add_salesorder")
+@require_POST
+def order_copy(request, pk: int):
+    source = get_object_or_404(SalesOrder, pk=pk)
+    copied = run_action(
+        request,
+        lambda: order_services.order_copy(order=source, by=request.user),
+        success=_("Order %(number)s copied into a new open order; prices are today's.") % {"number": source.number},
+    )
+    return redirect("salesapp:order_detail", pk=copied.pk if copied else source.pk)
+
+
 @permission("salesapp.view_salesorder")
 @require_GET
 def order_confirmation_pdf_view(request, pk: int):

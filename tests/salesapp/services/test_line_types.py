@@ -252,3 +252,24 @@ def test_a_zero_or_below_cost_price_is_saved_only_when_confirmed_through_every_d
     quotation_send(quotation=quotation, by=clerk)
     quotation = quotation_accept(quotation=quotation, revision=1, by=clerk)
     assert list(quotation.sales_order.lines.values_list("item__number", "unit_price")) == [("F-1", D("0"))]
+
+
+def test_copying_a_quotation_keeps_its_write_in_comment_and_continuation_lines(clerk, write_in_item, item):
+    from salesapp.services.quotations import quotation_copy
+
+    quotation = quotation_create(
+        party=PartyFactory(),
+        lines=[
+            QuotationLineInput(item=item, quantity=D("1")),
+            QuotationLineInput(item=None, line_type="write_in", description=LONG_TEXT, quantity=1, unit_price=D("5")),
+            QuotationLineInput(item=None, line_type="comment", description="Installation not included", quantity=0),
+        ],
+        by=clerk,
+    )
+
+    copied = quotation_copy(quotation=quotation, by=clerk)
+
+    def shown(q):
+        return list(q.lines.order_by("line_no").values_list("line_no", "line_type", "description", "net_amount"))
+
+    assert shown(copied) == shown(quotation)

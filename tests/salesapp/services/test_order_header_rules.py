@@ -83,3 +83,59 @@ def test_the_page_and_the_api_promise_a_ship_date(client, clerk):
     )
     assert response.status_code == 200, response.content
     assert response.json()["lines"][0]["confirmed_ship_date"] is None
+
+
+def test_copying_an_order_runs_every_check_again_and_keeps_the_lines(clerk, settings):
+    from salesapp.services.customers import customer_update
+    from salesapp.services.orders import OrderLineInput, order_copy, order_create
+    from tests.factories.salesapp import make_agreement
+    from tests.factories.users import builder
+
+    # given an order with an engine price, a typed price, a write-in and a comment
+    ItemFactory(number="WRITE-IN", unit_price=D("0"))
+    customer = make_customer()
+    chair, desk = ItemFactory(number="CH", unit_price=D("50")), ItemFactory(number="DK", unit_price=D("300"))
+    source = order_create(
+        customer=customer,
+        external_document_number="PO-1",
+        lines=[
+            OrderLineInput(item=chair, quantity=D("4")),
+            OrderLineInput(item=desk, quantity=D("1"), unit_price=D("250")),
+            OrderLineInput(item=None, line_type="write_in", description="Cable tray", quantity=1, unit_price=D("20")),
+            OrderLineInput(item=None, line_type="comment", description="Deliver before noon", quantity=0),
+        ],
+        by=clerk,
+    )
+    make_agreement(item=chair, applies_to="customer", customer=customer, unit_price=D("45"))
+
+    # when
+    copied = order_copy(order=source, by=clerk)
+
+    # then the engine price is today's, the typed one kept, the texts kept, the customer's number not
+    assert copied.state == "open" and copied.external_document_number == ""
+    assert list(copied.lines.order_by("line_no").values_list("line_type", "description", "unit_price")) == [
+        ("item", chair.name, D("45")),
+        ("item", desk.name, D("250")),
+        ("write_in", "Cable tray", D("20")),
+        ("comment", "Deliver before noon", D("0")),
+    ]
+
+    # and a customer blocked since cannot get the copy
+    customer_update(customer=customer, by=builder(), blocked=True, blocked_reason="Unpaid invoices")
+    with pytest.raises(ValidationFailed) as refused:
+        order_copy(order=source, by=clerk)
+    assert "blocked" in refused.value.field_errors["customer"]
+
+
+def test_the_page_and_the_api_copy_an_order(client, clerk):
+    source = make_order(lines=[(ItemFactory(), "2")], by=clerk)
+    client.force_login(clerk)
+    response = client.post(f"/sales/orders/{source.pk}/copy/")
+    copied = source.customer.orders.exclude(pk=source.pk).get()
+    assert response["Location"] == f"/sales/orders/{copied.pk}/"
+
+    api = APIClient()
+    api.force_authenticate(clerk)
+    response = api.post(f"/api/v1/sales-orders/{source.pk}/copy/")
+    assert response.status_code == 201, response.content
+    assert response.json()["state"] == "open" and response.json()["number"] not in (source.number, copied.number)

@@ -306,7 +306,7 @@ def test_order_detail_of_an_open_order(client, clerk, customer, items):
     # then: confirm and cancel offered; delivery and invoicing come after confirming, so neither offered nor
     # explained; lines editable
     assert response.status_code == 200
-    assert response.context["actions"] == {"confirm": True, "cancel": True}
+    assert response.context["actions"] == {"confirm": True, "cancel": True, "copy": True}
     assert response.context["refusals"] == []
     html = response.content.decode()
     assert 'data-confirm="Cancel this order? This cannot be undone."' in html
@@ -341,6 +341,7 @@ def test_order_detail_of_a_partly_delivered_order(client, clerk, customer, items
         "close_remainder": True,
         "confirmation_pdf": True,
         "send_confirmation": True,
+        "copy": True,
     }
     assert "only open orders can be confirmed" not in html  # confirming is a step done
     assert [step["css"] for step in response.context["steps"]] == ["done", "current", "", ""]
@@ -447,7 +448,8 @@ def test_cancel_with_a_reason(client, clerk, customer, items):
     assert [step["label"] for step in response.context["steps"]] == ["Canceled"]
     html = response.content.decode()
     assert "This order is canceled. Reason: Customer ordered twice" in html
-    assert response.context["actions"] == {}  # a canceled order offers nothing and explains nothing
+    # a canceled order offers only to be copied, and explains nothing
+    assert response.context["actions"] == {"copy": True}
     assert response.context["refusals"] == []
 
 
