@@ -12,7 +12,7 @@ from core.extensions import DocumentAction
 from core.transitions import Refusal
 from marketing.choices import Response
 from marketing.models import Opportunity
-from salesapp.choices import PackingSlipState
+from salesapp.choices import OrderState, PackingSlipState
 from salesapp.models import Quotation, SalesOrder
 
 
@@ -26,6 +26,19 @@ def register() -> None:
             permissions=("salesapp.add_packingslip",),
             rules=SalesOrder.DELIVER_RULES,
             order=20,
+        ),
+        DocumentAction(
+            model="salesapp.salesorder",
+            name="change_type",
+            label=_("Change type"),
+            url=lambda order: reverse("salesapp:order_change_type", args=[order.pk]),
+            permissions=("salesapp.change_salesorder",),
+            # An open order changes its type in the header form.
+            rules=(Refusal(lambda order: order.state == OrderState.CONFIRMED, "", shown=False),),
+            method="page",
+            template="salesapp/includes/order_change_type_form.html",
+            secondary=True,
+            order=92,
         ),
         DocumentAction(
             model="salesapp.salesorder",

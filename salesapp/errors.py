@@ -10,6 +10,7 @@ class ErrorCode(models.TextChoices):
     ORDER_NOT_CANCELABLE = "order-not-cancelable"
     ORDER_REMAINDER_NOT_CLOSABLE = "order-remainder-not-closable"
     ORDER_CONFIRMATION_NOT_SENDABLE = "order-confirmation-not-sendable"
+    ORDER_TYPE_NOT_CHANGEABLE = "order-type-not-changeable"
     ORDER_NOT_CONFIRMABLE = "order-not-confirmable"
     ORDER_NOT_DELIVERABLE = "order-not-deliverable"
     ORDER_NOT_DELIVERED = "order-not-delivered"

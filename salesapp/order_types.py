@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from salesapp.choices import OrderType
+from salesapp.choices import OrderState, OrderType
 
 
 class StockDirection(models.TextChoices):
@@ -115,10 +115,9 @@ POLICIES: dict[str, OrderTypePolicy] = {
             invoice_makes_credit_note=False,
             reopens_after_invoice=False,
             clerk_may_create=False,
-            built=False,
-            description=_("items a project or integration needs; created by integrations only."),
-            unavailable_reason=_(
-                "Item requirement orders are not available yet: the integrations that create them are not built."
+            built=True,
+            description=_(
+                "items a project needs, created by integrations only: delivered here, invoiced through the project."
             ),
         ),
     )
@@ -148,3 +147,28 @@ def clerk_order_types() -> list[OrderTypePolicy]:
 def clerk_order_type_help() -> str:
     """One sentence per type order entry offers, e.g. "Journal: a draft to work on …"."""
     return " ".join(f"{policy.label}: {policy.description}" for policy in clerk_order_types())
+
+
+def type_change_refusal(order, order_type: str, *, delivered: bool) -> str | None:
+    """Why ``order`` (open or confirmed) cannot become ``order_type`` now; ``delivered``: whether any of it was
+    delivered. The reference lets any type be changed, except item requirements once delivered; here a change
+    that would rewrite what the deliveries already did (their stock direction), or confirm a type that is never
+    confirmed, is refused too."""
+    refusal = order_type_refusal(order_type)
+    if refusal:
+        return refusal
+    current, target = policy_for(order.order_type), policy_for(order_type)
+    if delivered and current.order_type == OrderType.ITEM_REQUIREMENTS:
+        return gettext("Order %(number)s is an item requirement with deliveries: its type can no longer change.") % {
+            "number": order.number
+        }
+    if delivered and current.stock_direction != target.stock_direction:
+        return gettext(
+            "Order %(number)s has posted packing slips: it cannot become a %(type)s, whose deliveries move stock "
+            "differently. Close its remainder or create a returned order instead."
+        ) % {"number": order.number, "type": target.label.lower()}
+    if order.state != OrderState.OPEN and not target.confirmable:
+        return gettext(
+            "Order %(number)s is confirmed and a %(type)s is never confirmed: cancel it, or keep its type."
+        ) % {"number": order.number, "type": target.label.lower()}
+    return None

@@ -179,3 +179,7 @@ class OrderConfirmationSerializer(serializers.ModelSerializer):
             "created_by",
         ]
         read_only_fields = fields
+
+
+class OrderTypeChangeInputSerializer(serializers.Serializer):
+    order_type = serializers.ChoiceField(choices=OrderType.choices, help_text=ORDER_TYPE_HELP)

@@ -24,6 +24,7 @@ from salesapp.api.order_serializers import (
     OrderConfirmationInputSerializer,
     OrderConfirmationSerializer,
     OrderLineShipDateInputSerializer,
+    OrderTypeChangeInputSerializer,
     SalesOrderInputSerializer,
     SalesOrderSerializer,
     SalesOrderUpdateInputSerializer,
@@ -42,6 +43,7 @@ from salesapp.services.orders import (
     order_confirm,
     order_copy,
     order_line_ship_date_confirm,
+    order_type_change,
     order_update,
 )
 
@@ -68,8 +70,17 @@ class SalesOrderViewSet(ServiceViewSet):
         "close_remainder": OrderCloseRemainderInputSerializer,
         "confirm_ship_date": OrderLineShipDateInputSerializer,
         "send_confirmation": OrderConfirmationInputSerializer,
+        "change_type": OrderTypeChangeInputSerializer,
     }
-    change_actions = ("confirm", "cancel", "close_remainder", "confirm_ship_date", "send_confirmation", "copy")
+    change_actions = (
+        "confirm",
+        "cancel",
+        "close_remainder",
+        "confirm_ship_date",
+        "send_confirmation",
+        "copy",
+        "change_type",
+    )
     filterset_class = SalesOrderFilter
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
 
@@ -180,6 +191,20 @@ class SalesOrderViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"])
     def copy(self, request, pk=None):
         return self.respond(order_copy(order=self.get_object(), by=request.user), status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change the order type of an open or confirmed order",
+        description=(
+            "Refused (409, code order-type-not-changeable) for an item requirement with deliveries, for a type "
+            "whose deliveries move stock differently once something was delivered, and for a type that is never "
+            "confirmed (journal) on a confirmed order."
+        ),
+        responses=SalesOrderSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="change-type")
+    def change_type(self, request, pk=None):
+        data = self.validated_input()
+        return self.respond(order_type_change(order=self.get_object(), order_type=data["order_type"], by=request.user))
 
     @staticmethod
     def _line(order: SalesOrder, line_id: int) -> SalesOrderLine:

@@ -156,7 +156,13 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         ),
         Refusal(lambda order: not order.fully_delivered(), _("Order %(number)s is fully delivered."), shown=False),
     )
-    INVOICE_RULES = DELIVER_RULES[:3]
+    INVOICE_RULES = (
+        *DELIVER_RULES[:3],
+        Refusal(
+            lambda order: policy_for(order.order_type).invoiceable,
+            _("An item requirement order is invoiced through its project, not from the order."),
+        ),
+    )
     # The order confirmation (salesapp.services.order_confirmations): once the order is agreed, until canceled.
     CONFIRMATION_RULES = (
         Refusal(

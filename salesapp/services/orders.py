@@ -23,6 +23,8 @@ from core.money import (
 )
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save
+from marketing.choices import ActivityType
+from marketing.services.activities import activity_create
 from salesapp.choices import LineType, OrderState, OrderType, PriceSource
 from salesapp.errors import ErrorCode
 from salesapp.line_types import (
@@ -40,7 +42,7 @@ from salesapp.line_types import (
 )
 from salesapp.lock_objects import is_locked_with_lines, lock_order, lock_order_lines, lock_posted_slip_lines
 from salesapp.models import Customer, Item, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
-from salesapp.order_types import order_type_refusal
+from salesapp.order_types import order_type_refusal, type_change_refusal
 from salesapp.selectors.pricing import Price, price_warning, prices_for, tax_codes_for
 
 if TYPE_CHECKING:
@@ -446,9 +448,12 @@ def order_update(
     with a date of its own keeps it."""
     order = lock_order(order.pk)
     _ensure_editable(order)
+    errors: dict[str, str] = {}
     if order_type is not UNCHANGED and order_type != order.order_type:
         _order_type_check(order_type)
-    errors: dict[str, str] = {}
+        refusal = type_change_refusal(order, order_type, delivered=False)  # an open order has no deliveries
+        if refusal:
+            errors["order_type"] = refusal
     if requested_ship_date is not UNCHANGED:
         errors.update(_ship_date_errors("requested_ship_date", requested_ship_date, order_date=order.order_date))
     texts = {"customer_reference": customer_reference, "external_document_number": external_document_number}
@@ -481,6 +486,43 @@ def order_update(
             changed.append(name)
     if changed:
         order.save(update_fields=[*changed, "updated_at"])
+    return order
+
+
+@transaction.atomic
+def order_type_change(*, order: SalesOrder, order_type: str, by: User) -> SalesOrder:
+    """Change the type of an open or confirmed order, within the rules of ``order_types.type_change_refusal``;
+    the change is recorded on the order's timeline."""
+    if not by.has_perm("salesapp.change_salesorder"):
+        raise ActionForbidden(
+            code=CoreErrorCode.PERMISSION_DENIED, reason=gettext("Your role does not allow changing orders.")
+        )
+    order = lock_order(order.pk)
+    lock_order_lines(order, related=())
+    if order.state not in (OrderState.OPEN, OrderState.CONFIRMED):
+        raise TransitionRefused(
+            code=ErrorCode.ORDER_TYPE_NOT_CHANGEABLE,
+            reason=gettext("Order %(number)s is %(state)s: its type changes while it is open or confirmed.")
+            % {"number": order.number, "state": order.get_state_display().lower()},
+        )
+    if order_type == order.order_type:
+        return order
+    refusal = type_change_refusal(order, order_type, delivered=not order.nothing_delivered())
+    if refusal:
+        raise TransitionRefused(code=ErrorCode.ORDER_TYPE_NOT_CHANGEABLE, reason=refusal)
+    before = order.get_order_type_display()
+    order.order_type = order_type
+    order.save(update_fields=["order_type", "updated_at"])
+    activity_create(
+        by=by,
+        activity_type=ActivityType.TASK,
+        subject=gettext("Order %(number)s changed from %(before)s to %(after)s")
+        % {"number": order.number, "before": before, "after": order.get_order_type_display()},
+        party=order.customer.party,
+        campaign=order.campaign,
+        document=order,
+        done=True,
+    )
     return order
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/<int:pk>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<int:pk>/close-remainder/", orders.order_close_remainder, name="order_close_remainder"),
     path("orders/<int:pk>/copy/", orders.order_copy, name="order_copy"),
+    path("orders/<int:pk>/change-type/", orders.order_change_type, name="order_change_type"),
     path("orders/<int:pk>/confirmation.pdf", orders.order_confirmation_pdf_view, name="order_confirmation_pdf"),
     path("orders/<int:pk>/confirmation/send/", orders.order_confirmation_send, name="order_confirmation_send"),
     path("orders/<int:pk>/lines/<int:line_pk>/ship-date/", orders.order_line_ship_date, name="order_line_ship_date"),

@@ -25,7 +25,7 @@ from core.web import (
     status_steps,
 )
 from marketing.selectors.activities import activities_open_for, activities_url, document_key
-from salesapp.choices import OrderState
+from salesapp.choices import OrderState, OrderType
 from salesapp.documents import order_confirmation_pdf
 from salesapp.forms.orders import (
     OrderFilterForm,
@@ -35,6 +35,7 @@ from salesapp.forms.orders import (
     OrderUpdateForm,
     ShipDateForm,
     order_errors_apply,
+    order_type_choices,
 )
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors import orders as order_selectors
@@ -84,6 +85,7 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
         "closable": order.state == OrderState.CONFIRMED
         and request.user.has_perm("salesapp.close_remainder_salesorder"),
         "confirmations": confirmation_list(order) if request.user.has_perm("salesapp.view_orderconfirmation") else [],
+        "order_types": order_type_choices(),
         "promisable": order.state in (OrderState.OPEN, OrderState.CONFIRMED)
         and request.user.has_perm("salesapp.change_salesorder"),
     }
@@ -311,6 +313,20 @@ def order_line_ship_date(request, pk: int, line_pk: int):
         success=_("Ship date of line %(line_no)s saved.") % {"line_no": line.line_no},
     )
     return redirect("salesapp:order_detail", pk=pk)
+
+
+@permission("salesapp.change_salesorder")
+@require_POST
+def order_change_type(request, pk: int):
+    order = get_object_or_404(SalesOrder, pk=pk)
+    order_type = request.POST.get("order_type", "")
+    run_action(
+        request,
+        lambda: order_services.order_type_change(order=order, order_type=order_type, by=request.user),
+        success=_("Order %(number)s is now of type %(type)s.")
+        % {"number": order.number, "type": dict(OrderType.choices).get(order_type, order_type)},
+    )
+    return redirect("salesapp:order_detail", pk=order.pk)
 
 
 @permission("salesapp.add_salesorder")

@@ -341,6 +341,7 @@ def test_order_detail_of_a_partly_delivered_order(client, clerk, customer, items
         "close_remainder": True,
         "confirmation_pdf": True,
         "send_confirmation": True,
+        "change_type": True,
         "copy": True,
     }
     assert "only open orders can be confirmed" not in html  # confirming is a step done
