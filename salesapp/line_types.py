@@ -78,6 +78,11 @@ def line_type_errors(*, line_type: str, item, description: str, unit_price, pref
             errors[f"{prefix}.description"] = gettext(
                 "The text is %(length)s characters; a line with its continuation lines holds at most %(max)s."
             ) % {"length": len(text), "max": MAX_TEXT_LENGTH}
+    elif len(description or "") > DESCRIPTION_LENGTH:
+        # Only a write-in's or a comment's text continues on comment lines; an item line keeps to its column.
+        errors[f"{prefix}.description"] = gettext(
+            "Enter at most %(max)s characters on an item line; a longer text goes on a comment line."
+        ) % {"max": DESCRIPTION_LENGTH}
     if line_type == LineType.WRITE_IN:
         if item is None:
             errors[f"{prefix}.item"] = write_in_item_missing_message()
