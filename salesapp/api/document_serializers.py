@@ -3,9 +3,6 @@
 from django.db.models import F
 from rest_framework import serializers
 
-from salesapp.choices import LineType
-from salesapp.line_types import DESCRIPTION_LENGTH, MAX_TEXT_LENGTH
-
 from core.api.fields import (
     FIELD_MAPPING,
     AnnotatedCharField,
@@ -13,6 +10,8 @@ from core.api.fields import (
     ColumnDecimalField,
     ColumnReadMixin,
 )
+from salesapp.choices import LineType
+from salesapp.line_types import DESCRIPTION_LENGTH, MAX_TEXT_LENGTH
 
 # What a list's line queryset annotates so that its lines need no item and tax code rows (``with_line_codes``).
 LINE_CODES = {"item_number": F("item__number"), "tax_code_code": F("tax_code__code")}

@@ -23,10 +23,8 @@ def lamp(db):
 
 
 def shown(lines) -> list[tuple]:
-    return [
-        (line["line_no"], line["line_type"], line["item_number"], line["quantity"], line["net_amount"], line["tax_code"])
-        for line in lines
-    ]
+    fields = ("line_no", "line_type", "item_number", "quantity", "net_amount", "tax_code")
+    return [tuple(line[name] for name in fields) for line in lines]
 
 
 def test_an_order_with_a_write_in_and_a_comment_line(integrator, lamp):
