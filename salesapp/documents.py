@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from core.money import TaxableLine, document_totals
+from core.money import document_totals
 from core.pdf import render_pdf
 from salesapp.line_types import taxable
 from salesapp.models import Quotation, QuotationRevision, SalesOrder
@@ -18,9 +18,7 @@ def quotation_document_context(quotation: Quotation, *, revision: QuotationRevis
         revision = quotation.revisions.get(number=quotation.current_revision)
     source = revision or quotation
     lines = list(source.lines.select_related("item", "tax_code").order_by("line_no"))
-    totals = document_totals(
-        TaxableLine(net=line.net_amount, tax_code_id=line.tax_code_id, tax_rate=line.tax_code.rate) for line in lines
-    )
+    totals = document_totals(taxable(lines))
     codes = {line.tax_code_id: line.tax_code for line in lines}
     party = quotation.customer.party if quotation.customer_id else quotation.party
     return {

@@ -55,6 +55,10 @@ def write_in_item_missing_message() -> str:
     ) % {"number": settings.SALESFLOW_WRITE_IN_ITEM}
 
 
+def write_in_price_missing_message() -> str:
+    return gettext("A write-in product has no price in the catalogue: enter the unit price agreed with the customer.")
+
+
 def line_type_errors(*, line_type: str, item, description: str, unit_price, prefix: str) -> dict[str, str]:
     """What the line type asks and the input lacks, keyed ``<prefix>.<field>``. ``line_type`` "" means "from the
     item". For a write-in line ``item`` is the write-in item once resolved (None when none is configured)."""
@@ -78,13 +82,16 @@ def line_type_errors(*, line_type: str, item, description: str, unit_price, pref
             errors[f"{prefix}.description"] = gettext(
                 "The text is %(length)s characters; a line with its continuation lines holds at most %(max)s."
             ) % {"length": len(text), "max": MAX_TEXT_LENGTH}
+    elif len(description or "") > DESCRIPTION_LENGTH:
+        # Only a write-in's or a comment's text continues on comment lines; an item line keeps to its column.
+        errors[f"{prefix}.description"] = gettext(
+            "Enter at most %(max)s characters on an item line; a longer text goes on a comment line."
+        ) % {"max": DESCRIPTION_LENGTH}
     if line_type == LineType.WRITE_IN:
         if item is None:
             errors[f"{prefix}.item"] = write_in_item_missing_message()
         if unit_price is None:
-            errors[f"{prefix}.unit_price"] = gettext(
-                "A write-in product has no price in the catalogue: enter the unit price agreed with the customer."
-            )
+            errors[f"{prefix}.unit_price"] = write_in_price_missing_message()
     elif line_type != LineType.COMMENT and item is None:
         errors[f"{prefix}.item"] = gettext("Choose an item.")
     elif line_type in (LineType.ITEM, LineType.SERVICE) and item is not None and item_line_type(item) != line_type:

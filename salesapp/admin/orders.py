@@ -14,7 +14,9 @@ class SalesOrderLineInline(ReadOnlyInline):
     model = SalesOrderLine
     fields = (
         "line_no",
+        "line_type",
         "item",
+        "description",
         "quantity",
         "unit_price",
         "discount_percent",

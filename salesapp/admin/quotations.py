@@ -10,6 +10,7 @@ from salesapp.services.quotations import quotation_accept, quotation_cancel, quo
 
 LINE_FIELDS = (
     "line_no",
+    "line_type",
     "item",
     "description",
     "quantity",

@@ -5,7 +5,15 @@ from rest_framework import serializers
 from core.dates import FIRST_DATE, LAST_DATE
 from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
 from marketing.models import Campaign, Opportunity
-from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer, quantity_field
+from salesapp.api.document_serializers import (
+    CustomerDocumentSerializer,
+    DocumentLineSerializer,
+    confirm_price_input_field,
+    line_description_input_field,
+    line_item_input_field,
+    line_type_input_field,
+    quantity_field,
+)
 from salesapp.choices import OrderType
 from salesapp.models import Customer, Item, OrderConfirmation, SalesOrder, SalesOrderLine
 from salesapp.order_types import POLICIES
@@ -74,7 +82,8 @@ class SalesOrderSerializer(CustomerDocumentSerializer):
 
 
 class SalesOrderLineInputSerializer(serializers.Serializer):
-    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.select_related("tax_code"))
+    line_type = line_type_input_field()
+    item = line_item_input_field(Item.objects.select_related("tax_code"))
     quantity = quantity_field(max_value=MAX_QUANTITY)
     unit_price = serializers.DecimalField(
         max_digits=18,
@@ -94,7 +103,8 @@ class SalesOrderLineInputSerializer(serializers.Serializer):
         help_text="Leave out to take the discount from the pricing engine; a discount given makes the line 'manual' "
         "and needs the price override permission.",
     )
-    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    description = line_description_input_field(required=False, default="")
+    confirm_price = confirm_price_input_field()
     requested_ship_date = serializers.DateField(
         required=False, allow_null=True, default=None, help_text=f"{DATE_HELP} Not before the order date."
     )

@@ -4,7 +4,14 @@ from rest_framework import serializers
 
 from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
 from marketing.models import Campaign, Opportunity, Party
-from salesapp.api.document_serializers import DocumentLineSerializer, quantity_field
+from salesapp.api.document_serializers import (
+    DocumentLineSerializer,
+    confirm_price_input_field,
+    line_description_input_field,
+    line_item_input_field,
+    line_type_input_field,
+    quantity_field,
+)
 from salesapp.choices import QuotationLostReason
 from salesapp.models import (
     Customer,
@@ -103,7 +110,8 @@ class QuotationRevisionSerializer(serializers.ModelSerializer):
 
 
 class QuotationLineInputSerializer(serializers.Serializer):
-    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.select_related("tax_code"))
+    line_type = line_type_input_field()
+    item = line_item_input_field(Item.objects.select_related("tax_code"))
     quantity = quantity_field(max_value=MAX_QUANTITY)
     unit_price = serializers.DecimalField(
         max_digits=18, decimal_places=4, max_value=MAX_UNIT_PRICE, required=False, allow_null=True, help_text=PRICE_HELP
@@ -111,7 +119,8 @@ class QuotationLineInputSerializer(serializers.Serializer):
     discount_percent = serializers.DecimalField(
         max_digits=5, decimal_places=2, required=False, allow_null=True, help_text=PRICE_HELP
     )
-    description = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    description = line_description_input_field(required=False, default="")
+    confirm_price = confirm_price_input_field()
 
 
 class QuotationLineUpdateInputSerializer(serializers.Serializer):
@@ -123,6 +132,7 @@ class QuotationLineUpdateInputSerializer(serializers.Serializer):
     )
     discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
     description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    confirm_price = confirm_price_input_field()
 
 
 class QuotationInputSerializer(serializers.Serializer):

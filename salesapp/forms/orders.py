@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError, ValidationFailed
 from core.listing import date_field, record_field
-from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
+from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
 from core.widgets import AutocompleteField
-from salesapp.choices import OrderState, OrderType
+from salesapp.choices import LineType, OrderState, OrderType
 from salesapp.forms.customers import CUSTOMER_LOOKUP, customer_blocked_refusal
 from salesapp.forms.items import ITEM_LOOKUP, item_inactive_refusal
 from salesapp.forms.widgets import DateInput, QuantityInput
+from salesapp.line_types import MAX_TEXT_LENGTH
 from salesapp.models import Customer, Item, SalesOrder
 from salesapp.order_types import clerk_order_type_help, clerk_order_types, policy_for
 from salesapp.selectors.customers import customer_list
@@ -93,10 +94,40 @@ def item_field() -> AutocompleteField:
     )
 
 
+# What the line type select offers a clerk: "" takes item or service from the item's type.
+LINE_TYPE_CHOICES = [
+    ("", _("Item")),
+    (LineType.WRITE_IN, LineType.WRITE_IN.label),
+    (LineType.COMMENT, LineType.COMMENT.label),
+]
+# The line types each field of a line row is for (static/js/line_types.js shows a field only for those, and
+# disables it otherwise so that it is not sent); "item" stands for the "" choice.
+FIELD_LINE_TYPES = {
+    "item": "item",
+    "quantity": "item write_in",
+    "unit_price": "item write_in",
+    "discount_percent": "item write_in",
+    "confirm_price": "item write_in",
+}
+
+
 class OrderLineForm(forms.Form):
+    line_type = forms.ChoiceField(label=_("Line type"), choices=LINE_TYPE_CHOICES, required=False)
+    # Judged with the line type by the service: an item line needs it, write-in and comment lines take none.
     item = item_field()
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=MAX_TEXT_LENGTH,
+        help_text=_("Write-in: the product as the customer wrote it. Comment: the text. Item: blank for its name."),
+    )
     quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=15, decimal_places=3, max_value=MAX_QUANTITY, widget=QuantityInput()
+        label=_("Quantity"),
+        required=False,
+        max_digits=15,
+        decimal_places=3,
+        max_value=MAX_QUANTITY,
+        widget=QuantityInput(),
     )
     unit_price = forms.DecimalField(
         label=_("Unit price"),
@@ -122,11 +153,27 @@ class OrderLineForm(forms.Form):
 
     def __init__(self, *args, items: dict[str, Item] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["item"].required = False
         # A formset reads the items its rows name once and hands them to every row: constant queries per page.
         self.fields["item"].remember(items or {})
+        self.fields["line_type"].widget.attrs["data-line-type"] = ""
         # Line rows sit under column headings, without a label of their own.
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             field.widget.attrs.setdefault("aria-label", field.label)
+            field.line_types = FIELD_LINE_TYPES.get(name, "item write_in comment")
+
+    def clean(self):
+        data = super().clean()
+        # A comment has no quantity (the service stores 0); every other line needs one to be priced, and an
+        # item line its item (a write-in is carried by the write-in item).
+        line_type = data.get("line_type")
+        if line_type == LineType.COMMENT:
+            data["quantity"] = ZERO
+        elif data.get("quantity") is None and "quantity" not in self.errors:
+            self.add_error("quantity", forms.Field.default_error_messages["required"])
+        if not line_type and data.get("item") is None and "item" not in self.errors:
+            self.add_error("item", forms.Field.default_error_messages["required"])
+        return data
 
     def line_entry(self) -> LineEntry:
         data = self.cleaned_data
@@ -135,10 +182,15 @@ class OrderLineForm(forms.Form):
             quantity=data["quantity"],
             unit_price=data.get("unit_price"),
             discount_percent=data.get("discount_percent"),
+            line_type=data.get("line_type") or "",
+            description=data.get("description") or "",
         )
 
     def price_confirmation_check(self, preview: LinePreview) -> bool:
-        """False, with the reason on the confirmation box, when the line's price needs a confirmation not given."""
+        """False, with the reason on the confirmation box, when the line's price needs a confirmation not given.
+        A write-in's missing price or carrier is the service's to refuse, naming the field."""
+        if preview.is_write_in and (preview.item is None or self.cleaned_data.get("unit_price") is None):
+            return True
         if preview.warning and not self.cleaned_data.get("confirm_price"):
             self.add_error(
                 "confirm_price",
@@ -148,14 +200,19 @@ class OrderLineForm(forms.Form):
         return True
 
     def line_input(self) -> OrderLineInput:
+        return OrderLineInput(**self._line_values())
+
+    def _line_values(self) -> dict:
         data = self.cleaned_data
-        return OrderLineInput(
-            item=data["item"],
-            quantity=data["quantity"],
-            unit_price=data.get("unit_price"),
-            discount_percent=data.get("discount_percent"),
-            price_confirmed=bool(data.get("confirm_price")),
-        )
+        return {
+            "item": data["item"],
+            "quantity": data["quantity"],
+            "unit_price": data.get("unit_price"),
+            "discount_percent": data.get("discount_percent"),
+            "description": data.get("description") or "",
+            "line_type": data.get("line_type") or "",
+            "price_confirmed": bool(data.get("confirm_price")),
+        }
 
 
 def items_named(data, *, prefix: str) -> dict[str, Item]:

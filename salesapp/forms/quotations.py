@@ -80,14 +80,7 @@ class QuotationLineForm(OrderLineForm):
     a quotation line."""
 
     def line_input(self) -> QuotationLineInput:
-        data = self.cleaned_data
-        return QuotationLineInput(
-            item=data["item"],
-            quantity=data["quantity"],
-            unit_price=data.get("unit_price"),
-            discount_percent=data.get("discount_percent"),
-            price_confirmed=bool(data.get("confirm_price")),
-        )
+        return QuotationLineInput(**self._line_values())
 
 
 class QuotationAcceptForm(forms.Form):

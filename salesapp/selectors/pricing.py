@@ -27,8 +27,14 @@ from core.errors import ValidationFailed
 from core.listing import order_by_sort
 from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net, round_price
 from core.search import contains_any
-from salesapp.choices import AgreementAppliesTo, AgreementKind, PriceSource
+from salesapp.choices import AgreementAppliesTo, AgreementKind, LineType, PriceSource
 from salesapp.errors import ErrorCode
+from salesapp.line_types import (
+    TEXT_LINE_TYPES,
+    write_in_item,
+    write_in_item_missing_message,
+    write_in_price_missing_message,
+)
 from salesapp.models import Customer, Item, TaxCode, TaxDetermination, TradeAgreementLine
 
 
@@ -296,28 +302,42 @@ def trade_agreement_list(
 @dataclass(frozen=True)
 class LinePreview:
     """What a line being typed will be: its price (typed or the engine's), source, tax code, net, and why its
-    price needs a confirmation (zero, or below the item's unit cost), if it does."""
+    price needs a confirmation (zero, or below the item's unit cost), if it does. A comment line has no item,
+    tax code or amount; a write-in line shows the write-in item that carries it (None when there is none, and
+    the warning says so)."""
 
-    item: Item
+    item: Item | None
     quantity: Decimal
     unit_price: Decimal
     discount_percent: Decimal
     source: str
-    tax_code: TaxCode
+    tax_code: TaxCode | None
     net_amount: Decimal
     warning: str = ""
+    line_type: str = ""
+    description: str = ""
 
     @property
     def source_label(self) -> str:
         return str(PriceSource(self.source).label)
 
+    @property
+    def is_comment(self) -> bool:
+        return self.line_type == LineType.COMMENT
+
+    @property
+    def is_write_in(self) -> bool:
+        return self.line_type == LineType.WRITE_IN
+
 
 @dataclass(frozen=True)
 class LineEntry:
-    item: Item
+    item: Item | None
     quantity: Decimal
     unit_price: Decimal | None = None
     discount_percent: Decimal | None = None
+    line_type: str = ""  # "" from the item; write-in and comment lines as in salesapp.line_types
+    description: str = ""
 
 
 def price_warning(*, item: Item, unit_price: Decimal, discount_percent: Decimal) -> str:
@@ -337,17 +357,65 @@ def price_warning(*, item: Item, unit_price: Decimal, discount_percent: Decimal)
     return ""
 
 
+def _text_line_preview(line: LineEntry, carrier: Item | None, codes: dict[int, TaxCode]) -> LinePreview:
+    """A comment line (text only), or a write-in at the price typed for it: the engine knows no price for a
+    product outside the catalogue, so a write-in without a typed price says it needs one."""
+    if line.line_type == LineType.COMMENT:
+        return LinePreview(
+            item=None,
+            quantity=ZERO,
+            unit_price=ZERO,
+            discount_percent=ZERO,
+            source=PriceSource.MANUAL,
+            tax_code=None,
+            net_amount=ZERO,
+            line_type=line.line_type,
+            description=line.description,
+        )
+    unit_price = ZERO if line.unit_price is None else line.unit_price
+    discount = ZERO if line.discount_percent is None else line.discount_percent
+    if carrier is None:
+        warning = write_in_item_missing_message()
+    elif line.unit_price is None:
+        warning = write_in_price_missing_message()
+    else:
+        warning = price_warning(item=carrier, unit_price=unit_price, discount_percent=discount)
+    return LinePreview(
+        item=carrier,
+        quantity=line.quantity,
+        unit_price=unit_price,
+        discount_percent=discount,
+        source=PriceSource.MANUAL,
+        tax_code=codes[carrier.pk] if carrier is not None else None,
+        net_amount=line_net(quantity=line.quantity, unit_price=unit_price, discount_percent=discount),
+        warning=warning,
+        line_type=line.line_type,
+        description=line.description,
+    )
+
+
 def line_previews(
     *, customer: Customer | None, lines: Sequence[LineEntry], date: datetime.date, currency: str
 ) -> tuple[list[LinePreview], DocumentTotals]:
     """The lines of a document being typed as they would be saved, and its totals (DESIGN.md §5): the same
-    engine and rounding as the services, in at most three statements whatever the number of lines."""
-    prices = prices_for(
-        customer=customer, lines=[(line.item, line.quantity) for line in lines], date=date, currency=currency
+    engine and rounding as the services, in at most four statements whatever the number of lines (the write-in
+    item is read once, and only when a write-in line is typed)."""
+    catalogue = [line for line in lines if line.line_type not in TEXT_LINE_TYPES]
+    carrier = write_in_item() if any(line.line_type == LineType.WRITE_IN for line in lines) else None
+    prices = iter(
+        prices_for(
+            customer=customer, lines=[(line.item, line.quantity) for line in catalogue], date=date, currency=currency
+        )
     )
-    codes = tax_codes_for(customer=customer, items=[line.item for line in lines])
+    codes = tax_codes_for(
+        customer=customer, items=[line.item for line in catalogue] + ([carrier] if carrier is not None else [])
+    )
     previews = []
-    for line, price in zip(lines, prices, strict=True):
+    for line in lines:
+        if line.line_type in TEXT_LINE_TYPES:
+            previews.append(_text_line_preview(line, carrier, codes))
+            continue
+        price = next(prices)
         typed = line.unit_price is not None or line.discount_percent is not None
         unit_price = price.unit_price if line.unit_price is None else line.unit_price
         discount = price.discount_percent if line.discount_percent is None else line.discount_percent
@@ -361,9 +429,13 @@ def line_previews(
                 tax_code=codes[line.item.pk],
                 net_amount=line_net(quantity=line.quantity, unit_price=unit_price, discount_percent=discount),
                 warning=price_warning(item=line.item, unit_price=unit_price, discount_percent=discount),
+                line_type=line.line_type,
+                description=line.description,
             )
         )
     totals = document_totals(
-        TaxableLine(net=p.net_amount, tax_code_id=p.tax_code.pk, tax_rate=p.tax_code.rate) for p in previews
+        TaxableLine(net=p.net_amount, tax_code_id=p.tax_code.pk, tax_rate=p.tax_code.rate)
+        for p in previews
+        if p.tax_code is not None
     )
     return previews, totals

@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable
 
 from core.money import TaxableLine, document_totals
+from salesapp.line_types import taxable
 from salesapp.models import Customer
 from salesapp.selectors.pricing import LinePreview, line_previews
 
@@ -23,18 +24,16 @@ def line_preview_context(
     form, *, customer: Customer | None, date: datetime.date, currency: str, existing: Iterable
 ) -> dict:
     """What ``salesapp/includes/line_preview.html`` shows for the add-line form ``form``: nothing until it holds
-    an item and a quantity, then the line and the totals of ``existing`` lines (with their tax codes) plus it."""
+    a line, then the line and the totals of ``existing`` lines (with their tax codes) plus it. A comment line
+    leaves the totals as they are."""
     context = {"preview": None, "currency": currency}
     if form.is_valid():
         [preview], _totals = line_previews_for([form], customer=customer, date=date, currency=currency)
-        context["preview"] = preview
-        context["totals"] = document_totals(
-            [
-                *(
-                    TaxableLine(net=line.net_amount, tax_code_id=line.tax_code_id, tax_rate=line.tax_code.rate)
-                    for line in existing
-                ),
-                TaxableLine(net=preview.net_amount, tax_code_id=preview.tax_code.pk, tax_rate=preview.tax_code.rate),
-            ]
+        added = (
+            [TaxableLine(net=preview.net_amount, tax_code_id=preview.tax_code.pk, tax_rate=preview.tax_code.rate)]
+            if preview.tax_code is not None
+            else []
         )
+        context["preview"] = preview
+        context["totals"] = document_totals([*taxable(existing), *added])
     return context

@@ -197,7 +197,7 @@ def quotation_line_preview(request, pk: int):
         customer=quotation.customer,
         date=quotation.quotation_date,
         currency=quotation.currency,
-        existing=quotation.lines.all(),
+        existing=quotation.lines.select_related("tax_code"),
     )
     return render(request, "salesapp/includes/line_preview.html", {**context, "quotation": quotation})
 

@@ -27,6 +27,11 @@ class ItemFactory(factory.django.DjangoModelFactory):
     tax_code = factory.LazyFunction(tax_code)
 
 
+def make_write_in_item() -> Item:
+    """The item write-in lines are carried by (settings.SALESFLOW_WRITE_IN_ITEM), as the demo company has it."""
+    return ItemFactory(number="WRITE-IN", name="Write-in product", unit_price=Decimal("0"), tax_code=tax_code("NL21"))
+
+
 def make_customer(*, party: Party | None = None, by=None, **kwargs) -> Customer:
     """Customers are numbered by a service, so tests create them through it."""
     return customer_create(party=party or PartyFactory(), by=by or builder(), **kwargs)
