@@ -104,7 +104,7 @@ def test_clerk_enters_and_confirms_an_order(page, clerk):
     expect(page.locator("h1 .badge")).to_have_text("Confirmed")
     expect(page.locator("ul.timeline li")).to_have_count(1)
     expect(page.locator("ul.timeline li")).to_contain_text(f"Confirm: Open → Confirmed by {clerk.username}")
-    expect(page.get_by_role("button", name="Confirm")).to_have_count(0)
+    expect(page.get_by_role("button", name="Confirm", exact=True)).to_have_count(0)
     order.refresh_from_db()
     assert order.state == "confirmed"
 
@@ -223,7 +223,10 @@ def test_cancel_of_a_shipped_order_is_refused_with_the_reason(page, clerk):
     page.get_by_role("dialog").get_by_role("button", name="Confirm").click()
 
     # then: the refusal says why, and nothing changed
-    reason = "6 units already shipped: the order can no longer be canceled."
+    reason = (
+        "6 units already shipped: the order can no longer be canceled. Close the undelivered remainder instead, "
+        "or create a returned order for what came back."
+    )
     expect(page.locator(".messages li.error")).to_have_text(reason)
     expect(page.locator("#order-status .statusbar [aria-current=step]")).to_have_text("Confirmed")
     expect(page.locator("h1 .badge")).to_have_text("Confirmed")

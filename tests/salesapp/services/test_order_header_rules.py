@@ -66,7 +66,7 @@ def test_the_page_and_the_api_promise_a_ship_date(client, clerk):
     line = order.lines.get()
     promised = order.order_date + datetime.timedelta(days=3)
     client.force_login(clerk)
-    assert "Confirm ship date…" in client.get(f"/sales/orders/{order.pk}/").content.decode()
+    assert "Set ship date…" in client.get(f"/sales/orders/{order.pk}/").content.decode()
 
     response = client.post(
         f"/sales/orders/{order.pk}/lines/{line.pk}/ship-date/", {"confirmed_ship_date": promised.isoformat()}

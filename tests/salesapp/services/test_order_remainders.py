@@ -116,7 +116,7 @@ def test_the_order_page_offers_closing_per_line_and_for_the_order(order, client,
 
     assert response.status_code == 302
     assert SalesOrder.objects.get(pk=order.pk).state == "delivered"
-    assert "4 closed short" in client.get(url).content.decode()
+    assert "4 closed short: Vendor stopped it" in client.get(url).content.decode()
 
 
 def test_the_api_closes_a_line_or_the_order_and_names_a_foreign_line(order, clerk):
