@@ -61,12 +61,15 @@ def payment_timeline(party_ids: list[int], limit: int) -> list[extensions.Timeli
 
 
 def campaign_invoiced_revenue(campaign_ids: list[int]) -> dict[int, list[extensions.CampaignFigure]]:
+    # An invoice bills an order or, made directly from a quotation, no order: either document carries the campaign.
     rows = (
-        Invoice.objects.filter(order__campaign_id__in=campaign_ids, state=InvoiceState.POSTED)
-        .values("order__campaign_id")
+        Invoice.objects.filter(state=InvoiceState.POSTED)
+        .annotate(campaign_id=Coalesce("order__campaign_id", "quotation__campaign_id"))
+        .filter(campaign_id__in=campaign_ids)
+        .values("campaign_id")
         .annotate(total=Sum("amount_net"))
     )
-    found = {row["order__campaign_id"]: row["total"] for row in rows}
+    found = {row["campaign_id"]: row["total"] for row in rows}
     return {
         pk: [
             extensions.CampaignFigure(
