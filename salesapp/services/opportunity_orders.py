@@ -15,6 +15,7 @@ from marketing.errors import ErrorCode as MarketingErrorCode
 from marketing.lock_objects import lock_opportunity
 from marketing.models import Campaign, Opportunity
 from salesapp.models import Customer, SalesOrder
+from salesapp.selectors.customer_terms import customer_terms_for
 from salesapp.services.customers import customer_create
 from salesapp.services.orders import order_create
 
@@ -67,7 +68,8 @@ def order_create_attributed(
 @transaction.atomic
 def order_create_for_opportunity(*, opportunity: Opportunity, by: User) -> SalesOrder:
     """An open sales order without lines for the opportunity's party, carrying the opportunity and its campaign;
-    a party without a customer account gets one with the default terms first. The clerk adds the lines next."""
+    a party without a customer account gets one with the template's terms first (customer_terms_for). The clerk
+    adds the lines next."""
     opportunity = lock_opportunity(opportunity.pk)
     if opportunity.state != OpportunityState.OPEN:
         raise TransitionRefused(
@@ -77,5 +79,6 @@ def order_create_for_opportunity(*, opportunity: Opportunity, by: User) -> Sales
         )
     customer = Customer.objects.filter(party=opportunity.party).first()
     if customer is None:
-        customer = customer_create(party=opportunity.party, by=by)
+        terms = customer_terms_for(party=opportunity.party)
+        customer = customer_create(party=opportunity.party, by=by, **terms.fields())
     return order_create_attributed(customer=customer, lines=[], by=by, opportunity=opportunity)

@@ -12,6 +12,7 @@ so it shows on both timelines."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -46,6 +47,7 @@ from salesapp.models import (
     SalesOrder,
     TaxCode,
 )
+from salesapp.selectors.customer_terms import customer_terms_for
 from salesapp.selectors.pricing import Price, price_for, prices_for, tax_code_for, tax_codes_for
 from salesapp.services.customers import customer_create
 from salesapp.services.opportunity_orders import order_create_attributed
@@ -633,13 +635,26 @@ def _customer_for(quotation: Quotation, *, by: User) -> Customer:
     existing = Customer.objects.select_related("party").filter(party=quotation.party).first()
     if existing is not None:
         return existing
-    template = settings.SALESFLOW_CUSTOMER_TEMPLATE
-    return customer_create(
-        party=quotation.party,
-        by=by,
-        currency=quotation.currency,
-        payment_terms_days=template["payment_terms_days"],
-    )
+    terms = customer_terms_for(party=quotation.party, currency=quotation.currency)
+    return customer_create(party=quotation.party, by=by, **terms.fields())
+
+
+def _retaxed_for(customer: Customer, revision_lines: list[QuotationRevisionLine]) -> list[QuotationRevisionLine]:
+    """A prospect's quotation was taxed before it had a tax group, with each item's own tax code: those lines take
+    the code the account's group gives by the tax determination table. Copies: the accepted revision itself never
+    changes (what the prospect was sent stays on record)."""
+    defaults = [line for line in revision_lines if line.item_id and line.tax_code_id == line.item.tax_code_id]
+    if not customer.tax_group_id or not defaults:
+        return revision_lines
+    codes = tax_codes_for(customer=customer, items=[line.item for line in defaults])
+    retaxed = []
+    for line in revision_lines:
+        code = codes.get(line.item_id) if line in defaults else None
+        if code is not None and code.pk != line.tax_code_id:
+            line = copy.copy(line)
+            line.tax_code = code
+        retaxed.append(line)
+    return retaxed
 
 
 CONVERT_TO_ORDER = "order"
@@ -727,7 +742,10 @@ def quotation_accept(*, quotation: Quotation, revision: int, by: User, convert_t
     if reason:
         # Raised before the customer account or any document exists; the transaction undoes the transition.
         raise TransitionRefused(code=ErrorCode.QUOTATION_NOT_CONVERTIBLE, reason=reason)
+    was_prospect = quotation.customer_id is None
     customer = _customer_for(quotation, by=by)
+    if was_prospect:
+        revision_lines = _retaxed_for(customer, revision_lines)
     opportunity = quotation.opportunity
     if opportunity is not None and opportunity.state != OpportunityState.OPEN:
         opportunity = None  # already won or lost elsewhere
