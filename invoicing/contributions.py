@@ -92,6 +92,12 @@ def quotation_invoice_panel(quotation, user) -> dict:
     return {"invoice": Invoice.objects.filter(quotation_id=quotation.pk).first()}
 
 
+def quotation_invoices(quotation_ids: list[int]) -> dict[int, Invoice]:
+    # Not .only(): the state machine reads its protected fields on every loaded row.
+    invoices = Invoice.objects.filter(quotation_id__in=quotation_ids)
+    return {invoice.quotation_id: invoice for invoice in invoices}
+
+
 def opportunity_has_quotation_invoice(opportunity) -> bool:
     return Invoice.objects.filter(quotation__opportunity_id=opportunity.pk).exists()
 
@@ -144,6 +150,7 @@ def register() -> None:
             url=lambda invoice: reverse("invoicing:invoice_detail", args=[invoice.pk]),
             refusal=quotation_invoice_refusal,
             order=20,
+            documents_of=quotation_invoices,
         )
     )
     extensions.register_opportunity_document_type(
