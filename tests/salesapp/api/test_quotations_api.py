@@ -71,6 +71,26 @@ def test_unknown_compare_revision_names_the_parameter(integrator):
     assert {error["field"] for error in problem(response, 400)["errors"]} == {"a", "b"}
 
 
+def test_unknown_revisions_are_named_in_the_clients_language(integrator):
+    # given: a quotation sent once
+    client = api_client(integrator)
+    created = client.post(
+        URL, {"party": PartyFactory().pk, "lines": [{"item": ItemFactory().pk, "quantity": "1"}]}, format="json"
+    ).json()
+    pk, number = created["id"], created["number"]
+    client.post(f"{URL}{pk}/send/")
+
+    # when: revisions that do not exist, asked in English and in Dutch
+    compared = client.get(f"{URL}{pk}/compare/?a=1&b=4")
+    pdf = client.get(f"{URL}{pk}/pdf/?revision=x", HTTP_ACCEPT="application/json")
+    dutch = client.get(f"{URL}{pk}/compare/?a=3&b=1", HTTP_ACCEPT_LANGUAGE="nl")
+
+    # then: 400, naming the field, the quotation and the value
+    assert problem(compared, 400)["errors"] == [{"field": "b", "message": f"Quotation {number} has no revision '4'."}]
+    assert problem(pdf, 400)["errors"] == [{"field": "revision", "message": f"Quotation {number} has no revision 'x'."}]
+    assert problem(dutch, 400)["errors"] == [{"field": "a", "message": f"Offerte {number} heeft geen revisie '3'."}]
+
+
 def test_draft_delete_and_pdf(integrator, clerk):
     lamp = ItemFactory()
     client = api_client(integrator)
