@@ -18,7 +18,7 @@ from django_fsm_log.admin import StateLogInline
 from procrastinate.contrib.django.models import ProcrastinateEvent, ProcrastinateJob
 
 from core.errors import DomainError
-from core.jobs import JOB_STATUS_LABELS, is_administrator, job_retry
+from core.jobs import JOB_STATUS_LABELS, job_retry, may_retry_jobs, may_view_jobs
 from core.models import JobFailure, NumberSeries
 
 admin.site.site_header = _("salesflow administration")
@@ -158,14 +158,15 @@ class NumberSeriesAdmin(admin.ModelAdmin):
         return False
 
 
-class AdministratorsOnly:
-    """Background jobs are the administrators' business (their arguments name records of every app)."""
+class JobsPermissionOnly:
+    """Background jobs are for those given the jobs permission, administrators by default (their arguments
+    name records of every app)."""
 
     def has_module_permission(self, request):
-        return is_administrator(request.user)
+        return may_view_jobs(request.user)
 
     def has_view_permission(self, request, obj=None):
-        return is_administrator(request.user)
+        return may_view_jobs(request.user)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -177,7 +178,7 @@ class AdministratorsOnly:
         return False
 
 
-class JobEventInline(AdministratorsOnly, admin.TabularInline):
+class JobEventInline(JobsPermissionOnly, admin.TabularInline):
     model = ProcrastinateEvent
     verbose_name = _("event")
     verbose_name_plural = _("events")
@@ -189,12 +190,12 @@ class JobEventInline(AdministratorsOnly, admin.TabularInline):
 
 
 # procrastinate registers a job admin of its own; this one is translated, shows why attempts failed and
-# retries through the core service (administrators only, each refusal reported).
+# retries through the core service (with the jobs' retry permission, each refusal reported).
 admin.site.unregister(ProcrastinateJob)
 
 
 @admin.register(ProcrastinateJob)
-class JobAdmin(AdministratorsOnly, ServiceAdminMixin, admin.ModelAdmin):
+class JobAdmin(JobsPermissionOnly, ServiceAdminMixin, admin.ModelAdmin):
     list_display = ("id", "task_name", "status_shown", "queue_name", "attempts", "last_event_at", "last_error")
     list_filter = ("status", "queue_name", "task_name")
     search_fields = ("task_name",)
@@ -256,7 +257,10 @@ class JobAdmin(AdministratorsOnly, ServiceAdminMixin, admin.ModelAdmin):
             ((_("Attempt"), f.attempt, f.failed_at.isoformat(timespec="seconds"), f.error) for f in failures),
         )
 
-    @admin.action(description=_("Retry the selected failed jobs"))
+    def has_retry_permission(self, request):
+        return may_retry_jobs(request.user)
+
+    @admin.action(description=_("Retry the selected failed jobs"), permissions=["retry"])
     def retry_failed(self, request, queryset):
         self.run_service(
             request,
@@ -267,7 +271,7 @@ class JobAdmin(AdministratorsOnly, ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(JobFailure)
-class JobFailureAdmin(AdministratorsOnly, admin.ModelAdmin):
+class JobFailureAdmin(JobsPermissionOnly, admin.ModelAdmin):
     list_display = ("job_id", "task_name", "attempt", "failed_at")
     list_filter = ("task_name",)
     search_fields = ("task_name", "error")

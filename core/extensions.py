@@ -225,6 +225,9 @@ class QuotationConverter:
     url: Callable[[object], str]  # (document) → its page
     refusal: Callable[[list], str | None] = lambda lines: None
     order: int = 50
+    # (quotation ids) → {quotation id: document} for those converted into this document, in one query; None
+    # when the quotation links the document itself (its sales order).
+    documents_of: Callable[[list[int]], dict[int, object]] | None = None
 
 
 quotation_converters: dict[str, QuotationConverter] = {}

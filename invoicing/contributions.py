@@ -61,12 +61,15 @@ def payment_timeline(party_ids: list[int], limit: int) -> list[extensions.Timeli
 
 
 def campaign_invoiced_revenue(campaign_ids: list[int]) -> dict[int, list[extensions.CampaignFigure]]:
+    # An invoice bills an order or, made directly from a quotation, no order: either document carries the campaign.
     rows = (
-        Invoice.objects.filter(order__campaign_id__in=campaign_ids, state=InvoiceState.POSTED)
-        .values("order__campaign_id")
+        Invoice.objects.filter(state=InvoiceState.POSTED)
+        .annotate(campaign_id=Coalesce("order__campaign_id", "quotation__campaign_id"))
+        .filter(campaign_id__in=campaign_ids)
+        .values("campaign_id")
         .annotate(total=Sum("amount_net"))
     )
-    found = {row["order__campaign_id"]: row["total"] for row in rows}
+    found = {row["campaign_id"]: row["total"] for row in rows}
     return {
         pk: [
             extensions.CampaignFigure(
@@ -87,6 +90,12 @@ def quotation_invoice_panel(quotation, user) -> dict:
     if quotation.state != QuotationState.ACCEPTED:
         return {"invoice": None}
     return {"invoice": Invoice.objects.filter(quotation_id=quotation.pk).first()}
+
+
+def quotation_invoices(quotation_ids: list[int]) -> dict[int, Invoice]:
+    # Not .only(): the state machine reads its protected fields on every loaded row.
+    invoices = Invoice.objects.filter(quotation_id__in=quotation_ids)
+    return {invoice.quotation_id: invoice for invoice in invoices}
 
 
 def opportunity_has_quotation_invoice(opportunity) -> bool:
@@ -141,6 +150,7 @@ def register() -> None:
             url=lambda invoice: reverse("invoicing:invoice_detail", args=[invoice.pk]),
             refusal=quotation_invoice_refusal,
             order=20,
+            documents_of=quotation_invoices,
         )
     )
     extensions.register_opportunity_document_type(

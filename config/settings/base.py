@@ -219,11 +219,21 @@ SALESFLOW_COMPANY = {
 SALESFLOW_WRITE_IN_ITEM = os.environ.get("SALESFLOW_WRITE_IN_ITEM", "WRITE-IN")
 
 # Quotations (DESIGN.md §4.2): how long a new quotation is valid, and the terms a prospect's customer account
-# gets when a quotation it accepted is converted into an order.
+# gets when a sale makes it a customer (a quotation accepted, an order for an opportunity). The tax group is
+# chosen by the party's country (salesapp.selectors.customer_terms), by customer tax group code; a code without
+# a group falls back to "tax_group". "price_group" empty: no price group.
 SALESFLOW_QUOTATION_VALID_DAYS = int(os.environ.get("SALESFLOW_QUOTATION_VALID_DAYS", "30"))
 SALESFLOW_CUSTOMER_TEMPLATE = {
     "currency": os.environ.get("SALESFLOW_CUSTOMER_CURRENCY", "EUR"),
     "payment_terms_days": int(os.environ.get("SALESFLOW_CUSTOMER_PAYMENT_TERMS_DAYS", "30")),
+    "home_country": os.environ.get("SALESFLOW_HOME_COUNTRY", "NL"),
+    "tax_group": os.environ.get("SALESFLOW_CUSTOMER_TAX_GROUP", "DOMESTIC"),
+    "tax_group_domestic": "DOMESTIC",
+    "tax_group_eu": "EU",  # an EU business with a VAT number: reverse charge
+    "tax_group_export": "EXPORT",
+    # An EU party without a VAT number taxed with its own country's VAT (distance sales above the threshold).
+    "tax_group_by_country": {"SE": "SE"},
+    "price_group": os.environ.get("SALESFLOW_CUSTOMER_PRICE_GROUP", ""),
 }
 
 LOGGING = {

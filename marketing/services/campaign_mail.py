@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import logging
 import smtplib
 from collections.abc import Iterable
@@ -174,11 +175,14 @@ class BatchDelivered:
 def campaign_email_batch_deliver(*, campaign_id: int, target_ids: list[int]) -> BatchDelivered:
     """Send the campaign email to these queued targets, one message at a time. Runs as a job, outside any
     transaction: each target is stamped sent (and that committed) *before* its message is handed to the
-    mail server, so a retried job skips it and nobody is mailed twice; a message the server refuses is
-    recorded as failed on its target with the server's answer.
+    mail server, so a retried job skips it and nobody is mailed twice; a message the server refuses for good
+    (a 5xx answer, an impossible address) is recorded as failed on its target with the server's answer.
 
-    When the server cannot be reached, or drops the connection, the targets not yet tried stay queued and
-    ``MailServerUnavailable`` is raised: the job is retried with backoff and carries on where it stopped.
+    A temporary refusal of one recipient (a 4xx answer) puts that target back in the queue, with the answer,
+    and the batch goes on. When the server cannot be reached, drops the connection, times out or answers 4xx
+    to the message itself, the target being sent and those not yet tried stay queued. Either way
+    ``MailServerUnavailable`` is raised at the end: the job is retried with backoff and sends only what is
+    still queued.
     Targets excluded or unsubscribed since they were queued are skipped and no longer queued, and so is the
     whole batch when the campaign is no longer active (canceled or completed while the batch waited)."""
     campaign = Campaign.objects.get(pk=campaign_id)
@@ -220,6 +224,7 @@ def campaign_email_batch_deliver(*, campaign_id: int, target_ids: list[int]) -> 
     except Exception as exc:
         raise MailServerUnavailable(str(exc)) from exc
     sent = failed = 0
+    deferred: list[str] = []
     try:
         for target in to_send:
             marked_at = timezone.now()
@@ -230,15 +235,22 @@ def campaign_email_batch_deliver(*, campaign_id: int, target_ids: list[int]) -> 
                 message = _rendered(campaign, target, subject, body).message()
                 connection.send_messages([message])
             except Exception as exc:
-                failed += 1
-                _mark_failed(target, marked_at, exc)
-                if _server_trouble(exc):
+                failure = _failure_kind(exc)
+                if failure is Failure.REFUSED:
+                    failed += 1
+                    _mark_failed(target, marked_at, exc)
+                    logger.warning("Campaign %s: email to target %s refused: %s", campaign.number, target.pk, exc)
+                    continue
+                _mark_waiting(target, marked_at, exc)
+                if failure is Failure.SERVER:
                     raise MailServerUnavailable(str(exc)) from exc
-                logger.warning("Campaign %s: email to target %s refused: %s", campaign.number, target.pk, exc)
+                deferred.append(target.email)
             else:
                 sent += 1
     finally:
         connection.close()
+    if deferred:
+        raise MailServerUnavailable(f"{len(deferred)} recipients deferred by the mail server: {', '.join(deferred)}")
     return BatchDelivered(sent=sent, failed=failed, skipped=skipped)
 
 
@@ -249,6 +261,7 @@ def _mark_sent(target: CampaignTarget, now) -> bool:
             pk=target.pk, email_queued_at__isnull=False, email_sent_at__isnull=True, email_failed_at__isnull=True
         ).update(
             email_sent_at=now,
+            email_error="",
             status=Case(When(status=TargetStatus.PENDING, then=Value(TargetStatus.CONTACTED)), default=F("status")),
             contacted_at=Coalesce(F("contacted_at"), Value(now)),
             updated_at=now,
@@ -257,11 +270,23 @@ def _mark_sent(target: CampaignTarget, now) -> bool:
 
 
 def _mark_failed(target: CampaignTarget, marked_at, error: Exception) -> None:
-    """The message did not go: the target shows why, and is not counted as contacted by this email."""
+    """The message will not go: the target shows why, and is not counted as contacted by this email."""
+    _unclaim(target, marked_at, error, email_failed_at=timezone.now())
+
+
+def _mark_waiting(target: CampaignTarget, marked_at, error: Exception) -> None:
+    """The message did not go this time: the target stays queued for the job's retry and shows the server's
+    answer meanwhile. In SMTP the server takes a message on only with its 250 answer to it (RFC 5321 §6.1):
+    without that answer (a 4xx, a lost connection, a timeout) the message is still ours to send, so the retry
+    sends it."""
+    _unclaim(target, marked_at, error)
+
+
+def _unclaim(target: CampaignTarget, marked_at, error: Exception, **stamp) -> None:
     now = timezone.now()
     CampaignTarget.objects.filter(pk=target.pk).update(
+        **stamp,
         email_sent_at=None,
-        email_failed_at=now,
         email_error=(str(error) or error.__class__.__name__)[:500],
         status=Case(
             When(status=TargetStatus.CONTACTED, contacted_at=marked_at, then=Value(TargetStatus.PENDING)),
@@ -272,12 +297,20 @@ def _mark_failed(target: CampaignTarget, marked_at, error: Exception) -> None:
     )
 
 
-def _server_trouble(error: Exception) -> bool:
-    """A refusal of this one message (a bad address, content the server rejects for good) lets the batch go
-    on; anything else (a dropped connection, a temporary 4xx answer, a timeout) means the server is in
-    trouble and the rest of the batch waits for a retry."""
+class Failure(enum.Enum):
+    REFUSED = "refused"  # this message, for good: the target fails, the batch goes on
+    DEFERRED = "deferred"  # this recipient, for now: the target waits for the retry, the batch goes on
+    SERVER = "server"  # the server, for now: this target and the rest of the batch wait for the retry
+
+
+def _failure_kind(error: Exception) -> Failure:
+    """What a failed hand-over means. SMTP says 5xx is final and 4xx temporary; a lost connection or a timeout
+    is the server's trouble, not the recipient's; anything else (an address Django cannot encode) is final."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return False
-    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500:
-        return False
-    return isinstance(error, smtplib.SMTPException | OSError)
+        codes = [code for code, _answer in error.recipients.values()]
+        return Failure.DEFERRED if codes and all(400 <= code < 500 for code in codes) else Failure.REFUSED
+    if isinstance(error, smtplib.SMTPResponseException):
+        return Failure.SERVER if 400 <= error.smtp_code < 500 else Failure.REFUSED
+    if isinstance(error, smtplib.SMTPException | OSError):
+        return Failure.SERVER
+    return Failure.REFUSED

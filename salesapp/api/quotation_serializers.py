@@ -1,7 +1,9 @@
 """Quotations as the API shows and accepts them."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import extensions
 from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
 from marketing.models import Campaign, Opportunity, Party
 from salesapp.api.document_serializers import (
@@ -12,7 +14,7 @@ from salesapp.api.document_serializers import (
     line_type_input_field,
     quantity_field,
 )
-from salesapp.choices import QuotationLostReason
+from salesapp.choices import QuotationLostReason, QuotationState
 from salesapp.models import (
     Customer,
     Item,
@@ -33,15 +35,42 @@ class QuotationLineSerializer(DocumentLineSerializer):
         read_only_fields = fields
 
 
+# The converter (core.extensions) of an invoice draft made directly from a quotation, registered by invoicing.
+INVOICE_CONVERTER = "invoice"
+
+
+def _converted_invoices(quotations) -> dict[int, object]:
+    """The invoice drafts these quotations were accepted into, in one query (none when none is accepted
+    without an order, or when invoicing is not installed)."""
+    converter = extensions.quotation_converters.get(INVOICE_CONVERTER)
+    direct = [q.pk for q in quotations if q.state == QuotationState.ACCEPTED and q.sales_order_id is None]
+    if converter is None or converter.documents_of is None or not direct:
+        return {}
+    return converter.documents_of(direct)
+
+
+class QuotationListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        quotations = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["converted_invoices"] = _converted_invoices(quotations)
+        return super().to_representation(quotations)
+
+
 class QuotationSerializer(serializers.ModelSerializer):
     lines = QuotationLineSerializer(many=True, read_only=True)
     customer_number = serializers.CharField(source="customer.number", read_only=True, allow_null=True)
     recipient_name = serializers.CharField(read_only=True)
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
     sales_order_number = serializers.CharField(source="sales_order.number", read_only=True, allow_null=True)
+    invoice = serializers.SerializerMethodField(
+        help_text="The invoice draft the quotation was accepted into (convert_to=invoice), else null."
+    )
+    invoice_number = serializers.SerializerMethodField(help_text="Its number once posted, else null.")
+    invoice_url = serializers.SerializerMethodField(help_text="Path of the invoice's page, else null.")
 
     class Meta:
         model = Quotation
+        list_serializer_class = QuotationListSerializer
         fields = [
             "id",
             "number",
@@ -68,6 +97,9 @@ class QuotationSerializer(serializers.ModelSerializer):
             "lost_note",
             "sales_order",
             "sales_order_number",
+            "invoice",
+            "invoice_number",
+            "invoice_url",
             "amount_net",
             "amount_tax",
             "amount_total",
@@ -76,6 +108,27 @@ class QuotationSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def _invoice(self, quotation):
+        found = self.context.get("converted_invoices")
+        if found is None:  # one quotation, not a list
+            found = self.context["converted_invoices"] = _converted_invoices([quotation])
+        return found.get(quotation.pk)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_invoice(self, quotation) -> int | None:
+        invoice = self._invoice(quotation)
+        return invoice.pk if invoice else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_invoice_number(self, quotation) -> str | None:
+        invoice = self._invoice(quotation)
+        return (invoice.number or None) if invoice else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_invoice_url(self, quotation) -> str | None:
+        invoice = self._invoice(quotation)
+        return extensions.quotation_converters[INVOICE_CONVERTER].url(invoice) if invoice else None
 
 
 class QuotationRevisionLineSerializer(DocumentLineSerializer):

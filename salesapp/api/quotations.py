@@ -7,6 +7,7 @@ import django_filters
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -34,7 +35,7 @@ from salesapp.api.quotation_serializers import (
 from salesapp.choices import QuotationState
 from salesapp.documents import quotation_pdf
 from salesapp.models import Quotation, QuotationLine, QuotationRevision
-from salesapp.selectors.quotations import quotation_list, revision_compare
+from salesapp.selectors.quotations import quotation_list, quotation_revisions, revision_compare, revision_get
 from salesapp.services import quotations as services
 from salesapp.services.quotation_mail import quotation_email_send
 
@@ -182,12 +183,7 @@ class QuotationViewSet(ServiceViewSet):
     @extend_schema(responses=QuotationRevisionSerializer(many=True), summary="The revisions sent, oldest first")
     @action(detail=True, methods=["get"])
     def revisions(self, request, pk=None):
-        revisions = (
-            QuotationRevision.objects.filter(quotation=self.get_object())
-            .select_related("created_by")
-            .prefetch_related("lines__item", "lines__tax_code")
-            .order_by("number")
-        )
+        revisions = quotation_revisions(self.get_object(), with_lines=True)
         return Response(QuotationRevisionSerializer(revisions, many=True).data)
 
     @extend_schema(
@@ -205,14 +201,9 @@ class QuotationViewSet(ServiceViewSet):
         errors = {}
         for name in ("a", "b"):
             value = request.query_params.get(name, "")
-            found = (
-                QuotationRevision.objects.filter(quotation=quotation, number=int(value)).first()
-                if value.isdigit()
-                else None
-            )
-            if found is None:
-                errors[name] = f"Quotation {quotation.number} has no revision '{value}'."
-            revisions[name] = found
+            revisions[name] = _revision_or_none(quotation, value)
+            if revisions[name] is None:
+                errors[name] = _no_revision(quotation, value)
         if errors:
             raise ValidationFailed(field_errors=errors)
         return Response(RevisionComparisonSerializer(revision_compare(revisions["a"], revisions["b"])).data)
@@ -227,11 +218,9 @@ class QuotationViewSet(ServiceViewSet):
         number = request.query_params.get("revision", "")
         revision = None
         if number:
-            revision = QuotationRevision.objects.filter(
-                quotation=quotation, number=int(number) if number.isdigit() else 0
-            ).first()
+            revision = _revision_or_none(quotation, number)
             if revision is None:
-                raise ValidationFailed(field_errors={"revision": f"No revision '{number}'."})
+                raise ValidationFailed(field_errors={"revision": _no_revision(quotation, number)})
         content, filename = quotation_pdf(quotation, revision=revision)
         response = HttpResponse(content, content_type=PdfRenderer.media_type)
         response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -240,3 +229,17 @@ class QuotationViewSet(ServiceViewSet):
 
 def register(router, extra_urlpatterns: list) -> None:
     router.register("quotations", QuotationViewSet, basename="quotation")
+
+
+def _revision_or_none(quotation: Quotation, value: str) -> QuotationRevision | None:
+    """The revision a query parameter names (its number), or None when it names none of the quotation's."""
+    if not value.isdigit():
+        return None
+    try:
+        return revision_get(quotation=quotation, number=int(value))
+    except QuotationRevision.DoesNotExist:
+        return None
+
+
+def _no_revision(quotation: Quotation, value: str) -> str:
+    return gettext("Quotation %(number)s has no revision '%(value)s'.") % {"number": quotation.number, "value": value}

@@ -85,8 +85,11 @@ def quotation_get(*, pk: int) -> Quotation:
     )
 
 
-def quotation_revisions(quotation: Quotation) -> list[QuotationRevision]:
-    return list(quotation.revisions.select_related("created_by").order_by("number"))
+def quotation_revisions(quotation: Quotation, *, with_lines: bool = False) -> list[QuotationRevision]:
+    revisions = quotation.revisions.select_related("created_by").order_by("number")
+    if with_lines:
+        revisions = revisions.prefetch_related("lines__item", "lines__tax_code")
+    return list(revisions)
 
 
 def quotation_emails(quotation: Quotation, *, limit: int = 10) -> list[QuotationEmail]:
@@ -95,6 +98,7 @@ def quotation_emails(quotation: Quotation, *, limit: int = 10) -> list[Quotation
 
 
 def revision_get(*, quotation: Quotation, number: int) -> QuotationRevision:
+    """Raises ``QuotationRevision.DoesNotExist`` when the quotation has no revision ``number``."""
     return QuotationRevision.objects.select_related("quotation", "customer__party", "party").get(
         quotation=quotation, number=number
     )

@@ -3,7 +3,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -12,6 +11,7 @@ from core.numbering import number_take
 from marketing.models import Party
 from salesapp.errors import ErrorCode
 from salesapp.models import Customer, CustomerPriceGroup, CustomerTaxGroup
+from salesapp.selectors.customer_terms import customer_terms_for
 from salesapp.services.validation import model_validated
 
 if TYPE_CHECKING:
@@ -84,14 +84,13 @@ def customer_create(
 
 
 @transaction.atomic
-def customer_create_from_template(*, party: Party, by: User, currency: str) -> Customer:
-    """The account a prospect gets when it accepts a quotation in ``currency``, on the company's customer
-    template (settings.SALESFLOW_CUSTOMER_TEMPLATE). Its payment terms are the company's standing policy, not a
-    credit decision of ``by``: whoever may accept the quotation may open the account."""
-    template = settings.SALESFLOW_CUSTOMER_TEMPLATE
-    return _customer_insert(
-        Customer(party=party, created_by=by, currency=currency, payment_terms_days=template["payment_terms_days"])
-    )
+def customer_create_from_template(*, party: Party, by: User, currency: str | None = None) -> Customer:
+    """The account a party gets when a sale in ``currency`` makes it a customer (a quotation accepted, an order
+    for an opportunity), on the company's customer template with the tax group of where the party is
+    (salesapp.selectors.customer_terms). Its payment terms are the company's standing policy, not a credit
+    decision of ``by``: whoever may make the sale may open the account."""
+    terms = customer_terms_for(party=party, currency=currency)
+    return _customer_insert(Customer(party=party, created_by=by, **terms.fields()))
 
 
 def _customer_insert(customer: Customer) -> Customer:

@@ -15,7 +15,7 @@ from marketing.errors import ErrorCode as MarketingErrorCode
 from marketing.lock_objects import lock_opportunity
 from marketing.models import Campaign, Opportunity
 from salesapp.models import Customer, SalesOrder
-from salesapp.services.customers import customer_create
+from salesapp.services.customers import customer_create_from_template
 from salesapp.services.orders import order_create
 
 if TYPE_CHECKING:
@@ -67,7 +67,8 @@ def order_create_attributed(
 @transaction.atomic
 def order_create_for_opportunity(*, opportunity: Opportunity, by: User) -> SalesOrder:
     """An open sales order without lines for the opportunity's party, carrying the opportunity and its campaign;
-    a party without a customer account gets one with the default terms first. The clerk adds the lines next."""
+    a party without a customer account gets one with the template's terms first (customer_terms_for). The clerk
+    adds the lines next."""
     opportunity = lock_opportunity(opportunity.pk)
     if opportunity.state != OpportunityState.OPEN:
         raise TransitionRefused(
@@ -77,5 +78,5 @@ def order_create_for_opportunity(*, opportunity: Opportunity, by: User) -> Sales
         )
     customer = Customer.objects.filter(party=opportunity.party).first()
     if customer is None:
-        customer = customer_create(party=opportunity.party, by=by)
+        customer = customer_create_from_template(party=opportunity.party, by=by)
     return order_create_attributed(customer=customer, lines=[], by=by, opportunity=opportunity)

@@ -12,6 +12,7 @@ so it shows on both timelines."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -57,7 +58,7 @@ from salesapp.models import (
     SalesOrder,
     TaxCode,
 )
-from salesapp.selectors.pricing import Price, price_for, tax_code_for
+from salesapp.selectors.pricing import Price, price_for, tax_code_for, tax_codes_for
 from salesapp.services.customers import customer_create_from_template
 from salesapp.services.opportunity_orders import order_create_attributed
 from salesapp.services.orders import (
@@ -722,6 +723,24 @@ def _customer_for(quotation: Quotation, *, by: User) -> Customer:
     return customer_create_from_template(party=quotation.party, by=by, currency=quotation.currency)
 
 
+def _retaxed_for(customer: Customer, revision_lines: list[QuotationRevisionLine]) -> list[QuotationRevisionLine]:
+    """A prospect's quotation was taxed before it had a tax group, with each item's own tax code: those lines take
+    the code the account's group gives by the tax determination table. Copies: the accepted revision itself never
+    changes (what the prospect was sent stays on record)."""
+    defaults = [line for line in revision_lines if line.item_id and line.tax_code_id == line.item.tax_code_id]
+    if not customer.tax_group_id or not defaults:
+        return revision_lines
+    codes = tax_codes_for(customer=customer, items=[line.item for line in defaults])
+    retaxed = []
+    for line in revision_lines:
+        code = codes.get(line.item_id) if line in defaults else None
+        if code is not None and code.pk != line.tax_code_id:
+            line = copy.copy(line)
+            line.tax_code = code
+        retaxed.append(line)
+    return retaxed
+
+
 CONVERT_TO_ORDER = "order"
 
 
@@ -809,7 +828,10 @@ def quotation_accept(*, quotation: Quotation, revision: int, by: User, convert_t
     if reason:
         # Raised before the customer account or any document exists; the transaction undoes the transition.
         raise TransitionRefused(code=ErrorCode.QUOTATION_NOT_CONVERTIBLE, reason=reason)
+    was_prospect = quotation.customer_id is None
     customer = _customer_for(quotation, by=by)
+    if was_prospect:
+        revision_lines = _retaxed_for(customer, revision_lines)
     opportunity = quotation.opportunity
     if opportunity is not None and opportunity.state != OpportunityState.OPEN:
         opportunity = None  # already won or lost elsewhere

@@ -303,17 +303,14 @@ def quotation_compare(request, pk: int):
     form = RevisionCompareForm(request.GET)
     comparison = None
     if form.is_valid():
-        found = {
-            revision.number: revision
-            for revision in QuotationRevision.objects.filter(
-                quotation=quotation, number__in=[form.cleaned_data["a"], form.cleaned_data["b"]]
-            )
-        }
+        found = {}
         for name in ("a", "b"):
-            if form.cleaned_data[name] not in found:
+            try:
+                found[name] = selectors.revision_get(quotation=quotation, number=form.cleaned_data[name])
+            except QuotationRevision.DoesNotExist:
                 form.add_error(name, _("There is no revision r%(number)s.") % {"number": form.cleaned_data[name]})
         if not form.errors:
-            comparison = selectors.revision_compare(found[form.cleaned_data["a"]], found[form.cleaned_data["b"]])
+            comparison = selectors.revision_compare(found["a"], found["b"])
     return render(
         request,
         "salesapp/quotation_compare.html",
@@ -328,7 +325,14 @@ def quotation_pdf_view(request, pk: int):
     quotation = _quotation_or_404(pk)
     revision = None
     if request.GET.get("revision", "").isdigit():
-        revision = get_object_or_404(QuotationRevision, quotation=quotation, number=int(request.GET["revision"]))
+        number = int(request.GET["revision"])
+        try:
+            revision = selectors.revision_get(quotation=quotation, number=number)
+        except QuotationRevision.DoesNotExist:
+            raise Http404(
+                _("Quotation %(number)s has no revision r%(revision)s.")
+                % {"number": quotation.number, "revision": number}
+            ) from None
     content, filename = quotation_pdf(quotation, revision=revision)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'

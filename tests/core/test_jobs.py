@@ -122,7 +122,7 @@ def test_only_a_failed_job_is_retried_and_only_by_an_administrator(clerk, billin
     with pytest.raises(ActionForbidden) as not_allowed:
         job_retry(job=job, by=billing)
     assert not_failed.value.reason == f"Job {job.pk} has status waiting: only a failed job can be retried."
-    assert not_allowed.value.reason == "Only administrators may retry background jobs."
+    assert not_allowed.value.reason == "You are not allowed to retry background jobs."
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("todo", 0)  # untouched
 

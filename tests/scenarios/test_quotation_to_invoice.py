@@ -94,10 +94,10 @@ def test_prospect_quotation_revised_twice_accepted_r2_invoiced_to_the_cent(clerk
     # when: the customer accepts r2 (statements counted for the conversion)
     with CaptureQueriesContext(connection) as conversion:
         accepted = quotation_accept(quotation=quotation, revision=2, by=clerk)
-    # Measured: 35 statements for these 3 lines (locks, the customer account and its number, the order and its
-    # number, the lines in one INSERT, the opportunity won, the audit rows and the activities, each stamped done
-    # when its row was written).
-    assert len(conversion) <= 35
+    # Measured: 36 statements for these 3 lines (locks, the customer account with its tax group and its number,
+    # the order and its number, the lines in one INSERT, the opportunity won, the audit rows and the activities,
+    # each stamped done when its row was written).
+    assert len(conversion) <= 36
 
     # then: the prospect is a customer, the order carries r2 exactly, the opportunity is won
     customer = Customer.objects.get(party=prospect)

@@ -1,11 +1,14 @@
 """The background jobs in the admin: state, errors and retries, for administrators; a failed job is retried."""
 
+import pytest
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
 
-from core.jobs import jobs_run_due
+from core.errors import ActionForbidden
+from core.jobs import job_retry, jobs_run_due
 from tests.factories.invoicing import posted_invoice
 
 CHANGELIST = reverse("admin:procrastinate_procrastinatejob_changelist")
@@ -89,3 +92,55 @@ def test_only_administrators_see_the_jobs(client, billing, administrator):
     # then
     assert response.status_code == 403
     assert CHANGELIST not in index.content.decode()
+
+
+def test_the_jobs_permission_decides_not_the_group_name(client, clerk, billing, monkeypatch):
+    # given: an operations group, not named administrator, given the jobs page's permissions; and a group named
+    # administrator without them
+    failed = failed_pdf_job(clerk, billing, monkeypatch)
+    operations = Group.objects.create(name="operations")
+    operations.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="procrastinate", codename__in=["view_procrastinatejob", "change_procrastinatejob"]
+        )
+    )
+    operator = User.objects.create_user(username="ops", password="pw-123456", is_staff=True)
+    operator.groups.add(operations)
+    impostor = User.objects.create_user(username="not-admin", password="pw-123456", is_staff=True)
+    impostor.groups.add(Group.objects.create(name="administrator-look-alike"))
+    Group.objects.get(name="administrator").permissions.remove(
+        *Permission.objects.filter(content_type__app_label="procrastinate")
+    )
+    impostor.groups.add(Group.objects.get(name="administrator"))
+
+    # when: the operator opens the list and retries the failed job
+    client.force_login(operator)
+    listed = client.get(CHANGELIST)
+    retried = client.post(CHANGELIST, {"action": "retry_failed", "_selected_action": [failed.pk]}, follow=True)
+
+    # then
+    assert listed.status_code == 200 and "retry_failed" in listed.content.decode()
+    assert [str(m) for m in get_messages(retried.wsgi_request)] == ["1 job queued again."]
+    failed.refresh_from_db()
+    assert failed.status == "todo"
+
+    # when / then: a member of the administrator group without the permissions sees nothing
+    client.force_login(impostor)
+    assert client.get(CHANGELIST).status_code == 403
+    with pytest.raises(ActionForbidden):
+        job_retry(job=failed, by=User.objects.get(pk=impostor.pk))
+
+
+def test_a_viewer_without_the_retry_permission_is_not_offered_the_retry(client, clerk, billing, monkeypatch):
+    # given: a support account that may look at the jobs only
+    failed_pdf_job(clerk, billing, monkeypatch)
+    viewer = User.objects.create_user(username="support", password="pw-123456", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_procrastinatejob"))
+    client.force_login(viewer)
+
+    # when
+    response = client.get(CHANGELIST)
+
+    # then
+    assert response.status_code == 200
+    assert "retry_failed" not in response.content.decode()

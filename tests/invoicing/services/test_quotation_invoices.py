@@ -74,9 +74,9 @@ def snapshot(quotation):
 def test_accept_into_an_invoice_draft_for_a_prospect(clerk, sent_for_prospect, django_assert_max_num_queries):
     quotation = sent_for_prospect
 
-    # when: measured at 32 statements (locks, the customer account and its number, the invoice, its lines and
-    # tax lines in one INSERT each, the opportunity won, the audit rows and the activity)
-    with django_assert_max_num_queries(32):
+    # when: measured at 33 statements (locks, the customer account with its tax group and its number, the
+    # invoice, its lines and tax lines in one INSERT each, the opportunity won, the audit rows and the activity)
+    with django_assert_max_num_queries(33):
         accepted = quotation_accept(quotation=quotation, revision=1, convert_to="invoice", by=clerk)
 
     # then: the prospect is a customer, billed by a draft without an order, linked to the quotation

@@ -255,16 +255,17 @@ def test_a_retry_after_a_mid_batch_failure_never_sends_twice(clerk, failing_mail
     # when: the job runs and fails
     [first] = jobs_run_due()
 
-    # then: two went, the third is failed (it may or may not have reached the server: never sent again),
-    # the job waits for its retry with backoff, and its error is recorded
+    # then: two went; the third was not taken on by the server (no answer to it), so it waits with the two
+    # never tried; the job waits for its retry with backoff, and its error is recorded
     job = ProcrastinateJob.objects.get()
     assert (first.status, job.status, job.attempts) == ("todo", "todo", 1)
     assert job.scheduled_at is not None
     assert [message.to for message in mail.outbox] == [["p000@example.com"], ["p001@example.com"]]
-    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=2, failed=1, remaining=2)
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=2, failed=0, remaining=3)
     third = CampaignTarget.objects.get(email="p002@example.com")
-    assert (third.status, third.email_sent_at, third.contacted_at, third.email_error) == (
+    assert (third.status, third.email_sent_at, third.email_failed_at, third.contacted_at, third.email_error) == (
         "pending",
+        None,
         None,
         None,
         "Connection unexpectedly closed",
@@ -274,13 +275,97 @@ def test_a_retry_after_a_mid_batch_failure_never_sends_twice(clerk, failing_mail
     # when: the retry runs (the job again, with the same arguments), the server working again
     campaign_email_batch(**job.args)
 
-    # then: only the two that were never tried go out
-    assert [message.to[0] for message in mail.outbox] == [f"p00{n}@example.com" for n in (0, 1, 3, 4)]
-    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=4, failed=1, remaining=0)
+    # then: the three not yet delivered go out, each once
+    assert [message.to[0] for message in mail.outbox] == [f"p00{n}@example.com" for n in range(5)]
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=5, failed=0, remaining=0)
+    assert CampaignTarget.objects.get(email="p002@example.com").email_error == ""
 
     # when: the job runs yet again (a duplicate delivery of the job): nothing more is sent
     campaign_email_batch(**job.args)
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 5
+
+
+def test_a_temporary_refusal_of_a_recipient_waits_for_the_retry_and_the_batch_goes_on(clerk, failing_mail, client):
+    # given: the server answers 450 (mailbox busy, try later) for the second of three recipients
+    campaign = email_campaign(clerk, parties(3))
+    campaign_email_send(campaign=campaign, by=clerk)
+    failing_mail.fail_at = 2
+    failing_mail.error = smtplib.SMTPRecipientsRefused({"p001@example.com": (450, b"Mailbox busy, try later")})
+
+    # when
+    [run] = jobs_run_due()
+
+    # then: the others went; the second is not failed but still queued, with the answer; the job retries
+    assert run.status == "todo"
+    assert [message.to[0] for message in mail.outbox] == ["p000@example.com", "p002@example.com"]
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=2, failed=0, remaining=1)
+    waiting = CampaignTarget.objects.get(email="p001@example.com")
+    assert (waiting.status, waiting.email_sent_at, waiting.email_failed_at) == ("pending", None, None)
+    assert "Mailbox busy, try later" in waiting.email_error
+    client.force_login(clerk)
+    page = client.get(reverse("marketing:target_detail", args=[waiting.pk])).content.decode()
+    assert "Queued, being sent" in page and "Mailbox busy, try later" in page
+
+    # when: the retry runs
+    campaign_email_batch(**ProcrastinateJob.objects.get().args)
+
+    # then: it is sent, once; the others are not sent again
+    assert [message.to[0] for message in mail.outbox] == [f"p00{n}@example.com" for n in (0, 2, 1)]
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=3, failed=0, remaining=0)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPDataError(421, b"Service not available, closing channel"),
+        smtplib.SMTPSenderRefused(451, b"Local error in processing", "sales@example.com"),
+        TimeoutError("timed out"),
+        ConnectionResetError(104, "Connection reset by peer"),
+    ],
+    ids=["421", "451-sender", "timeout", "reset"],
+)
+def test_temporary_server_trouble_leaves_the_rest_of_the_batch_queued(clerk, failing_mail, error):
+    # given: the server fails temporarily at the first of two messages
+    campaign = email_campaign(clerk, parties(2))
+    campaign_email_send(campaign=campaign, by=clerk)
+    failing_mail.fail_at = 1
+    failing_mail.error = error
+
+    # when
+    [run] = jobs_run_due()
+
+    # then: nobody is sent or failed; the retry sends both
+    assert (run.status, mail.outbox) == ("todo", [])
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=0, failed=0, remaining=2)
+    campaign_email_batch(**ProcrastinateJob.objects.get().args)
+    assert sorted(message.to[0] for message in mail.outbox) == ["p000@example.com", "p001@example.com"]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        smtplib.SMTPDataError(554, b"Message rejected as spam"),
+        ValueError("Invalid address; only p000@example.com could be parsed"),
+    ],
+    ids=["554", "bad-address"],
+)
+def test_a_permanent_refusal_fails_the_target_with_the_reason(clerk, failing_mail, error):
+    # given
+    campaign = email_campaign(clerk, parties(2))
+    campaign_email_send(campaign=campaign, by=clerk)
+    failing_mail.fail_at = 1
+    failing_mail.error = error
+
+    # when
+    [run] = jobs_run_due()
+
+    # then: the first failed for good with the reason, the second went; nothing is retried
+    assert run.status == "succeeded"
+    assert [message.to[0] for message in mail.outbox] == ["p001@example.com"]
+    assert campaign_email_progress(campaign=campaign) == EmailProgress(sent=1, failed=1, remaining=0)
+    refused = CampaignTarget.objects.get(email="p000@example.com")
+    assert refused.email_failed_at is not None
+    assert refused.email_error == str(error)
 
 
 def test_a_refused_address_fails_alone_and_the_batch_goes_on(clerk, failing_mail):

@@ -71,6 +71,26 @@ def test_unknown_compare_revision_names_the_parameter(integrator):
     assert {error["field"] for error in problem(response, 400)["errors"]} == {"a", "b"}
 
 
+def test_unknown_revisions_are_named_in_the_clients_language(integrator):
+    # given: a quotation sent once
+    client = api_client(integrator)
+    created = client.post(
+        URL, {"party": PartyFactory().pk, "lines": [{"item": ItemFactory().pk, "quantity": "1"}]}, format="json"
+    ).json()
+    pk, number = created["id"], created["number"]
+    client.post(f"{URL}{pk}/send/")
+
+    # when: revisions that do not exist, asked in English and in Dutch
+    compared = client.get(f"{URL}{pk}/compare/?a=1&b=4")
+    pdf = client.get(f"{URL}{pk}/pdf/?revision=x", HTTP_ACCEPT="application/json")
+    dutch = client.get(f"{URL}{pk}/compare/?a=3&b=1", HTTP_ACCEPT_LANGUAGE="nl")
+
+    # then: 400, naming the field, the quotation and the value
+    assert problem(compared, 400)["errors"] == [{"field": "b", "message": f"Quotation {number} has no revision '4'."}]
+    assert problem(pdf, 400)["errors"] == [{"field": "revision", "message": f"Quotation {number} has no revision 'x'."}]
+    assert problem(dutch, 400)["errors"] == [{"field": "a", "message": f"Offerte {number} heeft geen revisie '3'."}]
+
+
 def test_draft_delete_and_pdf(integrator, clerk):
     lamp = ItemFactory()
     client = api_client(integrator)
@@ -120,6 +140,33 @@ def test_accept_into_an_invoice_draft_through_the_api(integrator):
     assert [(i["quotation"], i["basis"], i["state"], i["order"], i["amount_net"]) for i in invoices] == [
         (pk, "direct", "draft", None, "240.00")
     ]
+    # the quotation links its invoice beside the (empty) order link: a draft has no number yet
+    invoice = invoices[0]["id"]
+    link = ("invoice", "invoice_number", "invoice_url", "sales_order")
+    assert tuple(accepted.json()[key] for key in link) == (invoice, None, f"/invoicing/invoices/{invoice}/", None)
+    listed = client.get(URL).json()["results"]
+    assert [tuple(row[key] for key in link) for row in listed] == [
+        (invoice, None, f"/invoicing/invoices/{invoice}/", None)
+    ]
+
+    # when: the invoice is posted
+    posted = client.post(f"/api/v1/invoices/{invoice}/post/")
+    assert posted.status_code == 200, posted.content
+
+    # then: the quotation shows its number
+    assert client.get(f"{URL}{pk}/").json()["invoice_number"] == posted.json()["number"]
+
+
+def test_the_schema_documents_the_invoice_link(integrator):
+    schema = api_client(integrator).get("/api/schema/?format=json").json()
+    properties = schema["components"]["schemas"]["Quotation"]["properties"]
+    assert properties["invoice"] == {
+        "type": "integer",
+        "nullable": True,
+        "readOnly": True,
+        "description": "The invoice draft the quotation was accepted into (convert_to=invoice), else null.",
+    }
+    assert (properties["invoice_number"]["type"], properties["invoice_url"]["nullable"]) == ("string", True)
 
 
 def test_the_list_reads_accepted_quotations_orders_with_the_quotations(integrator, clerk):
@@ -145,3 +192,28 @@ def test_the_list_reads_accepted_quotations_orders_with_the_quotations(integrato
     assert len(three.captured_queries) == len(one.captured_queries)
     assert len(body["results"]) == 3
     assert all(row["sales_order_number"].startswith("SO-") for row in body["results"])
+    assert all(row["invoice"] is None for row in body["results"])
+
+
+def test_the_list_reads_the_invoices_of_quotations_accepted_into_invoices_in_one_query(integrator, clerk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from salesapp.services.quotations import quotation_accept, quotation_send
+    from tests.factories.quotations import make_quotation
+
+    def invoiced():
+        service = ItemFactory(item_type="service")
+        quotation = quotation_send(quotation=make_quotation(lines=[(service, "1")], by=clerk), by=clerk)
+        return quotation_accept(quotation=quotation, revision=1, convert_to="invoice", by=clerk)
+
+    api = api_client(integrator)
+    invoiced()
+    api.get(URL)  # warm up (token, permissions)
+    with CaptureQueriesContext(connection) as one:
+        assert api.get(URL).status_code == 200
+    made = [invoiced().converted_document, invoiced().converted_document]
+    with CaptureQueriesContext(connection) as three:
+        body = api.get(URL).json()
+    assert len(three.captured_queries) == len(one.captured_queries)
+    assert {row["invoice"] for row in body["results"]} >= {invoice.pk for invoice in made}

@@ -158,3 +158,28 @@ def test_conversion_report_and_dashboard_panel(client, clerk, manager):
     assert [(row.label, row.accepted, row.decided, row.rate) for row in by_owner] == [(clerk.username, 1, 2, D("50.0"))]
     home = client.get("/")
     assert [q.pk for q in home.context["quotations_expiring"]] == [expiring.pk]
+
+
+def test_pdf_of_a_named_revision_and_of_one_that_does_not_exist(client, clerk):
+    # given: r1 and r2 sent
+    client.force_login(clerk)
+    item = ItemFactory()
+    quotation = quotation_send(quotation=make_quotation(lines=[(item, "1")], by=clerk), by=clerk)
+    quotation_revise(quotation=quotation, by=clerk)
+    client.post(reverse("salesapp:quotation_line_add", args=[quotation.pk]), {"add-item": item.pk, "add-quantity": "2"})
+    quotation_send(quotation=quotation, by=clerk)
+    url = reverse("salesapp:quotation_pdf", args=[quotation.pk])
+
+    # when / then: r1 is found, r7 is not
+    assert f"{quotation.number}-r1.pdf" in client.get(url, {"revision": "1"})["Content-Disposition"]
+    assert client.get(url, {"revision": "7"}).status_code == 404
+
+
+def test_compare_names_the_revision_that_does_not_exist(client, clerk):
+    client.force_login(clerk)
+    quotation = quotation_send(quotation=make_quotation(by=clerk), by=clerk)
+
+    response = client.get(reverse("salesapp:quotation_compare", args=[quotation.pk]), {"a": 1, "b": 9})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"b": ["There is no revision r9."]}
