@@ -205,20 +205,24 @@ def prices_for(
     ]
 
 
-def tax_codes_for(*, customer: Customer | None, items: Sequence[Item]) -> dict[int, TaxCode]:
-    """The default tax code per item id for lines sold to ``customer`` (None for a prospect).
+def tax_codes_for(
+    *, customer: Customer | None, items: Sequence[Item], tax_group_id: int | None = None
+) -> dict[int, TaxCode]:
+    """The default tax code per item id for lines sold to ``customer``; for a prospect (None), to the customer
+    tax group ``tax_group_id`` its account will get (salesapp.selectors.customer_terms).
 
     The customer tax group × item tax group row decides; without a group on either side, or without a row for
     the pair, the item's own tax code stands. At most two statements, whatever the number of items."""
     found: dict[int, TaxCode] = {}
     group_of = {item.pk: item.tax_group_id for item in items}
-    if customer is not None and customer.tax_group_id:
+    customer_group = customer.tax_group_id if customer is not None else tax_group_id
+    if customer_group:
         wanted = {group for group in group_of.values() if group}
         if wanted:
             codes = {
                 row.item_tax_group_id: row.tax_code
                 for row in TaxDetermination.objects.filter(
-                    customer_tax_group_id=customer.tax_group_id, item_tax_group_id__in=wanted
+                    customer_tax_group_id=customer_group, item_tax_group_id__in=wanted
                 ).select_related("tax_code")
             }
             found = {pk: codes[group] for pk, group in group_of.items() if group in codes}
@@ -230,9 +234,9 @@ def tax_codes_for(*, customer: Customer | None, items: Sequence[Item]) -> dict[i
     return found
 
 
-def tax_code_for(*, customer: Customer | None, item: Item) -> TaxCode:
-    """The tax code a line of ``item`` sold to ``customer`` (None for a prospect) gets by default."""
-    return tax_codes_for(customer=customer, items=[item])[item.pk]
+def tax_code_for(*, customer: Customer | None, item: Item, tax_group_id: int | None = None) -> TaxCode:
+    """The tax code a line of ``item`` sold to ``customer`` (a prospect: to ``tax_group_id``) gets by default."""
+    return tax_codes_for(customer=customer, items=[item], tax_group_id=tax_group_id)[item.pk]
 
 
 # The trade agreement list's sortable columns and what each orders by.

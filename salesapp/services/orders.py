@@ -212,10 +212,14 @@ def line_prices(customer: Customer, lines: list[OrderLineInput], *, date: dateti
     return prices
 
 
-def line_tax_codes(customer: Customer, lines: list[OrderLineInput]) -> dict[int, TaxCode]:
-    """The determined tax code of every line's item that does not bring its own (comment lines have none)."""
+def line_tax_codes(
+    customer: Customer | None, lines: list[OrderLineInput], *, tax_group_id: int | None = None
+) -> dict[int, TaxCode]:
+    """The determined tax code of every line's item that does not bring its own (comment lines have none); for
+    a prospect's document (no customer), by the tax group its account will get."""
     return tax_codes_for(
         customer=customer,
+        tax_group_id=tax_group_id,
         items=[line.item for line in lines if getattr(line, "tax_code", None) is None and not is_comment(line)],
     )
 

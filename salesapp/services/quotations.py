@@ -58,6 +58,7 @@ from salesapp.models import (
     SalesOrder,
     TaxCode,
 )
+from salesapp.selectors.customer_terms import customer_terms_for
 from salesapp.selectors.pricing import Price, price_for, tax_code_for, tax_codes_for
 from salesapp.services.customers import customer_create_from_template
 from salesapp.services.opportunity_orders import order_create_attributed
@@ -156,6 +157,17 @@ def _one_line_checked(line: QuotationLineInput, quotation: Quotation) -> Price:
     return price
 
 
+def _prospect_tax_group_id(quotation: Quotation) -> int | None:
+    """For a prospect's quotation, the customer tax group the prospect's account will get, so its lines are taxed
+    as the order or invoice made from it will be (looked up once per quotation object)."""
+    if quotation.customer_id:
+        return None
+    if not hasattr(quotation, "_prospect_tax_group_id"):
+        group = customer_terms_for(party=quotation.party).tax_group
+        quotation._prospect_tax_group_id = group.pk if group else None
+    return quotation._prospect_tax_group_id
+
+
 def _line_build(
     quotation: Quotation,
     line: QuotationLineInput,
@@ -206,7 +218,8 @@ def _line_build(
         unit_price=unit_price,
         discount_percent=discount,
         price_source=source,
-        tax_code=tax_code or tax_code_for(customer=quotation.customer, item=item),
+        tax_code=tax_code
+        or tax_code_for(customer=quotation.customer, item=item, tax_group_id=_prospect_tax_group_id(quotation)),
     )
     built.net_amount = line_net(quantity=quantity, unit_price=unit_price, discount_percent=discount)
     return [built, *continuations]
@@ -532,7 +545,7 @@ def quotation_lines_add(*, quotation: Quotation, lines: list[QuotationLineInput]
     if errors:
         raise ValidationFailed(field_errors=errors)
     existing = lock_quotation_lines(quotation)
-    tax_codes = line_tax_codes(quotation.customer, lines)
+    tax_codes = line_tax_codes(quotation.customer, lines, tax_group_id=_prospect_tax_group_id(quotation))
     first = next_line_no(existing)
     created = [
         stored

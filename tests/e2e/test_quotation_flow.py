@@ -16,7 +16,11 @@ pytestmark = pytest.mark.e2e
 
 def test_clerk_quotes_a_prospect_revises_and_accepts_r2(page, clerk, settings):
     # given: new customers start in SEK with 14 days to pay (not the defaults an account has otherwise)
-    settings.SALESFLOW_CUSTOMER_TEMPLATE = {"currency": "SEK", "payment_terms_days": 14}
+    settings.SALESFLOW_CUSTOMER_TEMPLATE = {
+        **settings.SALESFLOW_CUSTOMER_TEMPLATE,
+        "currency": "SEK",
+        "payment_terms_days": 14,
+    }
     PartyFactory(name="Tailspin Toys", city="Utrecht")
     ItemFactory(number="A-100", name="Bracket", unit_price=Decimal("12.50"))
     ItemFactory(number="B-200", name="Bucket", unit_price=Decimal("30.00"))

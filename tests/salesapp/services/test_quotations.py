@@ -401,7 +401,11 @@ def test_changing_the_quantity_asks_the_engine_for_price_and_discount_again(cler
 
 def test_a_clerk_accepts_for_a_prospect_on_the_templates_terms_without_credit_rights(clerk, items, settings):
     # given: the company's template gives new customers 14 days in SEK; a clerk may not set credit terms himself
-    settings.SALESFLOW_CUSTOMER_TEMPLATE = {"currency": "SEK", "payment_terms_days": 14}
+    settings.SALESFLOW_CUSTOMER_TEMPLATE = {
+        **settings.SALESFLOW_CUSTOMER_TEMPLATE,
+        "currency": "SEK",
+        "payment_terms_days": 14,
+    }
     assert not clerk.has_perm("salesapp.change_customer_credit")
     prospect = PartyFactory(name="Template Terms AB")
     quotation = quotation_send(quotation=make_quotation(party=prospect, lines=[(items["A"], "2")], by=clerk), by=clerk)
