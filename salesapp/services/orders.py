@@ -26,7 +26,16 @@ from core.transitions import transition_run, transition_save
 from salesapp.choices import LineType, OrderState, OrderType, PriceSource
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import is_locked_with_lines, lock_order, lock_order_lines, lock_posted_slip_lines
-from salesapp.models import Customer, Item, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
+from salesapp.models import (
+    Customer,
+    Item,
+    PackingSlipLine,
+    SalesAgreement,
+    SalesAgreementLine,
+    SalesOrder,
+    SalesOrderLine,
+    TaxCode,
+)
 from salesapp.order_types import order_type_refusal
 from salesapp.selectors.pricing import Price, prices_for, tax_codes_for
 
@@ -47,6 +56,8 @@ class OrderLineInput:
     # Where a given unit price came from, when it is not typed in (a quotation's accepted price keeps the
     # source it was priced from); a given price without one is manual.
     price_source: str | None = None
+    # The sales agreement line the line is released from (salesapp.services.agreements.agreement_release).
+    agreement_line: SalesAgreementLine | None = None
 
 
 PRICE_OVERRIDE_PERMISSION = "salesapp.override_line_price"
@@ -179,6 +190,7 @@ def _line_build(
         discount_percent=discount,
         tax_code=line.tax_code or tax_code,
         requested_ship_date=line.requested_ship_date or order.requested_ship_date,
+        agreement_line=line.agreement_line,
     )
     built.net_amount = line_net(
         quantity=built.quantity, unit_price=built.unit_price, discount_percent=built.discount_percent
@@ -239,7 +251,10 @@ def order_create(
     requested_ship_date: datetime.date | None = None,
     customer_reference: str = "",
     external_document_number: str = "",
+    agreement: SalesAgreement | None = None,
 ) -> SalesOrder:
+    """A new open order. ``agreement``: the sales agreement it is released from (``agreement_release`` checks
+    the release; its lines carry their agreement lines)."""
     _order_type_check(order_type)
     order_date = order_date or timezone.localdate()
     errors: dict[str, str] = {}
@@ -270,6 +285,7 @@ def order_create(
         requested_ship_date=requested_ship_date,
         customer_reference=customer_reference,
         external_document_number=external_document_number,
+        agreement=agreement,
     )
     tax_codes = tax_codes_for(customer=customer, items=[line.item for line in lines if line.tax_code is None])
     built = [
