@@ -35,6 +35,7 @@ class SalesOrderLineSerializer(DocumentLineSerializer):
             "qty_closed_short",
             "deliver_remainder",
             "invoice_remainder",
+            "agreement_line",
         ]
         read_only_fields = fields
 
@@ -59,6 +60,7 @@ class SalesOrderSerializer(CustomerDocumentSerializer):
             "external_document_number",
             "opportunity",
             "campaign",
+            "agreement",
             "confirmed_at",
             "canceled_at",
             "cancel_reason",

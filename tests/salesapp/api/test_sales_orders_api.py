@@ -73,6 +73,7 @@ def test_create_order_with_two_lines(integrator):
             "qty_closed_short": "0.000",
             "deliver_remainder": "10.000",
             "invoice_remainder": "0.000",
+            "agreement_line": None,
         },
         {
             "line_no": 20,
@@ -95,6 +96,7 @@ def test_create_order_with_two_lines(integrator):
             "qty_closed_short": "0.000",
             "deliver_remainder": "4.000",
             "invoice_remainder": "0.000",
+            "agreement_line": None,
         },
     ]
     assert order.created_by == integrator
