@@ -10,6 +10,7 @@ from salesapp.models import (
     QuotationEmail,
     QuotationLine,
     QuotationRevisionLine,
+    SalesAgreementLine,
     SalesOrderLine,
     StandardLine,
 )
@@ -22,6 +23,7 @@ SHOWN_AS_INLINES = {
     QuotationLine,
     QuotationRevisionLine,
     QuotationEmail,
+    SalesAgreementLine,
     StandardLine,
     InvoiceLine,
     InvoiceTax,
