@@ -23,6 +23,7 @@ NAVIGATION = [
             (_("Customers"), "salesapp:customer_list"),
             (_("Items"), "salesapp:item_list"),
             (_("Trade agreements"), "salesapp:trade_agreement_list"),
+            (_("Sales agreements"), "salesapp:agreement_list"),
             (_("Quotations"), "salesapp:quotation_list"),
             (_("Sales orders"), "salesapp:order_list"),
             (_("Packing slips"), "salesapp:packing_slip_list"),

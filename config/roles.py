@@ -55,6 +55,9 @@ _VIEW_ALL = [
     *_crud("salesapp.quotationrevisionline", "view"),
     *_crud("salesapp.quotationemail", "view"),
     *_crud("salesapp.orderconfirmation", "view"),
+    *_crud("salesapp.salesagreement", "view"),
+    *_crud("salesapp.salesagreementline", "view"),
+    *_crud("salesapp.salesagreementversion", "view"),
     *_crud("invoicing.invoice", "view"),
     *_crud("invoicing.invoiceline", "view"),
     *_crud("invoicing.payment", "view"),
@@ -81,6 +84,8 @@ _SALES_WORK = [
     *_crud("salesapp.quotationline"),
     "salesapp.send_quotation",
     "salesapp.accept_quotation",
+    # Orders are released from an effective sales agreement by the clerks; managers keep the agreements.
+    "salesapp.release_salesagreement",
     # Accepting a suggestion is changing the order; undoing one (through the API) changes its event.
     "salesapp.change_suggestionevent",
     *_crud("invoicing.invoice", "view", "add", "change", "delete"),
@@ -107,6 +112,12 @@ _SUGGESTION_RULES = [
     *_crud("salesapp.standardline"),
 ]
 
+# Sales agreements are the manager's to make, change, activate, hold, close and cancel (DESIGN.md §7).
+_AGREEMENTS = [
+    *_crud("salesapp.salesagreement"),
+    *_crud("salesapp.salesagreementline"),
+]
+
 # People work in the pages; the integrator is an account for other systems and uses the API only.
 _PAGES = ["core.use_pages"]
 
@@ -124,6 +135,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _crud("marketing.opportunitystage")
             + _crud("marketing.unsubscription")
             + _SUGGESTION_RULES
+            + _AGREEMENTS
         )
     ),
     BILLING_CLERK: sorted(set(_PAGES + _VIEW_ALL + _BILLING_WORK)),
@@ -138,6 +150,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _SUGGESTION_RULES
             # The systems it connects own customers' credit terms as often as billing does.
             + ["salesapp.change_customer_credit"]
+            # Agreements signed in a CRM or contract system are kept in step by it.
+            + _AGREEMENTS
         )
     ),
     # Administrators also get is_staff; the admin site shows them every model.

@@ -94,3 +94,19 @@ class RelationKind(models.TextChoices):
 class SuggestionEventKind(models.TextChoices):
     SHOWN = "shown", _("Shown")
     ACCEPTED = "accepted", _("Accepted")
+
+
+class CommitmentType(models.TextChoices):
+    """What a sales agreement's customer commits to (DESIGN.md §4.2); ``none`` agrees prices only."""
+
+    PRODUCT_QUANTITY = "product_quantity", _("Product quantity commitment")
+    PRODUCT_VALUE = "product_value", _("Product value commitment")
+    TOTAL_VALUE = "total_value", _("Total value commitment")
+    NONE = "none", _("Prices only (no commitment)")
+
+
+class AgreementState(models.TextChoices):
+    ON_HOLD = "on_hold", _("On hold")
+    EFFECTIVE = "effective", _("Effective")
+    CLOSED = "closed", _("Closed")
+    CANCELED = "canceled", _("Canceled")

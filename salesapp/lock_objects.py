@@ -1,8 +1,18 @@
-"""Row locks, always taken in the same order: quotation → order → lines → packing slip (DESIGN.md §2.4)."""
+"""Row locks, always taken in the same order: agreement → quotation → order → lines → packing slip
+(DESIGN.md §2.4)."""
 
 from core.compiled import CompiledQuery
 from core.loaded import loaded_set
-from salesapp.models import PackingSlip, PackingSlipLine, Quotation, QuotationLine, SalesOrder, SalesOrderLine
+from salesapp.models import (
+    PackingSlip,
+    PackingSlipLine,
+    Quotation,
+    QuotationLine,
+    SalesAgreement,
+    SalesAgreementLine,
+    SalesOrder,
+    SalesOrderLine,
+)
 
 # Every posting step runs these reads: compiled once (core.compiled), they cost PostgreSQL's time, not the ORM's.
 _ORDER = CompiledQuery(lambda order_id: SalesOrder.objects.select_for_update(of=("self",)).filter(pk=order_id))
@@ -99,4 +109,23 @@ def lock_quotation_lines(quotation: Quotation) -> list[QuotationLine]:
     for line in lines:
         line.quotation = quotation
     loaded_set(quotation, "lines", lines)
+    return lines
+
+
+def lock_agreement(agreement_id: int) -> SalesAgreement:
+    """Lock a sales agreement; its customer comes along, not locked, for the rules that read it."""
+    return SalesAgreement.objects.select_for_update(of=("self",)).select_related("customer__party").get(pk=agreement_id)
+
+
+def lock_agreement_lines(agreement: SalesAgreement) -> list[SalesAgreementLine]:
+    """Lock the lines of a locked agreement; they become its loaded lines (its conditions read them)."""
+    lines = list(
+        SalesAgreementLine.objects.select_for_update(of=("self",))
+        .filter(agreement=agreement)
+        .select_related("item")
+        .order_by("line_no")
+    )
+    for line in lines:
+        line.agreement = agreement
+    loaded_set(agreement, "lines", lines)
     return lines

@@ -1,4 +1,5 @@
 from salesapp.admin import (  # noqa: F401  (registers the models)
+    agreements,
     customers,
     items,
     orders,

@@ -44,6 +44,7 @@ class SalesOrderLineSerializer(DocumentLineSerializer):
             "close_short_reason",
             "deliver_remainder",
             "invoice_remainder",
+            "agreement_line",
         ]
         read_only_fields = fields
 
@@ -68,6 +69,7 @@ class SalesOrderSerializer(CustomerDocumentSerializer):
             "external_document_number",
             "opportunity",
             "campaign",
+            "agreement",
             "confirmed_at",
             "canceled_at",
             "cancel_reason",

@@ -1,9 +1,19 @@
 from rest_framework.routers import DefaultRouter
 
-from salesapp.api import customers, items, orders, packing_slips, pricing, quotations, suggestions, tax_codes
+from salesapp.api import (
+    agreements,
+    customers,
+    items,
+    orders,
+    packing_slips,
+    pricing,
+    quotations,
+    suggestions,
+    tax_codes,
+)
 
 router = DefaultRouter(trailing_slash=True)
 extra_urlpatterns: list = []
 # Each resource module registers its viewsets (and any extra paths) here.
-for module in (customers, items, orders, packing_slips, pricing, quotations, suggestions, tax_codes):
+for module in (agreements, customers, items, orders, packing_slips, pricing, quotations, suggestions, tax_codes):
     module.register(router, extra_urlpatterns)

@@ -1,3 +1,4 @@
+from salesapp.models.agreements import SalesAgreement, SalesAgreementLine, SalesAgreementVersion
 from salesapp.models.customers import Customer
 from salesapp.models.items import Item
 from salesapp.models.order_confirmations import OrderConfirmation
@@ -22,6 +23,9 @@ from salesapp.models.suggestions import ProductRelation, StandardLine, StandardL
 from salesapp.models.tax_codes import TaxCode
 
 __all__ = [
+    "SalesAgreement",
+    "SalesAgreementLine",
+    "SalesAgreementVersion",
     "Customer",
     "Item",
     "TaxCode",

@@ -44,6 +44,15 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         blank=True,
         related_name="sales_orders",
     )
+    # The sales agreement the order was released from (salesapp.services.agreements.agreement_release).
+    agreement = models.ForeignKey(
+        "salesapp.SalesAgreement",
+        verbose_name=_("sales agreement"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
     state = FSMField(
         _("status"),
         max_length=20,
@@ -269,6 +278,15 @@ class SalesOrderLine(DocumentLine):
     order = models.ForeignKey(SalesOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
     requested_ship_date = models.DateField(_("requested ship date"), null=True, blank=True)
     confirmed_ship_date = models.DateField(_("confirmed ship date"), null=True, blank=True)
+    # The agreement line the line was released from: its ledger is the agreement's fulfilment.
+    agreement_line = models.ForeignKey(
+        "salesapp.SalesAgreementLine",
+        verbose_name=_("sales agreement line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="order_lines",
+    )
     # The per-line quantity ledger (DESIGN.md §4.3): written only by posting services.
     qty_delivered = QuantityField(_("delivered"), editable=False)
     qty_returned = QuantityField(_("returned"), editable=False)

@@ -1,7 +1,8 @@
 """The pricing engine: one function gives every document line its price, discount and where they came from.
 
-DESIGN.md §4.1 fixes the order of precedence: a sales agreement line, then a trade agreement for the customer, for
-the customer's price group, for all customers, and last the item's own sales price. Quotations, orders, invoices,
+DESIGN.md §4.1 fixes the order of precedence: a sales agreement line (when the caller names the agreement), then
+a trade agreement for the customer, for the customer's price group, for all customers, and last the item's own
+sales price. Quotations, orders, invoices,
 standard lines and the price look-up all ask ``price_for`` (or ``prices_for`` for a whole document); none of them
 prices a line on its own.
 
@@ -23,19 +24,17 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext
 
-from core.errors import ValidationFailed
 from core.listing import order_by_sort
 from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net, round_price
 from core.search import contains_any
-from salesapp.choices import AgreementAppliesTo, AgreementKind, LineType, PriceSource
-from salesapp.errors import ErrorCode
+from salesapp.choices import AgreementAppliesTo, AgreementKind, AgreementState, LineType, PriceSource
 from salesapp.line_types import (
     TEXT_LINE_TYPES,
     write_in_item,
     write_in_item_missing_message,
     write_in_price_missing_message,
 )
-from salesapp.models import Customer, Item, TaxCode, TaxDetermination, TradeAgreementLine
+from salesapp.models import Customer, Item, SalesAgreementLine, TaxCode, TaxDetermination, TradeAgreementLine
 
 
 @dataclass(frozen=True)
@@ -59,14 +58,46 @@ def company_currency() -> str:
     return settings.SALESFLOW_COMPANY["currency"]
 
 
-def _agreement_refuse(agreement) -> None:
-    # Sales agreements arrive with their own issue; until then a caller naming one must not get a price that
-    # silently ignores it.
-    if agreement is not None:
-        raise ValidationFailed(
-            code=ErrorCode.SALES_AGREEMENT_NOT_AVAILABLE,
-            field_errors={"agreement": gettext("Prices from sales agreements are not available yet.")},
+def _sales_agreement_terms(
+    agreement, *, customer: Customer | None, items: Iterable[Item], date: datetime.date, currency: str
+) -> dict[int | None, tuple[Decimal | None, Decimal]]:
+    """What a sales agreement sets for ``items``, as one statement: per item id its (unit price, discount);
+    under ``None`` the (no price, default discount) of a total value commitment, whose prices come from the
+    engine. Empty when the agreement does not apply: not effective, another customer or currency, or not valid
+    on ``date`` (checked in the statement, so a stale copy of the agreement cannot give a price)."""
+    if customer is None:
+        return {}
+    rows = (
+        SalesAgreementLine.objects.filter(
+            agreement_id=agreement.pk,
+            agreement__state=AgreementState.EFFECTIVE,
+            agreement__customer_id=customer.pk,
+            agreement__currency=currency,
+            agreement__valid_from__lte=date,
+            agreement__valid_to__gte=date,
         )
+        .filter(Q(item_id__in={item.pk for item in items}) | Q(item__isnull=True))
+        .values_list("item_id", "unit_price", "discount_percent", "agreement__default_discount_percent")
+    )
+    terms: dict[int | None, tuple[Decimal | None, Decimal]] = {}
+    for item_id, unit_price, discount, default_discount in rows:
+        terms[item_id] = (unit_price, default_discount if discount is None else discount)
+    return terms
+
+
+def _with_agreement(price: Price, item: Item, terms: dict[int | None, tuple[Decimal | None, Decimal]]) -> Price:
+    """The engine's ``price`` overruled by the sales agreement: its line for the item, else (a total value
+    commitment) the engine's price with the agreement's default discount. A sales agreement beats every
+    trade agreement (DESIGN.md §4.1)."""
+    found = terms.get(item.pk) or terms.get(None)
+    if found is None:
+        return price
+    unit_price, discount = found
+    return Price(
+        unit_price=price.unit_price if unit_price is None else unit_price,
+        discount_percent=discount,
+        source=PriceSource.SALES_AGREEMENT,
+    )
 
 
 def agreement_candidates(
@@ -154,13 +185,17 @@ def price_for(
 ) -> Price:
     """The price of ``quantity`` of ``item`` for ``customer`` (None for a prospect) on ``date`` in ``currency``.
 
-    One statement, whatever the number of trade agreement lines."""
-    _agreement_refuse(agreement)
+    One statement, whatever the number of trade agreement lines; one more when a sales ``agreement`` is given
+    (its price for the item, when it applies on ``date``, overrules the rest)."""
     quantity = Decimal(quantity)
     candidates = list(
         agreement_candidates(customer=customer, items=[item], date=date, currency=currency, max_quantity=quantity)
     )
-    return _price_from(candidates, item=item, quantity=quantity, currency=currency, unit=item.unit)
+    price = _price_from(candidates, item=item, quantity=quantity, currency=currency, unit=item.unit)
+    if agreement is None:
+        return price
+    terms = _sales_agreement_terms(agreement, customer=customer, items=[item], date=date, currency=currency)
+    return _with_agreement(price, item, terms)
 
 
 def prices_for(
@@ -171,8 +206,8 @@ def prices_for(
     currency: str,
     agreement=None,
 ) -> list[Price]:
-    """``price_for`` for every (item, quantity) of a document, in order: one statement for all of them."""
-    _agreement_refuse(agreement)
+    """``price_for`` for every (item, quantity) of a document, in order: one statement for all of them (two with
+    a sales ``agreement``)."""
     if not lines:
         return []
     quantities = [Decimal(quantity) for _item, quantity in lines]
@@ -193,7 +228,7 @@ def prices_for(
     for line in candidates:
         if line.item_group_id:
             by_group.setdefault(line.item_group_id, []).append(line)
-    return [
+    prices = [
         _price_from(
             by_item.get(item.pk, []) + by_group.get(item.item_group_id, []),
             item=item,
@@ -203,6 +238,11 @@ def prices_for(
         )
         for (item, _q), quantity in zip(lines, quantities, strict=True)
     ]
+    if agreement is None:
+        return prices
+    items = [item for item, _q in lines]
+    terms = _sales_agreement_terms(agreement, customer=customer, items=items, date=date, currency=currency)
+    return [_with_agreement(price, item, terms) for price, item in zip(prices, items, strict=True)]
 
 
 def tax_codes_for(

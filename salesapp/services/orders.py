@@ -41,7 +41,16 @@ from salesapp.line_types import (
     write_in_item,
 )
 from salesapp.lock_objects import is_locked_with_lines, lock_order, lock_order_lines, lock_posted_slip_lines
-from salesapp.models import Customer, Item, PackingSlipLine, SalesOrder, SalesOrderLine, TaxCode
+from salesapp.models import (
+    Customer,
+    Item,
+    PackingSlipLine,
+    SalesAgreement,
+    SalesAgreementLine,
+    SalesOrder,
+    SalesOrderLine,
+    TaxCode,
+)
 from salesapp.order_types import order_type_refusal, type_change_refusal
 from salesapp.selectors.pricing import Price, price_warning, prices_for, tax_codes_for
 
@@ -66,6 +75,8 @@ class OrderLineInput:
     line_type: str = ""
     # A zero or below-cost price is saved only when the person entering the line confirmed it (price_warning).
     price_confirmed: bool = False
+    # The sales agreement line the line is released from (salesapp.services.agreements.agreement_release).
+    agreement_line: SalesAgreementLine | None = None
 
 
 def lines_resolved(lines: list[OrderLineInput]) -> list[OrderLineInput]:
@@ -259,6 +270,7 @@ def _line_build(
         discount_percent=discount,
         tax_code=line.tax_code or tax_codes[item.pk],
         requested_ship_date=line.requested_ship_date or order.requested_ship_date,
+        agreement_line=line.agreement_line,
     )
     built.net_amount = line_net(
         quantity=built.quantity, unit_price=built.unit_price, discount_percent=built.discount_percent
@@ -336,7 +348,10 @@ def order_create(
     requested_ship_date: datetime.date | None = None,
     customer_reference: str = "",
     external_document_number: str = "",
+    agreement: SalesAgreement | None = None,
 ) -> SalesOrder:
+    """A new open order. ``agreement``: the sales agreement it is released from (``agreement_release`` checks
+    the release; its lines carry their agreement lines)."""
     _order_type_check(order_type)
     lines = lines_resolved(lines)
     order_date = order_date or timezone.localdate()
@@ -369,6 +384,7 @@ def order_create(
         requested_ship_date=requested_ship_date,
         customer_reference=customer_reference,
         external_document_number=(external_document_number or "").strip(),
+        agreement=agreement,
     )
     tax_codes = line_tax_codes(customer, lines)
     built = [

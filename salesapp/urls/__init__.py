@@ -1,7 +1,8 @@
-from salesapp.urls import customers, items, orders, packing_slips, pricing, quotations, suggestions
+from salesapp.urls import agreements, customers, items, orders, packing_slips, pricing, quotations, suggestions
 
 app_name = "salesapp"
 urlpatterns = [
+    *agreements.urlpatterns,
     *customers.urlpatterns,
     *items.urlpatterns,
     *orders.urlpatterns,

@@ -11,6 +11,7 @@ from salesapp.models import (
     QuotationEmail,
     QuotationLine,
     QuotationRevisionLine,
+    SalesAgreementLine,
     SalesOrderLine,
     StandardLine,
 )
@@ -24,6 +25,7 @@ SHOWN_AS_INLINES = {
     QuotationRevisionLine,
     QuotationEmail,
     OrderConfirmation,
+    SalesAgreementLine,
     StandardLine,
     InvoiceLine,
     InvoiceTax,

@@ -30,6 +30,7 @@ def test_schema_is_served(db):
         "/api/v1/prices/",
         "/api/v1/product-relations/",
         "/api/v1/quotations/",
+        "/api/v1/sales-agreements/",
         "/api/v1/sales-orders/",
         "/api/v1/segments/",
         "/api/v1/standard-line-sets/",

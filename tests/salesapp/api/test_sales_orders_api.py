@@ -76,6 +76,7 @@ def test_create_order_with_two_lines(integrator):
             "close_short_reason": "",
             "deliver_remainder": "10.000",
             "invoice_remainder": "0.000",
+            "agreement_line": None,
         },
         {
             "line_no": 20,
@@ -99,6 +100,7 @@ def test_create_order_with_two_lines(integrator):
             "close_short_reason": "",
             "deliver_remainder": "4.000",
             "invoice_remainder": "0.000",
+            "agreement_line": None,
         },
     ]
     assert order.created_by == integrator

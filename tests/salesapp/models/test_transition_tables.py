@@ -8,9 +8,10 @@ import pytest
 
 from core.roles import ADMINISTRATOR, BILLING_CLERK, INTEGRATOR, SALES_CLERK, SALES_MANAGER
 from core.transitions import transition_refusal, transition_table
-from salesapp.models import PackingSlip, SalesOrder
+from salesapp.models import PackingSlip, SalesAgreement, SalesOrder
 from salesapp.services.orders import order_cancel, order_confirm
 from salesapp.services.packing_slips import order_deliver_remainder, packing_slip_create, packing_slip_post
+from tests.factories.agreements import make_sales_agreement
 from tests.factories.salesapp import ItemFactory, make_order
 from tests.factories.users import user_with_role
 
@@ -177,3 +178,24 @@ def test_quotation_transitions_from_each_state(db, clerk, state, transition, ref
     else:
         expected = refusal % quotation.number if "%s" in refusal else refusal
         assert expected in reason
+
+
+def test_sales_agreement_transition_table():
+    assert transition_table(SalesAgreement) == [
+        ("activate", "on_hold", "effective", "salesapp.change_salesagreement"),
+        ("cancel", "on_hold", "canceled", "salesapp.change_salesagreement"),
+        ("close", "effective", "closed", "salesapp.change_salesagreement"),
+        ("hold", "effective", "on_hold", "salesapp.change_salesagreement"),
+    ]
+
+
+def test_who_may_activate_a_sales_agreement(db):
+    agreement = make_sales_agreement(
+        commitment_type="none", lines=[{"item": ItemFactory(), "unit_price": Decimal("1")}]
+    )
+    allowed = {
+        role
+        for role in ROLES
+        if transition_refusal(agreement, "activate", user=user_with_role(role, username=f"agreement {role}")) is None
+    }
+    assert allowed == {SALES_MANAGER, INTEGRATOR, ADMINISTRATOR}

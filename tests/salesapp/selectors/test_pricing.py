@@ -5,9 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.errors import ValidationFailed
 from salesapp.models import CustomerTaxGroup, ItemTaxGroup, TaxDetermination
 from salesapp.selectors.pricing import Price, price_for, prices_for, tax_code_for, tax_codes_for
+from salesapp.services.agreements import agreement_activate
+from tests.factories.agreements import make_sales_agreement
 from tests.factories.salesapp import (
     ItemFactory,
     ItemGroupFactory,
@@ -16,6 +17,7 @@ from tests.factories.salesapp import (
     make_customer,
     tax_code,
 )
+from tests.factories.users import builder
 
 pytestmark = pytest.mark.django_db
 
@@ -141,10 +143,98 @@ def test_a_discount_alone_keeps_the_item_price(customer, item):
     assert _price(customer, item) == Price(D("50.0000"), D("12.50"), "all_customers_agreement")
 
 
-def test_a_sales_agreement_is_refused_until_agreements_exist(customer, item):
-    with pytest.raises(ValidationFailed) as refused:
-        price_for(customer=customer, item=item, quantity=D("1"), date=DAY, currency="EUR", agreement=object())
-    assert refused.value.field_errors == {"agreement": "Prices from sales agreements are not available yet."}
+def _sales_agreement(customer, commitment_type="product_quantity", *, lines=(), effective=True, **fields):
+    fields.setdefault("valid_from", datetime.date(2030, 1, 1))
+    fields.setdefault("valid_to", datetime.date(2030, 12, 31))
+    agreement = make_sales_agreement(customer=customer, commitment_type=commitment_type, lines=lines, **fields)
+    if effective:
+        # Activation refuses an agreement that ended already; these are priced on DAY, in 2030.
+        agreement = agreement_activate(agreement=agreement, by=builder())
+    return agreement
+
+
+def test_a_sales_agreement_line_beats_the_customers_trade_agreement(customer, item):
+    # given: the customer's own trade agreement at 41 with 7 % off, and a sales agreement at 44
+    make_agreement(applies_to="customer", customer=customer, item=item, unit_price=D("41"))
+    make_agreement(kind="discount", applies_to="customer", customer=customer, item=item, discount_percent=D("7"))
+    agreement = _sales_agreement(
+        customer,
+        default_discount_percent=D("3"),
+        lines=[{"item": item, "committed_quantity": "100", "unit_price": "44"}],
+    )
+
+    # when / then: the agreement's price, its default discount (the line has none), and its source
+    assert price_for(
+        customer=customer, item=item, quantity=D("1"), date=DAY, currency="EUR", agreement=agreement
+    ) == Price(D("44.0000"), D("3.00"), "sales_agreement")
+    # without naming the agreement, the trade agreements price as before
+    assert _price(customer, item) == Price(D("41.0000"), D("7.00"), "customer_agreement")
+
+
+def test_a_sales_agreement_lines_own_discount_wins_over_its_default(customer, item):
+    agreement = _sales_agreement(
+        customer,
+        default_discount_percent=D("3"),
+        lines=[{"item": item, "committed_quantity": "100", "unit_price": "44", "discount_percent": "0"}],
+    )
+    price = price_for(customer=customer, item=item, quantity=D("1"), date=DAY, currency="EUR", agreement=agreement)
+    assert price == Price(D("44.0000"), D("0.00"), "sales_agreement")
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["on_hold", "other_customer", "before_validity", "other_currency", "item_not_on_it"],
+)
+def test_a_sales_agreement_that_does_not_apply_leaves_the_engines_price(customer, item, case):
+    # given
+    make_agreement(applies_to="customer", customer=customer, item=item, unit_price=D("41"))
+    other_item = ItemFactory(number="Z-1")
+    line_item = other_item if case == "item_not_on_it" else item
+    owner = make_customer() if case == "other_customer" else customer
+    agreement = _sales_agreement(
+        owner,
+        effective=case != "on_hold",
+        currency="SEK" if case == "other_currency" else "EUR",
+        valid_from=datetime.date(2030, 7, 1) if case == "before_validity" else datetime.date(2030, 1, 1),
+        lines=[{"item": line_item, "committed_quantity": "100", "unit_price": "44"}],
+    )
+
+    # when
+    price = price_for(customer=customer, item=item, quantity=D("1"), date=DAY, currency="EUR", agreement=agreement)
+
+    # then
+    assert price == Price(D("41.0000"), D("0"), "customer_agreement")
+
+
+def test_a_total_value_agreement_gives_its_default_discount_on_the_engines_price(customer, item):
+    make_agreement(applies_to="customer", customer=customer, item=item, unit_price=D("41"))
+    make_agreement(kind="discount", item=item, discount_percent=D("2"))
+    agreement = _sales_agreement(
+        customer, "total_value", default_discount_percent=D("8"), lines=[{"committed_amount": "10000"}]
+    )
+    price = price_for(customer=customer, item=item, quantity=D("1"), date=DAY, currency="EUR", agreement=agreement)
+    assert price == Price(D("41.0000"), D("8.00"), "sales_agreement")
+
+
+def test_a_sales_agreement_costs_one_statement_more_for_a_whole_document(customer, group):
+    items = [ItemFactory(unit_price=D(10 + n)) for n in range(6)]
+    for item in items:
+        make_agreement(applies_to="customer", customer=customer, item=item, unit_price=D("9"))
+    agreement = _sales_agreement(
+        customer, lines=[{"item": item, "committed_quantity": "5", "unit_price": "7"} for item in items[:4]]
+    )
+    lines = [(item, D("2")) for item in items]
+    with CaptureQueriesContext(connection) as captured:
+        prices = prices_for(customer=customer, lines=lines, date=DAY, currency="EUR", agreement=agreement)
+    assert len(captured) == 2
+    assert [(price.unit_price, price.source) for price in prices] == [
+        *[(D("7.0000"), "sales_agreement")] * 4,
+        *[(D("9.0000"), "customer_agreement")] * 2,
+    ]
+    assert prices == [
+        price_for(customer=customer, item=item, quantity=quantity, date=DAY, currency="EUR", agreement=agreement)
+        for item, quantity in lines
+    ]
 
 
 def test_price_for_is_one_statement_whatever_the_number_of_agreement_lines(customer, group, item):
