@@ -233,3 +233,33 @@ def register_quotation_converter(converter: QuotationConverter) -> None:
 
 def quotation_converters_sorted() -> list[QuotationConverter]:
     return sorted(quotation_converters.values(), key=lambda converter: converter.order)
+
+
+@dataclass(frozen=True)
+class Receivables:
+    """What a customer owes on posted documents: the open amount and the part of it past its due date."""
+
+    open: Decimal
+    overdue: Decimal
+
+
+# ``source(customer_ids)`` → {customer_id: Receivables} for those that owe anything, in one query. Invoicing
+# registers it; sales reads a customer's exposure through it without importing invoicing (DESIGN.md §1).
+ReceivablesSource = Callable[[list[int]], dict[int, Receivables]]
+
+receivables_sources: list[ReceivablesSource] = []
+
+
+def register_receivables_source(source: ReceivablesSource) -> None:
+    if source not in receivables_sources:
+        receivables_sources.append(source)
+
+
+def customer_receivables(customer_ids: list[int]) -> dict[int, Receivables]:
+    """Every customer's receivables (zero where none), summed over the registered sources."""
+    found = {pk: Receivables(open=Decimal("0.00"), overdue=Decimal("0.00")) for pk in customer_ids}
+    for source in receivables_sources:
+        for pk, receivables in source(customer_ids).items():
+            known = found[pk]
+            found[pk] = Receivables(open=known.open + receivables.open, overdue=known.overdue + receivables.overdue)
+    return found

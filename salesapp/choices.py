@@ -17,6 +17,7 @@ class OrderType(models.TextChoices):
 
 class OrderState(models.TextChoices):
     OPEN = "open", _("Open")
+    PENDING_APPROVAL = "pending_approval", _("Pending approval")
     CONFIRMED = "confirmed", _("Confirmed")
     DELIVERED = "delivered", _("Delivered")
     INVOICED = "invoiced", _("Invoiced")
@@ -94,3 +95,8 @@ class RelationKind(models.TextChoices):
 class SuggestionEventKind(models.TextChoices):
     SHOWN = "shown", _("Shown")
     ACCEPTED = "accepted", _("Accepted")
+
+
+class ApprovalDecision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

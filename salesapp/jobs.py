@@ -34,3 +34,16 @@ def quotation_email_deliver_job(*, email_id: int) -> None:
     from salesapp.services.quotation_mail import quotation_email_deliver
 
     quotation_email_deliver(email_id=email_id)
+
+
+@app.task(
+    name="salesapp.order_approval_notify",
+    queue=DEFAULT_QUEUE,
+    retry=outside_world_retry(MailServerUnavailable),
+)
+def order_approval_notify_job(*, decision_id: int) -> None:
+    """Email the requester of an order's approval what was decided. A retry finds the decision claimed or
+    notified and does nothing, so nobody gets the message twice."""
+    from salesapp.services.approvals import order_approval_notify
+
+    order_approval_notify(decision_id=decision_id)

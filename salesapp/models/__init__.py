@@ -1,3 +1,4 @@
+from salesapp.models.approvals import OrderApprovalDecision
 from salesapp.models.customers import Customer
 from salesapp.models.items import Item
 from salesapp.models.orders import SalesOrder, SalesOrderLine
@@ -26,6 +27,7 @@ __all__ = [
     "TaxCode",
     "SalesOrder",
     "SalesOrderLine",
+    "OrderApprovalDecision",
     "PackingSlip",
     "PackingSlipLine",
     "CustomerPriceGroup",
