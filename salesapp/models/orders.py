@@ -240,6 +240,7 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         permission="salesapp.confirm_salesorder",
         refused_in_state=_("Order %(number)s is %(state)s: only open orders can be confirmed."),
         code=ErrorCode.ORDER_NOT_CONFIRMABLE,
+        reason_label=_("Why approval is needed"),
         automatic=True,
     )
     def request_approval(self, *, by=None, description=None):
