@@ -12,7 +12,7 @@ from core.extensions import DocumentAction
 from core.transitions import Refusal
 from marketing.choices import Response
 from marketing.models import Opportunity
-from salesapp.choices import PackingSlipState
+from salesapp.choices import OrderState, PackingSlipState
 from salesapp.models import Quotation, SalesOrder
 
 
@@ -26,6 +26,30 @@ def register() -> None:
             permissions=("salesapp.add_packingslip",),
             rules=SalesOrder.DELIVER_RULES,
             order=20,
+        ),
+        DocumentAction(
+            model="salesapp.salesorder",
+            name="hold",
+            label=_("Put on hold"),
+            url=lambda order: reverse("salesapp:order_hold", args=[order.pk]),
+            permissions=("salesapp.hold_salesorder",),
+            rules=(
+                Refusal(lambda order: not order.on_hold, "", shown=False),
+                Refusal(lambda order: order.state not in (OrderState.INVOICED, OrderState.CANCELED), "", shown=False),
+            ),
+            method="page",
+            template="salesapp/includes/order_hold_form.html",
+            order=80,
+        ),
+        DocumentAction(
+            model="salesapp.salesorder",
+            name="release_hold",
+            label=_("Release hold"),
+            url=lambda order: reverse("salesapp:order_release_hold", args=[order.pk]),
+            permissions=("salesapp.hold_salesorder",),
+            rules=(Refusal(lambda order: order.on_hold, "", shown=False),),
+            method="post",
+            order=15,
         ),
         DocumentAction(
             model="salesapp.packingslip",
