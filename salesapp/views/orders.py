@@ -269,11 +269,25 @@ def order_detail(request, pk: int):
 @require_POST
 def order_confirm(request, pk: int):
     order = get_object_or_404(SalesOrder, pk=pk)
-    run_action(
-        request,
-        lambda: order_services.order_confirm(order=order, by=request.user),
-        success=_("Order %(number)s confirmed.") % {"number": order.number},
-    )
+    try:
+        order = order_services.order_confirm(order=order, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+    else:
+        if order.state == OrderState.PENDING_APPROVAL:
+            messages.warning(
+                request,
+                _("Order %(number)s waits for a sales manager's approval: %(reason)s")
+                % {"number": order.number, "reason": order.approval_reason},
+            )
+        elif order.on_hold:
+            messages.warning(
+                request,
+                _("Order %(number)s confirmed and held: %(reason)s.")
+                % {"number": order.number, "reason": order.hold_reason},
+            )
+        else:
+            messages.success(request, _("Order %(number)s confirmed.") % {"number": order.number})
     return redirect("salesapp:order_detail", pk=order.pk)
 
 
