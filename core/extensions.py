@@ -126,6 +126,9 @@ class DocumentAction:
     confirm: str | None = None
     secondary: bool = False
     template: str = ""  # for method "page"
+    # A manager's tool (holding an order) is left out for roles without its permissions instead of being shown
+    # with "your role does not allow this" on every page they open.
+    permitted_only: bool = False
 
 
 document_actions: list[DocumentAction] = []

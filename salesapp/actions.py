@@ -40,6 +40,7 @@ def register() -> None:
             method="page",
             template="salesapp/includes/order_hold_form.html",
             order=80,
+            permitted_only=True,
         ),
         DocumentAction(
             model="salesapp.salesorder",
@@ -50,6 +51,7 @@ def register() -> None:
             rules=(Refusal(lambda order: order.on_hold, "", shown=False),),
             method="post",
             order=15,
+            permitted_only=True,
         ),
         DocumentAction(
             model="salesapp.packingslip",
