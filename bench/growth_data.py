@@ -283,16 +283,18 @@ class OrderPlan:
     slips: list[SlipPlan] = field(default_factory=list)
     confirmed: datetime.datetime | None = None
     canceled: datetime.datetime | None = None
+    approval_requested: datetime.datetime | None = None
     id: int | None = None
 
 
 # Target mix by the order's age: recent orders are still in progress, old ones are mostly invoiced.
-# (open, confirmed, partially delivered, delivered, delivered + partly invoiced, invoiced, canceled)
-KINDS = ("open", "confirmed", "partial", "delivered", "part_invoiced", "invoiced", "canceled")
+# (open, confirmed, partially delivered, delivered, delivered + partly invoiced, invoiced, canceled, waiting for
+# a sales manager's approval)
+KINDS = ("open", "confirmed", "partial", "delivered", "part_invoiced", "invoiced", "canceled", "pending")
 MIX_BY_AGE = (
-    (14, (35, 30, 15, 12, 0, 3, 5)),
-    (60, (5, 10, 10, 15, 5, 50, 5)),
-    (10**6, (1, 2, 3, 3, 1, 87, 3)),
+    (14, (35, 30, 15, 12, 0, 3, 5, 4)),
+    (60, (5, 10, 10, 15, 5, 50, 5, 1)),
+    (10**6, (1, 2, 3, 3, 1, 87, 3, 0)),
 )
 
 
@@ -448,6 +450,11 @@ class GrowthBuilder:
             plan = OrderPlan(customer=customer, order_date=today - datetime.timedelta(days=age), state="", lines=lines)
             self._plan_progress(plan, kind)
             plans.append(plan)
+        if plans and not any(plan.state == OrderState.PENDING_APPROVAL for plan in plans):
+            # A small build may draw none: the newest order waits for approval, so every state is present.
+            newest = plans[-1]
+            newest.slips, newest.confirmed, newest.canceled = [], None, None
+            self._plan_progress(newest, "pending")
         self.plans = plans
         numbers = Numbers("sales_order")
         order_rows = []
@@ -468,11 +475,18 @@ class GrowthBuilder:
                     "confirmed_at": plan.confirmed,
                     "canceled_at": plan.canceled,
                     "cancel_reason": "Customer withdrew the order" if plan.canceled else "",
+                    "approval_requested_by_id": self.clerk.pk if plan.approval_requested else None,
+                    "approval_requested_at": plan.approval_requested,
+                    "approval_reason": (
+                        f"The order total {plan.customer.currency} {totals.gross:.2f} is above the approval threshold."
+                        if plan.approval_requested
+                        else ""
+                    ),
                     "amount_net": totals.net,
                     "amount_tax": totals.tax,
                     "amount_total": totals.gross,
                     "created_at": created,
-                    "updated_at": plan.canceled or plan.confirmed or created,
+                    "updated_at": plan.canceled or plan.confirmed or plan.approval_requested or created,
                     "created_by_id": self.clerk.pk,
                 }
             )
@@ -515,6 +529,10 @@ class GrowthBuilder:
 
         if kind == "open":
             plan.state = OrderState.OPEN
+            return
+        if kind == "pending":
+            plan.state = OrderState.PENDING_APPROVAL
+            plan.approval_requested = moment(later(plan.order_date, 0, 1), rng)
             return
         if kind == "canceled":
             plan.state = OrderState.CANCELED
@@ -595,6 +613,16 @@ class GrowthBuilder:
 
     def _log_order_states(self) -> None:
         for plan in self.plans:
+            if plan.approval_requested:
+                self._log(
+                    SalesOrder,
+                    plan.id,
+                    "request_approval",
+                    "open",
+                    "pending_approval",
+                    plan.approval_requested,
+                    self.clerk,
+                )
             if plan.confirmed:
                 self._log(SalesOrder, plan.id, "confirm", "open", "confirmed", plan.confirmed, self.clerk)
             if plan.canceled:

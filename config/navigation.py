@@ -27,6 +27,7 @@ NAVIGATION = [
             (_("Quotations"), "salesapp:quotation_list"),
             (_("Sales orders"), "salesapp:order_list"),
             (_("Packing slips"), "salesapp:packing_slip_list"),
+            (_("Approvals"), "salesapp:approval_queue", "salesapp.approve_salesorder"),
             (_("Up-sell and cross-sell"), "salesapp:relation_list"),
             (_("Standard line sets"), "salesapp:line_set_list"),
         ],
@@ -39,7 +40,8 @@ NAVIGATION = [
 
 
 # The top bar as every page draws it, per language and script prefix: the same on each request, so its links are
-# reversed and its labels translated once per process instead of on every page.
+# reversed and its labels translated once per process instead of on every page. An entry may name the permission
+# its page needs (a third element): it is left out for those who lack it.
 _drawn: dict[tuple[str, str], list] = {}
 
 
@@ -48,7 +50,20 @@ def navigation(request):
     drawn = _drawn.get(key)
     if drawn is None:
         drawn = _drawn[key] = [
-            (str(app_label), [(str(label), reverse(url_name)) for label, url_name in entries])
+            (
+                str(app_label),
+                [(str(label), reverse(url_name), needed) for label, url_name, *needed in entries],
+            )
             for app_label, entries in NAVIGATION
         ]
-    return {"navigation": drawn}
+    user = getattr(request, "user", None)
+    return {
+        "navigation": [
+            (app_label, [(label, url) for label, url, needed in entries if all(map(user.has_perm, needed))])
+            for app_label, entries in drawn
+        ]
+        if user is not None
+        else [
+            (app_label, [(label, url) for label, url, needed in entries if not needed]) for app_label, entries in drawn
+        ]
+    }

@@ -47,6 +47,7 @@ _VIEW_ALL = [
     *_crud("salesapp.suggestionevent", "view"),
     *_crud("salesapp.salesorder", "view"),
     *_crud("salesapp.salesorderline", "view"),
+    *_crud("salesapp.orderapprovaldecision", "view"),
     *_crud("salesapp.packingslip", "view"),
     *_crud("salesapp.packingslipline", "view"),
     *_crud("salesapp.quotation", "view"),
@@ -136,6 +137,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _crud("marketing.unsubscription")
             + _SUGGESTION_RULES
             + _AGREEMENTS
+            # Orders over the credit limit or the approval threshold, and holds on deliveries and invoices.
+            + ["salesapp.approve_salesorder", "salesapp.hold_salesorder"]
         )
     ),
     BILLING_CLERK: sorted(set(_PAGES + _VIEW_ALL + _BILLING_WORK)),

@@ -129,6 +129,9 @@ class DocumentAction:
     # For method "post": the page asks for a reason with this label (``reason_required``: it may not be empty).
     reason_label: str | None = None
     reason_required: bool = False
+    # A manager's tool (holding an order) is left out for roles without its permissions instead of being shown
+    # with "your role does not allow this" on every page they open.
+    permitted_only: bool = False
 
 
 document_actions: list[DocumentAction] = []
@@ -239,3 +242,33 @@ def register_quotation_converter(converter: QuotationConverter) -> None:
 
 def quotation_converters_sorted() -> list[QuotationConverter]:
     return sorted(quotation_converters.values(), key=lambda converter: converter.order)
+
+
+@dataclass(frozen=True)
+class Receivables:
+    """What a customer owes on posted documents: the open amount and the part of it past its due date."""
+
+    open: Decimal
+    overdue: Decimal
+
+
+# ``source(customer_ids)`` → {customer_id: Receivables} for those that owe anything, in one query. Invoicing
+# registers it; sales reads a customer's exposure through it without importing invoicing (DESIGN.md §1).
+ReceivablesSource = Callable[[list[int]], dict[int, Receivables]]
+
+receivables_sources: list[ReceivablesSource] = []
+
+
+def register_receivables_source(source: ReceivablesSource) -> None:
+    if source not in receivables_sources:
+        receivables_sources.append(source)
+
+
+def customer_receivables(customer_ids: list[int]) -> dict[int, Receivables]:
+    """Every customer's receivables (zero where none), summed over the registered sources."""
+    found = {pk: Receivables(open=Decimal("0.00"), overdue=Decimal("0.00")) for pk in customer_ids}
+    for source in receivables_sources:
+        for pk, receivables in source(customer_ids).items():
+            known = found[pk]
+            found[pk] = Receivables(open=known.open + receivables.open, overdue=known.overdue + receivables.overdue)
+    return found

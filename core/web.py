@@ -171,6 +171,8 @@ def page_actions(instance, *, user, url: Callable[[str], str]) -> PageActions:
     posts) and from the actions registered for its model in ``core.extensions``."""
     buttons = transition_actions(instance, user=user, url=url) if _has_transitions(instance) else []
     for action in extensions.document_actions_for(instance._meta.label_lower):
+        if action.permitted_only and not user.has_perms(action.permissions):
+            continue
         failing = first_failing(action.rules, instance)
         if failing is not None and not failing.shown:
             continue

@@ -15,8 +15,9 @@ from django.conf import settings
 from marketing.choices import PartyKind
 from marketing.models import Opportunity, Party
 from marketing.services.opportunities import opportunity_win
-from salesapp.choices import ItemType
+from salesapp.choices import ItemType, OrderState
 from salesapp.models import Customer, Item, PackingSlip, SalesOrder, TaxCode
+from salesapp.services.approvals import order_approve
 from salesapp.services.customers import customer_create, customer_update
 from salesapp.services.items import item_create, item_update
 from salesapp.services.opportunity_orders import order_create_for_opportunity
@@ -234,8 +235,17 @@ def _fates_by_age(rng: random.Random) -> list[str]:
     return [fate for _key, fate in sorted(keyed, reverse=True)]
 
 
+def _demo_confirm(order: SalesOrder, *, by, approver) -> SalesOrder:
+    """Confirm as the clerk does; an order over the customer's credit limit waits for the sales manager, who
+    approves it (the demo's customers are good for it)."""
+    order = order_confirm(order=order, by=by)
+    if order.state == OrderState.PENDING_APPROVAL:
+        order = order_approve(order=order, by=approver, comment="Known customer: approved.")
+    return order
+
+
 def demo_orders_build(
-    *, customers: list[Customer], items: list[Item], rng: random.Random, today: datetime.date, by=None
+    *, customers: list[Customer], items: list[Item], rng: random.Random, today: datetime.date, by=None, approver=None
 ) -> list[DemoOrder]:
     """Sales orders over the last months, confirmed or canceled as their fate says, oldest first."""
     orderable = [item for item in items if item.active]
@@ -257,7 +267,7 @@ def demo_orders_build(
         if fate == CANCELED and rng.random() < 0.5:
             order = order_cancel(order=order, reason=rng.choice(CANCEL_REASONS), by=by)
         elif fate != OPEN:
-            order = order_confirm(order=order, by=by)
+            order = _demo_confirm(order, by=by, approver=approver)
             if fate == CANCELED:
                 order = order_cancel(order=order, reason=rng.choice(CANCEL_REASONS), by=by)
         plan.append(DemoOrder(order=order, fate=fate))
@@ -326,7 +336,7 @@ DEMO_WON_ORDERS: dict[str, tuple[list[tuple[str, int]], bool]] = {
 }
 
 
-def demo_opportunity_orders_build(*, opportunities: list[Opportunity], by=None) -> list[DemoOrder]:
+def demo_opportunity_orders_build(*, opportunities: list[Opportunity], by=None, approver=None) -> list[DemoOrder]:
     """A sales order for each won deal, made from its opportunity the way the clerk does it (a prospect gets its
     customer account on the way), with its lines, confirmed; then the owner marks the deal won. The fates tell
     the invoicing demo which orders to bill."""
@@ -344,7 +354,7 @@ def demo_opportunity_orders_build(*, opportunities: list[Opportunity], by=None) 
             order_line_add(
                 order=order, line=OrderLineInput(item=items[number], quantity=D(quantity), tax_code=tax_code), by=by
             )
-        order = order_confirm(order=order, by=by)
+        order = _demo_confirm(order, by=by, approver=approver)
         opportunity_win(opportunity=opportunity, by=opportunity.owner or by)
         plan.append(DemoOrder(order=order, fate=INVOICED_FROM_ORDER if billed else CONFIRMED))
     return plan

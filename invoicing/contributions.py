@@ -15,6 +15,7 @@ from core.money import ZERO
 from core.web import list_url, panel_rows
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice, Payment
+from invoicing.selectors.customer_accounts import customers_receivables
 from invoicing.services.invoices import invoice_create_from_quotation, quotation_invoice_refusal
 from salesapp.choices import QuotationState
 
@@ -163,3 +164,4 @@ def register() -> None:
     extensions.register_timeline_source(invoice_timeline)
     extensions.register_timeline_source(payment_timeline)
     extensions.register_campaign_revenue_source(campaign_invoiced_revenue)
+    extensions.register_receivables_source(customers_receivables)

@@ -17,6 +17,7 @@ class OrderType(models.TextChoices):
 
 class OrderState(models.TextChoices):
     OPEN = "open", _("Open")
+    PENDING_APPROVAL = "pending_approval", _("Pending approval")
     CONFIRMED = "confirmed", _("Confirmed")
     DELIVERED = "delivered", _("Delivered")
     INVOICED = "invoiced", _("Invoiced")
@@ -110,3 +111,8 @@ class AgreementState(models.TextChoices):
     EFFECTIVE = "effective", _("Effective")
     CLOSED = "closed", _("Closed")
     CANCELED = "canceled", _("Canceled")
+
+
+class ApprovalDecision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

@@ -7,6 +7,8 @@ from django.db import models
 class ErrorCode(models.TextChoices):
     CUSTOMER_CREDIT_FORBIDDEN = "customer-credit-forbidden"
     CUSTOMER_EXISTS = "customer-exists"
+    ORDER_APPROVER_IS_REQUESTER = "order-approver-is-requester"
+    ORDER_NOT_APPROVABLE = "order-not-approvable"
     ORDER_NOT_CANCELABLE = "order-not-cancelable"
     ORDER_REMAINDER_NOT_CLOSABLE = "order-remainder-not-closable"
     ORDER_CONFIRMATION_NOT_SENDABLE = "order-confirmation-not-sendable"
@@ -15,6 +17,7 @@ class ErrorCode(models.TextChoices):
     ORDER_NOT_DELIVERABLE = "order-not-deliverable"
     ORDER_NOT_DELIVERED = "order-not-delivered"
     ORDER_NOT_EDITABLE = "order-not-editable"
+    ORDER_NOT_HOLDABLE = "order-not-holdable"
     ORDER_NOT_INVOICED = "order-not-invoiced"
     ORDER_TOTAL_TOO_LARGE = "order-total-too-large"
     ORDER_TYPE_NOT_AVAILABLE = "order-type-not-available"

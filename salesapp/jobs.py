@@ -46,3 +46,16 @@ def order_confirmation_deliver_job(*, confirmation_id: int) -> None:
     from salesapp.services.order_confirmations import order_confirmation_deliver
 
     order_confirmation_deliver(confirmation_id=confirmation_id)
+
+
+@app.task(
+    name="salesapp.order_approval_notify",
+    queue=DEFAULT_QUEUE,
+    retry=outside_world_retry(MailServerUnavailable),
+)
+def order_approval_notify_job(*, decision_id: int) -> None:
+    """Email the requester of an order's approval what was decided. A retry finds the decision claimed or
+    notified and does nothing, so nobody gets the message twice."""
+    from salesapp.services.approvals import order_approval_notify
+
+    order_approval_notify(decision_id=decision_id)

@@ -214,6 +214,10 @@ SALESFLOW_COMPANY = {
     "currency": "EUR",
 }
 
+# Orders whose total is above this amount (company currency) wait for a sales manager's approval; empty: none.
+# A customer's own approval threshold overrules it (DESIGN.md §4.2).
+SALESFLOW_ORDER_APPROVAL_THRESHOLD = os.environ.get("SALESFLOW_ORDER_APPROVAL_THRESHOLD", "")
+
 # The item number that carries write-in lines (products not in the catalogue, DESIGN.md §4.2): its type, unit, tax
 # group and revenue account are the write-in line's; the text typed stays on the line.
 SALESFLOW_WRITE_IN_ITEM = os.environ.get("SALESFLOW_WRITE_IN_ITEM", "WRITE-IN")

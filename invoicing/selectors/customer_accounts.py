@@ -1,9 +1,11 @@
 """A customer's account: balance, total sales, what is overdue."""
 
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
+from django.utils import timezone
 
+from core import extensions
 from core.money import ZERO
-from invoicing.choices import InvoiceState
+from invoicing.choices import InvoiceState, PaymentState
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.invoices import invoice_filter_overdue
 from salesapp.models import Customer
@@ -23,3 +25,20 @@ def customer_balance(*, customer: Customer) -> dict:
         "invoiced": invoiced,
         "received": received,
     }
+
+
+def customers_receivables(customer_ids: list[int]) -> dict[int, extensions.Receivables]:
+    """What each customer owes on posted invoices (total − paid of those not paid in full) and the overdue part
+    of it, in one query. Amounts are in the invoices' currency, which is the company currency for now (no
+    exchange rates exist yet)."""
+    open_amount = F("amount_total") - F("amount_paid")
+    rows = (
+        Invoice.objects.filter(customer_id__in=customer_ids, state=InvoiceState.POSTED)
+        .exclude(payment_state=PaymentState.PAID)
+        .values("customer_id")
+        .annotate(
+            open=Sum(open_amount),
+            overdue=Sum(open_amount, filter=Q(due_date__lt=timezone.localdate()), default=ZERO),
+        )
+    )
+    return {row["customer_id"]: extensions.Receivables(open=row["open"], overdue=row["overdue"]) for row in rows}

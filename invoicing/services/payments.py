@@ -16,9 +16,12 @@ from invoicing.choices import AccountRole, InvoiceState, PaymentMethod
 from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoices, lock_payment
 from invoicing.models import Invoice, Payment, PaymentApplication
+from invoicing.selectors.customer_accounts import customer_balance
 from invoicing.services.invoices import invoice_payment_refresh
 from invoicing.services.ledger import Posting, booking_date_error, journal_entry_post, posting_accounts
 from salesapp.models import Customer
+from salesapp.selectors.credit import customer_released_uninvoiced
+from salesapp.services.orders import orders_release_prepaid
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -96,7 +99,19 @@ def payment_register(
     )
     if applications:
         payment = payment_apply(payment=payment, applications=applications, by=by)
+    if customer.prepayment_required:
+        _prepaid_orders_release(customer, by=by)
     return payment
+
+
+def _prepaid_orders_release(customer: Customer, *, by: User) -> None:
+    """Release the customer's orders held until paid that the money now on account covers: what it paid and
+    was not billed yet, less what its released orders will still bill. Only held orders are locked here, which
+    no invoice posting can take (a held order is not invoiced), so this order-after-invoice lock is safe."""
+    received_unbilled = -customer_balance(customer=customer)["balance"]
+    available = received_unbilled - customer_released_uninvoiced(customer)
+    if available > 0:
+        orders_release_prepaid(customer=customer, available=available, by=by)
 
 
 @transaction.atomic

@@ -26,7 +26,15 @@ class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "credit_limit",
         "blocked",
     )
-    list_filter = ("blocked", "currency", "price_group", "tax_group", "payment_terms_days", "party__country")
+    list_filter = (
+        "blocked",
+        "prepayment_required",
+        "currency",
+        "price_group",
+        "tax_group",
+        "payment_terms_days",
+        "party__country",
+    )
     search_fields = ("number", "party__name", "party__email", "party__city")
     list_select_related = ("party",)
     autocomplete_fields = ("party", "price_group", "tax_group")
@@ -38,6 +46,8 @@ class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "tax_group",
         "payment_terms_days",
         "credit_limit",
+        "approval_threshold",
+        "prepayment_required",
         "blocked",
         "blocked_reason",
         "created_at",

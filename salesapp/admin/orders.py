@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from core.admin import DocumentAdmin, ReadOnlyInline, TransitionLogInline
-from salesapp.models import OrderConfirmation, PackingSlip, SalesOrder, SalesOrderLine
+from salesapp.models import OrderApprovalDecision, OrderConfirmation, PackingSlip, SalesOrder, SalesOrderLine
 from salesapp.selectors.orders import order_get, order_progress
-from salesapp.services.orders import order_cancel, order_confirm
+from salesapp.services.approvals import order_approve
+from salesapp.services.orders import order_cancel, order_confirm, order_release_hold
 
 
 class SalesOrderLineInline(ReadOnlyInline):
@@ -65,7 +66,7 @@ class SalesOrderAdmin(DocumentAdmin):
         "amount_total",
         "currency",
     )
-    list_filter = ("state", "order_type", "currency", "order_date")
+    list_filter = ("state", "on_hold", "order_type", "currency", "order_date")
     search_fields = (
         "number",
         "customer__number",
@@ -84,12 +85,27 @@ class SalesOrderAdmin(DocumentAdmin):
         ),
         (_("Amounts"), {"fields": ("currency", "amount_net", "amount_tax", "amount_total")}),
         (
+            _("Approval and hold"),
+            {
+                "fields": (
+                    "approval_requested_by",
+                    "approval_requested_at",
+                    "approval_reason",
+                    "on_hold",
+                    "hold_reason",
+                    "held_for_prepayment",
+                    "held_at",
+                    "held_by",
+                )
+            },
+        ),
+        (
             _("History"),
             {"fields": ("confirmed_at", "canceled_at", "cancel_reason", "created_at", "created_by", "updated_at")},
         ),
     )
     inlines = (SalesOrderLineInline, OrderPackingSlipInline, OrderConfirmationInline, TransitionLogInline)
-    actions = ("confirm_orders", "cancel_orders")
+    actions = ("confirm_orders", "approve_orders", "release_holds", "cancel_orders")
 
     @admin.display(description=_("customer"), ordering="customer__party__name")
     def customer_name(self, obj: SalesOrder) -> str:
@@ -117,6 +133,30 @@ class SalesOrderAdmin(DocumentAdmin):
             done=ngettext_lazy("%(count)d order confirmed.", "%(count)d orders confirmed.", "count"),
         )
 
+    def has_approve_permission(self, request):
+        return request.user.has_perm("salesapp.approve_salesorder")
+
+    def has_hold_permission(self, request):
+        return request.user.has_perm("salesapp.hold_salesorder")
+
+    @admin.action(description=_("Approve selected orders"), permissions=["approve"])
+    def approve_orders(self, request, queryset):
+        self.run_service(
+            request,
+            queryset.order_by("pk"),
+            lambda order: order_approve(order=order, by=request.user, comment=str(_("Approved in the admin."))),
+            done=ngettext_lazy("%(count)d order approved.", "%(count)d orders approved.", "count"),
+        )
+
+    @admin.action(description=_("Release selected orders from hold"), permissions=["hold"])
+    def release_holds(self, request, queryset):
+        self.run_service(
+            request,
+            queryset.order_by("pk"),
+            lambda order: order_release_hold(order=order, by=request.user),
+            done=ngettext_lazy("%(count)d order released.", "%(count)d orders released.", "count"),
+        )
+
     @admin.action(description=_("Cancel selected orders"), permissions=["cancel"])
     def cancel_orders(self, request, queryset):
         self.run_service(
@@ -125,3 +165,11 @@ class SalesOrderAdmin(DocumentAdmin):
             lambda order: order_cancel(order=order, reason=str(_("Canceled in the admin.")), by=request.user),
             done=ngettext_lazy("%(count)d order canceled.", "%(count)d orders canceled.", "count"),
         )
+
+
+@admin.register(OrderApprovalDecision)
+class OrderApprovalDecisionAdmin(DocumentAdmin):
+    list_display = ("order", "decision", "decided_by", "decided_at", "requested_by", "notified_at")
+    list_filter = ("decision", "decided_at")
+    search_fields = ("order__number", "comment", "decided_by__username", "requested_by__username")
+    list_select_related = ("order", "decided_by", "requested_by")

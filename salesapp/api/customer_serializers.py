@@ -21,6 +21,8 @@ class CustomerSerializer(ColumnReadMixin, serializers.ModelSerializer):
             "currency",
             "payment_terms_days",
             "credit_limit",
+            "approval_threshold",
+            "prepayment_required",
             "blocked",
             "blocked_reason",
             "created_at",
@@ -32,7 +34,20 @@ class CustomerSerializer(ColumnReadMixin, serializers.ModelSerializer):
 class CustomerUpdateInputSerializer(serializers.Serializer):
     currency = serializers.ChoiceField(choices=Currency.choices, required=False)
     payment_terms_days = serializers.IntegerField(min_value=0, max_value=32767, required=False)
-    credit_limit = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    credit_limit = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, required=False, help_text="0: no credit limit is checked."
+    )
+    approval_threshold = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text="Orders above this total wait for a sales manager's approval; null: the company's threshold.",
+    )
+    prepayment_required = serializers.BooleanField(
+        required=False, help_text="Confirmed orders are held until a payment covers them."
+    )
     blocked = serializers.BooleanField(required=False)
     blocked_reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 

@@ -73,6 +73,13 @@ class SalesOrderSerializer(CustomerDocumentSerializer):
             "confirmed_at",
             "canceled_at",
             "cancel_reason",
+            "approval_requested_by",
+            "approval_requested_at",
+            "approval_reason",
+            "on_hold",
+            "hold_reason",
+            "held_for_prepayment",
+            "held_at",
             "amount_net",
             "amount_tax",
             "amount_total",
@@ -195,3 +202,13 @@ class OrderConfirmationSerializer(serializers.ModelSerializer):
 
 class OrderTypeChangeInputSerializer(serializers.Serializer):
     order_type = serializers.ChoiceField(choices=OrderType.choices, help_text=ORDER_TYPE_HELP)
+
+
+class OrderDecisionInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, default="", help_text="Required to reject."
+    )
+
+
+class OrderHoldInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Shown with every refusal while the order is held.")

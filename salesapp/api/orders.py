@@ -1,4 +1,4 @@
-"""API for sales orders: create, read, and the confirm and cancel actions."""
+"""API for sales orders: create, read, and the confirm, approve, reject, cancel, hold and release-hold actions."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from salesapp.api.order_serializers import (
     OrderCloseRemainderInputSerializer,
     OrderConfirmationInputSerializer,
     OrderConfirmationSerializer,
+    OrderDecisionInputSerializer,
+    OrderHoldInputSerializer,
     OrderLineShipDateInputSerializer,
     OrderTypeChangeInputSerializer,
     SalesOrderInputSerializer,
@@ -34,6 +36,7 @@ from salesapp.documents import order_confirmation_pdf
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors.order_confirmations import confirmation_list
 from salesapp.selectors.orders import order_list
+from salesapp.services.approvals import order_approve, order_reject
 from salesapp.services.opportunity_orders import order_create_attributed
 from salesapp.services.order_confirmations import order_confirmation_send
 from salesapp.services.order_remainders import order_line_remainder_close, order_remainder_close
@@ -42,7 +45,9 @@ from salesapp.services.orders import (
     order_cancel,
     order_confirm,
     order_copy,
+    order_hold,
     order_line_ship_date_confirm,
+    order_release_hold,
     order_type_change,
     order_update,
 )
@@ -71,6 +76,9 @@ class SalesOrderViewSet(ServiceViewSet):
         "confirm_ship_date": OrderLineShipDateInputSerializer,
         "send_confirmation": OrderConfirmationInputSerializer,
         "change_type": OrderTypeChangeInputSerializer,
+        "approve": OrderDecisionInputSerializer,
+        "reject": OrderDecisionInputSerializer,
+        "hold": OrderHoldInputSerializer,
     }
     change_actions = (
         "confirm",
@@ -80,6 +88,10 @@ class SalesOrderViewSet(ServiceViewSet):
         "send_confirmation",
         "copy",
         "change_type",
+        "approve",
+        "reject",
+        "hold",
+        "release_hold",
     )
     filterset_class = SalesOrderFilter
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
@@ -104,11 +116,53 @@ class SalesOrderViewSet(ServiceViewSet):
         order = order_update(order=self.get_object(), by=request.user, **self.validated_input(partial=True))
         return self.respond(order)
 
-    @extend_schema(request=None, responses=SalesOrderSerializer, summary="Confirm an open order")
+    @extend_schema(
+        request=None,
+        responses=SalesOrderSerializer,
+        summary="Confirm an open order",
+        description="The answer's `state` is `confirmed`, or `pending_approval` when the order is over the "
+        "customer's credit limit or above the approval threshold; `approval_reason` then says why, with the "
+        "figures. A customer who pays in advance gets the order `on_hold` until a payment covers it.",
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         order = order_confirm(order=self.get_object(), by=request.user)
         return self.respond(order)
+
+    @extend_schema(
+        request=OrderDecisionInputSerializer,
+        responses=SalesOrderSerializer,
+        summary="Approve an order waiting for approval (a sales manager other than the requester)",
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        comment = self.validated_input()["comment"]
+        return self.respond(order_approve(order=self.get_object(), by=request.user, comment=comment))
+
+    @extend_schema(
+        request=OrderDecisionInputSerializer,
+        responses=SalesOrderSerializer,
+        summary="Reject an order waiting for approval, with a comment: it goes back to open",
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        comment = self.validated_input()["comment"]
+        return self.respond(order_reject(order=self.get_object(), by=request.user, comment=comment))
+
+    @extend_schema(
+        request=OrderHoldInputSerializer,
+        responses=SalesOrderSerializer,
+        summary="Put an order on hold: no packing slips or invoices until released",
+    )
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        reason = self.validated_input()["reason"]
+        return self.respond(order_hold(order=self.get_object(), reason=reason, by=request.user))
+
+    @extend_schema(request=None, responses=SalesOrderSerializer, summary="Release an order from hold")
+    @action(detail=True, methods=["post"], url_path="release-hold")
+    def release_hold(self, request, pk=None):
+        return self.respond(order_release_hold(order=self.get_object(), by=request.user))
 
     @extend_schema(
         summary="Cancel an order with nothing delivered",

@@ -77,7 +77,16 @@ class CustomerCreateForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = ["party", "currency", "price_group", "tax_group", "payment_terms_days", "credit_limit"]
+        fields = [
+            "party",
+            "currency",
+            "price_group",
+            "tax_group",
+            "payment_terms_days",
+            "credit_limit",
+            "approval_threshold",
+            "prepayment_required",
+        ]
 
     def __init__(self, *args, credit_editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +107,8 @@ class CustomerUpdateForm(forms.ModelForm):
             "tax_group",
             "payment_terms_days",
             "credit_limit",
+            "approval_threshold",
+            "prepayment_required",
             "blocked",
             "blocked_reason",
         ]

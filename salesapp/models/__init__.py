@@ -1,4 +1,5 @@
 from salesapp.models.agreements import SalesAgreement, SalesAgreementLine, SalesAgreementVersion
+from salesapp.models.approvals import OrderApprovalDecision
 from salesapp.models.customers import Customer
 from salesapp.models.items import Item
 from salesapp.models.order_confirmations import OrderConfirmation
@@ -32,6 +33,7 @@ __all__ = [
     "SalesOrder",
     "SalesOrderLine",
     "OrderConfirmation",
+    "OrderApprovalDecision",
     "PackingSlip",
     "PackingSlipLine",
     "CustomerPriceGroup",

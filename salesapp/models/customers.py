@@ -36,6 +36,12 @@ class Customer(AuthoredModel):
         blank=True,
         related_name="customers",
     )
+    # Orders above this total wait for a sales manager's approval; empty: the company's threshold applies.
+    approval_threshold = MoneyField(
+        _("approval threshold"), null=True, blank=True, default=None, validators=[MinValueValidator(ZERO)]
+    )
+    # The customer pays before delivery: its confirmed orders are held until a payment covers them.
+    prepayment_required = models.BooleanField(_("prepayment required"), default=False)
     blocked = models.BooleanField(_("blocked"), default=False)
     blocked_reason = models.CharField(_("blocked reason"), max_length=200, blank=True)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -67,6 +68,34 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     amount_net = MoneyField(_("net amount"), editable=False)
     amount_tax = MoneyField(_("tax amount"), editable=False)
     amount_total = MoneyField(_("total"), editable=False)
+    # The last approval request (DESIGN.md §4.2): who confirmed the order, when, and why it needed approval.
+    # Each request and decision is also in the transition log and the order's approval decisions.
+    approval_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approval requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    approval_requested_at = models.DateTimeField(_("approval requested at"), null=True, blank=True, editable=False)
+    approval_reason = models.TextField(_("approval reason"), blank=True, editable=False)
+    # The hold overlay: not a state, a brake on deliveries and invoices whatever the state (DESIGN.md §4.2).
+    on_hold = models.BooleanField(_("on hold"), default=False, editable=False)
+    hold_reason = models.CharField(_("hold reason"), max_length=300, blank=True, editable=False)
+    # Held because the customer pays before delivery: a payment that covers the order releases it.
+    held_for_prepayment = models.BooleanField(_("held for prepayment"), default=False, editable=False)
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True, editable=False)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("held by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("sales order")
@@ -79,7 +108,11 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
                 # A canceled order gives its number back: the customer's order is entered again, correctly.
                 condition=~models.Q(external_document_number="") & ~models.Q(state=OrderState.CANCELED),
                 name="salesorder_external_number_per_customer",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(on_hold=True) | (Q(hold_reason="") & Q(held_for_prepayment=False)),
+                name="salesorder_hold_reason_only_on_hold",
+            ),
         ]
         indexes = [
             trigram_index("number", name="salesorder_number_trgm"),
@@ -89,6 +122,8 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
             ("confirm_salesorder", "Can confirm sales order"),
             ("cancel_salesorder", "Can cancel sales order"),
             ("close_remainder_salesorder", "Can close the undelivered remainder of a sales order"),
+            ("approve_salesorder", "Can approve or reject sales orders"),
+            ("hold_salesorder", "Can put sales orders on hold and release them"),
         ]
 
     def __str__(self):
@@ -139,7 +174,7 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
 
     def refusal_context(self) -> dict:
         shipped = self.lines.aggregate(total=models.Sum("qty_delivered"))["total"] or ZERO
-        return {"shipped": f"{shipped.normalize():f}"}
+        return {"shipped": f"{shipped.normalize():f}", "hold_reason": self.hold_reason}
 
     # The rules of the order's actions that are not transitions of its own: changing its lines, and the
     # documents made from it (a packing slip here, an invoice in invoicing).
@@ -155,6 +190,10 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
             lambda order: order.state != OrderState.OPEN, _("Order %(number)s is open: confirm it first."), shown=False
         ),
         Refusal(
+            lambda order: order.state != OrderState.PENDING_APPROVAL,
+            _("Order %(number)s is waiting for a sales manager's approval."),
+        ),
+        Refusal(
             lambda order: order.state not in (OrderState.CANCELED, OrderState.INVOICED),
             _("Order %(number)s is %(state)s."),
             shown=False,
@@ -163,10 +202,14 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
             lambda order: policy_for(order.order_type).deliverable,
             _("A journal order cannot be delivered or invoiced."),
         ),
+        Refusal(
+            lambda order: not order.on_hold,
+            _("Order %(number)s is on hold: %(hold_reason)s. A sales manager can release it."),
+        ),
         Refusal(lambda order: not order.fully_delivered(), _("Order %(number)s is fully delivered."), shown=False),
     )
     INVOICE_RULES = (
-        *DELIVER_RULES[:3],
+        *DELIVER_RULES[:5],
         Refusal(
             lambda order: policy_for(order.order_type).invoiceable,
             _("An item requirement order is invoiced through its project, not from the order."),
@@ -195,26 +238,28 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         rules = {"edit": self.EDIT_RULES, "deliver": self.DELIVER_RULES, "invoice": self.INVOICE_RULES}[action]
         return first_refusal(rules, self)
 
+    CONFIRM_CONDITIONS = [
+        Refusal(has_lines, _("Add at least one line before confirming the order.")),
+        Refusal(
+            customer_not_blocked,
+            lambda order: (
+                gettext("Customer %(number)s is blocked: %(reason)s.")
+                % {
+                    "number": order.customer.number,
+                    "reason": order.customer.blocked_reason or gettext("no reason given"),
+                }
+            ),
+        ),
+        Refusal(type_built, lambda order: order_type_refusal(order.order_type)),
+        Refusal(not_journal, _("A journal order is a draft: change its type to Sales order before confirming.")),
+    ]
+
     @document_transition(
         field=state,
         source=OrderState.OPEN,
         target=OrderState.CONFIRMED,
         label=_("Confirm"),
-        conditions=[
-            Refusal(has_lines, _("Add at least one line before confirming the order.")),
-            Refusal(
-                customer_not_blocked,
-                lambda order: (
-                    gettext("Customer %(number)s is blocked: %(reason)s.")
-                    % {
-                        "number": order.customer.number,
-                        "reason": order.customer.blocked_reason or gettext("no reason given"),
-                    }
-                ),
-            ),
-            Refusal(type_built, lambda order: order_type_refusal(order.order_type)),
-            Refusal(not_journal, _("A journal order is a draft: change its type to Sales order before confirming.")),
-        ],
+        conditions=CONFIRM_CONDITIONS,
         permission="salesapp.confirm_salesorder",
         refused_in_state=_("Order %(number)s is %(state)s: only open orders can be confirmed."),
         code=ErrorCode.ORDER_NOT_CONFIRMABLE,
@@ -222,6 +267,55 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     )
     def confirm(self, *, by=None):
         self.confirmed_at = timezone.now()
+
+    # Taken by order_confirm instead of confirm when the credit check or the approval threshold asks for a
+    # manager's approval (salesapp/selectors/credit.py): the same conditions as confirming.
+    @document_transition(
+        field=state,
+        source=OrderState.OPEN,
+        target=OrderState.PENDING_APPROVAL,
+        label=_("Approval requested"),
+        conditions=CONFIRM_CONDITIONS,
+        permission="salesapp.confirm_salesorder",
+        refused_in_state=_("Order %(number)s is %(state)s: only open orders can be confirmed."),
+        code=ErrorCode.ORDER_NOT_CONFIRMABLE,
+        reason_label=_("Why approval is needed"),
+        automatic=True,
+    )
+    def request_approval(self, *, by=None, description=None):
+        self.approval_requested_by = by
+        self.approval_requested_at = timezone.now()
+        self.approval_reason = str(description or "")
+
+    @document_transition(
+        field=state,
+        source=OrderState.PENDING_APPROVAL,
+        target=OrderState.CONFIRMED,
+        label=_("Approve"),
+        conditions=CONFIRM_CONDITIONS[1:2],
+        permission="salesapp.approve_salesorder",
+        refused_in_state=_("Order %(number)s is %(state)s: only orders waiting for approval can be approved."),
+        code=ErrorCode.ORDER_NOT_APPROVABLE,
+        reason_label=_("Comment"),
+        order=5,
+    )
+    def approve(self, *, by=None, description=None):
+        self.confirmed_at = timezone.now()
+
+    @document_transition(
+        field=state,
+        source=OrderState.PENDING_APPROVAL,
+        target=OrderState.OPEN,
+        label=_("Reject"),
+        permission="salesapp.approve_salesorder",
+        refused_in_state=_("Order %(number)s is %(state)s: only orders waiting for approval can be rejected."),
+        code=ErrorCode.ORDER_NOT_APPROVABLE,
+        reason_label=_("Comment"),
+        reason_required=True,
+        order=6,
+    )
+    def reject(self, *, by=None, description=None):
+        pass
 
     @document_transition(
         field=state,

@@ -23,11 +23,29 @@ CUSTOMER_FIELDS = (
     "tax_group",
     "payment_terms_days",
     "credit_limit",
+    "approval_threshold",
+    "prepayment_required",
     "blocked",
     "blocked_reason",
 )
 # Set only by roles with salesapp.change_customer_credit (sales manager, billing clerk, administrator).
-CREDIT_FIELDS = ("payment_terms_days", "credit_limit", "blocked", "blocked_reason")
+CREDIT_FIELDS = (
+    "payment_terms_days",
+    "credit_limit",
+    "approval_threshold",
+    "prepayment_required",
+    "blocked",
+    "blocked_reason",
+)
+# What a new account's credit terms are when not given.
+CREDIT_DEFAULTS = {
+    "payment_terms_days": 30,
+    "credit_limit": Decimal("0"),
+    "approval_threshold": None,
+    "prepayment_required": False,
+    "blocked": False,
+    "blocked_reason": "",
+}
 CREDIT_PERMISSION = "salesapp.change_customer_credit"
 
 
@@ -54,15 +72,19 @@ def customer_create(
     tax_group: CustomerTaxGroup | None = None,
     payment_terms_days: int = 30,
     credit_limit: Decimal = Decimal("0"),
+    approval_threshold: Decimal | None = None,
+    prepayment_required: bool = False,
     blocked: bool = False,
     blocked_reason: str = "",
 ) -> Customer:
     """Give a party a customer account: from now on it is a customer, no longer a prospect."""
     _credit_guard(
-        current={"payment_terms_days": 30, "credit_limit": Decimal("0"), "blocked": False, "blocked_reason": ""},
+        current=CREDIT_DEFAULTS,
         wanted={
             "payment_terms_days": payment_terms_days,
             "credit_limit": credit_limit,
+            "approval_threshold": approval_threshold,
+            "prepayment_required": prepayment_required,
             "blocked": blocked,
             "blocked_reason": blocked_reason,
         },
@@ -77,6 +99,8 @@ def customer_create(
             tax_group=tax_group,
             payment_terms_days=payment_terms_days,
             credit_limit=credit_limit,
+            approval_threshold=approval_threshold,
+            prepayment_required=prepayment_required,
             blocked=blocked,
             blocked_reason=blocked_reason,
         )

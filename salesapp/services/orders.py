@@ -52,6 +52,7 @@ from salesapp.models import (
     TaxCode,
 )
 from salesapp.order_types import order_type_refusal, type_change_refusal
+from salesapp.selectors.credit import Exposure, approval_threshold_for, customer_exposure, order_approval_reason
 from salesapp.selectors.pricing import Price, price_warning, prices_for, tax_codes_for
 
 if TYPE_CHECKING:
@@ -627,9 +628,155 @@ def order_confirm(*, order: SalesOrder, by: User) -> SalesOrder:
     refusal = order_type_refusal(order.order_type)
     if refusal:
         raise TransitionRefused(code=ErrorCode.ORDER_TYPE_NOT_AVAILABLE, reason=refusal)
+    reason = _approval_reason(order)
+    if reason:
+        transition_run(order.request_approval, by=by, description=reason)
+        transition_save(order)
+        return order
     transition_run(order.confirm, by=by)
     transition_save(order)
+    prepayment_hold(order, by=by)
     return order
+
+
+def _approval_reason(order: SalesOrder) -> str | None:
+    """Why the open, locked ``order`` needs a sales manager's approval before it is confirmed, or None."""
+    customer = order.customer
+    threshold = approval_threshold_for(customer)
+    if customer.credit_limit <= 0 and threshold is None:
+        return None  # nothing to check: no exposure to read
+    if customer.credit_limit > 0:
+        # Two orders of one customer confirmed at once must not both fit under the limit that only one of them
+        # fits under: the customer row serializes the credit check (locks: order → customer).
+        Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk", flat=True).get()
+        exposure = customer_exposure(customer, order=order)
+    else:
+        exposure = Exposure(credit_limit=ZERO, receivables=ZERO, overdue=ZERO, uninvoiced_orders=ZERO, order=ZERO)
+    return order_approval_reason(order, exposure)
+
+
+HOLD_PERMISSION = "salesapp.hold_salesorder"
+
+
+def prepayment_hold(order: SalesOrder, *, by: User) -> None:
+    """Hold the locked, just confirmed ``order`` when its customer pays before delivery: a payment that covers
+    it releases it (invoicing's payment registration)."""
+    if not order.customer.prepayment_required or order.on_hold:
+        return
+    _hold_set(
+        order,
+        reason=gettext("Prepayment required: waiting for a payment of %(currency)s %(amount)s")
+        % {"currency": order.currency, "amount": f"{order.amount_total:.2f}"},
+        prepayment=True,
+        by=by,
+    )
+
+
+def _hold_set(order: SalesOrder, *, reason: str, prepayment: bool, by: User) -> None:
+    order.on_hold = True
+    order.hold_reason = reason[: SalesOrder._meta.get_field("hold_reason").max_length]
+    order.held_for_prepayment = prepayment
+    order.held_at = timezone.now()
+    order.held_by = by
+    order.save(update_fields=["on_hold", "hold_reason", "held_for_prepayment", "held_at", "held_by", "updated_at"])
+    _hold_record(
+        order, gettext("Order %(number)s put on hold: %(reason)s") % {"number": order.number, "reason": reason}, by=by
+    )
+
+
+def _hold_record(order: SalesOrder, subject: str, *, by: User) -> None:
+    # Holds are not transitions: the party's timeline records them, with who and when.
+    activity_create(
+        by=by,
+        activity_type=ActivityType.TASK,
+        subject=subject[:200],
+        party=order.customer.party,
+        document=order,
+        done=True,
+    )
+
+
+def _hold_guard(order: SalesOrder, by: User) -> None:
+    if not by.has_perm(HOLD_PERMISSION):
+        raise ActionForbidden(
+            code=ErrorCode.ORDER_NOT_HOLDABLE,
+            reason=gettext("Your role does not allow putting orders on hold or releasing them."),
+        )
+
+
+@transaction.atomic
+def order_hold(*, order: SalesOrder, reason: str, by: User) -> SalesOrder:
+    """Stop deliveries and invoices of an order until a sales manager releases it (an overlay, not a state)."""
+    _hold_guard(order, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(field_errors={"reason": gettext("Say why the order is put on hold.")})
+    limit = SalesOrder._meta.get_field("hold_reason").max_length
+    if len(reason) > limit:
+        raise ValidationFailed(field_errors={"reason": gettext("Enter at most %(max)s characters.") % {"max": limit}})
+    order = lock_order(order.pk)
+    if order.on_hold:
+        raise TransitionRefused(
+            code=ErrorCode.ORDER_NOT_HOLDABLE,
+            reason=gettext("Order %(number)s is on hold already: %(reason)s.")
+            % {"number": order.number, "reason": order.hold_reason},
+        )
+    if order.state in (OrderState.INVOICED, OrderState.CANCELED):
+        raise TransitionRefused(
+            code=ErrorCode.ORDER_NOT_HOLDABLE,
+            reason=gettext("Order %(number)s is %(state)s: there is nothing left to hold.")
+            % {"number": order.number, "state": order.get_state_display()},
+        )
+    _hold_set(order, reason=reason, prepayment=False, by=by)
+    return order
+
+
+def _hold_clear(order: SalesOrder) -> None:
+    order.on_hold = False
+    order.hold_reason = ""
+    order.held_for_prepayment = False
+    order.held_at = None
+    order.held_by = None
+    order.save(update_fields=["on_hold", "hold_reason", "held_for_prepayment", "held_at", "held_by", "updated_at"])
+
+
+@transaction.atomic
+def order_release_hold(*, order: SalesOrder, by: User) -> SalesOrder:
+    _hold_guard(order, by)
+    order = lock_order(order.pk)
+    if not order.on_hold:
+        raise TransitionRefused(
+            code=ErrorCode.ORDER_NOT_HOLDABLE,
+            reason=gettext("Order %(number)s is not on hold.") % {"number": order.number},
+        )
+    _hold_clear(order)
+    _hold_record(order, gettext("Order %(number)s released from hold") % {"number": order.number}, by=by)
+    return order
+
+
+@transaction.atomic
+def orders_release_prepaid(*, customer: Customer, available: Decimal, by: User) -> list[SalesOrder]:
+    """Release the customer's orders held for prepayment that ``available`` (money received and not yet
+    needed for invoices) covers, oldest first; returns the released ones. Called by payment registration."""
+    held = list(
+        SalesOrder.objects.select_for_update(of=("self",))
+        .select_related("customer__party")
+        .filter(customer=customer, on_hold=True, held_for_prepayment=True)
+        .order_by("confirmed_at", "pk")
+    )
+    released = []
+    for order in held:
+        if order.amount_total > available:
+            break
+        available -= order.amount_total
+        _hold_clear(order)
+        _hold_record(
+            order,
+            gettext("Order %(number)s released from hold: the prepayment is received") % {"number": order.number},
+            by=by,
+        )
+        released.append(order)
+    return released
 
 
 @transaction.atomic

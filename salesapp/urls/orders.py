@@ -1,6 +1,6 @@
 from django.urls import path
 
-from salesapp.views import opportunity_orders, orders
+from salesapp.views import approvals, opportunity_orders, orders
 
 urlpatterns = [
     path("orders/", orders.order_list, name="order_list"),
@@ -22,6 +22,11 @@ urlpatterns = [
         orders.order_line_close_remainder,
         name="order_line_close_remainder",
     ),
+    path("orders/<int:pk>/approve/", orders.order_approve, name="order_approve"),
+    path("orders/<int:pk>/reject/", orders.order_reject, name="order_reject"),
+    path("orders/<int:pk>/hold/", orders.order_hold, name="order_hold"),
+    path("orders/<int:pk>/release-hold/", orders.order_release_hold, name="order_release_hold"),
+    path("orders/approvals/", approvals.approval_queue, name="approval_queue"),
     path("orders/<int:pk>/lines/add/", orders.order_line_add, name="order_line_add"),
     path("orders/<int:pk>/lines/preview/", orders.order_line_preview, name="order_line_preview"),
     path("orders/<int:pk>/lines/<int:line_pk>/remove/", orders.order_line_remove, name="order_line_remove"),

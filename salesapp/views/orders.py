@@ -40,13 +40,16 @@ from salesapp.forms.orders import (
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors import orders as order_selectors
 from salesapp.selectors.order_confirmations import confirmation_list
+from salesapp.services import approvals as approval_services
 from salesapp.services import order_confirmations, order_remainders
 from salesapp.services import orders as order_services
 from salesapp.views.line_entry import line_preview_context, line_previews_for
 from salesapp.views.suggestions import order_suggestions_context
 
-# The order's main road; canceled replaces it when the order is canceled.
+# The order's main road; canceled replaces it when the order is canceled, and the approval step shows while an
+# order waits for it.
 STATUS_STEPS = [OrderState.OPEN, OrderState.CONFIRMED, OrderState.DELIVERED, OrderState.INVOICED]
+APPROVAL_STEPS = [OrderState.OPEN, OrderState.PENDING_APPROVAL, *STATUS_STEPS[1:]]
 
 
 def _order_or_404(pk: int) -> SalesOrder:
@@ -57,7 +60,9 @@ def _order_or_404(pk: int) -> SalesOrder:
 
 
 def order_steps(order: SalesOrder) -> list[dict]:
-    return status_steps(order.state, [OrderState.CANCELED] if order.state == OrderState.CANCELED else STATUS_STEPS)
+    if order.state == OrderState.CANCELED:
+        return status_steps(order.state, [OrderState.CANCELED])
+    return status_steps(order.state, APPROVAL_STEPS if order.state == OrderState.PENDING_APPROVAL else STATUS_STEPS)
 
 
 def order_actions(order: SalesOrder, user) -> PageActions:
@@ -276,11 +281,25 @@ def order_detail(request, pk: int):
 @require_POST
 def order_confirm(request, pk: int):
     order = get_object_or_404(SalesOrder, pk=pk)
-    run_action(
-        request,
-        lambda: order_services.order_confirm(order=order, by=request.user),
-        success=_("Order %(number)s confirmed.") % {"number": order.number},
-    )
+    try:
+        order = order_services.order_confirm(order=order, by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+    else:
+        if order.state == OrderState.PENDING_APPROVAL:
+            messages.warning(
+                request,
+                _("Order %(number)s waits for a sales manager's approval: %(reason)s")
+                % {"number": order.number, "reason": order.approval_reason},
+            )
+        elif order.on_hold:
+            messages.warning(
+                request,
+                _("Order %(number)s confirmed and held: %(reason)s.")
+                % {"number": order.number, "reason": order.hold_reason},
+            )
+        else:
+            messages.success(request, _("Order %(number)s confirmed.") % {"number": order.number})
     return redirect("salesapp:order_detail", pk=order.pk)
 
 
@@ -457,3 +476,61 @@ def order_update(request, pk: int):
     fragment = request.htmx and request.method == "GET"
     template = "salesapp/includes/order_header_form.html" if fragment else "salesapp/order_update.html"
     return render(request, template, {"order": order, "form": form})
+
+
+def _approval_decide(request, pk: int, *, approve: bool):
+    """Approve or reject an order with the comment typed beside the button; back to where the form was."""
+    order = get_object_or_404(SalesOrder, pk=pk)
+    comment = ReasonForm(request.POST, required=False).given()
+    if approve:
+        run_action(
+            request,
+            lambda: approval_services.order_approve(order=order, by=request.user, comment=comment),
+            success=_("Order %(number)s approved.") % {"number": order.number},
+        )
+    else:
+        run_action(
+            request,
+            lambda: approval_services.order_reject(order=order, by=request.user, comment=comment),
+            success=_("Order %(number)s rejected: it is open again for the clerk.") % {"number": order.number},
+        )
+    if request.POST.get("back") == "queue":
+        return redirect("salesapp:approval_queue")
+    return redirect("salesapp:order_detail", pk=order.pk)
+
+
+@permission("salesapp.approve_salesorder")
+@require_POST
+def order_approve(request, pk: int):
+    return _approval_decide(request, pk, approve=True)
+
+
+@permission("salesapp.approve_salesorder")
+@require_POST
+def order_reject(request, pk: int):
+    return _approval_decide(request, pk, approve=False)
+
+
+@permission("salesapp.hold_salesorder")
+@require_POST
+def order_hold(request, pk: int):
+    order = get_object_or_404(SalesOrder, pk=pk)
+    reason = ReasonForm(request.POST, required=False).given()
+    run_action(
+        request,
+        lambda: order_services.order_hold(order=order, reason=reason, by=request.user),
+        success=_("Order %(number)s is on hold.") % {"number": order.number},
+    )
+    return redirect("salesapp:order_detail", pk=order.pk)
+
+
+@permission("salesapp.hold_salesorder")
+@require_POST
+def order_release_hold(request, pk: int):
+    order = get_object_or_404(SalesOrder, pk=pk)
+    run_action(
+        request,
+        lambda: order_services.order_release_hold(order=order, by=request.user),
+        success=_("Order %(number)s released from hold.") % {"number": order.number},
+    )
+    return redirect("salesapp:order_detail", pk=order.pk)

@@ -94,6 +94,8 @@ def test_a_clerk_sees_credit_terms_locked_on_the_page_and_a_forged_post_changes_
     assert [name for name, field in form.fields.items() if field.disabled] == [
         "payment_terms_days",
         "credit_limit",
+        "approval_threshold",
+        "prepayment_required",
         "blocked",
         "blocked_reason",
     ]

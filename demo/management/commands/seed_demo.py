@@ -125,7 +125,7 @@ class Command(BaseCommand):
         items = demo_items_build(by=manager)
         demo_pricing_build(customers=customers, items=items, today=today, by=manager)
         demo_suggestions_build(items=items, customers=customers, by=manager)
-        plan = demo_orders_build(customers=customers, items=items, rng=rng, today=today, by=clerk)
+        plan = demo_orders_build(customers=customers, items=items, rng=rng, today=today, by=clerk, approver=manager)
         demo_deliveries_build(plan=plan, rng=rng, today=today, by=clerk)
         invoices = demo_invoices_build(
             plan=plan, rng=rng, today=today, clerk=clerk, billing=billing, store_pdfs=self.with_pdfs
@@ -137,7 +137,7 @@ class Command(BaseCommand):
             customers=customers, items=items, prospect=prospect, today=today, by=clerk, manager=manager
         )
         marketing = demo_marketing_build(parties=parties, users=users, rng=rng, now=timezone.now())
-        won = demo_opportunity_orders_build(opportunities=marketing.to_win, by=clerk)
+        won = demo_opportunity_orders_build(opportunities=marketing.to_win, by=clerk, approver=manager)
         demo_invoices_build(plan=won, rng=rng, today=today, clerk=clerk, billing=billing, store_pdfs=self.with_pdfs)
         marketing.history.apply()
 

@@ -30,6 +30,8 @@ def test_create_customer_on_a_party(integrator):
         "currency": "SEK",
         "payment_terms_days": 14,
         "credit_limit": "5000.00",
+        "approval_threshold": None,
+        "prepayment_required": False,
         "blocked": False,
         "blocked_reason": "",
     }

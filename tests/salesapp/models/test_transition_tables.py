@@ -22,11 +22,14 @@ ROLES = [SALES_CLERK, SALES_MANAGER, BILLING_CLERK, INTEGRATOR, ADMINISTRATOR]
 
 def test_sales_order_transition_table():
     assert transition_table(SalesOrder) == [
+        ("approve", "pending_approval", "confirmed", "salesapp.approve_salesorder"),
         ("cancel", "confirmed", "canceled", "salesapp.cancel_salesorder"),
         ("cancel", "open", "canceled", "salesapp.cancel_salesorder"),
         ("confirm", "open", "confirmed", "salesapp.confirm_salesorder"),
         ("mark_delivered", "confirmed", "delivered", None),
         ("mark_invoiced", "delivered", "invoiced", None),
+        ("reject", "pending_approval", "open", "salesapp.approve_salesorder"),
+        ("request_approval", "open", "pending_approval", "salesapp.confirm_salesorder"),
     ]
 
 
