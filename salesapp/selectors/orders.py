@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 
 from core.listing import order_by_sort
 from core.search import contains_any, search_filter
+from salesapp.choices import LineType
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors.customers import customers_matching
 
@@ -77,7 +78,8 @@ def order_get(*, pk: int) -> SalesOrder:
 
 def order_progress(order: SalesOrder) -> dict:
     """What the status bar says: how far delivery and invoicing have come, and why."""
-    lines = list(order.lines.all())
+    # Comment lines are text: nothing to deliver or invoice, so they are not counted.
+    lines = [line for line in order.lines.all() if line.line_type != LineType.COMMENT]
     delivered_lines = sum(1 for line in lines if line.deliver_remainder <= 0)
     invoiced_lines = sum(1 for line in lines if line.deliver_remainder <= 0 and line.invoice_remainder <= 0)
     partially = order.state == "confirmed" and any(line.qty_delivered > 0 for line in lines)
@@ -86,7 +88,8 @@ def order_progress(order: SalesOrder) -> dict:
         % {
             "quantity": f"{line.deliver_remainder.normalize():f}",
             "unit": line.unit,
-            "item": line.item.number if line.item else line.description,
+            # A write-in is named as the customer wrote it, not by the item that carries it.
+            "item": line.item.number if line.item and line.line_type != LineType.WRITE_IN else line.description,
         }
         for line in lines
         if line.deliver_remainder > 0

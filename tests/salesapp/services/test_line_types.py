@@ -273,3 +273,22 @@ def test_copying_a_quotation_keeps_its_write_in_comment_and_continuation_lines(c
         return list(q.lines.order_by("line_no").values_list("line_no", "line_type", "description", "net_amount"))
 
     assert shown(copied) == shown(quotation)
+
+
+def test_the_order_status_counts_no_comment_lines_and_names_a_write_in_by_its_text(clerk, write_in_item, item):
+    from salesapp.selectors.orders import order_progress
+
+    order = order_create(
+        customer=make_customer(),
+        lines=[
+            OrderLineInput(item=item, quantity=D("3")),
+            OrderLineInput(item=None, line_type="write_in", description="Cable tray", quantity=2, unit_price=D("35")),
+            OrderLineInput(item=None, line_type="comment", description="Back entrance", quantity=0),
+        ],
+        by=clerk,
+    )
+
+    progress = order_progress(order)
+
+    assert progress["summary"] == "0 of 2 lines delivered, 0 invoiced"
+    assert progress["waiting"] == ["3 pcs of A-100", "2 pcs of Cable tray"]
