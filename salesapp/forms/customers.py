@@ -11,7 +11,7 @@ from marketing.models import Party
 from salesapp.forms.fields import YES_NO_ALL, yes_no
 from salesapp.models import Customer
 from salesapp.selectors.customers import prospect_list
-from salesapp.services.customers import CREDIT_FIELDS, customer_create, customer_update
+from salesapp.services.customers import CREDIT_FIELDS, CUSTOMER_FIELDS, customer_create, customer_update
 
 
 def customer_label(customer: Customer) -> str:
@@ -101,17 +101,7 @@ class CustomerCreateForm(forms.ModelForm):
 class CustomerUpdateForm(forms.ModelForm):
     class Meta:
         model = Customer
-        fields = [
-            "currency",
-            "price_group",
-            "tax_group",
-            "payment_terms_days",
-            "credit_limit",
-            "approval_threshold",
-            "prepayment_required",
-            "blocked",
-            "blocked_reason",
-        ]
+        fields = list(CUSTOMER_FIELDS)
 
     def __init__(self, *args, credit_editable: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

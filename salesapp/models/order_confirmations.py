@@ -1,38 +1,27 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from salesapp.models.orders import SalesOrder
+from salesapp.models.queued_emails import QueuedEmail
 
 
-class OrderConfirmation(models.Model):
+class OrderConfirmation(QueuedEmail):
     """One order confirmation emailed to the customer, with its PDF attached, and what became of it.
 
     ``version`` counts what the customer was told: it goes up when the order changed since the last
     confirmation (a revised confirmation), and stays when the same content is sent again. ``fingerprint`` is that
-    content (salesapp.selectors.order_confirmations). Sent like a quotation email: the job claims the row
-    (``sent_at``) before the message goes, so a retried job never mails the customer twice."""
+    content (salesapp.selectors.order_confirmations)."""
 
     order = models.ForeignKey(
         SalesOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="confirmations"
     )
     version = models.PositiveIntegerField(_("version"))
     fingerprint = models.CharField(_("content fingerprint"), max_length=64, editable=False)
-    to = models.EmailField(_("to"))
-    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
-    error = models.CharField(_("error"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
+    class Meta(QueuedEmail.Meta):
         verbose_name = _("order confirmation")
         verbose_name_plural = _("order confirmations")
-        ordering = ["-queued_at", "-id"]
         permissions = [("send_orderconfirmation", "Can email order confirmations to customers")]
         constraints = [
             models.CheckConstraint(
@@ -48,9 +37,3 @@ class OrderConfirmation(models.Model):
     @property
     def is_revised(self) -> bool:
         return self.version > 1
-
-    @property
-    def status(self) -> str:
-        if self.sent_at:
-            return "sent"
-        return "failed" if self.failed_at else "queued"

@@ -22,6 +22,7 @@ from core.transitions import Refusal, document_transition, first_refusal
 from salesapp.choices import Currency, QuotationLostReason, QuotationState
 from salesapp.errors import ErrorCode
 from salesapp.models.lines import DocumentLine, line_kind_constraint
+from salesapp.models.queued_emails import QueuedEmail
 
 
 def default_valid_until() -> datetime.date:
@@ -382,29 +383,17 @@ class QuotationRevisionLine(DocumentLine):
         return f"{self.revision}/{self.line_no}"
 
 
-class QuotationEmail(models.Model):
-    """One request to email a revision of a quotation, with its PDF attached, and what became of it.
-
-    The job that sends it claims the row (``sent_at``) before the message goes, so a retried job never mails
-    the customer twice; a message the mail server refused for good is stamped ``failed_at`` with its answer."""
+class QuotationEmail(QueuedEmail):
+    """One request to email a revision of a quotation, with its PDF attached, and what became of it."""
 
     quotation = models.ForeignKey(
         Quotation, verbose_name=_("quotation"), on_delete=models.PROTECT, related_name="emails"
     )
     revision = models.PositiveIntegerField(_("revision"))
-    to = models.EmailField(_("to"))
-    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
-    error = models.CharField(_("error"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
-    )
 
-    class Meta:
+    class Meta(QueuedEmail.Meta):
         verbose_name = _("quotation email")
         verbose_name_plural = _("quotation emails")
-        ordering = ["-queued_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sent_at__isnull=True) | Q(failed_at__isnull=True), name="quotation_email_sent_or_failed"
@@ -414,13 +403,3 @@ class QuotationEmail(models.Model):
 
     def __str__(self):
         return f"{self.quotation.number} r{self.revision} → {self.to}"
-
-    @property
-    def status(self) -> str:
-        if self.sent_at:
-            return "sent"
-        return "failed" if self.failed_at else "queued"
-
-    @property
-    def status_label(self) -> str:
-        return {"sent": gettext("sent"), "failed": gettext("failed"), "queued": gettext("queued")}[self.status]

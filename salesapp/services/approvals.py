@@ -4,28 +4,27 @@ requester; every decision is logged, put on the party's timeline and emailed to 
 from __future__ import annotations
 
 import logging
-import smtplib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
 from core.errors import ActionForbidden, ValidationFailed
 from core.jobs import job_enqueue
 from core.transitions import transition_run, transition_save
 from marketing.choices import ActivityType
-from marketing.errors import MailServerUnavailable
 from marketing.services.activities import activity_create
 from salesapp.choices import ApprovalDecision, OrderState
 from salesapp.errors import ErrorCode
 from salesapp.jobs import order_approval_notify_job
 from salesapp.lock_objects import lock_order
 from salesapp.models import OrderApprovalDecision, SalesOrder
+from salesapp.services.document_mail import DeliveryColumns, email_deliver_once
 from salesapp.services.orders import prepayment_hold
 
 if TYPE_CHECKING:
@@ -139,10 +138,8 @@ def _message(decision: OrderApprovalDecision) -> EmailMessage:
 def order_approval_notify(*, decision_id: int) -> OrderApprovalDecision:
     """Email the requester one approval decision. Runs as a job, outside any transaction.
 
-    The row is claimed (``notified_at`` stamped and committed) before the message goes, so a retried job sends
-    nothing twice. A mail server that cannot be reached or answers "try again later" releases the claim and
-    raises ``MailServerUnavailable`` (the job retries with backoff); any other failure is recorded on the row.
-    A requester without an email address is recorded too: the timeline's activity still tells them."""
+    Sent once, as every queued document email (salesapp.services.document_mail). A requester without an email
+    address is recorded too: the timeline's activity still tells them."""
     decision = OrderApprovalDecision.objects.select_related("order__customer__party", "requested_by", "decided_by").get(
         pk=decision_id
     )
@@ -152,36 +149,9 @@ def order_approval_notify(*, decision_id: int) -> OrderApprovalDecision:
         decision.notify_error = gettext("The requester has no email address.")
         OrderApprovalDecision.objects.filter(pk=decision.pk).update(notify_error=decision.notify_error)
         return decision
-    message = _message(decision)
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception as exc:
-        raise MailServerUnavailable(str(exc)) from exc
-    try:
-        claimed_at = timezone.now()
-        claimed = OrderApprovalDecision.objects.filter(pk=decision.pk, notified_at__isnull=True, notify_error="")
-        if not claimed.update(notified_at=claimed_at):
-            decision.refresh_from_db()
-            return decision  # another attempt got to it first
-        try:
-            connection.send_messages([message])
-        except smtplib.SMTPResponseException as exc:
-            if 400 <= exc.smtp_code < 500:
-                OrderApprovalDecision.objects.filter(pk=decision.pk).update(notified_at=None)
-                raise MailServerUnavailable(str(exc)) from exc
-            return _failed(decision, exc)
-        except Exception as exc:
-            return _failed(decision, exc)
-    finally:
-        connection.close()
-    decision.notified_at = claimed_at
-    return decision
-
-
-def _failed(decision: OrderApprovalDecision, error: Exception) -> OrderApprovalDecision:
-    decision.notified_at = None
-    decision.notify_error = (str(error) or error.__class__.__name__)[:500]
-    OrderApprovalDecision.objects.filter(pk=decision.pk).update(notified_at=None, notify_error=decision.notify_error)
-    logger.warning("Approval decision %s could not be emailed: %s", decision.pk, decision.notify_error)
-    return decision
+    return email_deliver_once(
+        decision,
+        message_for=_message,
+        on_sent=lambda decision: None,  # the decision's activity was recorded with the decision itself
+        columns=DeliveryColumns(sent="notified_at", failed=None, error="notify_error"),
+    )

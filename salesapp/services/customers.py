@@ -28,15 +28,9 @@ CUSTOMER_FIELDS = (
     "blocked",
     "blocked_reason",
 )
-# Set only by roles with salesapp.change_customer_credit (sales manager, billing clerk, administrator).
-CREDIT_FIELDS = (
-    "payment_terms_days",
-    "credit_limit",
-    "approval_threshold",
-    "prepayment_required",
-    "blocked",
-    "blocked_reason",
-)
+# Set only by roles with salesapp.change_customer_credit (sales manager, billing clerk, administrator): the
+# account's fields from its payment terms on.
+CREDIT_FIELDS = CUSTOMER_FIELDS[CUSTOMER_FIELDS.index("payment_terms_days") :]
 # What a new account's credit terms are when not given.
 CREDIT_DEFAULTS = {
     "payment_terms_days": 30,

@@ -7,15 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
+from core.errors import ActionForbidden, TransitionRefused
 from core.errors import ErrorCode as CoreErrorCode
 from core.jobs import job_enqueue
 from marketing.choices import ActivityType
@@ -27,7 +25,7 @@ from salesapp.jobs import order_confirmation_deliver_job
 from salesapp.lock_objects import lock_order, lock_order_lines
 from salesapp.models import OrderConfirmation, SalesOrder
 from salesapp.selectors.order_confirmations import confirmation_fingerprint, confirmation_last
-from salesapp.services.document_mail import email_deliver_once
+from salesapp.services.document_mail import email_deliver_once, recipient_checked
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -59,20 +57,7 @@ def order_confirmation_send(*, order: SalesOrder, by: User, to: str | None = Non
     if reason:
         raise TransitionRefused(code=ErrorCode.ORDER_CONFIRMATION_NOT_SENDABLE, reason=reason)
     party = order.customer.party
-    to = (to or "").strip() or party.email.strip()
-    if not to:
-        raise ValidationFailed(
-            field_errors={
-                "to": gettext("%(name)s has no email address: add one to the party, or name the recipient.")
-                % {"name": party.name}
-            }
-        )
-    try:
-        validate_email(to)
-    except ValidationError:
-        raise ValidationFailed(
-            field_errors={"to": gettext("'%(value)s' is not an email address.") % {"value": to}}
-        ) from None
+    to = recipient_checked(to, default=party.email, recipient=party.name)
     fingerprint = confirmation_fingerprint(order, lock_order_lines(order, related=()).values())
     last = confirmation_last(order)
     if last is None:

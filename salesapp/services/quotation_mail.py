@@ -6,15 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
 
-from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
+from core.errors import ActionForbidden, TransitionRefused
 from core.errors import ErrorCode as CoreErrorCode
 from core.jobs import job_enqueue
 from marketing.choices import ActivityType
@@ -23,7 +21,7 @@ from salesapp.errors import ErrorCode
 from salesapp.jobs import quotation_email_deliver_job
 from salesapp.lock_objects import lock_quotation
 from salesapp.models import Quotation, QuotationEmail
-from salesapp.services.document_mail import email_deliver_once
+from salesapp.services.document_mail import email_deliver_once, recipient_checked
 from salesapp.services.quotations import quotation_step_record
 
 if TYPE_CHECKING:
@@ -42,21 +40,12 @@ def quotation_email_send(*, quotation: Quotation, by: User, to: str | None = Non
     reason = quotation.refusal_reason("email")
     if reason:
         raise TransitionRefused(code=ErrorCode.QUOTATION_NOT_EMAILABLE, reason=reason)
-    to = (to or "").strip() or quotation.recipient_email
-    if not to:
-        raise ValidationFailed(
-            code=ErrorCode.QUOTATION_NOT_EMAILABLE,
-            field_errors={
-                "to": gettext("%(recipient)s has no email address: add one to the party, or name the recipient.")
-                % {"recipient": quotation.recipient_name}
-            },
-        )
-    try:
-        validate_email(to)
-    except ValidationError:
-        raise ValidationFailed(
-            field_errors={"to": gettext("'%(value)s' is not an email address.") % {"value": to}}
-        ) from None
+    to = recipient_checked(
+        to,
+        default=quotation.recipient_email,
+        recipient=quotation.recipient_name,
+        code=ErrorCode.QUOTATION_NOT_EMAILABLE,
+    )
     email = QuotationEmail.objects.create(
         quotation=quotation, revision=quotation.current_revision, to=to, created_by=by
     )
