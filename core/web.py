@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -123,6 +124,22 @@ def form_save(request, form):
     except DomainError as exc:
         form_add_domain_error(form, exc)
         return None
+
+
+def form_action(request, form, action: Callable[[], T], *, success: Callable[[T], str], done_url: str):
+    """Run a service for a valid bound form. Refused with field errors: they go on the form and None is returned,
+    so the page shows the form again with what was typed. Refused otherwise (a transition): the reason is shown
+    and the browser goes to ``done_url``, as it does with ``success(result)`` when the service ran."""
+    try:
+        result = action()
+    except ValidationFailed as exc:
+        form_add_domain_error(form, exc)
+        return None
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+        return redirect(done_url)
+    messages.success(request, success(result))
+    return redirect(done_url)
 
 
 def status_steps(current, path: Sequence) -> list[dict]:

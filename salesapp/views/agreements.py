@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError, ValidationFailed
 from core.listing import Column, list_response
 from core.selectors import transition_log_for
-from core.web import form_add_domain_error, page_actions, paginate, permission, run_action, status_steps
+from core.web import form_action, form_add_domain_error, page_actions, paginate, permission, run_action, status_steps
 from salesapp.choices import AgreementState
 from salesapp.forms.agreements import (
     AgreementFilterForm,
@@ -163,16 +163,15 @@ def agreement_update(request, pk: int):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_update(agreement=agreement, by=request.user, **form.header())
-        except ValidationFailed as exc:
-            form_add_domain_error(form, exc)
-        except DomainError as exc:
-            messages.error(request, exc.reason)
-            return redirect("salesapp:agreement_detail", pk=pk)
-        else:
-            messages.success(request, _("Sales agreement %(number)s updated.") % {"number": agreement.number})
-            return redirect("salesapp:agreement_detail", pk=pk)
+        done = form_action(
+            request,
+            form,
+            lambda: services.agreement_update(agreement=agreement, by=request.user, **form.header()),
+            success=lambda updated: _("Sales agreement %(number)s updated.") % {"number": updated.number},
+            done_url=reverse("salesapp:agreement_detail", args=[pk]),
+        )
+        if done:
+            return done
     return render(request, "salesapp/agreement_form.html", {"form": form, "agreement": agreement})
 
 
@@ -182,16 +181,15 @@ def agreement_line_add(request, pk: int):
     agreement = get_object_or_404(SalesAgreement, pk=pk)
     form = AgreementLineForm(request.POST, prefix="add", commitment_type=agreement.commitment_type)
     if form.is_valid():
-        try:
-            added = services.agreement_line_add(agreement=agreement, line=form.line_input(), by=request.user)
-        except ValidationFailed as exc:
-            form_add_domain_error(form, exc)
-        except DomainError as exc:
-            messages.error(request, exc.reason)
-            return redirect("salesapp:agreement_detail", pk=pk)
-        else:
-            messages.success(request, _("Line %(no)s added.") % {"no": added.line_no})
-            return redirect("salesapp:agreement_detail", pk=pk)
+        done = form_action(
+            request,
+            form,
+            lambda: services.agreement_line_add(agreement=agreement, line=form.line_input(), by=request.user),
+            success=lambda added: _("Line %(no)s added.") % {"no": added.line_no},
+            done_url=reverse("salesapp:agreement_detail", args=[pk]),
+        )
+        if done:
+            return done
     return _detail_page(request, pk, line_form=form, status=400)
 
 
@@ -213,16 +211,15 @@ def agreement_line_update(request, pk: int, line_pk: int):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_line_update(agreement_line=line, by=request.user, **form.changes())
-        except ValidationFailed as exc:
-            form_add_domain_error(form, exc)
-        except DomainError as exc:
-            messages.error(request, exc.reason)
-            return redirect("salesapp:agreement_detail", pk=pk)
-        else:
-            messages.success(request, _("Line %(no)s updated.") % {"no": line.line_no})
-            return redirect("salesapp:agreement_detail", pk=pk)
+        done = form_action(
+            request,
+            form,
+            lambda: services.agreement_line_update(agreement_line=line, by=request.user, **form.changes()),
+            success=lambda updated: _("Line %(no)s updated.") % {"no": line.line_no},
+            done_url=reverse("salesapp:agreement_detail", args=[pk]),
+        )
+        if done:
+            return done
     return render(request, "salesapp/agreement_line_form.html", {"form": form, "agreement": agreement, "line": line})
 
 
