@@ -9,6 +9,7 @@ from core.money import document_totals
 from core.pdf import render_pdf
 from salesapp.line_types import taxable
 from salesapp.models import Quotation, QuotationRevision, SalesOrder
+from salesapp.selectors.orders import delivery_address_lines
 
 
 def quotation_document_context(quotation: Quotation, *, revision: QuotationRevision | None = None) -> dict:
@@ -51,6 +52,7 @@ def order_confirmation_context(order: SalesOrder, *, version: int | None = None)
         "order": order,
         "party": order.customer.party,
         "customer": order.customer,
+        "delivery_address": delivery_address_lines(order),
         "lines": lines,
         "taxes": [{"code": codes[bucket.tax_code_id], **vars(bucket)} for bucket in totals.taxes],
         "version": version,

@@ -334,7 +334,9 @@ def invoice_post(
     slip_lines = lock_posted_slip_lines(order) if invoice.order_id else None
     totals = _totals(lines)
     accounts = posting_accounts(roles=[AccountRole.RECEIVABLE], tax_code_ids={t.tax_code_id for t in totals.taxes})
-    due_date = invoice_date + datetime.timedelta(days=invoice.customer.payment_terms_days)
+    # An order's invoice is due on the terms agreed for the order; a direct invoice on the customer's.
+    terms = invoice.order.payment_terms_days if invoice.order_id else invoice.customer.payment_terms_days
+    due_date = invoice_date + datetime.timedelta(days=terms)
     numbers = numbers_take("invoice", "journal")
     transition_run(
         invoice.post,

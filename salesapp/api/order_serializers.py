@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from core.dates import FIRST_DATE, LAST_DATE
 from core.money import MAX_QUANTITY, MAX_UNIT_PRICE
-from marketing.models import Campaign, Opportunity
+from marketing.models import Address, Campaign, Opportunity
 from salesapp.api.document_serializers import (
     CustomerDocumentSerializer,
     DocumentLineSerializer,
@@ -67,6 +67,8 @@ class SalesOrderSerializer(CustomerDocumentSerializer):
             "requested_ship_date",
             "customer_reference",
             "external_document_number",
+            "payment_terms_days",
+            "delivery_address",
             "opportunity",
             "campaign",
             "agreement",
@@ -128,6 +130,19 @@ class SalesOrderInputSerializer(serializers.Serializer):
     )
     customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     external_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    payment_terms_days = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=365,
+        help_text="The customer's terms when left out; other terms need the customer credit right (403 otherwise).",
+    )
+    delivery_address = serializers.PrimaryKeyRelatedField(
+        queryset=Address.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="One of the customer's delivery addresses; left out: its default.",
+    )
     # Attribution (DESIGN.md §3): the opportunity the order was won with and the campaign it came from; the
     # campaign defaults to the opportunity's.
     opportunity = serializers.PrimaryKeyRelatedField(
@@ -146,6 +161,10 @@ class SalesOrderUpdateInputSerializer(serializers.Serializer):
     )
     customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     external_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    payment_terms_days = serializers.IntegerField(required=False, min_value=0, max_value=365)
+    delivery_address = serializers.PrimaryKeyRelatedField(
+        queryset=Address.objects.all(), required=False, allow_null=True, help_text="null: the customer's default."
+    )
 
 
 class OrderCancelInputSerializer(serializers.Serializer):

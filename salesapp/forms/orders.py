@@ -10,6 +10,8 @@ from core.errors import DomainError, ValidationFailed
 from core.listing import date_field, record_field
 from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
 from core.widgets import AutocompleteField
+from marketing.choices import AddressPurpose
+from marketing.models import Address
 from salesapp.choices import LineType, OrderState, OrderType
 from salesapp.forms.customers import CUSTOMER_LOOKUP, customer_blocked_refusal
 from salesapp.forms.items import ITEM_LOOKUP, item_inactive_refusal
@@ -80,6 +82,13 @@ class OrderHeaderForm(forms.Form):
     requested_ship_date = forms.DateField(label=_("Requested ship date"), required=False, widget=DateInput())
     customer_reference = forms.CharField(label=_("Customer reference"), required=False, max_length=100)
     external_document_number = forms.CharField(label=_("External document number"), required=False, max_length=100)
+    payment_terms_days = forms.IntegerField(
+        label=_("Payment terms (days)"),
+        required=False,
+        min_value=0,
+        max_value=365,
+        help_text=_("Blank: the customer's terms. Other terms need the right to set customer credit."),
+    )
 
 
 def item_field() -> AutocompleteField:
@@ -263,6 +272,15 @@ class OrderUpdateForm(forms.Form):
     requested_ship_date = forms.DateField(label=_("Requested ship date"), required=False, widget=DateInput())
     customer_reference = forms.CharField(label=_("Customer reference"), required=False, max_length=100)
     external_document_number = forms.CharField(label=_("External document number"), required=False, max_length=100)
+    payment_terms_days = forms.IntegerField(
+        label=_("Payment terms (days)"), required=False, min_value=0, max_value=365, help_text=_("Blank: unchanged.")
+    )
+    delivery_address = forms.ModelChoiceField(
+        label=_("Delivery address"),
+        queryset=Address.objects.none(),
+        required=False,
+        empty_label=_("The customer's default delivery address"),
+    )
 
     def __init__(self, *args, order: SalesOrder, **kwargs):
         kwargs.setdefault(
@@ -272,14 +290,24 @@ class OrderUpdateForm(forms.Form):
                 "requested_ship_date": order.requested_ship_date,
                 "customer_reference": order.customer_reference,
                 "external_document_number": order.external_document_number,
+                "payment_terms_days": order.payment_terms_days,
+                "delivery_address": order.delivery_address_id,
             },
         )
         super().__init__(*args, **kwargs)
+        self.fields["delivery_address"].queryset = Address.objects.filter(
+            party_id=order.customer.party_id, purpose=AddressPurpose.DELIVERY
+        )
+        self.order = order
         choices = order_type_choices()
         if order.order_type not in dict(choices):
             # An order keeps the type it has, even one a clerk could not choose today.
             choices.append((order.order_type, policy_for(order.order_type).label))
         self.fields["order_type"].choices = choices
+
+    def clean_payment_terms_days(self):
+        value = self.cleaned_data["payment_terms_days"]
+        return self.order.payment_terms_days if value is None else value
 
 
 class OrderCancelForm(forms.Form):

@@ -28,6 +28,17 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     requested_ship_date = models.DateField(_("requested ship date"), null=True, blank=True)
     customer_reference = models.CharField(_("customer reference"), max_length=100, blank=True)
     external_document_number = models.CharField(_("external document number"), max_length=100, blank=True)
+    # The terms this order is invoiced on: the customer's when it was entered, unless agreed otherwise for it.
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    # Empty: the customer's default delivery address (its party's, else the party's own address).
+    delivery_address = models.ForeignKey(
+        "marketing.Address",
+        verbose_name=_("delivery address"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Attribution (DESIGN.md §3): campaign → lead → opportunity → order keeps the campaign.
     opportunity = models.ForeignKey(
         "marketing.Opportunity",

@@ -7,6 +7,8 @@ from django.utils.translation import gettext
 
 from core.listing import order_by_sort
 from core.search import contains_any, search_filter
+from marketing.choices import AddressPurpose
+from marketing.models import Address
 from salesapp.choices import LineType
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.selectors.customers import customers_matching
@@ -69,7 +71,7 @@ def orders_mark_deliveries(orders) -> list[SalesOrder]:
 
 def order_get(*, pk: int) -> SalesOrder:
     return (
-        SalesOrder.objects.select_related("customer__party", "opportunity", "campaign")
+        SalesOrder.objects.select_related("customer__party", "opportunity", "campaign", "delivery_address")
         # The lines with their item and tax code in one query, not three.
         .prefetch_related(Prefetch("lines", queryset=SalesOrderLine.objects.select_related("item", "tax_code")))
         .get(pk=pk)
@@ -104,3 +106,16 @@ def order_progress(order: SalesOrder) -> dict:
         "summary": gettext("%(delivered)s of %(total)s lines delivered, %(invoiced)s invoiced")
         % {"delivered": delivered_lines, "total": len(lines), "invoiced": invoiced_lines},
     }
+
+
+def delivery_address_lines(order: SalesOrder) -> list[str]:
+    """Where the order goes: its own delivery address, else the customer's default delivery address, else the
+    party's own address."""
+    address = order.delivery_address
+    if address is None:
+        address = (
+            Address.objects.filter(party_id=order.customer.party_id, purpose=AddressPurpose.DELIVERY)
+            .order_by("-is_default", "id")
+            .first()
+        )
+    return address.lines if address is not None else order.customer.party.address_lines

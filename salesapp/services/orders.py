@@ -23,7 +23,8 @@ from core.money import (
 )
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save
-from marketing.choices import ActivityType
+from marketing.choices import ActivityType, AddressPurpose
+from marketing.models import Address
 from marketing.services.activities import activity_create
 from salesapp.choices import LineType, OrderState, OrderType, PriceSource
 from salesapp.errors import ErrorCode
@@ -54,6 +55,7 @@ from salesapp.models import (
 from salesapp.order_types import order_type_refusal, type_change_refusal
 from salesapp.selectors.credit import Exposure, approval_threshold_for, customer_exposure, order_approval_reason
 from salesapp.selectors.pricing import Price, price_warning, prices_for, tax_codes_for
+from salesapp.services.customers import CREDIT_PERMISSION
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -322,6 +324,35 @@ def _external_number_errors(customer_id: int, value: str, *, order_id: int | Non
     }
 
 
+MAX_PAYMENT_TERMS_DAYS = 365
+
+
+def _terms_errors(
+    customer: Customer, payment_terms_days, delivery_address: Address | None, *, by: User
+) -> dict[str, str]:
+    """What is wrong with an order's payment terms and delivery address for ``customer``. Terms other than the
+    customer's are a credit decision: refused, naming the field, to a role without the customer credit right."""
+    errors: dict[str, str] = {}
+    if not isinstance(payment_terms_days, int) or not 0 <= payment_terms_days <= MAX_PAYMENT_TERMS_DAYS:
+        errors["payment_terms_days"] = gettext("Enter a number of days from 0 to %(max)s.") % {
+            "max": MAX_PAYMENT_TERMS_DAYS
+        }
+    elif payment_terms_days != customer.payment_terms_days and not by.has_perm(CREDIT_PERMISSION):
+        raise ActionForbidden(
+            code=CoreErrorCode.PERMISSION_DENIED,
+            reason=gettext("Your role does not allow agreeing payment terms other than the customer's (%(days)s days).")
+            % {"days": customer.payment_terms_days},
+            field="payment_terms_days",
+        )
+    if delivery_address is not None and (
+        delivery_address.party_id != customer.party_id or delivery_address.purpose != AddressPurpose.DELIVERY
+    ):
+        errors["delivery_address"] = gettext("Choose one of the delivery addresses of %(name)s.") % {
+            "name": customer.party.name
+        }
+    return errors
+
+
 def _header_date_errors(*, order_date: datetime.date, requested_ship_date: datetime.date | None) -> dict[str, str]:
     if not date_in_window(order_date):
         return {"order_date": date_window_message()}
@@ -350,9 +381,13 @@ def order_create(
     customer_reference: str = "",
     external_document_number: str = "",
     agreement: SalesAgreement | None = None,
+    payment_terms_days: int | None = None,
+    delivery_address: Address | None = None,
 ) -> SalesOrder:
     """A new open order. ``agreement``: the sales agreement it is released from (``agreement_release`` checks
-    the release; its lines carry their agreement lines)."""
+    the release; its lines carry their agreement lines). ``payment_terms_days``: the customer's unless agreed
+    otherwise (a credit decision); ``delivery_address``: one of the customer's delivery addresses, or None for
+    its default."""
     _order_type_check(order_type)
     lines = lines_resolved(lines)
     order_date = order_date or timezone.localdate()
@@ -364,6 +399,8 @@ def order_create(
         }
     errors.update(_header_date_errors(order_date=order_date, requested_ship_date=requested_ship_date))
     errors.update(_external_number_errors(customer.pk, external_document_number))
+    payment_terms_days = customer.payment_terms_days if payment_terms_days is None else payment_terms_days
+    errors.update(_terms_errors(customer, payment_terms_days, delivery_address, by=by))
     line_price_override_guard(lines, lambda index: f"lines[{index}].", by=by)
     input_errors = [_line_errors(line, f"lines[{index}]", order_date=order_date) for index, line in enumerate(lines)]
     # Every line whose own input is good is priced (one look-up), so its amount is checked in the same answer.
@@ -386,6 +423,8 @@ def order_create(
         customer_reference=customer_reference,
         external_document_number=(external_document_number or "").strip(),
         agreement=agreement,
+        payment_terms_days=payment_terms_days,
+        delivery_address=delivery_address,
     )
     tax_codes = line_tax_codes(customer, lines)
     built = [
@@ -462,6 +501,8 @@ def order_update(
     requested_ship_date: datetime.date | None = UNCHANGED,
     customer_reference: str = UNCHANGED,
     external_document_number: str = UNCHANGED,
+    payment_terms_days: int = UNCHANGED,
+    delivery_address: Address | None = UNCHANGED,
 ) -> SalesOrder:
     """Change the header of an open order; arguments left out stay as they are.
 
@@ -486,9 +527,29 @@ def order_update(
             errors[name] = gettext("Enter at most %(max)s characters.") % {"max": limit}
     if external_document_number is not UNCHANGED and "external_document_number" not in errors:
         errors.update(_external_number_errors(order.customer_id, str(external_document_number), order_id=order.pk))
+    # The same value given again is no change (a form sends every field): no credit decision to check.
+    if payment_terms_days == order.payment_terms_days:
+        payment_terms_days = UNCHANGED
+    if delivery_address is not UNCHANGED and delivery_address == order.delivery_address:
+        delivery_address = UNCHANGED
+    if payment_terms_days is not UNCHANGED or delivery_address is not UNCHANGED:
+        errors.update(
+            _terms_errors(
+                order.customer,
+                order.payment_terms_days if payment_terms_days is UNCHANGED else payment_terms_days,
+                None if delivery_address is UNCHANGED else delivery_address,
+                by=by,
+            )
+        )
     if errors:
         raise ValidationFailed(field_errors=errors)
     changed = []
+    if payment_terms_days is not UNCHANGED and payment_terms_days != order.payment_terms_days:
+        order.payment_terms_days = payment_terms_days
+        changed.append("payment_terms_days")
+    if delivery_address is not UNCHANGED and delivery_address != order.delivery_address:
+        order.delivery_address = delivery_address
+        changed.append("delivery_address")
     if order_type is not UNCHANGED and order_type != order.order_type:
         order.order_type = order_type
         changed.append("order_type")
@@ -563,6 +624,8 @@ def order_copy(*, order: SalesOrder, by: User) -> SalesOrder:
         if source.requested_ship_date and source.requested_ship_date >= today
         else None,
         customer_reference=source.customer_reference,
+        # The customer's terms today (other terms are agreed per order); the same delivery address.
+        delivery_address=source.delivery_address,
         lines=[
             OrderLineInput(
                 item=line.item,

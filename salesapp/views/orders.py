@@ -78,6 +78,7 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
     return {
         **order_suggestions_context(request, order, lines, editable=editable),
         "order": order,
+        "delivery_address": order_selectors.delivery_address_lines(order),
         "lines": lines,
         "progress": order_selectors.order_progress(order),
         "steps": order_steps(order),
@@ -173,6 +174,7 @@ def order_create(request):
                     requested_ship_date=data["requested_ship_date"],
                     customer_reference=data["customer_reference"],
                     external_document_number=data["external_document_number"],
+                    payment_terms_days=data["payment_terms_days"],
                 )
             except DomainError as exc:
                 order_errors_apply(exc, header=header, line_forms=filled)

@@ -139,3 +139,62 @@ def test_the_page_and_the_api_copy_an_order(client, clerk):
     response = api.post(f"/api/v1/sales-orders/{source.pk}/copy/")
     assert response.status_code == 201, response.content
     assert response.json()["state"] == "open" and response.json()["number"] not in (source.number, copied.number)
+
+
+def test_an_order_carries_its_payment_terms_and_delivery_address_into_its_invoice(clerk, manager, billing):
+    from core.errors import ActionForbidden
+    from invoicing.services.invoices import invoice_create_from_order, invoice_post
+    from salesapp.services.orders import order_create, order_update
+    from tests.factories.marketing import AddressFactory
+
+    customer = make_customer(payment_terms_days=30)
+    dock = AddressFactory(party=customer.party, street="Dock 4", city="Rotterdam", country="NL")
+    elsewhere = AddressFactory(street="Other 1", city="Delft", country="NL")
+    item = ItemFactory()
+
+    # a clerk takes the customer's terms; other terms are a credit decision
+    order = make_order(customer=customer, lines=[(item, "1")], by=clerk)
+    assert order.payment_terms_days == 30 and order.delivery_address is None
+    from salesapp.services.orders import OrderLineInput
+
+    with pytest.raises(ActionForbidden) as refused:
+        order_create(
+            customer=customer, lines=[OrderLineInput(item=item, quantity=D("1"))], payment_terms_days=60, by=clerk
+        )
+    assert refused.value.field == "payment_terms_days"
+    special = order_create(
+        customer=customer,
+        lines=[OrderLineInput(item=item, quantity=D("1"))],
+        payment_terms_days=60,
+        delivery_address=dock,
+        by=manager,
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        order_update(order=special, delivery_address=elsewhere, by=manager)
+    assert "delivery addresses of" in refused.value.field_errors["delivery_address"]
+    # a clerk editing the references of the special order keeps its terms
+    order_update(order=special, payment_terms_days=60, customer_reference="PO-9", by=clerk)
+
+    # the invoice is due on the order's terms
+    order_confirm(order=special, by=manager)
+    invoice = invoice_post(invoice=invoice_create_from_order(order=special, basis="order", by=clerk), by=billing)
+    assert (invoice.due_date - invoice.invoice_date).days == 60
+
+
+def test_the_page_and_the_api_show_and_change_terms_and_address(client, manager):
+    from tests.factories.marketing import AddressFactory
+
+    customer = make_customer(payment_terms_days=14)
+    dock = AddressFactory(party=customer.party, street="Dock 4", city="Rotterdam", country="NL")
+    order = make_order(customer=customer, by=manager)
+    client.force_login(manager)
+    page = client.get(f"/sales/orders/{order.pk}/").content.decode()
+    assert "14 days" in page and "Dock 4" in page  # the customer's delivery address by default
+
+    api = APIClient()
+    api.force_authenticate(manager)
+    response = api.patch(
+        f"/api/v1/sales-orders/{order.pk}/", {"payment_terms_days": 45, "delivery_address": dock.pk}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert (response.json()["payment_terms_days"], response.json()["delivery_address"]) == (45, dock.pk)
