@@ -384,17 +384,19 @@ class LineEntry:
     description: str = ""
 
 
-def price_warning(*, item: Item, unit_price: Decimal, discount_percent: Decimal) -> str:
+def price_warning(*, item: Item, unit_price: Decimal, discount_percent: Decimal, name: str = "") -> str:
     """Why a price should not pass without the clerk confirming it: '' when it may (or when it is out of bounds
-    altogether: the order services refuse that, naming the field)."""
+    altogether: the order services refuse that, naming the field). ``name``: what the clerk calls the product
+    when it is not the item's number (a write-in's text)."""
+    label = name or item.number
     if unit_price < 0 or not 0 <= discount_percent <= 100:
         return ""
     if unit_price == 0 or discount_percent == 100:
-        return gettext("The price of %(item)s is zero.") % {"item": item.number}
+        return gettext("The price of %(item)s is zero.") % {"item": label}
     selling = unit_price * (1 - discount_percent / 100)
     if selling < item.unit_cost:
         return gettext("%(item)s sells at %(price)s after discount, below its unit cost of %(cost)s.") % {
-            "item": item.number,
+            "item": label,
             "price": f"{round_price(selling):f}",
             "cost": f"{item.unit_cost:f}",
         }
@@ -423,7 +425,9 @@ def _text_line_preview(line: LineEntry, carrier: Item | None, codes: dict[int, T
     elif line.unit_price is None:
         warning = write_in_price_missing_message()
     else:
-        warning = price_warning(item=carrier, unit_price=unit_price, discount_percent=discount)
+        warning = price_warning(
+            item=carrier, unit_price=unit_price, discount_percent=discount, name=line.description.strip()[:60]
+        )
     return LinePreview(
         item=carrier,
         quantity=line.quantity,

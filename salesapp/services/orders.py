@@ -190,7 +190,13 @@ def _line_errors(
             ) % {"amount": _plain(net), "max": _plain(MAX_AMOUNT)}
         # A price carried over from the document it comes from was confirmed there.
         elif not (getattr(line, "price_confirmed", False) or getattr(line, "price_source", None)):
-            warning = price_warning(item=line.item, unit_price=unit_price, discount_percent=discount)
+            warning = price_warning(
+                item=line.item,
+                unit_price=unit_price,
+                discount_percent=discount,
+                # A write-in is named as the customer wrote it, not by the item that carries it.
+                name=line.description.strip()[:60] if line.line_type == LineType.WRITE_IN else "",
+            )
             if warning:
                 errors[f"{prefix}.confirm_price"] = gettext(
                     "%(reason)s Confirm the price to save the line with it."

@@ -292,3 +292,16 @@ def test_the_order_status_counts_no_comment_lines_and_names_a_write_in_by_its_te
 
     assert progress["summary"] == "0 of 2 lines delivered, 0 invoiced"
     assert progress["waiting"] == ["3 pcs of A-100", "2 pcs of Cable tray"]
+
+
+def test_a_zero_priced_write_in_is_named_by_its_text_when_asked_to_confirm(clerk, write_in_item):
+    order = order_create(customer=make_customer(), lines=[], by=clerk)
+    with pytest.raises(ValidationFailed) as refused:
+        order_line_add(
+            order=order,
+            line=OrderLineInput(item=None, line_type="write_in", description="Sample rack", quantity=1, unit_price=0),
+            by=clerk,
+        )
+    assert refused.value.field_errors == {
+        "confirm_price": "The price of Sample rack is zero. Confirm the price to save the line with it."
+    }
