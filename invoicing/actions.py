@@ -12,6 +12,11 @@ from core.transitions import Refusal
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice
 from salesapp.models import SalesOrder
+from salesapp.order_types import policy_for
+
+
+def _credits(order) -> bool:
+    return policy_for(order.order_type).invoice_makes_credit_note
 
 
 def register() -> None:
@@ -22,7 +27,17 @@ def register() -> None:
             label=_("Create invoice"),
             url=lambda order: reverse("invoicing:invoice_create") + f"?order={order.pk}",
             permissions=("invoicing.add_invoice",),
-            rules=SalesOrder.INVOICE_RULES,
+            rules=(Refusal(lambda order: not _credits(order), "", shown=False), *SalesOrder.INVOICE_RULES),
+            order=30,
+        ),
+        # A returned order is invoiced with a credit note (invoicing.services.invoices.invoice_create_from_order).
+        DocumentAction(
+            model="salesapp.salesorder",
+            name="credit",
+            label=_("Create credit note"),
+            url=lambda order: reverse("invoicing:invoice_create") + f"?order={order.pk}",
+            permissions=("invoicing.add_invoice",),
+            rules=(Refusal(_credits, "", shown=False), *SalesOrder.INVOICE_RULES),
             order=30,
         ),
         DocumentAction(

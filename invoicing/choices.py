@@ -8,6 +8,12 @@ class InvoiceState(models.TextChoices):
     CANCELED = "canceled", _("Canceled")
 
 
+class InvoiceKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    # Negative amounts: reverses revenue, tax and the receivable (a returned order's invoice).
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
 class PaymentState(models.TextChoices):
     UNPAID = "unpaid", _("Unpaid")
     PARTIALLY_PAID = "partially_paid", _("Partially paid")

@@ -24,7 +24,7 @@ def invoice_timeline(party_ids: list[int], limit: int) -> list[extensions.Timeli
     # Dated, and so ordered, by posting once posted: the timeline merges sources by that moment.
     invoices = (
         Invoice.objects.filter(customer__party_id__in=party_ids)
-        .only("id", "number", "state", "payment_state", "created_at", "posted_at", "amount_total", "currency")
+        .only("id", "number", "kind", "state", "payment_state", "created_at", "posted_at", "amount_total", "currency")
         .annotate(moment=Coalesce("posted_at", "created_at"))
         .order_by("-moment", "-id")[:limit]
     )
@@ -32,7 +32,7 @@ def invoice_timeline(party_ids: list[int], limit: int) -> list[extensions.Timeli
         extensions.TimelineEntry(
             at=invoice.posted_at or invoice.created_at,
             kind="invoice",
-            kind_label=gettext("Invoice"),
+            kind_label=gettext("Credit note") if invoice.is_credit_note else gettext("Invoice"),
             title=str(invoice),
             detail=f"{invoice.currency} {floatformat(invoice.amount_total, '2g')}",
             url=reverse("invoicing:invoice_detail", args=[invoice.pk]),

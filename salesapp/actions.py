@@ -14,6 +14,10 @@ from marketing.choices import Response
 from marketing.models import Opportunity
 from salesapp.choices import OrderState, PackingSlipState
 from salesapp.models import Quotation, SalesOrder
+from salesapp.order_types import policy_for
+
+_ships = Refusal(lambda order: not policy_for(order.order_type).receives, "", shown=False)
+_receives = Refusal(lambda order: policy_for(order.order_type).receives, "", shown=False)
 
 
 def register() -> None:
@@ -24,8 +28,28 @@ def register() -> None:
             label=_("Create packing slip"),
             url=lambda order: reverse("salesapp:packing_slip_create") + f"?order={order.pk}",
             permissions=("salesapp.add_packingslip",),
-            rules=SalesOrder.DELIVER_RULES,
+            rules=(_ships, *SalesOrder.DELIVER_RULES),
             order=20,
+        ),
+        # A returned order's slip is a return receipt: the same document, taking goods back.
+        DocumentAction(
+            model="salesapp.salesorder",
+            name="receive",
+            label=_("Receive returned goods"),
+            url=lambda order: reverse("salesapp:packing_slip_create") + f"?order={order.pk}",
+            permissions=("salesapp.add_packingslip",),
+            rules=(_receives, *SalesOrder.DELIVER_RULES),
+            order=20,
+        ),
+        DocumentAction(
+            model="salesapp.salesorder",
+            name="return",
+            label=_("Return goods"),
+            url=lambda order: reverse("salesapp:returned_order_create", args=[order.pk]),
+            permissions=("salesapp.add_salesorder",),
+            rules=SalesOrder.RETURN_RULES,
+            secondary=True,
+            order=88,
         ),
         DocumentAction(
             model="salesapp.salesorder",

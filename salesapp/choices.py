@@ -60,6 +60,13 @@ class PackingSlipState(models.TextChoices):
     POSTED = "posted", _("Posted")
 
 
+class ReturnDisposition(models.TextChoices):
+    """What happens to goods a customer sent back, per line of the return receipt."""
+
+    BACK_TO_STOCK = "back_to_stock", _("Back to stock")
+    SCRAP = "scrap", _("Scrap")
+
+
 class Currency(models.TextChoices):
     EUR = "EUR", "EUR"
     SEK = "SEK", "SEK"

@@ -22,6 +22,7 @@ class ErrorCode(models.TextChoices):
     ORDER_TOTAL_TOO_LARGE = "order-total-too-large"
     ORDER_TYPE_NOT_AVAILABLE = "order-type-not-available"
     OVER_DELIVERY = "over-delivery"
+    OVER_RETURNED = "over-returned"
     OVER_INVOICED = "over-invoiced"
     PACKING_SLIP_EMPTY = "packing-slip-empty"
     PACKING_SLIP_LINE_UNKNOWN = "packing-slip-line-unknown"

@@ -129,3 +129,15 @@ def lock_agreement_lines(agreement: SalesAgreement) -> list[SalesAgreementLine]:
         line.agreement = agreement
     loaded_set(agreement, "lines", lines)
     return lines
+
+
+def lock_returned_lines(line_ids) -> dict[int, SalesOrderLine]:
+    """The order lines a return receipt takes goods back from, locked after the returned order, its lines and
+    the receipt (they belong to other orders, which a receipt never locks)."""
+    return {
+        line.pk: line
+        for line in SalesOrderLine.objects.select_for_update(of=("self",))
+        .select_related("item", "order")
+        .filter(pk__in=sorted(set(line_ids)))
+        .order_by("pk")
+    }

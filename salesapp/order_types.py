@@ -43,6 +43,26 @@ class OrderTypePolicy:
     def label(self) -> str:
         return str(self.order_type.label)
 
+    @property
+    def receives(self) -> bool:
+        """Its slips take goods back (return receipts) instead of shipping them."""
+        return self.stock_direction == StockDirection.IN
+
+    @property
+    def slip_series(self) -> str:
+        """The number series of its slips: return receipts are numbered apart from packing slips."""
+        return "return_receipt" if self.receives else "packing_slip"
+
+    @property
+    def invoice_series(self) -> str:
+        """The number series of its posted invoices: credit notes have their own gapless series."""
+        return "credit_note" if self.invoice_makes_credit_note else "invoice"
+
+    @property
+    def adds_exposure(self) -> bool:
+        """Whether confirming it commits the customer to pay (a return lowers what the customer owes)."""
+        return self.invoiceable and not self.invoice_makes_credit_note
+
 
 POLICIES: dict[str, OrderTypePolicy] = {
     policy.order_type.value: policy
@@ -98,12 +118,13 @@ POLICIES: dict[str, OrderTypePolicy] = {
             invoiceable=True,
             invoice_makes_credit_note=True,
             reopens_after_invoice=False,
-            clerk_may_create=True,
-            built=False,
-            description=_("goods coming back: receiving puts them back in stock and invoicing makes a credit note."),
-            unavailable_reason=_(
-                "Returned orders are not available yet: receiving returned goods and crediting them is not "
-                "built, and an order of this type would be invoiced as a sale."
+            # Entered from the delivered order ("Return goods"), so its lines name what comes back and take the
+            # prices sold at; integrations create one with those lines through the API.
+            clerk_may_create=False,
+            built=True,
+            description=_(
+                "goods coming back, with an RMA number: a return receipt records what came back and what happens "
+                "to it, and invoicing makes a credit note."
             ),
         ),
         OrderTypePolicy(
@@ -158,6 +179,11 @@ def type_change_refusal(order, order_type: str, *, delivered: bool) -> str | Non
     if refusal:
         return refusal
     current, target = policy_for(order.order_type), policy_for(order_type)
+    if current.invoice_makes_credit_note != target.invoice_makes_credit_note:
+        return gettext(
+            "A returned order is entered as one (it has an RMA number and lines naming what comes back): "
+            "create a new order instead of changing the type of %(number)s."
+        ) % {"number": order.number}
     if delivered and current.order_type == OrderType.ITEM_REQUIREMENTS:
         return gettext("Order %(number)s is an item requirement with deliveries: its type can no longer change.") % {
             "number": order.number

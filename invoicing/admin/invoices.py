@@ -80,13 +80,13 @@ class InvoiceAdmin(DocumentAdmin):
         "amount_paid",
         "overdue",
     )
-    list_filter = ("state", "payment_state", OverdueFilter, "basis", "currency", "invoice_date")
+    list_filter = ("kind", "state", "payment_state", OverdueFilter, "basis", "currency", "invoice_date")
     search_fields = ("number", "customer__number", "customer__party__name", "order__number")
     list_select_related = ("customer__party", "order")
     date_hierarchy = "invoice_date"
     readonly_fields = ("amount_open",)
     fieldsets = (
-        (None, {"fields": ("number", "customer", "order", "quotation", "basis", "state", "payment_state")}),
+        (None, {"fields": ("number", "kind", "customer", "order", "quotation", "basis", "state", "payment_state")}),
         (_("Dates"), {"fields": ("invoice_date", "due_date", "posted_at", "posted_by")}),
         (
             _("Amounts"),

@@ -54,6 +54,7 @@ class InvoiceSerializer(CustomerDocumentSerializer):
             "order_number",
             "quotation",
             "basis",
+            "kind",
             "state",
             "payment_state",
             "invoice_date",

@@ -17,7 +17,7 @@ from core.api.renderers import PdfRenderer
 from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
 from invoicing.api.invoice_serializers import InvoicePostInputSerializer, InvoiceSerializer, OrderInvoiceInputSerializer
-from invoicing.choices import InvoiceState, PaymentState
+from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
 from invoicing.documents import invoice_pdf
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from invoicing.selectors.invoices import invoice_list
@@ -29,6 +29,7 @@ from salesapp.selectors.orders import order_list
 class InvoiceFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=InvoiceState.choices)
     payment_state = django_filters.ChoiceFilter(choices=PaymentState.choices)
+    kind = django_filters.ChoiceFilter(choices=InvoiceKind.choices, help_text="invoice or credit_note")
     customer = django_filters.NumberFilter(field_name="customer_id", help_text="Customer id")
     order = django_filters.NumberFilter(field_name="order_id", help_text="Sales order id")
     quotation = django_filters.NumberFilter(
@@ -41,7 +42,7 @@ class InvoiceFilter(django_filters.FilterSet):
 
     class Meta:
         model = Invoice
-        fields = ["state", "payment_state", "customer", "order", "number"]
+        fields = ["state", "payment_state", "kind", "customer", "order", "number"]
 
 
 def invoice_queryset():

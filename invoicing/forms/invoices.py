@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.listing import date_field, record_field
-from invoicing.choices import ORDER_BASIS_CHOICES, InvoiceBasis, InvoiceState, PaymentState
+from invoicing.choices import ORDER_BASIS_CHOICES, InvoiceBasis, InvoiceKind, InvoiceState, PaymentState
 from invoicing.models import Invoice
 from invoicing.services.invoices import invoice_create_from_order
 from salesapp.models import Customer, PackingSlip, SalesOrder
@@ -16,6 +16,9 @@ class InvoiceFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *InvoiceState.choices])
     payment_state = forms.ChoiceField(
         label=_("Payment"), required=False, choices=[("", _("Any payment status")), *PaymentState.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Invoices and credit notes")), *InvoiceKind.choices]
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     open = forms.BooleanField(label=_("Open only"), required=False)
@@ -34,6 +37,7 @@ class InvoiceFilterForm(forms.Form):
             "search": wanted.get("q", "").strip(),
             "state": wanted.get("state", ""),
             "payment_state": wanted.get("payment_state", ""),
+            "kind": wanted.get("kind", ""),
             "overdue": bool(wanted.get("overdue")),
             "open_only": bool(wanted.get("open")),
             "customer_id": wanted["customer"].pk if wanted.get("customer") else None,

@@ -13,7 +13,7 @@ from core.models import AuthoredModel
 from core.money import MoneyField, PercentField
 from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
-from invoicing.choices import InvoiceBasis, InvoiceState, PaymentState
+from invoicing.choices import InvoiceBasis, InvoiceKind, InvoiceState, PaymentState
 from invoicing.errors import ErrorCode
 from salesapp.choices import Currency
 from salesapp.models.lines import DocumentLine
@@ -47,6 +47,16 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         related_name="+",
     )
     basis = models.CharField(_("basis"), max_length=20, choices=InvoiceBasis.choices, default=InvoiceBasis.ORDER)
+    # A credit note (from a returned order) carries negative quantities and amounts, so every sum of invoices
+    # (balance, receivables, revenue) nets it without asking the kind; its numbers come from its own series.
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=InvoiceKind.choices,
+        default=InvoiceKind.INVOICE,
+        db_default=InvoiceKind.INVOICE,
+        editable=False,
+    )
     # Numbered at posting from a locked counter: drafts carry no number, so the series has no gaps.
     number = models.CharField(_("number"), max_length=30, unique=True, null=True, blank=True)
     state = FSMField(
@@ -104,10 +114,22 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
                 condition=models.Q(quotation__isnull=True) | models.Q(basis=InvoiceBasis.DIRECT),
                 name="invoice_quotation_is_direct",
             ),
+            models.CheckConstraint(
+                condition=(models.Q(kind=InvoiceKind.INVOICE) & models.Q(amount_total__gte=0))
+                | (models.Q(kind=InvoiceKind.CREDIT_NOTE) & models.Q(amount_total__lte=0)),
+                name="invoice_sign_follows_kind",
+            ),
         ]
 
     def __str__(self):
-        return self.number or f"{_('Draft invoice')} #{self.pk}"
+        if self.number:
+            return self.number
+        draft = _("Draft credit note") if self.is_credit_note else _("Draft invoice")
+        return f"{draft} #{self.pk}"
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == InvoiceKind.CREDIT_NOTE
 
     @property
     def amount_open(self):
@@ -117,6 +139,7 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         today = today or timezone.localdate()
         return (
             self.state == InvoiceState.POSTED
+            and not self.is_credit_note
             and self.payment_state != PaymentState.PAID
             and self.due_date is not None
             and self.due_date < today
@@ -135,6 +158,10 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         ),
     )
     PAY_RULES = (
+        Refusal(
+            lambda invoice: not invoice.is_credit_note,
+            _("A credit note is not paid: it lowers what the customer owes on the account."),
+        ),
         Refusal(
             lambda invoice: invoice.state == InvoiceState.POSTED,
             _("Payments can be registered once the invoice is posted."),

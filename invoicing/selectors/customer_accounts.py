@@ -5,14 +5,15 @@ from django.utils import timezone
 
 from core import extensions
 from core.money import ZERO
-from invoicing.choices import InvoiceState, PaymentState
+from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.invoices import invoice_filter_overdue
 from salesapp.models import Customer
 
 
 def customer_balance(*, customer: Customer) -> dict:
-    """Balance = posted invoices − payments received (unapplied money lowers it too)."""
+    """Balance = posted invoices − payments received (unapplied money lowers it too); a credit note is a posted
+    invoice with negative amounts, so it lowers the balance and the total sales."""
     posted = Invoice.objects.filter(customer=customer, state=InvoiceState.POSTED)
     invoiced = posted.aggregate(total=Sum("amount_total"))["total"] or ZERO
     received = Payment.objects.filter(customer=customer).aggregate(total=Sum("amount"))["total"] or ZERO
@@ -38,7 +39,10 @@ def customers_receivables(customer_ids: list[int]) -> dict[int, extensions.Recei
         .values("customer_id")
         .annotate(
             open=Sum(open_amount),
-            overdue=Sum(open_amount, filter=Q(due_date__lt=timezone.localdate()), default=ZERO),
+            # A credit note lowers what is open but is never overdue.
+            overdue=Sum(
+                open_amount, filter=Q(kind=InvoiceKind.INVOICE, due_date__lt=timezone.localdate()), default=ZERO
+            ),
         )
     )
     return {row["customer_id"]: extensions.Receivables(open=row["open"], overdue=row["overdue"]) for row in rows}

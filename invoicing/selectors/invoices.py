@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.listing import order_by_sort
 from core.search import contains_any, search_filter
-from invoicing.choices import InvoiceState, PaymentState
+from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
 from invoicing.models import Invoice
 from salesapp.models import SalesOrder
 from salesapp.selectors.customers import customers_matching
@@ -27,10 +27,11 @@ INVOICE_SORTS = {
 
 
 def invoice_filter_overdue(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    """Posted, not paid in full and past their due date: Invoice.is_overdue as a query."""
-    return invoices.filter(state=InvoiceState.POSTED, due_date__lt=timezone.localdate()).exclude(
-        payment_state=PaymentState.PAID
-    )
+    """Posted, not paid in full and past their due date: Invoice.is_overdue as a query (a credit note is never
+    overdue: nothing is owed on it)."""
+    return invoices.filter(
+        state=InvoiceState.POSTED, kind=InvoiceKind.INVOICE, due_date__lt=timezone.localdate()
+    ).exclude(payment_state=PaymentState.PAID)
 
 
 def invoice_list(
@@ -38,6 +39,7 @@ def invoice_list(
     search: str = "",
     state: str = "",
     payment_state: str = "",
+    kind: str = "",
     customer_id: int | None = None,
     overdue: bool = False,
     open_only: bool = False,
@@ -62,6 +64,8 @@ def invoice_list(
         invoices = invoices.filter(state=state)
     if payment_state:
         invoices = invoices.filter(payment_state=payment_state)
+    if kind:
+        invoices = invoices.filter(kind=kind)
     if customer_id:
         invoices = invoices.filter(customer_id=customer_id)
     if overdue:
@@ -76,8 +80,8 @@ def invoice_list(
 
 
 def invoice_filter_open(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    """Posted invoices with money still to receive."""
-    return invoices.filter(state=InvoiceState.POSTED).exclude(payment_state=PaymentState.PAID)
+    """Posted invoices with money still to receive (credit notes owe the customer, not us)."""
+    return invoices.filter(state=InvoiceState.POSTED, kind=InvoiceKind.INVOICE).exclude(payment_state=PaymentState.PAID)
 
 
 def invoice_list_open(*, customer_id: int | None = None) -> QuerySet[Invoice]:

@@ -20,7 +20,7 @@ from core.loaded import loaded_set
 from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net
 from core.numbering import numbers_take
 from core.transitions import transition_refusal, transition_run, transition_save
-from invoicing.choices import ORDER_BASES, AccountRole, InvoiceBasis, InvoiceState, PaymentState
+from invoicing.choices import ORDER_BASES, AccountRole, InvoiceBasis, InvoiceKind, InvoiceState, PaymentState
 from invoicing.errors import ErrorCode
 from invoicing.jobs import invoice_pdf_store_job
 from invoicing.lock_objects import lock_invoice
@@ -45,6 +45,7 @@ from salesapp.models import (
     SalesOrder,
     SalesOrderLine,
 )
+from salesapp.order_types import policy_for
 from salesapp.services.orders import InvoicedQuantity, order_invoiced_book
 from salesapp.services.packing_slips import order_deliver_remainder
 
@@ -78,6 +79,10 @@ def _revenue_accounts() -> dict[str, int]:
 
 
 def _invoice_line(invoice, order_line: SalesOrderLine, quantity: Decimal, line_no: int, accounts, slip_line=None):
+    """The invoice line billing ``quantity`` of ``order_line``; on a credit note the quantity, and so the amounts,
+    are negative."""
+    if invoice.is_credit_note:
+        quantity = -quantity
     line = InvoiceLine(
         invoice=invoice,
         line_no=line_no,
@@ -166,7 +171,15 @@ def _invoice_create_from_order(
     reason = order.refusal_reason("invoice")
     if reason:
         raise TransitionRefused(code=ErrorCode.ORDER_NOT_INVOICEABLE, reason=reason)
-    invoice = Invoice(customer_id=order.customer_id, order=order, basis=basis, currency=order.currency, created_by=by)
+    invoice = Invoice(
+        customer_id=order.customer_id,
+        order=order,
+        basis=basis,
+        # A returned order's invoice is a credit note: never a positive invoice for goods that came back.
+        kind=InvoiceKind.CREDIT_NOTE if policy_for(order.order_type).invoice_makes_credit_note else InvoiceKind.INVOICE,
+        currency=order.currency,
+        created_by=by,
+    )
     accounts = _revenue_accounts()
     new_lines: list[InvoiceLine] = []
     if basis == InvoiceBasis.ORDER:
@@ -334,14 +347,19 @@ def invoice_post(
     slip_lines = lock_posted_slip_lines(order) if invoice.order_id else None
     totals = _totals(lines)
     accounts = posting_accounts(roles=[AccountRole.RECEIVABLE], tax_code_ids={t.tax_code_id for t in totals.taxes})
-    # An order's invoice is due on the terms agreed for the order; a direct invoice on the customer's.
-    terms = invoice.order.payment_terms_days if invoice.order_id else invoice.customer.payment_terms_days
+    # An order's invoice is due on the terms agreed for the order; a direct invoice on the customer's. A credit
+    # note is due at once: it is what the customer may set off against what it owes.
+    if invoice.is_credit_note:
+        terms = 0
+    else:
+        terms = invoice.order.payment_terms_days if invoice.order_id else invoice.customer.payment_terms_days
     due_date = invoice_date + datetime.timedelta(days=terms)
-    numbers = numbers_take("invoice", "journal")
+    series = "credit_note" if invoice.is_credit_note else "invoice"
+    numbers = numbers_take(series, "journal")
     transition_run(
         invoice.post,
         by=by,
-        number=numbers["invoice"],
+        number=numbers[series],
         invoice_date=invoice_date,
         due_date=due_date,
     )
@@ -353,7 +371,8 @@ def invoice_post(
             invoiced=[
                 InvoicedQuantity(
                     order_line_id=line.order_line_id,
-                    quantity=line.quantity,
+                    # A credit note's lines are negative; on its returned order they are what was credited.
+                    quantity=abs(line.quantity),
                     packing_slip_line_id=line.packing_slip_line_id,
                 )
                 for line in lines
@@ -371,29 +390,32 @@ def _journal_for_invoice(
     invoice: Invoice, lines: list[InvoiceLine], totals: DocumentTotals, accounts: PostingAccounts, *, number: str
 ) -> None:
     """Receivable on the debit side; revenue per account and output tax per tax code on the credit side. The
-    tax lines are the draft's stored ones, recomputed from the same lines by the same rule (core/money.py)."""
+    tax lines are the draft's stored ones, recomputed from the same lines by the same rule (core/money.py).
+    A credit note's amounts are negative, so the same postings land on the other sides: it reverses revenue,
+    tax and the receivable."""
     revenue: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
         revenue[line.revenue_account_id] += line.net_amount
+    document = "Credit note" if invoice.is_credit_note else "Invoice"
     postings = [
-        Posting(
+        Posting.signed(
             account_id=accounts.role(AccountRole.RECEIVABLE),
-            debit=invoice.amount_total,
-            description=f"Invoice {invoice.number}",
+            amount=invoice.amount_total,
+            description=f"{document} {invoice.number}",
             customer_id=invoice.customer_id,
         )
     ]
     postings += [
-        Posting(account_id=account_id, credit=amount, description=f"Invoice {invoice.number}")
+        Posting.signed(account_id=account_id, amount=-amount, description=f"{document} {invoice.number}")
         for account_id, amount in sorted(revenue.items())
     ]
     postings += [
-        Posting(account_id=accounts.tax(t.tax_code_id), credit=t.amount, description=f"Output tax {t.rate}%")
+        Posting.signed(account_id=accounts.tax(t.tax_code_id), amount=-t.amount, description=f"Output tax {t.rate}%")
         for t in totals.taxes
     ]
     journal_entry_post(
         entry_date=invoice.invoice_date,
-        description=f"Customer invoice {invoice.number} {invoice.customer.party.name}",
+        description=f"Customer {document.lower()} {invoice.number} {invoice.customer.party.name}",
         postings=postings,
         currency=invoice.currency,
         invoice=invoice,

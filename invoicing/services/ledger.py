@@ -26,6 +26,13 @@ class Posting:
     description: str = ""
     customer_id: int | None = None
 
+    @classmethod
+    def signed(cls, *, account_id: int, amount: Decimal, description: str = "", customer_id: int | None = None):
+        """A debit of ``amount``, or a credit when it is negative (a credit note books an invoice's sides
+        reversed)."""
+        side = {"debit": amount} if amount >= 0 else {"credit": -amount}
+        return cls(account_id=account_id, description=description, customer_id=customer_id, **side)
+
 
 @dataclass(frozen=True)
 class PostingAccounts:

@@ -140,6 +140,10 @@ def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by:
             errors[f"{field}.invoice"] = gettext("%(invoice)s is not posted: only posted invoices can be paid.") % {
                 "invoice": invoice
             }
+        elif invoice.is_credit_note:
+            errors[f"{field}.invoice"] = gettext(
+                "%(invoice)s is a credit note: it is not paid, it lowers what the customer owes on the account."
+            ) % {"invoice": invoice}
         elif amount <= 0:
             errors[f"{field}.amount"] = gettext("Amount must be greater than zero.")
         elif amount > invoice.amount_open:

@@ -30,9 +30,11 @@ from invoicing.services.invoices import invoice_delete as invoice_delete_service
 from invoicing.services.invoices import invoice_post as invoice_post_service
 from marketing.selectors.activities import activities_open_for, activities_url, document_key
 from salesapp.models import SalesOrder
+from salesapp.order_types import policy_for
 
 INVOICE_COLUMNS = [
     Column("number", gettext_lazy("Number"), lambda invoice: invoice.number),
+    Column("kind", gettext_lazy("Kind"), lambda invoice: invoice.get_kind_display(), page=False),
     Column("customer", gettext_lazy("Customer"), lambda invoice: invoice.customer.party.name),
     Column("customer_number", gettext_lazy("Customer number"), lambda invoice: invoice.customer.number, page=False),
     Column("order", gettext_lazy("Order"), lambda invoice: invoice.order.number if invoice.order else ""),
@@ -108,13 +110,16 @@ def invoice_create(request):
             messages.error(request, exc.reason)
             return redirect("salesapp:order_detail", pk=order.pk)
         else:
-            messages.success(
-                request, _("Draft invoice #%(pk)s created for order %(order)s.") % {"pk": invoice.pk, "order": order}
-            )
+            if invoice.is_credit_note:
+                created = _("Draft credit note #%(pk)s created for returned order %(order)s.")
+            else:
+                created = _("Draft invoice #%(pk)s created for order %(order)s.")
+            messages.success(request, created % {"pk": invoice.pk, "order": order})
             return redirect("invoicing:invoice_detail", pk=invoice.pk)
     context = {
         "order": order,
         "form": form,
+        "credits": policy_for(order.order_type).invoice_makes_credit_note,
         "lines": order.lines.select_related("item").order_by("line_no"),
         "draft": order.invoices.filter(state=InvoiceState.DRAFT).first(),
     }

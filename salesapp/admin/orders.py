@@ -23,14 +23,16 @@ class SalesOrderLineInline(ReadOnlyInline):
         "discount_percent",
         "tax_code",
         "net_amount",
+        "returned_line",
         "qty_delivered",
+        "qty_returned",
         "qty_invoiced",
         "qty_closed_short",
         "close_short_reason",
         "deliver_remainder",
         "invoice_remainder",
     )
-    related = ("item", "tax_code")
+    related = ("item", "tax_code", "returned_line__order")
 
     @admin.display(description=_("to deliver"))
     def deliver_remainder(self, line: SalesOrderLine):
@@ -73,12 +75,14 @@ class SalesOrderAdmin(DocumentAdmin):
         "customer__party__name",
         "customer_reference",
         "external_document_number",
+        "rma_number",
     )
     list_select_related = ("customer__party",)
     date_hierarchy = "order_date"
     readonly_fields = ("progress",)
     fieldsets = (
         (None, {"fields": ("number", "customer", "order_type", "state", "progress")}),
+        (_("Return"), {"fields": ("rma_number", "return_reason"), "classes": ("collapse",)}),
         (
             _("Dates and references"),
             {"fields": ("order_date", "requested_ship_date", "customer_reference", "external_document_number")},

@@ -12,7 +12,7 @@ from salesapp.services.packing_slips import packing_slip_delete, packing_slip_po
 
 class PackingSlipLineInline(ReadOnlyInline):
     model = PackingSlipLine
-    fields = ("order_line", "item", "description", "quantity", "qty_invoiced")
+    fields = ("order_line", "item", "description", "quantity", "disposition", "qty_invoiced")
     related = ("order_line__order", "order_line__item")
 
     @admin.display(description=_("item"))

@@ -110,3 +110,14 @@ class CustomerDocumentSerializer(ColumnReadMixin, serializers.ModelSerializer):
     serializer_field_mapping = FIELD_MAPPING
     customer_number = AnnotatedCharField(annotation="customer_number", source="customer.number", read_only=True)
     customer_name = AnnotatedCharField(annotation="customer_name", source="customer.party.name", read_only=True)
+
+
+def unique_order_lines(lines: list[dict]) -> list[dict]:
+    """An input that names each order line (``order_line``) at most once: a second mention is refused, not
+    added up or overwritten."""
+    seen = set()
+    for line in lines:
+        if line["order_line"] in seen:
+            raise serializers.ValidationError(f"Order line {line['order_line']} is listed twice.")
+        seen.add(line["order_line"])
+    return lines

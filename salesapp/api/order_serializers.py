@@ -13,8 +13,9 @@ from salesapp.api.document_serializers import (
     line_item_input_field,
     line_type_input_field,
     quantity_field,
+    unique_order_lines,
 )
-from salesapp.choices import OrderType
+from salesapp.choices import OrderType, ReturnDisposition
 from salesapp.models import Customer, Item, OrderConfirmation, SalesOrder, SalesOrderLine
 from salesapp.order_types import POLICIES
 
@@ -45,6 +46,7 @@ class SalesOrderLineSerializer(DocumentLineSerializer):
             "deliver_remainder",
             "invoice_remainder",
             "agreement_line",
+            "returned_line",
         ]
         read_only_fields = fields
 
@@ -67,6 +69,8 @@ class SalesOrderSerializer(CustomerDocumentSerializer):
             "requested_ship_date",
             "customer_reference",
             "external_document_number",
+            "rma_number",
+            "return_reason",
             "payment_terms_days",
             "delivery_address",
             "opportunity",
@@ -119,6 +123,15 @@ class SalesOrderLineInputSerializer(serializers.Serializer):
     requested_ship_date = serializers.DateField(
         required=False, allow_null=True, default=None, help_text=f"{DATE_HELP} Not before the order date."
     )
+    returned_line = serializers.PrimaryKeyRelatedField(
+        queryset=SalesOrderLine.objects.select_related("item", "tax_code", "order"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="On a returned order: id of the customer's order line that comes back. The line takes its item, "
+        "price, discount and tax code (leave those out); no more than was delivered and is not already being "
+        "returned.",
+    )
 
 
 class SalesOrderInputSerializer(serializers.Serializer):
@@ -130,6 +143,9 @@ class SalesOrderInputSerializer(serializers.Serializer):
     )
     customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     external_document_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    return_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, help_text="On a returned order: why the goods come back."
+    )
     payment_terms_days = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -231,3 +247,34 @@ class OrderDecisionInputSerializer(serializers.Serializer):
 
 class OrderHoldInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, help_text="Shown with every refusal while the order is held.")
+
+
+class ReturnLineInputSerializer(serializers.Serializer):
+    order_line = serializers.IntegerField(help_text="Id of a delivered line of the order.")
+    quantity = quantity_field(max_value=MAX_QUANTITY)
+
+
+class OrderReturnInputSerializer(serializers.Serializer):
+    return_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    lines = ReturnLineInputSerializer(many=True, allow_empty=False)
+
+    def validate_lines(self, lines):
+        return unique_order_lines(lines)
+
+
+class ReceiveLineInputSerializer(serializers.Serializer):
+    order_line = serializers.IntegerField(help_text="Id of a line of the returned order.")
+    quantity = quantity_field()
+    disposition = serializers.ChoiceField(
+        choices=ReturnDisposition.choices, required=False, default="", help_text="Default: back_to_stock."
+    )
+
+
+class OrderReceiveInputSerializer(serializers.Serializer):
+    receipt_date = serializers.DateField(required=False, allow_null=True, default=None, help_text="Default: today.")
+    lines = ReceiveLineInputSerializer(
+        many=True, required=False, help_text="Quantities received; leave out to receive every remainder."
+    )
+
+    def validate_lines(self, lines):
+        return unique_order_lines(lines)

@@ -1,4 +1,5 @@
-"""API for sales orders: create, read, and the confirm, approve, reject, cancel, hold and release-hold actions."""
+"""API for sales orders: create, read, and the confirm, approve, reject, cancel, hold, release-hold, return and
+receive actions."""
 
 from __future__ import annotations
 
@@ -26,11 +27,15 @@ from salesapp.api.order_serializers import (
     OrderDecisionInputSerializer,
     OrderHoldInputSerializer,
     OrderLineShipDateInputSerializer,
+    OrderReceiveInputSerializer,
+    OrderReturnInputSerializer,
     OrderTypeChangeInputSerializer,
     SalesOrderInputSerializer,
     SalesOrderSerializer,
     SalesOrderUpdateInputSerializer,
 )
+from salesapp.api.packing_slip_serializers import PackingSlipSerializer
+from salesapp.api.packing_slips import errors_by_input_index
 from salesapp.choices import OrderState
 from salesapp.documents import order_confirmation_pdf
 from salesapp.models import SalesOrder, SalesOrderLine
@@ -51,6 +56,7 @@ from salesapp.services.orders import (
     order_type_change,
     order_update,
 )
+from salesapp.services.returns import returned_goods_receive, returned_order_create
 
 
 class SalesOrderFilter(UpdatedSinceFilterSet):
@@ -79,6 +85,8 @@ class SalesOrderViewSet(ServiceViewSet):
         "approve": OrderDecisionInputSerializer,
         "reject": OrderDecisionInputSerializer,
         "hold": OrderHoldInputSerializer,
+        "return_goods": OrderReturnInputSerializer,
+        "receive": OrderReceiveInputSerializer,
     }
     change_actions = (
         "confirm",
@@ -92,6 +100,8 @@ class SalesOrderViewSet(ServiceViewSet):
         "reject",
         "hold",
         "release_hold",
+        "return_goods",
+        "receive",
     )
     filterset_class = SalesOrderFilter
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]
@@ -259,6 +269,58 @@ class SalesOrderViewSet(ServiceViewSet):
     def change_type(self, request, pk=None):
         data = self.validated_input()
         return self.respond(order_type_change(order=self.get_object(), order_type=data["order_type"], by=request.user))
+
+    @extend_schema(
+        request=OrderReturnInputSerializer,
+        responses={201: SalesOrderSerializer},
+        summary="Enter a returned order (with its RMA number) for delivered lines of this order",
+        description=(
+            "The new returned order is open; its lines name the lines that come back and take their prices. "
+            "Refused (400) for more than was delivered and is not already being returned; errors name the "
+            "index of the line in the request (`lines[0].quantity`)."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_goods(self, request, pk=None):
+        order = self.get_object()
+        data = self.validated_input()
+        quantities = {line["order_line"]: line["quantity"] for line in data["lines"]}
+        try:
+            returned = returned_order_create(
+                order=order, quantities=quantities, return_reason=data["return_reason"], by=request.user
+            )
+        except ValidationFailed as exc:
+            raise errors_by_input_index(exc, order=order, line_ids=list(quantities)) from exc
+        return self.respond(returned, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=OrderReceiveInputSerializer,
+        responses={201: PackingSlipSerializer},
+        summary="Receive goods on a confirmed returned order: a return receipt, created and posted",
+        description=(
+            "Each line says what happens to the goods (`disposition`: back_to_stock, scrap). The lines the "
+            "returned order names are booked as returned on the customer's original order."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def receive(self, request, pk=None):
+        order = self.get_object()
+        data = self.validated_input()
+        lines = data.get("lines")
+        quantities = None if lines is None else {line["order_line"]: line["quantity"] for line in lines}
+        try:
+            receipt = returned_goods_receive(
+                order=order,
+                quantities=quantities,
+                dispositions={line["order_line"]: line["disposition"] for line in lines or ()},
+                receipt_date=data["receipt_date"],
+                by=request.user,
+            )
+        except ValidationFailed as exc:
+            if lines is None:
+                raise
+            raise errors_by_input_index(exc, order=order, line_ids=list(quantities)) from exc
+        return Response(PackingSlipSerializer(receipt).data, status=status.HTTP_201_CREATED)
 
     @staticmethod
     def _line(order: SalesOrder, line_id: int) -> SalesOrderLine:

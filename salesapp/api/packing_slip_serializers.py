@@ -2,7 +2,8 @@
 
 from rest_framework import serializers
 
-from salesapp.api.document_serializers import quantity_field
+from salesapp.api.document_serializers import quantity_field, unique_order_lines
+from salesapp.choices import ReturnDisposition
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder
 
 
@@ -14,7 +15,17 @@ class PackingSlipLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PackingSlipLine
-        fields = ["id", "order_line", "line_no", "item", "item_number", "quantity", "unit", "qty_invoiced"]
+        fields = [
+            "id",
+            "order_line",
+            "line_no",
+            "item",
+            "item_number",
+            "quantity",
+            "unit",
+            "disposition",
+            "qty_invoiced",
+        ]
         read_only_fields = fields
 
 
@@ -23,12 +34,16 @@ class PackingSlipSerializer(serializers.ModelSerializer):
     customer = serializers.IntegerField(source="order.customer_id", read_only=True)
     customer_name = serializers.CharField(source="order.customer.party.name", read_only=True)
     lines = PackingSlipLineSerializer(many=True, read_only=True)
+    return_receipt = serializers.BooleanField(
+        source="is_return_receipt", read_only=True, help_text="A returned order's slip: goods taken back."
+    )
 
     class Meta:
         model = PackingSlip
         fields = [
             "id",
             "number",
+            "return_receipt",
             "order",
             "order_number",
             "customer",
@@ -46,6 +61,12 @@ class PackingSlipSerializer(serializers.ModelSerializer):
 class PackingSlipLineInputSerializer(serializers.Serializer):
     order_line = serializers.IntegerField(help_text="Id of a line of the order.")
     quantity = quantity_field()
+    disposition = serializers.ChoiceField(
+        choices=ReturnDisposition.choices,
+        required=False,
+        default="",
+        help_text="Return receipts only (a returned order's slip): what happens to the goods; default back_to_stock.",
+    )
 
 
 class PackingSlipInputSerializer(serializers.Serializer):
@@ -56,9 +77,4 @@ class PackingSlipInputSerializer(serializers.Serializer):
     )
 
     def validate_lines(self, lines):
-        seen = set()
-        for line in lines:
-            if line["order_line"] in seen:
-                raise serializers.ValidationError(f"Order line {line['order_line']} is listed twice.")
-            seen.add(line["order_line"])
-        return lines
+        return unique_order_lines(lines)

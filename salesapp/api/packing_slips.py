@@ -30,7 +30,7 @@ class PackingSlipFilter(UpdatedSinceFilterSet):
         fields = ["state", "order", "number"]
 
 
-def _errors_by_input_index(exc: ValidationFailed, *, order: SalesOrder, line_ids: list[int]) -> ValidationFailed:
+def errors_by_input_index(exc: ValidationFailed, *, order: SalesOrder, line_ids: list[int]) -> ValidationFailed:
     """The slip service names a bad quantity by order line number (``lines[<line_no>].quantity``) and an
     unknown line by its id (``lines[<id>]``); an integrator needs the index in the list it sent."""
     index_of = {line_id: index for index, line_id in enumerate(line_ids)}
@@ -66,14 +66,19 @@ class PackingSlipViewSet(ServiceViewSet):
         order = data["order"]
         lines = data.get("lines")
         quantities = None if lines is None else {line["order_line"]: line["quantity"] for line in lines}
+        dispositions = {line["order_line"]: line["disposition"] for line in lines or ()}
         try:
             slip = packing_slip_create(
-                order=order, quantities=quantities, ship_date=data.get("ship_date"), by=request.user
+                order=order,
+                quantities=quantities,
+                ship_date=data.get("ship_date"),
+                dispositions=dispositions,
+                by=request.user,
             )
         except ValidationFailed as exc:
             if lines is None:
                 raise
-            raise _errors_by_input_index(exc, order=order, line_ids=list(quantities)) from exc
+            raise errors_by_input_index(exc, order=order, line_ids=list(quantities)) from exc
         return self.respond(slip, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=PackingSlipSerializer, summary="Post a draft packing slip")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError, ValidationFailed
 from core.listing import date_field, record_field
 from core.money import ZERO
-from salesapp.choices import PackingSlipState
+from salesapp.choices import PackingSlipState, ReturnDisposition
 from salesapp.forms.orders import LINE_ERROR_KEY
 from salesapp.forms.widgets import DateInput, QuantityInput, plain_quantity
 from salesapp.models import Customer, SalesOrderLine
@@ -38,27 +38,31 @@ class PackingSlipFilterForm(forms.Form):
         }
 
 
-class PackingSlipCreateForm(forms.Form):
-    """A ship date and one quantity per order line still to deliver, defaulting to its deliver remainder."""
+class LineQuantitiesForm(forms.Form):
+    """One quantity per order line (those ``quantity_for`` gives a value), named and shown per row; the
+    services name lines by line number (``lines[10].quantity``), and each error is shown on its row."""
 
-    ship_date = forms.DateField(label=_("Ship date"), widget=DateInput())
+    quantity_label = _("Quantity")
 
     def __init__(self, *args, lines: list[SalesOrderLine], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ship_date"].initial = timezone.localdate()
-        self.lines = [line for line in lines if line.deliver_remainder > 0]
+        self.lines = [line for line in lines if self.quantity_for(line) is not None]
         for position, line in enumerate(self.lines):
-            attrs = {"aria-label": _("Quantity to ship for line %(no)s") % {"no": line.line_no}}
+            attrs = {"aria-label": f"{self.quantity_label} ({_('line')} {line.line_no})"}
             if position == 0:
                 attrs["autofocus"] = True
             self.fields[self.quantity_field(line)] = forms.DecimalField(
-                label=_("Ship now"),
+                label=self.quantity_label,
                 required=False,
-                initial=plain_quantity(line.deliver_remainder),
+                initial=plain_quantity(self.quantity_for(line)),
                 max_digits=15,
                 decimal_places=3,
                 widget=QuantityInput(attrs=attrs),
             )
+
+    def quantity_for(self, line: SalesOrderLine) -> Decimal | None:
+        """The quantity a row starts with, or None when the line is not offered."""
+        raise NotImplementedError
 
     @staticmethod
     def quantity_field(line: SalesOrderLine) -> str:
@@ -72,7 +76,6 @@ class PackingSlipCreateForm(forms.Form):
         return {line.pk: self.cleaned_data.get(self.quantity_field(line)) or ZERO for line in self.lines}
 
     def errors_apply(self, exc: DomainError) -> None:
-        """The service names lines by line number (``lines[10].quantity``); show each error on its row."""
         if not isinstance(exc, ValidationFailed) or not exc.field_errors:
             self.add_error(None, exc.reason)
             return
@@ -84,3 +87,44 @@ class PackingSlipCreateForm(forms.Form):
                 self.add_error(self.quantity_field(line), message)
             else:
                 self.add_error(key if key in self.fields else None, message)
+
+
+class PackingSlipCreateForm(LineQuantitiesForm):
+    """A ship date and one quantity per order line still to deliver, defaulting to its deliver remainder; on a
+    return receipt also what happens to the goods of each line."""
+
+    ship_date = forms.DateField(label=_("Ship date"), widget=DateInput())
+
+    def __init__(self, *args, lines: list[SalesOrderLine], receives: bool = False, **kwargs):
+        self.quantity_label = _("Receive now") if receives else _("Ship now")
+        super().__init__(*args, lines=lines, **kwargs)
+        self.fields["ship_date"].initial = timezone.localdate()
+        self.receives = receives
+        if receives:
+            self.fields["ship_date"].label = _("Receipt date")
+            for line in self.lines:
+                self.fields[self.disposition_field(line)] = forms.ChoiceField(
+                    label=_("Disposition"),
+                    choices=ReturnDisposition.choices,
+                    initial=ReturnDisposition.BACK_TO_STOCK,
+                    widget=forms.Select(attrs={"aria-label": _("Disposition of line %(no)s") % {"no": line.line_no}}),
+                )
+
+    def quantity_for(self, line: SalesOrderLine) -> Decimal | None:
+        return line.deliver_remainder if line.deliver_remainder > 0 else None
+
+    @staticmethod
+    def disposition_field(line: SalesOrderLine) -> str:
+        return f"disposition_{line.pk}"
+
+    def rows(self):
+        """(order line, quantity field, disposition field or None) for the table."""
+        return [
+            (line, quantity, self[self.disposition_field(line)] if self.receives else None)
+            for line, quantity in super().rows()
+        ]
+
+    def dispositions(self) -> dict[int, str]:
+        if not self.receives:
+            return {}
+        return {line.pk: self.cleaned_data.get(self.disposition_field(line)) or "" for line in self.lines}

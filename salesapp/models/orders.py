@@ -27,6 +27,9 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     order_date = models.DateField(_("order date"), default=timezone.localdate)
     requested_ship_date = models.DateField(_("requested ship date"), null=True, blank=True)
     customer_reference = models.CharField(_("customer reference"), max_length=100, blank=True)
+    # A returned order's return-item number, from its own series, taken when the return is entered.
+    rma_number = models.CharField(_("RMA number"), max_length=30, unique=True, null=True, blank=True, editable=False)
+    return_reason = models.CharField(_("return reason"), max_length=300, blank=True)
     external_document_number = models.CharField(_("external document number"), max_length=100, blank=True)
     # The terms this order is invoiced on: the customer's when it was entered, unless agreed otherwise for it.
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
@@ -244,6 +247,17 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         ),
     )
 
+    # Entering a returned order for goods of this order (salesapp.services.returns): something was delivered.
+    RETURN_RULES = (
+        Refusal(lambda order: not policy_for(order.order_type).receives, "", shown=False),
+        Refusal(
+            lambda order: order.state in (OrderState.CONFIRMED, OrderState.DELIVERED, OrderState.INVOICED),
+            "",
+            shown=False,
+        ),
+        Refusal(lambda order: not order.nothing_delivered(), "", shown=False),
+    )
+
     def refusal_reason(self, action: str) -> str | None:
         """Why ``action`` ("edit", "deliver", "invoice"), which is not a transition of the order, cannot run now."""
         rules = {"edit": self.EDIT_RULES, "deliver": self.DELIVER_RULES, "invoice": self.INVOICE_RULES}[action]
@@ -392,6 +406,15 @@ class SalesOrderLine(DocumentLine):
         blank=True,
         related_name="order_lines",
     )
+    # On a returned order: the line of the customer's order that is coming back (its price is credited).
+    returned_line = models.ForeignKey(
+        "self",
+        verbose_name=_("returned order line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="return_lines",
+    )
     # The per-line quantity ledger (DESIGN.md §4.3): written only by posting services.
     qty_delivered = QuantityField(_("delivered"), editable=False)
     qty_returned = QuantityField(_("returned"), editable=False)
@@ -419,6 +442,11 @@ class SalesOrderLine(DocumentLine):
                 condition=Q(qty_invoiced__lte=F("qty_delivered") + F("qty_credited")),
                 name="order_line_not_over_invoiced",
             ),
+            # Received back on return receipts: never more than was delivered.
+            models.CheckConstraint(
+                condition=Q(qty_returned__gte=0) & Q(qty_returned__lte=F("qty_delivered")),
+                name="order_line_not_over_returned",
+            ),
         ]
 
     def __str__(self):
@@ -431,3 +459,8 @@ class SalesOrderLine(DocumentLine):
     @property
     def invoice_remainder(self):
         return self.qty_delivered - self.qty_invoiced + self.qty_credited
+
+    @property
+    def kept(self):
+        """Delivered and not received back: what a returned order may still take back (before other returns)."""
+        return self.qty_delivered - self.qty_returned

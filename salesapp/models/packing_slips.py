@@ -9,8 +9,9 @@ from core.models import AuthoredModel
 from core.money import QuantityField
 from core.search import trigram_index
 from core.transitions import Refusal, document_transition
-from salesapp.choices import OrderState, PackingSlipState
+from salesapp.choices import OrderState, PackingSlipState, ReturnDisposition
 from salesapp.errors import ErrorCode
+from salesapp.order_types import policy_for
 
 
 class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
@@ -40,6 +41,11 @@ class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
 
     def __str__(self):
         return self.number or f"{_('Draft packing slip')} #{self.pk}"
+
+    @property
+    def is_return_receipt(self) -> bool:
+        """A returned order's slip takes goods back: the same document, called a return receipt."""
+        return policy_for(self.order.order_type).receives
 
     def has_lines(self) -> bool:
         lines = loaded(self, "lines")
@@ -88,6 +94,10 @@ class PackingSlipLine(models.Model):
         related_name="packing_slip_lines",
     )
     quantity = QuantityField(_("quantity"))
+    # On a return receipt (a returned order's slip): what happens to the goods; empty on a delivery.
+    disposition = models.CharField(
+        _("disposition"), max_length=20, choices=ReturnDisposition.choices, blank=True, default=""
+    )
     # How much of this delivery has been invoiced; written by invoice posting through sales services.
     qty_invoiced = QuantityField(_("invoiced"), editable=False)
 

@@ -18,9 +18,12 @@ from core import extensions
 from core.money import HUNDRED, ZERO, round_money
 from salesapp.choices import OrderState
 from salesapp.models import Customer, SalesOrder, SalesOrderLine
+from salesapp.order_types import POLICIES
 
 # Orders the customer has been promised and not yet billed for: they count against the credit limit.
 COMMITTED_STATES = (OrderState.PENDING_APPROVAL, OrderState.CONFIRMED, OrderState.DELIVERED)
+# The order types the customer will be billed for (a return is credited, an item requirement billed elsewhere).
+EXPOSURE_TYPES = [policy.order_type.value for policy in POLICIES.values() if policy.adds_exposure]
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,10 @@ def _uninvoiced_by_customer(
         output_field=amount,
     )
     lines = SalesOrderLine.objects.filter(
-        order__customer_id__in=customer_ids, order__state__in=COMMITTED_STATES, quantity__gt=0
+        order__customer_id__in=customer_ids,
+        order__state__in=COMMITTED_STATES,
+        order__order_type__in=EXPOSURE_TYPES,
+        quantity__gt=0,
     )
     if exclude_order_id is not None:
         lines = lines.exclude(order_id=exclude_order_id)

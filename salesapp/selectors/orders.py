@@ -69,11 +69,18 @@ def orders_mark_deliveries(orders) -> list[SalesOrder]:
     return orders
 
 
+_LINES_SHOWN = SalesOrderLine.objects.select_related("item", "tax_code", "returned_line__order")
+
+
 def order_get(*, pk: int) -> SalesOrder:
     return (
         SalesOrder.objects.select_related("customer__party", "opportunity", "campaign", "delivery_address")
         # The lines with their item and tax code in one query, not three.
-        .prefetch_related(Prefetch("lines", queryset=SalesOrderLine.objects.select_related("item", "tax_code")))
+        .prefetch_related(
+            Prefetch(
+                "lines", queryset=SalesOrderLine.objects.select_related("item", "tax_code", "returned_line__order")
+            )
+        )
         .get(pk=pk)
     )
 

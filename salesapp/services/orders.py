@@ -21,7 +21,7 @@ from core.money import (
     document_totals,
     line_net,
 )
-from core.numbering import number_take
+from core.numbering import numbers_take
 from core.transitions import transition_run, transition_save
 from marketing.choices import ActivityType, AddressPurpose
 from marketing.models import Address
@@ -52,9 +52,10 @@ from salesapp.models import (
     SalesOrderLine,
     TaxCode,
 )
-from salesapp.order_types import order_type_refusal, type_change_refusal
+from salesapp.order_types import order_type_refusal, policy_for, type_change_refusal
 from salesapp.selectors.credit import Exposure, approval_threshold_for, customer_exposure, order_approval_reason
 from salesapp.selectors.pricing import Price, price_warning, prices_for, tax_codes_for
+from salesapp.selectors.returns import return_inputs_resolved, return_line_errors
 from salesapp.services.customers import CREDIT_PERMISSION
 
 if TYPE_CHECKING:
@@ -80,11 +81,15 @@ class OrderLineInput:
     price_confirmed: bool = False
     # The sales agreement line the line is released from (salesapp.services.agreements.agreement_release).
     agreement_line: SalesAgreementLine | None = None
+    # On a returned order: the line of the customer's order that comes back (salesapp.selectors.returns).
+    returned_line: SalesOrderLine | None = None
 
 
 def lines_resolved(lines: list[OrderLineInput]) -> list[OrderLineInput]:
     """The inputs with each write-in line carried by the configured write-in item (one look-up, only when there
     is a write-in line). A write-in naming another item keeps it, and ``_line_errors`` refuses it."""
+    # A return line takes the item, price and tax code of the line it returns.
+    lines = return_inputs_resolved(lines)
     if not any(line.line_type == LineType.WRITE_IN and line.item is None for line in lines):
         return lines
     carrier = write_in_item()
@@ -280,11 +285,16 @@ def _line_build(
         tax_code=line.tax_code or tax_codes[item.pk],
         requested_ship_date=line.requested_ship_date or order.requested_ship_date,
         agreement_line=line.agreement_line,
+        returned_line=line.returned_line,
     )
     built.net_amount = line_net(
         quantity=built.quantity, unit_price=built.unit_price, discount_percent=built.discount_percent
     )
     return [built, *continuations]
+
+
+def _return_errors(order_type: str, customer: Customer, lines: list[OrderLineInput], prefix) -> dict[str, str]:
+    return return_line_errors(lines, customer=customer, order_type=order_type, prefix=prefix)
 
 
 def _total_within_limit(lines: list[SalesOrderLine]) -> None:
@@ -389,6 +399,7 @@ def order_create(
     agreement: SalesAgreement | None = None,
     payment_terms_days: int | None = None,
     delivery_address: Address | None = None,
+    return_reason: str = "",
 ) -> SalesOrder:
     """A new open order. ``agreement``: the sales agreement it is released from (``agreement_release`` checks
     the release; its lines carry their agreement lines). ``payment_terms_days``: the customer's unless agreed
@@ -407,6 +418,7 @@ def order_create(
     errors.update(_external_number_errors(customer.pk, external_document_number))
     payment_terms_days = customer.payment_terms_days if payment_terms_days is None else payment_terms_days
     errors.update(_terms_errors(customer, payment_terms_days, delivery_address, by=by))
+    errors.update(_return_errors(order_type, customer, lines, lambda index: f"lines[{index}]."))
     line_price_override_guard(lines, lambda index: f"lines[{index}].", by=by)
     input_errors = [_line_errors(line, f"lines[{index}]", order_date=order_date) for index, line in enumerate(lines)]
     # Every line whose own input is good is priced (one look-up), so its amount is checked in the same answer.
@@ -431,6 +443,7 @@ def order_create(
         agreement=agreement,
         payment_terms_days=payment_terms_days,
         delivery_address=delivery_address,
+        return_reason=(return_reason or "").strip()[:300],
     )
     tax_codes = line_tax_codes(customer, lines)
     built = [
@@ -442,7 +455,10 @@ def order_create(
     # The totals come from the lines built here: the rows about to be inserted, not read back.
     _totals_set(order, built)
     # The number is taken once the input is known to be good; a refusal above takes none.
-    order.number = number_take(code="sales_order")
+    # A returned order also gets its return-item (RMA) number from its own series.
+    numbers = numbers_take("sales_order", "rma") if policy_for(order_type).receives else numbers_take("sales_order")
+    order.number = numbers["sales_order"]
+    order.rma_number = numbers.get("rma")
     rows_insert([order])
     for line in built:
         line.order = order
@@ -463,6 +479,7 @@ def order_line_add(*, order: SalesOrder, line: OrderLineInput, by: User) -> Sale
     _ensure_editable(order)
     [line] = lines_resolved([line])
     errors = _line_errors(line, "line", order_date=order.order_date)
+    errors.update(_return_errors(order.order_type, order.customer, [line], lambda index: "line."))
     if not errors:
         line_price_override_guard([line], lambda index: "", by=by)
         price = line_prices(order.customer, [line], date=order.order_date, currency=order.currency)[0]
@@ -630,6 +647,7 @@ def order_copy(*, order: SalesOrder, by: User) -> SalesOrder:
         if source.requested_ship_date and source.requested_ship_date >= today
         else None,
         customer_reference=source.customer_reference,
+        return_reason=source.return_reason,
         # The customer's terms today (other terms are agreed per order); the same delivery address.
         delivery_address=source.delivery_address,
         lines=[
@@ -644,8 +662,9 @@ def order_copy(*, order: SalesOrder, by: User) -> SalesOrder:
                 requested_ship_date=line.requested_ship_date
                 if line.requested_ship_date and line.requested_ship_date >= today
                 else None,
+                returned_line=line.returned_line,
             )
-            for line, text in with_full_text(source.lines.select_related("item").order_by("line_no"))
+            for line, text in with_full_text(source.lines.select_related("item", "returned_line").order_by("line_no"))
         ],
     )
 
@@ -710,6 +729,8 @@ def order_confirm(*, order: SalesOrder, by: User) -> SalesOrder:
 
 def _approval_reason(order: SalesOrder) -> str | None:
     """Why the open, locked ``order`` needs a sales manager's approval before it is confirmed, or None."""
+    if not policy_for(order.order_type).adds_exposure:
+        return None  # the customer is not billed for it: nothing to approve (a return lowers what it owes)
     customer = order.customer
     threshold = approval_threshold_for(customer)
     if customer.credit_limit <= 0 and threshold is None:
@@ -730,7 +751,7 @@ HOLD_PERMISSION = "salesapp.hold_salesorder"
 def prepayment_hold(order: SalesOrder, *, by: User) -> None:
     """Hold the locked, just confirmed ``order`` when its customer pays before delivery: a payment that covers
     it releases it (invoicing's payment registration)."""
-    if not order.customer.prepayment_required or order.on_hold:
+    if not order.customer.prepayment_required or order.on_hold or not policy_for(order.order_type).adds_exposure:
         return
     _hold_set(
         order,
@@ -977,6 +998,7 @@ def order_lines_add(*, order: SalesOrder, lines: list[OrderLineInput], by: User)
     errors: dict[str, str] = {}
     for index, line in enumerate(lines):
         errors.update(_line_errors(line, f"lines[{index}]", order_date=order.order_date))
+    errors.update(_return_errors(order.order_type, order.customer, lines, lambda index: f"lines[{index}]."))
     if errors:
         raise ValidationFailed(field_errors=errors)
     # Priced and taxed in one look-up each for all the lines, as a new order's are.

@@ -15,9 +15,15 @@ from core.loaded import loaded_set
 from core.money import ZERO
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save
-from salesapp.choices import PackingSlipState
+from salesapp.choices import PackingSlipState, ReturnDisposition
 from salesapp.errors import ErrorCode
-from salesapp.lock_objects import lock_order, lock_order_lines, lock_packing_slip, lock_packing_slip_lines
+from salesapp.lock_objects import (
+    lock_order,
+    lock_order_lines,
+    lock_packing_slip,
+    lock_packing_slip_lines,
+    lock_returned_lines,
+)
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.order_types import order_type_refusal, policy_for
 from salesapp.services.orders import order_status_follow
@@ -47,14 +53,18 @@ def packing_slip_create(
     order: SalesOrder,
     quantities: dict[int, Decimal] | None = None,
     ship_date: datetime.date | None = None,
+    dispositions: dict[int, str] | None = None,
     by: User,
 ) -> PackingSlip:
-    """A draft delivery for an order: ``quantities`` per order line id, or every deliver remainder."""
+    """A draft delivery for an order: ``quantities`` per order line id, or every deliver remainder. For a
+    returned order the slip is a return receipt, and ``dispositions`` (per order line id, default back to
+    stock) say what happens to the goods."""
     order = lock_order(order.pk, with_customer=False)
     lines = lock_order_lines(order, related=())
     _ensure_deliverable(order)
     if quantities is None:
         quantities = {line_id: line.deliver_remainder for line_id, line in lines.items()}
+    dispositions = _dispositions(order, lines, dispositions or {})
     if ship_date is not None and not date_in_window(ship_date):
         raise ValidationFailed(field_errors={"ship_date": date_window_message()})
     # Three kinds of wrong input, each with its own code: a line of another order, a quantity that is no
@@ -92,12 +102,42 @@ def packing_slip_create(
     (slip,) = rows_insert([PackingSlip(order=order, ship_date=ship_date or timezone.localdate(), created_by=by)])
     rows_insert(
         [
-            PackingSlipLine(packing_slip=slip, order_line_id=int(line_id), quantity=quantity)
+            PackingSlipLine(
+                packing_slip=slip,
+                order_line_id=int(line_id),
+                quantity=quantity,
+                disposition=dispositions.get(int(line_id), ""),
+            )
             for line_id, quantity in quantities.items()
             if quantity > 0
         ]
     )
     return slip
+
+
+def _dispositions(order: SalesOrder, lines: dict[int, SalesOrderLine], given: dict[int, str]) -> dict[int, str]:
+    """Per order line, what happens to returned goods: a return receipt's lines go back to stock unless told
+    otherwise; a delivery has none, and one given for it is refused rather than ignored."""
+    if not policy_for(order.order_type).receives:
+        if any(given.values()):
+            raise ValidationFailed(
+                field_errors={"dispositions": gettext("Only a return receipt says what happens to the goods.")}
+            )
+        return {}
+    errors = {}
+    for line_id, value in given.items():
+        line = lines.get(int(line_id))
+        if value and value not in ReturnDisposition.values:
+            key = f"lines[{line.line_no}].disposition" if line else f"lines[{line_id}].disposition"
+            errors[key] = gettext("Choose %(choices)s, not '%(value)s'.") % {
+                "choices": ", ".join(f"'{choice}'" for choice in ReturnDisposition.values),
+                "value": value,
+            }
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    return {
+        line_id: given.get(line_id) or given.get(str(line_id)) or ReturnDisposition.BACK_TO_STOCK for line_id in lines
+    }
 
 
 @transaction.atomic
@@ -146,16 +186,51 @@ def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: 
     column_update(
         SalesOrderLine, "qty_delivered", {s.order_line_id: lines[s.order_line_id].qty_delivered for s in slip_lines}
     )
+    policy = policy_for(order.order_type)
+    if policy.receives:
+        _returned_book(lines, slip_lines)
     # The number is taken last (lock order); a refusal below rolls it back, so the series stays gapless.
     transition_run(
         slip.post,
         by=by,
         check_permission=check_permission,
-        number=number_take(code="packing_slip"),
+        number=number_take(code=policy.slip_series),
     )
     transition_save(slip)
     order_status_follow(order=order, by=by)
     return slip
+
+
+def _returned_book(lines: dict[int, SalesOrderLine], slip_lines: list[PackingSlipLine]) -> None:
+    """A return receipt's quantities are returned on the lines of the customer's order they came from (the
+    ledger's ``returned`` column): never more than was delivered there and not yet received back."""
+    received: dict[int, Decimal] = {}
+    for slip_line in slip_lines:
+        origin_id = lines[slip_line.order_line_id].returned_line_id
+        if origin_id:
+            received[origin_id] = received.get(origin_id, ZERO) + slip_line.quantity
+    if not received:
+        return
+    origins = lock_returned_lines(received)
+    for origin_id, quantity in received.items():
+        origin = origins[origin_id]
+        if quantity > origin.kept:
+            raise TransitionRefused(
+                code=ErrorCode.OVER_RETURNED,
+                reason=gettext(
+                    "Only %(kept)s %(unit)s of %(item)s delivered on order %(number)s are not back yet; "
+                    "%(quantity)s received. Lower the quantity."
+                )
+                % {
+                    "kept": _fmt(origin.kept),
+                    "unit": origin.unit,
+                    "item": origin.item.number,
+                    "number": origin.order.number,
+                    "quantity": _fmt(quantity),
+                },
+            )
+        origin.qty_returned += quantity
+    column_update(SalesOrderLine, "qty_returned", {pk: origins[pk].qty_returned for pk in received})
 
 
 @transaction.atomic

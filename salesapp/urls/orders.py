@@ -1,6 +1,6 @@
 from django.urls import path
 
-from salesapp.views import approvals, opportunity_orders, orders
+from salesapp.views import approvals, opportunity_orders, orders, returns
 
 urlpatterns = [
     path("orders/", orders.order_list, name="order_list"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/<int:pk>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<int:pk>/close-remainder/", orders.order_close_remainder, name="order_close_remainder"),
     path("orders/<int:pk>/copy/", orders.order_copy, name="order_copy"),
+    path("orders/<int:pk>/return/", returns.returned_order_create, name="returned_order_create"),
     path("orders/<int:pk>/change-type/", orders.order_change_type, name="order_change_type"),
     path("orders/<int:pk>/confirmation.pdf", orders.order_confirmation_pdf_view, name="order_confirmation_pdf"),
     path("orders/<int:pk>/confirmation/send/", orders.order_confirmation_send, name="order_confirmation_send"),

@@ -38,6 +38,7 @@ from salesapp.forms.orders import (
     order_type_choices,
 )
 from salesapp.models import SalesOrder, SalesOrderLine
+from salesapp.order_types import policy_for
 from salesapp.selectors import orders as order_selectors
 from salesapp.selectors.order_confirmations import confirmation_list
 from salesapp.services import approvals as approval_services
@@ -78,6 +79,8 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
     return {
         **order_suggestions_context(request, order, lines, editable=editable),
         "order": order,
+        # A returned order's ledger reads as receiving and crediting.
+        "receives": policy_for(order.order_type).receives,
         "delivery_address": order_selectors.delivery_address_lines(order),
         "lines": lines,
         "progress": order_selectors.order_progress(order),

@@ -15,6 +15,7 @@ from core.web import page_actions, permission, run_action, status_steps
 from salesapp.choices import PackingSlipState
 from salesapp.forms.packing_slips import PackingSlipCreateForm, PackingSlipFilterForm
 from salesapp.models import PackingSlip, SalesOrder
+from salesapp.order_types import policy_for
 from salesapp.selectors import orders as order_selectors
 from salesapp.selectors import packing_slips as packing_slip_selectors
 from salesapp.services import packing_slips as packing_slip_services
@@ -68,18 +69,26 @@ def packing_slip_list(request):
 @require_http_methods(["GET", "POST"])
 def packing_slip_create(request):
     order = _order_from_query(request)
-    form = PackingSlipCreateForm(request.POST or None, lines=list(order.lines.all()))
+    receives = policy_for(order.order_type).receives
+    form = PackingSlipCreateForm(request.POST or None, lines=list(order.lines.all()), receives=receives)
     if request.method == "POST" and form.is_valid():
         try:
             slip = packing_slip_services.packing_slip_create(
-                order=order, quantities=form.quantities(), ship_date=form.cleaned_data["ship_date"], by=request.user
+                order=order,
+                quantities=form.quantities(),
+                ship_date=form.cleaned_data["ship_date"],
+                dispositions=form.dispositions(),
+                by=request.user,
             )
         except DomainError as exc:
             form.errors_apply(exc)
         else:
-            messages.success(request, _("Draft packing slip created: check it and post it to ship."))
+            if receives:
+                messages.success(request, _("Draft return receipt created: check it and post it to receive."))
+            else:
+                messages.success(request, _("Draft packing slip created: check it and post it to ship."))
             return redirect("salesapp:packing_slip_detail", pk=slip.pk)
-    context = {"order": order, "form": form, "refusal": order.refusal_reason("deliver")}
+    context = {"order": order, "form": form, "receives": receives, "refusal": order.refusal_reason("deliver")}
     return render(request, "salesapp/packing_slip_create.html", context)
 
 
@@ -104,11 +113,13 @@ def packing_slip_detail(request, pk: int):
 @permission("salesapp.change_packingslip")
 @require_POST
 def packing_slip_post(request, pk: int):
-    slip = get_object_or_404(PackingSlip, pk=pk)
+    slip = get_object_or_404(PackingSlip.objects.select_related("order"), pk=pk)
     run_action(
         request,
         lambda: packing_slip_services.packing_slip_post(packing_slip=slip, by=request.user),
-        success=_("Packing slip posted: the order's delivered quantities are updated."),
+        success=_("Return receipt posted: the returned quantities are updated.")
+        if policy_for(slip.order.order_type).receives
+        else _("Packing slip posted: the order's delivered quantities are updated."),
     )
     return redirect("salesapp:packing_slip_detail", pk=slip.pk)
 

@@ -48,12 +48,12 @@ def test_new_series_can_be_set_up_with_its_first_value(client, administrator):
     # when
     response = client.post(
         reverse("admin:core_numberseries_add"),
-        {"code": "credit_note", "name": "Credit notes", "prefix": "CN-", "width": "5", "next_value": "100"},
+        {"code": "dunning_letter", "name": "Dunning letters", "prefix": "DL-", "width": "5", "next_value": "100"},
     )
 
     # then
     assert response.status_code == 302
-    assert number_take(code="credit_note") == "CN-00100"
+    assert number_take(code="dunning_letter") == "DL-00100"
 
 
 def test_number_series_cannot_be_deleted(client, administrator):

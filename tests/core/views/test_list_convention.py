@@ -40,7 +40,7 @@ LISTS = [
     (
         "invoicing:invoice_list",
         INVOICE_SORTS,
-        "Number,Customer,Customer number,Order,Invoice date,Due date,Status,Payment,Currency,Total,Open",
+        "Number,Kind,Customer,Customer number,Order,Invoice date,Due date,Status,Payment,Currency,Total,Open",
         {"date_from": "2026-01-01"},
     ),
     (

@@ -91,9 +91,9 @@ def test_csv_has_the_filtered_sorted_rows(client, billing, invoices):
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="invoices-{today}.csv"'
     assert csv_lines(response) == [
-        "Number,Customer,Customer number,Order,Invoice date,Due date,Status,Payment,Currency,Total,Open",
-        f"{first.number},Acme,{acme.number},{first.order.number},2026-03-01,2026-03-15,Posted,Unpaid,EUR,121.00,121.00",
-        f"{third.number},Acme,{acme.number},{third.order.number},2026-03-03,2026-03-17,Posted,Unpaid,EUR,60.50,60.50",
+        "Number,Kind,Customer,Customer number,Order,Invoice date,Due date,Status,Payment,Currency,Total,Open",
+        f"{first.number},Invoice,Acme,{acme.number},{first.order.number},2026-03-01,2026-03-15,Posted,Unpaid,EUR,121.00,121.00",
+        f"{third.number},Invoice,Acme,{acme.number},{third.order.number},2026-03-03,2026-03-17,Posted,Unpaid,EUR,60.50,60.50",
     ]
 
 

@@ -50,6 +50,7 @@ def test_create_partial_packing_slip(integrator):
             "item_number": "A",
             "quantity": "6.000",
             "unit": "pcs",
+            "disposition": "",
             "qty_invoiced": "0.000",
         }
     ]

@@ -77,6 +77,7 @@ def test_create_order_with_two_lines(integrator):
             "deliver_remainder": "10.000",
             "invoice_remainder": "0.000",
             "agreement_line": None,
+            "returned_line": None,
         },
         {
             "line_no": 20,
@@ -101,6 +102,7 @@ def test_create_order_with_two_lines(integrator):
             "deliver_remainder": "4.000",
             "invoice_remainder": "0.000",
             "agreement_line": None,
+            "returned_line": None,
         },
     ]
     assert order.created_by == integrator
@@ -464,7 +466,7 @@ def test_create_refuses_a_type_not_built_yet(integrator):
         URL,
         {
             "customer": make_customer().pk,
-            "order_type": "returned_order",
+            "order_type": "subscription",
             "lines": [{"item": item_a.pk, "quantity": "1"}],
         },
         format="json",
@@ -476,8 +478,8 @@ def test_create_refuses_a_type_not_built_yet(integrator):
     assert body["errors"] == [
         {
             "field": "order_type",
-            "message": "Returned orders are not available yet: receiving returned goods and crediting them is not "
-            "built, and an order of this type would be invoiced as a sale.",
+            "message": "Subscription orders are not available yet: an order of this type would end invoiced instead "
+            "of reopening for the next period. Enter a sales order per period instead.",
         }
     ]
     assert SalesOrder.objects.count() == 0

@@ -42,7 +42,7 @@ def test_policies_say_what_each_type_does():
         "journal": (StockDirection.NONE, False, False, False, False, False, True, True),
         "subscription": (StockDirection.OUT, True, True, True, False, True, True, False),
         "sales": (StockDirection.OUT, True, True, True, False, False, True, True),
-        "returned_order": (StockDirection.IN, True, True, True, True, False, True, False),
+        "returned_order": (StockDirection.IN, True, True, True, True, False, False, True),
         "item_requirements": (StockDirection.OUT, True, True, False, False, False, False, True),
     }
 
@@ -55,7 +55,7 @@ def test_a_policy_cannot_be_changed_at_run_time():
 
 def test_only_built_types_can_be_chosen():
     # then
-    assert [order_type_refusal(value) is None for value in OrderType.values] == [True, False, True, False, True]
+    assert [order_type_refusal(value) is None for value in OrderType.values] == [True, False, True, True, True]
     assert order_type_refusal("barter") == "Unknown order type 'barter'."
 
 

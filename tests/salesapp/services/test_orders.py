@@ -194,11 +194,6 @@ def orders_snapshot() -> dict:
             "Subscription orders are not available yet: an order of this type would end invoiced instead of "
             "reopening for the next period. Enter a sales order per period instead.",
         ),
-        (
-            "returned_order",
-            "Returned orders are not available yet: receiving returned goods and crediting them is not built, "
-            "and an order of this type would be invoiced as a sale.",
-        ),
     ],
 )
 def test_order_types_not_built_yet_are_refused_and_nothing_is_saved(clerk, order_type, reason):
@@ -286,7 +281,7 @@ def test_order_update_moves_the_lines_that_followed_the_header_date(clerk):
     assert list(order.lines.order_by("line_no").values_list("requested_ship_date", flat=True)) == [new_date, own_date]
 
 
-@pytest.mark.parametrize("order_type", ["subscription", "returned_order"])
+@pytest.mark.parametrize("order_type", ["subscription"])
 def test_switching_to_a_type_not_built_yet_is_refused_and_nothing_changes(clerk, order_type):
     # given
     order = make_order(order_type="journal", customer_reference="PO-1", by=clerk)
@@ -344,9 +339,9 @@ def test_order_update_refuses_bad_dates_and_long_references(clerk):
 
 
 def test_order_of_a_type_not_built_yet_is_not_confirmed(clerk):
-    # given: an order entered as a return before such orders were refused
+    # given: an order entered as a subscription before such orders were refused
     order = make_order(by=clerk)
-    SalesOrder.objects.filter(pk=order.pk).update(order_type="returned_order")
+    SalesOrder.objects.filter(pk=order.pk).update(order_type="subscription")
     before = orders_snapshot()
 
     # when
@@ -355,7 +350,7 @@ def test_order_of_a_type_not_built_yet_is_not_confirmed(clerk):
 
     # then
     assert refused.value.code == "order-type-not-available"
-    assert refused.value.reason.startswith("Returned orders are not available yet")
+    assert refused.value.reason.startswith("Subscription orders are not available yet")
     assert orders_snapshot() == before
 
 

@@ -143,8 +143,8 @@ def test_ship_date_outside_the_window_is_refused(order, clerk):
 
 
 def test_order_of_a_type_not_built_yet_is_not_delivered(order, clerk):
-    # given: a confirmed order whose type was set to a return before such orders were refused
-    SalesOrder.objects.filter(pk=order.pk).update(order_type="returned_order")
+    # given: a confirmed order whose type was set to a subscription before such orders were refused
+    SalesOrder.objects.filter(pk=order.pk).update(order_type="subscription")
     before = slips_snapshot(order)
 
     # when
@@ -153,5 +153,5 @@ def test_order_of_a_type_not_built_yet_is_not_delivered(order, clerk):
 
     # then
     assert refused.value.code == "order-not-deliverable"
-    assert refused.value.reason.startswith("Returned orders are not available yet")
+    assert refused.value.reason.startswith("Subscription orders are not available yet")
     assert slips_snapshot(order) == before

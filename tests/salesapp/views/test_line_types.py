@@ -137,7 +137,7 @@ def test_the_order_page_adds_a_comment_and_shows_it_across_the_row(client, clerk
 
     # then
     assert response.status_code == 200
-    assert '<td colspan="11" class="line-text">Call before delivery</td>' in response.content.decode()
+    assert '<td colspan="12" class="line-text">Call before delivery</td>' in response.content.decode()
     assert [line.line_type for line in order.lines.order_by("line_no")] == ["item", "comment"]
 
     # and the order page reads its lines in a fixed number of queries, however many text lines it has

@@ -343,6 +343,7 @@ def test_order_detail_of_a_partly_delivered_order(client, clerk, customer, items
         "send_confirmation": True,
         "change_type": True,
         "copy": True,
+        "return": True,
     }
     assert "only open orders can be confirmed" not in html  # confirming is a step done
     assert [step["css"] for step in response.context["steps"]] == ["done", "current", "", ""]

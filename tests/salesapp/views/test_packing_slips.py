@@ -57,7 +57,10 @@ def test_create_page_offers_every_deliver_remainder(client, clerk, order):
     assert response.status_code == 200
     assert response.context["refusal"] is None
     form = response.context["form"]
-    assert [(line.pk, field.value()) for line, field in form.rows()] == [(line_a.pk, D("4")), (line_b.pk, D("4"))]
+    assert [(line.pk, field.value()) for line, field, _disposition in form.rows()] == [
+        (line_a.pk, D("4")),
+        (line_b.pk, D("4")),
+    ]
     html = response.content.decode()
     assert f'name="quantity_{line_a.pk}" value="4"' in html
     assert "autofocus" in str(form[f"quantity_{line_a.pk}"])
