@@ -132,6 +132,14 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         return self.kind == InvoiceKind.CREDIT_NOTE
 
     @property
+    def payment_terms_days(self) -> int:
+        """The terms it is due on: an order's invoice on the terms agreed for the order, a direct invoice on the
+        customer's. A credit note is due at once: it is what the customer may set off against what it owes."""
+        if self.is_credit_note:
+            return 0
+        return self.order.payment_terms_days if self.order_id else self.customer.payment_terms_days
+
+    @property
     def amount_open(self):
         return self.amount_total - self.amount_paid
 

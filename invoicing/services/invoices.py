@@ -347,13 +347,7 @@ def invoice_post(
     slip_lines = lock_posted_slip_lines(order) if invoice.order_id else None
     totals = _totals(lines)
     accounts = posting_accounts(roles=[AccountRole.RECEIVABLE], tax_code_ids={t.tax_code_id for t in totals.taxes})
-    # An order's invoice is due on the terms agreed for the order; a direct invoice on the customer's. A credit
-    # note is due at once: it is what the customer may set off against what it owes.
-    if invoice.is_credit_note:
-        terms = 0
-    else:
-        terms = invoice.order.payment_terms_days if invoice.order_id else invoice.customer.payment_terms_days
-    due_date = invoice_date + datetime.timedelta(days=terms)
+    due_date = invoice_date + datetime.timedelta(days=invoice.payment_terms_days)
     series = "credit_note" if invoice.is_credit_note else "invoice"
     numbers = numbers_take(series, "journal")
     transition_run(

@@ -166,7 +166,8 @@ def invoice_detail(request, pk: int):
 @permission("invoicing.post_invoice")
 def invoice_post(request, pk: int):
     invoice = get_object_or_404(Invoice, pk=pk)
-    run_action(request, lambda: invoice_post_service(invoice=invoice, by=request.user), success=_("Invoice posted."))
+    posted = _("Credit note posted.") if invoice.is_credit_note else _("Invoice posted.")
+    run_action(request, lambda: invoice_post_service(invoice=invoice, by=request.user), success=posted)
     return redirect("invoicing:invoice_detail", pk=invoice.pk)
 
 

@@ -43,12 +43,14 @@ class LineQuantitiesForm(forms.Form):
     services name lines by line number (``lines[10].quantity``), and each error is shown on its row."""
 
     quantity_label = _("Quantity")
+    # The name a screen reader gives each row's field.
+    row_label = _("Quantity for line %(no)s")
 
     def __init__(self, *args, lines: list[SalesOrderLine], **kwargs):
         super().__init__(*args, **kwargs)
         self.lines = [line for line in lines if self.quantity_for(line) is not None]
         for position, line in enumerate(self.lines):
-            attrs = {"aria-label": f"{self.quantity_label} ({_('line')} {line.line_no})"}
+            attrs = {"aria-label": self.row_label % {"no": line.line_no}}
             if position == 0:
                 attrs["autofocus"] = True
             self.fields[self.quantity_field(line)] = forms.DecimalField(
@@ -97,6 +99,7 @@ class PackingSlipCreateForm(LineQuantitiesForm):
 
     def __init__(self, *args, lines: list[SalesOrderLine], receives: bool = False, **kwargs):
         self.quantity_label = _("Receive now") if receives else _("Ship now")
+        self.row_label = _("Quantity to receive for line %(no)s") if receives else _("Quantity to ship for line %(no)s")
         super().__init__(*args, lines=lines, **kwargs)
         self.fields["ship_date"].initial = timezone.localdate()
         self.receives = receives

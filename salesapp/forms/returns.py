@@ -14,6 +14,7 @@ class ReturnedOrderForm(LineQuantitiesForm):
     """One quantity per line that can still come back (starting at 0), and the reason for the return."""
 
     quantity_label = _("Return")
+    row_label = _("Quantity to return for line %(no)s")
     return_reason = forms.CharField(
         label=_("Return reason"), max_length=300, required=False, widget=forms.TextInput(attrs={"size": 60})
     )

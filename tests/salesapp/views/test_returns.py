@@ -146,3 +146,22 @@ def test_the_credit_note_pages_and_pdf_say_credit_note(client, clerk, billing, d
     assert [invoice.number for invoice in listed.context["page_obj"]] == ["CN-000001"]
     text = " ".join(pdf_text(invoice_pdf(Invoice.objects.get(pk=credit.pk))[0]).split())
     assert "Credit note CN-000001" in text and "RMA-000001" in text and "-30.25" in text
+
+
+def test_a_blocked_customer_gets_no_returned_order_and_the_page_says_why(client, clerk, delivered):
+    client.force_login(clerk)
+    delivered.customer.blocked = True
+    delivered.customer.blocked_reason = "Insolvent"
+    delivered.customer.save()
+    anvil = delivered.lines.get(line_no=10)
+
+    response = client.post(
+        reverse("salesapp:returned_order_create", args=[delivered.pk]), {f"quantity_{anvil.pk}": "1"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        f"Customer {delivered.customer.number} is blocked: Insolvent"
+    ]
+    assert f"Customer {delivered.customer.number} is blocked: Insolvent" in response.content.decode()
+    assert SalesOrder.objects.filter(order_type="returned_order").count() == 0
