@@ -113,6 +113,11 @@ def test_seed_demo_builds_a_complete_demo_company_once(db):
     assert SalesOrder.objects.filter(state="confirmed", lines__qty_delivered__gt=0).exists()
     assert not SalesOrder.objects.annotate(n=Count("lines")).filter(n__gt=6).exists()
     assert set(per_state(Invoice.objects)) == {"draft", "posted"}
+    # one return received and credited, one on its way
+    assert list(
+        SalesOrder.objects.filter(order_type="returned_order").order_by("pk").values_list("state", flat=True)
+    ) == ["invoiced", "confirmed"]
+    assert Invoice.objects.filter(kind="credit_note", state="posted", amount_total__lt=0).count() == 1
     assert set(per_state(Invoice.objects.filter(state="posted"), "payment_state")) == {
         "unpaid",
         "partially_paid",
@@ -143,7 +148,7 @@ def test_seed_demo_builds_a_complete_demo_company_once(db):
     credit = sum(JournalLine.objects.values_list("credit", flat=True))
     assert debit == credit
     assert not StateLog.objects.filter(by__isnull=True).exists()
-    assert not Invoice.objects.filter(state="posted", amount_paid__gt=F("amount_total")).exists()
+    assert not Invoice.objects.filter(state="posted", kind="invoice", amount_paid__gt=F("amount_total")).exists()
     # one login per role, the administrator with the keys to the admin
     demo_users = {user.username: user for user in User.objects.filter(groups__isnull=False).prefetch_related("groups")}
     assert {name: [g.name for g in user.groups.all()] for name, user in demo_users.items()} == {

@@ -23,6 +23,7 @@ from demo.invoicing import demo_invoices_build, demo_payments_build
 from demo.marketing import demo_marketing_build, demo_parties_build, demo_present
 from demo.pricing import demo_pricing_build
 from demo.quotations import demo_quotations_build
+from demo.returns import demo_returns_build
 from demo.sales import (
     DEMO_PROSPECTS,
     demo_customer_block,
@@ -33,11 +34,12 @@ from demo.sales import (
     demo_orders_build,
 )
 from demo.suggestions import demo_suggestions_build
-from invoicing.choices import InvoiceState
+from invoicing.choices import InvoiceKind, InvoiceState
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.invoices import invoice_list
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party, Segment
 from marketing.selectors.activities import followup_counts
+from salesapp.choices import OrderType
 from salesapp.models import Customer, Item, PackingSlip, ProductRelation, Quotation, SalesOrder, StandardLineSet
 
 DEMO_PASSWORD = "demo1234"
@@ -131,6 +133,7 @@ class Command(BaseCommand):
             plan=plan, rng=rng, today=today, clerk=clerk, billing=billing, store_pdfs=self.with_pdfs
         )
         demo_payments_build(invoices=invoices, rng=rng, today=today, by=billing)
+        demo_returns_build(invoices=invoices, today=today, clerk=clerk, billing=billing)
         demo_customer_block(by=manager)
         prospect = next(party for party in parties if party.name in DEMO_PROSPECTS)
         demo_quotations_build(
@@ -160,8 +163,10 @@ class Command(BaseCommand):
         )
         write(f"Quotations:     {Quotation.objects.count()} ({per_state(Quotation.objects)})")
         write(f"Sales orders:   {SalesOrder.objects.count()} ({per_state(SalesOrder.objects)})")
+        write(f"  returned:     {SalesOrder.objects.filter(order_type=OrderType.RETURNED_ORDER).count()}")
         write(f"Packing slips:  {PackingSlip.objects.count()} ({per_state(PackingSlip.objects)})")
         write(f"Invoices:       {Invoice.objects.count()} ({per_state(Invoice.objects)})")
+        write(f"  credit notes: {Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count()}")
         write(f"  posted:       {per_state(posted, 'payment_state')}, overdue {overdue}")
         write(f"Payments:       {Payment.objects.count()}")
         write(f"Leads:          {Lead.objects.count()} ({per_state(Lead.objects)})")
