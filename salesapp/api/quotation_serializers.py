@@ -15,6 +15,7 @@ from salesapp.api.document_serializers import (
     quantity_field,
 )
 from salesapp.choices import QuotationLostReason, QuotationState
+from salesapp.line_types import DESCRIPTION_LENGTH
 from salesapp.models import (
     Customer,
     Item,
@@ -184,7 +185,7 @@ class QuotationLineUpdateInputSerializer(serializers.Serializer):
         max_digits=18, decimal_places=4, max_value=MAX_UNIT_PRICE, required=False, allow_null=True
     )
     discount_percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
-    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=DESCRIPTION_LENGTH, required=False, allow_blank=True)
     confirm_price = confirm_price_input_field()
 
 

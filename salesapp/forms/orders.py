@@ -10,7 +10,6 @@ from core.errors import DomainError, ValidationFailed
 from core.listing import date_field, record_field
 from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
 from core.widgets import AutocompleteField
-from marketing.choices import AddressPurpose
 from marketing.models import Address
 from salesapp.choices import LineType, OrderState, OrderType
 from salesapp.forms.customers import CUSTOMER_LOOKUP, customer_blocked_refusal
@@ -21,6 +20,7 @@ from salesapp.models import Customer, Item, SalesOrder
 from salesapp.order_types import clerk_order_type_help, clerk_order_types, policy_for
 from salesapp.selectors.customers import customer_list
 from salesapp.selectors.items import item_list
+from salesapp.selectors.orders import delivery_addresses
 from salesapp.selectors.pricing import LineEntry, LinePreview
 from salesapp.services.orders import OrderLineInput
 
@@ -295,9 +295,7 @@ class OrderUpdateForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["delivery_address"].queryset = Address.objects.filter(
-            party_id=order.customer.party_id, purpose=AddressPurpose.DELIVERY
-        )
+        self.fields["delivery_address"].queryset = delivery_addresses(order.customer)
         self.order = order
         choices = order_type_choices()
         if order.order_type not in dict(choices):

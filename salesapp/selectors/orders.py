@@ -10,7 +10,7 @@ from core.search import contains_any, search_filter
 from marketing.choices import AddressPurpose
 from marketing.models import Address
 from salesapp.choices import LineType
-from salesapp.models import SalesOrder, SalesOrderLine
+from salesapp.models import Customer, SalesOrder, SalesOrderLine
 from salesapp.selectors.customers import customers_matching
 
 # The order list's sortable columns (``?sort=number`` / ``?sort=-number``) and what each orders by.
@@ -115,14 +115,17 @@ def order_progress(order: SalesOrder) -> dict:
     }
 
 
+def delivery_addresses(customer: Customer) -> QuerySet[Address]:
+    """The addresses an order of ``customer`` may be delivered to, the default first."""
+    return Address.objects.filter(party_id=customer.party_id, purpose=AddressPurpose.DELIVERY).order_by(
+        "-is_default", "id"
+    )
+
+
 def delivery_address_lines(order: SalesOrder) -> list[str]:
     """Where the order goes: its own delivery address, else the customer's default delivery address, else the
     party's own address."""
     address = order.delivery_address
     if address is None:
-        address = (
-            Address.objects.filter(party_id=order.customer.party_id, purpose=AddressPurpose.DELIVERY)
-            .order_by("-is_default", "id")
-            .first()
-        )
+        address = delivery_addresses(order.customer).first()
     return address.lines if address is not None else order.customer.party.address_lines

@@ -443,11 +443,17 @@ def _text_line_preview(line: LineEntry, carrier: Item | None, codes: dict[int, T
 
 
 def line_previews(
-    *, customer: Customer | None, lines: Sequence[LineEntry], date: datetime.date, currency: str
+    *,
+    customer: Customer | None,
+    lines: Sequence[LineEntry],
+    date: datetime.date,
+    currency: str,
+    tax_group_id: int | None = None,
 ) -> tuple[list[LinePreview], DocumentTotals]:
     """The lines of a document being typed as they would be saved, and its totals (DESIGN.md §5): the same
     engine and rounding as the services, in at most four statements whatever the number of lines (the write-in
-    item is read once, and only when a write-in line is typed)."""
+    item is read once, and only when a write-in line is typed). ``tax_group_id``: for a prospect's document,
+    the customer tax group its account will get (``tax_codes_for``)."""
     catalogue = [line for line in lines if line.line_type not in TEXT_LINE_TYPES]
     carrier = write_in_item() if any(line.line_type == LineType.WRITE_IN for line in lines) else None
     prices = iter(
@@ -456,7 +462,9 @@ def line_previews(
         )
     )
     codes = tax_codes_for(
-        customer=customer, items=[line.item for line in catalogue] + ([carrier] if carrier is not None else [])
+        customer=customer,
+        items=[line.item for line in catalogue] + ([carrier] if carrier is not None else []),
+        tax_group_id=tax_group_id,
     )
     previews = []
     for line in lines:

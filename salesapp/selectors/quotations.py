@@ -15,6 +15,7 @@ from core.money import ZERO
 from core.search import contains_any, search_filter
 from salesapp.choices import QuotationState
 from salesapp.models import Quotation, QuotationEmail, QuotationRevision, QuotationRevisionLine
+from salesapp.selectors.customer_terms import customer_terms_for
 from salesapp.selectors.customers import customers_matching
 
 QUOTATION_SORTS = {
@@ -233,3 +234,15 @@ def quotation_convert_choices(*, lines, user) -> list[tuple[str, str]]:
         for converter in extensions.quotation_converters_sorted()
         if user.has_perm(converter.permission) and converter.refusal(lines) is None
     ]
+
+
+def prospect_tax_group_id(quotation: Quotation) -> int | None:
+    """For a prospect's quotation, the customer tax group the prospect's account will get, so its lines are taxed
+    (and previewed while typed) as the order or invoice made from it will be; looked up once per quotation
+    object. None for a customer's quotation: the customer's own group applies."""
+    if quotation.customer_id:
+        return None
+    if not hasattr(quotation, "_prospect_tax_group_id"):
+        group = customer_terms_for(party=quotation.party).tax_group
+        quotation._prospect_tax_group_id = group.pk if group else None
+    return quotation._prospect_tax_group_id

@@ -38,6 +38,7 @@ from marketing.services.opportunities import opportunity_win
 from salesapp.choices import LineType, PriceSource, QuotationLostReason, QuotationState
 from salesapp.errors import ErrorCode
 from salesapp.line_types import (
+    DESCRIPTION_LENGTH,
     TEXT_LINE_TYPES,
     comment_line,
     continued_lines,
@@ -58,8 +59,8 @@ from salesapp.models import (
     SalesOrder,
     TaxCode,
 )
-from salesapp.selectors.customer_terms import customer_terms_for
 from salesapp.selectors.pricing import Price, price_for, tax_code_for, tax_codes_for
+from salesapp.selectors.quotations import prospect_tax_group_id
 from salesapp.services.customers import customer_create_from_template
 from salesapp.services.opportunity_orders import order_create_attributed
 from salesapp.services.orders import (
@@ -157,17 +158,6 @@ def _one_line_checked(line: QuotationLineInput, quotation: Quotation) -> Price:
     return price
 
 
-def _prospect_tax_group_id(quotation: Quotation) -> int | None:
-    """For a prospect's quotation, the customer tax group the prospect's account will get, so its lines are taxed
-    as the order or invoice made from it will be (looked up once per quotation object)."""
-    if quotation.customer_id:
-        return None
-    if not hasattr(quotation, "_prospect_tax_group_id"):
-        group = customer_terms_for(party=quotation.party).tax_group
-        quotation._prospect_tax_group_id = group.pk if group else None
-    return quotation._prospect_tax_group_id
-
-
 def _line_build(
     quotation: Quotation,
     line: QuotationLineInput,
@@ -219,7 +209,7 @@ def _line_build(
         discount_percent=discount,
         price_source=source,
         tax_code=tax_code
-        or tax_code_for(customer=quotation.customer, item=item, tax_group_id=_prospect_tax_group_id(quotation)),
+        or tax_code_for(customer=quotation.customer, item=item, tax_group_id=prospect_tax_group_id(quotation)),
     )
     built.net_amount = line_net(quantity=quantity, unit_price=unit_price, discount_percent=discount)
     return [built, *continuations]
@@ -499,9 +489,9 @@ def quotation_line_update(
         description=line.description if description is UNCHANGED else str(description).strip(),
         price_confirmed=price_confirmed or (keeps_price and unit_price is UNCHANGED and discount_percent is UNCHANGED),
     )
-    if description is not UNCHANGED and len(wanted.description) > 300:
+    if description is not UNCHANGED and len(wanted.description) > DESCRIPTION_LENGTH:
         raise ValidationFailed(
-            field_errors={"description": gettext("Enter at most %(max)s characters.") % {"max": 300}}
+            field_errors={"description": gettext("Enter at most %(max)s characters.") % {"max": DESCRIPTION_LENGTH}}
         )
     price = _one_line_checked(wanted, quotation)
     # An engine price is asked again (a quantity break may apply now); a typed one stays as typed.
@@ -545,7 +535,7 @@ def quotation_lines_add(*, quotation: Quotation, lines: list[QuotationLineInput]
     if errors:
         raise ValidationFailed(field_errors=errors)
     existing = lock_quotation_lines(quotation)
-    tax_codes = line_tax_codes(quotation.customer, lines, tax_group_id=_prospect_tax_group_id(quotation))
+    tax_codes = line_tax_codes(quotation.customer, lines, tax_group_id=prospect_tax_group_id(quotation))
     first = next_line_no(existing)
     created = [
         stored

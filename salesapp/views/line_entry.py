@@ -13,22 +13,31 @@ from salesapp.selectors.pricing import LinePreview, line_previews
 
 
 def line_previews_for(
-    forms_: list, *, customer: Customer | None, date: datetime.date, currency: str
+    forms_: list, *, customer: Customer | None, date: datetime.date, currency: str, tax_group_id: int | None = None
 ) -> tuple[list[LinePreview], object]:
-    """The lines of valid line forms priced by the engine; a prospect (no customer) gets the prices for all."""
+    """The lines of valid line forms priced by the engine; a prospect (no customer) gets the prices for all, and
+    the tax codes of the customer tax group ``tax_group_id`` its account will get."""
     entries = [form.line_entry() for form in forms_]
-    return line_previews(customer=customer, lines=entries, date=date, currency=currency)
+    return line_previews(customer=customer, lines=entries, date=date, currency=currency, tax_group_id=tax_group_id)
 
 
 def line_preview_context(
-    form, *, customer: Customer | None, date: datetime.date, currency: str, existing: Iterable
+    form,
+    *,
+    customer: Customer | None,
+    date: datetime.date,
+    currency: str,
+    existing: Iterable,
+    tax_group_id: int | None = None,
 ) -> dict:
     """What ``salesapp/includes/line_preview.html`` shows for the add-line form ``form``: nothing until it holds
     a line, then the line and the totals of ``existing`` lines (with their tax codes) plus it. A comment line
     leaves the totals as they are."""
     context = {"preview": None, "currency": currency}
     if form.is_valid():
-        [preview], _totals = line_previews_for([form], customer=customer, date=date, currency=currency)
+        [preview], _totals = line_previews_for(
+            [form], customer=customer, date=date, currency=currency, tax_group_id=tax_group_id
+        )
         added = (
             [TaxableLine(net=preview.net_amount, tax_code_id=preview.tax_code.pk, tax_rate=preview.tax_code.rate)]
             if preview.tax_code is not None

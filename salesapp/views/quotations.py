@@ -170,7 +170,11 @@ def quotation_line_add(request, pk: int):
     form = QuotationLineForm(request.POST, prefix="add")
     if form.is_valid() and form.price_confirmation_check(
         line_previews_for(
-            [form], customer=quotation.customer, date=quotation.quotation_date, currency=quotation.currency
+            [form],
+            customer=quotation.customer,
+            date=quotation.quotation_date,
+            currency=quotation.currency,
+            tax_group_id=selectors.prospect_tax_group_id(quotation),
         )[0][0]
     ):
         try:
@@ -198,6 +202,7 @@ def quotation_line_preview(request, pk: int):
         date=quotation.quotation_date,
         currency=quotation.currency,
         existing=quotation.lines.select_related("tax_code"),
+        tax_group_id=selectors.prospect_tax_group_id(quotation),
     )
     return render(request, "salesapp/includes/line_preview.html", {**context, "quotation": quotation})
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
 from salesapp.models import Customer, CustomerTaxGroup, ItemTaxGroup, TaxDetermination
 from salesapp.selectors.customer_terms import customer_terms_for
@@ -102,3 +103,22 @@ def test_an_order_for_a_prospect_opportunity_gives_the_account_its_tax_group(cle
 
     # then
     assert order.customer.tax_group == tax_table.groups["EXPORT"]
+
+
+def test_the_line_being_typed_on_a_prospects_quotation_is_previewed_with_the_tax_it_will_get(client, clerk, tax_table):
+    # given: a Swedish prospect without a VAT number (Swedish VAT, 25 %) and a chair whose own code is Dutch
+    party = PartyFactory(name="Ström Kontor AB", country="SE", vat_number="")
+    chair = ItemFactory(unit_price=D("100.00"), tax_code=tax_code("NL21"), tax_group=tax_table.full)
+    quotation = make_quotation(party=party, lines=[], by=clerk)
+    client.force_login(clerk)
+
+    # when
+    response = client.get(
+        reverse("salesapp:quotation_line_preview", args=[quotation.pk]),
+        {"add-item": chair.pk, "add-quantity": "2"},
+    )
+
+    # then: the preview says what the saved line will carry
+    preview = response.context["preview"]
+    assert (preview.tax_code.code, preview.net_amount) == ("SE25", D("200.00"))
+    assert response.context["totals"].gross == D("250.00")
