@@ -49,6 +49,25 @@ def register() -> None:
             rules=tuple(Refusal(rule.predicate, rule.message, shown=False) for rule in Invoice.PAY_RULES),
             order=20,
         ),
+        # The goods an invoice billed come back on a returned order of the invoice's order.
+        DocumentAction(
+            model="invoicing.invoice",
+            name="return",
+            label=_("Return goods"),
+            url=lambda invoice: reverse("salesapp:returned_order_create", args=[invoice.order_id]),
+            permissions=("salesapp.add_salesorder",),
+            rules=(
+                Refusal(
+                    lambda invoice: invoice.state == InvoiceState.POSTED
+                    and not invoice.is_credit_note
+                    and invoice.order_id is not None,
+                    "",
+                    shown=False,
+                ),
+            ),
+            secondary=True,
+            order=80,
+        ),
         DocumentAction(
             model="invoicing.invoice",
             name="delete",

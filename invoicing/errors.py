@@ -10,6 +10,7 @@ class ErrorCode(models.TextChoices):
     INVOICE_EMPTY = "invoice-empty"
     INVOICE_NOT_PAYABLE = "invoice-not-payable"
     INVOICE_NOT_POSTABLE = "invoice-not-postable"
+    INVOICE_NOT_RETURNABLE = "invoice-not-returnable"
     INVOICE_POSTED = "invoice-posted"
     JOURNAL_UNBALANCED = "journal-unbalanced"
     NOTHING_TO_INVOICE = "nothing-to-invoice"

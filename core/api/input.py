@@ -5,6 +5,7 @@ with every such field named."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from django.utils.translation import gettext
@@ -63,3 +64,17 @@ class KnownFieldsOnly:
             input_serializer=serializer_class() if serializer_class else None,
             output_serializer=output_class() if output_class else None,
         )
+
+
+def errors_by_request_index(exc: ValidationFailed, ids: list[int], *, id_field: str) -> ValidationFailed:
+    """A service names a line it was given by its id (``lines[<id>]``, ``lines[<id>].quantity``); an integrator
+    needs the position in the list it sent (``lines[0].quantity``; a bare id becomes ``lines[0].<id_field>``).
+    Keys naming no line of the request are kept as they are."""
+    index_of = {line_id: index for index, line_id in enumerate(ids)}
+    fields = {}
+    for field, message in exc.field_errors.items():
+        match = re.fullmatch(r"lines\[(\d+)\](\..+)?", field)
+        if match and int(match[1]) in index_of:
+            field = f"lines[{index_of[int(match[1])]}]{match[2] or '.' + id_field}"
+        fields[field] = message
+    return ValidationFailed(code=exc.code, field_errors=fields)

@@ -9,9 +9,15 @@ from core.api.fields import (
     ColumnDecimalField,
     ColumnReadMixin,
 )
+from core.money import MAX_QUANTITY
 from invoicing.choices import ORDER_BASIS_CHOICES
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
-from salesapp.api.document_serializers import CustomerDocumentSerializer, DocumentLineSerializer
+from salesapp.api.document_serializers import (
+    CustomerDocumentSerializer,
+    DocumentLineSerializer,
+    quantity_field,
+    unique_lines,
+)
 from salesapp.models import PackingSlip
 
 
@@ -90,3 +96,16 @@ class OrderInvoiceInputSerializer(serializers.Serializer):
         required=False,
         help_text="With basis packing_slips: bill only these slips (default: all posted slips).",
     )
+
+
+class InvoiceReturnLineInputSerializer(serializers.Serializer):
+    invoice_line = serializers.IntegerField(help_text="Id of a line of the invoice (a delivered item it billed).")
+    quantity = quantity_field(max_value=MAX_QUANTITY)
+
+
+class InvoiceReturnInputSerializer(serializers.Serializer):
+    return_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    lines = InvoiceReturnLineInputSerializer(many=True, allow_empty=False)
+
+    def validate_lines(self, lines):
+        return unique_lines(lines, key="invoice_line")

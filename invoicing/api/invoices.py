@@ -12,17 +12,25 @@ from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from core.api.input import KnownFieldsOnly
+from core.api.input import KnownFieldsOnly, errors_by_request_index
 from core.api.renderers import PdfRenderer
 from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
-from invoicing.api.invoice_serializers import InvoicePostInputSerializer, InvoiceSerializer, OrderInvoiceInputSerializer
+from core.errors import ValidationFailed
+from invoicing.api.invoice_serializers import (
+    InvoicePostInputSerializer,
+    InvoiceReturnInputSerializer,
+    InvoiceSerializer,
+    OrderInvoiceInputSerializer,
+)
 from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
 from invoicing.documents import invoice_pdf
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from invoicing.selectors.invoices import invoice_list
 from invoicing.services.invoices import invoice_create_from_order, invoice_delete, invoice_post
+from invoicing.services.returns import invoice_return
 from salesapp.api.document_serializers import with_customer_codes, with_line_codes
+from salesapp.api.order_serializers import SalesOrderSerializer
 from salesapp.selectors.orders import order_list
 
 
@@ -57,8 +65,8 @@ class InvoiceViewSet(ServiceViewSet):
     gives the number and books it; a draft can be deleted. Payment state follows the payments applied."""
 
     serializer_class = InvoiceSerializer
-    input_serializers = {"post_invoice": InvoicePostInputSerializer}
-    change_actions = ("post_invoice",)
+    input_serializers = {"post_invoice": InvoicePostInputSerializer, "return_goods": InvoiceReturnInputSerializer}
+    change_actions = ("post_invoice", "return_goods")
     filterset_class = InvoiceFilter
     search_fields = ["number", "customer__party__name", "order__number"]
 
@@ -72,6 +80,30 @@ class InvoiceViewSet(ServiceViewSet):
         invoice = self.get_object()
         invoice = invoice_post(invoice=invoice, by=request.user, **self.validated_input())
         return self.respond(invoice)
+
+    @extend_schema(
+        request=InvoiceReturnInputSerializer,
+        responses={201: SalesOrderSerializer},
+        summary="Enter a returned order (with its RMA number) for goods billed on this posted invoice",
+        description=(
+            "Each invoice line names the order line it billed; the returned order's lines return those at their "
+            "price. Refused (400) for more than the invoice line billed or than was delivered and is not already "
+            "being returned; errors name the index of the line in the request (`lines[0].quantity`)."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_goods(self, request, pk=None):
+        invoice = self.get_object()
+        data = self.validated_input()
+        line_ids = [line["invoice_line"] for line in data["lines"]]
+        quantities = {line["invoice_line"]: line["quantity"] for line in data["lines"]}
+        try:
+            returned = invoice_return(
+                invoice=invoice, quantities=quantities, return_reason=data["return_reason"], by=request.user
+            )
+        except ValidationFailed as exc:
+            raise errors_by_request_index(exc, line_ids, id_field="invoice_line") from exc
+        return Response(SalesOrderSerializer(returned).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None}, summary="Delete a draft invoice (a posted one is refused: 409)")
     def destroy(self, request, pk=None):

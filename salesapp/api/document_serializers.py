@@ -112,12 +112,12 @@ class CustomerDocumentSerializer(ColumnReadMixin, serializers.ModelSerializer):
     customer_name = AnnotatedCharField(annotation="customer_name", source="customer.party.name", read_only=True)
 
 
-def unique_order_lines(lines: list[dict]) -> list[dict]:
-    """An input that names each order line (``order_line``) at most once: a second mention is refused, not
-    added up or overwritten."""
+def unique_lines(lines: list[dict], key: str = "order_line") -> list[dict]:
+    """An input that names each line (by ``key``: ``order_line``, ``invoice_line``) at most once: a second
+    mention is refused, not added up or overwritten."""
     seen = set()
     for line in lines:
-        if line["order_line"] in seen:
-            raise serializers.ValidationError(f"Order line {line['order_line']} is listed twice.")
-        seen.add(line["order_line"])
+        if line[key] in seen:
+            raise serializers.ValidationError(f"{key.replace('_', ' ').capitalize()} {line[key]} is listed twice.")
+        seen.add(line[key])
     return lines

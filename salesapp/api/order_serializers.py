@@ -13,7 +13,7 @@ from salesapp.api.document_serializers import (
     line_item_input_field,
     line_type_input_field,
     quantity_field,
-    unique_order_lines,
+    unique_lines,
 )
 from salesapp.choices import OrderType, ReturnDisposition
 from salesapp.models import Customer, Item, OrderConfirmation, SalesOrder, SalesOrderLine
@@ -259,7 +259,7 @@ class OrderReturnInputSerializer(serializers.Serializer):
     lines = ReturnLineInputSerializer(many=True, allow_empty=False)
 
     def validate_lines(self, lines):
-        return unique_order_lines(lines)
+        return unique_lines(lines)
 
 
 class ReceiveLineInputSerializer(serializers.Serializer):
@@ -277,4 +277,4 @@ class OrderReceiveInputSerializer(serializers.Serializer):
     )
 
     def validate_lines(self, lines):
-        return unique_order_lines(lines)
+        return unique_lines(lines)

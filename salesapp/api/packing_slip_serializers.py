@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from salesapp.api.document_serializers import quantity_field, unique_order_lines
+from salesapp.api.document_serializers import quantity_field, unique_lines
 from salesapp.choices import ReturnDisposition
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder
 
@@ -77,4 +77,4 @@ class PackingSlipInputSerializer(serializers.Serializer):
     )
 
     def validate_lines(self, lines):
-        return unique_order_lines(lines)
+        return unique_lines(lines)

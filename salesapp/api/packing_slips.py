@@ -11,6 +11,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 
 from core.api.filters import UpdatedSinceFilterSet
+from core.api.input import errors_by_request_index
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
 from salesapp.api.packing_slip_serializers import PackingSlipInputSerializer, PackingSlipSerializer
@@ -31,20 +32,16 @@ class PackingSlipFilter(UpdatedSinceFilterSet):
 
 
 def errors_by_input_index(exc: ValidationFailed, *, order: SalesOrder, line_ids: list[int]) -> ValidationFailed:
-    """The slip service names a bad quantity by order line number (``lines[<line_no>].quantity``) and an
+    """The order's services name a bad quantity by order line number (``lines[<line_no>].quantity``) and an
     unknown line by its id (``lines[<id>]``); an integrator needs the index in the list it sent."""
-    index_of = {line_id: index for index, line_id in enumerate(line_ids)}
     id_of_line_no = dict(order.lines.values_list("line_no", "pk"))
-    fields = {}
+    by_id = {}
     for field, message in exc.field_errors.items():
-        match = re.fullmatch(r"lines\[(\d+)\](\..+)?", field)
-        if match:
-            key, attribute = int(match[1]), match[2]
-            line_id = id_of_line_no.get(key) if attribute else key
-            if line_id in index_of:
-                field = f"lines[{index_of[line_id]}]{attribute or '.order_line'}"
-        fields[field] = message
-    return ValidationFailed(code=exc.code, field_errors=fields)
+        match = re.fullmatch(r"lines\[(\d+)\](\..+)", field)
+        if match and int(match[1]) in id_of_line_no:
+            field = f"lines[{id_of_line_no[int(match[1])]}]{match[2]}"
+        by_id[field] = message
+    return errors_by_request_index(ValidationFailed(code=exc.code, field_errors=by_id), line_ids, id_field="order_line")
 
 
 class PackingSlipViewSet(ServiceViewSet):

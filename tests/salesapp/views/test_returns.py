@@ -165,3 +165,14 @@ def test_a_blocked_customer_gets_no_returned_order_and_the_page_says_why(client,
     ]
     assert f"Customer {delivered.customer.number} is blocked: Insolvent" in response.content.decode()
     assert SalesOrder.objects.filter(order_type="returned_order").count() == 0
+
+
+def test_a_posted_invoice_offers_return_goods_for_its_order(client, clerk, billing, delivered):
+    invoice = invoice_post(
+        invoice=invoice_create_from_order(order=delivered, basis="packing_slips", by=billing), by=billing
+    )
+    client.force_login(clerk)
+
+    page = client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).content.decode()
+
+    assert f'href="{reverse("salesapp:returned_order_create", args=[delivered.pk])}"' in page
