@@ -58,9 +58,11 @@ def register() -> None:
             permissions=("salesapp.add_salesorder",),
             rules=(
                 Refusal(
-                    lambda invoice: invoice.state == InvoiceState.POSTED
-                    and not invoice.is_credit_note
-                    and invoice.order_id is not None,
+                    lambda invoice: (
+                        invoice.state == InvoiceState.POSTED
+                        and not invoice.is_credit_note
+                        and invoice.order_id is not None
+                    ),
                     "",
                     shown=False,
                 ),

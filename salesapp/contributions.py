@@ -9,6 +9,7 @@ import dataclasses
 from django.db.models import Count, Q, Sum
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
@@ -16,28 +17,60 @@ from core import extensions
 from core.money import ZERO
 from core.web import list_url, panel_rows
 from salesapp.choices import OrderState
-from salesapp.models import Customer, Quotation, SalesOrder
+from salesapp.models import Customer, Quotation, SalesAgreement, SalesOrder
+from salesapp.order_types import POLICIES
 from salesapp.services.customers import customer_party_move
 from salesapp.services.quotations import CONVERT_TO_ORDER, quotation_order_convert
+
+# The order types invoiced with a credit note: they undo sales.
+CREDITED_TYPES = [policy.order_type.value for policy in POLICIES.values() if policy.invoice_makes_credit_note]
+
+
+def _credited(order_type: str) -> bool:
+    return order_type in CREDITED_TYPES
 
 
 def order_timeline(party_ids: list[int], limit: int) -> list[extensions.TimelineEntry]:
     orders = (
         SalesOrder.objects.filter(customer__party_id__in=party_ids)
-        .only("id", "number", "state", "created_at", "amount_total", "currency", "customer_reference")
+        .only("id", "number", "order_type", "state", "created_at", "amount_total", "currency", "customer_reference")
         .order_by("-created_at", "-id")[:limit]
     )
     return [
         extensions.TimelineEntry(
             at=order.created_at,
             kind="order",
-            kind_label=gettext("Sales order"),
+            kind_label=gettext("Returned order") if _credited(order.order_type) else gettext("Sales order"),
             title=order.number,
             detail=f"{order.currency} {floatformat(order.amount_total, '2g')}",
             url=reverse("salesapp:order_detail", args=[order.pk]),
             state=order.get_state_display(),
         )
         for order in orders
+    ]
+
+
+def agreement_timeline(party_ids: list[int], limit: int) -> list[extensions.TimelineEntry]:
+    agreements = (
+        SalesAgreement.objects.filter(customer__party_id__in=party_ids)
+        .only("id", "number", "state", "created_at", "valid_from", "valid_to")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [
+        extensions.TimelineEntry(
+            at=agreement.created_at,
+            kind="agreement",
+            kind_label=gettext("Sales agreement"),
+            title=agreement.number,
+            detail=gettext("valid %(start)s – %(end)s")
+            % {
+                "start": date_format(agreement.valid_from, "SHORT_DATE_FORMAT"),
+                "end": date_format(agreement.valid_to, "SHORT_DATE_FORMAT"),
+            },
+            url=reverse("salesapp:agreement_detail", args=[agreement.pk]),
+            state=agreement.get_state_display(),
+        )
+        for agreement in agreements
     ]
 
 
@@ -66,11 +99,16 @@ def opportunity_has_order(opportunity) -> bool:
 
 
 def campaign_ordered_revenue(campaign_ids: list[int]) -> dict[int, list[extensions.CampaignFigure]]:
+    # A return keeps the campaign of the sale it undoes: it lowers the revenue and is not an order won.
+    returned = Q(order_type__in=CREDITED_TYPES)
     rows = (
         SalesOrder.objects.filter(campaign_id__in=campaign_ids)
         .exclude(state__in=[OrderState.CANCELED, OrderState.OPEN])
         .values("campaign_id")
-        .annotate(total=Sum("amount_net"), count=Count("id"))
+        .annotate(
+            total=Sum("amount_net", filter=~returned, default=ZERO) - Sum("amount_net", filter=returned, default=ZERO),
+            count=Count("id", filter=~returned),
+        )
     )
     found = {row["campaign_id"]: row for row in rows}
     return {
@@ -148,6 +186,7 @@ def register() -> None:
     extensions.register_activity_document_type("salesapp.quotation")
     extensions.register_timeline_source(order_timeline)
     extensions.register_timeline_source(quotation_timeline)
+    extensions.register_timeline_source(agreement_timeline)
     extensions.register_opportunity_document_type(
         extensions.OpportunityDocumentType(label=gettext_lazy("sales order"), exists=opportunity_has_order)
     )

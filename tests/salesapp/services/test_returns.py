@@ -5,6 +5,8 @@ import pytest
 from core.errors import TransitionRefused, ValidationFailed
 from core.models import NumberSeries
 from invoicing.services.invoices import invoice_create_from_order, invoice_post
+from marketing.selectors.campaigns import campaign_stats
+from marketing.selectors.parties import party_timeline
 from salesapp.models import PackingSlip, SalesOrder, SalesOrderLine
 from salesapp.services.orders import (
     OrderLineInput,
@@ -16,6 +18,7 @@ from salesapp.services.orders import (
 )
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
 from salesapp.services.returns import returned_goods_receive, returned_order_create
+from tests.factories.marketing import CampaignFactory
 from tests.factories.salesapp import ItemFactory, make_customer, make_order
 
 D = Decimal
@@ -298,3 +301,30 @@ def test_a_returned_order_is_invoiced_with_a_credit_note_on_basis_order(delivere
     assert SalesOrderLine.objects.get(pk=line_a.pk).qty_returned == D("2")
     assert SalesOrder.objects.get(pk=returned.pk).state == "invoiced"
     assert PackingSlip.objects.get(order=returned).number == "RR-000001"
+
+
+def test_a_return_keeps_the_campaign_and_lowers_its_revenue_and_shows_on_the_timeline(delivered, clerk, billing):
+    order, line_a, _line_b = delivered
+    campaign = CampaignFactory()
+    SalesOrder.objects.filter(pk=order.pk).update(campaign=campaign)
+    invoice_post(invoice=invoice_create_from_order(order=order, basis="order", by=billing), by=billing)
+    returned = order_confirm(
+        order=returned_order_create(order=order, quantities={line_a.pk: D("2")}, by=clerk), by=clerk
+    )
+    returned_goods_receive(order=returned, by=clerk)
+    invoice_post(invoice=invoice_create_from_order(order=returned, basis="packing_slips", by=billing), by=billing)
+
+    stats = campaign_stats(campaign=campaign)
+    timeline = party_timeline(party=order.customer.party, per_page=50)
+
+    # ordered 10 × 12.50 + 5 × 20.00 = 225.00 net (the fixture's discount is set after the order's totals), invoiced
+    # 10 × 11.875 + 100.00 = 218.75; 2 × 11.875 = 23.75 came back and was credited
+    assert returned.campaign_id == campaign.pk
+    assert [(figure.key, figure.amount) for figure in stats.revenue] == [
+        ("orders_confirmed", 1),
+        ("ordered_revenue", D("201.25")),
+        ("invoiced_revenue", D("195.00")),
+    ]
+    kinds = [(entry.kind_label, entry.title) for entry in timeline.entries]
+    assert ("Returned order", returned.number) in kinds and ("Sales order", order.number) in kinds
+    assert ("Credit note", "CN-000001") in kinds
