@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
 
@@ -21,6 +21,16 @@ QUANTITY_QUANTUM = Decimal("0.001")
 MAX_QUANTITY = Decimal("999999999.999")
 MAX_UNIT_PRICE = Decimal("9999999999.9999")
 MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def decimal_or_none(value) -> Decimal | None:
+    """``value`` (typed text, a number) as a finite Decimal, or None when it is no number: text, NaN or infinity
+    would otherwise pass into comparisons and amounts."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return number if number.is_finite() else None
 
 
 def round_money(value: Decimal) -> Decimal:

@@ -4,14 +4,14 @@ sales document was made for them) or lost (with a reason)."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext
 
 from core.errors import TransitionRefused, ValidationFailed
-from core.money import HUNDRED, ZERO, round_money
+from core.money import HUNDRED, ZERO, decimal_or_none, round_money
 from core.numbering import number_take
 from core.transitions import transition_run
 from marketing.errors import ErrorCode
@@ -44,14 +44,9 @@ def first_active_stage() -> OpportunityStage | None:
 
 
 def _decimal(value, field: str, errors: dict[str, str]) -> Decimal | None:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
+    number = decimal_or_none(value)
+    if number is None:
         errors[field] = gettext("'%(value)s' is not a number.") % {"value": value}
-        return None
-    if not number.is_finite():
-        errors[field] = gettext("'%(value)s' is not a number.") % {"value": value}
-        return None
     return number
 
 

@@ -25,12 +25,11 @@ from salesapp.api.agreement_serializers import (
     SalesAgreementUpdateInputSerializer,
     SalesAgreementVersionSerializer,
 )
-from salesapp.api.document_serializers import with_customer_codes, with_line_codes
 from salesapp.api.order_serializers import SalesOrderSerializer
+from salesapp.api.orders import SalesOrderViewSet
 from salesapp.choices import AgreementState, CommitmentType
-from salesapp.models import SalesAgreement, SalesAgreementLine, SalesOrderLine
-from salesapp.selectors.agreements import agreement_fulfilment, agreement_list
-from salesapp.selectors.orders import order_list
+from salesapp.models import SalesAgreement, SalesAgreementLine
+from salesapp.selectors.agreements import agreement_fulfilment, agreement_list, agreement_versions
 from salesapp.services import agreements as services
 
 
@@ -169,17 +168,13 @@ class SalesAgreementViewSet(ServiceViewSet):
             by=request.user,
         )
         # The order as the sales order resource shows it.
-        fresh = (
-            with_customer_codes(order_list())
-            .prefetch_related(Prefetch("lines", queryset=with_line_codes(SalesOrderLine.objects.order_by("line_no"))))
-            .get(pk=order.pk)
-        )
+        fresh = SalesOrderViewSet().get_queryset().get(pk=order.pk)
         return Response(SalesOrderSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=SalesAgreementVersionSerializer(many=True), summary="The versions, newest first")
     @action(detail=True, methods=["get"])
     def versions(self, request, pk=None):
-        versions = self.get_object().versions.select_related("created_by").order_by("-number")
+        versions = agreement_versions(self.get_object())
         return Response(SalesAgreementVersionSerializer(versions, many=True).data)
 
     @extend_schema(

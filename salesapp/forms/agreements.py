@@ -1,6 +1,7 @@
 """Sales agreement forms: they parse what the manager or clerk typed; the services judge it."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.listing import record_field
@@ -71,11 +72,17 @@ class AgreementHeaderForm(forms.Form):
 
     TERMS = ("customer", "commitment_type", "currency")
 
-    def __init__(self, *args, fixed_terms: bool = False, **kwargs):
+    def __init__(self, *args, fixed_terms: bool = False, customer: Customer | None = None, **kwargs):
+        """``customer``: the agreement's own, kept when it was blocked since (the service lets an agreement on
+        hold be edited; only new agreements and activation need an unblocked customer)."""
         super().__init__(*args, **kwargs)
         if fixed_terms:
             for name in self.TERMS:
                 del self.fields[name]
+        elif customer is not None and customer.blocked:
+            self.fields["customer"].queryset = Customer.objects.select_related("party").filter(
+                Q(blocked=False) | Q(pk=customer.pk)
+            )
 
     def header(self) -> dict:
         """The service's arguments; an empty currency is the customer's, an empty discount none."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
 from core.listing import order_by_sort
@@ -76,14 +76,6 @@ def agreement_get(*, pk: int) -> SalesAgreement:
 
 def agreement_versions(agreement: SalesAgreement) -> list[SalesAgreementVersion]:
     return list(agreement.versions.select_related("created_by").order_by("-number"))
-
-
-def effective_agreements_for(*, customer_id: int, date: datetime.date | None = None) -> QuerySet[SalesAgreement]:
-    """The customer's agreements orders can be released from on ``date`` (today by default)."""
-    date = date or timezone.localdate()
-    return SalesAgreement.objects.filter(
-        customer_id=customer_id, state=AgreementState.EFFECTIVE, valid_from__lte=date, valid_to__gte=date
-    )
 
 
 @dataclass(frozen=True)
@@ -151,12 +143,24 @@ class Fulfilment:
     def met(self) -> bool:
         return all(line.met for line in self.lines)
 
+    @property
+    def short(self) -> Decimal:
+        """What the lines still miss of their commitments, added up: a line released beyond its commitment
+        does not make up for another line's shortfall."""
+        return sum((line.remaining or ZERO for line in self.lines), ZERO)
+
 
 def _money(field: str):
-    """``field`` of an order line at its price after discount, for the value measure."""
-    return ExpressionWrapper(
-        F(field) * F("unit_price") * (HUNDRED - F("discount_percent")) / HUNDRED,
-        output_field=DecimalField(max_digits=30, decimal_places=8),
+    """``field`` of an order line at its price after discount, for the value measure: rounded per line to the
+    cent as ``core.money.line_net`` rounds a line's net (PostgreSQL rounds numeric halves away from zero, i.e.
+    half up for these amounts), so a fully delivered line counts exactly its net amount."""
+    return Round(
+        ExpressionWrapper(
+            F(field) * F("unit_price") * (HUNDRED - F("discount_percent")) / HUNDRED,
+            output_field=DecimalField(max_digits=30, decimal_places=8),
+        ),
+        2,
+        output_field=DecimalField(max_digits=30, decimal_places=2),
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from core.dates import date_in_window, date_window_message
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
-from core.money import MAX_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
+from core.money import MAX_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE, ZERO, decimal_or_none
 from core.numbering import number_take
 from core.transitions import ROLE_REFUSAL, transition_run, transition_save
 from salesapp.choices import AgreementState, CommitmentType, Currency
@@ -79,11 +79,10 @@ LINE_FIELDS = ("item", "committed_quantity", "committed_amount", "unit_price", "
 def _decimal(value, field: str, errors: dict[str, str]) -> Decimal | None:
     if value is None or value == "":
         return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
+    number = decimal_or_none(value)
+    if number is None:
         errors[field] = gettext("'%(value)s' is not a number.") % {"value": value}
-        return None
+    return number
 
 
 def _type_label(commitment_type: str) -> str:
@@ -545,7 +544,13 @@ def agreement_delete(*, agreement: SalesAgreement, by: User) -> None:
     """Delete an agreement that never became effective; one that did keeps its versions and is closed or
     canceled instead."""
     agreement = lock_agreement(agreement.pk)
-    if agreement.state != AgreementState.ON_HOLD or agreement.version_count:
+    if agreement.state != AgreementState.ON_HOLD and not agreement.version_count:
+        raise TransitionRefused(
+            code=ErrorCode.SALES_AGREEMENT_NOT_EDITABLE,
+            reason=gettext("Agreement %(number)s is %(state)s: it is kept as it is, not deleted.")
+            % {"number": agreement.number, "state": agreement.get_state_display().lower()},
+        )
+    if agreement.version_count:
         raise TransitionRefused(
             code=ErrorCode.SALES_AGREEMENT_NOT_EDITABLE,
             reason=gettext("Agreement %(number)s has been effective: cancel or close it instead of deleting it.")

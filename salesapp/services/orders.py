@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -18,6 +18,7 @@ from core.money import (
     MAX_QUANTITY,
     MAX_UNIT_PRICE,
     ZERO,
+    decimal_or_none,
     document_totals,
     line_net,
 )
@@ -126,12 +127,10 @@ def line_price_override_guard(lines, prefix, *, by: User) -> None:
 
 
 def _decimal(value, field: str) -> Decimal:
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed(
-            field_errors={field: gettext("'%(value)s' is not a number.") % {"value": value}}
-        ) from None
+    number = decimal_or_none(value)
+    if number is None:
+        raise ValidationFailed(field_errors={field: gettext("'%(value)s' is not a number.") % {"value": value}})
+    return number
 
 
 def _plain(value: Decimal) -> str:

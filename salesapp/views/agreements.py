@@ -152,6 +152,7 @@ def agreement_update(request, pk: int):
     form = AgreementHeaderForm(
         request.POST if request.method == "POST" else None,
         fixed_terms=fixed_terms,
+        customer=agreement.customer,
         initial={
             "customer": agreement.customer,
             "commitment_type": agreement.commitment_type,

@@ -106,6 +106,30 @@ def test_a_value_commitment_is_measured_in_net_amounts(manager, clerk, items):
     assert line.released_percent == 29
 
 
+def test_a_value_measure_counts_each_delivered_line_at_its_rounded_net(manager, clerk, items):
+    # given: two releases of 1 × 1.0050 (each line's net rounds to 1.01), both delivered in full
+    agreement = make_sales_agreement(
+        commitment_type="product_value",
+        lines=[{"item": items["A"], "committed_amount": "10", "unit_price": "1.005"}],
+        effective=True,
+        by=manager,
+    )
+    for _ in range(2):
+        order = agreement_release(
+            agreement=agreement,
+            lines=[(agreement.lines.get(), D("1"))],
+            requested_ship_date=timezone.localdate(),
+            by=clerk,
+        )
+        _deliver(order, {"A-100": "1"}, by=manager)
+
+    # when
+    line = agreement_fulfilment(agreement).lines[0]
+
+    # then: delivered in full is exactly what was released, cent for cent
+    assert (line.released, line.delivered) == (D("2.02"), D("2.02"))
+
+
 def test_fulfilment_of_a_whole_list_is_two_statements(manager, clerk, items, django_assert_num_queries):
     agreements = []
     for _n in range(4):

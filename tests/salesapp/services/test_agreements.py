@@ -125,6 +125,12 @@ def test_create_numbers_the_agreement_on_hold_in_the_customers_currency(manager,
         ),
         ("none", {"item": "A"}, "lines[0].unit_price", "Enter the agreed unit price."),
         (
+            "product_quantity",
+            {"item": "A", "committed_quantity": "NaN", "unit_price": "1"},
+            "lines[0].committed_quantity",
+            "'NaN' is not a number.",
+        ),
+        (
             "none",
             {"item": "A", "unit_price": "1", "discount_percent": "120"},
             "lines[0].discount_percent",

@@ -198,3 +198,61 @@ def test_follow_up_lists_ended_agreements_short_of_their_commitment(client, mana
     # then: only the short one, with what it still owes
     assert list(page.context["page_obj"]) == [agreements[0]]
     assert page.context["page_obj"][0].fulfilment.total.remaining == D("6.000")
+
+
+def test_follow_up_shows_the_shortfall_of_the_short_lines_not_netted_by_a_line_released_beyond(client, manager, clerk):
+    # given: line 1 released 15 of 10, line 2 released 2 of 10; the agreement then ended
+    client.force_login(manager)
+    today = timezone.localdate()
+    agreement = make_sales_agreement(
+        lines=[
+            {"item": ItemFactory(), "committed_quantity": "10", "unit_price": "1"},
+            {"item": ItemFactory(), "committed_quantity": "10", "unit_price": "1"},
+        ],
+        effective=True,
+        valid_from=today - datetime.timedelta(days=30),
+        by=manager,
+    )
+    first, second = agreement.lines.order_by("line_no")
+    agreement_release(
+        agreement=agreement, lines=[(first, D("15")), (second, D("2"))], requested_ship_date=today, by=clerk
+    )
+    agreement_update(agreement=agreement, valid_to=today - datetime.timedelta(days=1), by=manager)
+
+    # when
+    page = client.get(reverse("salesapp:agreement_followup"))
+
+    # then: 8 short (not 20 − 17 = 3)
+    (listed,) = page.context["page_obj"]
+    assert listed.fulfilment.short == D("8.000")
+    assert '<td class="num">8</td>' in page.content.decode()
+
+
+def test_an_agreement_on_hold_of_a_customer_blocked_since_can_still_be_edited(client, manager):
+    # given: an agreement on hold; its customer is blocked afterwards
+    client.force_login(manager)
+    agreement = make_sales_agreement(
+        lines=[{"item": ItemFactory(), "committed_quantity": "5", "unit_price": "1"}], by=manager
+    )
+    customer = agreement.customer
+    customer.blocked, customer.blocked_reason = True, "Insolvent"
+    customer.save()
+
+    # when: the manager moves its end date
+    response = client.post(
+        reverse("salesapp:agreement_update", args=[agreement.pk]),
+        {
+            "customer": customer.pk,
+            "commitment_type": agreement.commitment_type,
+            "valid_from": agreement.valid_from.isoformat(),
+            "valid_to": (agreement.valid_to - datetime.timedelta(days=1)).isoformat(),
+            "currency": agreement.currency,
+            "default_discount_percent": "0",
+            "description": "",
+        },
+    )
+
+    # then
+    assert response.status_code == 302, response.context["form"].errors
+    agreement.refresh_from_db()
+    assert agreement.valid_to == this_year()[1] - datetime.timedelta(days=1)
