@@ -71,11 +71,9 @@ POLICIES: dict[str, OrderTypePolicy] = {
             invoice_makes_credit_note=False,
             reopens_after_invoice=True,
             clerk_may_create=True,
-            built=False,
-            description=_("a recurring order: after each invoice it returns to open for the next period."),
-            unavailable_reason=_(
-                "Subscription orders are not available yet: an order of this type would end invoiced "
-                "instead of reopening for the next period. Enter a sales order per period instead."
+            built=True,
+            description=_(
+                "a recurring order: a billing run invoices it every period, then it is open for delivery again."
             ),
         ),
         OrderTypePolicy(

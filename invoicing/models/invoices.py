@@ -46,6 +46,15 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         blank=True,
         related_name="+",
     )
+    # The subscription period the invoice bills (invoicing.services.subscriptions): one invoice per period.
+    subscription_period = models.OneToOneField(
+        "salesapp.SubscriptionPeriod",
+        verbose_name=_("subscription period"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice",
+    )
     basis = models.CharField(_("basis"), max_length=20, choices=InvoiceBasis.choices, default=InvoiceBasis.ORDER)
     # Numbered at posting from a locked counter: drafts carry no number, so the series has no gaps.
     number = models.CharField(_("number"), max_length=30, unique=True, null=True, blank=True)

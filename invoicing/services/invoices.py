@@ -44,6 +44,7 @@ from salesapp.models import (
     QuotationRevisionLine,
     SalesOrder,
     SalesOrderLine,
+    SubscriptionPeriod,
 )
 from salesapp.services.orders import InvoicedQuantity, order_invoiced_book
 from salesapp.services.packing_slips import order_deliver_remainder
@@ -131,9 +132,10 @@ def invoice_create_from_order(
     order: SalesOrder,
     basis: str = InvoiceBasis.PACKING_SLIPS,
     packing_slips: list[PackingSlip] | None = None,
+    subscription_period: SubscriptionPeriod | None = None,
     by: User,
 ) -> Invoice:
-    """A draft invoice for an order.
+    """A draft invoice for an order; ``subscription_period``: the period of a subscription it bills.
 
     ``order``: everything still to invoice, the undelivered quantity included (delivered when posted).
     ``packing_slips``: what the chosen posted packing slips (default: all) delivered and no invoice billed yet.
@@ -141,7 +143,9 @@ def invoice_create_from_order(
     An order has at most one draft invoice: the database holds that rule (a partial unique index), so it is
     not asked first; the refusal names the draft when the insert meets it."""
     try:
-        return _invoice_create_from_order(order=order, basis=basis, packing_slips=packing_slips, by=by)
+        return _invoice_create_from_order(
+            order=order, basis=basis, packing_slips=packing_slips, subscription_period=subscription_period, by=by
+        )
     except IntegrityError as error:
         if constraint_name(error) != ONE_DRAFT_PER_ORDER:
             raise
@@ -155,7 +159,12 @@ def invoice_create_from_order(
 
 @transaction.atomic
 def _invoice_create_from_order(
-    *, order: SalesOrder, basis: str, packing_slips: list[PackingSlip] | None, by: User
+    *,
+    order: SalesOrder,
+    basis: str,
+    packing_slips: list[PackingSlip] | None,
+    subscription_period: SubscriptionPeriod | None = None,
+    by: User,
 ) -> Invoice:
     order = lock_order(order.pk, with_customer=False)
     lines = lock_order_lines(order)
@@ -166,7 +175,14 @@ def _invoice_create_from_order(
     reason = order.refusal_reason("invoice")
     if reason:
         raise TransitionRefused(code=ErrorCode.ORDER_NOT_INVOICEABLE, reason=reason)
-    invoice = Invoice(customer_id=order.customer_id, order=order, basis=basis, currency=order.currency, created_by=by)
+    invoice = Invoice(
+        customer_id=order.customer_id,
+        order=order,
+        basis=basis,
+        currency=order.currency,
+        subscription_period=subscription_period,
+        created_by=by,
+    )
     accounts = _revenue_accounts()
     new_lines: list[InvoiceLine] = []
     if basis == InvoiceBasis.ORDER:
@@ -296,7 +312,12 @@ def _refuse_unless_draft(invoice: Invoice, action: str) -> None:
 
 @transaction.atomic
 def invoice_post(
-    *, invoice: Invoice, invoice_date: datetime.date | None = None, store_pdf: bool = True, by: User
+    *,
+    invoice: Invoice,
+    invoice_date: datetime.date | None = None,
+    store_pdf: bool = True,
+    by: User,
+    check_permission: bool = True,
 ) -> Invoice:
     """Post a draft: deliver what an order-basis invoice still needs, take the next gapless number,
     write the journal entry, book the invoiced quantities and let the order follow.
@@ -315,7 +336,7 @@ def invoice_post(
     loaded_set(invoice, "lines", lines)
     if not lines:
         raise TransitionRefused(code=ErrorCode.INVOICE_EMPTY, reason=gettext("The invoice has no lines to post."))
-    if not has_transition_perm(invoice.post, by):
+    if check_permission and not has_transition_perm(invoice.post, by):
         raise ActionForbidden(
             code=CoreErrorCode.PERMISSION_DENIED, reason=gettext("You are not allowed to post invoices.")
         )
@@ -341,6 +362,7 @@ def invoice_post(
     transition_run(
         invoice.post,
         by=by,
+        check_permission=check_permission,
         number=numbers["invoice"],
         invoice_date=invoice_date,
         due_date=due_date,

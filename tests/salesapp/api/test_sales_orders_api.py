@@ -541,7 +541,7 @@ def test_patch_to_a_type_not_built_yet_is_refused(integrator):
 
     # when
     response = api_client(integrator).patch(
-        f"{URL}{order.pk}/", {"order_type": "subscription", "customer_reference": "PO-1"}, format="json"
+        f"{URL}{order.pk}/", {"order_type": "returned_order", "customer_reference": "PO-1"}, format="json"
     )
 
     # then

@@ -71,8 +71,8 @@ def test_an_item_requirement_with_deliveries_keeps_its_type_and_is_not_invoiced_
 def test_types_not_built_stay_refused_and_unknown_ones_are_named(clerk):
     order = make_order(by=clerk)
     with pytest.raises(TransitionRefused) as refused:
-        order_type_change(order=order, order_type="subscription", by=clerk)
-    assert refused.value.reason.startswith("Subscription orders are not available yet")
+        order_type_change(order=order, order_type="returned_order", by=clerk)
+    assert refused.value.reason.startswith("Returned orders are not available yet")
     with pytest.raises(TransitionRefused):
         order_type_change(order=order, order_type="barter", by=clerk)
 

@@ -40,7 +40,7 @@ def test_policies_say_what_each_type_does():
     # then
     assert table == {
         "journal": (StockDirection.NONE, False, False, False, False, False, True, True),
-        "subscription": (StockDirection.OUT, True, True, True, False, True, True, False),
+        "subscription": (StockDirection.OUT, True, True, True, False, True, True, True),
         "sales": (StockDirection.OUT, True, True, True, False, False, True, True),
         "returned_order": (StockDirection.IN, True, True, True, True, False, True, False),
         "item_requirements": (StockDirection.OUT, True, True, False, False, False, False, True),
@@ -55,16 +55,18 @@ def test_a_policy_cannot_be_changed_at_run_time():
 
 def test_only_built_types_can_be_chosen():
     # then
-    assert [order_type_refusal(value) is None for value in OrderType.values] == [True, False, True, False, True]
+    assert [order_type_refusal(value) is None for value in OrderType.values] == [True, True, True, False, True]
     assert order_type_refusal("barter") == "Unknown order type 'barter'."
 
 
 def test_clerks_choose_between_journal_and_sales_with_an_explanation():
     # then
-    assert [policy.order_type for policy in clerk_order_types()] == ["journal", "sales"]
+    assert [policy.order_type for policy in clerk_order_types()] == ["journal", "subscription", "sales"]
     assert clerk_order_type_help() == (
         "Journal: a draft to work on: it reserves nothing and cannot be confirmed, delivered or invoiced. "
         "Change its type to Sales order when the customer commits. "
+        "Subscription: a recurring order: a billing run invoices it every period, then it is open for delivery "
+        "again. "
         "Sales order: the customer's order: confirm it, ship it on packing slips and invoice it."
     )
 
@@ -73,9 +75,9 @@ def test_the_explanation_and_refusals_follow_the_active_language():
     # when
     with translation.override("nl"):
         help_text = clerk_order_type_help()
-        refusal = order_type_refusal("subscription")
+        refusal = order_type_refusal("returned_order")
 
     # then
     assert help_text.startswith("Journaal: een concept om aan te werken: het reserveert niets")
     assert "Verkooporder: de order van de klant: bevestig hem" in help_text
-    assert refusal.startswith("Abonnementsorders zijn nog niet beschikbaar:")
+    assert refusal.startswith("Retourorders zijn nog niet beschikbaar:")

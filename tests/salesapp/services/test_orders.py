@@ -190,11 +190,6 @@ def orders_snapshot() -> dict:
     ("order_type", "reason"),
     [
         (
-            "subscription",
-            "Subscription orders are not available yet: an order of this type would end invoiced instead of "
-            "reopening for the next period. Enter a sales order per period instead.",
-        ),
-        (
             "returned_order",
             "Returned orders are not available yet: receiving returned goods and crediting them is not built, "
             "and an order of this type would be invoiced as a sale.",
@@ -286,7 +281,7 @@ def test_order_update_moves_the_lines_that_followed_the_header_date(clerk):
     assert list(order.lines.order_by("line_no").values_list("requested_ship_date", flat=True)) == [new_date, own_date]
 
 
-@pytest.mark.parametrize("order_type", ["subscription", "returned_order"])
+@pytest.mark.parametrize("order_type", ["returned_order"])
 def test_switching_to_a_type_not_built_yet_is_refused_and_nothing_changes(clerk, order_type):
     # given
     order = make_order(order_type="journal", customer_reference="PO-1", by=clerk)
