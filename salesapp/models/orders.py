@@ -270,7 +270,7 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     BILL_RULES = (
         Refusal(
             lambda order: policy_for(order.order_type).reopens_after_invoice,
-            _("Order %(number)s is not a subscription."),
+            lambda order: gettext("Order %(number)s is not a subscription.") % {"number": order.number},
         ),
         Refusal(
             lambda order: not order.subscription_ended(),
@@ -279,13 +279,20 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
                 % {"number": order.number, "date": order.subscription_end_date.isoformat()}
             ),
         ),
+        # Messages as callables: a preview asks them for many orders, without the context's query per order.
         Refusal(
             lambda order: order.state in (OrderState.CONFIRMED, OrderState.DELIVERED),
-            _("Order %(number)s is %(state)s: a subscription is billed once it is confirmed."),
+            lambda order: (
+                gettext("Order %(number)s is %(state)s: a subscription is billed once it is confirmed.")
+                % {"number": order.number, "state": order.get_state_display()}
+            ),
         ),
         Refusal(
             lambda order: not order.on_hold,
-            _("Order %(number)s is on hold: %(hold_reason)s. A sales manager can release it."),
+            lambda order: (
+                gettext("Order %(number)s is on hold: %(hold_reason)s. A sales manager can release it.")
+                % {"number": order.number, "hold_reason": order.hold_reason}
+            ),
         ),
         Refusal(
             lambda order: not order.customer.blocked,
@@ -299,7 +306,10 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         ),
         Refusal(
             lambda order: order.amount_net > 0,
-            _("Order %(number)s has nothing with a price to bill: give its lines their prices."),
+            lambda order: (
+                gettext("Order %(number)s has nothing with a price to bill: give its lines their prices.")
+                % {"number": order.number}
+            ),
         ),
     )
 
