@@ -62,5 +62,5 @@ def subscription_period_bill(
     # Posting delivered and invoiced the lines and made the order invoiced: read them as they are now.
     order = lock_order(order.pk)
     lock_order_lines(order, related=())
-    subscription_period_close(order=order, period=period, by=by)
+    subscription_period_close(order=order, period=period, invoice_number=invoice.number, by=by)
     return invoice

@@ -19,6 +19,9 @@ class SubscriptionPeriod(models.Model):
     billed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("billed by"), on_delete=models.PROTECT, related_name="+"
     )
+    # The number of the posted invoice that billed the period, as invoicing reported it when closing the
+    # period: sales shows it without reaching into invoicing (DESIGN.md §1).
+    invoice_number = models.CharField(_("invoice number"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("subscription period")

@@ -60,13 +60,17 @@ def subscription_period_open(*, order: SalesOrder, bill_until: datetime.date, by
     return period
 
 
-def subscription_period_close(*, order: SalesOrder, period: SubscriptionPeriod, by: User) -> SalesOrder:
-    """After the period's invoice is posted (the order invoiced): keep each line's delivered and invoiced
-    quantities in the period, reset the ledger, move the next billing date one period on and renew the order
-    (invoiced → confirmed), unless that date is past the end date: then the subscription has ended, invoiced.
+def subscription_period_close(
+    *, order: SalesOrder, period: SubscriptionPeriod, invoice_number: str, by: User
+) -> SalesOrder:
+    """After the period's invoice ``invoice_number`` is posted (the order invoiced): keep each line's delivered
+    and invoiced quantities in the period, reset the ledger, move the next billing date one period on and renew
+    the order (invoiced → confirmed), unless that date is past the end date: then the subscription has ended.
     The caller holds the order and its lines locked (``lock_order_lines``) with the quantities posting booked."""
     if not is_locked_with_lines(order):
         raise RuntimeError("subscription_period_close needs the order and its lines locked by the caller.")
+    period.invoice_number = invoice_number
+    period.save(update_fields=["invoice_number"])
     lines = list(order.lines.all())
     rows_insert(
         [
