@@ -175,6 +175,9 @@ def order_create(request):
                     customer_reference=data["customer_reference"],
                     external_document_number=data["external_document_number"],
                     payment_terms_days=data["payment_terms_days"],
+                    billing_period=data["billing_period"],
+                    next_billing_date=data["next_billing_date"],
+                    subscription_end_date=data["subscription_end_date"],
                 )
             except DomainError as exc:
                 order_errors_apply(exc, header=header, line_forms=filled)
