@@ -2,13 +2,16 @@
 reset and the order renewed (confirmed) for the next period; refusals change nothing."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django_fsm_log.models import StateLog
+from pypdf import PdfReader
 
 from core.dates import months_added
 from core.errors import ActionForbidden, TransitionRefused
+from invoicing.documents import invoice_pdf
 from invoicing.models import Invoice
 from invoicing.services.subscriptions import subscription_period_bill
 from salesapp.models import SalesOrder, SubscriptionPeriod, SubscriptionPeriodLine
@@ -242,3 +245,15 @@ def test_the_customer_is_billed_in_its_own_currency_and_terms(manager):
 
     # then
     assert (invoice.currency, invoice.due_date) == (customer.currency, D(2026, 10, 15))
+
+
+def test_the_invoice_pdf_shows_the_period(subscription, manager):
+    # given
+    invoice = subscription_period_bill(order=subscription, bill_until=OCT_1, by=manager)
+
+    # when
+    content, _filename = invoice_pdf(Invoice.objects.get(pk=invoice.pk))
+
+    # then
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "Period" in text and "1 Oct 2026 – 31 Oct 2026" in text
