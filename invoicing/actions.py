@@ -11,7 +11,7 @@ from core.extensions import DocumentAction
 from core.transitions import Refusal
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice
-from salesapp.models import SalesOrder
+from invoicing.services.invoices import ORDER_INVOICE_RULES
 
 
 def register() -> None:
@@ -22,7 +22,7 @@ def register() -> None:
             label=_("Create invoice"),
             url=lambda order: reverse("invoicing:invoice_create") + f"?order={order.pk}",
             permissions=("invoicing.add_invoice",),
-            rules=SalesOrder.INVOICE_RULES,
+            rules=ORDER_INVOICE_RULES,
             order=30,
         ),
         DocumentAction(

@@ -19,7 +19,7 @@ from core.jobs import job_enqueue
 from core.loaded import loaded_set
 from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net
 from core.numbering import numbers_take
-from core.transitions import transition_refusal, transition_run, transition_save
+from core.transitions import Refusal, first_refusal, transition_refusal, transition_run, transition_save
 from invoicing.choices import ORDER_BASES, AccountRole, InvoiceBasis, InvoiceState, PaymentState
 from invoicing.errors import ErrorCode
 from invoicing.jobs import invoice_pdf_store_job
@@ -46,6 +46,7 @@ from salesapp.models import (
     SalesOrderLine,
     SubscriptionPeriod,
 )
+from salesapp.order_types import policy_for
 from salesapp.services.orders import InvoicedQuantity, order_invoiced_book
 from salesapp.services.packing_slips import order_deliver_remainder
 
@@ -63,6 +64,21 @@ _POSTED_SLIP_LINES = CompiledQuery(
 )
 _INVOICE_LINES = CompiledQuery(
     lambda invoice_id: InvoiceLine.objects.filter(invoice_id=invoice_id).select_related("tax_code").order_by("line_no")
+)
+
+
+# An order's invoice from the invoice page, the API or the admin. A subscription is invoiced by a billing run
+# only (invoicing.services.subscriptions), period by period: an invoice made otherwise would leave it invoiced
+# instead of renewed, its period unrecorded.
+ORDER_INVOICE_RULES = (
+    *SalesOrder.INVOICE_RULES,
+    Refusal(
+        lambda order: not policy_for(order.order_type).reopens_after_invoice,
+        lambda order: (
+            gettext("Order %(number)s is a subscription: a billing run invoices it, one period at a time.")
+            % {"number": order.number}
+        ),
+    ),
 )
 
 
@@ -172,7 +188,7 @@ def _invoice_create_from_order(
         raise ValidationFailed(
             field_errors={"basis": gettext("Choose 'order' or 'packing_slips', not '%(basis)s'.") % {"basis": basis}}
         )
-    reason = order.refusal_reason("invoice")
+    reason = first_refusal(SalesOrder.INVOICE_RULES if subscription_period else ORDER_INVOICE_RULES, order)
     if reason:
         raise TransitionRefused(code=ErrorCode.ORDER_NOT_INVOICEABLE, reason=reason)
     invoice = Invoice(

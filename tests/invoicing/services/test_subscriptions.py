@@ -13,6 +13,7 @@ from core.dates import months_added
 from core.errors import ActionForbidden, TransitionRefused
 from invoicing.documents import invoice_pdf
 from invoicing.models import Invoice
+from invoicing.services.invoices import invoice_create_from_order
 from invoicing.services.subscriptions import subscription_period_bill
 from salesapp.models import SalesOrder, SubscriptionPeriod, SubscriptionPeriodLine
 from salesapp.services.customers import customer_update
@@ -257,3 +258,18 @@ def test_the_invoice_pdf_shows_the_period(subscription, manager):
     # then
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "Period" in text and "1 Oct 2026 – 31 Oct 2026" in text
+
+
+def test_a_subscription_is_not_invoiced_by_hand_and_nothing_changes(subscription, clerk):
+    # given
+    before = snapshot(subscription)
+
+    # when
+    with pytest.raises(TransitionRefused) as refused:
+        invoice_create_from_order(order=subscription, basis="order", by=clerk)
+
+    # then
+    assert refused.value.reason == (
+        f"Order {subscription.number} is a subscription: a billing run invoices it, one period at a time."
+    )
+    assert snapshot(subscription) == before
