@@ -40,6 +40,7 @@ def subscription_period_bill(
     bill_until: datetime.date,
     by: User,
     invoice_date: datetime.date | None = None,
+    store_pdf: bool = True,
     check_permission: bool = True,
 ) -> Invoice:
     """Bill the next period of a confirmed subscription that is due by ``bill_until``: the period row, an
@@ -49,6 +50,7 @@ def subscription_period_bill(
 
     Refused, with the reason and nothing written, when the order is not a confirmed subscription, not due,
     ended, on hold, its customer blocked, nothing on it has a price, or the period is billed already.
+    ``store_pdf``: as for ``invoice_post``.
     ``check_permission=False``: for a billing run, whose start was authorized (``billing_run_start``)."""
     if check_permission:
         billing_permission_guard(by)
@@ -57,7 +59,11 @@ def subscription_period_bill(
     period = subscription_period_open(order=order, bill_until=bill_until, by=by)
     invoice = invoice_create_from_order(order=order, basis=InvoiceBasis.ORDER, subscription_period=period, by=by)
     invoice = invoice_post(
-        invoice=invoice, invoice_date=invoice_date or timezone.localdate(), by=by, check_permission=False
+        invoice=invoice,
+        invoice_date=invoice_date or timezone.localdate(),
+        store_pdf=store_pdf,
+        by=by,
+        check_permission=False,
     )
     # Posting delivered and invoiced the lines and made the order invoiced: read them as they are now.
     order = lock_order(order.pk)

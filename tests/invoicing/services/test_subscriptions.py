@@ -6,6 +6,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_fsm_log.models import StateLog
 from pypdf import PdfReader
 
@@ -273,3 +275,23 @@ def test_a_subscription_is_not_invoiced_by_hand_and_nothing_changes(subscription
         f"Order {subscription.number} is a subscription: a billing run invoices it, one period at a time."
     )
     assert snapshot(subscription) == before
+
+
+def _statements_to_bill(clerk, manager, lines: int) -> int:
+    items = [ItemFactory(unit_price=Decimal("10.00"), item_type="service") for _ in range(lines)]
+    order = make_order(order_type="subscription", lines=[(item, "1") for item in items], order_date=OCT_1, by=clerk)
+    order_confirm(order=order, by=clerk)
+    with CaptureQueriesContext(connection) as queries:
+        subscription_period_bill(order=order, bill_until=OCT_1, store_pdf=False, by=manager)
+    return len(queries)
+
+
+def test_billing_a_period_takes_as_many_statements_whatever_the_number_of_lines(clerk, manager):
+    # given: the content types and permissions cached, as a running worker has them
+    _statements_to_bill(clerk, manager, 1)
+
+    # when
+    one, eight = _statements_to_bill(clerk, manager, 1), _statements_to_bill(clerk, manager, 8)
+
+    # then
+    assert one == eight
