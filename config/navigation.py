@@ -34,7 +34,11 @@ NAVIGATION = [
     ),
     (
         _("Invoicing"),
-        [(_("Invoices"), "invoicing:invoice_list"), (_("Payments"), "invoicing:payment_list")],
+        [
+            (_("Invoices"), "invoicing:invoice_list"),
+            (_("Payments"), "invoicing:payment_list"),
+            (_("Billing runs"), "invoicing:billing_run_list", "invoicing.add_billingrun"),
+        ],
     ),
 ]
 

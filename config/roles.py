@@ -63,7 +63,15 @@ _VIEW_ALL = [
     *_crud("invoicing.invoiceline", "view"),
     *_crud("invoicing.payment", "view"),
     *_crud("invoicing.paymentapplication", "view"),
+    *_crud("salesapp.subscriptionperiod", "view"),
+    *_crud("salesapp.subscriptionperiodline", "view"),
+    *_crud("invoicing.billingrun", "view"),
+    *_crud("invoicing.billingrunresult", "view"),
 ]
+
+# Starting a billing run invoices and posts every subscription due (invoicing.services.billing_runs): the
+# sales manager who keeps the subscriptions and the billing clerk who posts invoices may start one.
+_BILLING_RUNS = ["invoicing.add_billingrun"]
 
 _SALES_WORK = [
     *[perm for model in _MARKETING_MODELS for perm in _crud(model)],
@@ -139,9 +147,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _AGREEMENTS
             # Orders over the credit limit or the approval threshold, and holds on deliveries and invoices.
             + ["salesapp.approve_salesorder", "salesapp.hold_salesorder"]
+            + _BILLING_RUNS
         )
     ),
-    BILLING_CLERK: sorted(set(_PAGES + _VIEW_ALL + _BILLING_WORK)),
+    BILLING_CLERK: sorted(set(_PAGES + _VIEW_ALL + _BILLING_WORK + _BILLING_RUNS)),
     INTEGRATOR: sorted(
         set(
             _VIEW_ALL

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext
 
 FIRST_DATE = datetime.date(2000, 1, 1)
@@ -20,3 +21,9 @@ def date_window_message() -> str:
         "first": FIRST_DATE.isoformat(),
         "last": LAST_DATE.isoformat(),
     }
+
+
+def months_added(value: datetime.date, months: int) -> datetime.date:
+    """``value`` moved by whole calendar months, kept within the month it lands in: 31 Jan + 1 month is
+    28 Feb (29 in a leap year), so a period that starts at a month's end does not skip a month."""
+    return value + relativedelta(months=months)

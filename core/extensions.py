@@ -272,3 +272,21 @@ def customer_receivables(customer_ids: list[int]) -> dict[int, Receivables]:
             known = found[pk]
             found[pk] = Receivables(open=known.open + receivables.open, overdue=known.overdue + receivables.overdue)
     return found
+
+
+# ``source(customer_id)`` → the customer's account balance: posted documents less the money received (negative:
+# money on account, not yet needed). Invoicing registers it; sales asks it whether a customer who pays before
+# delivery has paid an order already (DESIGN.md §4.2).
+BalanceSource = Callable[[int], Decimal]
+
+balance_sources: list[BalanceSource] = []
+
+
+def register_balance_source(source: BalanceSource) -> None:
+    if source not in balance_sources:
+        balance_sources.append(source)
+
+
+def customer_account_balance(customer_id: int) -> Decimal:
+    """The customer's balance summed over the registered sources (zero without any)."""
+    return sum((source(customer_id) for source in balance_sources), Decimal("0.00"))

@@ -235,7 +235,7 @@ def _fates_by_age(rng: random.Random) -> list[str]:
     return [fate for _key, fate in sorted(keyed, reverse=True)]
 
 
-def _demo_confirm(order: SalesOrder, *, by, approver) -> SalesOrder:
+def demo_confirm(order: SalesOrder, *, by, approver) -> SalesOrder:
     """Confirm as the clerk does; an order over the customer's credit limit waits for the sales manager, who
     approves it (the demo's customers are good for it)."""
     order = order_confirm(order=order, by=by)
@@ -267,7 +267,7 @@ def demo_orders_build(
         if fate == CANCELED and rng.random() < 0.5:
             order = order_cancel(order=order, reason=rng.choice(CANCEL_REASONS), by=by)
         elif fate != OPEN:
-            order = _demo_confirm(order, by=by, approver=approver)
+            order = demo_confirm(order, by=by, approver=approver)
             if fate == CANCELED:
                 order = order_cancel(order=order, reason=rng.choice(CANCEL_REASONS), by=by)
         plan.append(DemoOrder(order=order, fate=fate))
@@ -354,7 +354,7 @@ def demo_opportunity_orders_build(*, opportunities: list[Opportunity], by=None, 
             order_line_add(
                 order=order, line=OrderLineInput(item=items[number], quantity=D(quantity), tax_code=tax_code), by=by
             )
-        order = _demo_confirm(order, by=by, approver=approver)
+        order = demo_confirm(order, by=by, approver=approver)
         opportunity_win(opportunity=opportunity, by=opportunity.owner or by)
         plan.append(DemoOrder(order=order, fate=INVOICED_FROM_ORDER if billed else CONFIRMED))
     return plan

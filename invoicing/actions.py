@@ -11,7 +11,7 @@ from core.extensions import DocumentAction
 from core.transitions import Refusal
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice
-from salesapp.models import SalesOrder
+from invoicing.services.invoices import ORDER_INVOICE_RULES
 from salesapp.order_types import policy_for
 
 
@@ -27,7 +27,7 @@ def register() -> None:
             label=_("Create invoice"),
             url=lambda order: reverse("invoicing:invoice_create") + f"?order={order.pk}",
             permissions=("invoicing.add_invoice",),
-            rules=(Refusal(lambda order: not _credits(order), "", shown=False), *SalesOrder.INVOICE_RULES),
+            rules=(Refusal(lambda order: not _credits(order), "", shown=False), *ORDER_INVOICE_RULES),
             order=30,
         ),
         # A returned order is invoiced with a credit note (invoicing.services.invoices.invoice_create_from_order).
@@ -37,7 +37,7 @@ def register() -> None:
             label=_("Create credit note"),
             url=lambda order: reverse("invoicing:invoice_create") + f"?order={order.pk}",
             permissions=("invoicing.add_invoice",),
-            rules=(Refusal(_credits, "", shown=False), *SalesOrder.INVOICE_RULES),
+            rules=(Refusal(_credits, "", shown=False), *ORDER_INVOICE_RULES),
             order=30,
         ),
         DocumentAction(
@@ -69,6 +69,8 @@ def register() -> None:
             ),
             secondary=True,
             order=80,
+            # Entering returns is the sales clerk's: billing is not told on every invoice that it may not.
+            permitted_only=True,
         ),
         DocumentAction(
             model="invoicing.invoice",

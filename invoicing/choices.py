@@ -54,3 +54,14 @@ class PaymentMethod(models.TextChoices):
     DIRECT_DEBIT = "direct_debit", _("Direct debit")
     CARD = "card", _("Card")
     CASH = "cash", _("Cash")
+
+
+class BillingRunKind(models.TextChoices):
+    SUBSCRIPTIONS = "subscriptions", _("Subscriptions")
+
+
+class BillingRunState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

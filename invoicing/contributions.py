@@ -15,7 +15,7 @@ from core.money import ZERO
 from core.web import list_url, panel_rows
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice, Payment
-from invoicing.selectors.customer_accounts import customers_receivables
+from invoicing.selectors.customer_accounts import customer_account_balance, customers_receivables
 from invoicing.services.invoices import invoice_create_from_quotation, quotation_invoice_refusal
 from salesapp.choices import QuotationState
 
@@ -86,6 +86,18 @@ def order_invoices_panel(order, user) -> dict:
     return {"invoices": panel_rows(Invoice.objects.filter(order=order).order_by("id"), url=url)}
 
 
+def order_subscription_periods_panel(order, user) -> dict:
+    # Only a subscription is billed by period: the other orders cost no query.
+    if not order.billing_period:
+        return {"invoices": None}
+    invoices = (
+        Invoice.objects.filter(order=order, subscription_period__isnull=False)
+        .select_related("subscription_period")
+        .order_by("-subscription_period__period_start")
+    )
+    return {"invoices": panel_rows(invoices, url=list_url("invoicing:invoice_list", q=order.number))}
+
+
 def quotation_invoice_panel(quotation, user) -> dict:
     # Only an accepted quotation was converted: the others cost no query.
     if quotation.state != QuotationState.ACCEPTED:
@@ -121,6 +133,16 @@ def register() -> None:
             template="invoicing/includes/order_invoices_panel.html",
             context=order_invoices_panel,
             permission="invoicing.view_invoice",
+        )
+    )
+    extensions.register_page_panel(
+        extensions.PagePanel(
+            model="salesapp.salesorder",
+            name="subscription_periods",
+            template="invoicing/includes/order_subscription_periods_panel.html",
+            context=order_subscription_periods_panel,
+            permission="invoicing.view_invoice",
+            order=40,
         )
     )
     extensions.register_page_panel(
@@ -165,3 +187,4 @@ def register() -> None:
     extensions.register_timeline_source(payment_timeline)
     extensions.register_campaign_revenue_source(campaign_invoiced_revenue)
     extensions.register_receivables_source(customers_receivables)
+    extensions.register_balance_source(customer_account_balance)

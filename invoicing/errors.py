@@ -5,6 +5,7 @@ from django.db import models
 
 
 class ErrorCode(models.TextChoices):
+    BILLING_RUN_INVALID = "billing-run-invalid"
     DRAFT_INVOICE_EXISTS = "draft-invoice-exists"
     INVOICE_DATE_INVALID = "invoice-date-invalid"
     INVOICE_EMPTY = "invoice-empty"

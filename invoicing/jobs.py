@@ -3,7 +3,7 @@
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
-from core.jobs import DEFAULT_QUEUE
+from core.jobs import DEFAULT_QUEUE, LONG_QUEUE
 from invoicing.documents import invoice_pdf_store
 
 
@@ -14,3 +14,23 @@ def invoice_pdf_store_job(*, invoice_id: int) -> None:
     """Render and store a posted invoice's PDF. Idempotent: a PDF already stored (by an earlier attempt or
     by someone who downloaded it first) is kept as it is."""
     invoice_pdf_store(invoice_id=invoice_id)
+
+
+# A run bills period after period and commits each: a retry (after a lost connection, a worker stopped) goes
+# on from where it stopped, since billed periods are behind the orders' next billing dates.
+@app.task(name="invoicing.billing_run", queue=LONG_QUEUE, retry=RetryStrategy(max_attempts=3, wait=60))
+def billing_run_job(*, run_id: int) -> None:
+    """Bill every subscription due by the run's date (invoicing.services.billing_runs.billing_run_process)."""
+    # Imported when the job runs, to keep the import one-way (services enqueue jobs from this module).
+    from invoicing.services.billing_runs import billing_run_process
+
+    billing_run_process(run_id=run_id)
+
+
+@app.periodic(cron="30 4 * * *", periodic_id="daily")
+@app.task(name="invoicing.billing_run_daily", queue=LONG_QUEUE, queueing_lock="invoicing.billing_run_daily")
+def billing_run_daily_job(*, timestamp: int) -> None:
+    """Every night at 04:30 UTC: a billing run for today bills the subscriptions due."""
+    from invoicing.services.billing_runs import billing_run_daily
+
+    billing_run_daily()

@@ -50,6 +50,7 @@ def register() -> None:
             rules=SalesOrder.RETURN_RULES,
             secondary=True,
             order=88,
+            permitted_only=True,
         ),
         DocumentAction(
             model="salesapp.salesorder",
@@ -115,10 +116,7 @@ def register() -> None:
             label=_("Put on hold"),
             url=lambda order: reverse("salesapp:order_hold", args=[order.pk]),
             permissions=("salesapp.hold_salesorder",),
-            rules=(
-                Refusal(lambda order: not order.on_hold, "", shown=False),
-                Refusal(lambda order: order.state not in (OrderState.INVOICED, OrderState.CANCELED), "", shown=False),
-            ),
+            rules=SalesOrder.HOLD_RULES,
             method="page",
             template="salesapp/includes/order_hold_form.html",
             order=80,

@@ -15,6 +15,14 @@ class OrderType(models.TextChoices):
     ITEM_REQUIREMENTS = "item_requirements", _("Item requirements")
 
 
+class BillingPeriod(models.TextChoices):
+    """How often a subscription order is invoiced."""
+
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+
+
 class OrderState(models.TextChoices):
     OPEN = "open", _("Open")
     PENDING_APPROVAL = "pending_approval", _("Pending approval")

@@ -1,9 +1,6 @@
 """What each sales order type does (DESIGN.md §4.2): one frozen policy per type, consulted by services, forms,
-serializers and the admin, so no code elsewhere asks ``if order_type == …``.
-
-A type whose behaviour is not built yet (``built=False``) is refused wherever an order is created or switched to
-it: accepting it would silently treat it as a sales order (a return invoiced as a positive invoice, a
-subscription ending invoiced instead of reopening)."""
+serializers and the admin, so no code elsewhere asks ``if order_type == …``. A value that names no type is
+refused wherever an order is created or switched to it."""
 
 from __future__ import annotations
 
@@ -33,11 +30,8 @@ class OrderTypePolicy:
     invoice_makes_credit_note: bool
     reopens_after_invoice: bool
     clerk_may_create: bool
-    built: bool
     # For a clerk meeting the type for the first time (order entry help text).
     description: Promise
-    # Why the type cannot be chosen yet; only for types that are not built.
-    unavailable_reason: Promise | None = None
 
     @property
     def label(self) -> str:
@@ -52,11 +46,6 @@ class OrderTypePolicy:
     def slip_series(self) -> str:
         """The number series of its slips: return receipts are numbered apart from packing slips."""
         return "return_receipt" if self.receives else "packing_slip"
-
-    @property
-    def invoice_series(self) -> str:
-        """The number series of its posted invoices: credit notes have their own gapless series."""
-        return "credit_note" if self.invoice_makes_credit_note else "invoice"
 
     @property
     def adds_exposure(self) -> bool:
@@ -76,7 +65,6 @@ POLICIES: dict[str, OrderTypePolicy] = {
             invoice_makes_credit_note=False,
             reopens_after_invoice=False,
             clerk_may_create=True,
-            built=True,
             description=_(
                 "a draft to work on: it reserves nothing and cannot be confirmed, delivered or invoiced. "
                 "Change its type to Sales order when the customer commits."
@@ -91,11 +79,8 @@ POLICIES: dict[str, OrderTypePolicy] = {
             invoice_makes_credit_note=False,
             reopens_after_invoice=True,
             clerk_may_create=True,
-            built=False,
-            description=_("a recurring order: after each invoice it returns to open for the next period."),
-            unavailable_reason=_(
-                "Subscription orders are not available yet: an order of this type would end invoiced "
-                "instead of reopening for the next period. Enter a sales order per period instead."
+            description=_(
+                "a recurring order: a billing run invoices it every period, then it is open for delivery again."
             ),
         ),
         OrderTypePolicy(
@@ -107,7 +92,6 @@ POLICIES: dict[str, OrderTypePolicy] = {
             invoice_makes_credit_note=False,
             reopens_after_invoice=False,
             clerk_may_create=True,
-            built=True,
             description=_("the customer's order: confirm it, ship it on packing slips and invoice it."),
         ),
         OrderTypePolicy(
@@ -121,7 +105,6 @@ POLICIES: dict[str, OrderTypePolicy] = {
             # Entered from the delivered order ("Return goods"), so its lines name what comes back and take the
             # prices sold at; integrations create one with those lines through the API.
             clerk_may_create=False,
-            built=True,
             description=_(
                 "goods coming back, with an RMA number: a return receipt records what came back and what happens "
                 "to it, and invoicing makes a credit note."
@@ -136,7 +119,6 @@ POLICIES: dict[str, OrderTypePolicy] = {
             invoice_makes_credit_note=False,
             reopens_after_invoice=False,
             clerk_may_create=False,
-            built=True,
             description=_(
                 "items a project needs, created by integrations only: delivered here, invoiced through the project."
             ),
@@ -155,14 +137,12 @@ def order_type_refusal(order_type: str) -> str | None:
     policy = POLICIES.get(str(order_type))
     if policy is None:
         return gettext("Unknown order type '%(type)s'.") % {"type": order_type}
-    if not policy.built:
-        return str(policy.unavailable_reason)
     return None
 
 
 def clerk_order_types() -> list[OrderTypePolicy]:
-    """The types order entry offers: built, and not reserved for integrations."""
-    return [policy for policy in POLICIES.values() if policy.built and policy.clerk_may_create]
+    """The types order entry offers: those not reserved for integrations or entered from another document."""
+    return [policy for policy in POLICIES.values() if policy.clerk_may_create]
 
 
 def clerk_order_type_help() -> str:

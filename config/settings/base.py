@@ -189,6 +189,8 @@ SPECTACULAR_SETTINGS = {
         "QuotationLostReasonEnum": "salesapp.choices.QuotationLostReason",
         "RelationKindEnum": "salesapp.choices.RelationKind",
         "SuggestionEventKindEnum": "salesapp.choices.SuggestionEventKind",
+        "BillingRunKindEnum": "invoicing.choices.BillingRunKind",
+        "BillingRunStateEnum": "invoicing.choices.BillingRunState",
     },
 }
 

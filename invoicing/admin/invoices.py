@@ -86,7 +86,22 @@ class InvoiceAdmin(DocumentAdmin):
     date_hierarchy = "invoice_date"
     readonly_fields = ("amount_open",)
     fieldsets = (
-        (None, {"fields": ("number", "kind", "customer", "order", "quotation", "basis", "state", "payment_state")}),
+        (
+            None,
+            {
+                "fields": (
+                    "number",
+                    "kind",
+                    "customer",
+                    "order",
+                    "subscription_period",
+                    "quotation",
+                    "basis",
+                    "state",
+                    "payment_state",
+                )
+            },
+        ),
         (_("Dates"), {"fields": ("invoice_date", "due_date", "posted_at", "posted_by")}),
         (
             _("Amounts"),

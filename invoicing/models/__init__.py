@@ -1,8 +1,11 @@
+from invoicing.models.billing_runs import BillingRun, BillingRunResult
 from invoicing.models.invoices import Invoice, InvoiceLine, InvoiceTax
 from invoicing.models.ledger import JournalEntry, JournalLine, LedgerAccount, TaxCodeAccount
 from invoicing.models.payments import Payment, PaymentApplication
 
 __all__ = [
+    "BillingRun",
+    "BillingRunResult",
     "Invoice",
     "InvoiceLine",
     "InvoiceTax",

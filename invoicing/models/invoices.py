@@ -46,6 +46,15 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         blank=True,
         related_name="+",
     )
+    # The subscription period the invoice bills (invoicing.services.subscriptions): one invoice per period.
+    subscription_period = models.OneToOneField(
+        "salesapp.SubscriptionPeriod",
+        verbose_name=_("subscription period"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice",
+    )
     basis = models.CharField(_("basis"), max_length=20, choices=InvoiceBasis.choices, default=InvoiceBasis.ORDER)
     # A credit note (from a returned order) carries negative quantities and amounts, so every sum of invoices
     # (balance, receivables, revenue) nets it without asking the kind; its numbers come from its own series.

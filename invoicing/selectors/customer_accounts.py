@@ -1,6 +1,9 @@
 """A customer's account: balance, total sales, what is overdue."""
 
-from django.db.models import F, Q, Sum
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import extensions
@@ -26,6 +29,27 @@ def customer_balance(*, customer: Customer) -> dict:
         "invoiced": invoiced,
         "received": received,
     }
+
+
+def customer_account_balance(customer_id: int) -> Decimal:
+    """Posted invoices (credit notes lower it) less the payments received, in one statement."""
+    invoiced = Invoice.objects.filter(customer_id=customer_id, state=InvoiceState.POSTED).values("customer_id")
+    received = Payment.objects.filter(customer_id=customer_id).values("customer_id")
+    money = DecimalField(max_digits=18, decimal_places=2)
+    row = (
+        Customer.objects.filter(pk=customer_id)
+        .annotate(
+            invoiced=Coalesce(
+                Subquery(invoiced.annotate(total=Sum("amount_total")).values("total")), ZERO, output_field=money
+            ),
+            received=Coalesce(
+                Subquery(received.annotate(total=Sum("amount")).values("total")), ZERO, output_field=money
+            ),
+        )
+        .values("invoiced", "received")
+        .first()
+    )
+    return row["invoiced"] - row["received"] if row else ZERO
 
 
 def customers_receivables(customer_ids: list[int]) -> dict[int, extensions.Receivables]:

@@ -19,7 +19,7 @@ from core.jobs import job_enqueue
 from core.loaded import loaded_set
 from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net
 from core.numbering import numbers_take
-from core.transitions import transition_refusal, transition_run, transition_save
+from core.transitions import Refusal, first_refusal, transition_refusal, transition_run, transition_save
 from invoicing.choices import ORDER_BASES, AccountRole, InvoiceBasis, InvoiceKind, InvoiceState, PaymentState
 from invoicing.errors import ErrorCode
 from invoicing.jobs import invoice_pdf_store_job
@@ -44,6 +44,7 @@ from salesapp.models import (
     QuotationRevisionLine,
     SalesOrder,
     SalesOrderLine,
+    SubscriptionPeriod,
 )
 from salesapp.order_types import policy_for
 from salesapp.services.orders import InvoicedQuantity, order_invoiced_book
@@ -63,6 +64,21 @@ _POSTED_SLIP_LINES = CompiledQuery(
 )
 _INVOICE_LINES = CompiledQuery(
     lambda invoice_id: InvoiceLine.objects.filter(invoice_id=invoice_id).select_related("tax_code").order_by("line_no")
+)
+
+
+# An order's invoice from the invoice page, the API or the admin. A subscription is invoiced by a billing run
+# only (invoicing.services.subscriptions), period by period: an invoice made otherwise would leave it invoiced
+# instead of renewed, its period unrecorded.
+ORDER_INVOICE_RULES = (
+    *SalesOrder.INVOICE_RULES,
+    Refusal(
+        lambda order: not policy_for(order.order_type).reopens_after_invoice,
+        lambda order: (
+            gettext("Order %(number)s is a subscription: a billing run invoices it, one period at a time.")
+            % {"number": order.number}
+        ),
+    ),
 )
 
 
@@ -136,9 +152,10 @@ def invoice_create_from_order(
     order: SalesOrder,
     basis: str = InvoiceBasis.PACKING_SLIPS,
     packing_slips: list[PackingSlip] | None = None,
+    subscription_period: SubscriptionPeriod | None = None,
     by: User,
 ) -> Invoice:
-    """A draft invoice for an order.
+    """A draft invoice for an order; ``subscription_period``: the period of a subscription it bills.
 
     ``order``: everything still to invoice, the undelivered quantity included (delivered when posted).
     ``packing_slips``: what the chosen posted packing slips (default: all) delivered and no invoice billed yet.
@@ -146,7 +163,9 @@ def invoice_create_from_order(
     An order has at most one draft invoice: the database holds that rule (a partial unique index), so it is
     not asked first; the refusal names the draft when the insert meets it."""
     try:
-        return _invoice_create_from_order(order=order, basis=basis, packing_slips=packing_slips, by=by)
+        return _invoice_create_from_order(
+            order=order, basis=basis, packing_slips=packing_slips, subscription_period=subscription_period, by=by
+        )
     except IntegrityError as error:
         if constraint_name(error) != ONE_DRAFT_PER_ORDER:
             raise
@@ -160,7 +179,12 @@ def invoice_create_from_order(
 
 @transaction.atomic
 def _invoice_create_from_order(
-    *, order: SalesOrder, basis: str, packing_slips: list[PackingSlip] | None, by: User
+    *,
+    order: SalesOrder,
+    basis: str,
+    packing_slips: list[PackingSlip] | None,
+    subscription_period: SubscriptionPeriod | None = None,
+    by: User,
 ) -> Invoice:
     order = lock_order(order.pk, with_customer=False)
     lines = lock_order_lines(order)
@@ -168,7 +192,7 @@ def _invoice_create_from_order(
         raise ValidationFailed(
             field_errors={"basis": gettext("Choose 'order' or 'packing_slips', not '%(basis)s'.") % {"basis": basis}}
         )
-    reason = order.refusal_reason("invoice")
+    reason = first_refusal(SalesOrder.INVOICE_RULES if subscription_period else ORDER_INVOICE_RULES, order)
     if reason:
         raise TransitionRefused(code=ErrorCode.ORDER_NOT_INVOICEABLE, reason=reason)
     invoice = Invoice(
@@ -178,6 +202,7 @@ def _invoice_create_from_order(
         # A returned order's invoice is a credit note: never a positive invoice for goods that came back.
         kind=InvoiceKind.CREDIT_NOTE if policy_for(order.order_type).invoice_makes_credit_note else InvoiceKind.INVOICE,
         currency=order.currency,
+        subscription_period=subscription_period,
         created_by=by,
     )
     accounts = _revenue_accounts()
@@ -309,7 +334,12 @@ def _refuse_unless_draft(invoice: Invoice, action: str) -> None:
 
 @transaction.atomic
 def invoice_post(
-    *, invoice: Invoice, invoice_date: datetime.date | None = None, store_pdf: bool = True, by: User
+    *,
+    invoice: Invoice,
+    invoice_date: datetime.date | None = None,
+    store_pdf: bool = True,
+    by: User,
+    check_permission: bool = True,
 ) -> Invoice:
     """Post a draft: deliver what an order-basis invoice still needs, take the next gapless number,
     write the journal entry, book the invoiced quantities and let the order follow.
@@ -328,7 +358,7 @@ def invoice_post(
     loaded_set(invoice, "lines", lines)
     if not lines:
         raise TransitionRefused(code=ErrorCode.INVOICE_EMPTY, reason=gettext("The invoice has no lines to post."))
-    if not has_transition_perm(invoice.post, by):
+    if check_permission and not has_transition_perm(invoice.post, by):
         raise ActionForbidden(
             code=CoreErrorCode.PERMISSION_DENIED, reason=gettext("You are not allowed to post invoices.")
         )
@@ -353,6 +383,7 @@ def invoice_post(
     transition_run(
         invoice.post,
         by=by,
+        check_permission=check_permission,
         number=numbers[series],
         invoice_date=invoice_date,
         due_date=due_date,

@@ -1,8 +1,9 @@
-from invoicing.urls import customer_accounts, invoices, payments
+from invoicing.urls import billing_runs, customer_accounts, invoices, payments
 
 app_name = "invoicing"
 urlpatterns = [
     *invoices.urlpatterns,
     *payments.urlpatterns,
     *customer_accounts.urlpatterns,
+    *billing_runs.urlpatterns,
 ]

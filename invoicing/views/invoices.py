@@ -136,7 +136,8 @@ def invoice_steps(invoice: Invoice) -> list[dict]:
 @permission("invoicing.view_invoice")
 def invoice_detail(request, pk: int):
     invoice = get_object_or_404(
-        Invoice.objects.select_related("customer__party", "order", "quotation", "posted_by"), pk=pk
+        Invoice.objects.select_related("customer__party", "order", "quotation", "posted_by", "subscription_period"),
+        pk=pk,
     )
     page = page_actions(invoice, user=request.user, url=lambda name: reverse(f"invoicing:invoice_{name}", args=[pk]))
     context = {

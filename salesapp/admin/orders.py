@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from core.admin import DocumentAdmin, ReadOnlyInline, TransitionLogInline
-from salesapp.models import OrderApprovalDecision, OrderConfirmation, PackingSlip, SalesOrder, SalesOrderLine
+from salesapp.models import (
+    OrderApprovalDecision,
+    OrderConfirmation,
+    PackingSlip,
+    SalesOrder,
+    SalesOrderLine,
+    SubscriptionPeriod,
+    SubscriptionPeriodLine,
+)
 from salesapp.selectors.orders import order_get, order_progress
 from salesapp.services.approvals import order_approve
 from salesapp.services.orders import order_cancel, order_confirm, order_release_hold
@@ -50,6 +58,14 @@ class OrderPackingSlipInline(ReadOnlyInline):
     verbose_name_plural = _("packing slips")
 
 
+class SubscriptionPeriodInline(ReadOnlyInline):
+    model = SubscriptionPeriod
+    fields = ("period_start", "period_end", "billed_at", "billed_by")
+    related = ("billed_by",)
+    show_change_link = True
+    verbose_name_plural = _("billed periods")
+
+
 class OrderConfirmationInline(ReadOnlyInline):
     model = OrderConfirmation
     fields = ("version", "to", "queued_at", "sent_at", "failed_at", "error", "created_by")
@@ -87,6 +103,7 @@ class SalesOrderAdmin(DocumentAdmin):
             _("Dates and references"),
             {"fields": ("order_date", "requested_ship_date", "customer_reference", "external_document_number")},
         ),
+        (_("Subscription"), {"fields": ("billing_period", "next_billing_date", "subscription_end_date")}),
         (_("Amounts"), {"fields": ("currency", "amount_net", "amount_tax", "amount_total")}),
         (
             _("Approval and hold"),
@@ -108,7 +125,13 @@ class SalesOrderAdmin(DocumentAdmin):
             {"fields": ("confirmed_at", "canceled_at", "cancel_reason", "created_at", "created_by", "updated_at")},
         ),
     )
-    inlines = (SalesOrderLineInline, OrderPackingSlipInline, OrderConfirmationInline, TransitionLogInline)
+    inlines = (
+        SalesOrderLineInline,
+        OrderPackingSlipInline,
+        SubscriptionPeriodInline,
+        OrderConfirmationInline,
+        TransitionLogInline,
+    )
     actions = ("confirm_orders", "approve_orders", "release_holds", "cancel_orders")
 
     @admin.display(description=_("customer"), ordering="customer__party__name")
@@ -177,3 +200,19 @@ class OrderApprovalDecisionAdmin(DocumentAdmin):
     list_filter = ("decision", "decided_at")
     search_fields = ("order__number", "comment", "decided_by__username", "requested_by__username")
     list_select_related = ("order", "decided_by", "requested_by")
+
+
+class SubscriptionPeriodLineInline(ReadOnlyInline):
+    model = SubscriptionPeriodLine
+    fields = ("order_line", "qty_delivered", "qty_invoiced")
+    related = ("order_line__order",)
+
+
+@admin.register(SubscriptionPeriod)
+class SubscriptionPeriodAdmin(DocumentAdmin):
+    list_display = ("order", "period_start", "period_end", "billed_at", "billed_by")
+    list_filter = ("period_start", "billed_at")
+    search_fields = ("order__number", "order__customer__party__name")
+    list_select_related = ("order", "billed_by")
+    date_hierarchy = "period_start"
+    inlines = (SubscriptionPeriodLineInline,)

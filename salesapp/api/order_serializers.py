@@ -15,14 +15,15 @@ from salesapp.api.document_serializers import (
     quantity_field,
     unique_lines,
 )
-from salesapp.choices import OrderType, ReturnDisposition
-from salesapp.models import Customer, Item, OrderConfirmation, SalesOrder, SalesOrderLine
+from salesapp.choices import BillingPeriod, OrderType, ReturnDisposition
+from salesapp.models import Customer, Item, OrderConfirmation, SalesOrder, SalesOrderLine, SubscriptionPeriod
 from salesapp.order_types import POLICIES
 
 ORDER_TYPE_HELP = (
-    "Available now: "
-    + ", ".join(f"`{value}`" for value, policy in POLICIES.items() if policy.built)
-    + ". The others are refused (400, code order-type-not-available) until their behaviour is built."
+    "One of "
+    + ", ".join(f"`{value}`" for value in POLICIES)
+    + ". A `returned_order`'s lines name the delivered line that comes back (`returned_line`); a `subscription` "
+    "is billed by billing runs; `item_requirements` are invoiced through their project."
 )
 DATE_HELP = f"Between {FIRST_DATE.isoformat()} and {LAST_DATE.isoformat()}."
 
@@ -51,8 +52,18 @@ class SalesOrderLineSerializer(DocumentLineSerializer):
         read_only_fields = fields
 
 
+class SubscriptionPeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SubscriptionPeriod
+        fields = ["id", "period_start", "period_end", "billed_at", "invoice_number"]
+        read_only_fields = fields
+
+
 class SalesOrderSerializer(CustomerDocumentSerializer):
     lines = SalesOrderLineSerializer(many=True, read_only=True)
+    subscription_periods = SubscriptionPeriodSerializer(
+        many=True, read_only=True, help_text="The periods of a subscription billed so far, oldest first."
+    )
 
     class Meta:
         model = SalesOrder
@@ -76,6 +87,10 @@ class SalesOrderSerializer(CustomerDocumentSerializer):
             "opportunity",
             "campaign",
             "agreement",
+            "billing_period",
+            "next_billing_date",
+            "subscription_end_date",
+            "subscription_periods",
             "confirmed_at",
             "canceled_at",
             "cancel_reason",
@@ -94,6 +109,33 @@ class SalesOrderSerializer(CustomerDocumentSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+# A subscription's billing terms as input; an order of another type takes none (400 naming the field).
+def billing_period_input_field():
+    return serializers.ChoiceField(
+        choices=BillingPeriod.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Subscriptions only: how often a billing run invoices it. Default monthly.",
+    )
+
+
+def next_billing_date_input_field():
+    return serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=f"Subscriptions only: the start of the first period to bill. {DATE_HELP} Default: the order date.",
+    )
+
+
+def subscription_end_date_input_field():
+    return serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=f"Subscriptions only: no period starts after it; null: until canceled. {DATE_HELP} Not before "
+        "the next billing date.",
+    )
 
 
 class SalesOrderLineInputSerializer(serializers.Serializer):
@@ -166,6 +208,9 @@ class SalesOrderInputSerializer(serializers.Serializer):
     )
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
     lines = SalesOrderLineInputSerializer(many=True, allow_empty=False)
+    billing_period = billing_period_input_field()
+    next_billing_date = next_billing_date_input_field()
+    subscription_end_date = subscription_end_date_input_field()
 
 
 class SalesOrderUpdateInputSerializer(serializers.Serializer):
@@ -181,6 +226,9 @@ class SalesOrderUpdateInputSerializer(serializers.Serializer):
     delivery_address = serializers.PrimaryKeyRelatedField(
         queryset=Address.objects.all(), required=False, allow_null=True, help_text="null: the customer's default."
     )
+    billing_period = billing_period_input_field()
+    next_billing_date = next_billing_date_input_field()
+    subscription_end_date = subscription_end_date_input_field()
 
 
 class OrderCancelInputSerializer(serializers.Serializer):

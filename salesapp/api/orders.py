@@ -38,7 +38,7 @@ from salesapp.api.packing_slip_serializers import PackingSlipSerializer
 from salesapp.api.packing_slips import errors_by_input_index
 from salesapp.choices import OrderState
 from salesapp.documents import order_confirmation_pdf
-from salesapp.models import SalesOrder, SalesOrderLine
+from salesapp.models import SalesOrder, SalesOrderLine, SubscriptionPeriod
 from salesapp.selectors.order_confirmations import confirmation_list
 from salesapp.selectors.orders import order_list
 from salesapp.services.approvals import order_approve, order_reject
@@ -108,7 +108,8 @@ class SalesOrderViewSet(ServiceViewSet):
 
     def get_queryset(self):
         return with_customer_codes(order_list()).prefetch_related(
-            Prefetch("lines", queryset=with_line_codes(SalesOrderLine.objects.order_by("line_no")))
+            Prefetch("lines", queryset=with_line_codes(SalesOrderLine.objects.order_by("line_no"))),
+            Prefetch("subscription_periods", queryset=SubscriptionPeriod.objects.order_by("period_start")),
         )
 
     def create(self, request):
@@ -120,7 +121,7 @@ class SalesOrderViewSet(ServiceViewSet):
     @extend_schema(
         request=SalesOrderUpdateInputSerializer,
         responses=SalesOrderSerializer,
-        summary="Change the type, requested ship date or references of an open order",
+        summary="Change the type, requested ship date, references or subscription terms of an open order",
     )
     def partial_update(self, request, pk=None):
         order = order_update(order=self.get_object(), by=request.user, **self.validated_input(partial=True))

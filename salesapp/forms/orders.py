@@ -11,7 +11,7 @@ from core.listing import date_field, record_field
 from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO
 from core.widgets import AutocompleteField
 from marketing.models import Address
-from salesapp.choices import LineType, OrderState, OrderType
+from salesapp.choices import BillingPeriod, LineType, OrderState, OrderType
 from salesapp.forms.customers import CUSTOMER_LOOKUP, customer_blocked_refusal
 from salesapp.forms.items import ITEM_LOOKUP, item_inactive_refusal
 from salesapp.forms.widgets import DateInput, QuantityInput
@@ -31,6 +31,40 @@ def order_type_choices() -> list[tuple[str, str]]:
 
 
 ORDER_TYPE_HELP = lazy(clerk_order_type_help, str)()
+
+
+def order_type_field(**kwargs) -> forms.ChoiceField:
+    field = forms.ChoiceField(label=_("Order type"), help_text=ORDER_TYPE_HELP, **kwargs)
+    # static/js/order_types.js shows the fields of the type chosen (the subscription terms).
+    field.widget.attrs["data-order-type"] = ""
+    return field
+
+
+def subscription_fields() -> dict[str, forms.Field]:
+    """A subscription's billing terms; the page shows them only while the type is subscription (the service
+    refuses them on another type)."""
+    fields = {
+        "billing_period": forms.ChoiceField(
+            label=_("Billing period"),
+            choices=[("", _("Monthly (default)")), *BillingPeriod.choices],
+            required=False,
+        ),
+        "next_billing_date": forms.DateField(
+            label=_("Next billing date"),
+            required=False,
+            widget=DateInput(),
+            help_text=_("The first day of the next period a billing run invoices. Blank: the order date."),
+        ),
+        "subscription_end_date": forms.DateField(
+            label=_("End date"),
+            required=False,
+            widget=DateInput(),
+            help_text=_("No period starts after it. Blank: until canceled."),
+        ),
+    }
+    for field in fields.values():
+        field.order_types = OrderType.SUBSCRIPTION.value
+    return fields
 
 
 LINE_ERROR_KEY = re.compile(r"^lines\[(?P<index>\d+)\](?:\.(?P<field>\w+))?$")
@@ -76,9 +110,7 @@ class OrderHeaderForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["customer"].widget.attrs["autofocus"] = True
 
-    order_type = forms.ChoiceField(
-        label=_("Order type"), choices=order_type_choices, initial=OrderType.SALES, help_text=ORDER_TYPE_HELP
-    )
+    order_type = order_type_field(choices=order_type_choices, initial=OrderType.SALES)
     requested_ship_date = forms.DateField(label=_("Requested ship date"), required=False, widget=DateInput())
     customer_reference = forms.CharField(label=_("Customer reference"), required=False, max_length=100)
     external_document_number = forms.CharField(label=_("External document number"), required=False, max_length=100)
@@ -89,6 +121,7 @@ class OrderHeaderForm(forms.Form):
         max_value=365,
         help_text=_("Blank: the customer's terms. Other terms need the right to set customer credit."),
     )
+    billing_period, next_billing_date, subscription_end_date = subscription_fields().values()
 
 
 def item_field() -> AutocompleteField:
@@ -268,7 +301,7 @@ def order_errors_apply(exc: DomainError, *, header: forms.Form, line_forms: list
 class OrderUpdateForm(forms.Form):
     """The header of an open order: its type, requested ship date and references."""
 
-    order_type = forms.ChoiceField(label=_("Order type"), help_text=ORDER_TYPE_HELP)
+    order_type = order_type_field()
     requested_ship_date = forms.DateField(label=_("Requested ship date"), required=False, widget=DateInput())
     customer_reference = forms.CharField(label=_("Customer reference"), required=False, max_length=100)
     external_document_number = forms.CharField(label=_("External document number"), required=False, max_length=100)
@@ -281,6 +314,7 @@ class OrderUpdateForm(forms.Form):
         required=False,
         empty_label=_("The customer's default delivery address"),
     )
+    billing_period, next_billing_date, subscription_end_date = subscription_fields().values()
 
     def __init__(self, *args, order: SalesOrder, **kwargs):
         kwargs.setdefault(
@@ -292,6 +326,9 @@ class OrderUpdateForm(forms.Form):
                 "external_document_number": order.external_document_number,
                 "payment_terms_days": order.payment_terms_days,
                 "delivery_address": order.delivery_address_id,
+                "billing_period": order.billing_period,
+                "next_billing_date": order.next_billing_date,
+                "subscription_end_date": order.subscription_end_date,
             },
         )
         super().__init__(*args, **kwargs)

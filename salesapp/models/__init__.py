@@ -20,6 +20,7 @@ from salesapp.models.quotations import (
     QuotationRevision,
     QuotationRevisionLine,
 )
+from salesapp.models.subscriptions import SubscriptionPeriod, SubscriptionPeriodLine
 from salesapp.models.suggestions import ProductRelation, StandardLine, StandardLineSet, SuggestionEvent
 from salesapp.models.tax_codes import TaxCode
 
@@ -51,4 +52,6 @@ __all__ = [
     "SuggestionEvent",
     "StandardLineSet",
     "StandardLine",
+    "SubscriptionPeriod",
+    "SubscriptionPeriodLine",
 ]

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -6,15 +8,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
+from core.dates import months_added
 from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import ZERO, MoneyField, QuantityField
 from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
-from salesapp.choices import Currency, OrderState, OrderType
+from salesapp.choices import BillingPeriod, Currency, OrderState, OrderType
 from salesapp.errors import ErrorCode
 from salesapp.models.lines import DocumentLine, line_kind_constraint
-from salesapp.order_types import order_type_refusal, policy_for
+from salesapp.order_types import policy_for
 
 
 class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
@@ -68,6 +71,11 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         blank=True,
         related_name="orders",
     )
+    # A subscription's billing (salesapp.services.subscriptions): every period from the next billing date is
+    # invoiced by a billing run, until the end date (empty: until canceled). Blank for the other types.
+    billing_period = models.CharField(_("billing period"), max_length=10, choices=BillingPeriod.choices, blank=True)
+    next_billing_date = models.DateField(_("next billing date"), null=True, blank=True)
+    subscription_end_date = models.DateField(_("subscription end date"), null=True, blank=True)
     state = FSMField(
         _("status"),
         max_length=20,
@@ -127,6 +135,19 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
                 condition=Q(on_hold=True) | (Q(hold_reason="") & Q(held_for_prepayment=False)),
                 name="salesorder_hold_reason_only_on_hold",
             ),
+            # A subscription knows when and how often it is billed; another type carries no billing terms.
+            models.CheckConstraint(
+                condition=(
+                    Q(order_type=OrderType.SUBSCRIPTION) & ~Q(billing_period="") & Q(next_billing_date__isnull=False)
+                )
+                | (
+                    ~Q(order_type=OrderType.SUBSCRIPTION)
+                    & Q(billing_period="")
+                    & Q(next_billing_date__isnull=True)
+                    & Q(subscription_end_date__isnull=True)
+                ),
+                name="salesorder_subscription_billing_terms",
+            ),
         ]
         indexes = [
             trigram_index("number", name="salesorder_number_trgm"),
@@ -174,9 +195,6 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         return not self.customer.blocked
 
     # What the order's type allows comes from its policy (salesapp/order_types.py), never from the type's name.
-    def type_built(self) -> bool:
-        return policy_for(self.order_type).built
-
     def not_journal(self) -> bool:
         return policy_for(self.order_type).confirmable
 
@@ -258,6 +276,99 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         Refusal(lambda order: not order.nothing_delivered(), "", shown=False),
     )
 
+    # Billing a subscription's period (salesapp.services.subscriptions, invoicing.services.subscriptions): the
+    # rules a billing run and its preview read, besides the period being due.
+    BILL_RULES = (
+        Refusal(
+            lambda order: policy_for(order.order_type).reopens_after_invoice,
+            lambda order: gettext("Order %(number)s is not a subscription.") % {"number": order.number},
+        ),
+        Refusal(
+            lambda order: not order.subscription_ended(),
+            lambda order: (
+                gettext("Subscription %(number)s ended on %(date)s.")
+                % {"number": order.number, "date": order.subscription_end_date.isoformat()}
+            ),
+        ),
+        # Messages as callables: a preview asks them for many orders, without the context's query per order.
+        Refusal(
+            lambda order: order.state in (OrderState.CONFIRMED, OrderState.DELIVERED),
+            lambda order: (
+                gettext("Order %(number)s is %(state)s: a subscription is billed once it is confirmed.")
+                % {"number": order.number, "state": order.get_state_display()}
+            ),
+        ),
+        Refusal(
+            lambda order: not order.on_hold,
+            lambda order: (
+                gettext("Order %(number)s is on hold: %(hold_reason)s. A sales manager can release it.")
+                % {"number": order.number, "hold_reason": order.hold_reason}
+            ),
+        ),
+        Refusal(
+            lambda order: not order.customer.blocked,
+            lambda order: (
+                gettext("Customer %(number)s is blocked: %(reason)s.")
+                % {
+                    "number": order.customer.number,
+                    "reason": order.customer.blocked_reason or gettext("no reason given"),
+                }
+            ),
+        ),
+        Refusal(
+            lambda order: order.amount_net > 0,
+            lambda order: (
+                gettext("Order %(number)s has nothing with a price to bill: give its lines their prices.")
+                % {"number": order.number}
+            ),
+        ),
+    )
+
+    PERIOD_MONTHS = {BillingPeriod.MONTHLY: 1, BillingPeriod.QUARTERLY: 3, BillingPeriod.YEARLY: 12}
+
+    def period_after(self, start):
+        """The first day of the period after the one starting on ``start``."""
+        return months_added(start, self.PERIOD_MONTHS[self.billing_period])
+
+    def period_end(self, start):
+        """The last day of the period starting on ``start``."""
+        return self.period_after(start) - datetime.timedelta(days=1)
+
+    def subscription_ended(self) -> bool:
+        """Whether the subscription has no period left to bill: its next one starts after its end date."""
+        return bool(
+            self.subscription_end_date
+            and self.next_billing_date
+            and self.next_billing_date > self.subscription_end_date
+        )
+
+    def billing_due(self, *, bill_until) -> bool:
+        return self.next_billing_date is not None and self.next_billing_date <= bill_until
+
+    def billing_refusal(self, *, bill_until) -> str | None:
+        """Why the next period of this subscription cannot be billed in a run up to ``bill_until``, or None."""
+        reason = first_refusal(self.BILL_RULES[:2], self)
+        if reason is None and not self.billing_due(bill_until=bill_until):
+            reason = gettext("Subscription %(number)s is billed next on %(date)s.") % {
+                "number": self.number,
+                "date": self.next_billing_date.isoformat(),
+            }
+        return reason or first_refusal(self.BILL_RULES[2:], self)
+
+    # Putting the order on hold (salesapp.services.orders.order_hold); the page hides the button instead.
+    HOLD_RULES = (
+        Refusal(
+            lambda order: not order.on_hold,
+            _("Order %(number)s is on hold already: %(hold_reason)s."),
+            shown=False,
+        ),
+        Refusal(
+            lambda order: order.state not in (OrderState.INVOICED, OrderState.CANCELED),
+            _("Order %(number)s is %(state)s: there is nothing left to hold."),
+            shown=False,
+        ),
+    )
+
     def refusal_reason(self, action: str) -> str | None:
         """Why ``action`` ("edit", "deliver", "invoice"), which is not a transition of the order, cannot run now."""
         rules = {"edit": self.EDIT_RULES, "deliver": self.DELIVER_RULES, "invoice": self.INVOICE_RULES}[action]
@@ -275,7 +386,6 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
                 }
             ),
         ),
-        Refusal(type_built, lambda order: order_type_refusal(order.order_type)),
         Refusal(not_journal, _("A journal order is a draft: change its type to Sales order before confirming.")),
     ]
 
@@ -390,6 +500,32 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
         automatic=True,
     )
     def mark_invoiced(self, *, by=None):
+        pass
+
+    # The reference's subscription "returns to Open order" after each invoice; its "Open order" means not yet
+    # delivered, which is our confirmed (our open is the unconfirmed draft, which a billing run could not bill
+    # without confirming and checking credit again every period). So a billed period takes the order from
+    # invoiced back to confirmed, reached only through the billing service (salesapp.services.subscriptions)
+    # once it has kept the period's quantities and reset the ledger; never a button.
+    @document_transition(
+        field=state,
+        source=OrderState.INVOICED,
+        target=OrderState.CONFIRMED,
+        label=_("Renewed for the next period"),
+        conditions=[
+            Refusal(
+                lambda order: policy_for(order.order_type).reopens_after_invoice,
+                _("Order %(number)s is not a subscription: it is not renewed after its invoice."),
+            ),
+            Refusal(
+                lambda order: order.nothing_delivered(),
+                _("Order %(number)s still carries the quantities of its last period."),
+            ),
+        ],
+        code=ErrorCode.ORDER_NOT_RENEWABLE,
+        automatic=True,
+    )
+    def renew(self, *, by=None):
         pass
 
 

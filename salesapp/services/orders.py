@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core import extensions
 from core.bulk import column_update, rows_insert
 from core.dates import date_in_window, date_window_message
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
@@ -23,11 +24,11 @@ from core.money import (
     line_net,
 )
 from core.numbering import numbers_take
-from core.transitions import transition_run, transition_save
+from core.transitions import first_refusal, transition_run, transition_save
 from marketing.choices import ActivityType, AddressPurpose
 from marketing.models import Address
 from marketing.services.activities import activity_create
-from salesapp.choices import LineType, OrderState, OrderType, PriceSource
+from salesapp.choices import BillingPeriod, LineType, OrderState, OrderType, PriceSource
 from salesapp.errors import ErrorCode
 from salesapp.line_types import (
     TEXT_LINE_TYPES,
@@ -54,7 +55,13 @@ from salesapp.models import (
     TaxCode,
 )
 from salesapp.order_types import order_type_refusal, policy_for, type_change_refusal
-from salesapp.selectors.credit import Exposure, approval_threshold_for, customer_exposure, order_approval_reason
+from salesapp.selectors.credit import (
+    Exposure,
+    approval_threshold_for,
+    customer_exposure,
+    customer_released_uninvoiced,
+    order_approval_reason,
+)
 from salesapp.selectors.pricing import Price, price_warning, prices_for, tax_codes_for
 from salesapp.selectors.returns import return_inputs_resolved, return_line_errors
 from salesapp.services.customers import CREDIT_PERMISSION
@@ -384,6 +391,60 @@ def order_totals_refresh(order: SalesOrder) -> None:
     order.save(update_fields=["amount_net", "amount_tax", "amount_total", "updated_at"])
 
 
+@dataclass(frozen=True)
+class SubscriptionTerms:
+    """When and how often a subscription is billed; all empty for the other order types."""
+
+    billing_period: str = ""
+    next_billing_date: datetime.date | None = None
+    subscription_end_date: datetime.date | None = None
+
+    FIELDS = ("billing_period", "next_billing_date", "subscription_end_date")
+
+
+def subscription_terms_resolve(
+    *,
+    order_type: str,
+    order_date: datetime.date,
+    billing_period: str | None,
+    next_billing_date: datetime.date | None,
+    subscription_end_date: datetime.date | None,
+) -> tuple[SubscriptionTerms, dict[str, str]]:
+    """The billing terms an order of ``order_type`` gets from what was given, and what is wrong with them,
+    keyed by field. A subscription without a period is billed monthly, from its order date; another type takes
+    no billing terms (given ones are refused, naming the field, rather than silently dropped)."""
+    errors: dict[str, str] = {}
+    if not policy_for(order_type).reopens_after_invoice:
+        given = {
+            "billing_period": billing_period,
+            "next_billing_date": next_billing_date,
+            "subscription_end_date": subscription_end_date,
+        }
+        for name, value in given.items():
+            if value:
+                errors[name] = gettext("Only a subscription order is billed by period: leave this empty.")
+        return SubscriptionTerms(), errors
+    billing_period = billing_period or BillingPeriod.MONTHLY
+    if billing_period not in BillingPeriod.values:
+        errors["billing_period"] = gettext("Choose a billing period: %(choices)s.") % {
+            "choices": ", ".join(BillingPeriod.values)
+        }
+    next_billing_date = next_billing_date or order_date
+    for name, value in (("next_billing_date", next_billing_date), ("subscription_end_date", subscription_end_date)):
+        if value is not None and not date_in_window(value):
+            errors[name] = date_window_message()
+    if not errors and subscription_end_date is not None and subscription_end_date < next_billing_date:
+        errors["subscription_end_date"] = gettext("The end date cannot be before the next billing date (%(date)s).") % {
+            "date": next_billing_date.isoformat()
+        }
+    terms = SubscriptionTerms(
+        billing_period=billing_period,
+        next_billing_date=next_billing_date,
+        subscription_end_date=subscription_end_date,
+    )
+    return terms, errors
+
+
 @transaction.atomic
 def order_create(
     *,
@@ -399,11 +460,14 @@ def order_create(
     payment_terms_days: int | None = None,
     delivery_address: Address | None = None,
     return_reason: str = "",
+    billing_period: str | None = None,
+    next_billing_date: datetime.date | None = None,
+    subscription_end_date: datetime.date | None = None,
 ) -> SalesOrder:
     """A new open order. ``agreement``: the sales agreement it is released from (``agreement_release`` checks
     the release; its lines carry their agreement lines). ``payment_terms_days``: the customer's unless agreed
     otherwise (a credit decision); ``delivery_address``: one of the customer's delivery addresses, or None for
-    its default."""
+    its default. A subscription's billing terms: see ``subscription_terms_resolve``."""
     _order_type_check(order_type)
     lines = lines_resolved(lines)
     order_date = order_date or timezone.localdate()
@@ -414,6 +478,14 @@ def order_create(
             "reason": customer.blocked_reason,
         }
     errors.update(_header_date_errors(order_date=order_date, requested_ship_date=requested_ship_date))
+    terms, terms_errors = subscription_terms_resolve(
+        order_type=order_type,
+        order_date=order_date,
+        billing_period=billing_period,
+        next_billing_date=next_billing_date,
+        subscription_end_date=subscription_end_date,
+    )
+    errors.update(terms_errors)
     errors.update(_external_number_errors(customer.pk, external_document_number))
     payment_terms_days = customer.payment_terms_days if payment_terms_days is None else payment_terms_days
     errors.update(_terms_errors(customer, payment_terms_days, delivery_address, by=by))
@@ -443,6 +515,9 @@ def order_create(
         payment_terms_days=payment_terms_days,
         delivery_address=delivery_address,
         return_reason=(return_reason or "").strip()[:300],
+        billing_period=terms.billing_period,
+        next_billing_date=terms.next_billing_date,
+        subscription_end_date=terms.subscription_end_date,
     )
     tax_codes = line_tax_codes(customer, lines)
     built = [
@@ -525,8 +600,12 @@ def order_update(
     external_document_number: str = UNCHANGED,
     payment_terms_days: int = UNCHANGED,
     delivery_address: Address | None = UNCHANGED,
+    billing_period: str = UNCHANGED,
+    next_billing_date: datetime.date | None = UNCHANGED,
+    subscription_end_date: datetime.date | None = UNCHANGED,
 ) -> SalesOrder:
-    """Change the header of an open order; arguments left out stay as they are.
+    """Change the header of an open order; arguments left out stay as they are. An order that becomes a
+    subscription gets the default billing terms for what is not given; one that stops being one loses them.
 
     Lines whose requested ship date was the header's (they took it when entered) follow the new date; a line
     with a date of its own keeps it."""
@@ -563,9 +642,34 @@ def order_update(
                 by=by,
             )
         )
+    terms = None
+    new_type = order.order_type if order_type is UNCHANGED else order_type
+    if "order_type" not in errors:
+        given = {
+            "billing_period": billing_period,
+            "next_billing_date": next_billing_date,
+            "subscription_end_date": subscription_end_date,
+        }
+        # A switched type starts from no terms (a new subscription gets the defaults; an order that stops
+        # being one drops them); the values given are checked either way.
+        switched = new_type != order.order_type
+        terms, terms_errors = subscription_terms_resolve(
+            order_type=new_type,
+            order_date=order.order_date,
+            **{
+                name: (None if switched else getattr(order, name)) if value is UNCHANGED else value
+                for name, value in given.items()
+            },
+        )
+        errors.update(terms_errors)
     if errors:
         raise ValidationFailed(field_errors=errors)
     changed = []
+    if terms is not None:
+        for name in SubscriptionTerms.FIELDS:
+            if getattr(terms, name) != getattr(order, name):
+                setattr(order, name, getattr(terms, name))
+                changed.append(name)
     if payment_terms_days is not UNCHANGED and payment_terms_days != order.payment_terms_days:
         order.payment_terms_days = payment_terms_days
         changed.append("payment_terms_days")
@@ -616,7 +720,18 @@ def order_type_change(*, order: SalesOrder, order_type: str, by: User) -> SalesO
         raise TransitionRefused(code=ErrorCode.ORDER_TYPE_NOT_CHANGEABLE, reason=refusal)
     before = order.get_order_type_display()
     order.order_type = order_type
-    order.save(update_fields=["order_type", "updated_at"])
+    # Becoming a subscription: billed monthly from the order date until the terms are edited; no longer one:
+    # the billing terms go.
+    terms, _errors = subscription_terms_resolve(
+        order_type=order_type,
+        order_date=order.order_date,
+        billing_period=None,
+        next_billing_date=None,
+        subscription_end_date=None,
+    )
+    for name in SubscriptionTerms.FIELDS:
+        setattr(order, name, getattr(terms, name))
+    order.save(update_fields=["order_type", *SubscriptionTerms.FIELDS, "updated_at"])
     activity_create(
         by=by,
         activity_type=ActivityType.TASK,
@@ -649,6 +764,11 @@ def order_copy(*, order: SalesOrder, by: User) -> SalesOrder:
         return_reason=source.return_reason,
         # The customer's terms today (other terms are agreed per order); the same delivery address.
         delivery_address=source.delivery_address,
+        # A copied subscription is billed as often, from its own order date; an end date past stays behind.
+        billing_period=source.billing_period or None,
+        subscription_end_date=source.subscription_end_date
+        if source.subscription_end_date and source.subscription_end_date >= today
+        else None,
         lines=[
             OrderLineInput(
                 item=line.item,
@@ -752,6 +872,11 @@ def prepayment_hold(order: SalesOrder, *, by: User) -> None:
     it releases it (invoicing's payment registration)."""
     if not order.customer.prepayment_required or order.on_hold or not policy_for(order.order_type).adds_exposure:
         return
+    # Money the customer has on account already (paid, not billed) that the orders released so far, this one
+    # included, do not need: then this order is paid for and is not held.
+    on_account = -extensions.customer_account_balance(order.customer_id)
+    if on_account > 0 and on_account - customer_released_uninvoiced(order.customer) >= 0:
+        return
     _hold_set(
         order,
         reason=gettext("Prepayment required: waiting for a payment of %(currency)s %(amount)s")
@@ -804,29 +929,30 @@ def order_hold(*, order: SalesOrder, reason: str, by: User) -> SalesOrder:
     if len(reason) > limit:
         raise ValidationFailed(field_errors={"reason": gettext("Enter at most %(max)s characters.") % {"max": limit}})
     order = lock_order(order.pk)
-    if order.on_hold:
+    refusal = first_refusal(SalesOrder.HOLD_RULES, order)
+    if refusal:
         raise TransitionRefused(
             code=ErrorCode.ORDER_NOT_HOLDABLE,
-            reason=gettext("Order %(number)s is on hold already: %(reason)s.")
-            % {"number": order.number, "reason": order.hold_reason},
-        )
-    if order.state in (OrderState.INVOICED, OrderState.CANCELED):
-        raise TransitionRefused(
-            code=ErrorCode.ORDER_NOT_HOLDABLE,
-            reason=gettext("Order %(number)s is %(state)s: there is nothing left to hold.")
-            % {"number": order.number, "state": order.get_state_display()},
+            reason=refusal,
         )
     _hold_set(order, reason=reason, prepayment=False, by=by)
     return order
 
 
-def _hold_clear(order: SalesOrder) -> None:
+HOLD_FIELDS = ("on_hold", "hold_reason", "held_for_prepayment", "held_at", "held_by")
+
+
+def _hold_fields_clear(order: SalesOrder) -> None:
     order.on_hold = False
     order.hold_reason = ""
     order.held_for_prepayment = False
     order.held_at = None
     order.held_by = None
-    order.save(update_fields=["on_hold", "hold_reason", "held_for_prepayment", "held_at", "held_by", "updated_at"])
+
+
+def _hold_clear(order: SalesOrder) -> None:
+    _hold_fields_clear(order)
+    order.save(update_fields=[*HOLD_FIELDS, "updated_at"])
 
 
 @transaction.atomic
@@ -851,6 +977,7 @@ def orders_release_prepaid(*, customer: Customer, available: Decimal, by: User) 
         SalesOrder.objects.select_for_update(of=("self",))
         .select_related("customer__party")
         .filter(customer=customer, on_hold=True, held_for_prepayment=True)
+        .exclude(state=OrderState.CANCELED)
         .order_by("confirmed_at", "pk")
     )
     released = []
@@ -870,6 +997,10 @@ def orders_release_prepaid(*, customer: Customer, available: Decimal, by: User) 
 
 @transaction.atomic
 def order_cancel(*, order: SalesOrder, reason: str = "", by: User) -> SalesOrder:
+    reason = (reason or "").strip()
+    limit = SalesOrder._meta.get_field("cancel_reason").max_length
+    if len(reason) > limit:
+        raise ValidationFailed(field_errors={"reason": gettext("Enter at most %(max)s characters.") % {"max": limit}})
     order = lock_order(order.pk)
     lock_order_lines(order)
     transition_run(
@@ -877,6 +1008,8 @@ def order_cancel(*, order: SalesOrder, reason: str = "", by: User) -> SalesOrder
         by=by,
         description=reason.strip(),
     )
+    # A canceled order waits for nothing: a prepayment received later is not spent on it.
+    _hold_fields_clear(order)
     order.save()
     return order
 

@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from core import extensions, roles
 from invoicing.models import Invoice, JournalEntry, JournalLine, Payment
+from invoicing.selectors.billing_runs import billing_preview
 from marketing.models import (
     Activity,
     Address,
@@ -112,6 +113,13 @@ def test_seed_demo_builds_a_complete_demo_company_once(db):
     assert set(per_state(SalesOrder.objects)) == {"open", "confirmed", "delivered", "invoiced", "canceled"}
     assert SalesOrder.objects.filter(state="confirmed", lines__qty_delivered__gt=0).exists()
     assert not SalesOrder.objects.annotate(n=Count("lines")).filter(n__gt=6).exists()
+    # two subscriptions: a monthly one with two periods due today, a quarterly one from next month
+    subscriptions = SalesOrder.objects.filter(order_type="subscription").order_by("pk")
+    assert [(order.billing_period, order.state) for order in subscriptions] == [
+        ("monthly", "confirmed"),
+        ("quarterly", "confirmed"),
+    ]
+    assert len(billing_preview(bill_until=timezone.localdate()).billable) == 2
     assert set(per_state(Invoice.objects)) == {"draft", "posted"}
     # one return received and credited, one on its way
     assert list(

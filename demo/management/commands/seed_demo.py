@@ -33,6 +33,7 @@ from demo.sales import (
     demo_opportunity_orders_build,
     demo_orders_build,
 )
+from demo.subscriptions import demo_subscriptions_build
 from demo.suggestions import demo_suggestions_build
 from invoicing.choices import InvoiceKind, InvoiceState
 from invoicing.models import Invoice, Payment
@@ -143,6 +144,7 @@ class Command(BaseCommand):
         won = demo_opportunity_orders_build(opportunities=marketing.to_win, by=clerk, approver=manager)
         demo_invoices_build(plan=won, rng=rng, today=today, clerk=clerk, billing=billing, store_pdfs=self.with_pdfs)
         marketing.history.apply()
+        demo_subscriptions_build(today=today, by=clerk, approver=manager)
 
     def _summary(self) -> None:
         def per_state(queryset, field: str = "state") -> str:

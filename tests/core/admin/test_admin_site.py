@@ -4,7 +4,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from invoicing.models import InvoiceLine, InvoiceTax, JournalLine, PaymentApplication
+from invoicing.models import BillingRunResult, InvoiceLine, InvoiceTax, JournalLine, PaymentApplication
 from salesapp.models import (
     OrderConfirmation,
     PackingSlipLine,
@@ -14,6 +14,7 @@ from salesapp.models import (
     SalesAgreementLine,
     SalesOrderLine,
     StandardLine,
+    SubscriptionPeriodLine,
 )
 
 PROJECT_APPS = ("core", "marketing", "salesapp", "invoicing")
@@ -31,6 +32,8 @@ SHOWN_AS_INLINES = {
     InvoiceTax,
     JournalLine,
     PaymentApplication,
+    SubscriptionPeriodLine,
+    BillingRunResult,
 }
 
 

@@ -355,8 +355,9 @@ def test_list_query_count_is_constant(integrator, django_assert_max_num_queries)
     for _ in range(3):
         make_order(customer=customer, lines=[(item_a, "1"), (item_b, "2")])
 
-    # then: token, permissions (one query), orders with customer codes, lines with item and tax codes
-    with django_assert_max_num_queries(4):
+    # then: token, permissions (one query), orders with customer codes, lines with item and tax codes,
+    # subscription periods
+    with django_assert_max_num_queries(5):
         assert len(api.get(URL).json()["results"]) == 3
 
     # when
@@ -364,7 +365,7 @@ def test_list_query_count_is_constant(integrator, django_assert_max_num_queries)
         make_order(customer=make_customer(), lines=[(ItemFactory(), "1"), (item_b, "2")])
 
     # then
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert len(api.get(URL).json()["results"]) == 30
 
 
@@ -457,34 +458,6 @@ def test_line_amount_and_order_total_beyond_the_limit_are_400s(integrator):
     assert SalesOrder.objects.count() == 0
 
 
-def test_create_refuses_a_type_not_built_yet(integrator):
-    # given
-    item_a, _ = lamp_and_desk()
-
-    # when
-    response = api_client(integrator).post(
-        URL,
-        {
-            "customer": make_customer().pk,
-            "order_type": "subscription",
-            "lines": [{"item": item_a.pk, "quantity": "1"}],
-        },
-        format="json",
-    )
-
-    # then
-    body = problem(response, 400)
-    assert body["code"] == "order-type-not-available"
-    assert body["errors"] == [
-        {
-            "field": "order_type",
-            "message": "Subscription orders are not available yet: an order of this type would end invoiced instead "
-            "of reopening for the next period. Enter a sales order per period instead.",
-        }
-    ]
-    assert SalesOrder.objects.count() == 0
-
-
 def test_create_refuses_dates_out_of_the_window(integrator):
     # given
     item_a, _ = lamp_and_desk()
@@ -536,20 +509,25 @@ def test_patch_switches_a_journal_order_to_sales(integrator):
     assert api_client(integrator).post(f"{URL}{order.pk}/confirm/").json()["state"] == "confirmed"
 
 
-def test_patch_to_a_type_not_built_yet_is_refused(integrator):
+def test_patch_to_a_returned_order_is_refused(integrator):
     # given
     order = make_order(order_type="journal", by=integrator)
     before = order_row(order)
 
     # when
     response = api_client(integrator).patch(
-        f"{URL}{order.pk}/", {"order_type": "subscription", "customer_reference": "PO-1"}, format="json"
+        f"{URL}{order.pk}/", {"order_type": "returned_order", "customer_reference": "PO-1"}, format="json"
     )
 
     # then
     body = problem(response, 400)
-    assert body["code"] == "order-type-not-available"
-    assert [error["field"] for error in body["errors"]] == ["order_type"]
+    assert body["errors"] == [
+        {
+            "field": "order_type",
+            "message": "A returned order is entered as one (it has an RMA number and lines naming what comes back): "
+            f"create a new order instead of changing the type of {order.number}.",
+        }
+    ]
     assert order_row(order) == before
 
 

@@ -29,6 +29,7 @@ def test_sales_order_transition_table():
         ("mark_delivered", "confirmed", "delivered", None),
         ("mark_invoiced", "delivered", "invoiced", None),
         ("reject", "pending_approval", "open", "salesapp.approve_salesorder"),
+        ("renew", "invoiced", "confirmed", None),
         ("request_approval", "open", "pending_approval", "salesapp.confirm_salesorder"),
     ]
 

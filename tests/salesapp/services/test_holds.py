@@ -10,7 +10,7 @@ from invoicing.services.invoices import invoice_create_from_order
 from invoicing.services.payments import payment_register
 from marketing.models import Activity
 from salesapp.models import PackingSlip, SalesOrder
-from salesapp.services.orders import order_confirm, order_hold, order_release_hold
+from salesapp.services.orders import order_cancel, order_confirm, order_hold, order_release_hold
 from salesapp.services.packing_slips import order_deliver_remainder, packing_slip_create
 from tests.factories.salesapp import ItemFactory, make_customer, make_order
 
@@ -92,3 +92,42 @@ def test_a_prepayment_customer_is_held_until_a_payment_covers_the_order(manager,
     assert SalesOrder.objects.get(pk=second.pk).on_hold  # 100.00 < 121.00
     payment_register(customer=customer, amount=D("21.00"), by=billing)
     assert not SalesOrder.objects.get(pk=second.pk).on_hold
+
+
+def test_an_order_the_money_on_account_covers_is_not_held(manager, billing):
+    # given: a customer who pays in advance has paid 300.00 before ordering
+    customer = make_customer(prepayment_required=True, by=manager)
+    payment_register(customer=customer, amount=D("300.00"), by=billing)
+
+    # when: an order of 242.00, then another of 121.00 (only 58.00 left on account)
+    first = _confirmed(manager, customer=customer)
+    second = _confirmed(manager, customer=customer, quantity="1")
+
+    # then
+    assert (first.on_hold, second.on_hold) == (False, True)
+    assert second.hold_reason == "Prepayment required: waiting for a payment of EUR 121.00"
+
+
+def test_a_canceled_order_drops_its_prepayment_hold_and_a_payment_goes_to_the_live_one(manager, billing):
+    # given: two orders of 121.00 held for prepayment; the older one is canceled
+    customer = make_customer(prepayment_required=True, by=manager)
+    canceled = _confirmed(manager, customer=customer, quantity="1")
+    live = _confirmed(manager, customer=customer, quantity="1")
+    canceled = order_cancel(order=canceled, reason="Customer changed its mind", by=manager)
+    assert (canceled.on_hold, canceled.held_for_prepayment, canceled.hold_reason) == (False, False, "")
+
+    # when: 121.00 is paid
+    payment_register(customer=customer, amount=D("121.00"), by=billing)
+
+    # then: the live order is released
+    assert not SalesOrder.objects.get(pk=live.pk).on_hold
+
+
+def test_a_canceled_order_is_not_put_on_hold(manager):
+    order = order_cancel(order=_confirmed(manager), by=manager)
+
+    with pytest.raises(TransitionRefused) as refused:
+        order_hold(order=order, reason="Check", by=manager)
+
+    assert refused.value.reason == f"Order {order.number} is Canceled: there is nothing left to hold."
+    assert not SalesOrder.objects.get(pk=order.pk).on_hold

@@ -68,13 +68,12 @@ def test_an_item_requirement_with_deliveries_keeps_its_type_and_is_not_invoiced_
     assert refused.value.reason == "An item requirement order is invoiced through its project, not from the order."
 
 
-def test_types_not_built_stay_refused_and_unknown_ones_are_named(clerk):
+def test_an_unknown_type_is_named(clerk):
     order = make_order(by=clerk)
     with pytest.raises(TransitionRefused) as refused:
-        order_type_change(order=order, order_type="subscription", by=clerk)
-    assert refused.value.reason.startswith("Subscription orders are not available yet")
-    with pytest.raises(TransitionRefused):
         order_type_change(order=order, order_type="barter", by=clerk)
+    assert refused.value.reason == "Unknown order type 'barter'."
+    assert SalesOrder.objects.get(pk=order.pk).order_type == "sales"
 
 
 def test_integrations_create_item_requirements_through_the_api_and_the_clerk_page_does_not_offer_it(

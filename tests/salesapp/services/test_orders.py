@@ -186,34 +186,6 @@ def orders_snapshot() -> dict:
     }
 
 
-@pytest.mark.parametrize(
-    ("order_type", "reason"),
-    [
-        (
-            "subscription",
-            "Subscription orders are not available yet: an order of this type would end invoiced instead of "
-            "reopening for the next period. Enter a sales order per period instead.",
-        ),
-    ],
-)
-def test_order_types_not_built_yet_are_refused_and_nothing_is_saved(clerk, order_type, reason):
-    # given
-    customer = make_customer()
-    item = ItemFactory()
-    before = orders_snapshot()
-
-    # when
-    with pytest.raises(ValidationFailed) as refused:
-        order_create(
-            customer=customer, lines=[OrderLineInput(item=item, quantity=D("1"))], order_type=order_type, by=builder()
-        )
-
-    # then
-    assert refused.value.code == "order-type-not-available"
-    assert refused.value.field_errors == {"order_type": reason}
-    assert orders_snapshot() == before
-
-
 def test_unknown_order_type_is_refused(clerk):
     # given
     customer = make_customer()
@@ -281,22 +253,6 @@ def test_order_update_moves_the_lines_that_followed_the_header_date(clerk):
     assert list(order.lines.order_by("line_no").values_list("requested_ship_date", flat=True)) == [new_date, own_date]
 
 
-@pytest.mark.parametrize("order_type", ["subscription"])
-def test_switching_to_a_type_not_built_yet_is_refused_and_nothing_changes(clerk, order_type):
-    # given
-    order = make_order(order_type="journal", customer_reference="PO-1", by=clerk)
-    before = orders_snapshot()
-
-    # when
-    with pytest.raises(ValidationFailed) as refused:
-        order_update(order=order, order_type=order_type, customer_reference="PO-2", by=clerk)
-
-    # then
-    assert refused.value.code == "order-type-not-available"
-    assert list(refused.value.field_errors) == ["order_type"]
-    assert orders_snapshot() == before
-
-
 def test_order_update_of_a_confirmed_order_is_refused_and_nothing_changes(clerk):
     # given
     order = order_confirm(order=make_order(by=clerk), by=clerk)
@@ -335,22 +291,6 @@ def test_order_update_refuses_bad_dates_and_long_references(clerk):
         "requested_ship_date": "Enter a date between 2000-01-01 and 2099-12-31.",
         "customer_reference": "Enter at most 100 characters.",
     }
-    assert orders_snapshot() == before
-
-
-def test_order_of_a_type_not_built_yet_is_not_confirmed(clerk):
-    # given: an order entered as a subscription before such orders were refused
-    order = make_order(by=clerk)
-    SalesOrder.objects.filter(pk=order.pk).update(order_type="subscription")
-    before = orders_snapshot()
-
-    # when
-    with pytest.raises(TransitionRefused) as refused:
-        order_confirm(order=order, by=clerk)
-
-    # then
-    assert refused.value.code == "order-type-not-available"
-    assert refused.value.reason.startswith("Subscription orders are not available yet")
     assert orders_snapshot() == before
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
-from salesapp.models import PackingSlip, SalesOrder
+from salesapp.models import PackingSlip
 from salesapp.services.orders import order_confirm
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_delete, packing_slip_post
 from tests.factories.salesapp import ItemFactory, make_order
@@ -139,19 +139,4 @@ def test_ship_date_outside_the_window_is_refused(order, clerk):
 
     # then
     assert refused.value.field_errors == {"ship_date": "Enter a date between 2000-01-01 and 2099-12-31."}
-    assert slips_snapshot(order) == before
-
-
-def test_order_of_a_type_not_built_yet_is_not_delivered(order, clerk):
-    # given: a confirmed order whose type was set to a subscription before such orders were refused
-    SalesOrder.objects.filter(pk=order.pk).update(order_type="subscription")
-    before = slips_snapshot(order)
-
-    # when
-    with pytest.raises(TransitionRefused) as refused:
-        packing_slip_create(order=order, by=clerk)
-
-    # then
-    assert refused.value.code == "order-not-deliverable"
-    assert refused.value.reason.startswith("Subscription orders are not available yet")
     assert slips_snapshot(order) == before

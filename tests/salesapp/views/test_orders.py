@@ -666,7 +666,7 @@ def update_payload(**fields) -> dict:
     }
 
 
-def test_order_create_offers_journal_and_sales_and_explains_them(client, clerk, customer, items):
+def test_order_create_offers_journal_subscription_and_sales_and_explains_them(client, clerk, customer, items):
     # given
     client.force_login(clerk)
 
@@ -675,7 +675,11 @@ def test_order_create_offers_journal_and_sales_and_explains_them(client, clerk, 
 
     # then
     field = response.context["header"].fields["order_type"]
-    assert [(value, str(label)) for value, label in field.choices] == [("journal", "Journal"), ("sales", "Sales order")]
+    assert [(value, str(label)) for value, label in field.choices] == [
+        ("journal", "Journal"),
+        ("subscription", "Subscription"),
+        ("sales", "Sales order"),
+    ]
     html = response.content.decode()
     assert "Journal: a draft to work on: it reserves nothing and cannot be confirmed, delivered or invoiced." in html
     assert "Sales order: the customer&#x27;s order: confirm it, ship it on packing slips and invoice it." in html
@@ -759,7 +763,7 @@ def test_open_order_page_loads_the_header_form_and_a_confirmed_one_does_not(clie
     assert "<html" not in fragment.content.decode()
     form = fragment.context["form"]
     assert form["order_type"].value() == "journal"
-    assert [value for value, _label in form.fields["order_type"].choices] == ["journal", "sales"]
+    assert [value for value, _label in form.fields["order_type"].choices] == ["journal", "subscription", "sales"]
 
 
 def test_header_edit_switches_a_journal_order_to_sales(client, clerk, customer, items):

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from invoicing.views import billing_runs
+
+urlpatterns = [
+    path("billing-runs/", billing_runs.billing_run_list_view, name="billing_run_list"),
+    path("billing-runs/new/", billing_runs.billing_run_create, name="billing_run_create"),
+    path("billing-runs/<int:pk>/", billing_runs.billing_run_detail, name="billing_run_detail"),
+    path("billing-runs/<int:pk>/progress/", billing_runs.billing_run_progress, name="billing_run_progress"),
+]
