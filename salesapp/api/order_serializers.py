@@ -18,6 +18,7 @@ from salesapp.api.document_serializers import (
 from salesapp.choices import BillingPeriod, OrderType, ReturnDisposition
 from salesapp.models import Customer, Item, OrderConfirmation, SalesOrder, SalesOrderLine, SubscriptionPeriod
 from salesapp.order_types import POLICIES
+from salesapp.services.approvals import COMMENT_MAX
 
 ORDER_TYPE_HELP = (
     "One of "
@@ -289,7 +290,7 @@ class OrderTypeChangeInputSerializer(serializers.Serializer):
 
 class OrderDecisionInputSerializer(serializers.Serializer):
     comment = serializers.CharField(
-        max_length=1000, required=False, allow_blank=True, default="", help_text="Required to reject."
+        max_length=COMMENT_MAX, required=False, allow_blank=True, default="", help_text="Required to reject."
     )
 
 

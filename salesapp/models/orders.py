@@ -198,6 +198,10 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     def not_journal(self) -> bool:
         return policy_for(self.order_type).confirmable
 
+    def is_approval_requester(self, user) -> bool:
+        """Whether ``user`` asked for the pending approval: separation of duties, they do not decide it."""
+        return self.state == OrderState.PENDING_APPROVAL and self.approval_requested_by_id == user.pk
+
     def is_open(self) -> bool:
         return self.state == OrderState.OPEN
 

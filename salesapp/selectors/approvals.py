@@ -19,12 +19,14 @@ def approvals_pending() -> QuerySet[SalesOrder]:
     )
 
 
-def approvals_with_exposure(orders: list[SalesOrder]) -> list[SalesOrder]:
+def approvals_with_exposure(orders: list[SalesOrder], *, viewer) -> list[SalesOrder]:
     """The page's orders, each with its customer's exposure (``order.exposure``, every committed order
-    counted, this one included) and how long it has waited (``order.waiting``), in two queries for the page."""
+    counted, this one included), how long it has waited (``order.waiting``) and whether ``viewer`` asked for
+    it (``order.asked_by_viewer``: then another manager decides), in two queries for the page."""
     exposures = customers_exposure(list({order.customer_id: order.customer for order in orders}.values()))
     now = timezone.now()
     for order in orders:
         order.exposure = exposures[order.customer_id]
         order.waiting = now - order.approval_requested_at if order.approval_requested_at else None
+        order.asked_by_viewer = order.is_approval_requester(viewer)
     return orders

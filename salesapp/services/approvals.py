@@ -19,7 +19,7 @@ from core.jobs import job_enqueue
 from core.transitions import transition_run, transition_save
 from marketing.choices import ActivityType
 from marketing.services.activities import activity_create
-from salesapp.choices import ApprovalDecision, OrderState
+from salesapp.choices import ApprovalDecision
 from salesapp.errors import ErrorCode
 from salesapp.jobs import order_approval_notify_job
 from salesapp.lock_objects import lock_order
@@ -37,7 +37,7 @@ COMMENT_MAX = 1000
 
 def _requester_guard(order: SalesOrder, by: User) -> None:
     # Separation of duties (DESIGN.md §7): whoever asked for the approval cannot give it, whatever their role.
-    if order.state == OrderState.PENDING_APPROVAL and order.approval_requested_by_id == by.pk:
+    if order.is_approval_requester(by):
         raise ActionForbidden(
             code=ErrorCode.ORDER_APPROVER_IS_REQUESTER,
             reason=gettext(

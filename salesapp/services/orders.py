@@ -913,7 +913,7 @@ def _hold_record(order: SalesOrder, subject: str, *, by: User) -> None:
 def _hold_guard(order: SalesOrder, by: User) -> None:
     if not by.has_perm(HOLD_PERMISSION):
         raise ActionForbidden(
-            code=ErrorCode.ORDER_NOT_HOLDABLE,
+            code=CoreErrorCode.PERMISSION_DENIED,
             reason=gettext("Your role does not allow putting orders on hold or releasing them."),
         )
 

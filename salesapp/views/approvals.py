@@ -11,5 +11,5 @@ from salesapp.selectors.approvals import approvals_pending, approvals_with_expos
 @require_GET
 def approval_queue(request):
     page_obj = paginate(request, approvals_pending())
-    orders = approvals_with_exposure(list(page_obj.object_list))
+    orders = approvals_with_exposure(list(page_obj.object_list), viewer=request.user)
     return render(request, "salesapp/approval_queue.html", {"page_obj": page_obj, "orders": orders})
