@@ -1,11 +1,15 @@
 """The approvals queue page, and the approval and hold buttons of the order page."""
 
+import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core import roles
+from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from salesapp.models import SalesOrder
 from salesapp.services.orders import order_confirm
 from tests.factories.salesapp import ItemFactory, make_customer, make_order
@@ -29,18 +33,37 @@ def _pending(requester, count=1):
     ]
 
 
-def test_the_queue_shows_amount_exposure_limit_overdue_requester_and_reason(client, manager, requester):
-    # given
-    [order] = _pending(requester)
+def test_the_queue_shows_amount_exposure_limit_overdue_requester_and_reason(client, manager, billing, requester):
+    # given: an invoice of 121.00 posted 60 days ago (30 days' terms: overdue), then an order of 242.00 over the
+    # 100.00 limit
+    customer = make_customer(payment_terms_days=30)
+    earlier = order_confirm(
+        order=make_order(customer=customer, lines=[(ItemFactory(unit_price=D("100.00")), "1")], by=manager),
+        by=manager,
+    )
+    invoice_post(
+        invoice=invoice_create_from_order(order=earlier, basis="order", by=billing),
+        invoice_date=timezone.localdate() - datetime.timedelta(days=60),
+        by=billing,
+    )
+    customer.credit_limit = D("100")
+    customer.save()
+    order = order_confirm(
+        order=make_order(customer=customer, lines=[(ItemFactory(unit_price=D("100.00")), "2")], by=requester),
+        by=requester,
+    )
+    assert order.state == "pending_approval"
     client.force_login(manager)
+
     # when
     response = client.get(QUEUE)
-    # then
+
+    # then: amount, exposure (121.00 open + 242.00 this order), limit, overdue, requester, reason, each in its cell
     assert response.status_code == 200
-    html = response.content.decode()
-    row = html.split(f'id="approval-{order.pk}"', 1)[1].split("</tr>", 1)[0]
-    assert order.number in row and "EUR 242.00" in row  # 2 × 100.00 + 21 %
-    assert "242.00" in row and "100.00" in row and "carl" in row and "Credit limit exceeded" in row
+    row = response.content.decode().split(f'id="approval-{order.pk}"', 1)[1].split("</tr>", 1)[0]
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert cells[2:7] == ["EUR 242.00", "363.00", "100.00", "121.00", "carl"]
+    assert cells[7].startswith("Credit limit exceeded: exposure EUR 363.00")
     assert reverse("salesapp:order_approve", args=[order.pk]) in row
 
 
