@@ -20,6 +20,7 @@ from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
 from salesapp.choices import AgreementState, CommitmentType, Currency
 from salesapp.errors import ErrorCode
+from salesapp.models.customers import CUSTOMER_NOT_BLOCKED
 
 # The commitment types whose lines name an item (a total value commitment is over anything the customer buys).
 ITEM_COMMITMENTS = (CommitmentType.PRODUCT_QUANTITY, CommitmentType.PRODUCT_VALUE, CommitmentType.NONE)
@@ -98,9 +99,6 @@ class SalesAgreement(ConcurrentTransitionMixin, AuthoredModel):
     def not_ended(self) -> bool:
         return self.valid_to >= timezone.localdate()
 
-    def customer_not_blocked(self) -> bool:
-        return not self.customer.blocked
-
     def is_effective(self) -> bool:
         return self.state == AgreementState.EFFECTIVE
 
@@ -128,13 +126,7 @@ class SalesAgreement(ConcurrentTransitionMixin, AuthoredModel):
             is_effective,
             _("Agreement %(number)s is %(state)s: orders are released only from an effective agreement."),
         ),
-        Refusal(
-            customer_not_blocked,
-            lambda agreement: (
-                gettext("Customer %(number)s is blocked: %(reason)s.")
-                % {"number": agreement.customer.number, "reason": agreement.customer.blocked_reason or "—"}
-            ),
-        ),
+        CUSTOMER_NOT_BLOCKED,
         Refusal(
             not_ended,
             _("Agreement %(number)s ended on %(valid_to)s: no more orders are released from it."),
@@ -154,13 +146,7 @@ class SalesAgreement(ConcurrentTransitionMixin, AuthoredModel):
         conditions=[
             Refusal(has_lines, _("Add at least one line before activating the agreement.")),
             Refusal(not_ended, _("Agreement %(number)s ended on %(valid_to)s: extend its validity first.")),
-            Refusal(
-                customer_not_blocked,
-                lambda agreement: (
-                    gettext("Customer %(number)s is blocked: %(reason)s.")
-                    % {"number": agreement.customer.number, "reason": agreement.customer.blocked_reason or "—"}
-                ),
-            ),
+            CUSTOMER_NOT_BLOCKED,
         ],
         permission="salesapp.change_salesagreement",
         refused_in_state=_("Agreement %(number)s is %(state)s: only an agreement on hold can be activated."),

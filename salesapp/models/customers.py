@@ -2,11 +2,13 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuthoredModel
 from core.money import ZERO, MoneyField
 from core.search import trigram_index
+from core.transitions import Refusal
 from salesapp.choices import Currency
 
 
@@ -60,3 +62,21 @@ class Customer(AuthoredModel):
     @property
     def name(self) -> str:
         return self.party.name
+
+
+def customer_blocked_refusal(customer: Customer | None) -> str | None:
+    """Why nothing new is sold to ``customer`` (an order, its confirmation, a quotation's acceptance, an
+    agreement): it is blocked, with the reason; None when it is not (or there is no customer yet: a prospect)."""
+    if customer is None or not customer.blocked:
+        return None
+    return gettext("Customer %(number)s is blocked: %(reason)s.") % {
+        "number": customer.number,
+        "reason": customer.blocked_reason or gettext("no reason given"),
+    }
+
+
+# The rule of every document transition that sells to its customer (``document.customer``).
+CUSTOMER_NOT_BLOCKED = Refusal(
+    lambda document: customer_blocked_refusal(document.customer) is None,
+    lambda document: customer_blocked_refusal(document.customer),
+)

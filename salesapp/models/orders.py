@@ -16,6 +16,7 @@ from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
 from salesapp.choices import BillingPeriod, Currency, OrderState, OrderType
 from salesapp.errors import ErrorCode
+from salesapp.models.customers import CUSTOMER_NOT_BLOCKED
 from salesapp.models.lines import DocumentLine, line_kind_constraint
 from salesapp.order_types import policy_for
 
@@ -191,9 +192,6 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
             and not self.lines.filter(qty_invoiced__lt=F("qty_delivered") + F("qty_credited")).exists()
         )
 
-    def customer_not_blocked(self) -> bool:
-        return not self.customer.blocked
-
     # What the order's type allows comes from its policy (salesapp/order_types.py), never from the type's name.
     def not_journal(self) -> bool:
         return policy_for(self.order_type).confirmable
@@ -309,16 +307,7 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
                 % {"number": order.number, "hold_reason": order.hold_reason}
             ),
         ),
-        Refusal(
-            lambda order: not order.customer.blocked,
-            lambda order: (
-                gettext("Customer %(number)s is blocked: %(reason)s.")
-                % {
-                    "number": order.customer.number,
-                    "reason": order.customer.blocked_reason or gettext("no reason given"),
-                }
-            ),
-        ),
+        CUSTOMER_NOT_BLOCKED,
         Refusal(
             lambda order: order.amount_net > 0,
             lambda order: (
@@ -380,16 +369,7 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
 
     CONFIRM_CONDITIONS = [
         Refusal(has_lines, _("Add at least one line before confirming the order.")),
-        Refusal(
-            customer_not_blocked,
-            lambda order: (
-                gettext("Customer %(number)s is blocked: %(reason)s.")
-                % {
-                    "number": order.customer.number,
-                    "reason": order.customer.blocked_reason or gettext("no reason given"),
-                }
-            ),
-        ),
+        CUSTOMER_NOT_BLOCKED,
         Refusal(not_journal, _("A journal order is a draft: change its type to Sales order before confirming.")),
     ]
 

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
@@ -21,6 +20,7 @@ from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
 from salesapp.choices import Currency, QuotationLostReason, QuotationState
 from salesapp.errors import ErrorCode
+from salesapp.models.customers import CUSTOMER_NOT_BLOCKED
 from salesapp.models.lines import DocumentLine, line_kind_constraint
 from salesapp.models.queued_emails import QueuedEmail
 
@@ -159,9 +159,6 @@ class Quotation(ConcurrentTransitionMixin, AuthoredModel):
     def is_past_valid_until(self) -> bool:
         return not self.is_valid_today()
 
-    def customer_not_blocked(self) -> bool:
-        return self.customer_id is None or not self.customer.blocked
-
     def has_recipient_email(self) -> bool:
         return bool(self.recipient_email)
 
@@ -242,13 +239,7 @@ class Quotation(ConcurrentTransitionMixin, AuthoredModel):
                 is_valid_today,
                 _("Quotation %(number)s was valid until %(valid_until)s: it can no longer be accepted."),
             ),
-            Refusal(
-                customer_not_blocked,
-                lambda quotation: (
-                    gettext("Customer %(number)s is blocked: %(reason)s.")
-                    % {"number": quotation.customer.number, "reason": quotation.customer.blocked_reason or "—"}
-                ),
-            ),
+            CUSTOMER_NOT_BLOCKED,
         ],
         permission="salesapp.accept_quotation",
         refused_in_state=_("Quotation %(number)s is %(state)s: only a sent quotation can be accepted."),

@@ -36,6 +36,7 @@ from salesapp.models import (
     SalesOrder,
     SalesOrderLine,
 )
+from salesapp.models.customers import customer_blocked_refusal
 from salesapp.selectors.pricing import prices_for
 from salesapp.services.orders import OrderLineInput, order_create
 
@@ -193,10 +194,7 @@ def _header_errors(
     if customer is None:
         errors["customer"] = gettext("Choose the customer the agreement is with.")
     elif customer.blocked:
-        errors["customer"] = gettext("Customer %(number)s is blocked: %(reason)s") % {
-            "number": customer.number,
-            "reason": customer.blocked_reason,
-        }
+        errors["customer"] = customer_blocked_refusal(customer)
     if commitment_type not in CommitmentType.values:
         errors["commitment_type"] = gettext("Unknown commitment type '%(value)s': choose one of %(choices)s.") % {
             "value": commitment_type,

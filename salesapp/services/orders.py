@@ -54,6 +54,7 @@ from salesapp.models import (
     SalesOrderLine,
     TaxCode,
 )
+from salesapp.models.customers import customer_blocked_refusal
 from salesapp.order_types import order_type_refusal, policy_for, type_change_refusal
 from salesapp.selectors.credit import (
     Exposure,
@@ -473,10 +474,7 @@ def order_create(
     order_date = order_date or timezone.localdate()
     errors: dict[str, str] = {}
     if customer.blocked:
-        errors["customer"] = gettext("Customer %(number)s is blocked: %(reason)s") % {
-            "number": customer.number,
-            "reason": customer.blocked_reason,
-        }
+        errors["customer"] = customer_blocked_refusal(customer)
     errors.update(_header_date_errors(order_date=order_date, requested_ship_date=requested_ship_date))
     terms, terms_errors = subscription_terms_resolve(
         order_type=order_type,

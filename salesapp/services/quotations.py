@@ -59,6 +59,7 @@ from salesapp.models import (
     SalesOrder,
     TaxCode,
 )
+from salesapp.models.customers import customer_blocked_refusal
 from salesapp.selectors.pricing import Price, price_for, tax_code_for, tax_codes_for
 from salesapp.selectors.quotations import prospect_tax_group_id
 from salesapp.services.customers import customer_create_from_template
@@ -322,10 +323,7 @@ def quotation_create(
     if (customer is None) == (party is None):
         errors["customer"] = gettext("Choose a customer or a prospect party (one of them).")
     if customer is not None and customer.blocked:
-        errors["customer"] = gettext("Customer %(number)s is blocked: %(reason)s") % {
-            "number": customer.number,
-            "reason": customer.blocked_reason,
-        }
+        errors["customer"] = customer_blocked_refusal(customer)
     today = timezone.localdate()
     owner = owner or by
     if not owner.is_active:

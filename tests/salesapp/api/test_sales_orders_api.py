@@ -185,7 +185,7 @@ def test_create_order_for_blocked_customer_is_refused(integrator):
 
     # then
     assert problem(response, 400)["errors"] == [
-        {"field": "customer", "message": "Customer C00001 is blocked: Unpaid since May"}
+        {"field": "customer", "message": "Customer C00001 is blocked: Unpaid since May."}
     ]
 
 

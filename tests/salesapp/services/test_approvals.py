@@ -197,7 +197,7 @@ def test_a_blocked_customer_gets_no_new_orders_and_no_confirmations(manager, cle
     # when / then: no new order
     with pytest.raises(ValidationFailed) as refused:
         order_create(customer=customer, lines=[OrderLineInput(item=ItemFactory(), quantity=D("1"))], by=clerk)
-    assert refused.value.field_errors["customer"] == f"Customer {customer.number} is blocked: Bankrupt"
+    assert refused.value.field_errors["customer"] == f"Customer {customer.number} is blocked: Bankrupt."
     # and no confirmation
     with pytest.raises(TransitionRefused) as refused:
         order_confirm(order=order, by=clerk)

@@ -69,5 +69,5 @@ def test_a_blocked_customer_gets_no_order(clerk):
     opportunity = make_opportunity(clerk, party=customer.party)
     with pytest.raises(ValidationFailed) as refused:
         order_create_for_opportunity(opportunity=opportunity, by=clerk)
-    assert refused.value.field_errors == {"customer": f"Customer {customer.number} is blocked: Unpaid invoices"}
+    assert refused.value.field_errors == {"customer": f"Customer {customer.number} is blocked: Unpaid invoices."}
     assert not SalesOrder.objects.exists()

@@ -161,9 +161,9 @@ def test_a_blocked_customer_gets_no_returned_order_and_the_page_says_why(client,
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        f"Customer {delivered.customer.number} is blocked: Insolvent"
+        f"Customer {delivered.customer.number} is blocked: Insolvent."
     ]
-    assert f"Customer {delivered.customer.number} is blocked: Insolvent" in response.content.decode()
+    assert f"Customer {delivered.customer.number} is blocked: Insolvent." in response.content.decode()
     assert SalesOrder.objects.filter(order_type="returned_order").count() == 0
 
 
