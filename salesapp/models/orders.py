@@ -1,3 +1,4 @@
+import calendar
 import datetime
 
 from django.conf import settings
@@ -77,6 +78,9 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     billing_period = models.CharField(_("billing period"), max_length=10, choices=BillingPeriod.choices, blank=True)
     next_billing_date = models.DateField(_("next billing date"), null=True, blank=True)
     subscription_end_date = models.DateField(_("subscription end date"), null=True, blank=True)
+    # The day of the month the periods start on, from the next billing date as it was set: a period that starts on
+    # the 31st starts on the last day of a shorter month and on the 31st again after it (no drift to the 28th).
+    billing_day = models.PositiveSmallIntegerField(_("billing day"), null=True, blank=True, editable=False)
     state = FSMField(
         _("status"),
         max_length=20,
@@ -320,8 +324,11 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     PERIOD_MONTHS = {BillingPeriod.MONTHLY: 1, BillingPeriod.QUARTERLY: 3, BillingPeriod.YEARLY: 12}
 
     def period_after(self, start):
-        """The first day of the period after the one starting on ``start``."""
-        return months_added(start, self.PERIOD_MONTHS[self.billing_period])
+        """The first day of the period after the one starting on ``start``: on the billing day, or the last day
+        of a month too short for it."""
+        following = months_added(start, self.PERIOD_MONTHS[self.billing_period])
+        day = min(self.billing_day or start.day, calendar.monthrange(following.year, following.month)[1])
+        return following.replace(day=day)
 
     def period_end(self, start):
         """The last day of the period starting on ``start``."""

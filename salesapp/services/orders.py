@@ -400,7 +400,12 @@ class SubscriptionTerms:
     next_billing_date: datetime.date | None = None
     subscription_end_date: datetime.date | None = None
 
-    FIELDS = ("billing_period", "next_billing_date", "subscription_end_date")
+    FIELDS = ("billing_period", "next_billing_date", "subscription_end_date", "billing_day")
+
+    @property
+    def billing_day(self) -> int | None:
+        """The periods start on the day of the next billing date as set (``SalesOrder.period_after``)."""
+        return self.next_billing_date.day if self.next_billing_date else None
 
 
 def subscription_terms_resolve(
@@ -516,6 +521,7 @@ def order_create(
         billing_period=terms.billing_period,
         next_billing_date=terms.next_billing_date,
         subscription_end_date=terms.subscription_end_date,
+        billing_day=terms.billing_day,
     )
     tax_codes = line_tax_codes(customer, lines)
     built = [

@@ -157,6 +157,17 @@ def test_a_period_from_the_31st_of_january_ends_on_the_27th_of_february(clerk, m
     order.refresh_from_db()
     assert order.next_billing_date == D(2027, 2, 28)
 
+    # when: February is billed too
+    february = subscription_period_bill(order=order, bill_until=D(2027, 2, 28), by=manager)
+
+    # then: the periods keep to the 31st where the month has one, no drift to the 28th
+    assert (february.subscription_period.period_start, february.subscription_period.period_end) == (
+        D(2027, 2, 28),
+        D(2027, 3, 30),
+    )
+    order.refresh_from_db()
+    assert (order.billing_day, order.next_billing_date) == (31, D(2027, 3, 31))
+
 
 def _refused(order, manager, bill_until=None):
     bill_until = bill_until or D(2026, 10, 31)
