@@ -6,12 +6,13 @@ from core.money import MAX_AMOUNT, MAX_QUANTITY, MAX_UNIT_PRICE
 from salesapp.api.document_serializers import CustomerDocumentSerializer, quantity_field
 from salesapp.choices import CommitmentType, Currency
 from salesapp.models import Customer, Item, SalesAgreement, SalesAgreementLine, SalesAgreementVersion
+from salesapp.models.agreements import LINE_FIELDS_BY_COMMITMENT
 
 LINE_HELP = (
-    "Which fields a line carries follows from the agreement's commitment_type: product_quantity: item, "
-    "committed_quantity, unit_price; product_value: item, committed_amount, unit_price; total_value: "
-    "committed_amount only (no item, prices from the price lists, the default discount applies); none: item "
-    "and unit_price. A field the type has no use for is refused."
+    "Which fields a line carries follows from the agreement's commitment_type: "
+    + "; ".join(f"{kind}: {', '.join(fields)}" for kind, fields in LINE_FIELDS_BY_COMMITMENT.items())
+    + ". Under total_value, prices come from the price lists and the default discount applies. A field the type "
+    "has no use for is refused."
 )
 
 

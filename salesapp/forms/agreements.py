@@ -12,6 +12,7 @@ from salesapp.forms.customers import CUSTOMER_LOOKUP, customer_blocked_refusal
 from salesapp.forms.orders import item_field
 from salesapp.forms.widgets import DateInput, QuantityInput
 from salesapp.models import Customer, SalesAgreementLine
+from salesapp.models.agreements import LINE_FIELDS_BY_COMMITMENT
 from salesapp.selectors.customers import customer_list
 from salesapp.services.agreements import AgreementLineInput, ReleaseLine
 
@@ -129,13 +130,8 @@ class AgreementLineForm(forms.Form):
     def __init__(self, *args, commitment_type: str = CommitmentType.PRODUCT_QUANTITY, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the fields the commitment type uses are offered (the service refuses the others, saying why).
-        unused = {
-            CommitmentType.PRODUCT_QUANTITY: ("committed_amount",),
-            CommitmentType.PRODUCT_VALUE: ("committed_quantity",),
-            CommitmentType.TOTAL_VALUE: ("item", "committed_quantity", "unit_price", "discount_percent"),
-            CommitmentType.NONE: ("committed_quantity", "committed_amount"),
-        }[commitment_type]
-        for name in unused:
+        used = LINE_FIELDS_BY_COMMITMENT[commitment_type]
+        for name in [name for name in self.fields if name not in used]:
             del self.fields[name]
         if "item" in self.fields:
             self.fields["item"].required = True

@@ -25,6 +25,14 @@ from salesapp.models.customers import CUSTOMER_NOT_BLOCKED
 # The commitment types whose lines name an item (a total value commitment is over anything the customer buys).
 ITEM_COMMITMENTS = (CommitmentType.PRODUCT_QUANTITY, CommitmentType.PRODUCT_VALUE, CommitmentType.NONE)
 VALUE_COMMITMENTS = (CommitmentType.PRODUCT_VALUE, CommitmentType.TOTAL_VALUE)
+# The line fields each commitment type uses; a line giving another is refused, saying why. One table for the
+# service's checks, the line form's fields and the API's help.
+LINE_FIELDS_BY_COMMITMENT = {
+    CommitmentType.PRODUCT_QUANTITY: ("item", "committed_quantity", "unit_price", "discount_percent"),
+    CommitmentType.PRODUCT_VALUE: ("item", "committed_amount", "unit_price", "discount_percent"),
+    CommitmentType.TOTAL_VALUE: ("committed_amount",),
+    CommitmentType.NONE: ("item", "unit_price", "discount_percent"),
+}
 
 
 class SalesAgreement(ConcurrentTransitionMixin, AuthoredModel):

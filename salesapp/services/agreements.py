@@ -36,6 +36,7 @@ from salesapp.models import (
     SalesOrder,
     SalesOrderLine,
 )
+from salesapp.models.agreements import LINE_FIELDS_BY_COMMITMENT
 from salesapp.models.customers import customer_blocked_refusal
 from salesapp.selectors.pricing import prices_for
 from salesapp.services.orders import OrderLineInput, order_create
@@ -101,7 +102,8 @@ def _line_errors(
         for name in ("committed_quantity", "committed_amount", "unit_price", "discount_percent")
     }
     kind = _type_label(commitment_type)
-    if commitment_type == CommitmentType.TOTAL_VALUE:
+    used = LINE_FIELDS_BY_COMMITMENT[commitment_type]
+    if "item" not in used:
         if line.item is not None:
             errors[f"{prefix}.item"] = gettext(
                 "A total value commitment covers whatever the customer buys: its lines name no item."
@@ -112,7 +114,7 @@ def _line_errors(
         errors[f"{prefix}.item"] = gettext("Item %(number)s is inactive.") % {"number": line.item.number}
 
     quantity = values["committed_quantity"]
-    if commitment_type == CommitmentType.PRODUCT_QUANTITY:
+    if "committed_quantity" in used:
         if quantity is None:
             errors.setdefault(f"{prefix}.committed_quantity", gettext("Enter the quantity the customer commits to."))
         elif quantity <= 0:
@@ -127,7 +129,7 @@ def _line_errors(
         ) % {"kind": kind.lower()}
 
     amount = values["committed_amount"]
-    if commitment_type in (CommitmentType.PRODUCT_VALUE, CommitmentType.TOTAL_VALUE):
+    if "committed_amount" in used:
         if amount is None:
             errors.setdefault(f"{prefix}.committed_amount", gettext("Enter the amount the customer commits to."))
         elif amount <= 0:
@@ -143,7 +145,7 @@ def _line_errors(
 
     price = values["unit_price"]
     discount = values["discount_percent"]
-    if commitment_type == CommitmentType.TOTAL_VALUE:
+    if "unit_price" not in used:
         if price is not None:
             errors[f"{prefix}.unit_price"] = gettext(
                 "Under a total value commitment prices come from the price lists: leave the unit price empty."
