@@ -105,6 +105,12 @@ def test_refusals_and_unknown_fields(manager):
     agreement = make_sales_agreement(
         lines=[{"item": ItemFactory(), "committed_quantity": "5", "unit_price": "1"}], by=manager
     )
+
+    def snapshot():
+        row = SalesAgreement.objects.values("state", "valid_to", "version_count", "updated_at").get(pk=agreement.pk)
+        return row, list(agreement.lines.values_list("pk", "committed_quantity", "committed_amount", "unit_price"))
+
+    before = snapshot()
     unknown = client.patch(f"{URL}{agreement.pk}/", {"valid_till": "2030-01-01"}, format="json")
     assert [error["field"] for error in problem(unknown, 400)["errors"]] == ["valid_till"]
     on_hold = client.post(f"{URL}{agreement.pk}/close/")
@@ -115,6 +121,8 @@ def test_refusals_and_unknown_fields(manager):
         format="json",
     )
     assert {error["field"] for error in problem(bad_line, 400)["errors"]} == {"committed_quantity", "committed_amount"}
+    # none of the refused requests changed anything
+    assert snapshot() == before
     assert client.post(f"{URL}{agreement.pk}/cancel/", {"reason": "Not signed"}, format="json").json()["state"] == (
         "canceled"
     )

@@ -386,12 +386,14 @@ def test_the_full_lifecycle_is_logged(manager, items):
         ("close", "closed", manager.pk),
     ]
     assert SalesAgreement.objects.get(pk=other.pk).state == "canceled"
+    lines_before = list(agreement.lines.values_list("pk", "item_id", "committed_quantity"))
     with pytest.raises(TransitionRefused):
         agreement_line_add(
             agreement=agreement,
             line=AgreementLineInput(item=items["B"], committed_quantity=D("1"), unit_price=D("1")),
             by=manager,
         )
+    assert list(agreement.lines.values_list("pk", "item_id", "committed_quantity")) == lines_before
 
 
 def test_a_line_with_released_orders_stays(manager, clerk, items):
