@@ -18,6 +18,7 @@ from salesapp.api.document_serializers import (
     quantity_field,
     unique_lines,
 )
+from salesapp.api.order_serializers import OrderReturnInputSerializer
 from salesapp.models import PackingSlip
 
 
@@ -103,8 +104,9 @@ class InvoiceReturnLineInputSerializer(serializers.Serializer):
     quantity = quantity_field(max_value=MAX_QUANTITY)
 
 
-class InvoiceReturnInputSerializer(serializers.Serializer):
-    return_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+class InvoiceReturnInputSerializer(OrderReturnInputSerializer):
+    """A return against an invoice: as against its order, with the invoice's lines named."""
+
     lines = InvoiceReturnLineInputSerializer(many=True, allow_empty=False)
 
     def validate_lines(self, lines):
