@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet
 
+from core.dates import date_in_window, date_window_message
+from core.errors import ValidationFailed
 from invoicing.models import BillingRun, BillingRunResult
 from salesapp.choices import OrderState, OrderType
 from salesapp.models import SalesOrder
@@ -81,7 +83,10 @@ def order_periods_due(order: SalesOrder, *, bill_until: datetime.date) -> list[t
 
 def billing_preview(*, bill_until: datetime.date, limit: int = PREVIEW_LIMIT) -> BillingPreview:
     """What a run up to ``bill_until`` would bill: each due period with its amounts (the order's, from its
-    lines), and the subscriptions it would refuse, with the reason. Two queries, whatever is due."""
+    lines), and the subscriptions it would refuse, with the reason. Two queries, whatever is due. A date outside
+    the document date window is refused, naming the field, as starting a run refuses it."""
+    if not date_in_window(bill_until):
+        raise ValidationFailed(field_errors={"bill_until": date_window_message()})
     due = subscriptions_due(bill_until=bill_until)
     periods: list[PeriodPreview] = []
     for order in due[:limit]:

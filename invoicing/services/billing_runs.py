@@ -98,11 +98,19 @@ def _order_bill(run: BillingRun, order_id: int) -> None:
         except DomainError as refused:
             # Billed up to date (here or by a run at the same time), or ended with its last period: done.
             if refused.code != SalesErrorCode.SUBSCRIPTION_NOT_DUE:
-                start = SalesOrder.objects.filter(pk=order_id).values_list("next_billing_date", flat=True).first()
-                BillingRunResult.objects.create(
-                    run=run, order_id=order_id, period_start=start, refusal=_reason(refused)
-                )
+                _refusal_record(run, order_id, _reason(refused))
             return
+        except Exception as error:
+            # A fault in one subscription (its period rolled back) is listed with it and the run goes on: the
+            # subscriptions due after it are billed, and an administrator sees the error in the log.
+            logger.exception("Billing run %s could not bill order %s", run.pk, order_id)
+            _refusal_record(run, order_id, gettext("Not billed: an error occurred (%(error)s).") % {"error": error})
+            return
+
+
+def _refusal_record(run: BillingRun, order_id: int, reason: str) -> None:
+    start = SalesOrder.objects.filter(pk=order_id).values_list("next_billing_date", flat=True).first()
+    BillingRunResult.objects.create(run=run, order_id=order_id, period_start=start, refusal=reason[:2000])
 
 
 def _reason(error: DomainError) -> str:

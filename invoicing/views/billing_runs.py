@@ -41,7 +41,10 @@ def billing_run_create(request):
     elif "bill_until" in request.GET:
         form = BillingRunForm(request.GET)
         if form.is_valid():
-            preview = billing_preview(bill_until=form.cleaned_data["bill_until"])
+            try:
+                preview = billing_preview(bill_until=form.cleaned_data["bill_until"])
+            except ValidationFailed as exc:
+                form_add_domain_error(form, exc)
     else:
         form = BillingRunForm(initial={"bill_until": timezone.localdate()})
     return render(request, "invoicing/billing_run_create.html", {"form": form, "preview": preview})

@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 PERIOD_ONCE = "subscription_period_once"
-LEDGER = ("qty_delivered", "qty_invoiced", "qty_closed_short")
+# Every column of the line ledger starts the next period from zero: one left over (goods returned, a quantity
+# credited) would be billed again each period, or break the ledger's rules against the reset delivered quantity.
+LEDGER = ("qty_delivered", "qty_returned", "qty_invoiced", "qty_credited", "qty_closed_short")
 
 
 def subscription_billing_check(order: SalesOrder, *, bill_until: datetime.date) -> None:

@@ -104,6 +104,9 @@ def test_the_preview_lists_periods_with_amounts_and_refusals(manager):
 def test_a_preview_without_a_good_date_names_the_field(manager):
     body = problem(api_client(manager).get(f"{URL}preview/", {"bill_until": "soon"}), 400)
     assert body["errors"] == [{"field": "bill_until", "message": "Enter a date as YYYY-MM-DD, not 'soon'."}]
+    # a date far beyond the document date window is refused too, not previewed period by period
+    far = problem(api_client(manager).get(f"{URL}preview/", {"bill_until": "9999-12-31"}), 400)
+    assert far["errors"] == [{"field": "bill_until", "message": "Enter a date between 2000-01-01 and 2099-12-31."}]
 
 
 def test_orders_carry_their_subscription_terms_and_billed_periods(manager, integrator):

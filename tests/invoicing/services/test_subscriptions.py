@@ -20,7 +20,8 @@ from invoicing.services.subscriptions import subscription_period_bill
 from salesapp.models import SalesOrder, SubscriptionPeriod, SubscriptionPeriodLine
 from salesapp.services.customers import customer_update
 from salesapp.services.orders import OrderLineInput, order_confirm, order_create, order_hold
-from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
+from salesapp.services.packing_slips import order_deliver_remainder, packing_slip_create, packing_slip_post
+from salesapp.services.returns import returned_goods_receive, returned_order_create
 from tests.factories.salesapp import ItemFactory, make_customer, make_order
 
 D = datetime.date
@@ -306,3 +307,23 @@ def test_billing_a_period_takes_as_many_statements_whatever_the_number_of_lines(
 
     # then
     assert one == eight
+
+
+def test_goods_returned_within_a_period_do_not_stop_its_billing_nor_come_back_next_period(clerk, manager):
+    # given: a monthly subscription of 2 units, delivered; one unit comes back before the period is billed
+    order = make_order(order_type="subscription", lines=[(ItemFactory(), "2")], order_date=D(2027, 1, 1), by=clerk)
+    order = order_confirm(order=order, by=clerk)
+    order_deliver_remainder(order=order, by=clerk)
+    returned = returned_order_create(order=order, quantities={order.lines.get().pk: Decimal("1")}, by=clerk)
+    returned_goods_receive(order=order_confirm(order=returned, by=clerk), by=clerk)
+
+    # when: January and February are billed
+    january = subscription_period_bill(order=order, bill_until=D(2027, 2, 1), by=manager)
+    february = subscription_period_bill(order=order, bill_until=D(2027, 2, 1), by=manager)
+
+    # then: each period bills the subscription's 2 units; the ledger starts February from zero
+    assert [line.quantity for line in january.lines.all()] == [Decimal("2")]
+    assert [line.quantity for line in february.lines.all()] == [Decimal("2")]
+    line = order.lines.get()
+    line.refresh_from_db()
+    assert (line.qty_delivered, line.qty_returned, line.qty_invoiced) == (Decimal("0"), Decimal("0"), Decimal("0"))
