@@ -55,6 +55,7 @@ from marketing.services.parties import party_create  # noqa: E402
 from salesapp.models import SalesOrder, TaxCode  # noqa: E402
 from salesapp.services.customers import customer_create  # noqa: E402
 from salesapp.services.items import item_create  # noqa: E402
+from salesapp.services.stock import stock_adjust  # noqa: E402
 from salesapp.services.orders import OrderLineInput, order_confirm, order_create  # noqa: E402
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post  # noqa: E402
 
@@ -91,6 +92,9 @@ def master_data(customers: int = 20, items: int = 25):
         )
         for n in range(items)
     ]
+    for item in item_list:
+        # Every order ships from stock: enough on hand for any run.
+        stock_adjust(item=item, quantity=Decimal("1000000"), reason="Opening stock", by=manager)
     return clerk, billing, customer_list, item_list
 
 

@@ -67,7 +67,16 @@ _VIEW_ALL = [
     *_crud("salesapp.subscriptionperiodline", "view"),
     *_crud("invoicing.billingrun", "view"),
     *_crud("invoicing.billingrunresult", "view"),
+    *_crud("salesapp.stockmove", "view"),
+    *_crud("salesapp.inboundsupplyline", "view"),
 ]
+
+# Inbound supply is entered and received by the manager, or by the purchasing system through the API.
+_SUPPLY = [*_crud("salesapp.inboundsupplyline"), "salesapp.receive_inboundsupplyline"]
+
+# On-hand changes only through documents; the manager corrects it (adjustments with a reason), splits it between
+# waiting orders and undoes a posted delivery that is not invoiced.
+_STOCK_CONTROL = ["salesapp.add_stockmove", "salesapp.allocate_stock", "salesapp.cancel_packingslip"]
 
 # Starting a billing run invoices and posts every subscription due (invoicing.services.billing_runs): the
 # sales manager who keeps the subscriptions and the billing clerk who posts invoices may start one.
@@ -148,6 +157,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             # Orders over the credit limit or the approval threshold, and holds on deliveries and invoices.
             + ["salesapp.approve_salesorder", "salesapp.hold_salesorder"]
             + _BILLING_RUNS
+            + _SUPPLY
+            + _STOCK_CONTROL
         )
     ),
     BILLING_CLERK: sorted(set(_PAGES + _VIEW_ALL + _BILLING_WORK + _BILLING_RUNS)),
@@ -164,6 +175,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + ["salesapp.change_customer_credit"]
             # Agreements signed in a CRM or contract system are kept in step by it.
             + _AGREEMENTS
+            + _SUPPLY
         )
     ),
     # Administrators also get is_staff; the admin site shows them every model.

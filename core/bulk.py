@@ -13,20 +13,31 @@ def column_update(model: type[models.Model], field_name: str, values: dict[int, 
 
     The quantity bookkeeping of posting writes this way: Django's ``bulk_update`` sends one statement too, but
     builds a CASE expression per row in Python first. Returns the number of rows updated."""
+    return columns_update(model, (field_name,), {pk: (value,) for pk, value in values.items()})
+
+
+def columns_update(model: type[models.Model], field_names: tuple[str, ...], values: dict[int, tuple]) -> int:
+    """``column_update`` for several columns at once: ``values`` maps each row id to its values, in the order of
+    ``field_names``."""
     if not values:
         return 0
     meta = model._meta
-    field = meta.get_field(field_name)
+    fields = [meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
+    names = [f"v{index}" for index in range(len(fields))]
     sql = (
-        f"UPDATE {quote(meta.db_table)} AS t SET {quote(field.column)} = v.value "
-        f"FROM unnest(%s::bigint[], %s::{field.db_type(connection)}[]) AS v(id, value) "
-        f"WHERE t.{quote(meta.pk.column)} = v.id"
+        f"UPDATE {quote(meta.db_table)} AS t SET "
+        + ", ".join(f"{quote(field.column)} = v.{name}" for field, name in zip(fields, names, strict=True))
+        + " FROM unnest(%s::bigint[], "
+        + ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+        + f") AS v(id, {', '.join(names)}) WHERE t.{quote(meta.pk.column)} = v.id"
     )
+    columns = [
+        [field.get_db_prep_save(row[index], connection=connection) for row in values.values()]
+        for index, field in enumerate(fields)
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [list(values), [field.get_db_prep_save(value, connection=connection) for value in values.values()]]
-        )
+        cursor.execute(sql, [list(values), *columns])
         return cursor.rowcount
 
 

@@ -38,7 +38,7 @@ def roles_sync(apps, role_permissions: dict[str, list[str]]) -> None:
         for perm in perms:
             app_label, codename = perm.split(".")
             found = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if found is None and _model_not_yet_created(apps, app_label, codename):
+            if found is None and _declared_later(app_label, codename):
                 # An earlier role migration meets a model a later migration of its app creates: the role
                 # migration that follows that one assigns it. A misspelt permission still fails below.
                 continue
@@ -48,14 +48,15 @@ def roles_sync(apps, role_permissions: dict[str, list[str]]) -> None:
         group.permissions.set(wanted)
 
 
-def _model_not_yet_created(apps, app_label: str, codename: str) -> bool:
-    """Whether ``codename`` is a default permission (view/add/change/delete) of a model that is not in the
-    migration state ``apps`` yet."""
-    verb, _sep, model_name = codename.partition("_")
-    if verb not in ("view", "add", "change", "delete") or not model_name:
-        return False
-    try:
-        apps.get_model(app_label, model_name)
-    except LookupError:
-        return True
-    return False
+def _declared_later(app_label: str, codename: str) -> bool:
+    """Whether ``codename`` is a permission the app's models declare today (a default one or in their Meta)
+    though the migration state does not have it yet: an earlier role migration meets a model or permission a
+    later migration of its app creates, and the role migration that follows that one assigns it."""
+    from django.apps import apps as current
+    from django.contrib.auth.management import _get_all_permissions
+
+    return any(
+        codename == declared
+        for model in current.get_app_config(app_label).get_models()
+        for declared, _name in _get_all_permissions(model._meta)
+    )

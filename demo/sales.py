@@ -20,6 +20,7 @@ from salesapp.models import Customer, Item, PackingSlip, SalesOrder, TaxCode
 from salesapp.services.approvals import order_approve
 from salesapp.services.customers import customer_create, customer_update
 from salesapp.services.items import item_create, item_update
+from salesapp.services.stock import stock_adjust
 from salesapp.services.opportunity_orders import order_create_for_opportunity
 from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm, order_create, order_line_add
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
@@ -180,6 +181,10 @@ def demo_customers_build(*, parties: list[Party], by=None) -> list[Customer]:
     return customers
 
 
+# Enough of every product for the demo's history of orders; the backorders of the demo are made apart.
+DEMO_OPENING_STOCK = D("1000")
+
+
 def demo_items_build(*, by=None) -> list[Item]:
     tax_codes = {tax_code.code: tax_code for tax_code in TaxCode.objects.all()}
     # The item write-in lines are carried by (settings.SALESFLOW_WRITE_IN_ITEM); never sampled into demo orders.
@@ -192,7 +197,7 @@ def demo_items_build(*, by=None) -> list[Item]:
         unit_price=D("0"),
         tax_code=tax_codes["NL21"],
     )
-    return [
+    items = [
         item_create(
             by=by,
             number=number,
@@ -204,6 +209,10 @@ def demo_items_build(*, by=None) -> list[Item]:
         )
         for number, name, item_type, unit, price, tax_code, _largest in DEMO_ITEMS
     ]
+    for item in items:
+        if item.item_type == STOCKED:
+            stock_adjust(item=item, quantity=DEMO_OPENING_STOCK, reason="Opening stock", by=by)
+    return items
 
 
 def _order_lines(rng: random.Random, customer: Customer, items: list[Item]):

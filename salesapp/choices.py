@@ -66,6 +66,7 @@ class AgreementAppliesTo(models.TextChoices):
 class PackingSlipState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     POSTED = "posted", _("Posted")
+    CANCELED = "canceled", _("Canceled")
 
 
 class ReturnDisposition(models.TextChoices):
@@ -131,3 +132,29 @@ class AgreementState(models.TextChoices):
 class ApprovalDecision(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+class StockMoveKind(models.TextChoices):
+    """Why on-hand changed: stock moves are the only way it does (salesapp.services.stock)."""
+
+    DELIVERY = "delivery", _("Delivery")
+    DELIVERY_CANCELED = "delivery_canceled", _("Delivery canceled")
+    RETURN_RECEIPT = "return_receipt", _("Return receipt")
+    SUPPLY_RECEIPT = "supply_receipt", _("Supply receipt")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+
+
+class SupplyState(models.TextChoices):
+    OPEN = "open", _("Open")
+    RECEIVED = "received", _("Received")
+    CANCELED = "canceled", _("Canceled")
+
+
+class LineSupply(models.TextChoices):
+    """Where the goods of an order line come from."""
+
+    STOCK = "stock", _("From stock")
+    # The vendor delivers to the customer: receiving the vendor's line posts the delivery, no stock on hand.
+    DROP_SHIPMENT = "drop_shipment", _("Drop shipment")
+    # Bought for this order: the vendor's goods are reserved for the line when they arrive.
+    SPECIAL_ORDER = "special_order", _("Special order")

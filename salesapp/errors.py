@@ -58,5 +58,6 @@ class ErrorCode(models.TextChoices):
     QUOTATION_TOTAL_TOO_LARGE = "quotation-total-too-large"
     RELATION_IN_USE = "relation-in-use"
     STANDARD_LINES_REFUSED = "standard-lines-refused"
+    STOCK_SHORT = "stock-short"
     SUGGESTION_NOT_APPLICABLE = "suggestion-not-applicable"
     SUGGESTION_NOT_UNDOABLE = "suggestion-not-undoable"

@@ -20,11 +20,14 @@ from salesapp.models.quotations import (
     QuotationRevision,
     QuotationRevisionLine,
 )
+from salesapp.models.stock import InboundSupplyLine, StockMove
 from salesapp.models.subscriptions import SubscriptionPeriod, SubscriptionPeriodLine
 from salesapp.models.suggestions import ProductRelation, StandardLine, StandardLineSet, SuggestionEvent
 from salesapp.models.tax_codes import TaxCode
 
 __all__ = [
+    "InboundSupplyLine",
+    "StockMove",
     "SalesAgreement",
     "SalesAgreementLine",
     "SalesAgreementVersion",

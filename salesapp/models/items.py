@@ -2,10 +2,11 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuthoredModel
-from core.money import ZERO, PriceField
+from core.money import ZERO, PriceField, QuantityField
 from core.search import trigram_index
 from salesapp.choices import ItemType
 from salesapp.models.tax_codes import TaxCode
@@ -38,6 +39,11 @@ class Item(AuthoredModel):
         related_name="items",
     )
     active = models.BooleanField(_("active"), default=True)
+    # The sum of the item's stock moves, written with each move (salesapp.services.stock); services never
+    # move stock, so theirs stays zero.
+    on_hand = QuantityField(_("on hand"), editable=False)
+    # The part of on-hand promised to confirmed order lines (the sum of their ``qty_reserved``).
+    reserved = QuantityField(_("reserved"), editable=False)
 
     class Meta:
         verbose_name = _("item")
@@ -45,6 +51,18 @@ class Item(AuthoredModel):
         ordering = ["number"]
         # The list search (icontains) is index-backed through these (core.search).
         indexes = [trigram_index("number", name="item_number_trgm"), trigram_index("name", name="item_name_trgm")]
+        constraints = [
+            # No more goes out than is there, and no more is promised than is there.
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="item_on_hand_not_negative"),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0) & Q(reserved__lte=F("on_hand")), name="item_reserved_within_on_hand"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.name}"
+
+    @property
+    def free(self):
+        """On hand and promised to no order line."""
+        return self.on_hand - self.reserved

@@ -15,7 +15,7 @@ from core.models import AuthoredModel
 from core.money import ZERO, MoneyField, QuantityField
 from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
-from salesapp.choices import BillingPeriod, Currency, OrderState, OrderType
+from salesapp.choices import BillingPeriod, Currency, LineSupply, OrderState, OrderType
 from salesapp.errors import ErrorCode
 from salesapp.models.customers import CUSTOMER_NOT_BLOCKED
 from salesapp.models.lines import DocumentLine, line_kind_constraint
@@ -550,6 +550,9 @@ class SalesOrderLine(DocumentLine):
     qty_closed_short = QuantityField(_("closed short"), editable=False)
     # Why the undelivered remainder was closed (salesapp.services.order_remainders), shown on the line.
     close_short_reason = models.CharField(_("close short reason"), max_length=300, blank=True, editable=False)
+    # On-hand stock promised to the line while it waits to be delivered (salesapp.services.reservations).
+    qty_reserved = QuantityField(_("reserved"), editable=False)
+    supply = models.CharField(_("supply"), max_length=20, choices=LineSupply.choices, default=LineSupply.STOCK)
 
     class Meta(DocumentLine.Meta):
         verbose_name = _("sales order line")
@@ -573,6 +576,20 @@ class SalesOrderLine(DocumentLine):
             models.CheckConstraint(
                 condition=Q(qty_returned__gte=0) & Q(qty_returned__lte=F("qty_delivered")),
                 name="order_line_not_over_returned",
+            ),
+            # Stock is promised only to what is still to deliver.
+            models.CheckConstraint(
+                condition=Q(qty_reserved__gte=0)
+                & Q(qty_reserved__lte=F("quantity") - F("qty_delivered") - F("qty_closed_short")),
+                name="order_line_reserved_within_remainder",
+            ),
+        ]
+        indexes = [
+            # The backorder views and the reservations read the lines still to deliver, per item.
+            models.Index(
+                fields=["item", "confirmed_ship_date"],
+                name="order_line_waiting_by_item",
+                condition=Q(qty_delivered__lt=F("quantity") - F("qty_closed_short")),
             ),
         ]
 

@@ -37,7 +37,10 @@ class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
         ordering = ["-id"]
         # The list search (icontains) is index-backed through these (core.search).
         indexes = [trigram_index("number", name="packingslip_number_trgm")]
-        permissions = [("post_packingslip", "Can post packing slip")]
+        permissions = [
+            ("post_packingslip", "Can post packing slip"),
+            ("cancel_packingslip", "Can cancel a posted packing slip"),
+        ]
 
     def __str__(self):
         return self.number or f"{_('Draft packing slip')} #{self.pk}"

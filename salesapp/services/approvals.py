@@ -26,6 +26,7 @@ from salesapp.lock_objects import lock_order
 from salesapp.models import OrderApprovalDecision, SalesOrder
 from salesapp.services.document_mail import DeliveryColumns, email_deliver_once
 from salesapp.services.orders import prepayment_hold
+from salesapp.services.reservations import order_reservations_take
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -93,6 +94,7 @@ def order_approve(*, order: SalesOrder, by: User, comment: str = "") -> SalesOrd
     requester, reason = order.approval_requested_by, order.approval_reason
     transition_run(order.approve, by=by, description=comment)
     transition_save(order)
+    order_reservations_take(order)
     prepayment_hold(order, by=by)
     _decision_record(
         order, decision=ApprovalDecision.APPROVED, comment=comment, requester=requester, reason=reason, by=by

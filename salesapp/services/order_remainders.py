@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext
 
-from core.bulk import column_update
+from core.bulk import columns_update
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
 from marketing.choices import ActivityType
@@ -23,6 +23,7 @@ from salesapp.errors import ErrorCode
 from salesapp.lock_objects import lock_order, lock_order_lines
 from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.services.orders import order_status_follow
+from salesapp.services.reservations import reservations_give_back, reserved_cut
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -64,8 +65,14 @@ def _close(order: SalesOrder, lines: list[SalesOrderLine], reason: str, *, by: U
     for line in lines:
         line.qty_closed_short += line.deliver_remainder
         line.close_short_reason = reason
-    column_update(SalesOrderLine, "qty_closed_short", {line.pk: line.qty_closed_short for line in lines})
-    column_update(SalesOrderLine, "close_short_reason", {line.pk: reason for line in lines})
+    # The stock promised to what will not be delivered goes to the next order in line.
+    given_back = reserved_cut(lines)
+    columns_update(
+        SalesOrderLine,
+        ("qty_closed_short", "close_short_reason", "qty_reserved"),
+        {line.pk: (line.qty_closed_short, reason, line.qty_reserved) for line in lines},
+    )
+    reservations_give_back(given_back)
     closed = ", ".join(
         gettext("line %(line_no)s: %(quantity)s %(unit)s")
         % {"line_no": line.line_no, "quantity": _quantity(line.qty_closed_short), "unit": line.unit}

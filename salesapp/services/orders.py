@@ -66,6 +66,7 @@ from salesapp.selectors.credit import (
 from salesapp.selectors.pricing import Price, price_warning, prices_for, tax_codes_for
 from salesapp.selectors.returns import return_inputs_resolved, return_line_errors
 from salesapp.services.customers import CREDIT_PERMISSION
+from salesapp.services.reservations import order_reservations_take, reservations_release
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -846,6 +847,7 @@ def order_confirm(*, order: SalesOrder, by: User) -> SalesOrder:
         return order
     transition_run(order.confirm, by=by)
     transition_save(order)
+    order_reservations_take(order)
     prepayment_hold(order, by=by)
     return order
 
@@ -1006,7 +1008,7 @@ def order_cancel(*, order: SalesOrder, reason: str = "", by: User) -> SalesOrder
     if len(reason) > limit:
         raise ValidationFailed(field_errors={"reason": gettext("Enter at most %(max)s characters.") % {"max": limit}})
     order = lock_order(order.pk)
-    lock_order_lines(order)
+    lines = lock_order_lines(order)
     transition_run(
         order.cancel,
         by=by,
@@ -1015,6 +1017,8 @@ def order_cancel(*, order: SalesOrder, reason: str = "", by: User) -> SalesOrder
     # A canceled order waits for nothing: a prepayment received later is not spent on it.
     _hold_fields_clear(order)
     order.save()
+    # Stock promised to it goes to the next order in line (once it is stored as canceled, so not back to it).
+    reservations_release(lines.values(), everything=True)
     return order
 
 

@@ -8,14 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.bulk import column_update, rows_insert
+from core.bulk import column_update, columns_update, rows_insert
 from core.dates import date_in_window, date_window_message
 from core.errors import TransitionRefused, ValidationFailed
 from core.loaded import loaded_set
 from core.money import ZERO
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save
-from salesapp.choices import PackingSlipState, ReturnDisposition
+from salesapp.choices import PackingSlipState, ReturnDisposition, StockMoveKind
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import (
     lock_order,
@@ -27,6 +27,8 @@ from salesapp.lock_objects import (
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.order_types import order_type_refusal, policy_for
 from salesapp.services.orders import order_status_follow
+from salesapp.services.reservations import reservations_fill
+from salesapp.services.stock import Move, moves_stock, stock_moves_book
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -183,12 +185,21 @@ def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: 
         # Lines left at zero are not part of the delivery.
         PackingSlipLine.objects.filter(packing_slip=slip, quantity=ZERO).delete()
         loaded_set(slip, "lines", slip_lines)
-    column_update(
-        SalesOrderLine, "qty_delivered", {s.order_line_id: lines[s.order_line_id].qty_delivered for s in slip_lines}
-    )
     policy = policy_for(order.order_type)
+    moves = _stock_moves(lines, slip_lines, receives=policy.receives)
+    columns_update(
+        SalesOrderLine,
+        ("qty_delivered", "qty_reserved"),
+        {
+            s.order_line_id: (lines[s.order_line_id].qty_delivered, lines[s.order_line_id].qty_reserved)
+            for s in slip_lines
+        },
+    )
+    stock_moves_book(moves, moved_on=slip.ship_date, by=by)
     if policy.receives:
         _returned_book(lines, slip_lines)
+        # Goods back on the shelf go to the orders waiting for them.
+        reservations_fill(move.item_id for move in moves)
     # The number is taken last (lock order); a refusal below rolls it back, so the series stays gapless.
     transition_run(
         slip.post,
@@ -199,6 +210,40 @@ def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: 
     transition_save(slip)
     order_status_follow(order=order, by=by)
     return slip
+
+
+def _stock_moves(lines: dict[int, SalesOrderLine], slip_lines: list[PackingSlipLine], *, receives: bool) -> list[Move]:
+    """What a posted slip moves: a delivery takes its stocked lines out, first from what each line has reserved;
+    a return receipt puts back what goes back to stock (scrapped goods never reach the shelf: no move)."""
+    moves = []
+    for slip_line in slip_lines:
+        line = lines[slip_line.order_line_id]
+        if not moves_stock(line):
+            continue
+        if receives:
+            if slip_line.disposition != ReturnDisposition.SCRAP:
+                moves.append(
+                    Move(
+                        item_id=line.item_id,
+                        quantity=slip_line.quantity,
+                        kind=StockMoveKind.RETURN_RECEIPT,
+                        packing_slip_line_id=slip_line.pk,
+                    )
+                )
+            continue
+        used = min(slip_line.quantity, line.qty_reserved)
+        line.qty_reserved -= used
+        moves.append(
+            Move(
+                item_id=line.item_id,
+                quantity=-slip_line.quantity,
+                kind=StockMoveKind.DELIVERY,
+                packing_slip_line_id=slip_line.pk,
+                reserved_used=used,
+                label=gettext("Line %(line_no)s") % {"line_no": line.line_no},
+            )
+        )
+    return moves
 
 
 def _returned_book(lines: dict[int, SalesOrderLine], slip_lines: list[PackingSlipLine]) -> None:

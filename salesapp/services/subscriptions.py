@@ -19,6 +19,7 @@ from core.transitions import transition_run, transition_save
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import is_locked_with_lines
 from salesapp.models import SalesOrder, SalesOrderLine, SubscriptionPeriod, SubscriptionPeriodLine
+from salesapp.services.reservations import order_reservations_take
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -92,4 +93,6 @@ def subscription_period_close(
     if not order.subscription_ended():
         transition_run(order.renew, by=by)
         transition_save(order)
+        # The next period's goods wait in line for stock like any confirmed order's.
+        order_reservations_take(order)
     return order

@@ -7,6 +7,7 @@ from salesapp.models import Customer, CustomerPriceGroup, Item, ItemGroup, TaxCo
 from salesapp.services.customers import customer_create
 from salesapp.services.orders import OrderLineInput, order_create
 from salesapp.services.pricing import trade_agreement_line_create
+from salesapp.services.stock import stock_adjust
 from tests.factories.marketing import PartyFactory
 from tests.factories.users import builder
 
@@ -18,6 +19,7 @@ def tax_code(code: str = "NL21") -> TaxCode:
 class ItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Item
+        skip_postgeneration_save = True
 
     number = factory.Sequence(lambda n: f"ITEM-{n:04d}")
     name = factory.Sequence(lambda n: f"Item {n}")
@@ -25,6 +27,15 @@ class ItemFactory(factory.django.DjangoModelFactory):
     unit = "pcs"
     unit_price = Decimal("10.0000")
     tax_code = factory.LazyFunction(tax_code)
+
+    @factory.post_generation
+    def stock(item, create, extracted, **kwargs):
+        """A stocked item starts with plenty on hand (``stock=`` to say how much; 0 for none), booked as the
+        opening adjustment a manager would enter, so deliveries in tests ship real stock."""
+        quantity = Decimal("10000") if extracted is None else Decimal(extracted)
+        if create and quantity and item.item_type == "stocked":
+            stock_adjust(item=item, quantity=quantity, reason="Opening stock", by=builder())
+            item.refresh_from_db(fields=["on_hand", "reserved"])
 
 
 def make_write_in_item() -> Item:

@@ -1,0 +1,162 @@
+"""Stock moves: the only way on-hand changes (DESIGN.md §4.4).
+
+Every move is booked with its item's cached ``on_hand`` (and, for a delivery drawing on its line's reservation,
+``reserved``) in one statement per step: the items are locked in id order and updated only when what remains
+covers what is still promised, so a refusal names the item and what was there, and nothing is written."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from core.bulk import rows_insert
+from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
+from core.errors import ErrorCode as CoreErrorCode
+from core.money import ZERO, decimal_or_none
+from salesapp.choices import ItemType, LineSupply, LineType, StockMoveKind
+from salesapp.errors import ErrorCode
+from salesapp.models import Item, SalesOrderLine, StockMove
+from salesapp.services.reservations import reservations_fill, reservations_shrink
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+REASON_LENGTH = StockMove._meta.get_field("reason").max_length
+
+
+@dataclass(frozen=True)
+class Move:
+    item_id: int
+    quantity: Decimal  # signed: positive in, negative out
+    kind: str
+    packing_slip_line_id: int | None = None
+    supply_line_id: int | None = None
+    reason: str = ""
+    # The part of an outgoing quantity taken from its order line's reservation (the rest comes from free stock).
+    reserved_used: Decimal = ZERO
+    # Names the document line in a refusal ("Line 20 (A-100): …").
+    label: str = ""
+
+
+def moves_stock(line: SalesOrderLine) -> bool:
+    """Whether delivering ``line`` moves goods of the warehouse: catalogue products shipped from stock. Services,
+    write-ins (a product not in the catalogue), comments and drop shipments (the vendor ships) do not."""
+    return line.line_type == LineType.ITEM and line.supply != LineSupply.DROP_SHIPMENT
+
+
+_ITEMS = Item._meta.db_table
+# Lock the items in id order (every caller the same: no two bookings wait on each other crosswise), then write
+# both figures of those whose on-hand after the moves still covers what stays reserved. The items returned are
+# the ones written; any other was short.
+_BOOK = f"""
+WITH locked AS (
+    SELECT id FROM {_ITEMS} WHERE id = ANY(%s) ORDER BY id FOR UPDATE
+)
+UPDATE {_ITEMS} AS t SET on_hand = t.on_hand + v.on_hand, reserved = t.reserved + v.reserved
+FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, on_hand, reserved)
+WHERE t.id = v.id AND t.id IN (SELECT id FROM locked)
+  AND t.on_hand + v.on_hand >= t.reserved + v.reserved AND t.reserved + v.reserved >= 0
+RETURNING t.id
+"""
+
+
+def stock_moves_book(moves: list[Move], *, moved_on: datetime.date | None = None, by: User) -> list[StockMove]:
+    """Book ``moves`` and the items' on-hand (and reserved) figures, or refuse with the first item short."""
+    moves = [move for move in moves if move.quantity != 0]
+    if not moves:
+        return []
+    on_hand: dict[int, Decimal] = {}
+    reserved: dict[int, Decimal] = {}
+    for move in moves:
+        on_hand[move.item_id] = on_hand.get(move.item_id, ZERO) + move.quantity
+        reserved[move.item_id] = reserved.get(move.item_id, ZERO) - move.reserved_used
+    ids = sorted(on_hand)
+    with connection.cursor() as cursor:
+        cursor.execute(_BOOK, [ids, ids, [on_hand[pk] for pk in ids], [reserved[pk] for pk in ids]])
+        written = {row[0] for row in cursor.fetchall()}
+    short = [pk for pk in ids if pk not in written]
+    if short:
+        _refuse_short(short[0], moves)
+    now = timezone.now()
+    return rows_insert(
+        [
+            StockMove(
+                item_id=move.item_id,
+                quantity=move.quantity,
+                kind=move.kind,
+                packing_slip_line_id=move.packing_slip_line_id,
+                supply_line_id=move.supply_line_id,
+                reason=move.reason,
+                moved_on=moved_on or timezone.localdate(),
+                moved_at=now,
+                created_by=by,
+            )
+            for move in moves
+        ]
+    )
+
+
+def _refuse_short(item_id: int, moves: list[Move]) -> None:
+    item = Item.objects.get(pk=item_id)
+    out = -sum((move.quantity for move in moves if move.item_id == item_id), ZERO)
+    label = next((move.label for move in moves if move.item_id == item_id and move.label), "")
+    usable = item.free + sum((move.reserved_used for move in moves if move.item_id == item_id), ZERO)
+    reason = gettext(
+        "%(label)sonly %(usable)s %(unit)s of %(item)s can go: %(on_hand)s on hand, %(reserved)s of it promised to "
+        "orders; %(quantity)s asked. Receive more, or have a manager re-allocate the stock between the orders."
+    ) % {
+        "label": f"{label}: " if label else "",
+        "usable": _fmt(max(usable, ZERO)),
+        "unit": item.unit,
+        "item": item.number,
+        "on_hand": _fmt(item.on_hand),
+        "reserved": _fmt(item.reserved),
+        "quantity": _fmt(out),
+    }
+    raise TransitionRefused(code=ErrorCode.STOCK_SHORT, reason=reason[:1].upper() + reason[1:])
+
+
+def _fmt(quantity: Decimal) -> str:
+    return f"{quantity.normalize():f}"
+
+
+@transaction.atomic
+def stock_adjust(*, item: Item, quantity, reason: str, by: User) -> StockMove:
+    """A manager's correction of on-hand (a count, damage, opening stock), with the reason on the move. A cut
+    below what is promised to orders takes the promise back from the last orders in line first."""
+    if not by.has_perm("salesapp.add_stockmove"):
+        raise ActionForbidden(
+            code=CoreErrorCode.PERMISSION_DENIED, reason=gettext("Your role does not allow adjusting stock.")
+        )
+    errors = {}
+    value = decimal_or_none(quantity)
+    if value is None or value == 0 or value.as_tuple().exponent < -3:
+        errors["quantity"] = gettext("Enter the quantity to add (or, below zero, to take off), up to 3 decimals.")
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = gettext("Say why the stock changes (a count, damage, opening stock …).")
+    elif len(reason) > REASON_LENGTH:
+        errors["reason"] = gettext("Enter at most %(max)s characters.") % {"max": REASON_LENGTH}
+    if item.item_type != ItemType.STOCKED:
+        errors["item"] = gettext("%(item)s is a service: it has no stock.") % {"item": item.number}
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+    if value < 0:
+        # What leaves must be on hand; promises it breaks go, last in line first.
+        reservations_shrink(item_id=item.pk, on_hand_after=_locked_on_hand(item.pk) + value)
+    (move,) = stock_moves_book(
+        [Move(item_id=item.pk, quantity=value, kind=StockMoveKind.ADJUSTMENT, reason=reason)], by=by
+    )
+    if value > 0:
+        reservations_fill([item.pk])
+    return move
+
+
+def _locked_on_hand(item_id: int) -> Decimal:
+    return Item.objects.select_for_update().values_list("on_hand", flat=True).get(pk=item_id)
