@@ -55,9 +55,9 @@ from marketing.services.parties import party_create  # noqa: E402
 from salesapp.models import SalesOrder, TaxCode  # noqa: E402
 from salesapp.services.customers import customer_create  # noqa: E402
 from salesapp.services.items import item_create  # noqa: E402
-from salesapp.services.stock import stock_adjust  # noqa: E402
 from salesapp.services.orders import OrderLineInput, order_confirm, order_create  # noqa: E402
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post  # noqa: E402
+from salesapp.services.stock import stock_adjust  # noqa: E402
 
 BENCH_DATABASE = "salesflow_bench"
 # The raw-SQL floor of one lead-to-cash order (../shared/bench/floor.py): our speed is reported as a ratio to it.

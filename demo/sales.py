@@ -20,10 +20,10 @@ from salesapp.models import Customer, Item, PackingSlip, SalesOrder, TaxCode
 from salesapp.services.approvals import order_approve
 from salesapp.services.customers import customer_create, customer_update
 from salesapp.services.items import item_create, item_update
-from salesapp.services.stock import stock_adjust
 from salesapp.services.opportunity_orders import order_create_for_opportunity
 from salesapp.services.orders import OrderLineInput, order_cancel, order_confirm, order_create, order_line_add
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
+from salesapp.services.stock import stock_adjust
 
 D = Decimal
 STOCKED, SERVICE = ItemType.STOCKED, ItemType.SERVICE
