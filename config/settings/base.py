@@ -191,6 +191,10 @@ SPECTACULAR_SETTINGS = {
         "SuggestionEventKindEnum": "salesapp.choices.SuggestionEventKind",
         "BillingRunKindEnum": "invoicing.choices.BillingRunKind",
         "BillingRunStateEnum": "invoicing.choices.BillingRunState",
+        "PackingSlipStateEnum": "salesapp.choices.PackingSlipState",
+        "SupplyStateEnum": "salesapp.choices.SupplyState",
+        "StockMoveKindEnum": "salesapp.choices.StockMoveKind",
+        "LineSupplyEnum": "salesapp.choices.LineSupply",
     },
 }
 

@@ -15,7 +15,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.bulk import rows_insert
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
 from core.money import ZERO, decimal_or_none
@@ -51,23 +50,34 @@ def moves_stock(line: SalesOrderLine) -> bool:
 
 
 _ITEMS = Item._meta.db_table
-# Lock the items in id order (every caller the same: no two bookings wait on each other crosswise), then write
-# both figures of those whose on-hand after the moves still covers what stays reserved. The items returned are
-# the ones written; any other was short.
+# One statement per booking: lock the items in id order (every caller the same: no two bookings wait on each other
+# crosswise), write both figures of those whose on-hand after the moves still covers what stays reserved, and
+# insert the moves only when every item was written. No row back means an item was short; the caller's
+# transaction (every caller runs in one) is then rolled back by the refusal.
 _BOOK = f"""
 WITH locked AS (
-    SELECT id FROM {_ITEMS} WHERE id = ANY(%s) ORDER BY id FOR UPDATE
+    SELECT id FROM {_ITEMS} WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE
+), written AS (
+    UPDATE {_ITEMS} AS t SET on_hand = t.on_hand + v.on_hand, reserved = t.reserved + v.reserved
+    FROM unnest(%(ids)s::bigint[], %(on_hand)s::numeric[], %(reserved)s::numeric[]) AS v(id, on_hand, reserved)
+    WHERE t.id = v.id AND t.id IN (SELECT id FROM locked)
+      AND t.on_hand + v.on_hand >= t.reserved + v.reserved AND t.reserved + v.reserved >= 0
+    RETURNING t.id
 )
-UPDATE {_ITEMS} AS t SET on_hand = t.on_hand + v.on_hand, reserved = t.reserved + v.reserved
-FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, on_hand, reserved)
-WHERE t.id = v.id AND t.id IN (SELECT id FROM locked)
-  AND t.on_hand + v.on_hand >= t.reserved + v.reserved AND t.reserved + v.reserved >= 0
-RETURNING t.id
+INSERT INTO {StockMove._meta.db_table}
+    (item_id, quantity, kind, packing_slip_line_id, supply_line_id, reason, moved_on, moved_at, created_by_id)
+SELECT m.item_id, m.quantity, m.kind, m.slip_line, m.supply_line, m.reason, %(moved_on)s, %(moved_at)s, %(by)s
+FROM unnest(%(items)s::bigint[], %(quantities)s::numeric[], %(kinds)s::varchar[], %(slip_lines)s::bigint[],
+            %(supply_lines)s::bigint[], %(reasons)s::varchar[])
+    AS m(item_id, quantity, kind, slip_line, supply_line, reason)
+WHERE (SELECT count(*) FROM written) = %(item_count)s
+RETURNING id
 """
 
 
-def stock_moves_book(moves: list[Move], *, moved_on: datetime.date | None = None, by: User) -> list[StockMove]:
-    """Book ``moves`` and the items' on-hand (and reserved) figures, or refuse with the first item short."""
+def stock_moves_book(moves: list[Move], *, moved_on: datetime.date | None = None, by: User) -> list[int]:
+    """Book ``moves`` and the items' on-hand (and reserved) figures in one statement, or refuse with the first
+    item short. Returns the ids of the moves."""
     moves = [move for move in moves if move.quantity != 0]
     if not moves:
         return []
@@ -78,32 +88,41 @@ def stock_moves_book(moves: list[Move], *, moved_on: datetime.date | None = None
         reserved[move.item_id] = reserved.get(move.item_id, ZERO) - move.reserved_used
     ids = sorted(on_hand)
     with connection.cursor() as cursor:
-        cursor.execute(_BOOK, [ids, ids, [on_hand[pk] for pk in ids], [reserved[pk] for pk in ids]])
-        written = {row[0] for row in cursor.fetchall()}
-    short = [pk for pk in ids if pk not in written]
-    if short:
-        _refuse_short(short[0], moves)
-    now = timezone.now()
-    return rows_insert(
-        [
-            StockMove(
-                item_id=move.item_id,
-                quantity=move.quantity,
-                kind=move.kind,
-                packing_slip_line_id=move.packing_slip_line_id,
-                supply_line_id=move.supply_line_id,
-                reason=move.reason,
-                moved_on=moved_on or timezone.localdate(),
-                moved_at=now,
-                created_by=by,
-            )
-            for move in moves
-        ]
+        cursor.execute(
+            _BOOK,
+            {
+                "ids": ids,
+                "on_hand": [on_hand[pk] for pk in ids],
+                "reserved": [reserved[pk] for pk in ids],
+                "item_count": len(ids),
+                "items": [move.item_id for move in moves],
+                "quantities": [move.quantity for move in moves],
+                "kinds": [move.kind for move in moves],
+                "slip_lines": [move.packing_slip_line_id for move in moves],
+                "supply_lines": [move.supply_line_id for move in moves],
+                "reasons": [move.reason for move in moves],
+                "moved_on": moved_on or timezone.localdate(),
+                "moved_at": timezone.now(),
+                "by": by.pk,
+            },
+        )
+        booked = [row[0] for row in cursor.fetchall()]
+    if not booked:
+        _refuse_short(ids, moves)
+    return booked
+
+
+def _refuse_short(item_ids: list[int], moves: list[Move]) -> None:
+    """Say which item was short (the first in id order whose figures do not allow the moves)."""
+    items = Item.objects.in_bulk(item_ids)
+    item = next(
+        items[pk]
+        for pk in item_ids
+        if items[pk].on_hand + sum((m.quantity for m in moves if m.item_id == pk), ZERO)
+        < items[pk].reserved - sum((m.reserved_used for m in moves if m.item_id == pk), ZERO)
+        or items[pk].reserved < sum((m.reserved_used for m in moves if m.item_id == pk), ZERO)
     )
-
-
-def _refuse_short(item_id: int, moves: list[Move]) -> None:
-    item = Item.objects.get(pk=item_id)
+    item_id = item.pk
     out = -sum((move.quantity for move in moves if move.item_id == item_id), ZERO)
     label = next((move.label for move in moves if move.item_id == item_id and move.label), "")
     usable = item.free + sum((move.reserved_used for move in moves if move.item_id == item_id), ZERO)
@@ -150,12 +169,12 @@ def stock_adjust(*, item: Item, quantity, reason: str, by: User) -> StockMove:
     if value < 0:
         # What leaves must be on hand; promises it breaks go, last in line first.
         reservations_shrink(item_id=item.pk, on_hand_after=_locked_on_hand(item.pk) + value)
-    (move,) = stock_moves_book(
+    (move_id,) = stock_moves_book(
         [Move(item_id=item.pk, quantity=value, kind=StockMoveKind.ADJUSTMENT, reason=reason)], by=by
     )
     if value > 0:
         reservations_fill([item.pk])
-    return move
+    return StockMove.objects.get(pk=move_id)
 
 
 def _locked_on_hand(item_id: int) -> Decimal:

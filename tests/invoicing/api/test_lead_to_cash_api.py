@@ -1,11 +1,13 @@
 """Lead to cash as an integration drives it: every step through the REST API with a token."""
 
+from salesapp.models import Item
+from salesapp.services.stock import stock_adjust
 from tests.core.api.helpers import api_client
 
 API = "/api/v1"
 
 
-def test_party_to_paid_invoice_through_the_api(integrator):
+def test_party_to_paid_invoice_through_the_api(integrator, manager):
     api = api_client(integrator)
 
     def call(method, path, body=None, status=200):
@@ -26,6 +28,9 @@ def test_party_to_paid_invoice_through_the_api(integrator):
         "post", "/items/", {"number": "B", "name": "Desk", "unit_price": "30.00", "tax_code": "NL9"}, status=201
     )
     assert call("get", f"/parties/{party['id']}/")["customer"] == customer["id"]
+    # and the warehouse has them on hand
+    for item, quantity in ((lamp, "10"), (desk, "4")):
+        stock_adjust(item=Item.objects.get(pk=item["id"]), quantity=quantity, reason="Opening stock", by=manager)
 
     # when: order 10 lamps and 4 desks and confirm
     order = call(
