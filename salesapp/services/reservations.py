@@ -144,9 +144,9 @@ def reservations_release(lines, *, everything: bool = False) -> None:
     reservations_give_back(drops)
 
 
-def reservations_shrink(*, item_id: int, on_hand_after: Decimal) -> None:
-    """Before on-hand of ``item_id`` goes down to ``on_hand_after`` (an adjustment): take back what is promised
-    beyond it, last in line first. The lines are locked before the item, as everywhere."""
+def reservations_shrink(*, item_id: int, change: Decimal) -> None:
+    """Before on-hand of ``item_id`` goes down by ``change`` (below zero: an adjustment): take back what is
+    promised beyond what stays, last in line first. The lines are locked before the item, as everywhere."""
     lines = list(
         SalesOrderLine.objects.raw(
             f"SELECT l.* FROM {_LINES} l JOIN {_ORDERS} o ON o.id = l.order_id "
@@ -154,8 +154,8 @@ def reservations_shrink(*, item_id: int, on_hand_after: Decimal) -> None:
             {"item": item_id},
         )
     )
-    reserved = Item.objects.select_for_update().values_list("reserved", flat=True).get(pk=item_id)
-    excess = reserved - max(on_hand_after, ZERO)
+    on_hand, reserved = Item.objects.select_for_update().values_list("on_hand", "reserved").get(pk=item_id)
+    excess = reserved - max(on_hand + change, ZERO)
     kept: dict[int, Decimal] = {}
     for line in lines:
         if excess <= 0:

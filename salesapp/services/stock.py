@@ -168,14 +168,10 @@ def stock_adjust(*, item: Item, quantity, reason: str, by: User) -> StockMove:
         raise ValidationFailed(field_errors=errors)
     if value < 0:
         # What leaves must be on hand; promises it breaks go, last in line first.
-        reservations_shrink(item_id=item.pk, on_hand_after=_locked_on_hand(item.pk) + value)
+        reservations_shrink(item_id=item.pk, change=value)
     (move_id,) = stock_moves_book(
         [Move(item_id=item.pk, quantity=value, kind=StockMoveKind.ADJUSTMENT, reason=reason)], by=by
     )
     if value > 0:
         reservations_fill([item.pk])
     return StockMove.objects.get(pk=move_id)
-
-
-def _locked_on_hand(item_id: int) -> Decimal:
-    return Item.objects.select_for_update().values_list("on_hand", flat=True).get(pk=item_id)

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Sum
 
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
@@ -184,3 +185,15 @@ def test_a_returned_order_and_a_journal_reserve_nothing(clerk):
     assert reserved_of(journal) == [D("0")]
     other = confirmed(item, "1", by=clerk, customer=make_customer())
     assert reserved_of(other) == [D("1")] and stock_of(item) == (D("5"), D("1"))
+
+
+def test_stock_moves_are_guarded_by_the_database(manager):
+    item = ItemFactory(stock=0)
+    move = stock_adjust(item=item, quantity="5", reason="Count", by=manager)
+    for statement in (
+        f"UPDATE salesapp_stockmove SET quantity = 50 WHERE id = {move.pk}",
+        f"DELETE FROM salesapp_stockmove WHERE id = {move.pk}",
+    ):
+        with pytest.raises(DatabaseError, match="kept as booked"), transaction.atomic(), connection.cursor() as c:
+            c.execute(statement)
+    assert StockMove.objects.get(pk=move.pk).quantity == D("5")
