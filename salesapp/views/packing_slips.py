@@ -19,6 +19,7 @@ from salesapp.order_types import policy_for
 from salesapp.selectors import orders as order_selectors
 from salesapp.selectors import packing_slips as packing_slip_selectors
 from salesapp.services import packing_slips as packing_slip_services
+from salesapp.services.stock import moves_stock
 
 
 def _order_from_query(request) -> SalesOrder:
@@ -70,7 +71,11 @@ def packing_slip_list(request):
 def packing_slip_create(request):
     order = _order_from_query(request)
     receives = policy_for(order.order_type).receives
-    form = PackingSlipCreateForm(request.POST or None, lines=list(order.lines.all()), receives=receives)
+    lines = list(order.lines.select_related("item"))
+    for line in lines:
+        # What can go out now: the line's own reservation and the item's stock promised to no one.
+        line.available = line.qty_reserved + line.item.free if not receives and moves_stock(line) else None
+    form = PackingSlipCreateForm(request.POST or None, lines=lines, receives=receives)
     if request.method == "POST" and form.is_valid():
         try:
             slip = packing_slip_services.packing_slip_create(

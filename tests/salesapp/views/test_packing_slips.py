@@ -66,6 +66,21 @@ def test_create_page_offers_every_deliver_remainder(client, clerk, order):
     assert "autofocus" in str(form[f"quantity_{line_a.pk}"])
 
 
+def test_create_page_shows_what_each_line_can_ship_from_stock(client, clerk, manager):
+    # given: 3 desks on hand, 2 of them promised to an earlier order; a service ships without stock
+    desk, service = ItemFactory(number="D-1", stock=3), ItemFactory(number="S-1", item_type="service")
+    order_confirm(order=make_order(lines=[(desk, "2")], by=clerk), by=clerk)
+    order = order_confirm(order=make_order(lines=[(desk, "5"), (service, "1")], by=clerk), by=clerk)
+    client.force_login(clerk)
+
+    # when
+    response = client.get(create_url(order))
+
+    # then: the desk line has its 1 reserved (nothing else is free), shown as short; the service has no figure
+    assert [line.available for line, _field, _disposition in response.context["form"].rows()] == [D("1"), None]
+    assert '<span class="badge negative">1</span>' in response.content.decode()
+
+
 def test_create_with_partial_quantities(client, clerk, order):
     # given
     line_a, line_b = lines_of(order)
