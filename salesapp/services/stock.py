@@ -126,11 +126,10 @@ def _refuse_short(item_ids: list[int], moves: list[Move]) -> None:
     out = -sum((move.quantity for move in moves if move.item_id == item_id), ZERO)
     label = next((move.label for move in moves if move.item_id == item_id and move.label), "")
     usable = item.free + sum((move.reserved_used for move in moves if move.item_id == item_id), ZERO)
-    reason = gettext(
-        "%(label)sonly %(usable)s %(unit)s of %(item)s can go: %(on_hand)s on hand, %(reserved)s of it promised to "
+    shortage = gettext(
+        "only %(usable)s %(unit)s of %(item)s can go: %(on_hand)s on hand, %(reserved)s of it promised to "
         "orders; %(quantity)s asked. Receive more, or have a manager re-allocate the stock between the orders."
     ) % {
-        "label": f"{label}: " if label else "",
         "usable": _fmt(max(usable, ZERO)),
         "unit": item.unit,
         "item": item.number,
@@ -138,7 +137,9 @@ def _refuse_short(item_ids: list[int], moves: list[Move]) -> None:
         "reserved": _fmt(item.reserved),
         "quantity": _fmt(out),
     }
-    raise TransitionRefused(code=ErrorCode.STOCK_SHORT, reason=reason[:1].upper() + reason[1:])
+    # "Line 20: only 3 pcs …", or on its own "Only 3 pcs …".
+    reason = f"{label}: {shortage}" if label else shortage[:1].upper() + shortage[1:]
+    raise TransitionRefused(code=ErrorCode.STOCK_SHORT, reason=reason)
 
 
 def _fmt(quantity: Decimal) -> str:
