@@ -4,6 +4,7 @@
 from core.compiled import CompiledQuery
 from core.loaded import loaded_set
 from salesapp.models import (
+    InboundSupplyLine,
     PackingSlip,
     PackingSlipLine,
     Quotation,
@@ -141,3 +142,10 @@ def lock_returned_lines(line_ids) -> dict[int, SalesOrderLine]:
         .filter(pk__in=sorted(set(line_ids)))
         .order_by("pk")
     }
+
+
+def lock_supply_line(supply_line_id: int) -> InboundSupplyLine:
+    """Lock an inbound supply line; its item and vendor come along, not locked (the item is locked by the stock
+    booking, after the line)."""
+    lines = InboundSupplyLine.objects.select_for_update(of=("self",)).select_related("item", "vendor")
+    return lines.get(pk=supply_line_id)
