@@ -4,12 +4,14 @@ from rest_framework import serializers
 
 from core.api.fields import ColumnReadMixin
 from core.money import MAX_UNIT_PRICE
+from salesapp.api.document_serializers import quantity_field
 from salesapp.choices import ItemType
 from salesapp.models import Item, TaxCode
 
 
 class ItemSerializer(ColumnReadMixin, serializers.ModelSerializer):
     tax_code = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    free = quantity_field(read_only=True, help_text="On hand less what is promised to confirmed orders.")
 
     class Meta:
         model = Item
@@ -22,6 +24,9 @@ class ItemSerializer(ColumnReadMixin, serializers.ModelSerializer):
             "unit_price",
             "tax_code",
             "active",
+            "on_hand",
+            "reserved",
+            "free",
             "created_at",
             "updated_at",
         ]

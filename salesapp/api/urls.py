@@ -9,11 +9,23 @@ from salesapp.api import (
     pricing,
     quotations,
     suggestions,
+    supply,
     tax_codes,
 )
 
 router = DefaultRouter(trailing_slash=True)
 extra_urlpatterns: list = []
 # Each resource module registers its viewsets (and any extra paths) here.
-for module in (agreements, customers, items, orders, packing_slips, pricing, quotations, suggestions, tax_codes):
+for module in (
+    agreements,
+    customers,
+    items,
+    orders,
+    packing_slips,
+    pricing,
+    quotations,
+    suggestions,
+    supply,
+    tax_codes,
+):
     module.register(router, extra_urlpatterns)

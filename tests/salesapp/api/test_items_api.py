@@ -27,6 +27,9 @@ def test_create_item(integrator):
         "unit_price": "12.5000",
         "tax_code": "NL9",
         "active": True,
+        "on_hand": "0.000",
+        "reserved": "0.000",
+        "free": "0.000",
     }
     assert item.created_by == integrator
 
