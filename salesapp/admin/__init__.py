@@ -7,5 +7,6 @@ from salesapp.admin import (  # noqa: F401  (registers the models)
     pricing,
     quotations,
     suggestions,
+    supply,
     tax_codes,
 )
