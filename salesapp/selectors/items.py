@@ -13,6 +13,7 @@ ITEM_SORTS = {
     "item_type": ("item_type",),
     "unit": ("unit",),
     "unit_price": ("unit_price",),
+    "on_hand": ("on_hand",),
     "tax_code": ("tax_code__code",),
     "active": ("active",),
 }

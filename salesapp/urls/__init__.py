@@ -1,4 +1,4 @@
-from salesapp.urls import agreements, customers, items, orders, packing_slips, pricing, quotations, suggestions
+from salesapp.urls import agreements, customers, items, orders, packing_slips, pricing, quotations, suggestions, supply
 
 app_name = "salesapp"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     *pricing.urlpatterns,
     *quotations.urlpatterns,
     *suggestions.urlpatterns,
+    *supply.urlpatterns,
 ]

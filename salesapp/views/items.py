@@ -14,6 +14,7 @@ from core.widgets import suggestions_response
 from salesapp.forms.items import ITEM_LOOKUP, ItemFilterForm, ItemForm
 from salesapp.models import Item
 from salesapp.selectors import items as item_selectors
+from salesapp.views.supply import item_stock_context
 
 ITEM_COLUMNS = [
     Column("number", gettext_lazy("Number"), lambda item: item.number),
@@ -21,6 +22,7 @@ ITEM_COLUMNS = [
     Column("item_type", gettext_lazy("Type"), lambda item: item.get_item_type_display()),
     Column("unit", gettext_lazy("Unit"), lambda item: item.unit),
     Column("unit_price", gettext_lazy("Sales price"), lambda item: item.unit_price, css="num"),
+    Column("on_hand", gettext_lazy("On hand"), lambda item: item.on_hand, css="num"),
     Column("tax_code", gettext_lazy("Tax code"), lambda item: item.tax_code.code),
     Column("active", gettext_lazy("Active"), lambda item: item.active),
 ]
@@ -54,7 +56,7 @@ def item_suggestions(request):
 @permission("salesapp.view_item")
 def item_detail(request, pk: int):
     item = get_object_or_404(Item.objects.select_related("tax_code", "tax_group", "item_group"), pk=pk)
-    return render(request, "salesapp/item_detail.html", {"item": item})
+    return render(request, "salesapp/item_detail.html", {"item": item, **item_stock_context(request, item)})
 
 
 @permission("salesapp.add_item")
