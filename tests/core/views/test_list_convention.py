@@ -15,6 +15,7 @@ from salesapp.selectors.customers import CUSTOMER_SORTS
 from salesapp.selectors.items import ITEM_SORTS
 from salesapp.selectors.orders import ORDER_SORTS
 from salesapp.selectors.packing_slips import PACKING_SLIP_SORTS
+from salesapp.selectors.supply import SUPPLY_SORTS
 
 # (url name, sortable columns, CSV header row, a date or record filter the list takes)
 LISTS = [
@@ -36,7 +37,13 @@ LISTS = [
         "Number,Name,City,Currency,Payment terms,Credit limit,Blocked",
         {"q": "a"},
     ),
-    ("salesapp:item_list", ITEM_SORTS, "Number,Name,Type,Unit,Sales price,Tax code,Active", {"q": "a"}),
+    ("salesapp:item_list", ITEM_SORTS, "Number,Name,Type,Unit,Sales price,On hand,Tax code,Active", {"q": "a"}),
+    (
+        "salesapp:supply_list",
+        SUPPLY_SORTS,
+        "Number,Vendor,Item,Quantity,Received,Expected date,Status,Reference",
+        {"q": "a"},
+    ),
     (
         "invoicing:invoice_list",
         INVOICE_SORTS,
