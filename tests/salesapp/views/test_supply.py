@@ -183,3 +183,21 @@ def test_item_page_shows_stock_supply_and_moves_and_takes_an_adjustment(client, 
     exported = client.get(reverse("salesapp:item_list"), {"export": "csv"})
     listed = b"".join(exported.streaming_content).decode("utf-8-sig")
     assert "On hand" in listed.splitlines()[0]
+
+
+def test_vendor_autocomplete_and_item_page_queries(client, manager, django_assert_max_num_queries):
+    client.force_login(manager)
+    PartyFactory(name="Acme Supplies")
+    found = client.get(reverse("marketing:party_suggestions"), {"q": "acme"})
+    assert found.status_code == 200 and "Acme Supplies" in found.content.decode()
+    item = ItemFactory(stock=1)
+    url = reverse("salesapp:item_detail", args=[item.pk])
+    client.get(url)  # warm the session and content types
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    for _ in range(5):
+        make_supply_line(item=item)
+        stock_adjust(item=item, quantity="1", reason="Count", by=manager)
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url)
+    assert len(page.context["open_supply"]) == 5 and len(page.context["moves_page"]) == 6
