@@ -33,6 +33,7 @@ from demo.sales import (
     demo_opportunity_orders_build,
     demo_orders_build,
 )
+from demo.stock import demo_stock_build
 from demo.subscriptions import demo_subscriptions_build
 from demo.suggestions import demo_suggestions_build
 from invoicing.choices import InvoiceKind, InvoiceState
@@ -145,6 +146,7 @@ class Command(BaseCommand):
         demo_invoices_build(plan=won, rng=rng, today=today, clerk=clerk, billing=billing, store_pdfs=self.with_pdfs)
         marketing.history.apply()
         demo_subscriptions_build(today=today, by=clerk, approver=manager)
+        demo_stock_build(today=today, clerk=clerk, manager=manager)
 
     def _summary(self) -> None:
         def per_state(queryset, field: str = "state") -> str:

@@ -1,13 +1,11 @@
 """Lead to cash as an integration drives it: every step through the REST API with a token."""
 
-from salesapp.models import Item
-from salesapp.services.stock import stock_adjust
 from tests.core.api.helpers import api_client
 
 API = "/api/v1"
 
 
-def test_party_to_paid_invoice_through_the_api(integrator, manager):
+def test_party_to_paid_invoice_through_the_api(integrator):
     api = api_client(integrator)
 
     def call(method, path, body=None, status=200):
@@ -28,9 +26,18 @@ def test_party_to_paid_invoice_through_the_api(integrator, manager):
         "post", "/items/", {"number": "B", "name": "Desk", "unit_price": "30.00", "tax_code": "NL9"}, status=201
     )
     assert call("get", f"/parties/{party['id']}/")["customer"] == customer["id"]
-    # and the warehouse has them on hand
+    # and the purchasing system has the vendor's goods received into stock
+    vendor = call("post", "/parties/", {"name": "Contoso Lighting", "city": "Delft"}, status=201)
     for item, quantity in ((lamp, "10"), (desk, "4")):
-        stock_adjust(item=Item.objects.get(pk=item["id"]), quantity=quantity, reason="Opening stock", by=manager)
+        supply = call(
+            "post",
+            "/inbound-supply/",
+            {"vendor": vendor["id"], "item": item["id"], "quantity": quantity, "expected_date": "2026-12-01"},
+            status=201,
+        )
+        received = call("post", f"/inbound-supply/{supply['id']}/receive/", {"quantity": quantity})
+        assert received["state"] == "received"
+    assert call("get", f"/items/{lamp['id']}/")["on_hand"] == "10.000"
 
     # when: order 10 lamps and 4 desks and confirm
     order = call(
