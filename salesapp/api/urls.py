@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from salesapp.api import (
     agreements,
+    backorder_reschedule,
     customers,
     items,
     orders,
@@ -18,6 +19,7 @@ extra_urlpatterns: list = []
 # Each resource module registers its viewsets (and any extra paths) here.
 for module in (
     agreements,
+    backorder_reschedule,
     customers,
     items,
     orders,

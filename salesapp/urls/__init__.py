@@ -1,8 +1,20 @@
-from salesapp.urls import agreements, customers, items, orders, packing_slips, pricing, quotations, suggestions, supply
+from salesapp.urls import (
+    agreements,
+    backorder_reschedule,
+    customers,
+    items,
+    orders,
+    packing_slips,
+    pricing,
+    quotations,
+    suggestions,
+    supply,
+)
 
 app_name = "salesapp"
 urlpatterns = [
     *agreements.urlpatterns,
+    *backorder_reschedule.urlpatterns,
     *customers.urlpatterns,
     *items.urlpatterns,
     *orders.urlpatterns,
