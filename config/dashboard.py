@@ -16,6 +16,7 @@ from marketing.selectors.campaigns import campaign_list
 from marketing.selectors.leads import lead_list
 from marketing.selectors.opportunities import pipeline_get
 from salesapp.models import SalesOrder
+from salesapp.selectors.promising import backorder_summary
 from salesapp.selectors.quotations import quotations_expiring
 
 
@@ -52,6 +53,8 @@ def home(request):
         context["quotations_expiring_url"] = list_url("salesapp:quotation_list", expiring=7)
     if request.user.has_perm("marketing.view_opportunity"):
         context.update(_marketing())
+    if request.user.has_perm("salesapp.view_salesorder"):
+        context["backorders"] = backorder_summary()
     return render(request, "home.html", context)
 
 

@@ -121,3 +121,25 @@ def test_dashboard_figures_are_aggregates_whose_query_count_does_not_grow(client
     # then
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def test_dashboard_counts_late_backorder_lines_value_waiting_and_items_short(client, clerk):
+    # given: 2 desks on hand; one order waits for 3 of 5 (late), another for 1 (due later); a chair is plenty
+    today = datetime.date.today()
+    desk, chair = ItemFactory(number="D-1", stock=2), ItemFactory(number="C-1", stock=50)
+    late = make_order(
+        customer=make_customer(), lines=[(desk, "5", "100")], by=clerk, order_date=today - datetime.timedelta(days=9)
+    )
+    late.lines.update(requested_ship_date=today - datetime.timedelta(days=2))
+    order_confirm(order=late, by=clerk)
+    order_confirm(order=make_order(lines=[(desk, "1", "100"), (chair, "4", "10")], by=clerk), by=clerk)
+    client.force_login(clerk)
+
+    # when
+    response = client.get(reverse("home"))
+
+    # then: 5 + 1 desks wait (6 > 2 on hand), worth 600; the chairs, 40, are covered
+    summary = response.context["backorders"]
+    assert (summary.late_lines, summary.items_short, summary.value_waiting) == (1, 1, {"EUR": Decimal("640.00")})
+    html = response.content.decode()
+    assert "1 late line" in html and "1 item short" in html and "EUR 640.00" in html
