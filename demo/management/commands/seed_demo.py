@@ -42,7 +42,18 @@ from invoicing.selectors.invoices import invoice_list
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party, Segment
 from marketing.selectors.activities import followup_counts
 from salesapp.choices import OrderType
-from salesapp.models import Customer, Item, PackingSlip, ProductRelation, Quotation, SalesOrder, StandardLineSet
+from salesapp.models import (
+    Customer,
+    InboundSupplyLine,
+    Item,
+    PackingSlip,
+    ProductRelation,
+    Quotation,
+    SalesOrder,
+    StandardLineSet,
+    StockMove,
+)
+from salesapp.selectors.promising import backorder_summary, waiting_lines
 
 DEMO_PASSWORD = "demo1234"
 IN_MEMORY_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
@@ -169,6 +180,10 @@ class Command(BaseCommand):
         write(f"Sales orders:   {SalesOrder.objects.count()} ({per_state(SalesOrder.objects)})")
         write(f"  returned:     {SalesOrder.objects.filter(order_type=OrderType.RETURNED_ORDER).count()}")
         write(f"Packing slips:  {PackingSlip.objects.count()} ({per_state(PackingSlip.objects)})")
+        backorders = backorder_summary()
+        write(f"Stock:          {StockMove.objects.count()} moves, {backorders.items_short} items short")
+        write(f"  supply:       {per_state(InboundSupplyLine.objects)}")
+        write(f"  backorders:   {waiting_lines().count()} lines waiting, {backorders.late_lines} late")
         write(f"Invoices:       {Invoice.objects.count()} ({per_state(Invoice.objects)})")
         write(f"  credit notes: {Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count()}")
         write(f"  posted:       {per_state(posted, 'payment_state')}, overdue {overdue}")
