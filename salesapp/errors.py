@@ -31,6 +31,7 @@ class ErrorCode(models.TextChoices):
     OVER_INVOICED = "over-invoiced"
     PACKING_SLIP_EMPTY = "packing-slip-empty"
     PACKING_SLIP_LINE_UNKNOWN = "packing-slip-line-unknown"
+    PACKING_SLIP_NOT_CANCELABLE = "packing-slip-not-cancelable"
     PACKING_SLIP_NOT_POSTABLE = "packing-slip-not-postable"
     PACKING_SLIP_POSTED = "packing-slip-posted"
     PACKING_SLIP_QUANTITY_INVALID = "packing-slip-quantity-invalid"

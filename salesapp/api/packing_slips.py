@@ -14,11 +14,15 @@ from core.api.filters import UpdatedSinceFilterSet
 from core.api.input import errors_by_request_index
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
-from salesapp.api.packing_slip_serializers import PackingSlipInputSerializer, PackingSlipSerializer
+from salesapp.api.packing_slip_serializers import (
+    PackingSlipCancelInputSerializer,
+    PackingSlipInputSerializer,
+    PackingSlipSerializer,
+)
 from salesapp.choices import PackingSlipState
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder
 from salesapp.selectors.packing_slips import packing_slip_list
-from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
+from salesapp.services.packing_slips import packing_slip_cancel, packing_slip_create, packing_slip_post
 
 
 class PackingSlipFilter(UpdatedSinceFilterSet):
@@ -48,8 +52,8 @@ class PackingSlipViewSet(ServiceViewSet):
     """Deliveries of an order. A draft has no number; posting numbers it and books the delivered quantities."""
 
     serializer_class = PackingSlipSerializer
-    input_serializers = {"create": PackingSlipInputSerializer}
-    change_actions = ("post_slip",)
+    input_serializers = {"create": PackingSlipInputSerializer, "cancel": PackingSlipCancelInputSerializer}
+    change_actions = ("post_slip", "cancel")
     filterset_class = PackingSlipFilter
     search_fields = ["number", "order__number", "order__customer__party__name"]
 
@@ -84,6 +88,20 @@ class PackingSlipViewSet(ServiceViewSet):
     def post_slip(self, request, pk=None):
         slip = packing_slip_post(packing_slip=self.get_object(), by=request.user)
         return self.respond(slip)
+
+    @extend_schema(
+        summary="Cancel a posted packing slip that is not invoiced",
+        description=(
+            "Reverses the slip's stock moves and gives its quantities back to the order lines (a delivered order "
+            "is confirmed again; a return receipt's goods leave the shelf again). Refused (409) once any of it is "
+            "invoiced, or when the goods a return receipt restocked have left again."
+        ),
+        responses=PackingSlipSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        reason = self.validated_input()["reason"]
+        return self.respond(packing_slip_cancel(packing_slip=self.get_object(), reason=reason, by=request.user))
 
 
 def register(router, extra_urlpatterns: list) -> None:

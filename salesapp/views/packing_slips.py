@@ -92,6 +92,13 @@ def packing_slip_create(request):
     return render(request, "salesapp/packing_slip_create.html", context)
 
 
+# A slip's road; canceled ends it after posting.
+_SLIP_ROADS = {
+    False: [PackingSlipState.DRAFT, PackingSlipState.POSTED],
+    True: [PackingSlipState.DRAFT, PackingSlipState.POSTED, PackingSlipState.CANCELED],
+}
+
+
 @permission("salesapp.view_packingslip")
 @require_GET
 def packing_slip_detail(request, pk: int):
@@ -104,7 +111,7 @@ def packing_slip_detail(request, pk: int):
         "can_post": page.allowed.get("post", False),
         "can_delete": page.allowed.get("delete", False),
         "refusals": page.refusals,
-        "steps": status_steps(slip.state, [PackingSlipState.DRAFT, PackingSlipState.POSTED]),
+        "steps": status_steps(slip.state, _SLIP_ROADS[slip.state == PackingSlipState.CANCELED]),
         "transitions": transition_log_for(slip),
     }
     return render(request, "salesapp/packing_slip_detail.html", context)
@@ -136,3 +143,17 @@ def packing_slip_delete(request, pk: int):
     if PackingSlip.objects.filter(pk=slip.pk).exists():
         return redirect("salesapp:packing_slip_detail", pk=slip.pk)
     return redirect("salesapp:order_detail", pk=slip.order_id)
+
+
+@permission("salesapp.change_packingslip")
+@require_POST
+def packing_slip_cancel(request, pk: int):
+    slip = get_object_or_404(PackingSlip, pk=pk)
+    # The service judges the reason (required, its length): the page shows its refusal as a message.
+    reason = request.POST.get("reason", "")
+    run_action(
+        request,
+        lambda: packing_slip_services.packing_slip_cancel(packing_slip=slip, reason=reason, by=request.user),
+        success=_("Packing slip %(number)s canceled: its quantities are back on the order.") % {"number": slip.number},
+    )
+    return redirect("salesapp:packing_slip_detail", pk=slip.pk)
