@@ -151,6 +151,16 @@ def register() -> None:
             order=90,
         ),
         DocumentAction(
+            model="salesapp.packingslip",
+            name="pdf",
+            label=_("Delivery note (PDF)"),
+            url=lambda slip: reverse("salesapp:packing_slip_pdf", args=[slip.pk]),
+            permissions=("salesapp.view_packingslip",),
+            rules=(Refusal(lambda slip: slip.state != PackingSlipState.DRAFT, "", shown=False),),
+            secondary=True,
+            order=60,
+        ),
+        DocumentAction(
             model="marketing.opportunity",
             name="order",
             label=_("Create sales order"),

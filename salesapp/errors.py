@@ -33,6 +33,7 @@ class ErrorCode(models.TextChoices):
     PACKING_SLIP_LINE_UNKNOWN = "packing-slip-line-unknown"
     PACKING_SLIP_NOT_CANCELABLE = "packing-slip-not-cancelable"
     PACKING_SLIP_NOT_POSTABLE = "packing-slip-not-postable"
+    PACKING_SLIP_NOT_POSTED = "packing-slip-not-posted"
     PACKING_SLIP_POSTED = "packing-slip-posted"
     PACKING_SLIP_QUANTITY_INVALID = "packing-slip-quantity-invalid"
     PRICE_LIST_IMPORT_REFUSED = "price-list-import-refused"

@@ -6,12 +6,16 @@ import re
 
 import django_filters
 from django.db.models import Prefetch
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 
 from core.api.filters import UpdatedSinceFilterSet
 from core.api.input import errors_by_request_index
+from core.api.renderers import PdfRenderer
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
 from salesapp.api.packing_slip_serializers import (
@@ -20,6 +24,7 @@ from salesapp.api.packing_slip_serializers import (
     PackingSlipSerializer,
 )
 from salesapp.choices import PackingSlipState
+from salesapp.documents import delivery_note_pdf
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder
 from salesapp.selectors.packing_slips import packing_slip_list
 from salesapp.services.packing_slips import packing_slip_cancel, packing_slip_create, packing_slip_post
@@ -102,6 +107,17 @@ class PackingSlipViewSet(ServiceViewSet):
     def cancel(self, request, pk=None):
         reason = self.validated_input()["reason"]
         return self.respond(packing_slip_cancel(packing_slip=self.get_object(), reason=reason, by=request.user))
+
+    @extend_schema(
+        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},
+        summary="The delivery note of a posted packing slip as PDF (a return receipt for a returned order)",
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
+    def pdf(self, request, pk=None):
+        content, filename = delivery_note_pdf(self.get_object())
+        response = HttpResponse(content, content_type=PdfRenderer.media_type)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
 
 
 def register(router, extra_urlpatterns: list) -> None:

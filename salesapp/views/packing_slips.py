@@ -1,7 +1,7 @@
 """Packing slip pages: the list, shipping an order's lines, and posting or deleting a draft."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from core.listing import Column, list_response
 from core.selectors import transition_log_for
 from core.web import page_actions, permission, run_action, status_steps
 from salesapp.choices import PackingSlipState
+from salesapp.documents import delivery_note_pdf
 from salesapp.forms.packing_slips import PackingSlipCreateForm, PackingSlipFilterForm
 from salesapp.models import PackingSlip, SalesOrder
 from salesapp.order_types import policy_for
@@ -157,3 +158,17 @@ def packing_slip_cancel(request, pk: int):
         success=_("Packing slip %(number)s canceled: its quantities are back on the order.") % {"number": slip.number},
     )
     return redirect("salesapp:packing_slip_detail", pk=slip.pk)
+
+
+@permission("salesapp.view_packingslip")
+@require_GET
+def packing_slip_pdf(request, pk: int):
+    slip = _slip_or_404(pk)
+    try:
+        content, filename = delivery_note_pdf(slip)
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+        return redirect("salesapp:packing_slip_detail", pk=slip.pk)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
