@@ -161,6 +161,20 @@ def register() -> None:
             order=60,
         ),
         DocumentAction(
+            model="salesapp.packingslip",
+            name="notify",
+            label=_("Send shipping notice"),
+            url=lambda slip: reverse("salesapp:packing_slip_notify", args=[slip.pk]),
+            permissions=("salesapp.send_shippingnotice",),
+            rules=(
+                Refusal(lambda slip: slip.state == PackingSlipState.POSTED, "", shown=False),
+                Refusal(lambda slip: not slip.is_return_receipt, "", shown=False),
+            ),
+            method="post",
+            secondary=True,
+            order=65,
+        ),
+        DocumentAction(
             model="marketing.opportunity",
             name="order",
             label=_("Create sales order"),

@@ -7,6 +7,8 @@ from django.db import models
 class ErrorCode(models.TextChoices):
     CUSTOMER_CREDIT_FORBIDDEN = "customer-credit-forbidden"
     CUSTOMER_EXISTS = "customer-exists"
+    LINE_SUPPLY_NOT_RECEIVABLE = "line-supply-not-receivable"
+    LINE_SUPPLY_NOT_SETTABLE = "line-supply-not-settable"
     ORDER_APPROVER_IS_REQUESTER = "order-approver-is-requester"
     ORDER_NOT_APPROVABLE = "order-not-approvable"
     ORDER_NOT_CANCELABLE = "order-not-cancelable"
@@ -60,6 +62,7 @@ class ErrorCode(models.TextChoices):
     QUOTATION_TOTAL_TOO_LARGE = "quotation-total-too-large"
     RELATION_IN_USE = "relation-in-use"
     STANDARD_LINES_REFUSED = "standard-lines-refused"
+    SHIPPING_NOTICE_NOT_SENDABLE = "shipping-notice-not-sendable"
     STOCK_SHORT = "stock-short"
     SUGGESTION_NOT_APPLICABLE = "suggestion-not-applicable"
     SUGGESTION_NOT_UNDOABLE = "suggestion-not-undoable"

@@ -191,6 +191,8 @@ SPECTACULAR_SETTINGS = {
         "SuggestionEventKindEnum": "salesapp.choices.SuggestionEventKind",
         "BillingRunKindEnum": "invoicing.choices.BillingRunKind",
         "BillingRunStateEnum": "invoicing.choices.BillingRunState",
+        # Packing slips and invoices share these states (draft → posted → canceled): one enum for both.
+        "PostingStateEnum": "salesapp.choices.PackingSlipState",
     },
 }
 

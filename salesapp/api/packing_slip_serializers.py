@@ -84,3 +84,15 @@ class PackingSlipInputSerializer(serializers.Serializer):
 
 class PackingSlipCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, help_text="Why the delivery is undone (kept on the slip).")
+
+
+class ShippingNoticeInputSerializer(serializers.Serializer):
+    to = serializers.EmailField(required=False, allow_blank=True, help_text="Default: the customer's email address.")
+
+
+class ShippingNoticeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    packing_slip = serializers.IntegerField(source="packing_slip_id")
+    to = serializers.EmailField()
+    status = serializers.CharField(help_text="queued, sent or failed")
+    queued_at = serializers.DateTimeField()

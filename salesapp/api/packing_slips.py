@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from core.api.filters import UpdatedSinceFilterSet
 from core.api.input import errors_by_request_index
@@ -22,12 +23,15 @@ from salesapp.api.packing_slip_serializers import (
     PackingSlipCancelInputSerializer,
     PackingSlipInputSerializer,
     PackingSlipSerializer,
+    ShippingNoticeInputSerializer,
+    ShippingNoticeSerializer,
 )
 from salesapp.choices import PackingSlipState
 from salesapp.documents import delivery_note_pdf
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder
 from salesapp.selectors.packing_slips import packing_slip_list
 from salesapp.services.packing_slips import packing_slip_cancel, packing_slip_create, packing_slip_post
+from salesapp.services.shipping_notices import shipping_notice_send
 
 
 class PackingSlipFilter(UpdatedSinceFilterSet):
@@ -57,8 +61,12 @@ class PackingSlipViewSet(ServiceViewSet):
     """Deliveries of an order. A draft has no number; posting numbers it and books the delivered quantities."""
 
     serializer_class = PackingSlipSerializer
-    input_serializers = {"create": PackingSlipInputSerializer, "cancel": PackingSlipCancelInputSerializer}
-    change_actions = ("post_slip", "cancel")
+    input_serializers = {
+        "create": PackingSlipInputSerializer,
+        "cancel": PackingSlipCancelInputSerializer,
+        "shipping_notice": ShippingNoticeInputSerializer,
+    }
+    change_actions = ("post_slip", "cancel", "shipping_notice")
     filterset_class = PackingSlipFilter
     search_fields = ["number", "order__number", "order__customer__party__name"]
 
@@ -118,6 +126,18 @@ class PackingSlipViewSet(ServiceViewSet):
         response = HttpResponse(content, content_type=PdfRenderer.media_type)
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response
+
+    @extend_schema(
+        request=ShippingNoticeInputSerializer,
+        responses={202: ShippingNoticeSerializer},
+        summary="Email the shipping notice of a posted delivery (again), with its delivery note attached",
+        description="Posting a delivery already queues one to the customer's email address; this sends another.",
+    )
+    @action(detail=True, methods=["post"], url_path="shipping-notice", url_name="shipping-notice")
+    def shipping_notice(self, request, pk=None):
+        to = self.validated_input().get("to", "")
+        notice = shipping_notice_send(packing_slip=self.get_object(), to=to, by=request.user)
+        return Response(ShippingNoticeSerializer(notice).data, status=status.HTTP_202_ACCEPTED)
 
 
 def register(router, extra_urlpatterns: list) -> None:

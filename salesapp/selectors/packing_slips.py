@@ -10,7 +10,7 @@ from core.listing import order_by_sort
 from core.money import ZERO
 from core.search import contains_any, search_filter
 from salesapp.choices import LineType, PackingSlipState
-from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
+from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine, ShippingNotice
 from salesapp.selectors.customers import customers_matching
 
 # The packing slip list's sortable columns and what each orders by.
@@ -96,3 +96,8 @@ def delivery_note_lines(slip: PackingSlip) -> list[DeliveryNoteLine]:
         if on_slip or to_come:
             notes.append(DeliveryNoteLine(order_line=line, shipped=on_slip, to_come=to_come))
     return notes
+
+
+def shipping_notice_list(*, slip: PackingSlip) -> list[ShippingNotice]:
+    """The shipping notices of a slip, newest first."""
+    return list(ShippingNotice.objects.filter(packing_slip=slip).order_by("-queued_at", "-id"))

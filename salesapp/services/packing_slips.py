@@ -28,6 +28,7 @@ from salesapp.models import Item, PackingSlip, PackingSlipLine, SalesOrder, Sale
 from salesapp.order_types import order_type_refusal, policy_for
 from salesapp.services.orders import order_status_follow
 from salesapp.services.reservations import reservations_fill, reservations_shrink
+from salesapp.services.shipping_notices import shipping_notice_queue
 from salesapp.services.stock import Move, moves_stock, stock_moves_book
 
 if TYPE_CHECKING:
@@ -143,8 +144,11 @@ def _dispositions(order: SalesOrder, lines: dict[int, SalesOrderLine], given: di
 
 
 @transaction.atomic
-def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: bool = True) -> PackingSlip:
-    """Post a delivery: number it, book delivered quantities and let the order follow.
+def packing_slip_post(
+    *, packing_slip: PackingSlip, by: User, check_permission: bool = True, notify_customer: bool = True
+) -> PackingSlip:
+    """Post a delivery: number it, book delivered quantities, let the order follow and queue the customer's
+    shipping notice (``notify_customer=False``: the caller tells the customer itself).
 
     ``check_permission=False`` only when the delivery is implied by an action the caller already
     authorized (posting an invoice on basis "order" ships what is left)."""
@@ -209,6 +213,9 @@ def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: 
     )
     transition_save(slip)
     order_status_follow(order=order, by=by)
+    if notify_customer and not policy.receives:
+        # The customer hears of it by email once the delivery is committed (the job runs after the commit).
+        shipping_notice_queue(slip=slip, by=by)
     return slip
 
 
@@ -380,11 +387,18 @@ def packing_slip_delete(*, packing_slip: PackingSlip, by: User) -> None:
 
 @transaction.atomic
 def order_deliver_remainder(
-    *, order: SalesOrder, ship_date: datetime.date | None = None, by: User, check_permission: bool = True
+    *,
+    order: SalesOrder,
+    ship_date: datetime.date | None = None,
+    by: User,
+    check_permission: bool = True,
+    notify_customer: bool = True,
 ):
     """Deliver everything still to deliver in one posted packing slip ("ship and invoice")."""
     lines = lock_order_lines(lock_order(order.pk, with_customer=False), related=())
     if all(line.deliver_remainder <= 0 for line in lines.values()):
         return None
     slip = packing_slip_create(order=order, ship_date=ship_date, by=by)
-    return packing_slip_post(packing_slip=slip, by=by, check_permission=check_permission)
+    return packing_slip_post(
+        packing_slip=slip, by=by, check_permission=check_permission, notify_customer=notify_customer
+    )

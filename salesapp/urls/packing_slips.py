@@ -9,5 +9,6 @@ urlpatterns = [
     path("packing-slips/<int:pk>/post/", packing_slips.packing_slip_post, name="packing_slip_post"),
     path("packing-slips/<int:pk>/cancel/", packing_slips.packing_slip_cancel, name="packing_slip_cancel"),
     path("packing-slips/<int:pk>/pdf/", packing_slips.packing_slip_pdf, name="packing_slip_pdf"),
+    path("packing-slips/<int:pk>/notify/", packing_slips.packing_slip_notify, name="packing_slip_notify"),
     path("packing-slips/<int:pk>/delete/", packing_slips.packing_slip_delete, name="packing_slip_delete"),
 ]

@@ -20,6 +20,7 @@ from salesapp.order_types import policy_for
 from salesapp.selectors import orders as order_selectors
 from salesapp.selectors import packing_slips as packing_slip_selectors
 from salesapp.services import packing_slips as packing_slip_services
+from salesapp.services import shipping_notices
 
 
 def _order_from_query(request) -> SalesOrder:
@@ -114,8 +115,23 @@ def packing_slip_detail(request, pk: int):
         "refusals": page.refusals,
         "steps": status_steps(slip.state, _SLIP_ROADS[slip.state == PackingSlipState.CANCELED]),
         "transitions": transition_log_for(slip),
+        **_notices(request, slip),
     }
     return render(request, "salesapp/packing_slip_detail.html", context)
+
+
+def _notices(request, slip: PackingSlip) -> dict:
+    """The shipping notices of a posted delivery, and why none went when the customer has no email address."""
+    if slip.state == PackingSlipState.DRAFT or slip.is_return_receipt:
+        return {"notices": [], "no_notice_reason": None}
+    notices = packing_slip_selectors.shipping_notice_list(slip=slip)
+    reason = None
+    party = slip.order.customer.party
+    if not notices and not party.email:
+        reason = _(
+            "No shipping notice was sent: %(name)s has no email address. Add one to the customer, then send it."
+        ) % {"name": party.name}
+    return {"notices": notices, "no_notice_reason": reason}
 
 
 @permission("salesapp.change_packingslip")
@@ -172,3 +188,18 @@ def packing_slip_pdf(request, pk: int):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+@permission("salesapp.send_shippingnotice")
+@require_POST
+def packing_slip_notify(request, pk: int):
+    slip = get_object_or_404(PackingSlip, pk=pk)
+    run_action(
+        request,
+        lambda: shipping_notices.shipping_notice_send(
+            packing_slip=slip, to=request.POST.get("to", ""), by=request.user
+        ),
+        success=_("The shipping notice of %(number)s is on its way; it shows under “Shipping notices” once sent.")
+        % {"number": slip.number},
+    )
+    return redirect("salesapp:packing_slip_detail", pk=slip.pk)
