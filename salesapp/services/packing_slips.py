@@ -15,7 +15,7 @@ from core.loaded import loaded_set
 from core.money import ZERO
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save
-from salesapp.choices import PackingSlipState, ReturnDisposition, StockMoveKind
+from salesapp.choices import LineSupply, PackingSlipState, ReturnDisposition, StockMoveKind
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import (
     lock_order,
@@ -312,10 +312,15 @@ def packing_slip_cancel(*, packing_slip: PackingSlip, reason: str, by: User) -> 
     receives = policy_for(order.order_type).receives
     for slip_line in slip_lines:
         lines[slip_line.order_line_id].qty_delivered -= slip_line.quantity
-    column_update(
-        SalesOrderLine, "qty_delivered", {s.order_line_id: lines[s.order_line_id].qty_delivered for s in slip_lines}
-    )
     moves = _reversing_moves(lines, slip_lines, receives=receives)
+    columns_update(
+        SalesOrderLine,
+        ("qty_delivered", "qty_reserved"),
+        {
+            s.order_line_id: (lines[s.order_line_id].qty_delivered, lines[s.order_line_id].qty_reserved)
+            for s in slip_lines
+        },
+    )
     if receives:
         # What leaves the shelf again is taken back from the orders it was promised to, last in line first.
         for item_id, quantity in _by_item(moves).items():
@@ -343,18 +348,24 @@ def _reversing_moves(
     lines: dict[int, SalesOrderLine], slip_lines: list[PackingSlipLine], *, receives: bool
 ) -> list[Move]:
     """The opposite of what posting the slip moved (``_stock_moves``): a delivery's goods come back, a return
-    receipt's restocked goods leave again."""
+    receipt's restocked goods leave again. Goods bought for a special-order line come back reserved for it (the
+    general fill leaves such lines out); any other line takes its place in line again."""
     moves = []
     for slip_line in slip_lines:
         line = lines[slip_line.order_line_id]
         if not moves_stock(line) or (receives and slip_line.disposition == ReturnDisposition.SCRAP):
             continue
+        reserved_again = ZERO
+        if not receives and line.supply == LineSupply.SPECIAL_ORDER:
+            reserved_again = slip_line.quantity
+            line.qty_reserved += reserved_again
         moves.append(
             Move(
                 item_id=line.item_id,
                 quantity=-slip_line.quantity if receives else slip_line.quantity,
                 kind=StockMoveKind.DELIVERY_CANCELED,
                 packing_slip_line_id=slip_line.pk,
+                reserved_used=-reserved_again,  # (the item's reserved figure grows with the line's)
                 label=gettext("Line %(line_no)s") % {"line_no": line.line_no},
             )
         )

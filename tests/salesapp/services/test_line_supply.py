@@ -12,7 +12,12 @@ from core.jobs import jobs_run_due
 from salesapp.models import InboundSupplyLine, Item, PackingSlip, SalesOrderLine, StockMove
 from salesapp.services.line_supply import line_supply_receive, order_line_supply_set
 from salesapp.services.orders import order_confirm
-from salesapp.services.packing_slips import order_deliver_remainder, packing_slip_create, packing_slip_post
+from salesapp.services.packing_slips import (
+    order_deliver_remainder,
+    packing_slip_cancel,
+    packing_slip_create,
+    packing_slip_post,
+)
 from tests.factories.marketing import PartyFactory
 from tests.factories.salesapp import ItemFactory, make_order
 
@@ -108,9 +113,15 @@ def test_a_special_orders_receipt_is_reserved_for_its_line_only(clerk, manager, 
     assert (move.quantity, move.supply_line_id) == (D("4"), supply.pk)
 
     # when: the line ships: it draws on its reservation
-    order_deliver_remainder(order=order, by=clerk)
+    slip = order_deliver_remainder(order=order, by=clerk)
     item.refresh_from_db()
     assert (item.on_hand, item.reserved) == (D("0"), D("0"))
+
+    # when: that delivery is canceled, the goods come back reserved for the special order, not the first in line
+    packing_slip_cancel(packing_slip=slip, reason="Wrong truck", by=manager)
+    item.refresh_from_db()
+    assert (item.on_hand, item.reserved) == (D("4"), D("4"))
+    assert (order.lines.get().qty_reserved, first_in_line.lines.get().qty_reserved) == (D("4"), D("0"))
     assert_cache_matches_moves()
 
 
