@@ -56,6 +56,7 @@ _VIEW_ALL = [
     *_crud("salesapp.quotationrevisionline", "view"),
     *_crud("salesapp.quotationemail", "view"),
     *_crud("salesapp.orderconfirmation", "view"),
+    *_crud("salesapp.shippingnotice", "view"),
     *_crud("salesapp.salesagreement", "view"),
     *_crud("salesapp.salesagreementline", "view"),
     *_crud("salesapp.salesagreementversion", "view"),
@@ -95,6 +96,7 @@ _SALES_WORK = [
     # The customer no longer wants the rest, or it will not come: the undelivered remainder is closed short.
     "salesapp.close_remainder_salesorder",
     "salesapp.send_orderconfirmation",
+    "salesapp.send_shippingnotice",
     "salesapp.post_packingslip",
     # A price or discount typed over the engine's; the line then says "manual".
     "salesapp.override_line_price",

@@ -1,15 +1,20 @@
-"""PDF documents of sales: the quotation, as the revision the customer was sent (or the draft being written), and
-the order confirmation."""
+"""PDF documents of sales: the quotation, as the revision the customer was sent (or the draft being written), the
+order confirmation, and a packing slip's delivery note."""
 
 from __future__ import annotations
 
 from django.utils import translation
+from django.utils.translation import gettext
 
+from core.errors import TransitionRefused
 from core.money import document_totals
 from core.pdf import render_pdf
+from salesapp.choices import PackingSlipState
+from salesapp.errors import ErrorCode
 from salesapp.line_types import taxable
-from salesapp.models import Quotation, QuotationRevision, SalesOrder
+from salesapp.models import PackingSlip, Quotation, QuotationRevision, SalesOrder
 from salesapp.selectors.orders import delivery_address_lines
+from salesapp.selectors.packing_slips import delivery_note_lines
 
 
 def quotation_document_context(quotation: Quotation, *, revision: QuotationRevision | None = None) -> dict:
@@ -67,3 +72,30 @@ def order_confirmation_pdf(order: SalesOrder, *, version: int | None = None) -> 
         content = render_pdf(template_name="pdf/order_confirmation.html", context=context)
     suffix = f"-v{version}" if version else ""
     return content, f"{order.number}-confirmation{suffix}.pdf"
+
+
+def delivery_note_context(slip: PackingSlip) -> dict:
+    order = slip.order
+    return {
+        "slip": slip,
+        "order": order,
+        "party": order.customer.party,
+        "customer": order.customer,
+        "delivery_address": delivery_address_lines(order),
+        "lines": delivery_note_lines(slip),
+        "return_receipt": slip.is_return_receipt,
+    }
+
+
+def delivery_note_pdf(slip: PackingSlip) -> tuple[bytes, str]:
+    """A posted slip's delivery note (a return receipt's own document for a returned order) in the customer's
+    language, and its file name. A draft has none: its quantities are not shipped yet."""
+    if slip.state == PackingSlipState.DRAFT:
+        raise TransitionRefused(
+            code=ErrorCode.PACKING_SLIP_NOT_POSTED,
+            reason=gettext("The packing slip is a draft: its delivery note is made when it is posted."),
+        )
+    context = delivery_note_context(slip)
+    with translation.override(context["party"].language or "en"):
+        content = render_pdf(template_name="pdf/delivery_note.html", context=context)
+    return content, f"{slip.number}.pdf"

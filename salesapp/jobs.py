@@ -72,3 +72,15 @@ def ship_date_notice_deliver_job(*, notice_id: int) -> None:
     from salesapp.services.backorders import ship_date_notice_deliver
 
     ship_date_notice_deliver(notice_id=notice_id)
+
+
+@app.task(
+    name="salesapp.shipping_notice_deliver",
+    queue=DEFAULT_QUEUE,
+    retry=outside_world_retry(MailServerUnavailable),
+)
+def shipping_notice_deliver_job(*, notice_id: int) -> None:
+    """Send one shipping notice with its delivery note. A retry finds it claimed or sent and does nothing."""
+    from salesapp.services.shipping_notices import shipping_notice_deliver
+
+    shipping_notice_deliver(notice_id=notice_id)

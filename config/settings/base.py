@@ -191,7 +191,8 @@ SPECTACULAR_SETTINGS = {
         "SuggestionEventKindEnum": "salesapp.choices.SuggestionEventKind",
         "BillingRunKindEnum": "invoicing.choices.BillingRunKind",
         "BillingRunStateEnum": "invoicing.choices.BillingRunState",
-        "PackingSlipStateEnum": "salesapp.choices.PackingSlipState",
+        # Packing slips and invoices share these states (draft → posted → canceled): one enum for both.
+        "PostingStateEnum": "salesapp.choices.PackingSlipState",
         "SupplyStateEnum": "salesapp.choices.SupplyState",
         "StockMoveKindEnum": "salesapp.choices.StockMoveKind",
         "LineSupplyEnum": "salesapp.choices.LineSupply",

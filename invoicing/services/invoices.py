@@ -367,8 +367,11 @@ def invoice_post(
         raise ValidationFailed(code=ErrorCode.INVOICE_DATE_INVALID, field_errors={"invoice_date": date_error})
     invoice_date = invoice_date or timezone.localdate()
     if invoice.order_id and invoice.basis == InvoiceBasis.ORDER:
-        # Shipping is part of posting this invoice ("ship and invoice"): the posting permission covers it.
-        order_deliver_remainder(order=order, ship_date=invoice_date, by=by, check_permission=False)
+        # Shipping is part of posting this invoice ("ship and invoice"): the posting permission covers it, and
+        # the invoice tells the customer (no separate shipping notice).
+        order_deliver_remainder(
+            order=order, ship_date=invoice_date, by=by, check_permission=False, notify_customer=False
+        )
         order = lock_order(order.pk, with_customer=False)  # held already: this reads what the delivery changed
         lock_order_lines(order, related=())
     if invoice.order_id:

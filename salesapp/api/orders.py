@@ -19,6 +19,7 @@ from core.api.renderers import PdfRenderer
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
 from salesapp.api.document_serializers import with_customer_codes, with_line_codes
+from salesapp.api.line_supply_serializers import LineSupplyLineSerializer, OrderLineSupplyInputSerializer
 from salesapp.api.order_serializers import (
     OrderCancelInputSerializer,
     OrderCloseRemainderInputSerializer,
@@ -42,6 +43,7 @@ from salesapp.models import SalesOrder, SalesOrderLine, SubscriptionPeriod
 from salesapp.selectors.order_confirmations import confirmation_list
 from salesapp.selectors.orders import order_list
 from salesapp.services.approvals import order_approve, order_reject
+from salesapp.services.line_supply import order_line_supply_set
 from salesapp.services.opportunity_orders import order_create_attributed
 from salesapp.services.order_confirmations import order_confirmation_send
 from salesapp.services.order_remainders import order_line_remainder_close, order_remainder_close
@@ -87,8 +89,10 @@ class SalesOrderViewSet(ServiceViewSet):
         "hold": OrderHoldInputSerializer,
         "return_goods": OrderReturnInputSerializer,
         "receive": OrderReceiveInputSerializer,
+        "order_from_vendor": OrderLineSupplyInputSerializer,
     }
     change_actions = (
+        "order_from_vendor",
         "confirm",
         "cancel",
         "close_remainder",
@@ -219,6 +223,30 @@ class SalesOrderViewSet(ServiceViewSet):
             by=request.user,
         )
         return self.respond(order)
+
+    @extend_schema(
+        summary="Order a confirmed line from a vendor: a drop shipment or a special order",
+        description=(
+            "The line gives back its reservation and gets its own inbound supply line for its deliver remainder. "
+            "Receiving that line delivers to the customer (drop shipment) or reserves the goods for the line "
+            "(special order). Refused (409) unless the order is confirmed and the line ships a stocked item with "
+            "nothing delivered yet."
+        ),
+        responses={201: LineSupplyLineSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="order-from-vendor")
+    def order_from_vendor(self, request, pk=None):
+        order = self.get_object()
+        data = self.validated_input()
+        supply = order_line_supply_set(
+            order_line=self._line(order, data["line"]),
+            supply=data["supply"],
+            vendor=data["vendor"],
+            expected_date=data["expected_date"],
+            reference=data["reference"],
+            by=request.user,
+        )
+        return Response(LineSupplyLineSerializer(supply).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=OrderConfirmationInputSerializer,

@@ -51,6 +51,8 @@ class PackingSlipSerializer(serializers.ModelSerializer):
             "state",
             "ship_date",
             "posted_at",
+            "canceled_at",
+            "cancel_reason",
             "lines",
             "created_at",
             "updated_at",
@@ -78,3 +80,19 @@ class PackingSlipInputSerializer(serializers.Serializer):
 
     def validate_lines(self, lines):
         return unique_lines(lines)
+
+
+class PackingSlipCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why the delivery is undone (kept on the slip).")
+
+
+class ShippingNoticeInputSerializer(serializers.Serializer):
+    to = serializers.EmailField(required=False, allow_blank=True, help_text="Default: the customer's email address.")
+
+
+class ShippingNoticeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    packing_slip = serializers.IntegerField(source="packing_slip_id")
+    to = serializers.EmailField()
+    status = serializers.CharField(help_text="queued, sent or failed")
+    queued_at = serializers.DateTimeField()

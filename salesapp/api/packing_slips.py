@@ -6,19 +6,32 @@ import re
 
 import django_filters
 from django.db.models import Prefetch
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from core.api.filters import UpdatedSinceFilterSet
 from core.api.input import errors_by_request_index
+from core.api.renderers import PdfRenderer
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
-from salesapp.api.packing_slip_serializers import PackingSlipInputSerializer, PackingSlipSerializer
+from salesapp.api.packing_slip_serializers import (
+    PackingSlipCancelInputSerializer,
+    PackingSlipInputSerializer,
+    PackingSlipSerializer,
+    ShippingNoticeInputSerializer,
+    ShippingNoticeSerializer,
+)
 from salesapp.choices import PackingSlipState
+from salesapp.documents import delivery_note_pdf
 from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder
 from salesapp.selectors.packing_slips import packing_slip_list
-from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
+from salesapp.services.packing_slips import packing_slip_cancel, packing_slip_create, packing_slip_post
+from salesapp.services.shipping_notices import shipping_notice_send
 
 
 class PackingSlipFilter(UpdatedSinceFilterSet):
@@ -48,8 +61,12 @@ class PackingSlipViewSet(ServiceViewSet):
     """Deliveries of an order. A draft has no number; posting numbers it and books the delivered quantities."""
 
     serializer_class = PackingSlipSerializer
-    input_serializers = {"create": PackingSlipInputSerializer}
-    change_actions = ("post_slip",)
+    input_serializers = {
+        "create": PackingSlipInputSerializer,
+        "cancel": PackingSlipCancelInputSerializer,
+        "shipping_notice": ShippingNoticeInputSerializer,
+    }
+    change_actions = ("post_slip", "cancel", "shipping_notice")
     filterset_class = PackingSlipFilter
     search_fields = ["number", "order__number", "order__customer__party__name"]
 
@@ -84,6 +101,43 @@ class PackingSlipViewSet(ServiceViewSet):
     def post_slip(self, request, pk=None):
         slip = packing_slip_post(packing_slip=self.get_object(), by=request.user)
         return self.respond(slip)
+
+    @extend_schema(
+        summary="Cancel a posted packing slip that is not invoiced",
+        description=(
+            "Reverses the slip's stock moves and gives its quantities back to the order lines (a delivered order "
+            "is confirmed again; a return receipt's goods leave the shelf again). Refused (409) once any of it is "
+            "invoiced, or when the goods a return receipt restocked have left again."
+        ),
+        responses=PackingSlipSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        reason = self.validated_input()["reason"]
+        return self.respond(packing_slip_cancel(packing_slip=self.get_object(), reason=reason, by=request.user))
+
+    @extend_schema(
+        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},
+        summary="The delivery note of a posted packing slip as PDF (a return receipt for a returned order)",
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
+    def pdf(self, request, pk=None):
+        content, filename = delivery_note_pdf(self.get_object())
+        response = HttpResponse(content, content_type=PdfRenderer.media_type)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+    @extend_schema(
+        request=ShippingNoticeInputSerializer,
+        responses={202: ShippingNoticeSerializer},
+        summary="Email the shipping notice of a posted delivery (again), with its delivery note attached",
+        description="Posting a delivery already queues one to the customer's email address; this sends another.",
+    )
+    @action(detail=True, methods=["post"], url_path="shipping-notice", url_name="shipping-notice")
+    def shipping_notice(self, request, pk=None):
+        to = self.validated_input().get("to", "")
+        notice = shipping_notice_send(packing_slip=self.get_object(), to=to, by=request.user)
+        return Response(ShippingNoticeSerializer(notice).data, status=status.HTTP_202_ACCEPTED)
 
 
 def register(router, extra_urlpatterns: list) -> None:

@@ -21,6 +21,7 @@ from salesapp.models.quotations import (
     QuotationRevision,
     QuotationRevisionLine,
 )
+from salesapp.models.shipping_notices import ShippingNotice
 from salesapp.models.stock import InboundSupplyLine, StockMove
 from salesapp.models.subscriptions import SubscriptionPeriod, SubscriptionPeriodLine
 from salesapp.models.suggestions import ProductRelation, StandardLine, StandardLineSet, SuggestionEvent
@@ -42,6 +43,7 @@ __all__ = [
     "OrderApprovalDecision",
     "PackingSlip",
     "PackingSlipLine",
+    "ShippingNotice",
     "CustomerPriceGroup",
     "CustomerTaxGroup",
     "ItemGroup",

@@ -493,6 +493,22 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     def mark_invoiced(self, *, by=None):
         pass
 
+    # A canceled packing slip gives its quantities back to a delivered order: it has something to deliver again.
+    # Reached only through order_process, never by a button.
+    @document_transition(
+        field=state,
+        source=OrderState.DELIVERED,
+        target=OrderState.CONFIRMED,
+        label=_("Delivery reopened"),
+        conditions=[
+            Refusal(lambda order: not order.fully_delivered(), _("Order %(number)s has nothing left to deliver."))
+        ],
+        code=ErrorCode.ORDER_NOT_DELIVERED,
+        automatic=True,
+    )
+    def reopen_delivery(self, *, by=None):
+        pass
+
     # The reference's subscription "returns to Open order" after each invoice; its "Open order" means not yet
     # delivered, which is our confirmed (our open is the unconfirmed draft, which a billing run could not bill
     # without confirming and checking credit again every period). So a billed period takes the order from

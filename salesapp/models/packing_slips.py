@@ -30,6 +30,8 @@ class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
         db_index=True,
     )
     posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    canceled_at = models.DateTimeField(_("canceled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("cancel reason"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("packing slip")
@@ -59,6 +61,27 @@ class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
     def order_takes_deliveries(self) -> bool:
         return self.order.state == OrderState.CONFIRMED
 
+    def nothing_invoiced(self) -> bool:
+        lines = loaded(self, "lines")
+        if lines is not None:
+            return all(line.qty_invoiced == 0 for line in lines)
+        return not self.lines.filter(qty_invoiced__gt=0).exists()
+
+    def invoiced_refusal(self) -> str:
+        lines = loaded(self, "lines")
+        if lines is None:
+            lines = list(self.lines.all())
+        invoiced = sum(line.qty_invoiced for line in lines)
+        shipped = sum(line.quantity for line in lines)
+        return _(
+            "%(invoiced)s of the %(shipped)s units on packing slip %(number)s are invoiced: the slip can no longer "
+            "be canceled. Credit the invoice with a returned order instead."
+        ) % {"invoiced": f"{invoiced.normalize():f}", "shipped": f"{shipped.normalize():f}", "number": self.number}
+
+    def order_open_for_changes(self) -> bool:
+        # A delivered order reopens when a delivery is undone; an invoiced (or canceled) one is closed.
+        return self.order.state in (OrderState.CONFIRMED, OrderState.DELIVERED)
+
     def refusal_context(self) -> dict:
         return {
             "number": self.number or _("draft"),
@@ -84,6 +107,30 @@ class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
     def post(self, *, number: str, by=None):
         self.number = number
         self.posted_at = timezone.now()
+
+    @document_transition(
+        field=state,
+        source=PackingSlipState.POSTED,
+        target=PackingSlipState.CANCELED,
+        label=_("Cancel packing slip"),
+        conditions=[
+            Refusal(nothing_invoiced, invoiced_refusal),
+            Refusal(
+                order_open_for_changes,
+                _("Order %(order)s is %(order_state)s: its packing slips can no longer be canceled."),
+            ),
+        ],
+        permission="salesapp.cancel_packingslip",
+        refused_in_state=_("Only a posted packing slip can be canceled; this one is %(state)s."),
+        code=ErrorCode.PACKING_SLIP_NOT_CANCELABLE,
+        confirm=_("Cancel this packing slip? Its quantities go back to the order and its stock moves are reversed."),
+        reason_label=_("Cancel reason"),
+        reason_required=True,
+        order=90,
+    )
+    def cancel(self, *, by=None, description=None):
+        self.cancel_reason = str(description or "")
+        self.canceled_at = timezone.now()
 
 
 class PackingSlipLine(models.Model):

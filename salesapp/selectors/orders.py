@@ -10,7 +10,7 @@ from core.search import contains_any, search_filter
 from marketing.choices import AddressPurpose
 from marketing.models import Address
 from salesapp.choices import LineType
-from salesapp.models import Customer, SalesOrder, SalesOrderLine
+from salesapp.models import Customer, InboundSupplyLine, SalesOrder, SalesOrderLine
 from salesapp.selectors.customers import customers_matching
 
 # The order list's sortable columns (``?sort=number`` / ``?sort=-number``) and what each orders by.
@@ -129,3 +129,11 @@ def delivery_address_lines(order: SalesOrder) -> list[str]:
     if address is None:
         address = delivery_addresses(order.customer).first()
     return address.lines if address is not None else order.customer.party.address_lines
+
+
+def order_supply_lines(order: SalesOrder) -> dict[int, InboundSupplyLine]:
+    """The inbound supply bought for the order's lines (drop shipments, special orders), by order line id."""
+    return {
+        supply.order_line_id: supply
+        for supply in InboundSupplyLine.objects.filter(order_line__order_id=order.pk).select_related("vendor")
+    }

@@ -1,12 +1,16 @@
 """Reads of packing slips."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, Sum
 
 from core.listing import order_by_sort
+from core.money import ZERO
 from core.search import contains_any, search_filter
-from salesapp.models import PackingSlip, SalesOrder
+from salesapp.choices import LineType, PackingSlipState
+from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine, ShippingNotice
 from salesapp.selectors.customers import customers_matching
 
 # The packing slip list's sortable columns and what each orders by.
@@ -58,3 +62,42 @@ def packing_slip_list_uninvoiced(*, order: SalesOrder) -> QuerySet[PackingSlip]:
         .prefetch_related("lines__order_line__item")
         .order_by("posted_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class DeliveryNoteLine:
+    order_line: SalesOrderLine
+    shipped: Decimal  # on this slip
+    to_come: Decimal  # what the order line still waits for after this slip
+
+
+def delivery_note_lines(slip: PackingSlip) -> list[DeliveryNoteLine]:
+    """The order's lines as the slip's delivery note states them: what this slip ships and what is still to come
+    after it. "After it" counts the posted slips up to this one, so a note printed again later says the same;
+    lines not on this slip are listed while something of them is still to come (two queries)."""
+    shipped = dict(slip.lines.values_list("order_line_id", "quantity"))
+    before = dict(
+        PackingSlipLine.objects.filter(
+            order_line__order_id=slip.order_id,
+            packing_slip__state=PackingSlipState.POSTED,
+            packing_slip__posted_at__lte=slip.posted_at,
+        )
+        .exclude(packing_slip=slip)
+        .values("order_line_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("order_line_id", "total")
+    )
+    notes = []
+    for line in slip.order.lines.select_related("item").order_by("line_no"):
+        if line.line_type == LineType.COMMENT:
+            continue
+        on_slip = shipped.get(line.pk, ZERO)
+        to_come = max(line.quantity - line.qty_closed_short - before.get(line.pk, ZERO) - on_slip, ZERO)
+        if on_slip or to_come:
+            notes.append(DeliveryNoteLine(order_line=line, shipped=on_slip, to_come=to_come))
+    return notes
+
+
+def shipping_notice_list(*, slip: PackingSlip) -> list[ShippingNotice]:
+    """The shipping notices of a slip, newest first."""
+    return list(ShippingNotice.objects.filter(packing_slip=slip).order_by("-queued_at", "-id"))

@@ -1037,6 +1037,8 @@ def order_status_follow(*, order: SalesOrder, by: User) -> SalesOrder:
     just changed their quantities: the status follows from the lines in memory, in the caller's transaction."""
     if not is_locked_with_lines(order):
         raise RuntimeError("order_status_follow needs the order and its lines locked by the caller.")
+    if order.state == OrderState.DELIVERED and not order.fully_delivered():
+        transition_run(order.reopen_delivery, by=by)  # a delivery was undone (a packing slip canceled)
     if order.state == OrderState.CONFIRMED and order.fully_delivered():
         transition_run(order.mark_delivered, by=by)
     if order.state == OrderState.DELIVERED and order.fully_invoiced():

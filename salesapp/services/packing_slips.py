@@ -15,7 +15,7 @@ from core.loaded import loaded_set
 from core.money import ZERO
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save
-from salesapp.choices import PackingSlipState, ReturnDisposition, StockMoveKind
+from salesapp.choices import LineSupply, PackingSlipState, ReturnDisposition, StockMoveKind
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import (
     lock_order,
@@ -24,10 +24,11 @@ from salesapp.lock_objects import (
     lock_packing_slip_lines,
     lock_returned_lines,
 )
-from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
+from salesapp.models import Item, PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.order_types import order_type_refusal, policy_for
 from salesapp.services.orders import order_status_follow
-from salesapp.services.reservations import reservations_fill
+from salesapp.services.reservations import reservations_fill, reservations_shrink
+from salesapp.services.shipping_notices import shipping_notice_queue
 from salesapp.services.stock import Move, moves_stock, stock_moves_book
 
 if TYPE_CHECKING:
@@ -143,8 +144,11 @@ def _dispositions(order: SalesOrder, lines: dict[int, SalesOrderLine], given: di
 
 
 @transaction.atomic
-def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: bool = True) -> PackingSlip:
-    """Post a delivery: number it, book delivered quantities and let the order follow.
+def packing_slip_post(
+    *, packing_slip: PackingSlip, by: User, check_permission: bool = True, notify_customer: bool = True
+) -> PackingSlip:
+    """Post a delivery: number it, book delivered quantities, let the order follow and queue the customer's
+    shipping notice (``notify_customer=False``: the caller tells the customer itself).
 
     ``check_permission=False`` only when the delivery is implied by an action the caller already
     authorized (posting an invoice on basis "order" ships what is left)."""
@@ -209,6 +213,9 @@ def packing_slip_post(*, packing_slip: PackingSlip, by: User, check_permission: 
     )
     transition_save(slip)
     order_status_follow(order=order, by=by)
+    if notify_customer and not policy.receives:
+        # The customer hears of it by email once the delivery is committed (the job runs after the commit).
+        shipping_notice_queue(slip=slip, by=by)
     return slip
 
 
@@ -278,6 +285,106 @@ def _returned_book(lines: dict[int, SalesOrderLine], slip_lines: list[PackingSli
     column_update(SalesOrderLine, "qty_returned", {pk: origins[pk].qty_returned for pk in received})
 
 
+CANCEL_REASON_LENGTH = PackingSlip._meta.get_field("cancel_reason").max_length
+
+
+@transaction.atomic
+def packing_slip_cancel(*, packing_slip: PackingSlip, reason: str, by: User) -> PackingSlip:
+    """Undo a posted delivery that is not invoiced: its stock moves are reversed, the order lines get their
+    quantities back and the order follows (a delivered order is confirmed again). The goods a delivery brings
+    back go to the lines waiting for them, this order's first when it is first in line. A return receipt takes
+    back what it put on the shelf (refused when those goods have left again) and what it returned on the
+    customer's order lines."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(field_errors={"reason": gettext("Say why the packing slip is canceled.")})
+    if len(reason) > CANCEL_REASON_LENGTH:
+        raise ValidationFailed(
+            field_errors={"reason": gettext("Enter at most %(max)s characters.") % {"max": CANCEL_REASON_LENGTH}}
+        )
+    order = lock_order(packing_slip.order_id, with_customer=False)
+    lines = lock_order_lines(order, related=())
+    slip = lock_packing_slip(packing_slip.pk)
+    slip.order = order  # the cancel transition's conditions read the locked order
+    slip_lines = lock_packing_slip_lines(slip)
+    # Permission, state and the conditions (nothing invoiced) first: a refusal has changed nothing.
+    transition_run(slip.cancel, by=by, description=reason)
+    receives = policy_for(order.order_type).receives
+    for slip_line in slip_lines:
+        lines[slip_line.order_line_id].qty_delivered -= slip_line.quantity
+    moves = _reversing_moves(lines, slip_lines, receives=receives)
+    columns_update(
+        SalesOrderLine,
+        ("qty_delivered", "qty_reserved"),
+        {
+            s.order_line_id: (lines[s.order_line_id].qty_delivered, lines[s.order_line_id].qty_reserved)
+            for s in slip_lines
+        },
+    )
+    if receives:
+        # What leaves the shelf again is taken back from the orders it was promised to, last in line first.
+        for item_id, quantity in _by_item(moves).items():
+            on_hand = Item.objects.select_for_update().values_list("on_hand", flat=True).get(pk=item_id)
+            reservations_shrink(item_id=item_id, on_hand_after=on_hand + quantity)
+    stock_moves_book(moves, by=by)
+    if receives:
+        _returned_unbook(lines, slip_lines)
+    transition_save(slip)
+    # The order is confirmed again before the goods are handed out, so its own lines are in line for them.
+    order_status_follow(order=order, by=by)
+    if not receives:
+        reservations_fill(move.item_id for move in moves)
+    return slip
+
+
+def _by_item(moves: list[Move]) -> dict[int, Decimal]:
+    totals: dict[int, Decimal] = {}
+    for move in moves:
+        totals[move.item_id] = totals.get(move.item_id, ZERO) + move.quantity
+    return totals
+
+
+def _reversing_moves(
+    lines: dict[int, SalesOrderLine], slip_lines: list[PackingSlipLine], *, receives: bool
+) -> list[Move]:
+    """The opposite of what posting the slip moved (``_stock_moves``): a delivery's goods come back, a return
+    receipt's restocked goods leave again. Goods bought for a special-order line come back reserved for it (the
+    general fill leaves such lines out); any other line takes its place in line again."""
+    moves = []
+    for slip_line in slip_lines:
+        line = lines[slip_line.order_line_id]
+        if not moves_stock(line) or (receives and slip_line.disposition == ReturnDisposition.SCRAP):
+            continue
+        reserved_again = ZERO
+        if not receives and line.supply == LineSupply.SPECIAL_ORDER:
+            reserved_again = slip_line.quantity
+            line.qty_reserved += reserved_again
+        moves.append(
+            Move(
+                item_id=line.item_id,
+                quantity=-slip_line.quantity if receives else slip_line.quantity,
+                kind=StockMoveKind.DELIVERY_CANCELED,
+                packing_slip_line_id=slip_line.pk,
+                reserved_used=-reserved_again,  # (the item's reserved figure grows with the line's)
+                label=gettext("Line %(line_no)s") % {"line_no": line.line_no},
+            )
+        )
+    return moves
+
+
+def _returned_unbook(lines: dict[int, SalesOrderLine], slip_lines: list[PackingSlipLine]) -> None:
+    """A canceled return receipt's quantities are no longer returned on the customer's order lines."""
+    received: dict[int, Decimal] = {}
+    for slip_line in slip_lines:
+        origin_id = lines[slip_line.order_line_id].returned_line_id
+        if origin_id:
+            received[origin_id] = received.get(origin_id, ZERO) + slip_line.quantity
+    if not received:
+        return
+    origins = lock_returned_lines(received)
+    column_update(SalesOrderLine, "qty_returned", {pk: origins[pk].qty_returned - received[pk] for pk in received})
+
+
 @transaction.atomic
 def packing_slip_delete(*, packing_slip: PackingSlip, by: User) -> None:
     slip = lock_packing_slip(packing_slip.pk)
@@ -291,11 +398,18 @@ def packing_slip_delete(*, packing_slip: PackingSlip, by: User) -> None:
 
 @transaction.atomic
 def order_deliver_remainder(
-    *, order: SalesOrder, ship_date: datetime.date | None = None, by: User, check_permission: bool = True
+    *,
+    order: SalesOrder,
+    ship_date: datetime.date | None = None,
+    by: User,
+    check_permission: bool = True,
+    notify_customer: bool = True,
 ):
     """Deliver everything still to deliver in one posted packing slip ("ship and invoice")."""
     lines = lock_order_lines(lock_order(order.pk, with_customer=False), related=())
     if all(line.deliver_remainder <= 0 for line in lines.values()):
         return None
     slip = packing_slip_create(order=order, ship_date=ship_date, by=by)
-    return packing_slip_post(packing_slip=slip, by=by, check_permission=check_permission)
+    return packing_slip_post(
+        packing_slip=slip, by=by, check_permission=check_permission, notify_customer=notify_customer
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from salesapp.views import approvals, opportunity_orders, orders, returns
+from salesapp.views import approvals, line_supply, opportunity_orders, orders, returns
 
 urlpatterns = [
     path("orders/", orders.order_list, name="order_list"),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("orders/<int:pk>/confirmation.pdf", orders.order_confirmation_pdf_view, name="order_confirmation_pdf"),
     path("orders/<int:pk>/confirmation/send/", orders.order_confirmation_send, name="order_confirmation_send"),
     path("orders/<int:pk>/lines/<int:line_pk>/ship-date/", orders.order_line_ship_date, name="order_line_ship_date"),
+    path("orders/<int:pk>/lines/<int:line_pk>/supply/", line_supply.order_line_supply, name="order_line_supply"),
     path(
         "orders/<int:pk>/lines/<int:line_pk>/close-remainder/",
         orders.order_line_close_remainder,

@@ -26,6 +26,7 @@ from core.web import (
 from marketing.selectors.activities import activities_open_for, activities_url, document_key
 from salesapp.choices import OrderState, OrderType
 from salesapp.documents import order_confirmation_pdf
+from salesapp.forms.line_supply import LineSupplyForm
 from salesapp.forms.orders import (
     OrderFilterForm,
     OrderHeaderForm,
@@ -43,6 +44,7 @@ from salesapp.selectors.order_confirmations import confirmation_list
 from salesapp.services import approvals as approval_services
 from salesapp.services import order_confirmations, order_remainders
 from salesapp.services import orders as order_services
+from salesapp.services.line_supply import line_supply_refusal
 from salesapp.views.line_entry import line_preview_context, line_previews_for
 from salesapp.views.suggestions import order_suggestions_context
 
@@ -75,6 +77,20 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
     if editable and line_form is None:
         line_form = OrderLineForm(prefix="add")
     lines = list(order.lines.all())
+    supply_settable = (
+        order.state == OrderState.CONFIRMED
+        and not policy_for(order.order_type).receives
+        and request.user.has_perm("salesapp.add_inboundsupplyline")
+    )
+    supply_lines = order_selectors.order_supply_lines(order) if order.state != OrderState.OPEN else {}
+    for line in lines:
+        # What the vendor supplies for the line, and the form that orders it (salesapp.services.line_supply).
+        line.vendor_supply = supply_lines.get(line.pk)
+        line.supply_form = (
+            LineSupplyForm(prefix=f"supply-{line.pk}")
+            if supply_settable and line.vendor_supply is None and line_supply_refusal(line) is None
+            else None
+        )
     return {
         **order_suggestions_context(request, order, lines, editable=editable),
         "order": order,

@@ -1,7 +1,7 @@
 """Packing slip pages: the list, shipping an order's lines, and posting or deleting a draft."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,12 +13,14 @@ from core.listing import Column, list_response
 from core.selectors import transition_log_for
 from core.web import page_actions, permission, run_action, status_steps
 from salesapp.choices import PackingSlipState
+from salesapp.documents import delivery_note_pdf
 from salesapp.forms.packing_slips import PackingSlipCreateForm, PackingSlipFilterForm
 from salesapp.models import PackingSlip, SalesOrder
 from salesapp.order_types import policy_for
 from salesapp.selectors import orders as order_selectors
 from salesapp.selectors import packing_slips as packing_slip_selectors
 from salesapp.services import packing_slips as packing_slip_services
+from salesapp.services import shipping_notices
 from salesapp.services.stock import moves_stock
 
 
@@ -97,6 +99,13 @@ def packing_slip_create(request):
     return render(request, "salesapp/packing_slip_create.html", context)
 
 
+# A slip's road; canceled ends it after posting.
+_SLIP_ROADS = {
+    False: [PackingSlipState.DRAFT, PackingSlipState.POSTED],
+    True: [PackingSlipState.DRAFT, PackingSlipState.POSTED, PackingSlipState.CANCELED],
+}
+
+
 @permission("salesapp.view_packingslip")
 @require_GET
 def packing_slip_detail(request, pk: int):
@@ -109,10 +118,25 @@ def packing_slip_detail(request, pk: int):
         "can_post": page.allowed.get("post", False),
         "can_delete": page.allowed.get("delete", False),
         "refusals": page.refusals,
-        "steps": status_steps(slip.state, [PackingSlipState.DRAFT, PackingSlipState.POSTED]),
+        "steps": status_steps(slip.state, _SLIP_ROADS[slip.state == PackingSlipState.CANCELED]),
         "transitions": transition_log_for(slip),
+        **_notices(request, slip),
     }
     return render(request, "salesapp/packing_slip_detail.html", context)
+
+
+def _notices(request, slip: PackingSlip) -> dict:
+    """The shipping notices of a posted delivery, and why none went when the customer has no email address."""
+    if slip.state == PackingSlipState.DRAFT or slip.is_return_receipt:
+        return {"notices": [], "no_notice_reason": None}
+    notices = packing_slip_selectors.shipping_notice_list(slip=slip)
+    reason = None
+    party = slip.order.customer.party
+    if not notices and not party.email:
+        reason = _(
+            "No shipping notice was sent: %(name)s has no email address. Add one to the customer, then send it."
+        ) % {"name": party.name}
+    return {"notices": notices, "no_notice_reason": reason}
 
 
 @permission("salesapp.change_packingslip")
@@ -141,3 +165,46 @@ def packing_slip_delete(request, pk: int):
     if PackingSlip.objects.filter(pk=slip.pk).exists():
         return redirect("salesapp:packing_slip_detail", pk=slip.pk)
     return redirect("salesapp:order_detail", pk=slip.order_id)
+
+
+@permission("salesapp.change_packingslip")
+@require_POST
+def packing_slip_cancel(request, pk: int):
+    slip = get_object_or_404(PackingSlip, pk=pk)
+    # The service judges the reason (required, its length): the page shows its refusal as a message.
+    reason = request.POST.get("reason", "")
+    run_action(
+        request,
+        lambda: packing_slip_services.packing_slip_cancel(packing_slip=slip, reason=reason, by=request.user),
+        success=_("Packing slip %(number)s canceled: its quantities are back on the order.") % {"number": slip.number},
+    )
+    return redirect("salesapp:packing_slip_detail", pk=slip.pk)
+
+
+@permission("salesapp.view_packingslip")
+@require_GET
+def packing_slip_pdf(request, pk: int):
+    slip = _slip_or_404(pk)
+    try:
+        content, filename = delivery_note_pdf(slip)
+    except DomainError as exc:
+        messages.error(request, exc.reason)
+        return redirect("salesapp:packing_slip_detail", pk=slip.pk)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@permission("salesapp.send_shippingnotice")
+@require_POST
+def packing_slip_notify(request, pk: int):
+    slip = get_object_or_404(PackingSlip, pk=pk)
+    run_action(
+        request,
+        lambda: shipping_notices.shipping_notice_send(
+            packing_slip=slip, to=request.POST.get("to", ""), by=request.user
+        ),
+        success=_("The shipping notice of %(number)s is on its way; it shows under “Shipping notices” once sent.")
+        % {"number": slip.number},
+    )
+    return redirect("salesapp:packing_slip_detail", pk=slip.pk)

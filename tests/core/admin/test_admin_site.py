@@ -13,6 +13,7 @@ from salesapp.models import (
     QuotationRevisionLine,
     SalesAgreementLine,
     SalesOrderLine,
+    ShippingNotice,
     StandardLine,
     SubscriptionPeriodLine,
 )
@@ -26,6 +27,7 @@ SHOWN_AS_INLINES = {
     QuotationRevisionLine,
     QuotationEmail,
     OrderConfirmation,
+    ShippingNotice,
     SalesAgreementLine,
     StandardLine,
     InvoiceLine,

@@ -297,3 +297,28 @@ def test_quotation_admin_shows_revisions_and_accepts_through_the_service(client,
     assert (Quotation.objects.get(pk=sent.pk).state, Quotation.objects.get(pk=draft.pk).state) == ("accepted", "draft")
     assert ("success", "1 quotation accepted.") in messages_of(response)
     assert any(level == "error" and draft.number in text for level, text in messages_of(response))
+
+
+def test_cancel_action_cancels_posted_slips_through_the_service(client, administrator, clerk):
+    # given: a posted slip and a draft
+    client.force_login(administrator)
+    order = order_confirm(order=make_order(lines=[(ItemFactory(stock=8), "5")], by=clerk), by=clerk)
+    line = order.lines.get()
+    posted = packing_slip_post(
+        packing_slip=packing_slip_create(order=order, quantities={line.pk: Decimal("2")}, by=clerk), by=clerk
+    )
+    draft = packing_slip_create(order=order, quantities={line.pk: Decimal("1")}, by=clerk)
+
+    # when
+    response = client.post(
+        url(PackingSlip), {"action": "cancel_packing_slips", "_selected_action": [posted.pk, draft.pk]}
+    )
+
+    # then
+    posted.refresh_from_db()
+    draft.refresh_from_db()
+    assert (posted.state, posted.cancel_reason, draft.state) == ("canceled", "Canceled in the admin.", "draft")
+    assert messages_of(response) == [
+        ("error", f"{draft}: Only a posted packing slip can be canceled; this one is Draft."),
+        ("success", "1 packing slip canceled."),
+    ]

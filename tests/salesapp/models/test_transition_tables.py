@@ -30,12 +30,16 @@ def test_sales_order_transition_table():
         ("mark_invoiced", "delivered", "invoiced", None),
         ("reject", "pending_approval", "open", "salesapp.approve_salesorder"),
         ("renew", "invoiced", "confirmed", None),
+        ("reopen_delivery", "delivered", "confirmed", None),
         ("request_approval", "open", "pending_approval", "salesapp.confirm_salesorder"),
     ]
 
 
 def test_packing_slip_transition_table():
-    assert transition_table(PackingSlip) == [("post", "draft", "posted", "salesapp.post_packingslip")]
+    assert transition_table(PackingSlip) == [
+        ("cancel", "posted", "canceled", "salesapp.cancel_packingslip"),
+        ("post", "draft", "posted", "salesapp.post_packingslip"),
+    ]
 
 
 @pytest.mark.parametrize(

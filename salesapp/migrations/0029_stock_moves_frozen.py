@@ -34,5 +34,5 @@ DROP FUNCTION IF EXISTS salesapp_stock_move_frozen();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("salesapp", "0026_stock_moves_reservations_inbound_supply")]
+    dependencies = [("salesapp", "0028_shipping_notices")]
     operations = [migrations.RunSQL(GUARD_SQL, REVERSE_SQL)]
