@@ -8,7 +8,8 @@ from django.utils.translation import ngettext_lazy
 from core.admin import OneAtATimeDeleteMixin, ServiceAdminMixin
 from salesapp.choices import SupplyState
 from salesapp.models import InboundSupplyLine, StockMove
-from salesapp.services.supply import supply_line_cancel, supply_line_create, supply_line_receive, supply_line_update
+from salesapp.services.line_supply import supply_receive
+from salesapp.services.supply import supply_line_cancel, supply_line_create, supply_line_update
 
 EDITABLE_FIELDS = ("vendor", "item", "quantity", "expected_date", "reference")
 
@@ -52,7 +53,7 @@ class InboundSupplyLineAdmin(OneAtATimeDeleteMixin, ServiceAdminMixin, admin.Mod
         self.run_service(
             request,
             queryset.order_by("pk"),
-            lambda line: supply_line_receive(supply_line=line, quantity=line.remaining, by=request.user),
+            lambda line: supply_receive(supply_line=line, quantity=line.remaining, by=request.user),
             done=ngettext_lazy("%(count)d supply line received.", "%(count)d supply lines received.", "count"),
         )
 

@@ -22,6 +22,7 @@ from salesapp.choices import SupplyState
 from salesapp.models import InboundSupplyLine
 from salesapp.selectors.supply import supply_list
 from salesapp.services import supply as services
+from salesapp.services.line_supply import supply_receive
 from salesapp.services.supply_import import supply_lines_import
 
 
@@ -83,7 +84,7 @@ class InboundSupplyViewSet(ServiceViewSet):
     )
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
-        line = services.supply_line_receive(supply_line=self.get_object(), by=request.user, **self.validated_input())
+        line = supply_receive(supply_line=self.get_object(), by=request.user, **self.validated_input())
         return self.respond(line)
 
     @extend_schema(

@@ -30,6 +30,7 @@ from salesapp.models import InboundSupplyLine, Item, PackingSlipLine, SalesOrder
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
 from salesapp.services.reservations import reservations_give_back, reserved_cut
 from salesapp.services.stock import Move, stock_moves_book
+from salesapp.services.supply import supply_line_receive
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -213,3 +214,14 @@ def line_supply_receive(
         supply.state = SupplyState.RECEIVED
     supply.save(update_fields=["qty_received", "state", "updated_at"])
     return supply
+
+
+def supply_receive(
+    *, supply_line: InboundSupplyLine, quantity, received_on: datetime.date | None = None, by: User
+) -> InboundSupplyLine:
+    """Receive goods of any supply line: into stock (``supply_line_receive``), or, for a line bought for one order
+    line, as that line's drop shipment or special order (``line_supply_receive``). Pages, the API and the admin
+    receive through this one door."""
+    if supply_line.order_line_id:
+        return line_supply_receive(supply_line=supply_line, quantity=quantity, received_on=received_on, by=by)
+    return supply_line_receive(supply_line=supply_line, quantity=quantity, received_on=received_on, by=by)

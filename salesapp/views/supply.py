@@ -24,6 +24,7 @@ from salesapp.forms.supply import (
 )
 from salesapp.models import InboundSupplyLine, Item
 from salesapp.selectors import supply as selectors
+from salesapp.services import line_supply
 from salesapp.services import supply as services
 from salesapp.services.stock import stock_adjust
 from salesapp.services.supply_import import SupplyImportRefused, supply_lines_import
@@ -132,7 +133,7 @@ def supply_receive(request, pk: int):
         done = form_action(
             request,
             form,
-            lambda: services.supply_line_receive(supply_line=line, by=request.user, **form.cleaned_data),
+            lambda: line_supply.supply_receive(supply_line=line, by=request.user, **form.cleaned_data),
             success=lambda received: (
                 _("Received %(quantity)s %(unit)s on %(number)s: the goods are on hand.")
                 % {

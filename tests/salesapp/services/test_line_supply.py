@@ -182,3 +182,27 @@ def test_receiving_more_than_is_to_come_is_refused_and_changes_nothing(clerk, ma
     with pytest.raises(ActionForbidden):
         line_supply_receive(supply_line=supply, quantity=D("1"), received_on=TODAY, by=clerk)
     assert snapshot() == before
+
+
+def test_the_supply_api_and_page_receive_a_drop_shipment_as_the_customers_delivery(client, clerk, manager, vendor):
+    from tests.core.api.helpers import api_client
+
+    item = ItemFactory(number="A-100", stock=0)
+    order = confirmed(item, "5", by=clerk)
+    supply = order_line_supply_set(
+        order_line=order.lines.get(), supply="drop_shipment", vendor=vendor, expected_date=NEXT_WEEK, by=manager
+    )
+    response = api_client(manager).post(
+        f"/api/v1/inbound-supply/{supply.pk}/receive/", {"quantity": "2"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    client.force_login(manager)
+    client.post(f"/sales/inbound-supply/{supply.pk}/receive/", {"quantity": "3", "received_on": TODAY.isoformat()})
+    order.refresh_from_db()
+    supply.refresh_from_db()
+    assert (order.state, supply.state, PackingSlip.objects.filter(order=order, state="posted").count()) == (
+        "delivered",
+        "received",
+        2,
+    )
+    assert not StockMove.objects.filter(item=item).exists()
