@@ -19,6 +19,11 @@ urlpatterns = [
     path("orders/<int:pk>/confirmation/send/", orders.order_confirmation_send, name="order_confirmation_send"),
     path("orders/<int:pk>/lines/<int:line_pk>/ship-date/", orders.order_line_ship_date, name="order_line_ship_date"),
     path(
+        "orders/<int:pk>/lines/<int:line_pk>/ship-date/promise/",
+        orders.order_line_ship_date_promise,
+        name="order_line_ship_date_promise",
+    ),
+    path(
         "orders/<int:pk>/lines/<int:line_pk>/close-remainder/",
         orders.order_line_close_remainder,
         name="order_line_close_remainder",
