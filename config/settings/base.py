@@ -191,6 +191,7 @@ SPECTACULAR_SETTINGS = {
         "SuggestionEventKindEnum": "salesapp.choices.SuggestionEventKind",
         "BillingRunKindEnum": "invoicing.choices.BillingRunKind",
         "BillingRunStateEnum": "invoicing.choices.BillingRunState",
+        "PackingSlipStateEnum": "salesapp.choices.PackingSlipState",
     },
 }
 
