@@ -13,7 +13,7 @@ from salesapp.choices import LineType
 from salesapp.line_types import taxable
 from salesapp.models import Customer
 from salesapp.selectors.pricing import LinePreview, line_previews
-from salesapp.selectors.promising import Promise, atp_date
+from salesapp.selectors.promising import Promise, atp_dates
 
 
 def line_previews_for(
@@ -58,8 +58,20 @@ def line_preview_context(
 def line_promise(preview: LinePreview, ship_date: datetime.date | None) -> Promise | None:
     """When ``preview`` is an item line of a product held in stock, the first date its quantity is available
     to promise; None for services, write-ins and comments (they are not promised from stock)."""
-    if preview.line_type not in ("", LineType.ITEM) or preview.item is None or preview.quantity <= 0:
-        return None
+    return line_promises_of([preview], ship_date)[0]
+
+
+def line_promises_of(previews: list[LinePreview], ship_date: datetime.date | None) -> list[Promise | None]:
+    """``line_promise`` for each of ``previews`` (each line on its own), in two queries."""
     today = timezone.localdate()
-    promise = atp_date(preview.item, preview.quantity, max(ship_date, today) if ship_date else today)
-    return None if promise.unstocked else promise
+    first = max(ship_date, today) if ship_date else today
+    asked = [
+        index
+        for index, preview in enumerate(previews)
+        if preview.line_type in ("", LineType.ITEM) and preview.item is not None and preview.quantity > 0
+    ]
+    found = atp_dates([(previews[index].item, previews[index].quantity) for index in asked], first) if asked else []
+    promises: list[Promise | None] = [None] * len(previews)
+    for index, promise in zip(asked, found, strict=True):
+        promises[index] = None if promise.unstocked else promise
+    return promises

@@ -44,7 +44,7 @@ from salesapp.selectors.promising import line_promises, promised_lines
 from salesapp.services import approvals as approval_services
 from salesapp.services import order_confirmations, order_remainders
 from salesapp.services import orders as order_services
-from salesapp.views.line_entry import line_preview_context, line_previews_for
+from salesapp.views.line_entry import line_preview_context, line_previews_for, line_promises_of
 from salesapp.views.suggestions import order_suggestions_context
 
 # The order's main road; canceled replaces it when the order is canceled, and the approval step shows while an
@@ -236,7 +236,14 @@ def order_create_preview(request):
     context = {"previews": [], "totals": None, "customer": customer}
     if customer is not None and complete:
         previews, totals = _previews(customer, complete)
-        context.update(previews=previews, totals=totals, currency=customer.currency)
+        # Each line with the date its goods are available to promise, from the order's requested ship date.
+        promises = line_promises_of(previews, header.cleaned_data.get("requested_ship_date"))
+        context.update(
+            previews=previews,
+            rows=list(zip(previews, promises, strict=True)),
+            totals=totals,
+            currency=customer.currency,
+        )
     return render(request, "salesapp/includes/order_form_preview.html", context)
 
 
