@@ -44,6 +44,7 @@ class SalesOrderLineSerializer(DocumentLineSerializer):
             "qty_returned",
             "qty_credited",
             "qty_closed_short",
+            "qty_reserved",
             "close_short_reason",
             "deliver_remainder",
             "invoice_remainder",

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from core.money import ZERO, MoneyField, round_money
@@ -54,7 +54,7 @@ class Promise:
             return gettext("Not promisable: %(shortfall)s short, and no inbound supply covers it.") % {
                 "shortfall": _fmt(self.shortfall)
             }
-        return gettext("Available to promise on %(date)s.") % {"date": self.date.isoformat()}
+        return gettext("Available to promise on %(date)s.") % {"date": formats.date_format(self.date, "j M Y")}
 
 
 def _fmt(quantity: Decimal) -> str:
@@ -131,38 +131,81 @@ def atp_date(
 
 
 def atp_dates(requests, from_date: datetime.date | None = None, *, exclude_line_ids=()) -> list[Promise]:
-    """``atp_date`` for several (item, quantity) pairs at once, in two queries."""
-    from_date = from_date or timezone.localdate()
-    stocked = {item.pk for item, _quantity in requests if item.item_type == ItemType.STOCKED}
+    """``atp_date`` for several (item, quantity) pairs at once, in two queries. A request may carry its own first
+    date as a third member, (item, quantity, from_date), instead of ``from_date`` (today)."""
+    today = from_date or timezone.localdate()
+    stocked = {request[0].pk for request in requests if request[0].item_type == ItemType.STOCKED}
     exclude = [pk for pk in exclude_line_ids if pk]
-    figures = _available_now(stocked, exclude)
+    figures = _available_now(stocked, exclude) if stocked else {}
     arrivals: dict[int, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
-    for row in (
-        open_supply()
-        .filter(item_id__in=stocked)
-        .values("item_id", "expected_date")
-        .annotate(quantity=Sum(F("quantity") - F("qty_received")))
-        .order_by("item_id", "expected_date")
-    ):
-        arrivals[row["item_id"]].append((max(row["expected_date"], from_date), row["quantity"]))
+    if stocked:
+        for row in (
+            open_supply()
+            .filter(item_id__in=stocked)
+            .values("item_id", "expected_date")
+            .annotate(quantity=Sum(F("quantity") - F("qty_received")))
+            .order_by("item_id", "expected_date")
+        ):
+            arrivals[row["item_id"]].append((row["expected_date"], row["quantity"]))
     promises = []
-    for item, quantity in requests:
+    for item, quantity, *first in requests:
         quantity = Decimal(quantity)
+        first_date = (first[0] if first else None) or today
         if item.pk not in stocked:
-            promises.append(Promise(item.pk, quantity, from_date, unstocked=True))
+            promises.append(Promise(item.pk, quantity, first_date, unstocked=True))
             continue
         available = figures.get(item.pk, ZERO)
         if available >= quantity:
-            promises.append(Promise(item.pk, quantity, from_date))
+            promises.append(Promise(item.pk, quantity, first_date))
             continue
         found = None
         for date, arriving in arrivals.get(item.pk, ()):
             available += arriving
             if available >= quantity:
-                found = date
+                # Supply overdue counts as arriving on the first date asked.
+                found = max(date, first_date)
                 break
         promises.append(Promise(item.pk, quantity, found, ZERO if found else quantity - available))
     return promises
+
+
+def promised_lines(order) -> list:
+    """The lines of ``order`` that ship a stocked item from stock, still have goods to deliver and no confirmed
+    ship date, in line order (their item loaded)."""
+    return [
+        line
+        for line in order.lines.filter(
+            line_type=LineType.ITEM,
+            supply=LineSupply.STOCK,
+            item__item_type=ItemType.STOCKED,
+            confirmed_ship_date__isnull=True,
+            qty_delivered__lt=F("quantity") - F("qty_closed_short"),
+        )
+        .select_related("item")
+        .order_by("line_no")
+    ]
+
+
+def line_promises(order, lines) -> dict[int, Promise]:
+    """Per line of ``order`` (from ``promised_lines``): the first date its remainder is available to promise, from
+    the later of today and its requested ship date (else the order's). The lines' own demand does not count
+    against them; two lines of one item are promised one after the other (the second its own remainder plus
+    the first's). Two queries for the whole order."""
+    today = timezone.localdate()
+    before: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    requests = []
+    for line in lines:
+        before[line.item_id] += line.deliver_remainder
+        asked = line.requested_ship_date or order.requested_ship_date
+        requests.append((line.item, before[line.item_id], max(asked, today) if asked else today))
+    promises = atp_dates(requests, exclude_line_ids=[line.pk for line in lines])
+    # Each line's own quantity, and what it misses of it.
+    return {
+        line.pk: replace(
+            promise, quantity=line.deliver_remainder, shortfall=min(promise.shortfall, line.deliver_remainder)
+        )
+        for line, promise in zip(lines, promises, strict=True)
+    }
 
 
 def _available_now(item_ids, exclude_line_ids) -> dict[int, Decimal]:

@@ -26,6 +26,7 @@ from salesapp.lock_objects import lock_order
 from salesapp.models import OrderApprovalDecision, SalesOrder
 from salesapp.services.document_mail import DeliveryColumns, email_deliver_once
 from salesapp.services.orders import prepayment_hold
+from salesapp.services.promising import order_ship_dates_default
 from salesapp.services.reservations import order_reservations_take
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ def order_approve(*, order: SalesOrder, by: User, comment: str = "") -> SalesOrd
     transition_run(order.approve, by=by, description=comment)
     transition_save(order)
     order_reservations_take(order)
+    order_ship_dates_default(order)
     prepayment_hold(order, by=by)
     _decision_record(
         order, decision=ApprovalDecision.APPROVED, comment=comment, requester=requester, reason=reason, by=by

@@ -28,7 +28,7 @@ from core.transitions import first_refusal, transition_run, transition_save
 from marketing.choices import ActivityType, AddressPurpose
 from marketing.models import Address
 from marketing.services.activities import activity_create
-from salesapp.choices import BillingPeriod, LineType, OrderState, OrderType, PriceSource
+from salesapp.choices import BillingPeriod, LineSupply, LineType, OrderState, OrderType, PriceSource
 from salesapp.errors import ErrorCode
 from salesapp.line_types import (
     TEXT_LINE_TYPES,
@@ -64,8 +64,10 @@ from salesapp.selectors.credit import (
     order_approval_reason,
 )
 from salesapp.selectors.pricing import Price, price_warning, prices_for, tax_codes_for
+from salesapp.selectors.promising import line_promises
 from salesapp.selectors.returns import return_inputs_resolved, return_line_errors
 from salesapp.services.customers import CREDIT_PERMISSION
+from salesapp.services.promising import order_ship_dates_default
 from salesapp.services.reservations import order_reservations_take, reservations_release
 
 if TYPE_CHECKING:
@@ -833,6 +835,23 @@ def order_line_ship_date_confirm(
 
 
 @transaction.atomic
+def order_line_ship_date_promise(*, order_line: SalesOrderLine, by: User) -> SalesOrderLine:
+    """Promise a line still to deliver the first date its remainder is available to promise (from the later of
+    today and its requested ship date), its own demand set aside. Refused when no known supply covers it."""
+    line = SalesOrderLine.objects.select_related("item", "order").get(pk=order_line.pk)
+    if line.line_type != LineType.ITEM or line.supply != LineSupply.STOCK:
+        raise TransitionRefused(
+            code=ErrorCode.ORDER_NOT_EDITABLE,
+            reason=gettext("Line %(line_no)s does not ship an item from stock: there is no date available to promise.")
+            % {"line_no": line.line_no},
+        )
+    promise = line_promises(line.order, [line])[line.pk]
+    if promise.date is None:
+        raise TransitionRefused(code=ErrorCode.STOCK_SHORT, reason=promise.text())
+    return order_line_ship_date_confirm(order_line=line, confirmed_ship_date=promise.date, by=by)
+
+
+@transaction.atomic
 def order_confirm(*, order: SalesOrder, by: User) -> SalesOrder:
     order = lock_order(order.pk)
     # An order of a type that is not built yet (entered before such types were refused) is not confirmed as
@@ -848,6 +867,7 @@ def order_confirm(*, order: SalesOrder, by: User) -> SalesOrder:
     transition_run(order.confirm, by=by)
     transition_save(order)
     order_reservations_take(order)
+    order_ship_dates_default(order)
     prepayment_hold(order, by=by)
     return order
 

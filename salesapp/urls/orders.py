@@ -20,6 +20,11 @@ urlpatterns = [
     path("orders/<int:pk>/lines/<int:line_pk>/ship-date/", orders.order_line_ship_date, name="order_line_ship_date"),
     path("orders/<int:pk>/lines/<int:line_pk>/supply/", line_supply.order_line_supply, name="order_line_supply"),
     path(
+        "orders/<int:pk>/lines/<int:line_pk>/ship-date/promise/",
+        orders.order_line_ship_date_promise,
+        name="order_line_ship_date_promise",
+    ),
+    path(
         "orders/<int:pk>/lines/<int:line_pk>/close-remainder/",
         orders.order_line_close_remainder,
         name="order_line_close_remainder",

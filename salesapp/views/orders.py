@@ -41,11 +41,12 @@ from salesapp.models import SalesOrder, SalesOrderLine
 from salesapp.order_types import policy_for
 from salesapp.selectors import orders as order_selectors
 from salesapp.selectors.order_confirmations import confirmation_list
+from salesapp.selectors.promising import line_promises, promised_lines
 from salesapp.services import approvals as approval_services
 from salesapp.services import order_confirmations, order_remainders
 from salesapp.services import orders as order_services
 from salesapp.services.line_supply import line_supply_refusal
-from salesapp.views.line_entry import line_preview_context, line_previews_for
+from salesapp.views.line_entry import line_preview_context, line_previews_for, line_promises_of
 from salesapp.views.suggestions import order_suggestions_context
 
 # The order's main road; canceled replaces it when the order is canceled, and the approval step shows while an
@@ -91,6 +92,7 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
             if supply_settable and line.vendor_supply is None and line_supply_refusal(line) is None
             else None
         )
+    _promises_attach(order, lines)
     return {
         **order_suggestions_context(request, order, lines, editable=editable),
         "order": order,
@@ -113,6 +115,17 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
         "promisable": order.state in (OrderState.OPEN, OrderState.CONFIRMED)
         and request.user.has_perm("salesapp.change_salesorder"),
     }
+
+
+def _promises_attach(order: SalesOrder, lines: list) -> None:
+    """A confirmed order's lines waiting for stock with no confirmed ship date get ``promise``: the first date
+    their remainder is available to promise, or what is short (three queries for the whole order)."""
+    if order.state != OrderState.CONFIRMED:
+        return
+    waiting = promised_lines(order)
+    promises = line_promises(order, waiting) if waiting else {}
+    for line in lines:
+        line.promise = promises.get(line.pk)
 
 
 def _lines_fragment(request, pk: int, *, line_form: OrderLineForm | None = None):
@@ -239,7 +252,14 @@ def order_create_preview(request):
     context = {"previews": [], "totals": None, "customer": customer}
     if customer is not None and complete:
         previews, totals = _previews(customer, complete)
-        context.update(previews=previews, totals=totals, currency=customer.currency)
+        # Each line with the date its goods are available to promise, from the order's requested ship date.
+        promises = line_promises_of(previews, header.cleaned_data.get("requested_ship_date"))
+        context.update(
+            previews=previews,
+            rows=list(zip(previews, promises, strict=True)),
+            totals=totals,
+            currency=customer.currency,
+        )
     return render(request, "salesapp/includes/order_form_preview.html", context)
 
 
@@ -254,6 +274,7 @@ def order_line_preview(request, pk: int):
         date=order.order_date,
         currency=order.currency,
         existing=order.lines.select_related("tax_code"),
+        ship_date=order.requested_ship_date,
     )
     return render(request, "salesapp/includes/line_preview.html", context)
 
@@ -353,6 +374,19 @@ def order_line_ship_date(request, pk: int, line_pk: int):
         lambda: order_services.order_line_ship_date_confirm(
             order_line=line, confirmed_ship_date=form.cleaned_data["confirmed_ship_date"], by=request.user
         ),
+        success=_("Ship date of line %(line_no)s saved.") % {"line_no": line.line_no},
+    )
+    return redirect("salesapp:order_detail", pk=pk)
+
+
+@permission("salesapp.change_salesorder")
+@require_POST
+def order_line_ship_date_promise(request, pk: int, line_pk: int):
+    """Confirm a line's ship date as the first date its remainder is available to promise."""
+    line = get_object_or_404(SalesOrderLine, pk=line_pk, order_id=pk)
+    run_action(
+        request,
+        lambda: order_services.order_line_ship_date_promise(order_line=line, by=request.user),
         success=_("Ship date of line %(line_no)s saved.") % {"line_no": line.line_no},
     )
     return redirect("salesapp:order_detail", pk=pk)

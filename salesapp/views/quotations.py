@@ -202,6 +202,7 @@ def quotation_line_preview(request, pk: int):
         date=quotation.quotation_date,
         currency=quotation.currency,
         existing=quotation.lines.select_related("tax_code"),
+        ship_date=quotation.requested_ship_date,
         tax_group_id=selectors.prospect_tax_group_id(quotation),
     )
     return render(request, "salesapp/includes/line_preview.html", {**context, "quotation": quotation})

@@ -12,6 +12,7 @@ def test_schema_is_served(db):
     schema = response.json()
     assert sorted(path for path in schema["paths"] if path.count("/") == 4) == [
         "/api/v1/activities/",
+        "/api/v1/atp/",
         "/api/v1/billing-runs/",
         "/api/v1/campaign-targets/",
         "/api/v1/campaigns/",

@@ -4,6 +4,8 @@ price is saved."""
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from salesapp.models import SalesOrder
 from tests.factories.salesapp import ItemFactory, PriceGroupFactory, make_agreement, make_customer, make_order, tax_code
@@ -24,8 +26,8 @@ def test_the_preview_shows_agreed_prices_sources_tax_codes_nets_and_totals(
     client.force_login(clerk)
     query = create_payload(customer, [(desk, "3", "", ""), (lamp, "2", "", "10"), (None, "", "", "")])
     client.get(reverse("salesapp:order_create_preview"), query)  # warm the session and permission caches
-    # when
-    with django_assert_max_num_queries(9):
+    # when (two of the queries: the dates the lines are available to promise, whatever their number)
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("salesapp:order_create_preview"), query)
     # then: 3 × 40 = 120.00 (21 % → 25.20); 2 × 12.345 × 0.9 = 22.221 → 22.22 (9 % → 2.00)
     previews = response.context["previews"]
@@ -39,6 +41,8 @@ def test_the_preview_shows_agreed_prices_sources_tax_codes_nets_and_totals(
     assert (totals.net, totals.tax, totals.gross) == (D("142.22"), D("27.20"), D("169.42"))
     page = response.content.decode()
     assert "Trade agreement for the price group" in page and "EUR 169.42" in page
+    today = date_format(timezone.localdate(), "j M Y")
+    assert page.count(f"Available to promise on {today}.") == 2
 
 
 def test_the_preview_asks_for_a_customer_first(client, clerk):

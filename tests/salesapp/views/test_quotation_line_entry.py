@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from tests.factories.marketing import PartyFactory
 from tests.factories.quotations import make_quotation
@@ -23,7 +25,8 @@ def test_the_quotation_page_previews_the_line_being_added_with_the_new_total(
     client.force_login(clerk)
 
     # when
-    with django_assert_max_num_queries(12):
+    # (two of them the date the lamp is available to promise)
+    with django_assert_max_num_queries(14):
         response = client.get(
             reverse("salesapp:quotation_line_preview", args=[quotation.pk]), {"add-item": lamp.pk, "add-quantity": "2"}
         )
@@ -34,6 +37,7 @@ def test_the_quotation_page_previews_the_line_being_added_with_the_new_total(
     text = text_of(response)
     assert "Price 18.00, discount 0 % (Trade agreement for all customers), tax code NL9: line EUR 36.00." in text
     assert "Quotation total with this line: EUR 51.34." in text
+    assert f"Available to promise on {date_format(timezone.localdate(), 'j M Y')}." in text
 
 
 def test_the_preview_follows_a_typed_price_and_warns_at_zero(client, clerk):
