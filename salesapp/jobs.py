@@ -59,3 +59,16 @@ def order_approval_notify_job(*, decision_id: int) -> None:
     from salesapp.services.approvals import order_approval_notify
 
     order_approval_notify(decision_id=decision_id)
+
+
+@app.task(
+    name="salesapp.backorder_notice_deliver",
+    queue=DEFAULT_QUEUE,
+    retry=outside_world_retry(MailServerUnavailable),
+)
+def backorder_notice_deliver_job(*, notice_id: int) -> None:
+    """Email a customer the new ship dates of their backorder lines. A retry finds the notice claimed or sent and
+    does nothing, so the customer never gets it twice."""
+    from salesapp.services.backorders import backorder_notice_deliver
+
+    backorder_notice_deliver(notice_id=notice_id)

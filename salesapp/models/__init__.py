@@ -1,5 +1,6 @@
 from salesapp.models.agreements import SalesAgreement, SalesAgreementLine, SalesAgreementVersion
 from salesapp.models.approvals import OrderApprovalDecision
+from salesapp.models.backorders import BackorderNotice
 from salesapp.models.customers import Customer
 from salesapp.models.items import Item
 from salesapp.models.order_confirmations import OrderConfirmation
@@ -26,6 +27,7 @@ from salesapp.models.suggestions import ProductRelation, StandardLine, StandardL
 from salesapp.models.tax_codes import TaxCode
 
 __all__ = [
+    "BackorderNotice",
     "InboundSupplyLine",
     "StockMove",
     "SalesAgreement",
