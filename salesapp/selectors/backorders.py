@@ -301,6 +301,7 @@ def vendor_rows_detail(vendor_ids, *, today: datetime.date | None = None) -> dic
         open_supply().filter(vendor_id__in=list(vendor_ids)).select_related("item").order_by("expected_date", "id")
     ):
         supply.late = supply.expected_date < today
+        supply.outstanding = supply.quantity - supply.qty_received
         details[supply.vendor_id].supply.append(supply)
         if supply.vendor_id not in vendors_of_item[supply.item_id]:
             vendors_of_item[supply.item_id].append(supply.vendor_id)

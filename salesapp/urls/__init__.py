@@ -1,8 +1,19 @@
-from salesapp.urls import agreements, customers, items, orders, packing_slips, pricing, quotations, suggestions
+from salesapp.urls import (
+    agreements,
+    backorders,
+    customers,
+    items,
+    orders,
+    packing_slips,
+    pricing,
+    quotations,
+    suggestions,
+)
 
 app_name = "salesapp"
 urlpatterns = [
     *agreements.urlpatterns,
+    *backorders.urlpatterns,
     *customers.urlpatterns,
     *items.urlpatterns,
     *orders.urlpatterns,
