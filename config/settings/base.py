@@ -191,6 +191,9 @@ SPECTACULAR_SETTINGS = {
         "SuggestionEventKindEnum": "salesapp.choices.SuggestionEventKind",
         "BillingRunKindEnum": "invoicing.choices.BillingRunKind",
         "BillingRunStateEnum": "invoicing.choices.BillingRunState",
+        # Invoices and packing slips share the values draft / posted / canceled: one name each.
+        "InvoiceStateEnum": "invoicing.choices.InvoiceState",
+        "PackingSlipStateEnum": "salesapp.choices.PackingSlipState",
     },
 }
 

@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from salesapp.api import (
     agreements,
+    backorders,
     customers,
     items,
     orders,
@@ -15,5 +16,16 @@ from salesapp.api import (
 router = DefaultRouter(trailing_slash=True)
 extra_urlpatterns: list = []
 # Each resource module registers its viewsets (and any extra paths) here.
-for module in (agreements, customers, items, orders, packing_slips, pricing, quotations, suggestions, tax_codes):
+for module in (
+    agreements,
+    backorders,
+    customers,
+    items,
+    orders,
+    packing_slips,
+    pricing,
+    quotations,
+    suggestions,
+    tax_codes,
+):
     module.register(router, extra_urlpatterns)
