@@ -123,3 +123,22 @@ def test_reschedule_from_the_by_customer_page_notifies_the_customer(client, cler
 
     refused = client.post(reverse("salesapp:backorders_reschedule"), {"lines": [line.pk], "next": back}, follow=True)
     assert "Give either a new confirmed ship date or take the ATP date." in refused.content.decode()
+
+
+def test_the_customer_page_lists_its_backorders_late_first(client, clerk):
+    customer = make_customer()
+    item = ItemFactory(stock=0)
+    later = confirmed(item, "1", by=clerk, customer=customer, ship=TODAY + DAY)
+    late = confirmed(item, "1", by=clerk, customer=customer, ship=TODAY - DAY)
+    client.force_login(clerk)
+    response = client.get(reverse("salesapp:customer_detail", args=[customer.pk]))
+    assert [line.order_id for line in response.context["backorder_lines"]] == [late.pk, later.pk]
+    assert "Reschedule the selected lines" in response.content.decode()
+
+
+def test_the_dashboard_panel_counts_late_lines_and_links_to_them(client, clerk):
+    confirmed(ItemFactory(stock=0, unit_price=D("10")), "2", by=clerk, ship=TODAY - DAY)
+    client.force_login(clerk)
+    page = client.get(reverse("home")).content.decode()
+    late_url = reverse("salesapp:backorders_by_customer") + "?late=on"
+    assert f'<a href="{late_url}">1</a>' in page and "EUR 20.00" in page
