@@ -56,6 +56,7 @@ _VIEW_ALL = [
     *_crud("salesapp.quotationrevisionline", "view"),
     *_crud("salesapp.quotationemail", "view"),
     *_crud("salesapp.orderconfirmation", "view"),
+    *_crud("salesapp.backordernotice", "view"),
     *_crud("salesapp.salesagreement", "view"),
     *_crud("salesapp.salesagreementline", "view"),
     *_crud("salesapp.salesagreementversion", "view"),
