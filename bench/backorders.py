@@ -28,6 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -58,7 +59,7 @@ SEED = [
         (number, vendor_id, item_id, quantity, expected_date, qty_received, reference, state, order_line_id,
          created_at, updated_at, created_by_id)
     SELECT 'IS-B' || lpad((ROW_NUMBER() OVER ())::text, 7, '0'), v.id, i.id, 10 + (i.id + n) % 30,
-           CURRENT_DATE + (CASE WHEN (i.id + n) % 3 = 0 THEN -((i.id + n) % 20) - 1 ELSE (i.id + n) % 60 END),
+           CURRENT_DATE + (CASE WHEN (i.id + n) % 3 = 0 THEN -((i.id + n) % 20) - 1 ELSE (i.id + n) % 60 END)::int,
            0, '', 'open', NULL, now(), now(), NULL
     FROM salesapp_item i CROSS JOIN generate_series(1, 2) n
     JOIN LATERAL (SELECT id FROM marketing_party ORDER BY id OFFSET (i.id + n) % 40 LIMIT 1) v ON true
@@ -67,7 +68,41 @@ SEED = [
 ]
 
 
-def prepare() -> int:
+def _more_lines(wanted: int) -> None:
+    """Copy the waiting lines into their own orders (new line numbers, nothing delivered or reserved) until at
+    least ``wanted`` lines wait: the grown company has fewer open lines than the views are measured at."""
+    from salesapp.selectors.promising import waiting_lines
+
+    have = waiting_lines().count()
+    copies = -(-wanted // max(have, 1)) - 1
+    if copies <= 0:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'salesapp_salesorderline' "
+            "AND column_name <> 'id' ORDER BY ordinal_position"
+        )
+        columns = [row[0] for row in cursor.fetchall()]
+        fresh = {
+            "line_no": "l.line_no + 10000 * n",
+            "qty_delivered": "0",
+            "qty_invoiced": "0",
+            "qty_returned": "0",
+            "qty_credited": "0",
+            "qty_reserved": "0",
+            "qty_closed_short": "0",
+        }
+        values = ", ".join(fresh.get(column, f"l.{column}") for column in columns)
+        ids, params = waiting_lines().values("id").query.sql_with_params()
+        cursor.execute(
+            f"INSERT INTO salesapp_salesorderline ({', '.join(columns)}) "
+            f"SELECT {values} FROM salesapp_salesorderline l CROSS JOIN generate_series(1, %s) n "
+            f"WHERE l.id IN ({ids})",
+            [copies, *params],
+        )
+
+
+def prepare(wanted: int) -> int:
     with as_owner(connection), connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{NAME}"')
         cursor.execute(f'CREATE DATABASE "{NAME}" TEMPLATE "{SOURCE}"')
@@ -76,6 +111,7 @@ def prepare() -> int:
     from salesapp.selectors.promising import waiting_lines
     from salesapp.services.reservations import reservations_fill
 
+    _more_lines(wanted)
     with connection.cursor() as cursor:
         for statement in SEED:
             cursor.execute(statement)
@@ -109,8 +145,10 @@ def main() -> None:
     parser.add_argument("--min-lines", type=int, default=20_000)
     args = parser.parse_args()
     original = connection.settings_dict["NAME"]
+    # The test client calls itself "testserver"; the rest of the request runs as in production.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     try:
-        lines = prepare()
+        lines = prepare(args.min_lines)
         print(f"backorder lines: {lines}")
         if lines < args.min_lines:
             print(f"fewer than {args.min_lines} waiting lines in {SOURCE}: rebuild it with bench/growth.py")
