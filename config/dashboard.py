@@ -16,7 +16,7 @@ from marketing.selectors.campaigns import campaign_list
 from marketing.selectors.leads import lead_list
 from marketing.selectors.opportunities import pipeline_get
 from salesapp.models import SalesOrder
-from salesapp.selectors.promising import backorder_summary
+from salesapp.selectors.backorders import backorder_summary
 from salesapp.selectors.quotations import quotations_expiring
 
 
@@ -51,10 +51,13 @@ def home(request):
     if request.user.has_perm("salesapp.view_quotation"):
         context["quotations_expiring"] = quotations_expiring(days=7)
         context["quotations_expiring_url"] = list_url("salesapp:quotation_list", expiring=7)
-    if request.user.has_perm("marketing.view_opportunity"):
-        context.update(_marketing())
     if request.user.has_perm("salesapp.view_salesorder"):
         context["backorders"] = backorder_summary()
+        context["backorders_late_url"] = list_url("salesapp:backorders_by_customer", late="on")
+        context["backorders_url"] = reverse("salesapp:backorders_by_customer")
+        context["backorders_short_url"] = list_url("salesapp:backorders_by_item", sort="-shortfall")
+    if request.user.has_perm("marketing.view_opportunity"):
+        context.update(_marketing())
     return render(request, "home.html", context)
 
 

@@ -28,6 +28,7 @@ NAVIGATION = [
             (_("Sales orders"), "salesapp:order_list"),
             (_("Packing slips"), "salesapp:packing_slip_list"),
             (_("Inbound supply"), "salesapp:supply_list", "salesapp.add_inboundsupplyline"),
+            (_("Backorders"), "salesapp:backorders_by_item"),
             (_("Approvals"), "salesapp:approval_queue", "salesapp.approve_salesorder"),
             (_("Up-sell and cross-sell"), "salesapp:relation_list"),
             (_("Standard line sets"), "salesapp:line_set_list"),

@@ -57,6 +57,7 @@ _VIEW_ALL = [
     *_crud("salesapp.quotationemail", "view"),
     *_crud("salesapp.orderconfirmation", "view"),
     *_crud("salesapp.shippingnotice", "view"),
+    *_crud("salesapp.shipdatenotice", "view"),
     *_crud("salesapp.salesagreement", "view"),
     *_crud("salesapp.salesagreementline", "view"),
     *_crud("salesapp.salesagreementversion", "view"),

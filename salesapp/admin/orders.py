@@ -11,6 +11,7 @@ from salesapp.models import (
     PackingSlip,
     SalesOrder,
     SalesOrderLine,
+    ShipDateNotice,
     SubscriptionPeriod,
     SubscriptionPeriodLine,
 )
@@ -216,3 +217,13 @@ class SubscriptionPeriodAdmin(DocumentAdmin):
     list_select_related = ("order", "billed_by")
     date_hierarchy = "period_start"
     inlines = (SubscriptionPeriodLineInline,)
+
+
+@admin.register(ShipDateNotice)
+class ShipDateNoticeAdmin(DocumentAdmin):
+    """The emails telling customers new ship dates of their backorder lines."""
+
+    list_display = ("customer", "to", "queued_at", "sent_at", "failed_at", "created_by")
+    list_filter = ("queued_at", "sent_at")
+    search_fields = ("customer__number", "customer__party__name", "to")
+    list_select_related = ("customer__party", "created_by")

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 from salesapp.api import (
     agreements,
     backorder_reschedule,
+    backorders,
     customers,
     items,
     orders,
@@ -21,6 +22,7 @@ extra_urlpatterns: list = []
 for module in (
     agreements,
     backorder_reschedule,
+    backorders,
     customers,
     items,
     orders,

@@ -18,12 +18,11 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from core.money import ZERO, MoneyField, round_money
+from core.money import ZERO
 from salesapp.choices import ItemType, LineSupply, LineType, OrderState, SupplyState
 from salesapp.models import InboundSupplyLine, Item, SalesOrderLine
 from salesapp.order_types import POLICIES, StockDirection
@@ -70,49 +69,6 @@ def waiting_lines():
         supply=LineSupply.STOCK,
         qty_delivered__lt=F("quantity") - F("qty_closed_short"),
     )
-
-
-def line_due_date():
-    """When a waiting line is due: its confirmed ship date, else the requested one (line, then order), else the
-    order date: the first term of the order of priority (salesapp.services.reservations.PRIORITY_SQL)."""
-    return Coalesce("confirmed_ship_date", "requested_ship_date", "order__requested_ship_date", "order__order_date")
-
-
-@dataclass(frozen=True)
-class BackorderSummary:
-    late_lines: int
-    # What the waiting quantities are worth, net, per currency of their orders.
-    value_waiting: dict[str, Decimal]
-    items_short: int
-
-
-def backorder_summary(today: datetime.date | None = None) -> BackorderSummary:
-    """The dashboard's figures of the backorders, from indexed aggregates over the waiting lines (two queries)."""
-    today = today or timezone.localdate()
-    remainder = F("quantity") - F("qty_delivered") - F("qty_closed_short")
-    rows = (
-        waiting_lines()
-        .annotate(due=line_due_date())
-        .values("order__currency")
-        .annotate(
-            late=Count("pk", filter=Q(due__lt=today)),
-            value=Sum(F("net_amount") * remainder / F("quantity"), output_field=MoneyField()),
-        )
-        .order_by("order__currency")
-    )
-    late, value = 0, {}
-    for row in rows:
-        late += row["late"]
-        value[row["order__currency"]] = round_money(row["value"] or ZERO)
-    # An item is short when what its waiting lines still need is more than is on hand.
-    short = (
-        waiting_lines()
-        .values("item_id", "item__on_hand")
-        .annotate(demand=Sum(remainder))
-        .filter(demand__gt=F("item__on_hand"))
-        .count()
-    )
-    return BackorderSummary(late_lines=late, value_waiting=value, items_short=short)
 
 
 def open_supply():

@@ -1,6 +1,7 @@
 from salesapp.urls import (
     agreements,
     backorder_reschedule,
+    backorders,
     customers,
     items,
     orders,
@@ -15,6 +16,7 @@ app_name = "salesapp"
 urlpatterns = [
     *agreements.urlpatterns,
     *backorder_reschedule.urlpatterns,
+    *backorders.urlpatterns,
     *customers.urlpatterns,
     *items.urlpatterns,
     *orders.urlpatterns,

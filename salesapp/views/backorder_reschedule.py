@@ -19,7 +19,7 @@ def _back(request):
     target = request.POST.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
-    return redirect("salesapp:order_list")
+    return redirect("salesapp:backorders_by_customer")
 
 
 def _date(value: str):
@@ -36,11 +36,13 @@ def _date(value: str):
 @permission("salesapp.change_salesorder")
 @require_POST
 def backorders_reschedule_view(request):
+    use_atp = request.POST.get("use_atp") in ("on", "1", "true")
     try:
         result = backorders_reschedule(
             lines=request.POST.getlist("lines"),
-            confirmed_ship_date=_date(request.POST.get("confirmed_ship_date", "").strip()),
-            use_atp=request.POST.get("use_atp") in ("on", "1", "true"),
+            # Ticking "take the ATP date" wins over a date typed in the same form.
+            confirmed_ship_date=None if use_atp else _date(request.POST.get("confirmed_ship_date", "").strip()),
+            use_atp=use_atp,
             by=request.user,
         )
     except DomainError as exc:

@@ -4,12 +4,13 @@ import copy
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from core.listing import Column, list_response
-from core.web import form_save, page_panels, permission
+from core.listing import Column, list_response, row_url
+from core.web import PANEL_ROWS, form_save, page_panels, permission
 from core.widgets import suggestions_response
 from marketing.models import Party
 from salesapp.forms.customers import (
@@ -20,6 +21,7 @@ from salesapp.forms.customers import (
     CustomerUpdateForm,
 )
 from salesapp.models import Customer
+from salesapp.selectors import backorders as backorder_selectors
 from salesapp.selectors import customers as customer_selectors
 from salesapp.services.customers import CREDIT_PERMISSION
 
@@ -75,7 +77,24 @@ def customer_detail(request, pk: int):
     customer = get_object_or_404(Customer.objects.select_related("party", "price_group", "tax_group"), pk=pk)
     orders = customer.orders.order_by("-id")[:RECENT_ORDERS]
     context = {"customer": customer, "orders": orders, "panels": page_panels(customer, user=request.user)}
+    if request.user.has_perm("salesapp.view_salesorder"):
+        context.update(_backorders(request, customer))
     return render(request, "salesapp/customer_detail.html", context)
+
+
+def _backorders(request, customer) -> dict:
+    """The customer's lines still waiting for stock, late ones first, with their ATP dates (the first rows)."""
+    lines = list(backorder_selectors.backorders_by_customer(customer_id=customer.pk)[: PANEL_ROWS + 1])
+    order_url = row_url("salesapp:order_detail")
+    shown = backorder_selectors.lines_with_atp(lines[:PANEL_ROWS])
+    for line in shown:
+        line.order_url = order_url(line.order_id)
+    return {
+        "backorder_lines": shown,
+        "backorders_more": len(lines) > PANEL_ROWS,
+        "backorders_url": f"{reverse('salesapp:backorders_by_customer')}?customer={customer.pk}",
+        "next": request.get_full_path(),
+    }
 
 
 @permission("salesapp.add_customer")

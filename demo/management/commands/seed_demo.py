@@ -53,7 +53,8 @@ from salesapp.models import (
     StandardLineSet,
     StockMove,
 )
-from salesapp.selectors.promising import backorder_summary, waiting_lines
+from salesapp.selectors.backorders import backorder_summary
+from salesapp.selectors.promising import waiting_lines
 
 DEMO_PASSWORD = "demo1234"
 IN_MEMORY_EMAIL = "django.core.mail.backends.locmem.EmailBackend"
