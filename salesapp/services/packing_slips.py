@@ -24,7 +24,7 @@ from salesapp.lock_objects import (
     lock_packing_slip_lines,
     lock_returned_lines,
 )
-from salesapp.models import Item, PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
+from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.order_types import order_type_refusal, policy_for
 from salesapp.services.orders import order_status_follow
 from salesapp.services.reservations import reservations_fill, reservations_shrink
@@ -324,8 +324,7 @@ def packing_slip_cancel(*, packing_slip: PackingSlip, reason: str, by: User) -> 
     if receives:
         # What leaves the shelf again is taken back from the orders it was promised to, last in line first.
         for item_id, quantity in _by_item(moves).items():
-            on_hand = Item.objects.select_for_update().values_list("on_hand", flat=True).get(pk=item_id)
-            reservations_shrink(item_id=item_id, on_hand_after=on_hand + quantity)
+            reservations_shrink(item_id=item_id, change=quantity)
     stock_moves_book(moves, by=by)
     if receives:
         _returned_unbook(lines, slip_lines)

@@ -62,7 +62,9 @@ def test_reschedule_through_the_api(integrator):
     )
 
     assert response.status_code == 200, response.content
-    assert response.json() == {"lines": [line.pk], "customers_notified": [customer.pk]}
+    body = response.json()
+    assert [row["id"] for row in body["changed"]] == [line.pk]
+    assert [notice["customer"] for notice in body["notices"]] == [customer.pk]
     assert SalesOrderLine.objects.get(pk=line.pk).confirmed_ship_date == new
     jobs_run_due()
     assert [message.to for message in mail.outbox] == [["b@example.com"]]

@@ -23,8 +23,10 @@ def days(n: int) -> datetime.date:
 
 
 def waiting_line(item, quantity, *, by, email="buyer@example.com", name=None):
+    """A confirmed line whose promised date was withdrawn (confirming gives it its ATP date)."""
     customer = make_customer(party=PartyFactory(name=name or "Bakker BV", email=email))
     order = order_confirm(order=make_order(customer=customer, lines=[(item, quantity)], by=by), by=by)
+    order.lines.update(confirmed_ship_date=None)
     return order.lines.get()
 
 

@@ -122,7 +122,7 @@ def test_reschedule_from_the_by_customer_page_notifies_the_customer(client, cler
     assert [message.to for message in mail.outbox] == [["a@example.com"]]
 
     refused = client.post(reverse("salesapp:backorders_reschedule"), {"lines": [line.pk], "next": back}, follow=True)
-    assert "Give either a new confirmed ship date or take the ATP date." in refused.content.decode()
+    assert "Enter the new confirmed ship date, or take the ATP date." in refused.content.decode()
 
 
 def test_the_customer_page_lists_its_backorders_late_first(client, clerk):
@@ -141,4 +141,4 @@ def test_the_dashboard_panel_counts_late_lines_and_links_to_them(client, clerk):
     client.force_login(clerk)
     page = client.get(reverse("home")).content.decode()
     late_url = reverse("salesapp:backorders_by_customer") + "?late=on"
-    assert f'<a href="{late_url}">1</a>' in page and "EUR 20.00" in page
+    assert f'<a href="{late_url}">1 late line</a>' in page and "EUR 20.00" in page
