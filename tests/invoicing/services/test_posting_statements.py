@@ -51,11 +51,11 @@ def test_each_lead_to_cash_step_sends_its_statements_once_whatever_the_number_of
     ]
     # order_create: the trade agreement look-up for all five lines in one statement, then number, order, lines;
     # order_create: the trade agreement look-up for all five lines in one statement, then number, order, lines;
-    # order_confirm: lock, check, log, state, the reservations, then the ship dates (lines, on-hand and demand,
-    # supply, one update); posting the slip: + the stock moves and items in one, + the shipping notice
+    # order_confirm: lock, check, log, state, the reservations, then the ship dates (the lines, all reserved in
+    # full, and one update); posting the slip: + the stock moves and items in one, + the shipping notice
     # read-and-written in one and its job
-    assert counts == [4, 9, 4, 13, 7, 15]
-    assert sum(counts) == 52
+    assert counts == [4, 7, 4, 13, 7, 15]
+    assert sum(counts) == 50
     order.refresh_from_db()
     assert order.state == "invoiced"
     assert invoice.amount_total == sum(line.net_amount for line in invoice.lines.all()) + invoice.amount_tax

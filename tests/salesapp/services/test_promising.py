@@ -57,8 +57,8 @@ def test_confirming_gives_stock_lines_their_atp_date(clerk):
 
 
 def test_confirming_promises_a_whole_order_in_a_fixed_number_of_queries(clerk):
-    def confirm_with(count):
-        items = [ItemFactory(stock=5) for _ in range(count)]
+    def confirm_with(count, stock=5):
+        items = [ItemFactory(stock=stock) for _ in range(count)]
         order = make_order(lines=[(item, "2") for item in items], by=clerk)
         with CaptureQueriesContext(connection) as queries:
             order_confirm(order=order, by=clerk)
@@ -68,9 +68,26 @@ def test_confirming_promises_a_whole_order_in_a_fixed_number_of_queries(clerk):
 
     confirm_with(1)  # the caches a first confirmation fills (permissions)
     one, six = confirm_with(1), confirm_with(6)
-    # The supply is looked up once, and six lines cost what one does.
+    # Lines reserved in full are promised without asking for supply, six as cheaply as one.
+    assert one[0] == six[0] == 0
+    assert one[1] == six[1]
+    # Lines that wait: the supply is looked up once, and six lines cost what one does.
+    with_supply = [ItemFactory(stock=0) for _ in range(6)]
+    for item in with_supply:
+        supply(item, "10", TODAY)
+    one, six = confirm_waiting(with_supply[:1], clerk), confirm_waiting(with_supply[1:], clerk)
     assert one[0] == six[0] == 1
     assert one[1] == six[1]
+
+
+def confirm_waiting(items, clerk):
+    order = make_order(lines=[(item, "2") for item in items], by=clerk)
+    with CaptureQueriesContext(connection) as queries:
+        order_confirm(order=order, by=clerk)
+    assert ship_dates(order) == [TODAY] * len(items)
+    return len([q for q in queries.captured_queries if "salesapp_inboundsupplyline" in q["sql"]]), len(
+        queries.captured_queries
+    )
 
 
 def test_an_approved_order_gets_its_atp_dates(db):
