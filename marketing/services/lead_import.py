@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext, ngettext
 
+from core.csv_import import uploaded_text
 from core.errors import ValidationFailed
 from marketing.choices import LeadSource
 from marketing.errors import ErrorCode
@@ -74,19 +75,8 @@ class LeadImportRefused(ValidationFailed):
         return [{"field": "file", "line": row.line, "message": str(row)} for row in self.rows]
 
 
-def _text(file: bytes | IO[bytes]) -> str:
-    data = file if isinstance(file, bytes) else file.read()
-    if isinstance(data, str):
-        data = data.encode()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise LeadImportRefused(
-            reason=gettext('The file is not UTF-8 text: save it as "CSV UTF-8" and upload it again.')
-        ) from None
-    if not text.strip():
-        raise LeadImportRefused(reason=gettext("The file is empty."))
-    return text
+def _text(file) -> str:
+    return uploaded_text(file, refused=lambda reason: LeadImportRefused(reason=reason))
 
 
 def _delimiter(text: str) -> str:

@@ -253,14 +253,20 @@ def _stock_moves(lines: dict[int, SalesOrderLine], slip_lines: list[PackingSlipL
     return moves
 
 
-def _returned_book(lines: dict[int, SalesOrderLine], slip_lines: list[PackingSlipLine]) -> None:
-    """A return receipt's quantities are returned on the lines of the customer's order they came from (the
-    ledger's ``returned`` column): never more than was delivered there and not yet received back."""
+def _received_by_origin(lines: dict[int, SalesOrderLine], slip_lines: list[PackingSlipLine]) -> dict[int, Decimal]:
+    """Per line of the customer's order that goods came back from: the quantity on this return receipt."""
     received: dict[int, Decimal] = {}
     for slip_line in slip_lines:
         origin_id = lines[slip_line.order_line_id].returned_line_id
         if origin_id:
             received[origin_id] = received.get(origin_id, ZERO) + slip_line.quantity
+    return received
+
+
+def _returned_book(lines: dict[int, SalesOrderLine], slip_lines: list[PackingSlipLine]) -> None:
+    """A return receipt's quantities are returned on the lines of the customer's order they came from (the
+    ledger's ``returned`` column): never more than was delivered there and not yet received back."""
+    received = _received_by_origin(lines, slip_lines)
     if not received:
         return
     origins = lock_returned_lines(received)
@@ -373,11 +379,7 @@ def _reversing_moves(
 
 def _returned_unbook(lines: dict[int, SalesOrderLine], slip_lines: list[PackingSlipLine]) -> None:
     """A canceled return receipt's quantities are no longer returned on the customer's order lines."""
-    received: dict[int, Decimal] = {}
-    for slip_line in slip_lines:
-        origin_id = lines[slip_line.order_line_id].returned_line_id
-        if origin_id:
-            received[origin_id] = received.get(origin_id, ZERO) + slip_line.quantity
+    received = _received_by_origin(lines, slip_lines)
     if not received:
         return
     origins = lock_returned_lines(received)

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext, ngettext
 
+from core.csv_import import header_names, uploaded_text
 from core.errors import ActionForbidden, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
 from core.money import decimal_or_none
@@ -52,34 +53,12 @@ class SupplyImportRefused(ValidationFailed):
         return [{"field": "file", "message": row} for row in self.rows] or [{"field": "file", "message": self.reason}]
 
 
-def _text(file: bytes | str | IO[bytes]) -> str:
-    data = file if isinstance(file, bytes | str) else file.read()
-    if isinstance(data, str):
-        data = data.encode()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SupplyImportRefused(
-            reason=gettext('The file is not UTF-8 text: save it as "CSV UTF-8" and upload it again.')
-        ) from None
-    if not text.strip():
-        raise SupplyImportRefused(reason=gettext("The file is empty."))
-    return text
+def _text(file) -> str:
+    return uploaded_text(file, refused=lambda reason: SupplyImportRefused(reason=reason))
 
 
 def _header(cells: list[str]) -> list[str]:
-    names = [cell.strip().lower() for cell in cells]
-    unknown = [cell.strip() for cell, name in zip(cells, names, strict=True) if name not in COLUMNS]
-    if unknown:
-        raise SupplyImportRefused(
-            reason=gettext("Unknown column %(columns)s. The columns are: %(accepted)s.")
-            % {"columns": ", ".join(f"'{name}'" for name in unknown), "accepted": ", ".join(COLUMNS)}
-        )
-    repeated = sorted({name for name in names if names.count(name) > 1})
-    if repeated:
-        raise SupplyImportRefused(
-            reason=gettext("Column %(columns)s appears more than once.") % {"columns": ", ".join(repeated)}
-        )
+    names = header_names(cells, COLUMNS, refused=lambda reason: SupplyImportRefused(reason=reason))
     missing = [name for name in REQUIRED if name not in names]
     if missing:
         raise SupplyImportRefused(

@@ -1,0 +1,39 @@
+"""What every CSV import (leads, price lists, inbound supply) asks of an uploaded file before reading its rows:
+UTF-8 text that is not empty, and a header naming known columns once each. ``refused`` makes the import's own
+refusal from a reason, so each import keeps its error code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import IO
+
+from django.utils.translation import gettext
+
+
+def uploaded_text(file: bytes | str | IO[bytes], *, refused: Callable[[str], Exception]) -> str:
+    data = file if isinstance(file, bytes | str) else file.read()
+    if isinstance(data, str):
+        data = data.encode()
+    try:
+        text = data.decode("utf-8-sig")  # the byte order mark spreadsheet programs write is not a column name
+    except UnicodeDecodeError:
+        raise refused(gettext('The file is not UTF-8 text: save it as "CSV UTF-8" and upload it again.')) from None
+    if not text.strip():
+        raise refused(gettext("The file is empty."))
+    return text
+
+
+def header_names(cells: list[str], columns: Iterable[str], *, refused: Callable[[str], Exception]) -> list[str]:
+    """The header's column names, lower case; refused when one is unknown or named twice."""
+    columns = list(columns)
+    names = [cell.strip().lower() for cell in cells]
+    unknown = [cell.strip() for cell, name in zip(cells, names, strict=True) if name not in columns]
+    if unknown:
+        raise refused(
+            gettext("Unknown column %(columns)s. The columns are: %(accepted)s.")
+            % {"columns": ", ".join(f"'{name}'" for name in unknown), "accepted": ", ".join(columns)}
+        )
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise refused(gettext("Column %(columns)s appears more than once.") % {"columns": ", ".join(repeated)})
+    return names
