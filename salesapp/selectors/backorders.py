@@ -19,7 +19,6 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -28,8 +27,9 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from core.listing import order_by_sort
@@ -232,6 +232,15 @@ def _uncovered(lines):
     return lines.filter(qty_reserved__lt=F("quantity") - F("qty_delivered") - F("qty_closed_short"))
 
 
+def _waiting_by_vendor(uncovered) -> dict[int, int]:
+    """Per vendor with open supply: how many of the ``uncovered`` lines wait for an item it is to deliver."""
+    per_item = dict(uncovered.order_by().values("item_id").annotate(n=Count("id")).values_list("item_id", "n"))
+    counts: dict[int, int] = defaultdict(int)
+    for vendor_id, item_id in open_supply().order_by().values_list("vendor_id", "item_id").distinct():
+        counts[vendor_id] += per_item.get(item_id, 0)
+    return counts
+
+
 def backorders_by_vendor(
     *,
     vendor_id: int | None = None,
@@ -249,21 +258,17 @@ def backorders_by_vendor(
         supply = supply.filter(vendor_id=vendor_id)
     if item_id:
         supply = supply.filter(item_id=item_id)
-    waiting_lines_of_vendor = _uncovered(waiting_lines()).filter(
-        item_id__in=open_supply().filter(vendor_id=OuterRef(OuterRef("vendor_id"))).values("item_id")
-    )
+    uncovered = _uncovered(waiting_lines())
     if customer_id:
-        waiting_lines_of_vendor = waiting_lines_of_vendor.filter(order__customer_id=customer_id)
-        supply = supply.filter(
-            item_id__in=_uncovered(waiting_lines()).filter(order__customer_id=customer_id).values("item_id")
-        )
-    waiting = Coalesce(
-        Subquery(
-            waiting_lines_of_vendor.order_by()
-            .annotate(n=Func(F("id"), function="COUNT", output_field=IntegerField()))
-            .values("n")
-        ),
-        Value(0),
+        uncovered = uncovered.filter(order__customer_id=customer_id)
+        supply = supply.filter(item_id__in=uncovered.values("item_id"))
+    waiting = _waiting_by_vendor(uncovered)
+    # The counts come from two grouped queries over all vendors at once (a correlated count per vendor reads
+    # every waiting line again for each vendor); as a CASE they still sort in the database.
+    waiting = Case(
+        *[When(vendor_id=pk, then=Value(count)) for pk, count in waiting.items()],
+        default=Value(0),
+        output_field=IntegerField(),
     )
     rows = (
         supply.values("vendor_id", "vendor__name")
@@ -291,6 +296,10 @@ class VendorDetail:
     lines: list
 
 
+# The waiting lines a vendor's row lists (its count says how many there are).
+LINES_PER_VENDOR = 10
+
+
 def vendor_rows_detail(vendor_ids, *, today: datetime.date | None = None) -> dict[int, VendorDetail]:
     """For the vendors a page shows: their open supply lines (late first) and the order lines waiting on them
     (two queries)."""
@@ -305,9 +314,18 @@ def vendor_rows_detail(vendor_ids, *, today: datetime.date | None = None) -> dic
         details[supply.vendor_id].supply.append(supply)
         if supply.vendor_id not in vendors_of_item[supply.item_id]:
             vendors_of_item[supply.item_id].append(supply.vendor_id)
-    for line in _uncovered(backorder_lines(today=today)).filter(item_id__in=list(vendors_of_item)):
+    # The first lines in line of each item (a vendor's first ones are among them), not every waiting line: a page
+    # of vendors may cover most items, each with hundreds of lines waiting.
+    first = (
+        _uncovered(backorder_lines(today=today))
+        .filter(item_id__in=list(vendors_of_item))
+        .annotate(place=Window(RowNumber(), partition_by=[F("item_id")], order_by=[*PRIORITY, "id"]))
+        .filter(place__lte=LINES_PER_VENDOR)
+    )
+    for line in first:
         for pk in vendors_of_item[line.item_id]:
-            details[pk].lines.append(line)
+            if len(details[pk].lines) < LINES_PER_VENDOR:
+                details[pk].lines.append(line)
     return details
 
 
