@@ -4,6 +4,8 @@ refusal from a reason, so each import keeps its error code."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterable
 from typing import IO
 
@@ -37,3 +39,33 @@ def header_names(cells: list[str], columns: Iterable[str], *, refused: Callable[
     if repeated:
         raise refused(gettext("Column %(columns)s appears more than once.") % {"columns": ", ".join(repeated)})
     return names
+
+
+def data_rows(
+    text: str, *, header: Callable[[list[str]], list[str]]
+) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]]]:
+    """The rows of ``text`` under its header (``header`` checks and names the columns): (line number, values by
+    column) for each row that is not blank, and (line number, message) for each row with more values than
+    columns. The separator is the one the header row uses most (";" or ","); a quoted value may span lines, so
+    the numbers follow the reader."""
+    header_line = text.splitlines()[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    names = header(next(reader))
+    parsed: list[tuple[int, dict[str, str]]] = []
+    errors: list[tuple[int, str]] = []
+    line_no = reader.line_num + 1
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            if len(cells) > len(names):
+                errors.append(
+                    (
+                        line_no,
+                        gettext("%(found)d values but the header names %(columns)d columns.")
+                        % {"found": len(cells), "columns": len(names)},
+                    )
+                )
+            else:
+                parsed.append((line_no, dict(zip(names, cells, strict=False))))
+        line_no = reader.line_num + 1
+    return parsed, errors

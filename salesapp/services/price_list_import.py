@@ -13,16 +13,14 @@ wrong nothing is imported and the refusal names every wrong row by its line in t
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from decimal import Decimal, InvalidOperation
 from typing import IO, TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext, ngettext
 
-from core.csv_import import header_names, uploaded_text
+from core.csv_import import data_rows, header_names, uploaded_text
 from core.errors import ValidationFailed
 from salesapp.choices import AgreementAppliesTo, AgreementKind
 from salesapp.errors import ErrorCode
@@ -163,26 +161,7 @@ def _line_for_row(row: dict[str, str], *, by: User, lookups: _Lookups) -> tuple[
 def price_list_import(*, file: bytes | IO[bytes], by: User) -> list[TradeAgreementLine]:
     """Create one trade agreement line per data row, or none when any row is wrong (PriceListImportRefused)."""
     text = _text(file)
-    header_line = text.splitlines()[0]
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    names = _header(next(reader))
-    parsed: list[tuple[int, dict[str, str]]] = []
-    errors: list[tuple[int, str]] = []
-    line_no = reader.line_num + 1
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            if len(cells) > len(names):
-                errors.append(
-                    (
-                        line_no,
-                        gettext("%(found)d values but the header names %(columns)d columns.")
-                        % {"found": len(cells), "columns": len(names)},
-                    )
-                )
-            else:
-                parsed.append((line_no, dict(zip(names, cells, strict=False))))
-        line_no = reader.line_num + 1
+    parsed, errors = data_rows(text, header=_header)
     if not parsed and not errors:
         raise PriceListImportRefused(reason=gettext("The file has a header row but no prices."))
     lookups = _Lookups([row for _line, row in parsed])

@@ -13,16 +13,14 @@ line 1) and column."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from typing import IO, TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext, ngettext
 
-from core.csv_import import header_names, uploaded_text
+from core.csv_import import data_rows, header_names, uploaded_text
 from core.errors import ActionForbidden, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
 from core.money import decimal_or_none
@@ -145,26 +143,7 @@ def supply_lines_import(*, file: bytes | str | IO[bytes], by: User) -> list[Inbo
             code=CoreErrorCode.PERMISSION_DENIED, reason=gettext("Your role does not allow entering inbound supply.")
         )
     text = _text(file)
-    header_line = text.splitlines()[0]
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    names = _header(next(reader))
-    parsed: list[tuple[int, dict[str, str]]] = []
-    errors: list[tuple[int, str]] = []
-    line_no = reader.line_num + 1
-    for cells in reader:
-        if any(cell.strip() for cell in cells):
-            if len(cells) > len(names):
-                errors.append(
-                    (
-                        line_no,
-                        gettext("%(found)d values but the header names %(columns)d columns.")
-                        % {"found": len(cells), "columns": len(names)},
-                    )
-                )
-            else:
-                parsed.append((line_no, dict(zip(names, cells, strict=False))))
-        line_no = reader.line_num + 1
+    parsed, errors = data_rows(text, header=_header)
     if not parsed and not errors:
         raise SupplyImportRefused(reason=gettext("The file has a header row but no supply lines."))
     lookups = _Lookups([row for _number, row in parsed])
