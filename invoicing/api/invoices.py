@@ -2,7 +2,6 @@
 
 import django_filters
 from django.db.models import F, Prefetch
-from django.http import HttpResponse
 from django.urls import re_path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,6 +16,7 @@ from core.api.renderers import PdfRenderer
 from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
+from core.pdf import pdf_response
 from invoicing.api.invoice_serializers import (
     InvoicePostInputSerializer,
     InvoiceReturnInputSerializer,
@@ -117,9 +117,7 @@ class InvoiceViewSet(ServiceViewSet):
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
     def pdf(self, request, pk=None):
         content, filename = invoice_pdf(self.get_object())
-        response = HttpResponse(content, content_type=PdfRenderer.media_type)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return pdf_response(content, filename)
 
 
 class OrderInvoiceView(KnownFieldsOnly, GenericAPIView):

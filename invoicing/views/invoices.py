@@ -1,7 +1,6 @@
 """Invoice pages: the list, creating one from an order, the invoice page, posting, the PDF."""
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError, ValidationFailed
 from core.listing import Column, choice_labels, list_response, row_query, row_url
+from core.pdf import pdf_response
 from core.selectors import transition_log_for
 from core.web import (
     form_add_domain_error,
@@ -212,6 +212,4 @@ def invoice_pdf_link(request, pk: int):
 def invoice_pdf(request, pk: int):
     invoice = get_object_or_404(Invoice.objects.select_related("customer__party"), pk=pk)
     content, filename = invoice_pdf_document(invoice)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(content, filename)

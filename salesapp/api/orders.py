@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -18,6 +17,7 @@ from core.api.filters import UpdatedSinceFilterSet
 from core.api.renderers import PdfRenderer
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
+from core.pdf import pdf_response
 from salesapp.api.document_serializers import with_customer_codes, with_line_codes
 from salesapp.api.line_supply_serializers import LineSupplyLineSerializer, OrderLineSupplyInputSerializer
 from salesapp.api.order_serializers import (
@@ -272,9 +272,7 @@ class SalesOrderViewSet(ServiceViewSet):
     @action(detail=True, methods=["get"], url_path="confirmation-pdf", renderer_classes=[JSONRenderer, PdfRenderer])
     def confirmation_pdf(self, request, pk=None):
         content, filename = order_confirmation_pdf(self.get_object())
-        response = HttpResponse(content, content_type=PdfRenderer.media_type)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return pdf_response(content, filename)
 
     @extend_schema(
         request=None,

@@ -6,7 +6,6 @@ import re
 
 import django_filters
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -19,6 +18,7 @@ from core.api.input import errors_by_request_index
 from core.api.renderers import PdfRenderer
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
+from core.pdf import pdf_response
 from salesapp.api.packing_slip_serializers import (
     PackingSlipCancelInputSerializer,
     PackingSlipInputSerializer,
@@ -123,9 +123,7 @@ class PackingSlipViewSet(ServiceViewSet):
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
     def pdf(self, request, pk=None):
         content, filename = delivery_note_pdf(self.get_object())
-        response = HttpResponse(content, content_type=PdfRenderer.media_type)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return pdf_response(content, filename)
 
     @extend_schema(
         request=ShippingNoticeInputSerializer,

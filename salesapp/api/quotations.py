@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +18,7 @@ from core.api.filters import UpdatedSinceFilterSet
 from core.api.renderers import PdfRenderer
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
+from core.pdf import pdf_response
 from salesapp.api.quotation_serializers import (
     QuotationAcceptInputSerializer,
     QuotationEmailInputSerializer,
@@ -222,9 +222,7 @@ class QuotationViewSet(ServiceViewSet):
             if revision is None:
                 raise ValidationFailed(field_errors={"revision": _no_revision(quotation, number)})
         content, filename = quotation_pdf(quotation, revision=revision)
-        response = HttpResponse(content, content_type=PdfRenderer.media_type)
-        response["Content-Disposition"] = f'inline; filename="{filename}"'
-        return response
+        return pdf_response(content, filename)
 
 
 def register(router, extra_urlpatterns: list) -> None:

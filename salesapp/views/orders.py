@@ -1,7 +1,7 @@
 """Sales order pages: the list, the order entry form, the order page and the actions run from it."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError, ValidationFailed
 from core.listing import Column, choice_labels, list_response, row_query, row_url
+from core.pdf import pdf_response
 from core.selectors import transition_log_for
 from core.web import (
     PageActions,
@@ -424,9 +425,7 @@ def order_confirmation_pdf_view(request, pk: int):
     """The order confirmation as it stands now (what sending it would attach)."""
     order = _order_or_404(pk)
     content, filename = order_confirmation_pdf(order)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(content, filename)
 
 
 @permission("salesapp.send_orderconfirmation")

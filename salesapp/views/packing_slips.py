@@ -1,7 +1,7 @@
 """Packing slip pages: the list, shipping an order's lines, and posting or deleting a draft."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.errors import DomainError
 from core.listing import Column, list_response
+from core.pdf import pdf_response
 from core.selectors import transition_log_for
 from core.web import page_actions, permission, run_action, status_steps
 from salesapp.choices import PackingSlipState
@@ -190,9 +191,7 @@ def packing_slip_pdf(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.reason)
         return redirect("salesapp:packing_slip_detail", pk=slip.pk)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(content, filename)
 
 
 @permission("salesapp.send_shippingnotice")

@@ -2,7 +2,7 @@
 comparison of two revisions, the PDF, and the conversion report."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import extensions
 from core.errors import DomainError, ValidationFailed
 from core.listing import Column, list_response
+from core.pdf import pdf_response
 from core.selectors import transition_log_for
 from core.web import form_add_domain_error, page_actions, page_panels, permission, run_action, status_steps
 from marketing.models import CampaignTarget, Opportunity
@@ -340,9 +341,7 @@ def quotation_pdf_view(request, pk: int):
                 % {"number": quotation.number, "revision": number}
             ) from None
     content, filename = quotation_pdf(quotation, revision=revision)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(content, filename)
 
 
 @permission("salesapp.add_quotation")
