@@ -10,11 +10,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from core.models import AuthoredModel
 from core.money import QuantityField
 from core.search import trigram_index
+from core.transitions import Refusal, document_transition
 from salesapp.choices import StockMoveKind, SupplyState
+from salesapp.errors import ErrorCode
 
 
 class StockMove(models.Model):
@@ -66,7 +69,7 @@ class StockMove(models.Model):
         return f"{self.item_id} {self.quantity:+} ({self.kind})"
 
 
-class InboundSupplyLine(AuthoredModel):
+class InboundSupplyLine(ConcurrentTransitionMixin, AuthoredModel):
     """An open purchase line: goods a vendor is to deliver, by an expected date."""
 
     number = models.CharField(_("number"), max_length=30, unique=True)
@@ -81,9 +84,7 @@ class InboundSupplyLine(AuthoredModel):
     qty_received = QuantityField(_("received"), editable=False)
     # The vendor's purchase order or confirmation number.
     reference = models.CharField(_("reference"), max_length=60, blank=True)
-    state = models.CharField(
-        _("status"), max_length=20, choices=SupplyState.choices, default=SupplyState.OPEN, editable=False
-    )
+    state = FSMField(_("status"), max_length=20, choices=SupplyState.choices, default=SupplyState.OPEN, protected=True)
     # A drop shipment or special order is bought for one order line (salesapp.services.supply).
     order_line = models.OneToOneField(
         "salesapp.SalesOrderLine",
@@ -122,3 +123,60 @@ class InboundSupplyLine(AuthoredModel):
     @property
     def remaining(self):
         return self.quantity - self.qty_received
+
+    def refusal_context(self) -> dict:
+        return {"number": self.number, "state": self.get_state_display().lower()}
+
+    def all_received(self) -> bool:
+        return self.qty_received >= self.quantity
+
+    def nothing_received(self) -> bool:
+        return not self.qty_received
+
+    # Receiving is a service (salesapp.services.supply, .line_supply); the line follows it when all came.
+    @document_transition(
+        field=state,
+        source=SupplyState.OPEN,
+        target=SupplyState.RECEIVED,
+        label=_("Received in full"),
+        conditions=[Refusal(all_received, _("Part of supply line %(number)s is still to come."))],
+        refused_in_state=_("Supply line %(number)s is %(state)s: nothing more can be received on it."),
+        code=ErrorCode.SUPPLY_LINE_NOT_RECEIVABLE,
+        automatic=True,
+    )
+    def mark_received(self, *, by=None):
+        pass
+
+    @document_transition(
+        field=state,
+        source=SupplyState.OPEN,
+        target=SupplyState.CANCELED,
+        label=_("Cancel line"),
+        conditions=[Refusal(nothing_received, _("Goods of supply line %(number)s came in: short-close it instead."))],
+        permission="salesapp.change_inboundsupplyline",
+        refused_in_state=_("Supply line %(number)s is %(state)s already: it cannot be canceled."),
+        code=ErrorCode.SUPPLY_LINE_NOT_CANCELABLE,
+        automatic=True,
+    )
+    def cancel(self, *, by=None):
+        pass
+
+    @document_transition(
+        field=state,
+        source=SupplyState.OPEN,
+        target=SupplyState.RECEIVED,
+        label=_("Short-close"),
+        conditions=[
+            Refusal(
+                lambda line: not line.nothing_received(),
+                _("Nothing of supply line %(number)s came in: cancel it instead."),
+            )
+        ],
+        permission="salesapp.change_inboundsupplyline",
+        refused_in_state=_("Supply line %(number)s is %(state)s already: it cannot be canceled."),
+        code=ErrorCode.SUPPLY_LINE_NOT_CANCELABLE,
+        automatic=True,
+    )
+    def short_close(self, *, by=None):
+        """The rest will not come: the line closes as received with what came in."""
+        self.quantity = self.qty_received

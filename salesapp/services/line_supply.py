@@ -22,6 +22,7 @@ from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
 from core.money import ZERO, decimal_or_none
 from core.numbering import number_take
+from core.transitions import transition_run, transition_save
 from marketing.models import Party
 from salesapp.choices import ItemType, LineSupply, LineType, OrderState, PackingSlipState, StockMoveKind, SupplyState
 from salesapp.errors import ErrorCode
@@ -210,9 +211,10 @@ def line_supply_receive(
         SalesOrderLine.objects.filter(pk=line.pk).update(qty_reserved=F("qty_reserved") + value)
         Item.objects.filter(pk=line.item_id).update(reserved=F("reserved") + value)
     supply.qty_received += value
-    if supply.remaining == 0:
-        supply.state = SupplyState.RECEIVED
-    supply.save(update_fields=["qty_received", "state", "updated_at"])
+    supply.save(update_fields=["qty_received", "updated_at"])
+    if supply.all_received():
+        transition_run(supply.mark_received, by=by, check_permission=False)
+        transition_save(supply)
     return supply
 
 

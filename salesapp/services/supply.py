@@ -20,6 +20,7 @@ from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
 from core.money import MAX_QUANTITY, decimal_or_none
 from core.numbering import number_take
+from core.transitions import transition_run, transition_save
 from marketing.models import Party
 from salesapp.choices import ItemType, StockMoveKind, SupplyState
 from salesapp.errors import ErrorCode
@@ -177,12 +178,8 @@ def supply_line_cancel(*, supply_line: InboundSupplyLine, by: User) -> InboundSu
         ErrorCode.SUPPLY_LINE_NOT_CANCELABLE,
         gettext("Supply line %(number)s is %(state)s already: it cannot be canceled."),
     )
-    if line.qty_received:
-        line.quantity = line.qty_received
-        line.state = SupplyState.RECEIVED
-    else:
-        line.state = SupplyState.CANCELED
-    line.save(update_fields=["quantity", "state", "updated_at"])
+    transition_run(line.short_close if line.qty_received else line.cancel, by=by)
+    transition_save(line)
     return line
 
 
@@ -241,8 +238,9 @@ def supply_line_receive(
         by=by,
     )
     line.qty_received += value
-    if line.qty_received == line.quantity:
-        line.state = SupplyState.RECEIVED
-    line.save(update_fields=["qty_received", "state", "updated_at"])
+    line.save(update_fields=["qty_received", "updated_at"])
+    if line.all_received():
+        transition_run(line.mark_received, by=by, check_permission=False)
+        transition_save(line)
     reservations_fill([line.item_id])
     return line
