@@ -99,3 +99,18 @@ def test_the_summary_values_what_waits_net_of_discount(clerk):
     order.lines.update(net_amount=D("36.00"))  # 4 × 10 less 10 %
     summary = backorder_summary()
     assert (summary.late_lines, summary.value_waiting, summary.items_short) == (1, {"EUR": D("36.00")}, 1)
+
+
+def test_a_vendor_row_counts_every_waiting_line_and_lists_the_first_ten_in_line(clerk):
+    vendor = PartyFactory(name="Busy Vendor")
+    first, second = ItemFactory(stock=0), ItemFactory(stock=0)
+    orders = [confirmed(first if n % 2 else second, "1", by=clerk, ship=TODAY + n * DAY) for n in range(12)]
+    supply(first, "20", TODAY + DAY, vendor=vendor)
+    supply(second, "20", TODAY + 2 * DAY, vendor=vendor)
+
+    [row] = backorders_by_vendor()
+    details = vendor_rows_detail([vendor.pk])
+
+    assert row["waiting"] == 12
+    # The first ten by priority across both items: the orders due soonest.
+    assert [line.order_id for line in details[vendor.pk].lines] == [order.pk for order in orders[:10]]
