@@ -22,5 +22,7 @@
     form.addEventListener("input", function () {
       update(form);
     });
+    // What was typed before the script ran (or restored by the browser on going back) counts too.
+    update(form);
   });
 })();

@@ -35,6 +35,7 @@ def test_the_manager_splits_the_on_hand_from_the_by_item_view(logged_in_page):
     page.goto("/sales/backorders/")
     page.get_by_role("link", name="W-100").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Backorders of W-100")
+    page.wait_for_load_state()
     anna = page.get_by_label(f"Reserved for {first.number}")
     bert = page.get_by_label(f"Reserved for {second.number}")
     expect(anna).to_have_value("4.000")
