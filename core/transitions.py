@@ -10,8 +10,9 @@ is therefore the same sentence.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import FunctionType, MethodType
 from typing import Any
@@ -22,6 +23,7 @@ from django_fsm import ConcurrentTransition, FSMFieldMixin, TransitionNotAllowed
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from core.errors import ActionForbidden, ErrorCode, TransitionRefused
+from core.state_log import COLUMNS, DEFERRED_ATTRIBUTE, ROW_VALUES
 
 ROLE_REFUSAL = "Your role does not allow this action."
 
@@ -205,15 +207,33 @@ def _field_values(instance) -> dict[str, Any]:
     return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
 
 
+@contextlib.contextmanager
+def transitions_saved(instance) -> Iterator[None]:
+    """Run transitions inside, then save them with ``transition_save``: their log rows are written by the
+    document's UPDATE, in the same statement. A posting step saves a state or two; this halves what that costs.
+
+    Only for this pairing: a transition run inside is always saved on the way out, so its log row cannot be
+    kept and then lost by a caller that saves some other way. When the block raises, nothing is saved (the
+    caller's transaction is going back anyway)."""
+    instance.__dict__[DEFERRED_ATTRIBUTE] = []
+    try:
+        yield
+        transition_save(instance)
+    finally:
+        instance.__dict__.pop(DEFERRED_ATTRIBUTE, None)
+
+
 def transition_save(instance) -> None:
     """Save what the transitions run since the last save changed (the state and the fields the transitions
     set), not the whole row, in one UPDATE that still holds django-fsm's concurrency guard: the row is updated
     only where its state is the one read (ConcurrentTransitionMixin), else ConcurrentTransition is raised.
+    Inside ``transitions_saved`` the same statement writes the transitions' log rows.
 
     Written as its own statement because every posting step saves a state: ``save(update_fields=…)`` costs the
     ORM a millisecond of Python for this one UPDATE. No model with transitions has save() logic or save signals."""
     changed = getattr(instance, "_transition_changed", set())
-    if not changed:
+    logs = instance.__dict__.get(DEFERRED_ATTRIBUTE) or []
+    if not changed and not logs:
         return
     model = type(instance)
     fields = [field for field in model._meta.concrete_fields if field.attname in changed]
@@ -226,14 +246,35 @@ def transition_save(instance) -> None:
     connection = connections[instance._state.db or "default"]
     sql = _update_sql(model, tuple(field.column for field in fields), tuple(field.column for field in guarded))
     values = [field.get_db_prep_save(field.pre_save(instance, add=False), connection) for field in fields]
+    parameters = [*values, instance.pk, *(initial[field.attname] for field in guarded)]
+    if logs:
+        sql = _logged_sql(sql, model._meta.pk.column, len(logs))
+        parameters += [value for row in logs for value in row]
+        logs.clear()
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, instance.pk, *(initial[field.attname] for field in guarded)])
+        cursor.execute(sql, parameters)
         updated = cursor.rowcount
     if not updated:
         raise ConcurrentTransition("Cannot save object! The state has been changed since fetched from the database!")
     if initial is not None:
         instance._update_initial_state()
     instance._transition_changed = set()
+
+
+@functools.cache
+def _logged_sql(update_sql: str, pk_column: str, rows: int) -> str:
+    """The UPDATE as a data-modifying CTE, and the log rows inserted for the row it updated: none when the
+    concurrency guard updated nothing, so the row count still says whether the save happened."""
+    from django_fsm_log.models import StateLog
+
+    quote = connections["default"].ops.quote_name
+    values = ", ".join([ROW_VALUES] * rows)
+    return (
+        f"WITH saved AS ({update_sql} RETURNING {quote(pk_column)} AS id) "
+        f"INSERT INTO {quote(StateLog._meta.db_table)} ({COLUMNS}) "
+        "SELECT v.at, v.by_id, v.source, v.target, v.name, v.type_id, saved.id, v.description "
+        f"FROM saved, (VALUES {values}) AS v(at, by_id, source, target, name, type_id, description)"
+    )
 
 
 @functools.cache

@@ -19,7 +19,13 @@ from core.jobs import job_enqueue
 from core.loaded import loaded_set
 from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net
 from core.numbering import numbers_take
-from core.transitions import Refusal, first_refusal, transition_refusal, transition_run, transition_save
+from core.transitions import (
+    Refusal,
+    first_refusal,
+    transition_refusal,
+    transition_run,
+    transitions_saved,
+)
 from invoicing.choices import ORDER_BASES, AccountRole, InvoiceBasis, InvoiceKind, InvoiceState, PaymentState
 from invoicing.errors import ErrorCode
 from invoicing.jobs import invoice_pdf_store_job
@@ -383,15 +389,15 @@ def invoice_post(
     due_date = invoice_date + datetime.timedelta(days=invoice.payment_terms_days)
     series = "credit_note" if invoice.is_credit_note else "invoice"
     numbers = numbers_take(series, "journal")
-    transition_run(
-        invoice.post,
-        by=by,
-        check_permission=check_permission,
-        number=numbers[series],
-        invoice_date=invoice_date,
-        due_date=due_date,
-    )
-    transition_save(invoice)
+    with transitions_saved(invoice):
+        transition_run(
+            invoice.post,
+            by=by,
+            check_permission=check_permission,
+            number=numbers[series],
+            invoice_date=invoice_date,
+            due_date=due_date,
+        )
     _journal_for_invoice(invoice, lines, totals, accounts, number=numbers["journal"])
     if invoice.order_id:
         order_invoiced_book(

@@ -24,7 +24,7 @@ from core.money import (
     line_net,
 )
 from core.numbering import numbers_take
-from core.transitions import first_refusal, transition_run, transition_save
+from core.transitions import first_refusal, transition_run, transition_save, transitions_saved
 from marketing.choices import ActivityType, AddressPurpose
 from marketing.models import Address
 from marketing.services.activities import activity_create
@@ -864,8 +864,8 @@ def order_confirm(*, order: SalesOrder, by: User) -> SalesOrder:
         transition_run(order.request_approval, by=by, description=reason)
         transition_save(order)
         return order
-    transition_run(order.confirm, by=by)
-    transition_save(order)
+    with transitions_saved(order):
+        transition_run(order.confirm, by=by)
     order_reservations_take(order)
     order_ship_dates_default(order)
     prepayment_hold(order, by=by)
@@ -1057,13 +1057,13 @@ def order_status_follow(*, order: SalesOrder, by: User) -> SalesOrder:
     just changed their quantities: the status follows from the lines in memory, in the caller's transaction."""
     if not is_locked_with_lines(order):
         raise RuntimeError("order_status_follow needs the order and its lines locked by the caller.")
-    if order.state == OrderState.DELIVERED and not order.fully_delivered():
-        transition_run(order.reopen_delivery, by=by)  # a delivery was undone (a packing slip canceled)
-    if order.state == OrderState.CONFIRMED and order.fully_delivered():
-        transition_run(order.mark_delivered, by=by)
-    if order.state == OrderState.DELIVERED and order.fully_invoiced():
-        transition_run(order.mark_invoiced, by=by)
-    transition_save(order)
+    with transitions_saved(order):
+        if order.state == OrderState.DELIVERED and not order.fully_delivered():
+            transition_run(order.reopen_delivery, by=by)  # a delivery was undone (a packing slip canceled)
+        if order.state == OrderState.CONFIRMED and order.fully_delivered():
+            transition_run(order.mark_delivered, by=by)
+        if order.state == OrderState.DELIVERED and order.fully_invoiced():
+            transition_run(order.mark_invoiced, by=by)
     return order
 
 

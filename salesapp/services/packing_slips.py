@@ -14,7 +14,7 @@ from core.errors import TransitionRefused, ValidationFailed
 from core.loaded import loaded_set
 from core.money import ZERO
 from core.numbering import number_take
-from core.transitions import transition_run, transition_save
+from core.transitions import transition_run, transition_save, transitions_saved
 from salesapp.choices import LineSupply, PackingSlipState, ReturnDisposition, StockMoveKind
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import (
@@ -205,13 +205,13 @@ def packing_slip_post(
         # Goods back on the shelf go to the orders waiting for them.
         reservations_fill(move.item_id for move in moves)
     # The number is taken last (lock order); a refusal below rolls it back, so the series stays gapless.
-    transition_run(
-        slip.post,
-        by=by,
-        check_permission=check_permission,
-        number=number_take(code=policy.slip_series),
-    )
-    transition_save(slip)
+    with transitions_saved(slip):
+        transition_run(
+            slip.post,
+            by=by,
+            check_permission=check_permission,
+            number=number_take(code=policy.slip_series),
+        )
     order_status_follow(order=order, by=by)
     if notify_customer and not policy.receives:
         # The customer hears of it by email once the delivery is committed (the job runs after the commit).
