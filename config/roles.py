@@ -71,7 +71,11 @@ _VIEW_ALL = [
     *_crud("invoicing.billingrunresult", "view"),
     *_crud("salesapp.stockmove", "view"),
     *_crud("salesapp.inboundsupplyline", "view"),
+    *_crud("invoicing.exchangerate", "view"),
 ]
+
+# Exchange rates are kept by the manager, or fed by a treasury or bank system through the API.
+_EXCHANGE_RATES = _crud("invoicing.exchangerate")
 
 # Inbound supply is entered and received by the manager, or by the purchasing system through the API.
 _SUPPLY = [*_crud("salesapp.inboundsupplyline"), "salesapp.receive_inboundsupplyline"]
@@ -162,6 +166,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _BILLING_RUNS
             + _SUPPLY
             + _STOCK_CONTROL
+            + _EXCHANGE_RATES
         )
     ),
     BILLING_CLERK: sorted(set(_PAGES + _VIEW_ALL + _BILLING_WORK + _BILLING_RUNS)),
@@ -179,6 +184,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             # Agreements signed in a CRM or contract system are kept in step by it.
             + _AGREEMENTS
             + _SUPPLY
+            + _EXCHANGE_RATES
         )
     ),
     # Administrators also get is_staff; the admin site shows them every model.

@@ -11,6 +11,23 @@ from typing import IO
 
 from django.utils.translation import gettext
 
+from core.errors import ValidationFailed
+
+
+class ImportRefused(ValidationFailed):
+    """A file that was not imported; ``rows`` lists every wrong row as "line N: column: …" (the API answers one
+    error per row, the form shows them under the file field)."""
+
+    code: str = ""
+
+    def __init__(self, *, reason: str, rows: list[str] = ()):
+        self.rows = list(rows)
+        super().__init__(code=self.code, reason=reason, field_errors={"file": "\n".join(self.rows) or reason})
+
+    @property
+    def errors(self) -> list[dict]:
+        return [{"field": "file", "message": row} for row in self.rows] or [{"field": "file", "message": self.reason}]
+
 
 def uploaded_text(file: bytes | str | IO[bytes], *, refused: Callable[[str], Exception]) -> str:
     data = file if isinstance(file, bytes | str) else file.read()

@@ -7,6 +7,8 @@ from django.db import models
 class ErrorCode(models.TextChoices):
     BILLING_RUN_INVALID = "billing-run-invalid"
     DRAFT_INVOICE_EXISTS = "draft-invoice-exists"
+    EXCHANGE_RATE_INVALID = "exchange-rate-invalid"
+    EXCHANGE_RATE_MISSING = "exchange-rate-missing"
     INVOICE_DATE_INVALID = "invoice-date-invalid"
     INVOICE_EMPTY = "invoice-empty"
     INVOICE_NOT_PAYABLE = "invoice-not-payable"

@@ -49,7 +49,17 @@ class JournalEntry(TimeStampedModel):
     entry_date = models.DateField(_("date"))
     description = models.CharField(_("description"), max_length=200)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
-    exchange_rate = models.DecimalField(_("exchange rate"), max_digits=12, decimal_places=6, default=1)
+    # The lines are in the company currency; a document in another currency was converted at this rate.
+    exchange_rate = models.DecimalField(
+        _("exchange rate"),
+        max_digits=18,
+        decimal_places=6,
+        default=1,
+        help_text=_(
+            "What one unit of the entry's currency was worth in the company currency; the lines are in "
+            "the company currency."
+        ),
+    )
     invoice = models.ForeignKey(
         "invoicing.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="journal_entries"
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import connection
@@ -11,11 +11,12 @@ from django.utils.translation import gettext
 from core.bulk import rows_insert
 from core.dates import date_in_window, date_window_message
 from core.errors import DomainError
-from core.money import ZERO
+from core.money import ZERO, round_money
 from core.numbering import number_take
 from invoicing.choices import AccountRole
 from invoicing.errors import ErrorCode
 from invoicing.models import JournalEntry, JournalLine, LedgerAccount, TaxCodeAccount
+from invoicing.selectors.exchange_rates import ONE, rate_on
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,9 @@ def journal_entry_post(
 ) -> JournalEntry:
     """Write a balanced journal entry; an unbalanced one is a programming error and is refused.
 
+    The ledger is kept in the company currency: postings in another ``currency`` are converted at its rate on
+    ``entry_date`` (refused when there is none), which the entry stores with the document's currency.
+
     Runs in the transaction of the document it books (the number it takes requires one). ``number``: the
     journal number the caller took already, together with its own (``numbers_take``)."""
     if not connection.in_atomic_block:
@@ -114,6 +118,9 @@ def journal_entry_post(
         # block of its own: inside the caller's it would only add a savepoint to every posting.)
         raise TransactionManagementError("journal_entry_post runs inside the transaction of the document it books.")
     postings = [p for p in postings if p.debit or p.credit]
+    rate = rate_on(currency, entry_date)
+    if rate != ONE:
+        postings = _in_company_currency(postings, rate)
     debit = sum((p.debit for p in postings), ZERO)
     credit = sum((p.credit for p in postings), ZERO)
     if debit != credit or not postings:
@@ -129,6 +136,7 @@ def journal_entry_post(
                 entry_date=entry_date,
                 description=description,
                 currency=currency,
+                exchange_rate=rate,
                 invoice=invoice,
                 payment=payment,
             )
@@ -148,3 +156,16 @@ def journal_entry_post(
         ]
     )
     return entry
+
+
+def _in_company_currency(postings: list[Posting], rate: Decimal) -> list[Posting]:
+    """Each posting at ``rate``, rounded to cents (DESIGN.md §5). The entry balanced in its own currency, so
+    rounding leaves at most a cent per line between the sides: the largest posting of the short side takes it,
+    where it changes the amount the least in proportion."""
+    converted = [replace(p, debit=round_money(p.debit * rate), credit=round_money(p.credit * rate)) for p in postings]
+    difference = sum((p.debit for p in converted), ZERO) - sum((p.credit for p in converted), ZERO)
+    if difference:
+        side = "credit" if difference > 0 else "debit"
+        index = max(range(len(converted)), key=lambda i: getattr(converted[i], side))
+        converted[index] = replace(converted[index], **{side: getattr(converted[index], side) + abs(difference)})
+    return converted

@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext, ngettext
 
-from core.csv_import import data_rows, header_names, uploaded_text
+from core.csv_import import ImportRefused, data_rows, header_names, uploaded_text
 from core.errors import ValidationFailed
 from salesapp.choices import AgreementAppliesTo, AgreementKind
 from salesapp.errors import ErrorCode
@@ -48,20 +48,10 @@ COLUMNS = (
 _FIELD_COLUMNS = {"unit_price": "price", "discount_percent": "discount", "applies_to": "customer"}
 
 
-class PriceListImportRefused(ValidationFailed):
+class PriceListImportRefused(ImportRefused):
     """A file that was not imported; ``rows`` lists every wrong row as "line N: …"."""
 
-    def __init__(self, *, reason: str, rows: list[str] = ()):
-        self.rows = list(rows)
-        super().__init__(
-            code=ErrorCode.PRICE_LIST_IMPORT_REFUSED,
-            reason=reason,
-            field_errors={"file": "\n".join(self.rows) or reason},
-        )
-
-    @property
-    def errors(self) -> list[dict]:
-        return [{"field": "file", "message": row} for row in self.rows] or [{"field": "file", "message": self.reason}]
+    code = ErrorCode.PRICE_LIST_IMPORT_REFUSED
 
 
 def _text(file) -> str:

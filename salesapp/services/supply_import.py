@@ -20,8 +20,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext, ngettext
 
-from core.csv_import import data_rows, header_names, uploaded_text
-from core.errors import ActionForbidden, ValidationFailed
+from core.csv_import import ImportRefused, data_rows, header_names, uploaded_text
+from core.errors import ActionForbidden
 from core.errors import ErrorCode as CoreErrorCode
 from core.money import decimal_or_none
 from core.numbering import number_take
@@ -37,18 +37,10 @@ COLUMNS = ("vendor", "item", "quantity", "expected_date", "reference")
 REQUIRED = ("vendor", "item", "quantity", "expected_date")
 
 
-class SupplyImportRefused(ValidationFailed):
+class SupplyImportRefused(ImportRefused):
     """A file that was not imported; ``rows`` lists every wrong row as "line N: column: …"."""
 
-    def __init__(self, *, reason: str, rows: list[str] = ()):
-        self.rows = list(rows)
-        super().__init__(
-            code=ErrorCode.SUPPLY_IMPORT_REFUSED, reason=reason, field_errors={"file": "\n".join(self.rows) or reason}
-        )
-
-    @property
-    def errors(self) -> list[dict]:
-        return [{"field": "file", "message": row} for row in self.rows] or [{"field": "file", "message": self.reason}]
+    code = ErrorCode.SUPPLY_IMPORT_REFUSED
 
 
 def _text(file) -> str:

@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from core import roles
 from core.errors import DomainError
+from demo.exchange_rates import demo_exchange_rates_build
 from demo.invoicing import demo_invoices_build, demo_payments_build
 from demo.marketing import demo_marketing_build, demo_parties_build, demo_present
 from demo.pricing import demo_pricing_build
@@ -37,7 +38,7 @@ from demo.stock import demo_stock_build
 from demo.subscriptions import demo_subscriptions_build
 from demo.suggestions import demo_suggestions_build
 from invoicing.choices import InvoiceKind, InvoiceState
-from invoicing.models import Invoice, Payment
+from invoicing.models import ExchangeRate, Invoice, Payment
 from invoicing.selectors.invoices import invoice_list
 from marketing.models import Activity, Campaign, CampaignTarget, Lead, Opportunity, Party, Segment
 from marketing.selectors.activities import followup_counts
@@ -140,6 +141,7 @@ class Command(BaseCommand):
         customers = demo_customers_build(parties=parties, by=manager)
         items = demo_items_build(by=manager)
         demo_pricing_build(customers=customers, items=items, today=today, by=manager)
+        demo_exchange_rates_build(today=today, by=manager)
         demo_suggestions_build(items=items, customers=customers, by=manager)
         plan = demo_orders_build(customers=customers, items=items, rng=rng, today=today, by=clerk, approver=manager)
         demo_deliveries_build(plan=plan, rng=rng, today=today, by=clerk)
@@ -189,6 +191,7 @@ class Command(BaseCommand):
         write(f"  credit notes: {Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count()}")
         write(f"  posted:       {per_state(posted, 'payment_state')}, overdue {overdue}")
         write(f"Payments:       {Payment.objects.count()}")
+        write(f"Exchange rates: {ExchangeRate.objects.count()}")
         write(f"Leads:          {Lead.objects.count()} ({per_state(Lead.objects)})")
         write(f"Opportunities:  {Opportunity.objects.count()} ({per_state(Opportunity.objects)})")
         write(f"Campaigns:      {Campaign.objects.count()} ({per_state(Campaign.objects)})")
