@@ -72,6 +72,7 @@ _VIEW_ALL = [
     *_crud("salesapp.stockmove", "view"),
     *_crud("salesapp.inboundsupplyline", "view"),
     *_crud("invoicing.exchangerate", "view"),
+    *_crud("invoicing.invoiceemail", "view"),
 ]
 
 # Exchange rates are kept by the manager, or fed by a treasury or bank system through the API.
@@ -121,6 +122,7 @@ _BILLING_WORK = [
     *_crud("invoicing.invoice"),
     *_crud("invoicing.invoiceline"),
     "invoicing.post_invoice",
+    "invoicing.send_invoice",
     *_crud("invoicing.payment"),
     *_crud("invoicing.paymentapplication"),
     *_crud("invoicing.journalentry", "view"),
@@ -176,7 +178,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _SALES_WORK
             + _crud("salesapp.item", "view", "add", "change")
             + _crud("invoicing.payment", "view", "add")
-            + ["invoicing.post_invoice"]
+            + ["invoicing.post_invoice", "invoicing.send_invoice"]
             # Rules and sets often come from the product information system.
             + _SUGGESTION_RULES
             # The systems it connects own customers' credit terms as often as billing does.

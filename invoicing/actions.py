@@ -74,6 +74,17 @@ def register() -> None:
         ),
         DocumentAction(
             model="invoicing.invoice",
+            name="email",
+            label=_("Email to customer"),
+            url=lambda invoice: reverse("invoicing:invoice_email", args=[invoice.pk]),
+            permissions=("invoicing.send_invoice",),
+            rules=(Refusal(lambda invoice: invoice.state == InvoiceState.POSTED, "", shown=False),),
+            method="post",
+            secondary=True,
+            order=60,
+        ),
+        DocumentAction(
+            model="invoicing.invoice",
             name="delete",
             label=_("Delete draft"),
             url=lambda invoice: reverse("invoicing:invoice_delete", args=[invoice.pk]),

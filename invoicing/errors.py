@@ -11,6 +11,7 @@ class ErrorCode(models.TextChoices):
     EXCHANGE_RATE_MISSING = "exchange-rate-missing"
     INVOICE_DATE_INVALID = "invoice-date-invalid"
     INVOICE_EMPTY = "invoice-empty"
+    INVOICE_EMAIL_NOT_SENDABLE = "invoice-email-not-sendable"
     INVOICE_NOT_PAYABLE = "invoice-not-payable"
     INVOICE_NOT_POSTABLE = "invoice-not-postable"
     INVOICE_NOT_RETURNABLE = "invoice-not-returnable"

@@ -3,8 +3,9 @@
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
-from core.jobs import DEFAULT_QUEUE, LONG_QUEUE
+from core.jobs import DEFAULT_QUEUE, LONG_QUEUE, outside_world_retry
 from invoicing.documents import invoice_pdf_store
+from marketing.errors import MailServerUnavailable
 
 
 # Rendering is local work: a failure is most likely the document itself, so three retries and then the
@@ -34,3 +35,15 @@ def billing_run_daily_job(*, timestamp: int) -> None:
     from invoicing.services.billing_runs import billing_run_daily
 
     billing_run_daily()
+
+
+@app.task(
+    name="invoicing.invoice_email_deliver",
+    queue=DEFAULT_QUEUE,
+    retry=outside_world_retry(MailServerUnavailable),
+)
+def invoice_email_deliver_job(*, email_id: int) -> None:
+    """Send one invoice or credit note email with its PDF. A retry finds it claimed or sent and does nothing."""
+    from invoicing.services.invoice_emails import invoice_email_deliver
+
+    invoice_email_deliver(email_id=email_id)

@@ -8,11 +8,13 @@ from core.admin import DocumentAdmin, ReadOnlyInline, TransitionLogInline
 from invoicing.choices import InvoiceState
 from invoicing.models import (
     Invoice,
+    InvoiceEmail,
     InvoiceLine,
     InvoiceTax,
     PaymentApplication,
 )
 from invoicing.selectors.invoices import invoice_filter_overdue
+from invoicing.services.invoice_emails import invoice_email_send
 from invoicing.services.invoices import invoice_delete, invoice_post
 
 
@@ -66,6 +68,12 @@ class InvoicePaymentInline(ReadOnlyInline):
     verbose_name_plural = _("payments applied")
 
 
+class InvoiceEmailInline(ReadOnlyInline):
+    model = InvoiceEmail
+    fields = ("to", "queued_at", "sent_at", "failed_at", "error", "created_by")
+    related = ("created_by",)
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(DocumentAdmin):
     list_display = (
@@ -110,8 +118,8 @@ class InvoiceAdmin(DocumentAdmin):
         (_("Document"), {"fields": ("pdf",)}),
         (_("History"), {"fields": ("created_at", "created_by", "updated_at")}),
     )
-    inlines = (InvoiceLineInline, InvoiceTaxInline, InvoicePaymentInline, TransitionLogInline)
-    actions = ("post_invoices",)
+    inlines = (InvoiceLineInline, InvoiceTaxInline, InvoicePaymentInline, InvoiceEmailInline, TransitionLogInline)
+    actions = ("post_invoices", "email_invoices")
 
     @admin.display(description=_("customer"), ordering="customer__party__name")
     def customer_name(self, obj: Invoice) -> str:
@@ -147,4 +155,16 @@ class InvoiceAdmin(DocumentAdmin):
             queryset.order_by("pk"),
             lambda invoice: invoice_post(invoice=invoice, by=request.user),
             done=ngettext_lazy("%(count)d invoice posted.", "%(count)d invoices posted.", "count"),
+        )
+
+    def has_email_permission(self, request):
+        return request.user.has_perm("invoicing.send_invoice")
+
+    @admin.action(description=_("Email selected invoices to the customers"), permissions=["email"])
+    def email_invoices(self, request, queryset):
+        self.run_service(
+            request,
+            queryset.order_by("pk"),
+            lambda invoice: invoice_email_send(invoice=invoice, by=request.user),
+            done=ngettext_lazy("%(count)d invoice email queued.", "%(count)d invoice emails queued.", "count"),
         )

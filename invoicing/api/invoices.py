@@ -17,6 +17,7 @@ from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
 from core.pdf import pdf_response
+from invoicing.api.invoice_email_serializers import InvoiceEmailInputSerializer, InvoiceEmailSerializer
 from invoicing.api.invoice_serializers import (
     InvoicePostInputSerializer,
     InvoiceReturnInputSerializer,
@@ -27,6 +28,7 @@ from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
 from invoicing.documents import invoice_pdf
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
 from invoicing.selectors.invoices import invoice_list
+from invoicing.services.invoice_emails import invoice_email_send
 from invoicing.services.invoices import invoice_create_from_order, invoice_delete, invoice_post
 from invoicing.services.returns import invoice_return
 from salesapp.api.document_serializers import with_customer_codes, with_line_codes
@@ -65,7 +67,11 @@ class InvoiceViewSet(ServiceViewSet):
     gives the number and books it; a draft can be deleted. Payment state follows the payments applied."""
 
     serializer_class = InvoiceSerializer
-    input_serializers = {"post_invoice": InvoicePostInputSerializer, "return_goods": InvoiceReturnInputSerializer}
+    input_serializers = {
+        "post_invoice": InvoicePostInputSerializer,
+        "return_goods": InvoiceReturnInputSerializer,
+        "email": InvoiceEmailInputSerializer,
+    }
     change_actions = ("post_invoice", "return_goods")
     filterset_class = InvoiceFilter
     search_fields = ["number", "customer__party__name", "order__number"]
@@ -104,6 +110,17 @@ class InvoiceViewSet(ServiceViewSet):
         except ValidationFailed as exc:
             raise errors_by_request_index(exc, line_ids, id_field="invoice_line") from exc
         return Response(SalesOrderSerializer(returned).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=InvoiceEmailInputSerializer,
+        responses={202: InvoiceEmailSerializer},
+        summary="Email a posted invoice or credit note to the customer, with its PDF attached",
+        description="Sent by a job, once; the email's status says whether it went.",
+    )
+    @action(detail=True, methods=["post"])
+    def email(self, request, pk=None):
+        email = invoice_email_send(invoice=self.get_object(), to=self.validated_input().get("to", ""), by=request.user)
+        return Response(InvoiceEmailSerializer(email).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={204: None}, summary="Delete a draft invoice (a posted one is refused: 409)")
     def destroy(self, request, pk=None):

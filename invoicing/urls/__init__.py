@@ -1,8 +1,9 @@
-from invoicing.urls import billing_runs, customer_accounts, exchange_rates, invoices, payments
+from invoicing.urls import billing_runs, customer_accounts, exchange_rates, invoice_emails, invoices, payments
 
 app_name = "invoicing"
 urlpatterns = [
     *invoices.urlpatterns,
+    *invoice_emails.urlpatterns,
     *payments.urlpatterns,
     *customer_accounts.urlpatterns,
     *billing_runs.urlpatterns,

@@ -26,6 +26,7 @@ from invoicing.documents import invoice_pdf as invoice_pdf_document
 from invoicing.forms.invoices import InvoiceCreateForm, InvoiceFilterForm
 from invoicing.models import Invoice, JournalLine
 from invoicing.selectors import invoices as invoice_selectors
+from invoicing.selectors.invoice_emails import invoice_email_list
 from invoicing.services.invoices import invoice_delete as invoice_delete_service
 from invoicing.services.invoices import invoice_post as invoice_post_service
 from marketing.selectors.activities import activities_open_for, activities_url, document_key
@@ -145,9 +146,11 @@ def invoice_detail(request, pk: int):
         "lines": invoice.lines.select_related("tax_code", "item").order_by("line_no"),
         "taxes": invoice.taxes.select_related("tax_code"),
         "applications": invoice.payment_applications.select_related("payment").order_by("applied_at", "pk"),
-        "journal_lines": JournalLine.objects.filter(entry__invoice=invoice)
-        .select_related("entry", "account")
-        .order_by("entry_id", "pk"),
+        "journal_lines": list(
+            JournalLine.objects.filter(entry__invoice=invoice)
+            .select_related("entry", "account")
+            .order_by("entry_id", "pk")
+        ),
         "transitions": transition_log_for(invoice),
         "steps": invoice_steps(invoice),
         "page": page,
@@ -159,6 +162,7 @@ def invoice_detail(request, pk: int):
             activities_open_for(document=invoice), url=activities_url(party_id=invoice.customer.party_id)
         ),
         "activity_query": urlencode({"party": invoice.customer.party_id, "document": document_key(invoice)}),
+        "emails": invoice_email_list(invoice=invoice) if invoice.state == InvoiceState.POSTED else [],
     }
     return render(request, "invoicing/invoice_detail.html", context)
 

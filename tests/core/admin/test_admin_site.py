@@ -4,7 +4,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from invoicing.models import BillingRunResult, InvoiceLine, InvoiceTax, JournalLine, PaymentApplication
+from invoicing.models import BillingRunResult, InvoiceEmail, InvoiceLine, InvoiceTax, JournalLine, PaymentApplication
 from salesapp.models import (
     OrderConfirmation,
     PackingSlipLine,
@@ -14,6 +14,7 @@ from salesapp.models import (
     SalesAgreementLine,
     SalesOrderLine,
     ShippingNotice,
+    InvoiceEmail,
     StandardLine,
     SubscriptionPeriodLine,
 )
@@ -28,6 +29,7 @@ SHOWN_AS_INLINES = {
     QuotationEmail,
     OrderConfirmation,
     ShippingNotice,
+    InvoiceEmail,
     SalesAgreementLine,
     StandardLine,
     InvoiceLine,

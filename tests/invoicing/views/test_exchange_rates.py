@@ -71,3 +71,18 @@ def test_the_manager_imports_a_file_and_removes_a_rate(client, manager):
     rate = ExchangeRate.objects.get()
     removed = client.post(reverse("invoicing:exchange_rate_delete", args=[rate.pk]))
     assert removed.status_code == 302 and not ExchangeRate.objects.exists()
+
+
+def test_the_invoice_page_says_its_entry_is_in_the_company_currency_at_the_rate(client, clerk, billing, manager):
+    from invoicing.services.invoices import invoice_create_from_order, invoice_post
+    from tests.factories.invoicing import partly_delivered_order
+    from tests.factories.salesapp import make_customer
+
+    exchange_rate_set(currency="USD", valid_from=DAY, rate=D("0.92"), by=manager)
+    order, _slip = partly_delivered_order(by=clerk, customer=make_customer(currency="USD"))
+    invoice = invoice_post(invoice=invoice_create_from_order(order=order, basis="packing_slips", by=clerk), by=billing)
+    client.force_login(billing)
+
+    page = client.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).content.decode()
+
+    assert "In the company currency, at 0.92 per USD." in page
