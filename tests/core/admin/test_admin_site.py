@@ -14,7 +14,6 @@ from salesapp.models import (
     SalesAgreementLine,
     SalesOrderLine,
     ShippingNotice,
-    InvoiceEmail,
     StandardLine,
     SubscriptionPeriodLine,
 )
