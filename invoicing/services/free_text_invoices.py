@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.errors import TransitionRefused, ValidationFailed
+from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
+from core.errors import ErrorCode as CoreErrorCode
 from core.money import MAX_QUANTITY, MAX_UNIT_PRICE, ZERO, line_net
 from invoicing.choices import AccountKind, InvoiceBasis, InvoiceState
 from invoicing.errors import ErrorCode
@@ -25,6 +26,7 @@ from salesapp.line_types import item_line_type
 from salesapp.models import Customer, Item, TaxCode
 from salesapp.models.customers import customer_blocked_refusal
 from salesapp.selectors.pricing import tax_code_for
+from salesapp.services.customers import CREDIT_PERMISSION
 from salesapp.services.orders import next_line_no
 
 if TYPE_CHECKING:
@@ -103,10 +105,26 @@ def _line_build(invoice: Invoice, line: FreeTextLineInput, tax_code: TaxCode, li
     return built
 
 
-def _header_errors(*, terms_days: int | None, due_date: datetime.date | None, customer_reference: str) -> dict:
+def _header_errors(
+    *,
+    customer: Customer,
+    terms_days: int | None,
+    due_date: datetime.date | None,
+    customer_reference: str,
+    by: User,
+) -> dict:
+    """What is wrong with a header. Terms other than the customer's are a credit decision, as on an order: a role
+    without the customer credit right is refused."""
     errors = {}
     if terms_days is not None and not 0 <= terms_days <= MAX_TERMS_DAYS:
-        errors["payment_terms_days"] = gettext("Between 0 and %(max)s days.") % {"max": MAX_TERMS_DAYS}
+        errors["payment_terms_days"] = gettext("Enter a number of days from 0 to %(max)s.") % {"max": MAX_TERMS_DAYS}
+    elif terms_days is not None and terms_days != customer.payment_terms_days and not by.has_perm(CREDIT_PERMISSION):
+        raise ActionForbidden(
+            code=CoreErrorCode.PERMISSION_DENIED,
+            reason=gettext("Your role does not allow agreeing payment terms other than the customer's (%(days)s days).")
+            % {"days": customer.payment_terms_days},
+            field="payment_terms_days",
+        )
     if due_date is not None and due_date < timezone.localdate():
         errors["due_date"] = gettext("The due date cannot be in the past.")
     if len(customer_reference or "") > REFERENCE_LENGTH:
@@ -145,7 +163,13 @@ def free_text_invoice_create(
     reason = customer_blocked_refusal(customer)
     if reason:
         raise TransitionRefused(code=ErrorCode.INVOICE_NOT_POSTABLE, reason=reason)
-    errors = _header_errors(terms_days=payment_terms_days, due_date=due_date, customer_reference=customer_reference)
+    errors = _header_errors(
+        customer=customer,
+        terms_days=payment_terms_days,
+        due_date=due_date,
+        customer_reference=customer_reference,
+        by=by,
+    )
     invoice = Invoice(
         customer=customer,
         basis=InvoiceBasis.FREE_TEXT,
@@ -192,9 +216,11 @@ def free_text_invoice_update(
     due = invoice.due_date if due_date is _UNSET else due_date
     reference = invoice.customer_reference if customer_reference is None else customer_reference
     errors = _header_errors(
-        terms_days=terms,
+        customer=invoice.customer,
+        terms_days=terms if payment_terms_days is not _UNSET else None,
         due_date=due if due_date is not _UNSET else None,
         customer_reference=reference,
+        by=by,
     )
     if errors:
         raise ValidationFailed(field_errors=errors)

@@ -5,7 +5,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from core.errors import TransitionRefused, ValidationFailed
+from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from invoicing.models import Invoice, InvoiceLine, JournalEntry, JournalLine, LedgerAccount
 from invoicing.services.free_text_invoices import (
     FreeTextLineInput,
@@ -224,3 +224,12 @@ def test_a_due_date_typed_on_the_draft_stands_at_posting(clerk, billing):
     invoice = free_text_invoice_create(customer=make_customer(), lines=[consulting_line()], due_date=due, by=clerk)
     invoice = invoice_post(invoice=invoice, store_pdf=False, by=billing)
     assert invoice.due_date == due
+
+
+def test_other_terms_than_the_customers_need_the_credit_right(clerk, billing):
+    customer = make_customer(payment_terms_days=30)
+    with pytest.raises(ActionForbidden) as refused:
+        free_text_invoice_create(customer=customer, lines=[consulting_line()], payment_terms_days=60, by=clerk)
+    assert refused.value.field == "payment_terms_days"
+    invoice = free_text_invoice_create(customer=customer, lines=[consulting_line()], payment_terms_days=60, by=billing)
+    assert invoice.terms_days == 60
