@@ -1,4 +1,4 @@
-from invoicing.urls import billing_runs, customer_accounts, invoices, payments
+from invoicing.urls import billing_runs, customer_accounts, free_text_invoices, invoices, payments
 
 app_name = "invoicing"
 urlpatterns = [
@@ -6,4 +6,5 @@ urlpatterns = [
     *payments.urlpatterns,
     *customer_accounts.urlpatterns,
     *billing_runs.urlpatterns,
+    *free_text_invoices.urlpatterns,
 ]
