@@ -1,4 +1,5 @@
 from invoicing.models.billing_runs import BillingRun, BillingRunResult
+from invoicing.models.free_text_invoices import FreeTextInvoice
 from invoicing.models.invoices import Invoice, InvoiceLine, InvoiceTax
 from invoicing.models.ledger import JournalEntry, JournalLine, LedgerAccount, TaxCodeAccount
 from invoicing.models.payments import Payment, PaymentApplication
@@ -6,6 +7,7 @@ from invoicing.models.payments import Payment, PaymentApplication
 __all__ = [
     "BillingRun",
     "BillingRunResult",
+    "FreeTextInvoice",
     "Invoice",
     "InvoiceLine",
     "InvoiceTax",
