@@ -103,7 +103,9 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
     pdf = models.FileField(_("PDF"), upload_to="invoices/%Y/", blank=True, editable=False)
     # Terms typed on the invoice itself (a free text invoice); empty: the order's or the customer's terms.
     terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), null=True, blank=True)
-    customer_reference = models.CharField(_("customer reference"), max_length=100, blank=True, default="")
+    customer_reference = models.CharField(
+        _("customer reference"), max_length=100, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("invoice")

@@ -21,7 +21,7 @@ from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoice
 from invoicing.models import Invoice, InvoiceLine, LedgerAccount
 from invoicing.services.invoices import invoice_totals_refresh
-from salesapp.choices import LineType, PriceSource
+from salesapp.choices import Currency, LineType, PriceSource
 from salesapp.line_types import item_line_type
 from salesapp.models import Customer, Item, TaxCode
 from salesapp.models.customers import customer_blocked_refusal
@@ -108,6 +108,7 @@ def _line_build(invoice: Invoice, line: FreeTextLineInput, tax_code: TaxCode, li
 def _header_errors(
     *,
     customer: Customer,
+    currency: str | None,
     terms_days: int | None,
     due_date: datetime.date | None,
     customer_reference: str,
@@ -116,6 +117,8 @@ def _header_errors(
     """What is wrong with a header. Terms other than the customer's are a credit decision, as on an order: a role
     without the customer credit right is refused."""
     errors = {}
+    if currency is not None and currency not in Currency.values:
+        errors["currency"] = gettext("Choose one of %(currencies)s.") % {"currencies": ", ".join(Currency.values)}
     if terms_days is not None and not 0 <= terms_days <= MAX_TERMS_DAYS:
         errors["payment_terms_days"] = gettext("Enter a number of days from 0 to %(max)s.") % {"max": MAX_TERMS_DAYS}
     elif terms_days is not None and terms_days != customer.payment_terms_days and not by.has_perm(CREDIT_PERMISSION):
@@ -165,6 +168,7 @@ def free_text_invoice_create(
         raise TransitionRefused(code=ErrorCode.INVOICE_NOT_POSTABLE, reason=reason)
     errors = _header_errors(
         customer=customer,
+        currency=currency,
         terms_days=payment_terms_days,
         due_date=due_date,
         customer_reference=customer_reference,
@@ -217,6 +221,7 @@ def free_text_invoice_update(
     reference = invoice.customer_reference if customer_reference is None else customer_reference
     errors = _header_errors(
         customer=invoice.customer,
+        currency=currency,
         terms_days=terms if payment_terms_days is not _UNSET else None,
         due_date=due if due_date is not _UNSET else None,
         customer_reference=reference,

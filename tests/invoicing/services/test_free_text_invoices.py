@@ -233,3 +233,10 @@ def test_other_terms_than_the_customers_need_the_credit_right(clerk, billing):
     assert refused.value.field == "payment_terms_days"
     invoice = free_text_invoice_create(customer=customer, lines=[consulting_line()], payment_terms_days=60, by=billing)
     assert invoice.terms_days == 60
+
+
+def test_an_unknown_currency_is_refused_naming_the_field(clerk):
+    with pytest.raises(ValidationFailed) as refused:
+        free_text_invoice_create(customer=make_customer(), lines=[consulting_line()], currency="XYZ", by=clerk)
+    assert list(refused.value.field_errors) == ["currency"]
+    assert Invoice.objects.count() == 0
