@@ -15,7 +15,8 @@ class InvoicingConfig(AppConfig):
         db_roles.append_only(JournalEntry, JournalLine)
 
         extensions.register_error_codes(ErrorCode)
-        from invoicing import actions, contributions
+        from invoicing import actions, contributions, free_text_actions
 
         actions.register()
+        free_text_actions.register()
         contributions.register()

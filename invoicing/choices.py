@@ -25,6 +25,8 @@ class InvoiceBasis(models.TextChoices):
     PACKING_SLIPS = "packing_slips", _("Packing slips (delivered, not yet invoiced)")
     # Services sold without an order or a delivery: the lines of an accepted quotation, invoiced directly.
     DIRECT = "direct", _("Direct (services from an accepted quotation, no order)")
+    # Typed in by the clerk: lines on revenue accounts, no order, no quotation, no delivery.
+    FREE_TEXT = "free_text", _("Free text (lines on revenue accounts, no order)")
 
 
 # What an order is invoiced on; a direct invoice has no order.

@@ -23,3 +23,4 @@ class ErrorCode(models.TextChoices):
     PAYMENT_NOT_APPLICABLE = "payment-not-applicable"
     POSTING_SETUP_MISSING = "posting-setup-missing"
     QUOTATION_NOT_INVOICEABLE = "quotation-not-invoiceable"
+    INVOICE_NOT_FREE_TEXT = "invoice-not-free-text"

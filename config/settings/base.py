@@ -196,6 +196,8 @@ SPECTACULAR_SETTINGS = {
         "SupplyStateEnum": "salesapp.choices.SupplyState",
         "StockMoveKindEnum": "salesapp.choices.StockMoveKind",
         "LineSupplyEnum": "salesapp.choices.LineSupply",
+        "InvoiceBasisEnum": "invoicing.choices.InvoiceBasis",
+        "OrderInvoiceInputBasisEnum": "invoicing.choices.ORDER_BASIS_CHOICES",
     },
 }
 

@@ -1,1 +1,8 @@
-from invoicing.admin import billing_runs, exchange_rates, invoices, ledger, payments  # noqa: F401  (registers the models)
+from invoicing.admin import (  # noqa: F401  (registers the models)
+    billing_runs,
+    exchange_rates,
+    free_text_invoices,
+    invoices,
+    ledger,
+    payments,
+)

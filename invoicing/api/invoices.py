@@ -24,9 +24,10 @@ from invoicing.api.invoice_serializers import (
     InvoiceSerializer,
     OrderInvoiceInputSerializer,
 )
-from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
+from invoicing.choices import InvoiceBasis, InvoiceKind, InvoiceState, PaymentState
 from invoicing.documents import invoice_pdf
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
+from invoicing.pro_forma import invoice_pro_forma_pdf
 from invoicing.selectors.invoices import invoice_list
 from invoicing.services.invoice_emails import invoice_email_send
 from invoicing.services.invoices import invoice_create_from_order, invoice_delete, invoice_post
@@ -40,6 +41,9 @@ class InvoiceFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=InvoiceState.choices)
     payment_state = django_filters.ChoiceFilter(choices=PaymentState.choices)
     kind = django_filters.ChoiceFilter(choices=InvoiceKind.choices, help_text="invoice or credit_note")
+    basis = django_filters.ChoiceFilter(
+        choices=InvoiceBasis.choices, help_text="order, packing_slips, direct, free_text"
+    )
     customer = django_filters.NumberFilter(field_name="customer_id", help_text="Customer id")
     order = django_filters.NumberFilter(field_name="order_id", help_text="Sales order id")
     quotation = django_filters.NumberFilter(
@@ -134,6 +138,15 @@ class InvoiceViewSet(ServiceViewSet):
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
     def pdf(self, request, pk=None):
         content, filename = invoice_pdf(self.get_object())
+        return pdf_response(content, filename)
+
+    @extend_schema(
+        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},
+        summary="A PRO FORMA PDF of a draft invoice: no number, nothing posted or changed (a posted one: 409)",
+    )
+    @action(detail=True, methods=["get"], url_path="pro-forma", renderer_classes=[JSONRenderer, PdfRenderer])
+    def pro_forma(self, request, pk=None):
+        content, filename = invoice_pro_forma_pdf(self.get_object())
         return pdf_response(content, filename)
 
 

@@ -20,6 +20,7 @@ class InvoiceFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Invoices and credit notes")), *InvoiceKind.choices]
     )
+    basis = forms.ChoiceField(label=_("Basis"), required=False, choices=[("", _("Any basis")), *InvoiceBasis.choices])
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     open = forms.BooleanField(label=_("Open only"), required=False)
     customer = record_field(Customer.objects.select_related("party"), label=_("Customer"))
@@ -43,6 +44,7 @@ class InvoiceFilterForm(forms.Form):
             "customer_id": wanted["customer"].pk if wanted.get("customer") else None,
             "date_from": wanted.get("date_from"),
             "date_to": wanted.get("date_to"),
+            "basis": wanted.get("basis", ""),
         }
 
 

@@ -1,5 +1,6 @@
 from invoicing.models.billing_runs import BillingRun, BillingRunResult
 from invoicing.models.exchange_rates import ExchangeRate
+from invoicing.models.free_text_invoices import FreeTextInvoice
 from invoicing.models.invoice_emails import InvoiceEmail
 from invoicing.models.invoices import Invoice, InvoiceLine, InvoiceTax
 from invoicing.models.ledger import JournalEntry, JournalLine, LedgerAccount, TaxCodeAccount
@@ -9,6 +10,7 @@ __all__ = [
     "BillingRun",
     "BillingRunResult",
     "ExchangeRate",
+    "FreeTextInvoice",
     "Invoice",
     "InvoiceEmail",
     "InvoiceLine",

@@ -101,6 +101,11 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
     amount_total = MoneyField(_("total"), editable=False)
     amount_paid = MoneyField(_("paid"), editable=False)
     pdf = models.FileField(_("PDF"), upload_to="invoices/%Y/", blank=True, editable=False)
+    # Terms typed on the invoice itself (a free text invoice); empty: the order's or the customer's terms.
+    terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), null=True, blank=True)
+    customer_reference = models.CharField(
+        _("customer reference"), max_length=100, blank=True, default="", db_default=""
+    )
 
     class Meta:
         verbose_name = _("invoice")
@@ -123,6 +128,12 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
                 condition=models.Q(quotation__isnull=True) | models.Q(basis=InvoiceBasis.DIRECT),
                 name="invoice_quotation_is_direct",
             ),
+            # A free text invoice bills neither an order, a quotation nor a subscription period.
+            models.CheckConstraint(
+                condition=~models.Q(basis=InvoiceBasis.FREE_TEXT)
+                | models.Q(order__isnull=True, quotation__isnull=True, subscription_period__isnull=True),
+                name="invoice_free_text_stands_alone",
+            ),
             models.CheckConstraint(
                 condition=(models.Q(kind=InvoiceKind.INVOICE) & models.Q(amount_total__gte=0))
                 | (models.Q(kind=InvoiceKind.CREDIT_NOTE) & models.Q(amount_total__lte=0)),
@@ -143,9 +154,12 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
     @property
     def payment_terms_days(self) -> int:
         """The terms it is due on: an order's invoice on the terms agreed for the order, a direct invoice on the
-        customer's. A credit note is due at once: it is what the customer may set off against what it owes."""
+        customer's, unless terms were typed on the invoice. A credit note is due at once: it is what the customer
+        may set off against what it owes."""
         if self.is_credit_note:
             return 0
+        if self.terms_days is not None:
+            return self.terms_days
         return self.order.payment_terms_days if self.order_id else self.customer.payment_terms_days
 
     @property
@@ -161,6 +175,10 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
             and self.due_date is not None
             and self.due_date < today
         )
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.basis == InvoiceBasis.FREE_TEXT
 
     def has_lines(self) -> bool:
         lines = loaded(self, "lines")

@@ -46,6 +46,7 @@ def invoice_list(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     ordering: str = "",
+    basis: str = "",
 ) -> QuerySet[Invoice]:
     """Invoices, newest first; ``open_only`` keeps what invoice_list_open() calls open, the date range is on the
     invoice date (drafts have none yet), both days included."""
@@ -66,6 +67,8 @@ def invoice_list(
         invoices = invoices.filter(payment_state=payment_state)
     if kind:
         invoices = invoices.filter(kind=kind)
+    if basis:
+        invoices = invoices.filter(basis=basis)
     if customer_id:
         invoices = invoices.filter(customer_id=customer_id)
     if overdue:

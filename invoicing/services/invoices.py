@@ -386,7 +386,8 @@ def invoice_post(
     slip_lines = lock_posted_slip_lines(order) if invoice.order_id else None
     totals = _totals(lines)
     accounts = posting_accounts(roles=[AccountRole.RECEIVABLE], tax_code_ids={t.tax_code_id for t in totals.taxes})
-    due_date = invoice_date + datetime.timedelta(days=invoice.payment_terms_days)
+    # A due date typed on the draft (a free text invoice) stands; otherwise the terms decide.
+    due_date = invoice.due_date or invoice_date + datetime.timedelta(days=invoice.payment_terms_days)
     series = "credit_note" if invoice.is_credit_note else "invoice"
     numbers = numbers_take(series, "journal")
     with transitions_saved(invoice):

@@ -1,4 +1,12 @@
-from invoicing.urls import billing_runs, customer_accounts, exchange_rates, invoice_emails, invoices, payments
+from invoicing.urls import (
+    billing_runs,
+    customer_accounts,
+    exchange_rates,
+    free_text_invoices,
+    invoice_emails,
+    invoices,
+    payments,
+)
 
 app_name = "invoicing"
 urlpatterns = [
@@ -8,4 +16,5 @@ urlpatterns = [
     *customer_accounts.urlpatterns,
     *billing_runs.urlpatterns,
     *exchange_rates.urlpatterns,
+    *free_text_invoices.urlpatterns,
 ]

@@ -344,6 +344,7 @@ def test_order_detail_of_a_partly_delivered_order(client, clerk, customer, items
         "change_type": True,
         "copy": True,
         "return": True,
+        "pro_forma": True,
     }
     assert "only open orders can be confirmed" not in html  # confirming is a step done
     assert [step["css"] for step in response.context["steps"]] == ["done", "current", "", ""]
