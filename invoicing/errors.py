@@ -18,5 +18,7 @@ class ErrorCode(models.TextChoices):
     ORDER_NOT_INVOICEABLE = "order-not-invoiceable"
     PAYMENT_INVALID = "payment-invalid"
     PAYMENT_NOT_APPLICABLE = "payment-not-applicable"
+    APPLICATION_NOT_UNAPPLIABLE = "application-not-unappliable"
+    SET_OFF_INVALID = "set-off-invalid"
     POSTING_SETUP_MISSING = "posting-setup-missing"
     QUOTATION_NOT_INVOICEABLE = "quotation-not-invoiceable"

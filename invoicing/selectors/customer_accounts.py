@@ -2,16 +2,23 @@
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Q, Subquery, Sum
+from django.db.models import Case, DecimalField, F, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import extensions
 from core.money import ZERO
-from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
+from invoicing.choices import InvoiceKind, InvoiceState, PaymentDirection, PaymentState
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.invoices import invoice_filter_overdue
 from salesapp.models import Customer
+
+# Money in less money paid back (refunds).
+RECEIVED = Case(
+    When(direction=PaymentDirection.REFUND, then=-F("amount")),
+    default=F("amount"),
+    output_field=DecimalField(max_digits=16, decimal_places=2),
+)
 
 
 def customer_balance(*, customer: Customer) -> dict:
@@ -19,7 +26,7 @@ def customer_balance(*, customer: Customer) -> dict:
     invoice with negative amounts, so it lowers the balance and the total sales."""
     posted = Invoice.objects.filter(customer=customer, state=InvoiceState.POSTED)
     invoiced = posted.aggregate(total=Sum("amount_total"))["total"] or ZERO
-    received = Payment.objects.filter(customer=customer).aggregate(total=Sum("amount"))["total"] or ZERO
+    received = Payment.objects.filter(customer=customer).aggregate(total=Sum(RECEIVED))["total"] or ZERO
     overdue = invoice_filter_overdue(posted).aggregate(total=Sum("amount_total") - Sum("amount_paid"))["total"] or ZERO
     total_sales = posted.aggregate(total=Sum("amount_net"))["total"] or ZERO
     return {
@@ -43,7 +50,7 @@ def customer_account_balance(customer_id: int) -> Decimal:
                 Subquery(invoiced.annotate(total=Sum("amount_total")).values("total")), ZERO, output_field=money
             ),
             received=Coalesce(
-                Subquery(received.annotate(total=Sum("amount")).values("total")), ZERO, output_field=money
+                Subquery(received.annotate(total=Sum(RECEIVED)).values("total")), ZERO, output_field=money
             ),
         )
         .values("invoiced", "received")

@@ -1,12 +1,15 @@
 """Reads of payments."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
 from core.listing import order_by_sort
 from core.search import contains_any, search_filter
-from invoicing.models import Payment
+from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
+from invoicing.models import Invoice, Payment
 from salesapp.selectors.customers import customers_matching
 
 # The payment list's sortable columns and what each orders by.
@@ -45,3 +48,35 @@ def payment_list(
     if date_to:
         payments = payments.filter(payment_date__lte=date_to)
     return order_by_sort(payments, ordering, sorts=PAYMENT_SORTS, default=["-id"])
+
+
+@dataclass(frozen=True)
+class ProposedApplication:
+    invoice: Invoice
+    amount: Decimal
+
+
+def payment_proposal(*, payment: Payment) -> list[ProposedApplication]:
+    """What the payment's unapplied amount would settle, for the clerk to confirm: the customer's open documents
+    whose number occurs in the payment's reference first, then the oldest due first, until the amount is used.
+    A receipt settles invoices, a refund credit notes."""
+    left = payment.amount_unapplied
+    if left <= 0:
+        return []
+    kind = InvoiceKind.CREDIT_NOTE if payment.is_refund else InvoiceKind.INVOICE
+    documents = (
+        Invoice.objects.filter(customer_id=payment.customer_id, state=InvoiceState.POSTED, kind=kind)
+        .exclude(payment_state=PaymentState.PAID)
+        .order_by("due_date", "invoice_date", "pk")
+    )
+    reference = payment.reference.upper()
+    # Stable sort: the named ones first, each group in due-date order.
+    ordered = sorted(documents, key=lambda document: document.number.upper() not in reference)
+    proposal = []
+    for document in ordered:
+        amount = min(left, abs(document.amount_open))
+        if amount <= 0:
+            break
+        proposal.append(ProposedApplication(invoice=document, amount=amount))
+        left -= amount
+    return proposal
