@@ -1,9 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
-from invoicing.api import billing_runs, invoices, payments
+from invoicing.api import billing_runs, customer_accounts, invoices, payments
 
 router = DefaultRouter(trailing_slash=True)
 extra_urlpatterns: list = []
 # Each resource module registers its viewsets (and any extra paths) here.
-for module in (billing_runs, invoices, payments):
+for module in (billing_runs, invoices, payments, customer_accounts):
     module.register(router, extra_urlpatterns)

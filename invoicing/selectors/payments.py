@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from core.listing import order_by_sort
 from core.search import contains_any, search_filter
 from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
-from invoicing.models import Invoice, Payment
+from invoicing.models import Invoice, Payment, PaymentApplication
 from salesapp.selectors.customers import customers_matching
 
 # The payment list's sortable columns and what each orders by.
@@ -80,3 +80,33 @@ def payment_proposal(*, payment: Payment) -> list[ProposedApplication]:
         proposal.append(ProposedApplication(invoice=document, amount=amount))
         left -= amount
     return proposal
+
+
+# The documents a settle form lists at most (the oldest due first; the proposal's ones always).
+SETTLE_ROWS = 30
+
+
+def settle_candidates(*, customer_id: int, kinds: tuple[str, ...], include: list[Invoice] = ()) -> list[Invoice]:
+    """The customer's open posted documents of ``kinds`` a clerk may settle, oldest due first, with ``include``
+    (a proposal's documents) always among them."""
+    documents = list(
+        Invoice.objects.filter(customer_id=customer_id, state=InvoiceState.POSTED, kind__in=kinds)
+        .exclude(payment_state=PaymentState.PAID)
+        .order_by("due_date", "invoice_date", "pk")[:SETTLE_ROWS]
+    )
+    known = {document.pk for document in documents}
+    return [*include_missing(include, known), *documents]
+
+
+def include_missing(include, known: set[int]) -> list[Invoice]:
+    return [document for document in include if document.pk not in known]
+
+
+def document_settlements(*, invoice: Invoice) -> QuerySet[PaymentApplication]:
+    """What settled (or settled and was taken back from) a document: the rows applied to it and, for a credit
+    note, its set-offs against invoices."""
+    return (
+        PaymentApplication.objects.filter(Q(invoice=invoice) | Q(credit_note=invoice))
+        .select_related("payment", "invoice", "credit_note", "unapplied_by", "applied_by")
+        .order_by("applied_at", "pk")
+    )

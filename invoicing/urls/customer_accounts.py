@@ -4,4 +4,5 @@ from invoicing.views import customer_accounts
 
 urlpatterns = [
     path("customers/<int:customer_pk>/account/", customer_accounts.customer_account, name="customer_account"),
+    path("aging/", customer_accounts.aging, name="aging"),
 ]
