@@ -87,19 +87,15 @@ SETTLE_ROWS = 30
 
 
 def settle_candidates(*, customer_id: int, kinds: tuple[str, ...], include: list[Invoice] = ()) -> list[Invoice]:
-    """The customer's open posted documents of ``kinds`` a clerk may settle, oldest due first, with ``include``
-    (a proposal's documents) always among them."""
-    documents = list(
+    """The customer's open posted documents of ``kinds`` a clerk may settle: ``include`` (a proposal's documents,
+    in its order) first, then the others oldest due first."""
+    documents = (
         Invoice.objects.filter(customer_id=customer_id, state=InvoiceState.POSTED, kind__in=kinds)
         .exclude(payment_state=PaymentState.PAID)
-        .order_by("due_date", "invoice_date", "pk")[:SETTLE_ROWS]
+        .exclude(pk__in=[document.pk for document in include])
+        .order_by("due_date", "invoice_date", "pk")
     )
-    known = {document.pk for document in documents}
-    return [*include_missing(include, known), *documents]
-
-
-def include_missing(include, known: set[int]) -> list[Invoice]:
-    return [document for document in include if document.pk not in known]
+    return [*include, *documents[:SETTLE_ROWS]]
 
 
 def document_settlements(*, invoice: Invoice) -> QuerySet[PaymentApplication]:
