@@ -20,5 +20,6 @@ class ErrorCode(models.TextChoices):
     PAYMENT_NOT_APPLICABLE = "payment-not-applicable"
     APPLICATION_NOT_UNAPPLIABLE = "application-not-unappliable"
     SET_OFF_INVALID = "set-off-invalid"
+    STATEMENT_INVALID = "statement-invalid"
     POSTING_SETUP_MISSING = "posting-setup-missing"
     QUOTATION_NOT_INVOICEABLE = "quotation-not-invoiceable"

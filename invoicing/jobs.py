@@ -3,8 +3,9 @@
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
-from core.jobs import DEFAULT_QUEUE, LONG_QUEUE
+from core.jobs import DEFAULT_QUEUE, LONG_QUEUE, outside_world_retry
 from invoicing.documents import invoice_pdf_store
+from marketing.errors import MailServerUnavailable
 
 
 # Rendering is local work: a failure is most likely the document itself, so three retries and then the
@@ -34,3 +35,16 @@ def billing_run_daily_job(*, timestamp: int) -> None:
     from invoicing.services.billing_runs import billing_run_daily
 
     billing_run_daily()
+
+
+# Retried only while the mail server is unreachable (salesapp.services.document_mail): the row is claimed before
+# the message goes, so a retry never sends a statement twice.
+@app.task(
+    name="invoicing.customer_statement_deliver",
+    queue=DEFAULT_QUEUE,
+    retry=outside_world_retry(MailServerUnavailable),
+)
+def customer_statement_deliver_job(*, statement_id: int) -> None:
+    from invoicing.services.statements import customer_statement_deliver
+
+    customer_statement_deliver(statement_id=statement_id)

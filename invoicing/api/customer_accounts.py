@@ -1,20 +1,32 @@
-"""API for receivables: a customer's account figures and the aging of all customers."""
+"""API for receivables: a customer's account figures and statement (PDF, email), the aging of all customers."""
 
 import datetime
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core.api.input import KnownFieldsOnly
+from core.api.renderers import PdfRenderer
+from core.errors import ValidationFailed
+from core.pdf import pdf_response
 from invoicing.api.invoice_serializers import money_field
+from invoicing.documents import customer_statement_pdf
+from invoicing.errors import ErrorCode
+from invoicing.models import CustomerStatement
 from invoicing.selectors.aging import AgingReport
 from invoicing.selectors.customer_accounts import customer_figures
+from invoicing.selectors.statements import customer_statement, statement_period_errors
+from invoicing.services.statements import customer_statement_send
 from salesapp.models import Customer
 
 
@@ -105,8 +117,76 @@ class AgingView(GenericAPIView):
         return self.get_paginated_response(AgingRowSerializer(page, many=True).data)
 
 
+def _period(data) -> tuple[datetime.date | None, datetime.date | None]:
+    """``from`` and ``to`` as dates; a value that is no date is refused naming its field."""
+    dates, errors = [], {}
+    for name in ("from", "to"):
+        raw = data.get(name)
+        try:
+            dates.append(datetime.date.fromisoformat(raw) if raw else None)
+        except (TypeError, ValueError):
+            errors[name] = gettext("'%(value)s' is not a date (YYYY-MM-DD).") % {"value": raw}
+            dates.append(None)
+    errors = errors or statement_period_errors(*dates)
+    if errors:
+        raise ValidationFailed(code=ErrorCode.STATEMENT_INVALID, field_errors=errors)
+    return dates[0], dates[1]
+
+
+class StatementPdfView(GenericAPIView):
+    permission_classes = [CanViewReceivables]
+    renderer_classes = [JSONRenderer, PdfRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", datetime.date, required=True, description="First day of the statement."),
+            OpenApiParameter("to", datetime.date, required=True, description="Last day of the statement."),
+        ],
+        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},
+        summary="A customer's statement as PDF: opening balance, documents and payments, closing balance",
+    )
+    def get(self, request, pk: int):
+        customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
+        date_from, date_to = _period(request.query_params)
+        statement = customer_statement(customer=customer, date_from=date_from, date_to=date_to)
+        return pdf_response(*customer_statement_pdf(statement))
+
+
+class StatementEmailInputSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    to = serializers.EmailField(required=False, help_text="Default: the customer's email address.")
+
+
+class StatementEmailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CustomerStatement
+        fields = ["id", "customer", "date_from", "date_to", "to", "queued_at", "sent_at", "failed_at", "error"]
+        read_only_fields = fields
+
+
+class StatementEmailView(KnownFieldsOnly, GenericAPIView):
+    """Email a customer's statement with the PDF attached; a job sends it once."""
+
+    permission_classes = [CanViewReceivables]
+    serializer_class = StatementEmailSerializer
+
+    def input_serializer_for(self, action):
+        return StatementEmailInputSerializer
+
+    @extend_schema(request=StatementEmailInputSerializer, responses={202: StatementEmailSerializer})
+    def post(self, request, pk: int):
+        customer = get_object_or_404(Customer.objects.select_related("party"), pk=pk)
+        data = StatementEmailInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        statement = customer_statement_send(customer=customer, by=request.user, **data.validated_data)
+        return Response(StatementEmailSerializer(statement).data, status=status.HTTP_202_ACCEPTED)
+
+
 def register(router, extra_urlpatterns: list) -> None:
     extra_urlpatterns += [
+        path("customers/<int:pk>/statement.pdf", StatementPdfView.as_view(), name="customer-statement-pdf"),
+        path("customers/<int:pk>/statement/email/", StatementEmailView.as_view(), name="customer-statement-email"),
         path("customers/<int:pk>/account/", CustomerAccountView.as_view(), name="customer-account"),
         path("aging/", AgingView.as_view(), name="aging"),
     ]
