@@ -74,7 +74,9 @@ def test_the_statement_is_emailed_once_by_a_job_in_the_party_language(history, b
     assert run.status == "succeeded"
     [message] = mail.outbox
     assert message.to == ["boekhouding@bakker.example"]
-    assert "Geachte Bakker BV" in message.body or "Bakker BV" in message.body
+    # in the party's language (Dutch)
+    assert message.subject == f"Rekeningoverzicht {history.number} van Northwind Trading B.V."
+    assert "Bijgaand vindt u het overzicht van uw rekening" in message.body
     [(filename, content, mimetype)] = message.attachments
     assert (filename, mimetype) == (f"statement-{history.number}-{_ago(30)}-{TODAY}.pdf", "application/pdf")
     assert content.startswith(b"%PDF")
