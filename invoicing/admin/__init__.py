@@ -1,1 +1,1 @@
-from invoicing.admin import billing_runs, invoices, ledger, payments  # noqa: F401  (registers the models)
+from invoicing.admin import billing_runs, invoices, ledger, payments, statements  # noqa: F401  (registers the models)
