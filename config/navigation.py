@@ -39,6 +39,7 @@ NAVIGATION = [
         [
             (_("Invoices"), "invoicing:invoice_list"),
             (_("Payments"), "invoicing:payment_list"),
+            (_("Aging"), "invoicing:aging", "invoicing.view_invoice"),
             (_("Billing runs"), "invoicing:billing_run_list", "invoicing.add_billingrun"),
             (_("Exchange rates"), "invoicing:exchange_rate_list"),
         ],

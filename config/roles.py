@@ -125,6 +125,7 @@ _BILLING_WORK = [
     "invoicing.send_invoice",
     *_crud("invoicing.payment"),
     *_crud("invoicing.paymentapplication"),
+    *_crud("invoicing.customerstatement", "view", "add"),
     *_crud("invoicing.journalentry", "view"),
     *_crud("invoicing.journalline", "view"),
     *_crud("invoicing.ledgeraccount", "view"),

@@ -58,6 +58,12 @@ class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash")
 
 
+class PaymentDirection(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt")
+    # Money paid back to the customer, settling its credit notes.
+    REFUND = "refund", _("Refund")
+
+
 class BillingRunKind(models.TextChoices):
     SUBSCRIPTIONS = "subscriptions", _("Subscriptions")
 

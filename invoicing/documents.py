@@ -48,3 +48,12 @@ def invoice_pdf(invoice: Invoice) -> tuple[bytes, str]:
         invoice.refresh_from_db()
     with invoice.pdf.open("rb") as handle:
         return handle.read(), f"{invoice.number}.pdf"
+
+
+def customer_statement_pdf(statement) -> tuple[bytes, str]:
+    """A statement (invoicing.selectors.statements) in the customer's language, and its file name."""
+    party = statement.customer.party
+    context = {"statement": statement, "customer": statement.customer, "party": party}
+    with translation.override(party.language or "en"):
+        content = render_pdf(template_name="pdf/customer_statement.html", context=context)
+    return content, f"statement-{statement.customer.number}-{statement.date_from}-{statement.date_to}.pdf"

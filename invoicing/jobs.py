@@ -47,3 +47,16 @@ def invoice_email_deliver_job(*, email_id: int) -> None:
     from invoicing.services.invoice_emails import invoice_email_deliver
 
     invoice_email_deliver(email_id=email_id)
+
+
+# Retried only while the mail server is unreachable (salesapp.services.document_mail): the row is claimed before
+# the message goes, so a retry never sends a statement twice.
+@app.task(
+    name="invoicing.customer_statement_deliver",
+    queue=DEFAULT_QUEUE,
+    retry=outside_world_retry(MailServerUnavailable),
+)
+def customer_statement_deliver_job(*, statement_id: int) -> None:
+    from invoicing.services.statements import customer_statement_deliver
+
+    customer_statement_deliver(statement_id=statement_id)

@@ -5,4 +5,5 @@ from invoicing.admin import (  # noqa: F401  (registers the models)
     invoices,
     ledger,
     payments,
+    statements,
 )

@@ -63,8 +63,9 @@ class InvoiceTaxInline(ReadOnlyInline):
 
 class InvoicePaymentInline(ReadOnlyInline):
     model = PaymentApplication
-    fields = ("payment", "amount", "applied_at")
-    related = ("payment",)
+    fk_name = "invoice"
+    fields = ("payment", "credit_note", "amount", "applied_at", "unapplied_at", "unapplied_by")
+    related = ("payment", "credit_note", "unapplied_by")
     verbose_name_plural = _("payments applied")
 
 

@@ -12,8 +12,8 @@ from invoicing.models import (
 
 class PaymentApplicationInline(ReadOnlyInline):
     model = PaymentApplication
-    fields = ("invoice", "amount", "applied_at")
-    related = ("invoice",)
+    fields = ("invoice", "amount", "applied_at", "applied_by", "unapplied_at", "unapplied_by")
+    related = ("invoice", "applied_by", "unapplied_by")
 
 
 @admin.register(Payment)
@@ -23,18 +23,19 @@ class PaymentAdmin(DocumentAdmin):
         "customer_name",
         "payment_date",
         "method",
+        "direction",
         "amount",
         "amount_applied",
         "unapplied",
         "reference",
     )
-    list_filter = ("method", "currency", "payment_date")
+    list_filter = ("direction", "method", "currency", "payment_date")
     search_fields = ("number", "reference", "customer__number", "customer__party__name")
     list_select_related = ("customer__party",)
     date_hierarchy = "payment_date"
     readonly_fields = ("unapplied",)
     fieldsets = (
-        (None, {"fields": ("number", "customer", "payment_date", "method", "reference")}),
+        (None, {"fields": ("number", "customer", "payment_date", "direction", "method", "reference")}),
         (_("Amounts"), {"fields": ("currency", "amount", "amount_applied", "unapplied")}),
         (_("History"), {"fields": ("created_at", "created_by", "updated_at")}),
     )

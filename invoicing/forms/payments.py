@@ -1,5 +1,7 @@
 """Payment forms: they parse what the clerk typed; the services judge it."""
 
+from decimal import Decimal
+
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
@@ -8,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.listing import date_field, record_field
 from core.money import MONEY_QUANTUM
 from core.widgets import AutocompleteField
-from invoicing.choices import PaymentMethod
+from invoicing.choices import PaymentDirection, PaymentMethod
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.invoices import invoice_list_open
 from invoicing.services.payments import ApplicationInput, payment_register
@@ -61,6 +63,13 @@ class PaymentForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     method = forms.ChoiceField(label=_("Method"), choices=PaymentMethod.choices, initial=PaymentMethod.BANK_TRANSFER)
+    direction = forms.ChoiceField(
+        label=_("Direction"),
+        choices=PaymentDirection.choices,
+        initial=PaymentDirection.RECEIPT,
+        required=False,  # a receipt unless said otherwise
+        help_text=_("A refund is money paid back; apply it to the customer's credit notes."),
+    )
     reference = forms.CharField(
         label=_("Reference"), max_length=Payment._meta.get_field("reference").max_length, required=False
     )
@@ -126,6 +135,49 @@ class PaymentForm(forms.Form):
             payment_date=data["payment_date"],
             method=data["method"],
             reference=data["reference"],
+            direction=data["direction"] or PaymentDirection.RECEIPT,
             applications=applications,
             by=by,
         )
+
+
+class SettleForm(forms.Form):
+    """One amount per open document (blank: leave it), pre-filled with what the proposal suggests."""
+
+    def __init__(self, *args, documents: list[Invoice], proposed: dict[int, Decimal] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = documents
+        proposed = proposed or {}
+        for document in documents:
+            self.fields[self.field_name(document)] = forms.DecimalField(
+                label=str(document),
+                required=False,
+                max_digits=16,
+                decimal_places=2,
+                min_value=MONEY_QUANTUM,
+                initial=proposed.get(document.pk),
+            )
+
+    @staticmethod
+    def field_name(document: Invoice) -> str:
+        return f"amount_{document.pk}"
+
+    def rows(self):
+        """(document, bound field) pairs for the template."""
+        return [(document, self[self.field_name(document)]) for document in self.documents]
+
+    def applications(self) -> list[ApplicationInput]:
+        wanted = [(d, self.cleaned_data.get(self.field_name(d))) for d in self.documents]
+        return [ApplicationInput(invoice=document, amount=amount) for document, amount in wanted if amount]
+
+    def add_service_errors(self, exc) -> None:
+        """Put the service's positional field errors ("applications[1].amount") on the document's own field."""
+        applied = self.applications()
+        for field, message in exc.field_errors.items():
+            target = None
+            if field.startswith("applications["):
+                index = int(field[len("applications[") : field.index("]")])
+                target = self.field_name(applied[index].invoice)
+            self.add_error(target, message)
+        if not exc.field_errors:
+            self.add_error(None, exc.reason)

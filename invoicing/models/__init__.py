@@ -5,10 +5,12 @@ from invoicing.models.invoice_emails import InvoiceEmail
 from invoicing.models.invoices import Invoice, InvoiceLine, InvoiceTax
 from invoicing.models.ledger import JournalEntry, JournalLine, LedgerAccount, TaxCodeAccount
 from invoicing.models.payments import Payment, PaymentApplication
+from invoicing.models.statements import CustomerStatement
 
 __all__ = [
     "BillingRun",
     "BillingRunResult",
+    "CustomerStatement",
     "ExchangeRate",
     "FreeTextInvoice",
     "Invoice",

@@ -260,6 +260,18 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
     def pay_fully(self, *, by=None):
         pass
 
+    # An un-applied payment or set-off leaves nothing settled.
+    @document_transition(
+        field=payment_state,
+        source=[PaymentState.PARTIALLY_PAID, PaymentState.PAID],
+        target=PaymentState.UNPAID,
+        label=_("Unpaid"),
+        code=ErrorCode.INVOICE_NOT_PAYABLE,
+        automatic=True,
+    )
+    def pay_none(self, *, by=None):
+        pass
+
 
 class InvoiceLine(DocumentLine):
     invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines")

@@ -1,17 +1,26 @@
 """A customer's account: balance, total sales, what is overdue."""
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import Case, DecimalField, F, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core import extensions
 from core.money import ZERO
-from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
+from invoicing.choices import InvoiceKind, InvoiceState, PaymentDirection, PaymentState
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.invoices import invoice_filter_overdue
 from salesapp.models import Customer
+
+# Money in less money paid back (refunds).
+RECEIVED = Case(
+    When(direction=PaymentDirection.REFUND, then=-F("amount")),
+    default=F("amount"),
+    output_field=DecimalField(max_digits=16, decimal_places=2),
+)
 
 
 def customer_balance(*, customer: Customer) -> dict:
@@ -19,7 +28,7 @@ def customer_balance(*, customer: Customer) -> dict:
     invoice with negative amounts, so it lowers the balance and the total sales."""
     posted = Invoice.objects.filter(customer=customer, state=InvoiceState.POSTED)
     invoiced = posted.aggregate(total=Sum("amount_total"))["total"] or ZERO
-    received = Payment.objects.filter(customer=customer).aggregate(total=Sum("amount"))["total"] or ZERO
+    received = Payment.objects.filter(customer=customer).aggregate(total=Sum(RECEIVED))["total"] or ZERO
     overdue = invoice_filter_overdue(posted).aggregate(total=Sum("amount_total") - Sum("amount_paid"))["total"] or ZERO
     total_sales = posted.aggregate(total=Sum("amount_net"))["total"] or ZERO
     return {
@@ -43,7 +52,7 @@ def customer_account_balance(customer_id: int) -> Decimal:
                 Subquery(invoiced.annotate(total=Sum("amount_total")).values("total")), ZERO, output_field=money
             ),
             received=Coalesce(
-                Subquery(received.annotate(total=Sum("amount")).values("total")), ZERO, output_field=money
+                Subquery(received.annotate(total=Sum(RECEIVED)).values("total")), ZERO, output_field=money
             ),
         )
         .values("invoiced", "received")
@@ -70,3 +79,64 @@ def customers_receivables(customer_ids: list[int]) -> dict[int, extensions.Recei
         )
     )
     return {row["customer_id"]: extensions.Receivables(open=row["open"], overdue=row["overdue"]) for row in rows}
+
+
+# Days from an invoice's date to the day the last of what settled it came in (a payment's date; a set-off's day),
+# averaged over the customer's invoices paid in full.
+_AVERAGE_DAYS_TO_PAY = """
+SELECT AVG(settled - invoice_date) FROM (
+  SELECT i.invoice_date, MAX(COALESCE(p.payment_date, (a.applied_at AT TIME ZONE %(tz)s)::date)) AS settled
+    FROM invoicing_invoice i
+    JOIN invoicing_paymentapplication a ON a.invoice_id = i.id AND a.unapplied_at IS NULL
+    LEFT JOIN invoicing_payment p ON p.id = a.payment_id
+   WHERE i.customer_id = %(customer)s AND i.kind = 'invoice' AND i.state = 'posted' AND i.payment_state = 'paid'
+   GROUP BY i.id, i.invoice_date
+) paid
+"""
+
+
+def customer_figures(*, customer: Customer, today: datetime.date | None = None) -> dict:
+    """The account's figures in three aggregate statements: balance (open invoices − open credits − money on
+    account), overdue, sales this year and last year (posted invoices net of credit notes, by invoice date) and
+    the average days to pay (None until an invoice is paid in full)."""
+    today = today or timezone.localdate()
+    this_year, last_year = today.year, today.year - 1
+    open_amount = F("amount_total") - F("amount_paid")
+    documents = Invoice.objects.filter(customer=customer, state=InvoiceState.POSTED).aggregate(
+        open_invoices=Sum(open_amount, filter=Q(kind=InvoiceKind.INVOICE), default=ZERO),
+        open_credits=Sum(-open_amount, filter=Q(kind=InvoiceKind.CREDIT_NOTE), default=ZERO),
+        overdue=Sum(
+            open_amount,
+            filter=Q(kind=InvoiceKind.INVOICE, due_date__lt=today) & ~Q(payment_state=PaymentState.PAID),
+            default=ZERO,
+        ),
+        total_sales=Sum("amount_net", default=ZERO),
+        sales_this_year=Sum("amount_net", filter=Q(invoice_date__year=this_year), default=ZERO),
+        sales_last_year=Sum("amount_net", filter=Q(invoice_date__year=last_year), default=ZERO),
+    )
+    unapplied = Payment.objects.filter(customer=customer).aggregate(
+        total=Sum(
+            Case(
+                When(direction=PaymentDirection.REFUND, then=F("amount_applied") - F("amount")),
+                default=F("amount") - F("amount_applied"),
+                output_field=DecimalField(max_digits=16, decimal_places=2),
+            ),
+            default=ZERO,
+        )
+    )["total"]
+    with connection.cursor() as cursor:
+        cursor.execute(_AVERAGE_DAYS_TO_PAY, {"customer": customer.pk, "tz": timezone.get_current_timezone_name()})
+        average = cursor.fetchone()[0]
+    return {
+        "balance": documents["open_invoices"] - documents["open_credits"] - unapplied,
+        "open_invoices": documents["open_invoices"],
+        "open_credits": documents["open_credits"],
+        "unapplied_payments": unapplied,
+        "overdue": documents["overdue"],
+        "total_sales": documents["total_sales"],
+        "sales_this_year": documents["sales_this_year"],
+        "sales_last_year": documents["sales_last_year"],
+        "average_days_to_pay": None if average is None else round(Decimal(average), 1),
+        "this_year": this_year,
+        "last_year": last_year,
+    }

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 from django_fsm import has_transition_perm
@@ -30,7 +31,7 @@ from invoicing.choices import ORDER_BASES, AccountRole, InvoiceBasis, InvoiceKin
 from invoicing.errors import ErrorCode
 from invoicing.jobs import invoice_pdf_store_job
 from invoicing.lock_objects import lock_invoice
-from invoicing.models import Invoice, InvoiceLine, InvoiceTax
+from invoicing.models import Invoice, InvoiceLine, InvoiceTax, PaymentApplication
 from invoicing.models.invoices import ONE_DRAFT_PER_ORDER
 from invoicing.services.ledger import (
     Posting,
@@ -467,12 +468,22 @@ def invoice_delete(*, invoice: Invoice, by: User) -> None:
 
 @transaction.atomic
 def invoice_payment_refresh(*, invoice: Invoice, by: User) -> Invoice:
-    """Derive the payment state from the payments applied to the invoice (caller holds the lock)."""
-    paid = sum((a.amount for a in invoice.payment_applications.all()), ZERO)
+    """Derive the payment state from what settles the document (caller holds the lock): the applications to it,
+    less, for a credit note, what it settled of invoices by set-off; un-applied rows no longer count. A credit
+    note's amounts are negative, so magnitudes decide."""
+    paid = PaymentApplication.objects.filter(unapplied_at__isnull=True).aggregate(
+        to=Sum("amount", filter=Q(invoice=invoice), default=ZERO),
+        set_off=Sum("amount", filter=Q(credit_note=invoice), default=ZERO),
+    )
+    paid = paid["to"] - paid["set_off"]
     invoice.amount_paid = paid
-    if paid >= invoice.amount_total and invoice.payment_state != PaymentState.PAID:
-        transition_run(invoice.pay_fully, by=by)
-    elif ZERO < paid < invoice.amount_total and invoice.payment_state != PaymentState.PARTIALLY_PAID:
+    if paid == ZERO:
+        if invoice.payment_state != PaymentState.UNPAID:
+            transition_run(invoice.pay_none, by=by)
+    elif abs(paid) >= abs(invoice.amount_total):
+        if invoice.payment_state != PaymentState.PAID:
+            transition_run(invoice.pay_fully, by=by)
+    elif invoice.payment_state != PaymentState.PARTIALLY_PAID:
         transition_run(invoice.pay_partially, by=by)
     invoice.save()
     return invoice

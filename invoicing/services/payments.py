@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from core.errors import ValidationFailed
+from core.errors import DomainError, ValidationFailed
 from core.money import ZERO, round_money
 from core.numbering import number_take
-from invoicing.choices import AccountRole, InvoiceState, PaymentMethod
+from invoicing.choices import AccountRole, InvoiceState, PaymentDirection, PaymentMethod
 from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoices, lock_payment
 from invoicing.models import Invoice, Payment, PaymentApplication
@@ -54,15 +54,19 @@ def payment_register(
     payment_date: datetime.date | None = None,
     method: str = PaymentMethod.BANK_TRANSFER,
     reference: str = "",
+    direction: str = PaymentDirection.RECEIPT,
     applications: list[ApplicationInput] | None = None,
     by: User,
 ) -> Payment:
-    """Record money received: debit bank, credit the customer's receivable; then apply it to invoices.
-    What is not applied stays on the customer's account."""
+    """Record money received (debit bank, credit the customer's receivable) or, for a refund, paid back (credit
+    bank, debit the receivable); then apply it to invoices and credit notes. What is not applied stays on the
+    customer's account."""
     amount = round_money(Decimal(amount))
     errors = {}
     if amount <= 0:
         errors["amount"] = gettext("A payment amount must be greater than zero.")
+    if direction not in PaymentDirection.values:
+        errors["direction"] = gettext("Unknown payment direction '%(direction)s'.") % {"direction": direction}
     if method not in PaymentMethod.values:
         errors["method"] = gettext("Unknown payment method '%(method)s'.") % {"method": method}
     date_error = booking_date_error(payment_date)
@@ -79,27 +83,31 @@ def payment_register(
         payment_date=payment_date or timezone.localdate(),
         method=method,
         reference=reference,
+        direction=direction,
         created_by=by,
     )
     accounts = posting_accounts(roles=[AccountRole.BANK, AccountRole.RECEIVABLE])
+    # Money in: bank up, receivable down. A refund is money out: the same postings, sides reversed.
+    inflow = -amount if payment.is_refund else amount
+    document = "Refund" if payment.is_refund else "Payment"
     journal_entry_post(
         entry_date=payment.payment_date,
-        description=f"Payment {payment.number} {customer.party.name}",
+        description=f"{document} {payment.number} {customer.party.name}",
         currency=payment.currency,
         payment=payment,
         postings=[
-            Posting(account_id=accounts.role(AccountRole.BANK), debit=amount, description=reference),
-            Posting(
+            Posting.signed(account_id=accounts.role(AccountRole.BANK), amount=inflow, description=reference),
+            Posting.signed(
                 account_id=accounts.role(AccountRole.RECEIVABLE),
-                credit=amount,
-                description=f"Payment {payment.number}",
+                amount=-inflow,
+                description=f"{document} {payment.number}",
                 customer_id=customer.pk,
             ),
         ],
     )
     if applications:
         payment = payment_apply(payment=payment, applications=applications, by=by)
-    if customer.prepayment_required:
+    if customer.prepayment_required and not payment.is_refund:
         _prepaid_orders_release(customer, by=by)
     return payment
 
@@ -114,36 +122,123 @@ def _prepaid_orders_release(customer: Customer, *, by: User) -> None:
         orders_release_prepaid(customer=customer, available=available, by=by)
 
 
+def _payment_effect(payment: Payment, document: Invoice) -> int:
+    """How settling ``document`` uses the payment: +1 uses it up (a receipt paying an invoice, a refund paying
+    out a credit note), -1 frees some (a credit note taken into a receipt: the customer pays the invoices less
+    the credit), 0 not applicable (a refund to an invoice)."""
+    if payment.is_refund:
+        return 1 if document.is_credit_note else 0
+    return -1 if document.is_credit_note else 1
+
+
+def _document_error(document: Invoice, customer_id: int) -> str | None:
+    if document.customer_id != customer_id:
+        return gettext("%(invoice)s belongs to another customer.") % {"invoice": document}
+    if document.state != InvoiceState.POSTED:
+        return gettext("%(invoice)s is not posted: only posted invoices can be paid.") % {"invoice": document}
+    return None
+
+
 @transaction.atomic
 def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by: User) -> Payment:
-    """Settle open invoices of the payment's customer, partially or completely."""
+    """Settle open invoices and credit notes of the payment's customer, partially or completely. Amounts are
+    entered as positive figures; a credit note taken into a receipt adds to what the receipt can settle, a
+    refund settles credit notes only."""
     duplicates = _duplicate_errors(applications)
     if duplicates:
         raise ValidationFailed(code=ErrorCode.PAYMENT_NOT_APPLICABLE, field_errors=duplicates)
-    invoices = lock_invoices([a.invoice.pk for a in applications])
+    documents = lock_invoices([a.invoice.pk for a in applications])
     payment = lock_payment(payment.pk)
     errors = {}
-    total = ZERO
+    used = ZERO  # of the payment, by the applications so far (credit notes in a receipt free some)
     amounts: list[Decimal] = []
     for index, application in enumerate(applications):
-        invoice = invoices[application.invoice.pk]
+        document = documents[application.invoice.pk]
+        effect = _payment_effect(payment, document)
+        open_amount = abs(document.amount_open)
         if application.amount is None:
-            # As much as fits: what is left of the payment after the applications before, up to what is open.
-            amount = max(min(payment.amount_unapplied - total, invoice.amount_open), ZERO)
+            # As much as fits: all of a credit note taken into a receipt; otherwise what is left of the payment
+            # after the applications before, up to what is open.
+            fits = open_amount if effect < 0 else min(payment.amount_unapplied - used, open_amount)
+            amount = max(fits, ZERO)
         else:
             amount = round_money(Decimal(application.amount))
         amounts.append(amount)
         field = f"applications[{index}]"
-        if invoice.customer_id != payment.customer_id:
-            errors[f"{field}.invoice"] = gettext("%(invoice)s belongs to another customer.") % {"invoice": invoice}
-        elif invoice.state != InvoiceState.POSTED:
-            errors[f"{field}.invoice"] = gettext("%(invoice)s is not posted: only posted invoices can be paid.") % {
+        document_error = _document_error(document, payment.customer_id)
+        if document_error:
+            errors[f"{field}.invoice"] = document_error
+        elif effect == 0:
+            errors[f"{field}.invoice"] = gettext("%(invoice)s is an invoice: a refund pays out credit notes only.") % {
+                "invoice": document
+            }
+        elif amount <= 0:
+            errors[f"{field}.amount"] = gettext("Amount must be greater than zero.")
+        elif amount > open_amount:
+            errors[f"{field}.amount"] = gettext("%(invoice)s has only %(open)s open; %(amount)s applied.") % {
+                "invoice": document,
+                "open": open_amount,
+                "amount": amount,
+            }
+        used += effect * amount
+    if not errors and used > payment.amount_unapplied:
+        errors["applications"] = gettext("The payment has only %(unapplied)s left to apply; %(total)s asked.") % {
+            "unapplied": payment.amount_unapplied,
+            "total": used,
+        }
+    if not errors and payment.amount_applied + used < 0:
+        errors["applications"] = gettext(
+            "The credit notes applied exceed the invoices they settle by %(excess)s: apply them to invoices, "
+            "or pay them out with a refund."
+        ) % {"excess": -(payment.amount_applied + used)}
+    if errors:
+        raise ValidationFailed(code=ErrorCode.PAYMENT_NOT_APPLICABLE, field_errors=errors)
+    for application, amount in zip(applications, amounts, strict=True):
+        document = documents[application.invoice.pk]
+        # Stored with the document's sign (negative on a credit note): see PaymentApplication.
+        signed = -amount if document.is_credit_note else amount
+        PaymentApplication.objects.create(payment=payment, invoice=document, amount=signed, applied_by=by)
+        invoice_payment_refresh(invoice=document, by=by)
+    payment.amount_applied += used
+    payment.save(update_fields=["amount_applied", "updated_at"])
+    return payment
+
+
+@transaction.atomic
+def credit_note_set_off(*, credit_note: Invoice, applications: list[ApplicationInput], by: User) -> Invoice:
+    """Settle open invoices with an open credit note of the same customer: no money moves, so nothing is
+    journalled (both sit on the customer's receivable). ``amount`` None: what the credit note has left, up to
+    what the invoice has open."""
+    duplicates = _duplicate_errors(applications)
+    if duplicates:
+        raise ValidationFailed(code=ErrorCode.SET_OFF_INVALID, field_errors=duplicates)
+    documents = lock_invoices([credit_note.pk, *(a.invoice.pk for a in applications)])
+    credit_note = documents[credit_note.pk]
+    refusal = _document_error(credit_note, credit_note.customer_id)
+    if refusal or not credit_note.is_credit_note:
+        raise ValidationFailed(
+            code=ErrorCode.SET_OFF_INVALID,
+            field_errors={
+                "credit_note": refusal or gettext("%(invoice)s is not a credit note.") % {"invoice": credit_note}
+            },
+        )
+    credit_left = abs(credit_note.amount_open)
+    errors, amounts, total = {}, [], ZERO
+    for index, application in enumerate(applications):
+        invoice = documents[application.invoice.pk]
+        if application.amount is None:
+            amount = max(min(credit_left - total, invoice.amount_open), ZERO)
+        else:
+            amount = round_money(Decimal(application.amount))
+        amounts.append(amount)
+        field = f"applications[{index}]"
+        document_error = _document_error(invoice, credit_note.customer_id)
+        if document_error:
+            errors[f"{field}.invoice"] = document_error
+        elif invoice.is_credit_note:
+            errors[f"{field}.invoice"] = gettext("%(invoice)s is a credit note: set it off against an invoice.") % {
                 "invoice": invoice
             }
-        elif invoice.is_credit_note:
-            errors[f"{field}.invoice"] = gettext(
-                "%(invoice)s is a credit note: it is not paid, it lowers what the customer owes on the account."
-            ) % {"invoice": invoice}
         elif amount <= 0:
             errors[f"{field}.amount"] = gettext("Amount must be greater than zero.")
         elif amount > invoice.amount_open:
@@ -153,17 +248,45 @@ def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by:
                 "amount": amount,
             }
         total += amount
-    if not errors and total > payment.amount_unapplied:
-        errors["applications"] = gettext("The payment has only %(unapplied)s left to apply; %(total)s asked.") % {
-            "unapplied": payment.amount_unapplied,
+    if not errors and total > credit_left:
+        errors["applications"] = gettext("%(credit)s has only %(left)s left to set off; %(total)s asked.") % {
+            "credit": credit_note,
+            "left": credit_left,
             "total": total,
         }
     if errors:
-        raise ValidationFailed(code=ErrorCode.PAYMENT_NOT_APPLICABLE, field_errors=errors)
+        raise ValidationFailed(code=ErrorCode.SET_OFF_INVALID, field_errors=errors)
     for application, amount in zip(applications, amounts, strict=True):
-        invoice = invoices[application.invoice.pk]
-        PaymentApplication.objects.create(payment=payment, invoice=invoice, amount=amount)
+        invoice = documents[application.invoice.pk]
+        PaymentApplication.objects.create(credit_note=credit_note, invoice=invoice, amount=amount, applied_by=by)
         invoice_payment_refresh(invoice=invoice, by=by)
-    payment.amount_applied += total
-    payment.save(update_fields=["amount_applied", "updated_at"])
-    return payment
+    return invoice_payment_refresh(invoice=credit_note, by=by)
+
+
+@transaction.atomic
+def payment_application_unapply(*, application: PaymentApplication, by: User) -> PaymentApplication:
+    """Take back an application (of a payment or a set-off): the row stays, stamped with who and when; the
+    documents' payment states are derived again and the payment's money is back on account."""
+    application = PaymentApplication.objects.get(pk=application.pk)
+    documents = lock_invoices(
+        [application.invoice_id, *([application.credit_note_id] if application.credit_note_id else [])]
+    )
+    payment = lock_payment(application.payment_id) if application.payment_id else None
+    application = PaymentApplication.objects.select_for_update().get(pk=application.pk)
+    if application.unapplied_at is not None:
+        raise DomainError(
+            code=ErrorCode.APPLICATION_NOT_UNAPPLIABLE,
+            reason=gettext("This application was already taken back on %(date)s.")
+            % {"date": timezone.localtime(application.unapplied_at).date()},
+            field="application",
+        )
+    application.unapplied_at = timezone.now()
+    application.unapplied_by = by
+    application.save(update_fields=["unapplied_at", "unapplied_by"])
+    for document in documents.values():
+        invoice_payment_refresh(invoice=document, by=by)
+    if payment is not None:
+        document = documents[application.invoice_id]
+        payment.amount_applied -= _payment_effect(payment, document) * abs(application.amount)
+        payment.save(update_fields=["amount_applied", "updated_at"])
+    return application

@@ -26,6 +26,7 @@ from invoicing.documents import invoice_pdf as invoice_pdf_document
 from invoicing.forms.invoices import InvoiceCreateForm, InvoiceFilterForm
 from invoicing.models import Invoice, JournalLine
 from invoicing.selectors import invoices as invoice_selectors
+from invoicing.selectors import payments as payment_selectors
 from invoicing.selectors.invoice_emails import invoice_email_list
 from invoicing.services.invoices import invoice_delete as invoice_delete_service
 from invoicing.services.invoices import invoice_post as invoice_post_service
@@ -145,7 +146,7 @@ def invoice_detail(request, pk: int):
         "invoice": invoice,
         "lines": invoice.lines.select_related("tax_code", "item").order_by("line_no"),
         "taxes": invoice.taxes.select_related("tax_code"),
-        "applications": invoice.payment_applications.select_related("payment").order_by("applied_at", "pk"),
+        "applications": payment_selectors.document_settlements(invoice=invoice),
         "journal_lines": list(
             JournalLine.objects.filter(entry__invoice=invoice)
             .select_related("entry", "account")

@@ -8,6 +8,7 @@ from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from salesapp.models import Item
 from salesapp.services.orders import order_confirm
 from salesapp.services.packing_slips import packing_slip_create, packing_slip_post
+from salesapp.services.returns import returned_goods_receive, returned_order_create
 from tests.factories.salesapp import ItemFactory, make_customer, make_order, tax_code
 
 
@@ -58,3 +59,13 @@ def posted_slip_invoice(*, by, post_by=None, customer=None) -> Invoice:
     order, _slip = partly_delivered_order(by=by, customer=customer)
     invoice = invoice_create_from_order(order=order, basis="packing_slips", by=by)
     return invoice_post(invoice=invoice, by=post_by or by)
+
+
+def posted_credit_note(*, invoice: Invoice, by, post_by, quantity: str = "1", invoice_date=None) -> Invoice:
+    """A posted credit note for ``quantity`` of ``invoice``'s one line returned (a returned order received by
+    ``by``, invoiced and posted by ``post_by``): of ``posted_invoice``'s 121.00, one returned gives −121.00."""
+    order = invoice.order
+    returned = returned_order_create(order=order, quantities={order.lines.get().pk: Decimal(quantity)}, by=by)
+    returned_goods_receive(order=order_confirm(order=returned, by=by), by=by)
+    draft = invoice_create_from_order(order=returned, basis="packing_slips", by=post_by)
+    return invoice_post(invoice=draft, invoice_date=invoice_date, store_pdf=False, by=post_by)

@@ -12,6 +12,7 @@ def test_schema_is_served(db):
     schema = response.json()
     assert sorted(path for path in schema["paths"] if path.count("/") == 4) == [
         "/api/v1/activities/",
+        "/api/v1/aging/",
         "/api/v1/atp/",
         "/api/v1/billing-runs/",
         "/api/v1/campaign-targets/",
@@ -38,6 +39,7 @@ def test_schema_is_served(db):
         "/api/v1/sales-agreements/",
         "/api/v1/sales-orders/",
         "/api/v1/segments/",
+        "/api/v1/set-offs/",
         "/api/v1/standard-line-sets/",
         "/api/v1/suggestion-events/",
         "/api/v1/suggestions/",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
-from invoicing.models import Invoice, JournalEntry, LedgerAccount, Payment, TaxCodeAccount
+from invoicing.models import Invoice, JournalEntry, LedgerAccount, Payment, PaymentApplication, TaxCodeAccount
 from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from invoicing.services.payments import ApplicationInput, payment_register
 from tests.factories.invoicing import draft_invoice, posted_invoice
@@ -225,3 +225,22 @@ def test_overdue_filter_lists_posted_unpaid_invoices_past_their_due_date(client,
     assert sorted(invoice.number for invoice in not_overdue.context["cl"].result_list) == sorted(
         [current.number, paid.number]
     )
+
+
+def test_unapply_action_takes_an_application_back_through_the_service(client, administrator, clerk, billing):
+    invoice = posted_invoice(by=clerk, post_by=billing)
+    payment = payment_register(
+        customer=invoice.customer, amount=invoice.amount_total, applications=[ApplicationInput(invoice)], by=billing
+    )
+    application = payment.applications.get()
+    client.force_login(administrator)
+
+    response = client.post(
+        reverse("admin:invoicing_paymentapplication_changelist"),
+        {"action": "unapply", "_selected_action": [application.pk]},
+        follow=True,
+    )
+
+    assert "1 application taken back." in response.content.decode()
+    application = PaymentApplication.objects.get(pk=application.pk)
+    assert (application.unapplied_by, application.invoice.payment_state) == (administrator, "unpaid")

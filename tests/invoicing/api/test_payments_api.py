@@ -47,6 +47,7 @@ def test_register_payment_applied_to_an_invoice(integrator):
         "payment_date": "2025-02-03",
         "method": "bank_transfer",
         "reference": "BANK-1",
+        "direction": "receipt",
         "amount_applied": "100.00",
         "amount_unapplied": "0.00",
     }

@@ -24,6 +24,8 @@ def test_invoice_transition_table():
     assert transition_table(Invoice) == [
         ("pay_fully", "partially_paid", "paid", None),
         ("pay_fully", "unpaid", "paid", None),
+        ("pay_none", "paid", "unpaid", None),
+        ("pay_none", "partially_paid", "unpaid", None),
         ("pay_partially", "paid", "partially_paid", None),
         ("pay_partially", "unpaid", "partially_paid", None),
         ("post", "draft", "posted", "invoicing.post_invoice"),

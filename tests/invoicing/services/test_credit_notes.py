@@ -57,15 +57,16 @@ def test_the_credit_note_lowers_balance_receivables_and_exposure_but_is_not_over
     assert [i.pk for i in invoice_list_open(customer_id=customer.pk)] == [invoice.pk]
 
 
-def test_a_credit_note_is_not_paid(credited, billing):
+def test_a_credit_note_alone_does_not_use_up_a_receipt(credited, billing):
+    # A credit note taken into a receipt adds to what the receipt settles; on its own it settles nothing.
     customer, _invoice, credit = credited
 
     with pytest.raises(ValidationFailed) as refused:
         payment_register(customer=customer, amount=D("10"), applications=[ApplicationInput(invoice=credit)], by=billing)
 
     assert refused.value.field_errors == {
-        "applications[0].invoice": "CN-000001 is a credit note: it is not paid, it lowers what the customer owes "
-        "on the account."
+        "applications": "The credit notes applied exceed the invoices they settle by 30.25: apply them to "
+        "invoices, or pay them out with a refund."
     }
     assert PaymentApplication.objects.count() == 0
     assert Invoice.objects.get(pk=credit.pk).refusal_reason("pay") == (
