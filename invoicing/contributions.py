@@ -13,7 +13,7 @@ from django.utils.translation import gettext, gettext_lazy
 from core import extensions
 from core.money import ZERO
 from core.web import list_url, panel_rows
-from invoicing.choices import InvoiceState
+from invoicing.choices import CreditKind, InvoiceState
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.customer_accounts import customer_account_balance, customers_receivables
 from invoicing.services.invoices import invoice_create_from_quotation, quotation_invoice_refusal
@@ -65,6 +65,7 @@ def campaign_invoiced_revenue(campaign_ids: list[int]) -> dict[int, list[extensi
     # An invoice bills an order or, made directly from a quotation, no order: either document carries the campaign.
     rows = (
         Invoice.objects.filter(state=InvoiceState.POSTED)
+        .exclude(credit_kind=CreditKind.CANCELLATION)  # offsets its canceled invoice, which is not counted
         .annotate(campaign_id=Coalesce("order__campaign_id", "quotation__campaign_id"))
         .filter(campaign_id__in=campaign_ids)
         .values("campaign_id")

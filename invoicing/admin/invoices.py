@@ -13,6 +13,7 @@ from invoicing.models import (
     PaymentApplication,
 )
 from invoicing.selectors.invoices import invoice_filter_overdue
+from invoicing.services.credit_notes import invoice_cancel
 from invoicing.services.invoices import invoice_delete, invoice_post
 
 
@@ -99,6 +100,10 @@ class InvoiceAdmin(DocumentAdmin):
                     "basis",
                     "state",
                     "payment_state",
+                    "credit_kind",
+                    "credited_invoice",
+                    "credit_reason",
+                    "corrects",
                 )
             },
         ),
@@ -111,7 +116,7 @@ class InvoiceAdmin(DocumentAdmin):
         (_("History"), {"fields": ("created_at", "created_by", "updated_at")}),
     )
     inlines = (InvoiceLineInline, InvoiceTaxInline, InvoicePaymentInline, TransitionLogInline)
-    actions = ("post_invoices",)
+    actions = ("post_invoices", "cancel_invoices")
 
     @admin.display(description=_("customer"), ordering="customer__party__name")
     def customer_name(self, obj: Invoice) -> str:
@@ -147,4 +152,16 @@ class InvoiceAdmin(DocumentAdmin):
             queryset.order_by("pk"),
             lambda invoice: invoice_post(invoice=invoice, by=request.user),
             done=ngettext_lazy("%(count)d invoice posted.", "%(count)d invoices posted.", "count"),
+        )
+
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("invoicing.cancel_invoice")
+
+    @admin.action(description=_("Cancel selected unpaid invoices (post a full credit note)"), permissions=["cancel"])
+    def cancel_invoices(self, request, queryset):
+        self.run_service(
+            request,
+            queryset.order_by("pk"),
+            lambda invoice: invoice_cancel(invoice=invoice, by=request.user),
+            done=ngettext_lazy("%(count)d invoice canceled.", "%(count)d invoices canceled.", "count"),
         )

@@ -17,6 +17,7 @@ from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
 from core.pdf import pdf_response
+from invoicing.api.credit_notes import CREDIT_CHANGE_ACTIONS, CREDIT_INPUT_SERIALIZERS, InvoiceCreditActions
 from invoicing.api.invoice_serializers import (
     InvoicePostInputSerializer,
     InvoiceReturnInputSerializer,
@@ -60,13 +61,17 @@ def invoice_queryset():
     )
 
 
-class InvoiceViewSet(ServiceViewSet):
+class InvoiceViewSet(InvoiceCreditActions, ServiceViewSet):
     """Customer invoices. Drafts are created from an order (``POST sales-orders/{id}/invoice/``); posting
     gives the number and books it; a draft can be deleted. Payment state follows the payments applied."""
 
     serializer_class = InvoiceSerializer
-    input_serializers = {"post_invoice": InvoicePostInputSerializer, "return_goods": InvoiceReturnInputSerializer}
-    change_actions = ("post_invoice", "return_goods")
+    input_serializers = {
+        "post_invoice": InvoicePostInputSerializer,
+        "return_goods": InvoiceReturnInputSerializer,
+        **CREDIT_INPUT_SERIALIZERS,
+    }
+    change_actions = ("post_invoice", "return_goods", *CREDIT_CHANGE_ACTIONS)
     filterset_class = InvoiceFilter
     search_fields = ["number", "customer__party__name", "order__number"]
 

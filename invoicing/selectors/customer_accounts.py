@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core import extensions
 from core.money import ZERO
-from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
+from invoicing.choices import CreditKind, InvoiceKind, InvoiceState, PaymentState
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.invoices import invoice_filter_overdue
 from salesapp.models import Customer
@@ -17,7 +17,10 @@ from salesapp.models import Customer
 def customer_balance(*, customer: Customer) -> dict:
     """Balance = posted invoices − payments received (unapplied money lowers it too); a credit note is a posted
     invoice with negative amounts, so it lowers the balance and the total sales."""
-    posted = Invoice.objects.filter(customer=customer, state=InvoiceState.POSTED)
+    # A canceled invoice and the credit note that canceled it offset each other: neither counts.
+    posted = Invoice.objects.filter(customer=customer, state=InvoiceState.POSTED).exclude(
+        credit_kind=CreditKind.CANCELLATION
+    )
     invoiced = posted.aggregate(total=Sum("amount_total"))["total"] or ZERO
     received = Payment.objects.filter(customer=customer).aggregate(total=Sum("amount"))["total"] or ZERO
     overdue = invoice_filter_overdue(posted).aggregate(total=Sum("amount_total") - Sum("amount_paid"))["total"] or ZERO
@@ -33,7 +36,11 @@ def customer_balance(*, customer: Customer) -> dict:
 
 def customer_account_balance(customer_id: int) -> Decimal:
     """Posted invoices (credit notes lower it) less the payments received, in one statement."""
-    invoiced = Invoice.objects.filter(customer_id=customer_id, state=InvoiceState.POSTED).values("customer_id")
+    invoiced = (
+        Invoice.objects.filter(customer_id=customer_id, state=InvoiceState.POSTED)
+        .exclude(credit_kind=CreditKind.CANCELLATION)
+        .values("customer_id")
+    )
     received = Payment.objects.filter(customer_id=customer_id).values("customer_id")
     money = DecimalField(max_digits=18, decimal_places=2)
     row = (
@@ -60,6 +67,7 @@ def customers_receivables(customer_ids: list[int]) -> dict[int, extensions.Recei
     rows = (
         Invoice.objects.filter(customer_id__in=customer_ids, state=InvoiceState.POSTED)
         .exclude(payment_state=PaymentState.PAID)
+        .exclude(credit_kind=CreditKind.CANCELLATION)
         .values("customer_id")
         .annotate(
             open=Sum(open_amount),
