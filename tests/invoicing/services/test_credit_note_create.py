@@ -14,6 +14,7 @@ from invoicing.services.invoices import invoice_create_from_order, invoice_post
 from invoicing.services.payments import ApplicationInput, payment_register
 from salesapp.models import SalesOrderLine
 from salesapp.services.orders import order_confirm
+from salesapp.services.returns import returned_goods_receive, returned_order_create
 from tests.factories.salesapp import ItemFactory, make_order, tax_code
 
 D = Decimal
@@ -209,3 +210,20 @@ def test_the_database_refuses_reopening_a_canceled_invoice(posted, billing):
         cursor.execute("UPDATE invoicing_invoice SET state = 'posted' WHERE id = %s", [posted.pk])
     posted.refresh_from_db()
     assert posted.state == "canceled"
+
+
+def test_a_returned_orders_credit_note_names_the_invoice_and_line_it_credits(posted, clerk, billing):
+    # given: 3 of the 10 A-100 of the posted invoice come back
+    line_a = posted.lines.get(line_no=10)
+    returned = returned_order_create(order=posted.order, quantities={line_a.order_line_id: D("3")}, by=clerk)
+    returned_goods_receive(order=order_confirm(order=returned, by=clerk), by=clerk)
+
+    # when: the returned order is invoiced
+    note = invoice_create_from_order(order=returned, basis="packing_slips", by=billing)
+
+    # then: a return credit note of 3 × 12.50 that names the invoice and its line, and counts against the line
+    assert (note.kind, note.credit_kind, note.credited_invoice_id) == ("credit_note", "return", posted.pk)
+    assert [(line.credited_line_id, line.net_amount) for line in note.lines.all()] == [(line_a.pk, D("-37.50"))]
+    assert invoice_lines_to_credit(posted)[0].remaining == D("87.50")
+    invoice_post(invoice=note, by=billing)
+    assert list(posted.credit_notes.all()) == [note]
