@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from invoicing.documents import invoice_document_context
 from invoicing.models import Invoice
 from invoicing.services.credit_notes import credit_note_create, invoice_cancel
 from invoicing.services.invoices import invoice_post
@@ -126,3 +127,20 @@ def test_customer_account_shows_credit_notes_and_nets_them(client, clerk, billin
     balance = response.context["balance"]
     assert (balance["balance"], balance["total_sales"]) == (D("96.80"), D("80.00"))
     assert '<dd class="num" id="account-balance">EUR 96.80</dd>' in response.content.decode()
+
+
+def test_the_credit_note_pdf_names_the_invoice_it_credits(client, clerk, billing):
+    invoice = posted_invoice(by=clerk, post_by=billing)
+    invoice_cancel(invoice=invoice, by=billing)
+    note = invoice.credit_notes.get()
+    client.force_login(billing)
+
+    response = client.get(reverse("invoicing:invoice_pdf", args=[note.pk]))
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    context = invoice_document_context(note)
+    assert (context["invoice"].credited_invoice.number, context["invoice"].credit_reason) == (
+        invoice.number,
+        f"Cancels invoice {invoice.number}.",
+    )
