@@ -123,6 +123,8 @@ _BILLING_WORK = [
     *_crud("invoicing.invoiceline"),
     "invoicing.post_invoice",
     "invoicing.send_invoice",
+    # Whoever posts an invoice may cancel it while it is unpaid (a full credit note is posted for it).
+    "invoicing.cancel_invoice",
     *_crud("invoicing.payment"),
     *_crud("invoicing.paymentapplication"),
     *_crud("invoicing.customerstatement", "view", "add"),
@@ -179,7 +181,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _SALES_WORK
             + _crud("salesapp.item", "view", "add", "change")
             + _crud("invoicing.payment", "view", "add")
-            + ["invoicing.post_invoice", "invoicing.send_invoice"]
+            + ["invoicing.post_invoice", "invoicing.send_invoice", "invoicing.cancel_invoice"]
             # Rules and sets often come from the product information system.
             + _SUGGESTION_RULES
             # The systems it connects own customers' credit terms as often as billing does.

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core import extensions
 from core.extensions import DocumentAction
 from core.transitions import Refusal
-from invoicing.choices import InvoiceState
+from invoicing.choices import InvoiceKind, InvoiceState
 from invoicing.models import Invoice
 from invoicing.services.invoices import ORDER_INVOICE_RULES
 from salesapp.order_types import policy_for
@@ -71,6 +71,37 @@ def register() -> None:
             order=80,
             # Entering returns is the sales clerk's: billing is not told on every invoice that it may not.
             permitted_only=True,
+        ),
+        # A value-only credit note (price correction, goodwill) for a posted invoice.
+        DocumentAction(
+            model="invoicing.invoice",
+            name="credit_note",
+            label=_("Credit note"),
+            url=lambda invoice: reverse("invoicing:invoice_credit_note", args=[invoice.pk]),
+            permissions=("invoicing.add_invoice",),
+            rules=(
+                Refusal(
+                    lambda invoice: invoice.state == InvoiceState.POSTED and invoice.kind == InvoiceKind.INVOICE,
+                    "",
+                    shown=False,
+                ),
+            ),
+            order=55,
+        ),
+        # Cancel (the invoice's transition) plus a new draft copy to edit.
+        DocumentAction(
+            model="invoicing.invoice",
+            name="correct",
+            label=_("Correct"),
+            url=lambda invoice: reverse("invoicing:invoice_correct", args=[invoice.pk]),
+            permissions=("invoicing.cancel_invoice", "invoicing.add_invoice"),
+            rules=(
+                Refusal(lambda invoice: invoice.state == InvoiceState.POSTED, "", shown=False),
+                *Invoice.CANCEL_CONDITIONS,
+            ),
+            method="post",
+            confirm=_("Correct this invoice? It is canceled by a credit note posted today and a new draft copy opens."),
+            order=65,
         ),
         DocumentAction(
             model="invoicing.invoice",

@@ -14,6 +14,17 @@ class InvoiceKind(models.TextChoices):
     CREDIT_NOTE = "credit_note", _("Credit note")
 
 
+class CreditKind(models.TextChoices):
+    """What a credit note credits (null on an invoice)."""
+
+    # A price correction or goodwill: amounts only, the order's quantities untouched.
+    VALUE_ONLY = "value_only", _("Value only")
+    # A returned order's credit note: the goods came back, the returned order's quantities are booked.
+    RETURN = "return", _("Return")
+    # The full credit note that cancels an unpaid posted invoice: the order's invoiced quantities go back.
+    CANCELLATION = "cancellation", _("Cancellation")
+
+
 class PaymentState(models.TextChoices):
     UNPAID = "unpaid", _("Unpaid")
     PARTIALLY_PAID = "partially_paid", _("Partially paid")

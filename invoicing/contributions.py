@@ -13,9 +13,9 @@ from django.utils.translation import gettext, gettext_lazy
 from core import extensions
 from core.money import ZERO
 from core.web import list_url, panel_rows
-from invoicing.choices import InvoiceState
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.customer_accounts import customer_account_balance, customers_receivables
+from invoicing.selectors.invoices import receivable_documents
 from invoicing.services.invoices import invoice_create_from_quotation, quotation_invoice_refusal
 from salesapp.choices import QuotationState
 
@@ -64,7 +64,7 @@ def payment_timeline(party_ids: list[int], limit: int) -> list[extensions.Timeli
 def campaign_invoiced_revenue(campaign_ids: list[int]) -> dict[int, list[extensions.CampaignFigure]]:
     # An invoice bills an order or, made directly from a quotation, no order: either document carries the campaign.
     rows = (
-        Invoice.objects.filter(state=InvoiceState.POSTED)
+        receivable_documents()
         .annotate(campaign_id=Coalesce("order__campaign_id", "quotation__campaign_id"))
         .filter(campaign_id__in=campaign_ids)
         .values("campaign_id")

@@ -14,6 +14,7 @@ from invoicing.models import (
     PaymentApplication,
 )
 from invoicing.selectors.invoices import invoice_filter_overdue
+from invoicing.services.credit_notes import invoice_cancel
 from invoicing.services.invoice_emails import invoice_email_send
 from invoicing.services.invoices import invoice_delete, invoice_post
 
@@ -108,6 +109,10 @@ class InvoiceAdmin(DocumentAdmin):
                     "basis",
                     "state",
                     "payment_state",
+                    "credit_kind",
+                    "credited_invoice",
+                    "credit_reason",
+                    "corrects",
                 )
             },
         ),
@@ -120,7 +125,7 @@ class InvoiceAdmin(DocumentAdmin):
         (_("History"), {"fields": ("created_at", "created_by", "updated_at")}),
     )
     inlines = (InvoiceLineInline, InvoiceTaxInline, InvoicePaymentInline, InvoiceEmailInline, TransitionLogInline)
-    actions = ("post_invoices", "email_invoices")
+    actions = ("post_invoices", "email_invoices", "cancel_invoices")
 
     @admin.display(description=_("customer"), ordering="customer__party__name")
     def customer_name(self, obj: Invoice) -> str:
@@ -168,4 +173,16 @@ class InvoiceAdmin(DocumentAdmin):
             queryset.order_by("pk"),
             lambda invoice: invoice_email_send(invoice=invoice, by=request.user),
             done=ngettext_lazy("%(count)d invoice email queued.", "%(count)d invoice emails queued.", "count"),
+        )
+
+    def has_cancel_permission(self, request):
+        return request.user.has_perm("invoicing.cancel_invoice")
+
+    @admin.action(description=_("Cancel selected unpaid invoices (post a full credit note)"), permissions=["cancel"])
+    def cancel_invoices(self, request, queryset):
+        self.run_service(
+            request,
+            queryset.order_by("pk"),
+            lambda invoice: invoice_cancel(invoice=invoice, by=request.user),
+            done=ngettext_lazy("%(count)d invoice canceled.", "%(count)d invoices canceled.", "count"),
         )

@@ -29,7 +29,7 @@ def money_field(**kwargs) -> serializers.DecimalField:
 class InvoiceLineSerializer(DocumentLineSerializer):
     class Meta:
         model = InvoiceLine
-        fields = [*DocumentLineSerializer.FIELDS, "order_line", "packing_slip_line"]
+        fields = [*DocumentLineSerializer.FIELDS, "order_line", "packing_slip_line", "credited_line"]
         read_only_fields = fields
 
 
@@ -77,6 +77,10 @@ class InvoiceSerializer(CustomerDocumentSerializer):
             "taxes",
             "created_at",
             "updated_at",
+            "credited_invoice",
+            "credit_kind",
+            "credit_reason",
+            "corrects",
         ]
         read_only_fields = fields
 

@@ -17,6 +17,7 @@ from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
 from core.pdf import pdf_response
+from invoicing.api.credit_notes import CREDIT_CHANGE_ACTIONS, CREDIT_INPUT_SERIALIZERS, InvoiceCreditActions
 from invoicing.api.invoice_email_serializers import InvoiceEmailInputSerializer, InvoiceEmailSerializer
 from invoicing.api.invoice_serializers import (
     InvoicePostInputSerializer,
@@ -66,7 +67,7 @@ def invoice_queryset():
     )
 
 
-class InvoiceViewSet(ServiceViewSet):
+class InvoiceViewSet(InvoiceCreditActions, ServiceViewSet):
     """Customer invoices. Drafts are created from an order (``POST sales-orders/{id}/invoice/``); posting
     gives the number and books it; a draft can be deleted. Payment state follows the payments applied."""
 
@@ -75,8 +76,9 @@ class InvoiceViewSet(ServiceViewSet):
         "post_invoice": InvoicePostInputSerializer,
         "return_goods": InvoiceReturnInputSerializer,
         "email": InvoiceEmailInputSerializer,
+        **CREDIT_INPUT_SERIALIZERS,
     }
-    change_actions = ("post_invoice", "return_goods")
+    change_actions = ("post_invoice", "return_goods", *CREDIT_CHANGE_ACTIONS)
     filterset_class = InvoiceFilter
     search_fields = ["number", "customer__party__name", "order__number"]
 

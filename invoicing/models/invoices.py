@@ -13,7 +13,7 @@ from core.models import AuthoredModel
 from core.money import MoneyField, PercentField
 from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
-from invoicing.choices import InvoiceBasis, InvoiceKind, InvoiceState, PaymentState
+from invoicing.choices import CreditKind, InvoiceBasis, InvoiceKind, InvoiceState, PaymentState
 from invoicing.errors import ErrorCode
 from salesapp.choices import Currency
 from salesapp.models.lines import DocumentLine
@@ -106,6 +106,30 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
     customer_reference = models.CharField(
         _("customer reference"), max_length=100, blank=True, default="", db_default=""
     )
+    # A credit note names the invoice it credits (invoicing.services.credit_notes); the invoice lists them.
+    credited_invoice = models.ForeignKey(
+        "self",
+        verbose_name=_("credited invoice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        editable=False,
+    )
+    credit_kind = models.CharField(
+        _("credit kind"), max_length=20, choices=CreditKind.choices, null=True, blank=True, editable=False
+    )
+    credit_reason = models.CharField(_("reason"), max_length=500, blank=True, default="", db_default="", editable=False)
+    # The draft made by correcting a posted invoice names the canceled invoice it replaces.
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("invoice")
@@ -113,7 +137,7 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
         ordering = ["-id"]
         # The list search (icontains) is index-backed through these (core.search).
         indexes = [trigram_index("number", name="invoice_number_trgm")]
-        permissions = [("post_invoice", "Can post invoice")]
+        permissions = [("post_invoice", "Can post invoice"), ("cancel_invoice", "Can cancel invoice")]
         constraints = [
             # An order has at most one draft invoice (posting the first decides what the second may bill).
             models.UniqueConstraint(
@@ -138,6 +162,16 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
                 condition=(models.Q(kind=InvoiceKind.INVOICE) & models.Q(amount_total__gte=0))
                 | (models.Q(kind=InvoiceKind.CREDIT_NOTE) & models.Q(amount_total__lte=0)),
                 name="invoice_sign_follows_kind",
+            ),
+            # A credit note says what it credits; an invoice credits nothing.
+            models.CheckConstraint(
+                condition=(models.Q(kind=InvoiceKind.CREDIT_NOTE) & models.Q(credit_kind__isnull=False))
+                | (models.Q(kind=InvoiceKind.INVOICE) & models.Q(credit_kind__isnull=True)),
+                name="invoice_credit_kind_iff_credit_note",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(credited_invoice__isnull=True) | models.Q(kind=InvoiceKind.CREDIT_NOTE),
+                name="invoice_only_credit_notes_credit",
             ),
         ]
 
@@ -272,6 +306,56 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
     def pay_none(self, *, by=None):
         pass
 
+    # Canceling is for a mistake caught before any money moved: the full credit note that cancels the invoice
+    # is posted by invoicing.services.credit_notes.invoice_cancel, which then fires this on the invoice's row
+    # (the database trigger lets a posted invoice become canceled only once that credit note exists).
+    CANCEL_CONDITIONS = [
+        Refusal(
+            lambda invoice: not invoice.is_credit_note,
+            _("%(number)s is a credit note: a credit note is not canceled; credit the invoice again if needed."),
+        ),
+        Refusal(
+            lambda invoice: invoice.payment_state == PaymentState.UNPAID and not invoice.amount_paid,
+            _("Invoice %(number)s is paid or partly paid: use a credit note and a refund."),
+        ),
+        Refusal(
+            lambda invoice: invoice.subscription_period_id is None,
+            _("Invoice %(number)s bills a subscription period: credit it with a credit note."),
+        ),
+        Refusal(
+            lambda invoice: not invoice.has_credit_notes(),
+            _("Invoice %(number)s has credit notes already: credit what remains with a credit note."),
+        ),
+    ]
+
+    def has_credit_notes(self) -> bool:
+        """Whether a credit note other than the one that cancels it credits the invoice."""
+        notes = loaded(self, "credit_notes")
+        if notes is not None:
+            return any(note.credit_kind != CreditKind.CANCELLATION for note in notes)
+        return self.credit_notes.exclude(credit_kind=CreditKind.CANCELLATION).exists()
+
+    @document_transition(
+        field=state,
+        source=InvoiceState.POSTED,
+        target=InvoiceState.CANCELED,
+        label=_("Cancel"),
+        conditions=CANCEL_CONDITIONS,
+        permission="invoicing.cancel_invoice",
+        refused_in_state=lambda invoice: (
+            gettext("The invoice is canceled already.")
+            if invoice.state == InvoiceState.CANCELED
+            else gettext("A draft is not canceled: delete it.")
+        ),
+        code=ErrorCode.INVOICE_NOT_CANCELABLE,
+        confirm=_(
+            "Cancel this invoice? A credit note for all of it is posted today and the order can be invoiced again."
+        ),
+        order=60,
+    )
+    def cancel(self, *, by=None):
+        pass
+
 
 class InvoiceLine(DocumentLine):
     invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines")
@@ -296,6 +380,15 @@ class InvoiceLine(DocumentLine):
         verbose_name=_("revenue account"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    # On a credit note: the invoice line it credits (what remains uncredited on that line caps it).
+    credited_line = models.ForeignKey(
+        "self",
+        verbose_name=_("credited line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_lines",
     )
 
     class Meta(DocumentLine.Meta):

@@ -24,6 +24,8 @@ SELECT i.customer_id, i.kind, i.due_date,
        ), 0) AS open
   FROM invoicing_invoice i
  WHERE i.state = 'posted' AND i.invoice_date <= %(as_of)s
+   -- a canceled invoice and the credit note that canceled it offset each other (selectors.invoices)
+   AND i.credit_kind IS DISTINCT FROM 'cancellation'
 """
 
 # One pass over the open documents, grouped per customer; a credit note is never overdue (it is current).

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from core import extensions
 from core.money import ZERO
-from invoicing.choices import InvoiceKind, InvoiceState, PaymentDirection, PaymentState
-from invoicing.models import Invoice, Payment
-from invoicing.selectors.invoices import invoice_filter_overdue
+from invoicing.choices import InvoiceKind, PaymentDirection, PaymentState
+from invoicing.models import Payment
+from invoicing.selectors.invoices import invoice_filter_overdue, receivable_documents
 from salesapp.models import Customer
 
 # Money in less money paid back (refunds).
@@ -26,7 +26,8 @@ RECEIVED = Case(
 def customer_balance(*, customer: Customer) -> dict:
     """Balance = posted invoices − payments received (unapplied money lowers it too); a credit note is a posted
     invoice with negative amounts, so it lowers the balance and the total sales."""
-    posted = Invoice.objects.filter(customer=customer, state=InvoiceState.POSTED)
+    # A canceled invoice and the credit note that canceled it offset each other: neither counts.
+    posted = receivable_documents().filter(customer=customer)
     invoiced = posted.aggregate(total=Sum("amount_total"))["total"] or ZERO
     received = Payment.objects.filter(customer=customer).aggregate(total=Sum(RECEIVED))["total"] or ZERO
     overdue = invoice_filter_overdue(posted).aggregate(total=Sum("amount_total") - Sum("amount_paid"))["total"] or ZERO
@@ -42,7 +43,7 @@ def customer_balance(*, customer: Customer) -> dict:
 
 def customer_account_balance(customer_id: int) -> Decimal:
     """Posted invoices (credit notes lower it) less the payments received, in one statement."""
-    invoiced = Invoice.objects.filter(customer_id=customer_id, state=InvoiceState.POSTED).values("customer_id")
+    invoiced = receivable_documents().filter(customer_id=customer_id).values("customer_id")
     received = Payment.objects.filter(customer_id=customer_id).values("customer_id")
     money = DecimalField(max_digits=18, decimal_places=2)
     row = (
@@ -67,7 +68,8 @@ def customers_receivables(customer_ids: list[int]) -> dict[int, extensions.Recei
     exchange rates exist yet)."""
     open_amount = F("amount_total") - F("amount_paid")
     rows = (
-        Invoice.objects.filter(customer_id__in=customer_ids, state=InvoiceState.POSTED)
+        receivable_documents()
+        .filter(customer_id__in=customer_ids)
         .exclude(payment_state=PaymentState.PAID)
         .values("customer_id")
         .annotate(
@@ -102,17 +104,21 @@ def customer_figures(*, customer: Customer, today: datetime.date | None = None) 
     today = today or timezone.localdate()
     this_year, last_year = today.year, today.year - 1
     open_amount = F("amount_total") - F("amount_paid")
-    documents = Invoice.objects.filter(customer=customer, state=InvoiceState.POSTED).aggregate(
-        open_invoices=Sum(open_amount, filter=Q(kind=InvoiceKind.INVOICE), default=ZERO),
-        open_credits=Sum(-open_amount, filter=Q(kind=InvoiceKind.CREDIT_NOTE), default=ZERO),
-        overdue=Sum(
-            open_amount,
-            filter=Q(kind=InvoiceKind.INVOICE, due_date__lt=today) & ~Q(payment_state=PaymentState.PAID),
-            default=ZERO,
-        ),
-        total_sales=Sum("amount_net", default=ZERO),
-        sales_this_year=Sum("amount_net", filter=Q(invoice_date__year=this_year), default=ZERO),
-        sales_last_year=Sum("amount_net", filter=Q(invoice_date__year=last_year), default=ZERO),
+    documents = (
+        receivable_documents()
+        .filter(customer=customer)
+        .aggregate(
+            open_invoices=Sum(open_amount, filter=Q(kind=InvoiceKind.INVOICE), default=ZERO),
+            open_credits=Sum(-open_amount, filter=Q(kind=InvoiceKind.CREDIT_NOTE), default=ZERO),
+            overdue=Sum(
+                open_amount,
+                filter=Q(kind=InvoiceKind.INVOICE, due_date__lt=today) & ~Q(payment_state=PaymentState.PAID),
+                default=ZERO,
+            ),
+            total_sales=Sum("amount_net", default=ZERO),
+            sales_this_year=Sum("amount_net", filter=Q(invoice_date__year=this_year), default=ZERO),
+            sales_last_year=Sum("amount_net", filter=Q(invoice_date__year=last_year), default=ZERO),
+        )
     )
     unapplied = Payment.objects.filter(customer=customer).aggregate(
         total=Sum(

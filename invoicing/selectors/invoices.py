@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.listing import order_by_sort
 from core.search import contains_any, search_filter
-from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
+from invoicing.choices import CreditKind, InvoiceKind, InvoiceState, PaymentState
 from invoicing.models import Invoice
 from salesapp.models import SalesOrder
 from salesapp.selectors.customers import customers_matching
@@ -24,6 +24,13 @@ INVOICE_SORTS = {
     "total": ("amount_total",),
     "open": ("open_amount",),
 }
+
+
+def receivable_documents() -> QuerySet[Invoice]:
+    """The posted invoices and credit notes that make up what customers owe: a canceled invoice and the credit
+    note that canceled it offset each other, so neither counts (the invoice is no longer posted; the note is
+    left out here). Balances, figures, aging, statements and payment proposals all read from this."""
+    return Invoice.objects.filter(state=InvoiceState.POSTED).exclude(credit_kind=CreditKind.CANCELLATION)
 
 
 def invoice_filter_overdue(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:

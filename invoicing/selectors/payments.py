@@ -8,8 +8,9 @@ from django.db.models import Q, QuerySet
 
 from core.listing import order_by_sort
 from core.search import contains_any, search_filter
-from invoicing.choices import InvoiceKind, InvoiceState, PaymentState
+from invoicing.choices import InvoiceKind, PaymentState
 from invoicing.models import Invoice, Payment, PaymentApplication
+from invoicing.selectors.invoices import receivable_documents
 from salesapp.selectors.customers import customers_matching
 
 # The payment list's sortable columns and what each orders by.
@@ -65,7 +66,8 @@ def payment_proposal(*, payment: Payment) -> list[ProposedApplication]:
         return []
     kind = InvoiceKind.CREDIT_NOTE if payment.is_refund else InvoiceKind.INVOICE
     documents = (
-        Invoice.objects.filter(customer_id=payment.customer_id, state=InvoiceState.POSTED, kind=kind)
+        receivable_documents()
+        .filter(customer_id=payment.customer_id, kind=kind)
         .exclude(payment_state=PaymentState.PAID)
         .order_by("due_date", "invoice_date", "pk")
     )
@@ -90,7 +92,8 @@ def settle_candidates(*, customer_id: int, kinds: tuple[str, ...], include: list
     """The customer's open posted documents of ``kinds`` a clerk may settle: ``include`` (a proposal's documents,
     in its order) first, then the others oldest due first."""
     documents = (
-        Invoice.objects.filter(customer_id=customer_id, state=InvoiceState.POSTED, kind__in=kinds)
+        receivable_documents()
+        .filter(customer_id=customer_id, kind__in=kinds)
         .exclude(payment_state=PaymentState.PAID)
         .exclude(pk__in=[document.pk for document in include])
         .order_by("due_date", "invoice_date", "pk")

@@ -12,10 +12,11 @@ from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
 from core.money import ZERO
-from invoicing.choices import InvoiceState, PaymentDirection
+from invoicing.choices import PaymentDirection
 from invoicing.errors import ErrorCode
-from invoicing.models import Invoice, Payment
+from invoicing.models import Payment
 from invoicing.selectors.customer_accounts import RECEIVED
+from invoicing.selectors.invoices import receivable_documents
 from salesapp.models import Customer
 
 
@@ -62,7 +63,7 @@ def customer_statement(*, customer: Customer, date_from: datetime.date, date_to:
     errors = statement_period_errors(date_from, date_to)
     if errors:
         raise ValidationFailed(code=ErrorCode.STATEMENT_INVALID, field_errors=errors)
-    documents = Invoice.objects.filter(customer=customer, state=InvoiceState.POSTED)
+    documents = receivable_documents().filter(customer=customer)
     payments = Payment.objects.filter(customer=customer)
     opening = (documents.filter(invoice_date__lt=date_from).aggregate(total=Sum("amount_total"))["total"] or ZERO) - (
         payments.filter(payment_date__lt=date_from).aggregate(total=Sum(RECEIVED))["total"] or ZERO

@@ -27,12 +27,21 @@ from core.transitions import (
     transition_run,
     transitions_saved,
 )
-from invoicing.choices import ORDER_BASES, AccountRole, InvoiceBasis, InvoiceKind, InvoiceState, PaymentState
+from invoicing.choices import (
+    ORDER_BASES,
+    AccountRole,
+    CreditKind,
+    InvoiceBasis,
+    InvoiceKind,
+    InvoiceState,
+    PaymentState,
+)
 from invoicing.errors import ErrorCode
 from invoicing.jobs import invoice_pdf_store_job
 from invoicing.lock_objects import lock_invoice
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax, PaymentApplication
 from invoicing.models.invoices import ONE_DRAFT_PER_ORDER
+from invoicing.selectors.credit_notes import credited_amounts
 from invoicing.services.ledger import (
     Posting,
     PostingAccounts,
@@ -208,6 +217,7 @@ def _invoice_create_from_order(
         basis=basis,
         # A returned order's invoice is a credit note: never a positive invoice for goods that came back.
         kind=InvoiceKind.CREDIT_NOTE if policy_for(order.order_type).invoice_makes_credit_note else InvoiceKind.INVOICE,
+        credit_kind=CreditKind.RETURN if policy_for(order.order_type).invoice_makes_credit_note else None,
         currency=order.currency,
         subscription_period=subscription_period,
         created_by=by,
@@ -253,6 +263,8 @@ def _invoice_create_from_order(
         else:
             reason = gettext("Order %(number)s has nothing left to invoice.")
         raise TransitionRefused(code=ErrorCode.NOTHING_TO_INVOICE, reason=reason % {"number": order.number})
+    if invoice.is_credit_note:
+        _credited_lines_trace(invoice, new_lines, lines)
     # Totals and tax lines from the lines built here: the rows about to be inserted, not read back.
     totals = _totals(new_lines)
     _totals_set(invoice, totals)
@@ -262,6 +274,34 @@ def _invoice_create_from_order(
     rows_insert(new_lines)
     _taxes_insert(invoice, totals)
     return invoice
+
+
+def _credited_lines_trace(invoice: Invoice, new_lines: list[InvoiceLine], order_lines) -> None:
+    """A returned order's credit note names what it credits: each line the first posted invoice line that
+    billed the returned line and still has room for the credit; the note names the invoice when all its lines
+    credit one. A line that cannot be traced (returned goods invoiced nowhere, or credited in full already)
+    names none."""
+    returned = {line.pk: line.returned_line_id for line in order_lines.values() if line.returned_line_id}
+    if not returned:
+        return
+    candidates = list(
+        InvoiceLine.objects.filter(
+            order_line_id__in=set(returned.values()),
+            invoice__state=InvoiceState.POSTED,
+            invoice__kind=InvoiceKind.INVOICE,
+        ).order_by("pk")
+    )
+    credited = credited_amounts(line.pk for line in candidates)
+    for line in new_lines:
+        for candidate in candidates:
+            room = candidate.net_amount - credited.get(candidate.pk, ZERO)
+            if candidate.order_line_id == returned.get(line.order_line_id) and -line.net_amount <= room:
+                line.credited_line = candidate
+                credited[candidate.pk] = credited.get(candidate.pk, ZERO) - line.net_amount
+                break
+    invoices = {line.credited_line.invoice_id if line.credited_line else None for line in new_lines}
+    if len(invoices) == 1 and None not in invoices:
+        invoice.credited_invoice_id = invoices.pop()
 
 
 def _is_service(line) -> bool:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from core.errors import DomainError, ValidationFailed
 from core.money import ZERO, round_money
 from core.numbering import number_take
-from invoicing.choices import AccountRole, InvoiceState, PaymentDirection, PaymentMethod
+from invoicing.choices import AccountRole, CreditKind, InvoiceState, PaymentDirection, PaymentMethod
 from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoices, lock_payment
 from invoicing.models import Invoice, Payment, PaymentApplication
@@ -136,6 +136,11 @@ def _document_error(document: Invoice, customer_id: int) -> str | None:
         return gettext("%(invoice)s belongs to another customer.") % {"invoice": document}
     if document.state != InvoiceState.POSTED:
         return gettext("%(invoice)s is not posted: only posted invoices can be paid.") % {"invoice": document}
+    if document.credit_kind == CreditKind.CANCELLATION:
+        return gettext("%(invoice)s cancels invoice %(canceled)s: there is nothing to settle.") % {
+            "invoice": document,
+            "canceled": document.credited_invoice.number if document.credited_invoice_id else "",
+        }
     return None
 
 

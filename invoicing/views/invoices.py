@@ -138,7 +138,9 @@ def invoice_steps(invoice: Invoice) -> list[dict]:
 @permission("invoicing.view_invoice")
 def invoice_detail(request, pk: int):
     invoice = get_object_or_404(
-        Invoice.objects.select_related("customer__party", "order", "quotation", "posted_by", "subscription_period"),
+        Invoice.objects.select_related(
+            "customer__party", "order", "quotation", "posted_by", "subscription_period", "credited_invoice", "corrects"
+        ).prefetch_related("credit_notes", "corrections"),
         pk=pk,
     )
     page = page_actions(invoice, user=request.user, url=lambda name: reverse(f"invoicing:invoice_{name}", args=[pk]))

@@ -509,6 +509,23 @@ class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
     def reopen_delivery(self, *, by=None):
         pass
 
+    # A canceled invoice gives its quantities back to an invoiced order: it has something to invoice again.
+    # Reached only through order_process, never by a button.
+    @document_transition(
+        field=state,
+        source=OrderState.INVOICED,
+        target=OrderState.DELIVERED,
+        label=_("Invoicing reopened"),
+        conditions=[
+            Refusal(lambda order: order.fully_delivered(), _("Order %(number)s still has quantities to deliver.")),
+            Refusal(lambda order: not order.fully_invoiced(), _("Order %(number)s has nothing left to invoice.")),
+        ],
+        code=ErrorCode.ORDER_NOT_INVOICED,
+        automatic=True,
+    )
+    def reopen_invoicing(self, *, by=None):
+        pass
+
     # The reference's subscription "returns to Open order" after each invoice; its "Open order" means not yet
     # delivered, which is our confirmed (our open is the unconfirmed draft, which a billing run could not bill
     # without confirming and checking credit again every period). So a billed period takes the order from

@@ -1064,6 +1064,8 @@ def order_status_follow(*, order: SalesOrder, by: User) -> SalesOrder:
             transition_run(order.mark_delivered, by=by)
         if order.state == OrderState.DELIVERED and order.fully_invoiced():
             transition_run(order.mark_invoiced, by=by)
+        if order.state == OrderState.INVOICED and not order.fully_invoiced() and order.fully_delivered():
+            transition_run(order.reopen_invoicing, by=by)  # an invoice was canceled
     return order
 
 
@@ -1139,6 +1141,61 @@ def order_invoiced_book(
                 % {"line_no": line.line_no},
             )
     # The quantities as set-based updates: one statement per table, only the rows that changed.
+    column_update(
+        SalesOrderLine,
+        "qty_invoiced",
+        {entry.order_line_id: lines[entry.order_line_id].qty_invoiced for entry in invoiced},
+    )
+    column_update(
+        PackingSlipLine, "qty_invoiced", {pk: slip_line.qty_invoiced for pk, slip_line in changed_slip_lines.items()}
+    )
+    return order_status_follow(order=order, by=by)
+
+
+def order_invoiced_unbook(
+    *,
+    order: SalesOrder,
+    invoiced: list[InvoicedQuantity],
+    by: User,
+    slip_lines: dict[int, PackingSlipLine] | None = None,
+) -> SalesOrder:
+    """The reverse of ``order_invoiced_book``, for a canceled invoice: its quantities go back to the order
+    lines and to the packing slip lines they billed (a quantity that named no slip line comes off the most
+    recently invoiced deliveries first), so the order can be invoiced again; the status follows. The caller
+    holds the order and its lines locked."""
+    if not is_locked_with_lines(order):
+        raise RuntimeError("order_invoiced_unbook needs the order and its lines locked by the caller.")
+    lines = {line.pk: line for line in order.lines.all()}
+    if slip_lines is None:
+        slip_lines = lock_posted_slip_lines(order)
+    changed_slip_lines = {}
+    for entry in invoiced:
+        line = lines[entry.order_line_id]
+        if entry.quantity > line.qty_invoiced:
+            raise TransitionRefused(
+                code=ErrorCode.OVER_INVOICED,
+                reason=gettext("Line %(line_no)s: %(quantity)s to give back but only %(invoiced)s is invoiced.")
+                % {
+                    "line_no": line.line_no,
+                    "quantity": f"{entry.quantity.normalize():f}",
+                    "invoiced": f"{line.qty_invoiced.normalize():f}",
+                },
+            )
+        line.qty_invoiced -= entry.quantity
+        remaining = entry.quantity
+        candidates = (
+            [slip_lines[entry.packing_slip_line_id]]
+            if entry.packing_slip_line_id
+            else [s for s in reversed(list(slip_lines.values())) if s.order_line_id == line.pk]
+        )
+        for slip_line in candidates:
+            take = min(remaining, slip_line.qty_invoiced)
+            if take > 0:
+                slip_line.qty_invoiced -= take
+                changed_slip_lines[slip_line.pk] = slip_line
+            remaining -= take
+            if remaining <= 0:
+                break
     column_update(
         SalesOrderLine,
         "qty_invoiced",

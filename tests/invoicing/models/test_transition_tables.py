@@ -22,6 +22,7 @@ def draft_invoice(clerk) -> Invoice:
 def test_invoice_transition_table():
     # posting moves the document; payment progress is its own field, moved by payments only
     assert transition_table(Invoice) == [
+        ("cancel", "posted", "canceled", "invoicing.cancel_invoice"),
         ("pay_fully", "partially_paid", "paid", None),
         ("pay_fully", "unpaid", "paid", None),
         ("pay_none", "paid", "unpaid", None),

@@ -31,6 +31,7 @@ def test_sales_order_transition_table():
         ("reject", "pending_approval", "open", "salesapp.approve_salesorder"),
         ("renew", "invoiced", "confirmed", None),
         ("reopen_delivery", "delivered", "confirmed", None),
+        ("reopen_invoicing", "invoiced", "delivered", None),
         ("request_approval", "open", "pending_approval", "salesapp.confirm_salesorder"),
     ]
 
