@@ -60,6 +60,8 @@ class AccountRole(models.TextChoices):
     REVENUE_GOODS = "revenue_goods", _("Revenue, goods")
     REVENUE_SERVICES = "revenue_services", _("Revenue, services")
     BANK = "bank", _("Bank")
+    # Gains and losses realized when a foreign-currency document is settled at another rate than it was booked.
+    EXCHANGE_DIFFERENCE = "exchange_difference", _("Exchange differences")
 
 
 class PaymentMethod(models.TextChoices):

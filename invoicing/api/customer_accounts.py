@@ -39,6 +39,11 @@ class AccountFiguresSerializer(serializers.Serializer):
     customer = serializers.IntegerField()
     currency = serializers.CharField()
     balance = money_field(help_text="Open invoices − open credit notes − payments on account.")
+    company_currency = serializers.CharField()
+    balance_company_currency = money_field(
+        help_text="The balance in the company currency, as the ledger holds it (documents at the rates they were "
+        "booked at, realized exchange differences included)."
+    )
     open_invoices = money_field()
     open_credits = money_field()
     unapplied_payments = money_field()

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from core import extensions
 from core.money import ZERO
-from invoicing.choices import InvoiceKind, PaymentDirection, PaymentState
-from invoicing.models import Payment
+from invoicing.choices import AccountRole, InvoiceKind, PaymentDirection, PaymentState
+from invoicing.models import JournalLine, Payment
 from invoicing.selectors.invoices import invoice_filter_overdue, receivable_documents
 from salesapp.models import Customer
+from salesapp.selectors.pricing import company_currency
 
 # Money in less money paid back (refunds).
 RECEIVED = Case(
@@ -97,6 +98,14 @@ SELECT AVG(settled - invoice_date) FROM (
 """
 
 
+def _ledger_balance(customer: Customer) -> Decimal:
+    """What the customer's receivable account holds for it, in the company currency."""
+    totals = JournalLine.objects.filter(customer=customer, account__role=AccountRole.RECEIVABLE).aggregate(
+        debit=Sum("debit", default=ZERO), credit=Sum("credit", default=ZERO)
+    )
+    return totals["debit"] - totals["credit"]
+
+
 def customer_figures(*, customer: Customer, today: datetime.date | None = None) -> dict:
     """The account's figures in three aggregate statements: balance (open invoices − open credits − money on
     account), overdue, sales this year and last year (posted invoices net of credit notes, by invoice date) and
@@ -133,8 +142,13 @@ def customer_figures(*, customer: Customer, today: datetime.date | None = None) 
     with connection.cursor() as cursor:
         cursor.execute(_AVERAGE_DAYS_TO_PAY, {"customer": customer.pk, "tz": timezone.get_current_timezone_name()})
         average = cursor.fetchone()[0]
+    balance = documents["open_invoices"] - documents["open_credits"] - unapplied
     return {
-        "balance": documents["open_invoices"] - documents["open_credits"] - unapplied,
+        "balance": balance,
+        "company_currency": company_currency(),
+        # The ledger's view: documents at the rates they were booked at, money at the rate it came in at, and the
+        # differences realized when they met. The same figure for a customer in the company currency.
+        "balance_company_currency": balance if customer.currency == company_currency() else _ledger_balance(customer),
         "open_invoices": documents["open_invoices"],
         "open_credits": documents["open_credits"],
         "unapplied_payments": unapplied,

@@ -17,6 +17,7 @@ from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoices, lock_payment
 from invoicing.models import Invoice, Payment, PaymentApplication
 from invoicing.selectors.customer_accounts import customer_balance
+from invoicing.services.exchange_differences import exchange_difference_post
 from invoicing.services.invoices import invoice_payment_refresh
 from invoicing.services.ledger import Posting, booking_date_error, journal_entry_post, posting_accounts
 from salesapp.models import Customer
@@ -144,6 +145,14 @@ def _document_error(document: Invoice, customer_id: int) -> str | None:
     return None
 
 
+def _currency_error(document: Invoice, currency: str) -> str:
+    return gettext("%(invoice)s is in %(document)s: it is settled in its own currency, not in %(currency)s.") % {
+        "invoice": document,
+        "document": document.currency,
+        "currency": currency,
+    }
+
+
 @transaction.atomic
 def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by: User) -> Payment:
     """Settle open invoices and credit notes of the payment's customer, partially or completely. Amounts are
@@ -173,6 +182,8 @@ def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by:
         document_error = _document_error(document, payment.customer_id)
         if document_error:
             errors[f"{field}.invoice"] = document_error
+        elif document.currency != payment.currency:
+            errors[f"{field}.invoice"] = _currency_error(document, payment.currency)
         elif effect == 0:
             errors[f"{field}.invoice"] = gettext("%(invoice)s is an invoice: a refund pays out credit notes only.") % {
                 "invoice": document
@@ -202,7 +213,8 @@ def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by:
         document = documents[application.invoice.pk]
         # Stored with the document's sign (negative on a credit note): see PaymentApplication.
         signed = -amount if document.is_credit_note else amount
-        PaymentApplication.objects.create(payment=payment, invoice=document, amount=signed, applied_by=by)
+        applied = PaymentApplication.objects.create(payment=payment, invoice=document, amount=signed, applied_by=by)
+        exchange_difference_post(application=applied)
         invoice_payment_refresh(invoice=document, by=by)
     payment.amount_applied += used
     payment.save(update_fields=["amount_applied", "updated_at"])
@@ -240,6 +252,8 @@ def credit_note_set_off(*, credit_note: Invoice, applications: list[ApplicationI
         document_error = _document_error(invoice, credit_note.customer_id)
         if document_error:
             errors[f"{field}.invoice"] = document_error
+        elif invoice.currency != credit_note.currency:
+            errors[f"{field}.invoice"] = _currency_error(invoice, credit_note.currency)
         elif invoice.is_credit_note:
             errors[f"{field}.invoice"] = gettext("%(invoice)s is a credit note: set it off against an invoice.") % {
                 "invoice": invoice
@@ -263,7 +277,10 @@ def credit_note_set_off(*, credit_note: Invoice, applications: list[ApplicationI
         raise ValidationFailed(code=ErrorCode.SET_OFF_INVALID, field_errors=errors)
     for application, amount in zip(applications, amounts, strict=True):
         invoice = documents[application.invoice.pk]
-        PaymentApplication.objects.create(credit_note=credit_note, invoice=invoice, amount=amount, applied_by=by)
+        applied = PaymentApplication.objects.create(
+            credit_note=credit_note, invoice=invoice, amount=amount, applied_by=by
+        )
+        exchange_difference_post(application=applied)
         invoice_payment_refresh(invoice=invoice, by=by)
     return invoice_payment_refresh(invoice=credit_note, by=by)
 
@@ -288,6 +305,7 @@ def payment_application_unapply(*, application: PaymentApplication, by: User) ->
     application.unapplied_at = timezone.now()
     application.unapplied_by = by
     application.save(update_fields=["unapplied_at", "unapplied_by"])
+    exchange_difference_post(application=application, taken_back=True)
     for document in documents.values():
         invoice_payment_refresh(invoice=document, by=by)
     if payment is not None:

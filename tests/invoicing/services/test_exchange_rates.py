@@ -142,3 +142,68 @@ def test_a_file_with_a_wrong_row_imports_nothing_and_names_every_wrong_line(mana
     assert not ExchangeRate.objects.exists()
     with pytest.raises(ExchangeRateImportRefused, match="Unknown column 'price'"):
         exchange_rates_import(file="currency;date;price\nUSD;2026-03-01;1\n", by=manager)
+
+
+def _receivable_of(customer) -> Decimal:
+    from django.db.models import Sum
+
+    from invoicing.models import JournalLine
+
+    totals = JournalLine.objects.filter(account__role="receivable", customer=customer).aggregate(
+        debit=Sum("debit"), credit=Sum("credit")
+    )
+    return (totals["debit"] or D(0)) - (totals["credit"] or D(0))
+
+
+def test_settling_at_another_rate_books_the_difference_and_taking_it_back_reverses_it(clerk, billing, manager):
+    from invoicing.models import JournalLine
+    from invoicing.selectors.customer_accounts import customer_figures
+    from invoicing.services.payments import ApplicationInput, payment_application_unapply, payment_register
+
+    # given: a USD invoice of 221.55 booked at 0.90, paid in full when the dollar is worth 0.95
+    exchange_rate_set(currency="USD", valid_from=DAY, rate=D("0.90"), by=manager)
+    exchange_rate_set(currency="USD", valid_from=DAY + datetime.timedelta(days=20), rate=D("0.95"), by=manager)
+    invoice = invoice_post(invoice=_usd_draft(clerk), invoice_date=DAY, by=billing)
+    customer = invoice.customer
+    assert (invoice.currency, invoice.amount_total) == ("USD", D("221.55"))
+
+    # when
+    payment = payment_register(
+        customer=customer,
+        amount=invoice.amount_total,
+        payment_date=DAY + datetime.timedelta(days=25),
+        applications=[ApplicationInput(invoice=invoice)],
+        by=billing,
+    )
+
+    # then: 199.40 booked, 210.47 received: a gain of 11.07 clears the receivable
+    gain = JournalLine.objects.get(account__role="exchange_difference")
+    assert (gain.debit, gain.credit) == (D("0"), D("11.07"))
+    assert _receivable_of(customer) == 0
+    figures = customer_figures(customer=customer)
+    assert (figures["balance"], figures["company_currency"], figures["balance_company_currency"]) == (0, "EUR", 0)
+    # when the application is taken back, so is the difference: the money (210.47) is on account again
+    payment_application_unapply(application=payment.applications.get(), by=billing)
+    assert _receivable_of(customer) == D("199.40") - D("210.47")
+    assert customer_figures(customer=customer)["balance_company_currency"] == D("-11.07")
+    debit, credit = (
+        JournalLine.objects.filter(account__role="exchange_difference").values_list("debit", "credit").order_by("id")[1]
+    )
+    assert (debit, credit) == (D("11.07"), D("0"))
+
+
+def test_a_payment_settles_documents_of_its_own_currency_only(clerk, billing, manager):
+    from invoicing.services.payments import ApplicationInput, payment_register
+
+    exchange_rate_set(currency="USD", valid_from=DAY, rate=D("0.90"), by=manager)
+    invoice = invoice_post(invoice=_usd_draft(clerk), invoice_date=DAY, by=billing)
+    euro_customer_payment = dict(customer=invoice.customer, amount=D("10.00"), payment_date=DAY, by=billing)
+    invoice.customer.currency = "EUR"
+    invoice.customer.save(update_fields=["currency"])
+
+    with pytest.raises(ValidationFailed) as refused:
+        payment_register(applications=[ApplicationInput(invoice=invoice)], **euro_customer_payment)
+
+    assert refused.value.field_errors == {
+        "applications[0].invoice": f"{invoice.number} is in USD: it is settled in its own currency, not in EUR."
+    }
