@@ -25,6 +25,8 @@ class InvoiceBasis(models.TextChoices):
     PACKING_SLIPS = "packing_slips", _("Packing slips (delivered, not yet invoiced)")
     # Services sold without an order or a delivery: the lines of an accepted quotation, invoiced directly.
     DIRECT = "direct", _("Direct (services from an accepted quotation, no order)")
+    # A billing run's invoice: posted packing slips of one or more orders of one customer; no order of its own.
+    SUMMARY = "summary", _("Summary (packing slips of several orders)")
 
 
 # What an order is invoiced on; a direct invoice has no order.
@@ -58,6 +60,16 @@ class PaymentMethod(models.TextChoices):
 
 class BillingRunKind(models.TextChoices):
     SUBSCRIPTIONS = "subscriptions", _("Subscriptions")
+    PACKING_SLIPS = "packing_slips", _("Packing slips (summary invoices)")
+
+
+class SummaryGrouping(models.TextChoices):
+    """How a packing-slip billing run splits what it invoices into invoices."""
+
+    CUSTOMER = "customer", _("One invoice per customer")
+    CUSTOMER_CURRENCY = "customer_currency", _("Per customer and currency")
+    CUSTOMER_ORDER = "customer_order", _("Per customer and order")
+    INVOICE_TO = "invoice_to", _("Per invoice-to party")
 
 
 class BillingRunState(models.TextChoices):

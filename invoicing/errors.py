@@ -20,3 +20,4 @@ class ErrorCode(models.TextChoices):
     PAYMENT_NOT_APPLICABLE = "payment-not-applicable"
     POSTING_SETUP_MISSING = "posting-setup-missing"
     QUOTATION_NOT_INVOICEABLE = "quotation-not-invoiceable"
+    SLIP_LINE_ON_DRAFT = "slip-line-on-draft"
