@@ -153,15 +153,16 @@ def lock_supply_line(supply_line_id: int) -> InboundSupplyLine:
     return lines.get(pk=supply_line_id)
 
 
-def lock_orders_with_lines(order_ids) -> dict[int, SalesOrder]:
+def lock_orders_with_lines(order_ids, *, with_customer: bool = False) -> dict[int, SalesOrder]:
     """Lock several orders, in id order (two services locking overlapping sets wait, never deadlock), then all
     their lines, one statement each: a summary invoice's orders. Each order's lines become its loaded lines, as
-    ``lock_order_lines`` leaves them; item and tax code come along, not locked."""
+    ``lock_order_lines`` leaves them; item and tax code come along, not locked, and so do (with ``with_customer``)
+    the orders' customer and party, for the rules that read them."""
     ids = sorted(set(order_ids))
-    orders = {
-        order.pk: order
-        for order in SalesOrder.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
-    }
+    orders_query = SalesOrder.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    if with_customer:
+        orders_query = orders_query.select_related("customer__party")
+    orders = {order.pk: order for order in orders_query}
     by_order: dict[int, list[SalesOrderLine]] = {pk: [] for pk in orders}
     lines = (
         SalesOrderLine.objects.select_for_update(of=("self",))

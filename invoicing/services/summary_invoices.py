@@ -32,14 +32,28 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
-def summary_invoice_create(*, customer: Customer, currency: str, slip_line_ids: list[int], by: User) -> Invoice:
+def summary_invoice_create(
+    *,
+    customer: Customer,
+    currency: str,
+    slip_line_ids: list[int],
+    by: User,
+    revenue_accounts: dict[str, int] | None = None,
+) -> Invoice:
     """A draft summary invoice billing what the given packing slip lines delivered and no invoice billed yet.
 
     Refused, with the reason, when a slip line is on another draft (the database decides: two runs at the same
     time cannot both draft it), when the customer is blocked, an order may not be invoiced (held, …), or a line
-    is not a posted delivery of this customer in this currency."""
+    is not a posted delivery of this customer in this currency. ``revenue_accounts``: the revenue accounts by
+    item type, when a run read them once for all its invoices."""
     try:
-        return _summary_invoice_create(customer=customer, currency=currency, slip_line_ids=slip_line_ids, by=by)
+        return _summary_invoice_create(
+            customer=customer,
+            currency=currency,
+            slip_line_ids=slip_line_ids,
+            by=by,
+            accounts=revenue_accounts or _revenue_accounts(),
+        )
     except IntegrityError as error:
         if constraint_name(error) != SLIP_LINE_CLAIMED:
             raise
@@ -56,11 +70,13 @@ def _refuse(reason: str, code=ErrorCode.ORDER_NOT_INVOICEABLE):
 
 
 @transaction.atomic
-def _summary_invoice_create(*, customer: Customer, currency: str, slip_line_ids: list[int], by: User) -> Invoice:
+def _summary_invoice_create(
+    *, customer: Customer, currency: str, slip_line_ids: list[int], by: User, accounts: dict[str, int]
+) -> Invoice:
     if not slip_line_ids:
         raise ValidationFailed(field_errors={"slip_lines": gettext("Choose at least one packing slip line.")})
     order_ids = PackingSlipLine.objects.filter(pk__in=slip_line_ids).values_list("order_line__order_id", flat=True)
-    orders = lock_orders_with_lines(list(order_ids))
+    orders = lock_orders_with_lines(list(order_ids), with_customer=True)
     slip_lines = list(
         PackingSlipLine.objects.filter(pk__in=slip_line_ids)
         .select_related("packing_slip")
@@ -68,6 +84,8 @@ def _summary_invoice_create(*, customer: Customer, currency: str, slip_line_ids:
     )
     if len(slip_lines) != len(set(slip_line_ids)):
         raise ValidationFailed(field_errors={"slip_lines": gettext("A packing slip line does not exist.")})
+    # The customer as its orders' lock read it, not as the caller saw it: blocked since is blocked.
+    customer = next((order.customer for order in orders.values() if order.customer_id == customer.pk), customer)
     blocked = customer_blocked_refusal(customer)
     if blocked:
         _refuse(blocked)
@@ -78,7 +96,6 @@ def _summary_invoice_create(*, customer: Customer, currency: str, slip_line_ids:
         currency=currency,
         created_by=by,
     )
-    accounts = _revenue_accounts()
     checked: set[int] = set()
     new_lines: list[InvoiceLine] = []
     for slip_line in slip_lines:

@@ -14,7 +14,7 @@ from invoicing.errors import ErrorCode
 from invoicing.models import Invoice, InvoiceLine
 from salesapp.lock_objects import lock_orders_with_lines, lock_posted_slip_lines_of
 from salesapp.models import PackingSlipLine, SalesOrder
-from salesapp.services.orders import InvoicedQuantity, order_invoiced_book
+from salesapp.services.orders import InvoicedQuantity, orders_invoiced_book
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -26,6 +26,7 @@ def summary_orders_lock(invoice: Invoice) -> dict[int, SalesOrder]:
     order_ids = (
         InvoiceLine.objects.filter(invoice_id=invoice.pk, order_line__isnull=False)
         .values_list("order_line__order_id", flat=True)
+        .order_by()
         .distinct()
     )
     return lock_orders_with_lines(list(order_ids))
@@ -47,7 +48,7 @@ def summary_invoiced_book(
     slip_lines: dict[int, dict[int, PackingSlipLine]],
     by: User,
 ) -> None:
-    """Book the invoiced quantities order by order (each order's status follows)."""
+    """Book the invoiced quantities of every order (one statement per table), then each order's status follows."""
     per_order: dict[int, list[InvoicedQuantity]] = defaultdict(list)
     order_of_line = {line.pk: order_id for order_id, order in orders.items() for line in order.lines.all()}
     for line in lines:
@@ -68,7 +69,7 @@ def summary_invoiced_book(
                 packing_slip_line_id=line.packing_slip_line_id,
             )
         )
-    for order_id in sorted(per_order):
-        order_invoiced_book(
-            order=orders[order_id], invoiced=per_order[order_id], by=by, slip_lines=slip_lines[order_id]
-        )
+    orders_invoiced_book(
+        bookings=[(orders[order_id], per_order[order_id], slip_lines[order_id]) for order_id in sorted(per_order)],
+        by=by,
+    )

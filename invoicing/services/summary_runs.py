@@ -22,7 +22,7 @@ from invoicing.errors import ErrorCode
 from invoicing.jobs import summary_run_job, summary_run_post_all_job
 from invoicing.models import BillingRun, BillingRunResult
 from invoicing.selectors.summary_runs import SummaryGroup, SummaryRunInputs, summary_preview, summary_run_inputs
-from invoicing.services.invoices import invoice_post
+from invoicing.services.invoices import _revenue_accounts, invoice_post
 from invoicing.services.subscriptions import billing_permission_guard
 from invoicing.services.summary_invoices import summary_invoice_create
 from salesapp.models import Customer
@@ -33,6 +33,17 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
+
+# The jobs commit this many invoices at a time (each in its own savepoint, so a refusal undoes only its own):
+# one commit per invoice would cost more than the invoice. While "Post all" commits a batch it holds the invoice
+# number series, so another clerk's posting waits for at most one batch (well under a second).
+BATCH = 20
+
+
+def _batches(items: list, size: int = BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
 
 POST_PERMISSION = "invoicing.post_invoice"
 
@@ -83,9 +94,10 @@ def _progress(run: BillingRun, **fields) -> None:
 
 
 def summary_run_process(*, run_id: int) -> BillingRun:
-    """The job's work, outside a transaction: each group's draft is made in its own, with its result row, and
-    the progress is committed after each group. Idempotent: a retried job skips the groups it has a result for
-    (and their slips are claimed by the drafts made), so nothing is invoiced twice."""
+    """The job's work, outside a transaction: the groups' drafts are committed in batches, each draft made in its
+    own savepoint together with its result row, and the progress committed with each batch. Idempotent: a retried
+    job skips the groups it has a result for (and their slips are claimed by the drafts made), so nothing is
+    invoiced twice."""
     run = BillingRun.objects.select_related("started_by").get(pk=run_id)
     if run.state == BillingRunState.DONE:
         return run
@@ -93,12 +105,13 @@ def summary_run_process(*, run_id: int) -> BillingRun:
     done = set(BillingRunResult.objects.filter(run=run).values_list("group_key", flat=True))
     # A retry finds the slips its first attempt drafted claimed (left out), so its groups are the rest.
     _progress(run, state=BillingRunState.RUNNING, total=len(preview.groups) + len(done), processed=len(done))
+    accounts = _revenue_accounts()
     try:
-        for group in preview.groups:
-            if group.key in done:
-                continue
-            _group_invoice(run, group)
-            _progress(run, processed=F("processed") + 1)
+        for batch in _batches([group for group in preview.groups if group.key not in done]):
+            with transaction.atomic():
+                for group in batch:
+                    _group_invoice(run, group, accounts)
+                _progress(run, processed=F("processed") + len(batch))
     except Exception as exc:
         _progress(run, state=BillingRunState.FAILED, error=repr(exc)[:2000], finished_at=timezone.now())
         raise
@@ -107,12 +120,16 @@ def summary_run_process(*, run_id: int) -> BillingRun:
     return run
 
 
-def _group_invoice(run: BillingRun, group: SummaryGroup) -> None:
-    customer = Customer.objects.select_related("party").get(pk=group.customer.pk)  # as it is now, not as previewed
+def _group_invoice(run: BillingRun, group: SummaryGroup, accounts: dict[str, int]) -> None:
+    customer = group.customer  # summary_invoice_create reads it afresh with the orders' lock
     try:
         with transaction.atomic():
             invoice = summary_invoice_create(
-                customer=customer, currency=group.currency, slip_line_ids=group.slip_line_ids, by=run.started_by
+                customer=customer,
+                currency=group.currency,
+                slip_line_ids=group.slip_line_ids,
+                by=run.started_by,
+                revenue_accounts=accounts,
             )
             BillingRunResult.objects.create(run=run, customer=customer, group_key=group.key, invoice=invoice)
     except DomainError as refused:
@@ -164,7 +181,8 @@ def summary_run_post_all(*, run: BillingRun, by: User) -> BillingRun:
 
 
 def summary_run_post_process(*, run_id: int, store_pdf: bool = True) -> BillingRun:
-    """The posting job: each draft posted in its own transaction, in result order (so the numbers follow it);
+    """The posting job: each draft posted in its own savepoint, in result order (so the numbers follow it), the
+    batches committed one after the other with the progress;
     an invoice refused (its customer blocked since, an order held, …) keeps the reason on its result row and the
     others are posted. Idempotent: a retry finds the posted ones posted and goes on with the drafts."""
     run = BillingRun.objects.select_related("posting_started_by").get(pk=run_id)
@@ -183,9 +201,11 @@ def summary_run_post_process(*, run_id: int, store_pdf: bool = True) -> BillingR
         posting_processed=0,
     )
     try:
-        for result in drafts:
-            _result_post(run, result, store_pdf=store_pdf)
-            _progress(run, posting_processed=F("posting_processed") + 1)
+        for batch in _batches(drafts):
+            with transaction.atomic():
+                for result in batch:
+                    _result_post(run, result, store_pdf=store_pdf)
+                _progress(run, posting_processed=F("posting_processed") + len(batch))
     except Exception:
         _progress(run, posting_state=BillingRunState.FAILED)
         raise
