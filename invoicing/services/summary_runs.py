@@ -104,7 +104,8 @@ def summary_run_process(*, run_id: int) -> BillingRun:
     preview = summary_preview(inputs=summary_run_inputs_of(run))
     done = set(BillingRunResult.objects.filter(run=run).values_list("group_key", flat=True))
     # A retry finds the slips its first attempt drafted claimed (left out), so its groups are the rest.
-    _progress(run, state=BillingRunState.RUNNING, total=len(preview.groups) + len(done), processed=len(done))
+    total = len(done | {group.key for group in preview.groups})
+    _progress(run, state=BillingRunState.RUNNING, total=total, processed=len(done))
     accounts = _revenue_accounts()
     try:
         for batch in _batches([group for group in preview.groups if group.key not in done]):
