@@ -38,6 +38,8 @@ class InvoiceBasis(models.TextChoices):
     DIRECT = "direct", _("Direct (services from an accepted quotation, no order)")
     # Typed in by the clerk: lines on revenue accounts, no order, no quotation, no delivery.
     FREE_TEXT = "free_text", _("Free text (lines on revenue accounts, no order)")
+    # A billing run's invoice: posted packing slips of one or more orders of one customer; no order of its own.
+    SUMMARY = "summary", _("Summary (packing slips of several orders)")
 
 
 # What an order is invoiced on; a direct invoice has no order.
@@ -79,6 +81,16 @@ class PaymentDirection(models.TextChoices):
 
 class BillingRunKind(models.TextChoices):
     SUBSCRIPTIONS = "subscriptions", _("Subscriptions")
+    PACKING_SLIPS = "packing_slips", _("Packing slips (summary invoices)")
+
+
+class SummaryGrouping(models.TextChoices):
+    """How a packing-slip billing run splits what it invoices into invoices."""
+
+    CUSTOMER = "customer", _("One invoice per customer")
+    CUSTOMER_CURRENCY = "customer_currency", _("Per customer and currency")
+    CUSTOMER_ORDER = "customer_order", _("Per customer and order")
+    INVOICE_TO = "invoice_to", _("Per invoice-to party")
 
 
 class BillingRunState(models.TextChoices):

@@ -7,6 +7,7 @@ from django.utils import translation
 from core.pdf import render_pdf
 from invoicing.choices import InvoiceState
 from invoicing.models import Invoice
+from invoicing.selectors.summary_runs import summary_invoice_covers
 
 
 def invoice_document_context(invoice: Invoice) -> dict:
@@ -17,6 +18,7 @@ def invoice_document_context(invoice: Invoice) -> dict:
         "lines": list(invoice.lines.select_related("item", "tax_code").order_by("line_no")),
         "taxes": list(invoice.taxes.select_related("tax_code")),
         "pro_forma": invoice.state == InvoiceState.DRAFT,
+        "covered": summary_invoice_covers(invoice),
     }
 
 

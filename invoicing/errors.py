@@ -30,3 +30,4 @@ class ErrorCode(models.TextChoices):
     POSTING_SETUP_MISSING = "posting-setup-missing"
     QUOTATION_NOT_INVOICEABLE = "quotation-not-invoiceable"
     INVOICE_NOT_FREE_TEXT = "invoice-not-free-text"
+    SLIP_LINE_ON_DRAFT = "slip-line-on-draft"

@@ -60,3 +60,21 @@ def customer_statement_deliver_job(*, statement_id: int) -> None:
     from invoicing.services.statements import customer_statement_deliver
 
     customer_statement_deliver(statement_id=statement_id)
+
+
+# Packing-slip runs: each group's draft is committed with its result, so a retry drafts only the groups left.
+@app.task(name="invoicing.summary_run", queue=LONG_QUEUE, retry=RetryStrategy(max_attempts=3, wait=60))
+def summary_run_job(*, run_id: int) -> None:
+    """Draft the summary invoices of a packing-slip run (invoicing.services.summary_runs.summary_run_process)."""
+    from invoicing.services.summary_runs import summary_run_process
+
+    summary_run_process(run_id=run_id)
+
+
+# Each invoice is posted in its own transaction: a retry posts only the drafts left.
+@app.task(name="invoicing.summary_run_post_all", queue=LONG_QUEUE, retry=RetryStrategy(max_attempts=3, wait=60))
+def summary_run_post_all_job(*, run_id: int) -> None:
+    """Post every draft a packing-slip run made (invoicing.services.summary_runs.summary_run_post_process)."""
+    from invoicing.services.summary_runs import summary_run_post_process
+
+    summary_run_post_process(run_id=run_id)

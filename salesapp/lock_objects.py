@@ -1,6 +1,8 @@
 """Row locks, always taken in the same order: agreement → quotation → order → lines → packing slip
 (DESIGN.md §2.4)."""
 
+from django.db import models
+
 from core.compiled import CompiledQuery
 from core.loaded import loaded_set
 from salesapp.models import (
@@ -149,3 +151,44 @@ def lock_supply_line(supply_line_id: int) -> InboundSupplyLine:
     booking, after the line)."""
     lines = InboundSupplyLine.objects.select_for_update(of=("self",)).select_related("item", "vendor")
     return lines.get(pk=supply_line_id)
+
+
+def lock_orders_with_lines(order_ids, *, with_customer: bool = False) -> dict[int, SalesOrder]:
+    """Lock several orders, in id order (two services locking overlapping sets wait, never deadlock), then all
+    their lines, one statement each: a summary invoice's orders. Each order's lines become its loaded lines, as
+    ``lock_order_lines`` leaves them; item and tax code come along, not locked, and so do (with ``with_customer``)
+    the orders' customer and party, for the rules that read them."""
+    ids = sorted(set(order_ids))
+    orders_query = SalesOrder.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("pk")
+    if with_customer:
+        orders_query = orders_query.select_related("customer__party")
+    orders = {order.pk: order for order in orders_query}
+    by_order: dict[int, list[SalesOrderLine]] = {pk: [] for pk in orders}
+    lines = (
+        SalesOrderLine.objects.select_for_update(of=("self",))
+        .filter(order_id__in=ids)
+        .select_related("item", "tax_code")
+        .order_by("order_id", "line_no")
+    )
+    for line in lines:
+        line.order = orders[line.order_id]
+        by_order[line.order_id].append(line)
+    for pk, order in orders.items():
+        loaded_set(order, "lines", by_order[pk])
+        order._lines_locked = True
+    return orders
+
+
+def lock_posted_slip_lines_of(orders) -> dict[int, dict[int, PackingSlipLine]]:
+    """``lock_posted_slip_lines`` for several locked orders in one statement: per order id, its posted slip
+    lines, oldest delivery first."""
+    per_order: dict[int, dict[int, PackingSlipLine]] = {order.pk: {} for order in orders}
+    lines = (
+        PackingSlipLine.objects.select_for_update(of=("self",))
+        .filter(order_line__order_id__in=sorted(per_order), packing_slip__state="posted")
+        .annotate(slip_order_id=models.F("order_line__order_id"))
+        .order_by("packing_slip__posted_at", "pk")
+    )
+    for line in lines:
+        per_order[line.slip_order_id][line.pk] = line
+    return per_order

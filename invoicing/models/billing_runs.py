@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from invoicing.choices import BillingRunKind, BillingRunState
+from invoicing.choices import BillingRunKind, BillingRunState, SummaryGrouping
 
 
 class BillingRun(models.Model):
@@ -26,6 +26,25 @@ class BillingRun(models.Model):
     )
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # A packing-slip run (invoicing.services.summary_runs): the slips posted from ``slips_from`` to
+    # ``bill_until`` of ``customers`` (none chosen: all customers), grouped into invoices by ``grouping``.
+    slips_from = models.DateField(_("slips from"), null=True, blank=True)
+    grouping = models.CharField(_("grouping"), max_length=20, choices=SummaryGrouping.choices, blank=True)
+    customers = models.ManyToManyField("salesapp.Customer", verbose_name=_("customers"), blank=True, related_name="+")
+    # "Post all": a second job posts the run's drafts in result order; its progress, apart from the run's.
+    posting_state = models.CharField(
+        _("posting status"), max_length=10, choices=BillingRunState.choices, blank=True, default=""
+    )
+    posting_total = models.PositiveIntegerField(_("to post"), default=0)
+    posting_processed = models.PositiveIntegerField(_("posted or refused"), default=0)
+    posting_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("posting started by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("billing run")
@@ -50,14 +69,47 @@ class BillingRun(models.Model):
             return 100
         return int(self.processed * 100 / self.total) if self.total else 0
 
+    @property
+    def is_summary(self) -> bool:
+        return self.kind == BillingRunKind.PACKING_SLIPS
+
+    @property
+    def posting_finished(self) -> bool:
+        return self.posting_state in (BillingRunState.DONE, BillingRunState.FAILED)
+
+    @property
+    def posting_percent(self) -> int:
+        if self.posting_finished:
+            return 100
+        return int(self.posting_processed * 100 / self.posting_total) if self.posting_total else 0
+
 
 class BillingRunResult(models.Model):
-    """One period of one order the run tried to bill: the invoice it made, or the reason it could not."""
+    """One period of one order the run tried to bill (a subscription run), or one group of packing slips (a
+    packing-slip run, keyed by ``group_key``): the invoice it made, or the reason it could not."""
 
     run = models.ForeignKey(BillingRun, verbose_name=_("billing run"), on_delete=models.CASCADE, related_name="results")
     order = models.ForeignKey(
-        "salesapp.SalesOrder", verbose_name=_("order"), on_delete=models.PROTECT, related_name="+"
+        "salesapp.SalesOrder",
+        verbose_name=_("order"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
+    customer = models.ForeignKey(
+        "salesapp.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    # The group of a packing-slip run ("customer", "customer:currency", "customer:order"): a retried job makes
+    # no second invoice for a group it has a result for.
+    group_key = models.CharField(_("group"), max_length=60, blank=True)
+    # Why "Post all" could not post the invoice (it stays a draft); the others were posted.
+    posting_refusal = models.TextField(_("posting refusal"), blank=True)
     period_start = models.DateField(_("period start"), null=True, blank=True)
     invoice = models.ForeignKey(
         "invoicing.Invoice",
@@ -78,7 +130,13 @@ class BillingRunResult(models.Model):
                 condition=(Q(invoice__isnull=False) & Q(refusal="")) | (Q(invoice__isnull=True) & ~Q(refusal="")),
                 name="billingrunresult_invoice_or_refusal",
             ),
+            models.UniqueConstraint(
+                fields=["run", "group_key"], condition=~Q(group_key=""), name="billingrunresult_one_per_group"
+            ),
+            models.CheckConstraint(
+                condition=Q(order__isnull=False) | Q(customer__isnull=False), name="billingrunresult_names_whom"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.run_id}: {self.order_id}"
+        return f"{self.run_id}: {self.group_key or self.order_id}"

@@ -19,6 +19,7 @@ from salesapp.choices import Currency
 from salesapp.models.lines import DocumentLine
 
 ONE_DRAFT_PER_ORDER = "invoice_one_draft_per_order"
+SLIP_LINE_CLAIMED = "invoice_line_one_draft_per_slip_line"
 
 
 class Invoice(ConcurrentTransitionMixin, AuthoredModel):
@@ -172,6 +173,11 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
             models.CheckConstraint(
                 condition=models.Q(credited_invoice__isnull=True) | models.Q(kind=InvoiceKind.CREDIT_NOTE),
                 name="invoice_only_credit_notes_credit",
+            ),
+            # A summary invoice bills packing slips of several orders: its lines name them, the invoice none.
+            models.CheckConstraint(
+                condition=~models.Q(basis=InvoiceBasis.SUMMARY) | models.Q(order__isnull=True),
+                name="invoice_summary_has_no_order",
             ),
         ]
 
@@ -390,12 +396,27 @@ class InvoiceLine(DocumentLine):
         blank=True,
         related_name="credit_lines",
     )
+    # Set on the lines of a draft summary invoice, cleared when it is posted (its quantities are then booked on
+    # the slip line, whose check constraint caps them): a slip line is on one draft at most, however many
+    # billing runs draft at the same time (SLIP_LINE_CLAIMED).
+    draft_claim = models.BooleanField(
+        _("claims its packing slip line"), default=False, db_default=False, editable=False
+    )
 
     class Meta(DocumentLine.Meta):
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
         # Invoices carry amounts only: comment lines stay on the quotation or order they explain.
-        constraints = [models.CheckConstraint(condition=Q(tax_code__isnull=False), name="invoice_line_taxed")]
+        constraints = [
+            models.CheckConstraint(condition=Q(tax_code__isnull=False), name="invoice_line_taxed"),
+            models.UniqueConstraint(
+                fields=["packing_slip_line"], condition=Q(draft_claim=True), name=SLIP_LINE_CLAIMED
+            ),
+            models.CheckConstraint(
+                condition=Q(draft_claim=False) | Q(packing_slip_line__isnull=False),
+                name="invoice_line_claim_names_slip_line",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.invoice}/{self.line_no}"

@@ -112,4 +112,8 @@ def billing_run_list() -> QuerySet[BillingRun]:
 
 
 def billing_run_results(run: BillingRun) -> QuerySet[BillingRunResult]:
-    return BillingRunResult.objects.filter(run=run).select_related("order__customer__party", "invoice").order_by("pk")
+    return (
+        BillingRunResult.objects.filter(run=run)
+        .select_related("order__customer__party", "customer__party", "invoice")
+        .order_by("pk")
+    )

@@ -49,6 +49,12 @@ from invoicing.services.ledger import (
     journal_entry_post,
     posting_accounts,
 )
+from invoicing.services.summary_posting import (
+    summary_claims_release,
+    summary_invoiced_book,
+    summary_orders_lock,
+    summary_slip_lines_lock,
+)
 from salesapp.choices import ItemType, LineType, PackingSlipState
 from salesapp.line_types import is_comment
 from salesapp.lock_objects import lock_order, lock_order_lines, lock_posted_slip_lines
@@ -397,6 +403,7 @@ def invoice_post(
     if invoice.order_id:
         order = lock_order(invoice.order_id, with_customer=False)
         lock_order_lines(order, related=())
+    summary_orders = summary_orders_lock(invoice) if invoice.basis == InvoiceBasis.SUMMARY else None
     invoice = lock_invoice(invoice.pk)
     _refuse_unless_draft(invoice, "post")
     lines = _INVOICE_LINES.all(invoice.pk)
@@ -425,12 +432,15 @@ def invoice_post(
         invoice.order = order
     # Every row posting writes is locked before the numbers are taken (DESIGN.md §2.4).
     slip_lines = lock_posted_slip_lines(order) if invoice.order_id else None
+    summary_slip_lines = summary_slip_lines_lock(summary_orders) if summary_orders else None
     totals = _totals(lines)
     accounts = posting_accounts(roles=[AccountRole.RECEIVABLE], tax_code_ids={t.tax_code_id for t in totals.taxes})
     # A due date typed on the draft (a free text invoice) stands; otherwise the terms decide.
     due_date = invoice.due_date or invoice_date + datetime.timedelta(days=invoice.payment_terms_days)
     series = "credit_note" if invoice.is_credit_note else "invoice"
     numbers = numbers_take(series, "journal")
+    if summary_orders is not None:
+        summary_claims_release(invoice)  # while still a draft: its lines change no more once posted
     with transitions_saved(invoice):
         transition_run(
             invoice.post,
@@ -457,6 +467,8 @@ def invoice_post(
             by=by,
             slip_lines=slip_lines,
         )
+    if summary_orders:
+        summary_invoiced_book(orders=summary_orders, lines=lines, slip_lines=summary_slip_lines, by=by)
     if store_pdf:
         job_enqueue(invoice_pdf_store_job, invoice_id=invoice.pk)
     return invoice

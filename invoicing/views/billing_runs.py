@@ -13,6 +13,7 @@ from invoicing.forms.billing_runs import BillingRunForm
 from invoicing.models import BillingRun
 from invoicing.selectors.billing_runs import billing_preview, billing_run_list, billing_run_results
 from invoicing.services.billing_runs import billing_run_start
+from invoicing.services.summary_runs import summary_run_post_refusal
 
 
 @permission("invoicing.view_billingrun")
@@ -54,7 +55,9 @@ def _run_context(request, pk: int) -> dict:
     run = get_object_or_404(BillingRun.objects.select_related("started_by"), pk=pk)
     # Results are read once the run is done: until then the page only follows its progress.
     results = paginate(request, billing_run_results(run)) if run.finished else None
-    return {"run": run, "results": results}
+    # A packing-slip run offers "Post all" while drafts of it are left.
+    has_drafts = run.is_summary and run.finished and summary_run_post_refusal(run) is None
+    return {"run": run, "results": results, "has_drafts": has_drafts}
 
 
 @permission("invoicing.view_billingrun")

@@ -28,6 +28,7 @@ from invoicing.models import Invoice, JournalLine
 from invoicing.selectors import invoices as invoice_selectors
 from invoicing.selectors import payments as payment_selectors
 from invoicing.selectors.invoice_emails import invoice_email_list
+from invoicing.selectors.summary_runs import summary_invoice_covers
 from invoicing.services.invoices import invoice_delete as invoice_delete_service
 from invoicing.services.invoices import invoice_post as invoice_post_service
 from marketing.selectors.activities import activities_open_for, activities_url, document_key
@@ -160,6 +161,7 @@ def invoice_detail(request, pk: int):
         "allowed": page.allowed,
         "refusals": page.refusals,
         "overdue": invoice.is_overdue(),
+        "covered": summary_invoice_covers(invoice),
         # Reminder calls and questions about this invoice.
         "activities": panel_rows(
             activities_open_for(document=invoice), url=activities_url(party_id=invoice.customer.party_id)

@@ -29,6 +29,7 @@ class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_filter = (
         "blocked",
         "prepayment_required",
+        "invoice_monthly",
         "currency",
         "price_group",
         "tax_group",
@@ -44,6 +45,7 @@ class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "currency",
         "price_group",
         "tax_group",
+        "invoice_monthly",
         "payment_terms_days",
         "credit_limit",
         "approval_threshold",

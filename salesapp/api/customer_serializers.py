@@ -25,6 +25,7 @@ class CustomerSerializer(ColumnReadMixin, serializers.ModelSerializer):
             "prepayment_required",
             "blocked",
             "blocked_reason",
+            "invoice_monthly",
             "created_at",
             "updated_at",
         ]
@@ -50,6 +51,9 @@ class CustomerUpdateInputSerializer(serializers.Serializer):
     )
     blocked = serializers.BooleanField(required=False)
     blocked_reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    invoice_monthly = serializers.BooleanField(
+        required=False, help_text="A packing-slip billing run picks the customer by default (one invoice a month)."
+    )
 
 
 class CustomerCreateInputSerializer(CustomerUpdateInputSerializer):

@@ -82,6 +82,7 @@ class CustomerCreateForm(forms.ModelForm):
             "currency",
             "price_group",
             "tax_group",
+            "invoice_monthly",
             "payment_terms_days",
             "credit_limit",
             "approval_threshold",

@@ -46,6 +46,9 @@ class Customer(AuthoredModel):
     prepayment_required = models.BooleanField(_("prepayment required"), default=False)
     blocked = models.BooleanField(_("blocked"), default=False)
     blocked_reason = models.CharField(_("blocked reason"), max_length=200, blank=True)
+    # Billed once a month by a packing-slip billing run (one invoice for the month's slips): the run's customer
+    # picker starts with these customers.
+    invoice_monthly = models.BooleanField(_("invoice monthly"), default=False)
 
     class Meta:
         verbose_name = _("customer")

@@ -21,6 +21,7 @@ CUSTOMER_FIELDS = (
     "currency",
     "price_group",
     "tax_group",
+    "invoice_monthly",
     "payment_terms_days",
     "credit_limit",
     "approval_threshold",
@@ -70,6 +71,7 @@ def customer_create(
     prepayment_required: bool = False,
     blocked: bool = False,
     blocked_reason: str = "",
+    invoice_monthly: bool = False,
 ) -> Customer:
     """Give a party a customer account: from now on it is a customer, no longer a prospect."""
     _credit_guard(
@@ -97,6 +99,7 @@ def customer_create(
             prepayment_required=prepayment_required,
             blocked=blocked,
             blocked_reason=blocked_reason,
+            invoice_monthly=invoice_monthly,
         )
     )
 

@@ -1099,9 +1099,41 @@ def order_invoiced_book(
     them before taking a number."""
     if not is_locked_with_lines(order):
         raise RuntimeError("order_invoiced_book needs the order and its lines locked by the caller.")
-    lines = {line.pk: line for line in order.lines.all()}
     if slip_lines is None:
         slip_lines = lock_posted_slip_lines(order)
+    line_values, slip_values = _invoiced_apply(order, invoiced, slip_lines)
+    # The quantities as set-based updates: one statement per table, only the rows that changed.
+    column_update(SalesOrderLine, "qty_invoiced", line_values)
+    column_update(PackingSlipLine, "qty_invoiced", slip_values)
+    return order_status_follow(order=order, by=by)
+
+
+def orders_invoiced_book(
+    *, bookings: list[tuple[SalesOrder, list[InvoicedQuantity], dict[int, PackingSlipLine]]], by: User
+) -> None:
+    """``order_invoiced_book`` for an invoice that bills several orders (a summary invoice), each held locked with
+    its lines and posted slip lines: the quantities of all of them in one statement per table, then each order's
+    status follows."""
+    line_values: dict[int, Decimal] = {}
+    slip_values: dict[int, Decimal] = {}
+    for order, invoiced, slip_lines in bookings:
+        if not is_locked_with_lines(order):
+            raise RuntimeError("orders_invoiced_book needs the orders and their lines locked by the caller.")
+        lines, slips = _invoiced_apply(order, invoiced, slip_lines)
+        line_values.update(lines)
+        slip_values.update(slips)
+    column_update(SalesOrderLine, "qty_invoiced", line_values)
+    column_update(PackingSlipLine, "qty_invoiced", slip_values)
+    for order, _invoiced, _slip_lines in bookings:
+        order_status_follow(order=order, by=by)
+
+
+def _invoiced_apply(
+    order: SalesOrder, invoiced: list[InvoicedQuantity], slip_lines: dict[int, PackingSlipLine]
+) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    """Book ``invoiced`` on the order's lines and slip lines held in memory, refusing more than was delivered;
+    returns the new invoiced quantities of the order lines and the slip lines that changed, by id."""
+    lines = {line.pk: line for line in order.lines.all()}
     changed_slip_lines = {}
     for entry in invoiced:
         line = lines[entry.order_line_id]
@@ -1140,16 +1172,10 @@ def order_invoiced_book(
                 reason=gettext("Line %(line_no)s: the chosen packing slip has less left to invoice than billed.")
                 % {"line_no": line.line_no},
             )
-    # The quantities as set-based updates: one statement per table, only the rows that changed.
-    column_update(
-        SalesOrderLine,
-        "qty_invoiced",
+    return (
         {entry.order_line_id: lines[entry.order_line_id].qty_invoiced for entry in invoiced},
+        {pk: slip_line.qty_invoiced for pk, slip_line in changed_slip_lines.items()},
     )
-    column_update(
-        PackingSlipLine, "qty_invoiced", {pk: slip_line.qty_invoiced for pk, slip_line in changed_slip_lines.items()}
-    )
-    return order_status_follow(order=order, by=by)
 
 
 def order_invoiced_unbook(

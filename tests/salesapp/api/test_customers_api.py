@@ -13,7 +13,13 @@ def test_create_customer_on_a_party(integrator):
     # when
     response = api_client(integrator).post(
         URL,
-        {"party": party.pk, "currency": "SEK", "payment_terms_days": 14, "credit_limit": "5000"},
+        {
+            "party": party.pk,
+            "currency": "SEK",
+            "payment_terms_days": 14,
+            "credit_limit": "5000",
+            "invoice_monthly": True,
+        },
         format="json",
     )
 
@@ -34,6 +40,7 @@ def test_create_customer_on_a_party(integrator):
         "prepayment_required": False,
         "blocked": False,
         "blocked_reason": "",
+        "invoice_monthly": True,
     }
     assert customer.created_by == integrator
 
