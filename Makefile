@@ -21,7 +21,7 @@ help:
 	@echo "make lint     ruff check + ruff format --check + import-linter contracts"
 	@echo "make format   ruff format + ruff check --fix"
 	@echo "make check    Django system checks and missing migrations"
-	@echo "make bench    lead-to-cash, marketing, pricing, growth (20,000 orders) and load benchmarks"
+	@echo "make bench    lead-to-cash, marketing, pricing, billing run, backorders, growth (20,000 orders) and load benchmarks"
 	@echo "make db-stop  stop the embedded PostgreSQL server"
 	@echo "make clean    remove the virtualenv, caches and collected static files (keeps var/ data)"
 
@@ -65,6 +65,8 @@ bench: install
 	$(BIN)/python bench/lead_to_cash.py
 	$(BIN)/python bench/marketing.py
 	$(BIN)/python bench/pricing.py
+	$(BIN)/python bench/billing_run.py
+	$(BIN)/python bench/backorders.py
 	@# The grown database is built on the first run (a few minutes) and reused afterwards.
 	$(BIN)/python bench/growth.py
 	$(BIN)/python bench/load.py
