@@ -20,12 +20,12 @@ from invoicing.api.free_text_invoice_serializers import (
     FreeTextInvoiceUpdateInputSerializer,
     FreeTextLineInputSerializer,
 )
+from invoicing.api.invoice_documents import InvoicePdfActions
 from invoicing.api.invoice_serializers import InvoicePostInputSerializer
 from invoicing.api.invoices import InvoiceFilter
 from invoicing.choices import ORDER_BASES, InvoiceBasis
-from invoicing.documents import invoice_pdf
 from invoicing.models import InvoiceLine, InvoiceTax
-from invoicing.pro_forma import invoice_pro_forma_pdf, order_pro_forma_pdf
+from invoicing.pro_forma import order_pro_forma_pdf
 from invoicing.selectors.invoices import invoice_list
 from invoicing.services import free_text_invoices as services
 from invoicing.services.invoices import invoice_delete, invoice_post
@@ -39,7 +39,7 @@ class RevenueAccountSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class FreeTextInvoiceViewSet(ServiceViewSet):
+class FreeTextInvoiceViewSet(InvoicePdfActions, ServiceViewSet):
     """Free text invoices: lines typed on revenue accounts for a customer, without an order. Drafts are created,
     changed (header and lines) and deleted; posting numbers them from the invoice series and books them; a
     posted one refuses every change (409) and is corrected with a credit note. They also appear among
@@ -134,24 +134,6 @@ class FreeTextInvoiceViewSet(ServiceViewSet):
     def post_invoice(self, request, pk=None):
         invoice = invoice_post(invoice=self.get_object(), by=request.user, **self.validated_input())
         return self.respond(invoice)
-
-    @extend_schema(
-        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},
-        summary="The invoice as PDF: the stored original once posted, PRO FORMA while draft",
-    )
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
-    def pdf(self, request, pk=None):
-        content, filename = invoice_pdf(self.get_object())
-        return pdf_response(content, filename)
-
-    @extend_schema(
-        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},
-        summary="A PRO FORMA PDF of a draft: no number, nothing posted or changed (a posted one: 409)",
-    )
-    @action(detail=True, methods=["get"], url_path="pro-forma", renderer_classes=[JSONRenderer, PdfRenderer])
-    def pro_forma(self, request, pk=None):
-        content, filename = invoice_pro_forma_pdf(self.get_object())
-        return pdf_response(content, filename)
 
     @extend_schema(
         responses=RevenueAccountSerializer(many=True),

@@ -8,16 +8,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView, get_object_or_404
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.api.input import KnownFieldsOnly, errors_by_request_index
-from core.api.renderers import PdfRenderer
 from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
 from core.errors import ValidationFailed
-from core.pdf import pdf_response
 from invoicing.api.credit_notes import CREDIT_CHANGE_ACTIONS, CREDIT_INPUT_SERIALIZERS, InvoiceCreditActions
+from invoicing.api.invoice_documents import InvoicePdfActions
 from invoicing.api.invoice_email_serializers import InvoiceEmailInputSerializer, InvoiceEmailSerializer
 from invoicing.api.invoice_serializers import (
     InvoicePostInputSerializer,
@@ -26,9 +24,7 @@ from invoicing.api.invoice_serializers import (
     OrderInvoiceInputSerializer,
 )
 from invoicing.choices import InvoiceBasis, InvoiceKind, InvoiceState, PaymentState
-from invoicing.documents import invoice_pdf
 from invoicing.models import Invoice, InvoiceLine, InvoiceTax
-from invoicing.pro_forma import invoice_pro_forma_pdf
 from invoicing.selectors.invoices import invoice_list
 from invoicing.services.invoice_emails import invoice_email_send
 from invoicing.services.invoices import invoice_create_from_order, invoice_delete, invoice_post
@@ -67,7 +63,7 @@ def invoice_queryset():
     )
 
 
-class InvoiceViewSet(InvoiceCreditActions, ServiceViewSet):
+class InvoiceViewSet(InvoicePdfActions, InvoiceCreditActions, ServiceViewSet):
     """Customer invoices. Drafts are created from an order (``POST sales-orders/{id}/invoice/``); posting
     gives the number and books it; a draft can be deleted. Payment state follows the payments applied."""
 
@@ -132,24 +128,6 @@ class InvoiceViewSet(InvoiceCreditActions, ServiceViewSet):
     def destroy(self, request, pk=None):
         invoice_delete(invoice=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-    @extend_schema(
-        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},
-        summary="The invoice as PDF: the stored original once posted, PRO FORMA while draft",
-    )
-    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, PdfRenderer])
-    def pdf(self, request, pk=None):
-        content, filename = invoice_pdf(self.get_object())
-        return pdf_response(content, filename)
-
-    @extend_schema(
-        responses={(200, PdfRenderer.media_type): OpenApiTypes.BINARY},
-        summary="A PRO FORMA PDF of a draft invoice: no number, nothing posted or changed (a posted one: 409)",
-    )
-    @action(detail=True, methods=["get"], url_path="pro-forma", renderer_classes=[JSONRenderer, PdfRenderer])
-    def pro_forma(self, request, pk=None):
-        content, filename = invoice_pro_forma_pdf(self.get_object())
-        return pdf_response(content, filename)
 
 
 class OrderInvoiceView(KnownFieldsOnly, GenericAPIView):

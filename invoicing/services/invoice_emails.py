@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext
 
 from core.errors import ActionForbidden, TransitionRefused
@@ -25,7 +23,7 @@ from invoicing.lock_objects import lock_invoice
 from invoicing.models import Invoice, InvoiceEmail
 from marketing.choices import ActivityType
 from marketing.services.activities import activity_create
-from salesapp.services.document_mail import email_deliver_once, recipient_checked
+from salesapp.services.document_mail import email_deliver_once, pdf_message, recipient_checked
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -66,19 +64,21 @@ def invoice_email_send(*, invoice: Invoice, by: User, to: str | None = None) -> 
 def _message(email: InvoiceEmail) -> EmailMessage:
     invoice = email.invoice
     party = invoice.customer.party
-    content, filename = invoice_pdf(invoice)
-    context = {"invoice": invoice, "party": party, "sender": email.created_by, "company": settings.SALESFLOW_COMPANY}
-    with translation.override(party.language or settings.LANGUAGE_CODE):
-        title = (
-            gettext("Credit note %(number)s from %(company)s")
-            if invoice.is_credit_note
-            else gettext("Invoice %(number)s from %(company)s")
-        )
-        subject = title % {"number": invoice.number, "company": settings.SALESFLOW_COMPANY["name"]}
-        body = render_to_string("email/invoice_message.txt", context)
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[email.to])
-    message.attach(filename, content, "application/pdf")
-    return message
+    return pdf_message(
+        to=email.to,
+        language=party.language,
+        subject=lambda: (
+            (
+                gettext("Credit note %(number)s from %(company)s")
+                if invoice.is_credit_note
+                else gettext("Invoice %(number)s from %(company)s")
+            )
+            % {"number": invoice.number, "company": settings.SALESFLOW_COMPANY["name"]}
+        ),
+        template="email/invoice_message.txt",
+        context={"invoice": invoice, "party": party, "sender": email.created_by, "company": settings.SALESFLOW_COMPANY},
+        pdf=invoice_pdf(invoice),
+    )
 
 
 def _sent_record(email: InvoiceEmail) -> None:

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext
 
 from core.errors import ActionForbidden, ValidationFailed
@@ -24,7 +22,7 @@ from invoicing.selectors.statements import customer_statement, statement_period_
 from marketing.choices import ActivityType
 from marketing.services.activities import activity_create
 from salesapp.models import Customer
-from salesapp.services.document_mail import email_deliver_once, recipient_checked
+from salesapp.services.document_mail import email_deliver_once, pdf_message, recipient_checked
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -63,15 +61,17 @@ def _message(row: CustomerStatement) -> EmailMessage:
         "sender": row.created_by,
         "company": settings.SALESFLOW_COMPANY,
     }
-    with translation.override(party.language or settings.LANGUAGE_CODE):
-        subject = gettext("Statement of account %(number)s from %(company)s") % {
-            "number": row.customer.number,
-            "company": settings.SALESFLOW_COMPANY["name"],
-        }
-        body = render_to_string("email/customer_statement_message.txt", context)
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[row.to])
-    message.attach(filename, content, "application/pdf")
-    return message
+    return pdf_message(
+        to=row.to,
+        language=party.language,
+        subject=lambda: (
+            gettext("Statement of account %(number)s from %(company)s")
+            % {"number": row.customer.number, "company": settings.SALESFLOW_COMPANY["name"]}
+        ),
+        template="email/customer_statement_message.txt",
+        context=context,
+        pdf=(content, filename),
+    )
 
 
 def _sent_record(row: CustomerStatement) -> None:

@@ -13,17 +13,33 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from core.errors import ValidationFailed
 from marketing.errors import MailServerUnavailable
 
 logger = logging.getLogger(__name__)
+
+
+def pdf_message(
+    *, to: str, language: str, subject: Callable[[], str], template: str, context: dict, pdf: tuple[bytes, str]
+) -> EmailMessage:
+    """A document's email: subject (a callable, so it is translated) and body in the recipient's ``language``,
+    the document's PDF ``(content, filename)`` attached."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        title = subject()
+        body = render_to_string(template, context)
+    message = EmailMessage(subject=title, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to])
+    content, filename = pdf
+    message.attach(filename, content, "application/pdf")
+    return message
 
 
 def recipient_checked(to: str | None, *, default: str, recipient: str, code: str | None = None) -> str:

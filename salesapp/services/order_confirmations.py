@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext
 
 from core.errors import ActionForbidden, TransitionRefused
@@ -25,7 +23,7 @@ from salesapp.jobs import order_confirmation_deliver_job
 from salesapp.lock_objects import lock_order, lock_order_lines
 from salesapp.models import OrderConfirmation, SalesOrder
 from salesapp.selectors.order_confirmations import confirmation_fingerprint, confirmation_last
-from salesapp.services.document_mail import email_deliver_once, recipient_checked
+from salesapp.services.document_mail import email_deliver_once, pdf_message, recipient_checked
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -82,17 +80,21 @@ def _message(confirmation: OrderConfirmation) -> EmailMessage:
         "sender": confirmation.created_by,
         "company": settings.SALESFLOW_COMPANY,
     }
-    with translation.override(party.language or settings.LANGUAGE_CODE):
-        title = (
-            gettext("Revised order confirmation %(number)s from %(company)s")
-            if confirmation.is_revised
-            else gettext("Order confirmation %(number)s from %(company)s")
-        )
-        subject = title % {"number": order.number, "company": settings.SALESFLOW_COMPANY["name"]}
-        body = render_to_string("email/order_confirmation_message.txt", context)
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[confirmation.to])
-    message.attach(filename, content, "application/pdf")
-    return message
+    return pdf_message(
+        to=confirmation.to,
+        language=party.language,
+        subject=lambda: (
+            (
+                gettext("Revised order confirmation %(number)s from %(company)s")
+                if confirmation.is_revised
+                else gettext("Order confirmation %(number)s from %(company)s")
+            )
+            % {"number": order.number, "company": settings.SALESFLOW_COMPANY["name"]}
+        ),
+        template="email/order_confirmation_message.txt",
+        context=context,
+        pdf=(content, filename),
+    )
 
 
 def _sent_record(confirmation: OrderConfirmation) -> None:

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.errors import ActionForbidden, TransitionRefused
@@ -25,7 +24,7 @@ from salesapp.errors import ErrorCode
 from salesapp.jobs import shipping_notice_deliver_job
 from salesapp.lock_objects import lock_packing_slip
 from salesapp.models import Customer, PackingSlip, SalesOrder, ShippingNotice
-from salesapp.services.document_mail import email_deliver_once, recipient_checked
+from salesapp.services.document_mail import email_deliver_once, pdf_message, recipient_checked
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -91,17 +90,17 @@ def _message(notice: ShippingNotice) -> EmailMessage:
     slip = notice.packing_slip
     order = slip.order
     party = order.customer.party
-    content, filename = delivery_note_pdf(slip)
-    context = {"slip": slip, "order": order, "party": party, "company": settings.SALESFLOW_COMPANY}
-    with translation.override(party.language or settings.LANGUAGE_CODE):
-        subject = gettext("Your order %(order)s has been shipped (%(number)s)") % {
-            "order": order.number,
-            "number": slip.number,
-        }
-        body = render_to_string("email/shipping_notice_message.txt", context)
-    message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[notice.to])
-    message.attach(filename, content, "application/pdf")
-    return message
+    return pdf_message(
+        to=notice.to,
+        language=party.language,
+        subject=lambda: (
+            gettext("Your order %(order)s has been shipped (%(number)s)")
+            % {"order": order.number, "number": slip.number}
+        ),
+        template="email/shipping_notice_message.txt",
+        context={"slip": slip, "order": order, "party": party, "company": settings.SALESFLOW_COMPANY},
+        pdf=delivery_note_pdf(slip),
+    )
 
 
 def _sent_record(notice: ShippingNotice) -> None:
