@@ -316,9 +316,17 @@ class Invoice(ConcurrentTransitionMixin, AuthoredModel):
     # is posted by invoicing.services.credit_notes.invoice_cancel, which then fires this on the invoice's row
     # (the database trigger lets a posted invoice become canceled only once that credit note exists).
     CANCEL_CONDITIONS = [
+        # A credit note's page and a paid invoice's page do not offer canceling at all (nothing to explain there);
+        # a partly paid invoice's page says why it is not offered. The service gives the reason in every case.
         Refusal(
             lambda invoice: not invoice.is_credit_note,
             _("%(number)s is a credit note: a credit note is not canceled; credit the invoice again if needed."),
+            shown=False,
+        ),
+        Refusal(
+            lambda invoice: invoice.payment_state != PaymentState.PAID,
+            _("Invoice %(number)s is paid or partly paid: use a credit note and a refund."),
+            shown=False,
         ),
         Refusal(
             lambda invoice: invoice.payment_state == PaymentState.UNPAID and not invoice.amount_paid,
