@@ -2,9 +2,13 @@
 grouping (the preview and the start read them)."""
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import AutocompleteField
 from invoicing.choices import SummaryGrouping
+from invoicing.selectors.summary_runs import invoice_monthly_customers
+from salesapp.forms.customers import CUSTOMER_LOOKUP
 from salesapp.forms.widgets import DateInput
 from salesapp.models import Customer
 
@@ -17,19 +21,25 @@ class BillingRunForm(forms.Form):
     )
 
 
-class SummaryRunForm(forms.Form):
-    """A packing-slip run's choices: the customers (the "invoice monthly" ones to start with), or all of them,
-    the slips' ship dates and how they are grouped into invoices."""
+class SummaryScope(models.TextChoices):
+    MONTHLY = "monthly", _("Customers invoiced monthly")
+    ALL = "all", _("All customers")
+    CUSTOMER = "customer", _("One customer")
 
-    all_customers = forms.BooleanField(
-        label=_("All customers"), required=False, help_text=_("Invoice every customer's slips; the list is ignored.")
+
+class SummaryRunForm(forms.Form):
+    """A packing-slip run's choices: whose slips (the customers set to be invoiced monthly, all, or one found by
+    number or name; never a list of every customer), the slips' ship dates and how they are grouped."""
+
+    scope = forms.ChoiceField(
+        label=_("Customers"), choices=SummaryScope.choices, initial=SummaryScope.MONTHLY, widget=forms.RadioSelect
     )
-    customers = forms.ModelMultipleChoiceField(
-        label=_("Customers"),
-        queryset=Customer.objects.select_related("party").order_by("number"),
+    customer = AutocompleteField(
+        label=_("Customer"),
+        lookup=CUSTOMER_LOOKUP,
+        queryset=Customer.objects.select_related("party"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("The customers set to be invoiced monthly are chosen to start with."),
+        help_text=_("For “One customer”: type a number or a name."),
     )
     slips_from = forms.DateField(label=_("Slips shipped from"), required=False, widget=DateInput())
     slips_to = forms.DateField(
@@ -39,10 +49,21 @@ class SummaryRunForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("all_customers") and not data.get("customers"):
-            self.add_error("customers", _("Choose the customers to invoice, or all customers."))
+        scope = data.get("scope")
+        if scope == SummaryScope.CUSTOMER and not data.get("customer"):
+            self.add_error("customer", _("Choose the customer to invoice."))
+        elif scope == SummaryScope.MONTHLY and not invoice_monthly_customers().exists():
+            self.add_error(
+                "scope",
+                _("No customer is set to be invoiced monthly: choose all customers or one customer."),
+            )
         return data
 
     def chosen_customers(self):
         """The customers the run invoices; None: all."""
-        return None if self.cleaned_data["all_customers"] else list(self.cleaned_data["customers"])
+        scope = self.cleaned_data["scope"]
+        if scope == SummaryScope.ALL:
+            return None
+        if scope == SummaryScope.CUSTOMER:
+            return [self.cleaned_data["customer"]]
+        return list(invoice_monthly_customers())

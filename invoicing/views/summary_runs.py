@@ -12,7 +12,6 @@ from invoicing.forms.billing_runs import SummaryRunForm
 from invoicing.models import BillingRun
 from invoicing.selectors.summary_runs import (
     PREVIEW_LIMIT,
-    invoice_monthly_customers,
     summary_preview,
     summary_run_inputs,
 )
@@ -58,7 +57,7 @@ def summary_run_create(request):
             except ValidationFailed as exc:
                 form_add_domain_error(form, exc)
     else:
-        form = SummaryRunForm(initial={"customers": list(invoice_monthly_customers())})
+        form = SummaryRunForm()
     context = {"form": form, "preview": preview, "limit": PREVIEW_LIMIT}
     if preview is not None:
         context["groups"] = preview.groups[:PREVIEW_LIMIT]
