@@ -68,6 +68,7 @@ class AgingRowSerializer(serializers.Serializer):
     days_61_90 = money_field()
     days_over_90 = money_field()
     total = money_field()
+    total_company = money_field(help_text="The total in the company currency, each document at its booked rate.")
 
 
 class CustomerAccountView(GenericAPIView):

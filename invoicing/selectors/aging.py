@@ -14,6 +14,9 @@ from django.utils import timezone
 # note's amounts are negative; its set-offs against invoices settle it too (the rows that name it as credit).
 _OPEN_ON_DAY = """
 SELECT i.customer_id, i.kind, i.due_date,
+       -- the rate the document was booked at (its own entry, the first linked to it; 1 in the company currency)
+       COALESCE((SELECT e.exchange_rate FROM invoicing_journalentry e WHERE e.invoice_id = i.id
+                  ORDER BY e.id LIMIT 1), 1) AS rate,
        i.amount_total - COALESCE((
          SELECT SUM(CASE WHEN a.invoice_id = i.id THEN a.amount ELSE -a.amount END)
            FROM invoicing_paymentapplication a
@@ -38,11 +41,12 @@ aged AS (
          SUM(open) FILTER (WHERE kind = 'invoice' AND %(as_of)s - due_date BETWEEN 31 AND 60) AS days_31_60,
          SUM(open) FILTER (WHERE kind = 'invoice' AND %(as_of)s - due_date BETWEEN 61 AND 90) AS days_61_90,
          SUM(open) FILTER (WHERE kind = 'invoice' AND %(as_of)s - due_date > 90) AS days_over_90,
-         SUM(open) AS total
+         SUM(open) AS total,
+         SUM(ROUND(open * rate, 2)) AS total_company
     FROM docs WHERE open <> 0 GROUP BY customer_id
 )
 SELECT c.id, c.number, p.name, c.currency, a.current, a.days_1_30, a.days_31_60, a.days_61_90, a.days_over_90,
-       a.total, COUNT(*) OVER () AS customers
+       a.total, a.total_company, COUNT(*) OVER () AS customers
   FROM aged a
   JOIN salesapp_customer c ON c.id = a.customer_id
   JOIN marketing_party p ON p.id = c.party_id
@@ -66,6 +70,8 @@ class AgingRow:
     days_61_90: Decimal
     days_over_90: Decimal
     total: Decimal
+    # The total in the company currency, each document at the rate it was booked at.
+    total_company: Decimal
 
 
 class AgingReport:
@@ -94,7 +100,7 @@ class AgingReport:
         elif offset == 0:
             self._count = 0
         zero = Decimal("0.00")
-        return [AgingRow(*row[:4], *((value or zero) for value in row[4:10])) for row in rows]
+        return [AgingRow(*row[:4], *((value or zero) for value in row[4:11])) for row in rows]
 
     def count(self) -> int:
         if self._count is None:

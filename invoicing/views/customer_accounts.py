@@ -20,6 +20,7 @@ from invoicing.selectors import statements as statement_selectors
 from invoicing.selectors.aging import AgingReport
 from invoicing.services.statements import customer_statement_send
 from salesapp.models import Customer
+from salesapp.selectors.pricing import company_currency
 
 RECENT_PAYMENTS = 5
 
@@ -66,6 +67,7 @@ AGING_COLUMNS = [
     Column("days_61_90", _("61–90 days"), lambda row: row.days_61_90, css="num"),
     Column("days_over_90", _("Over 90 days"), lambda row: row.days_over_90, css="num"),
     Column("total", _("Total"), lambda row: row.total, css="num"),
+    Column("total_company", _("Total in the company currency"), lambda row: row.total_company, css="num"),
 ]
 
 
@@ -84,7 +86,7 @@ def aging(request):
         template="invoicing/aging.html",
         filename="aging",
         form=form,
-        context={"filters": form, "as_of": as_of},
+        context={"filters": form, "as_of": as_of, "company_currency": company_currency()},
     )
 
 

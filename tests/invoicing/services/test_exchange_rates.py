@@ -167,6 +167,12 @@ def test_settling_at_another_rate_books_the_difference_and_taking_it_back_revers
     customer = invoice.customer
     assert (invoice.currency, invoice.amount_total) == ("USD", D("221.55"))
 
+    # the aging report shows what is open in USD and, at the booked rate, in EUR
+    from invoicing.selectors.aging import AgingReport
+
+    [row] = list(AgingReport(as_of=DAY + datetime.timedelta(days=1)))
+    assert (row.currency, row.total, row.total_company) == ("USD", D("221.55"), D("199.40"))
+
     # when
     payment = payment_register(
         customer=customer,
