@@ -31,6 +31,10 @@ class CreditNoteForm(forms.Form):
                 max_digits=16,
                 decimal_places=2,
                 step_size=MONEY_QUANTUM,
+                # The field sits in the line's row: its name says which line, for screen readers and keyboards.
+                widget=forms.NumberInput(
+                    attrs={"aria-label": _("Amount to credit on line %(line)s") % {"line": line.line_no}}
+                ),
             )
         for line in lines:
             line.field = self[_line_field(line.pk)]
