@@ -6,6 +6,7 @@ from invoicing.api.invoice_serializers import money_field
 from invoicing.choices import PaymentDirection, PaymentMethod
 from invoicing.models import Invoice, Payment, PaymentApplication
 from salesapp.api.document_serializers import CustomerDocumentSerializer
+from salesapp.choices import Currency
 from salesapp.models import Customer
 
 
@@ -94,6 +95,11 @@ class PaymentInputSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
     direction = serializers.ChoiceField(
         choices=PaymentDirection.choices, required=False, help_text="`refund`: money paid back, settling credit notes."
+    )
+    currency = serializers.ChoiceField(
+        choices=Currency.choices,
+        required=False,
+        help_text="Defaults to the customer's currency; a document is settled in its own currency.",
     )
     applications = PaymentApplicationInputSerializer(
         many=True,

@@ -14,6 +14,7 @@ from invoicing.choices import PaymentDirection, PaymentMethod
 from invoicing.models import Invoice, Payment
 from invoicing.selectors.invoices import invoice_list_open
 from invoicing.services.payments import ApplicationInput, payment_register
+from salesapp.choices import Currency
 from salesapp.forms.customers import CUSTOMER_LOOKUP
 from salesapp.models import Customer
 
@@ -72,6 +73,12 @@ class PaymentForm(forms.Form):
     )
     reference = forms.CharField(
         label=_("Reference"), max_length=Payment._meta.get_field("reference").max_length, required=False
+    )
+    currency = forms.ChoiceField(
+        label=_("Currency"),
+        choices=[("", _("The invoice's, else the customer's")), *Currency.choices],
+        required=False,
+        help_text=_("A document is settled in its own currency."),
     )
     invoice = OpenInvoiceChoiceField(
         label=_("Apply to invoice"),
@@ -136,6 +143,7 @@ class PaymentForm(forms.Form):
             method=data["method"],
             reference=data["reference"],
             direction=data["direction"] or PaymentDirection.RECEIPT,
+            currency=data["currency"] or (data["invoice"].currency if data["invoice"] else None),
             applications=applications,
             by=by,
         )

@@ -20,6 +20,7 @@ from invoicing.selectors.customer_accounts import customer_balance
 from invoicing.services.exchange_differences import exchange_difference_post
 from invoicing.services.invoices import invoice_payment_refresh
 from invoicing.services.ledger import Posting, booking_date_error, journal_entry_post, posting_accounts
+from salesapp.choices import Currency
 from salesapp.models import Customer
 from salesapp.selectors.credit import customer_released_uninvoiced
 from salesapp.services.orders import orders_release_prepaid
@@ -56,12 +57,17 @@ def payment_register(
     method: str = PaymentMethod.BANK_TRANSFER,
     reference: str = "",
     direction: str = PaymentDirection.RECEIPT,
+    currency: str | None = None,
     applications: list[ApplicationInput] | None = None,
     by: User,
 ) -> Payment:
     """Record money received (debit bank, credit the customer's receivable) or, for a refund, paid back (credit
     bank, debit the receivable); then apply it to invoices and credit notes. What is not applied stays on the
-    customer's account."""
+    customer's account.
+
+    The payment is in ``currency`` (the customer's when not given): a document is settled in its own currency,
+    so an invoice in another currency than the customer's is paid by a payment in that currency. The journal
+    books it in the company currency at the day's rate."""
     amount = round_money(Decimal(amount))
     errors = {}
     if amount <= 0:
@@ -70,6 +76,9 @@ def payment_register(
         errors["direction"] = gettext("Unknown payment direction '%(direction)s'.") % {"direction": direction}
     if method not in PaymentMethod.values:
         errors["method"] = gettext("Unknown payment method '%(method)s'.") % {"method": method}
+    currency = currency or customer.currency
+    if currency not in Currency.values:
+        errors["currency"] = gettext("Unknown currency '%(currency)s'.") % {"currency": currency}
     date_error = booking_date_error(payment_date)
     if date_error:
         errors["payment_date"] = date_error
@@ -80,7 +89,7 @@ def payment_register(
         number=number_take(code="payment"),
         customer=customer,
         amount=amount,
-        currency=customer.currency,
+        currency=currency,
         payment_date=payment_date or timezone.localdate(),
         method=method,
         reference=reference,
@@ -108,7 +117,8 @@ def payment_register(
     )
     if applications:
         payment = payment_apply(payment=payment, applications=applications, by=by)
-    if customer.prepayment_required and not payment.is_refund:
+    # Orders held for prepayment wait for money in the customer's currency: their balance is kept in it.
+    if customer.prepayment_required and not payment.is_refund and payment.currency == customer.currency:
         _prepaid_orders_release(customer, by=by)
     return payment
 

@@ -277,3 +277,32 @@ def test_a_payment_date_outside_the_booking_window_is_refused(integrator):
             {"field": "payment_date", "message": "Enter a date between 2000-01-01 and 2099-12-31."}
         ]
     assert payment_rows() == []
+
+
+def test_a_payment_in_another_currency_than_the_customers(integrator, manager):
+    from invoicing.services.exchange_rates import exchange_rate_set
+
+    # given: a EUR customer with a USD invoice
+    exchange_rate_set(currency="USD", valid_from=datetime.date(2020, 1, 1), rate=Decimal("0.9"), by=manager)
+    invoice = posted_slip_invoice(by=integrator, customer=make_customer(currency="USD"))
+    invoice.customer.currency = "EUR"
+    invoice.customer.save(update_fields=["currency"])
+    api = api_client(integrator)
+    body = {"customer": invoice.customer_id, "amount": "221.55", "applications": [{"invoice": invoice.pk}]}
+
+    # when: without a currency it is the customer's and refused; in USD it pays
+    refused = api.post(URL, body, format="json")
+    paid = api.post(URL, {**body, "currency": "USD"}, format="json")
+    unknown = api.post(URL, {**body, "currency": "XYZ"}, format="json")
+
+    # then
+    assert problem(refused, 400)["errors"] == [
+        {
+            "field": "applications[0].invoice",
+            "message": f"{invoice.number} is in USD: it is settled in its own currency, not in EUR.",
+        }
+    ]
+    assert paid.status_code == 201, paid.content
+    assert (paid.json()["currency"], paid.json()["amount_applied"]) == ("USD", "221.55")
+    assert problem(unknown, 400)["errors"] == [{"field": "currency", "message": '"XYZ" is not a valid choice.'}]
+    assert Payment.objects.count() == 1

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from core.errors import ActionForbidden, DomainError, ValidationFailed
 from core.models import NumberSeries
 from invoicing.errors import ErrorCode
-from invoicing.models import ExchangeRate, JournalEntry
+from invoicing.models import ExchangeRate, JournalEntry, Payment
 from invoicing.selectors.exchange_rates import rate_on
 from invoicing.services.exchange_rates import (
     ExchangeRateImportRefused,
@@ -213,3 +213,41 @@ def test_a_payment_settles_documents_of_its_own_currency_only(clerk, billing, ma
     assert refused.value.field_errors == {
         "applications[0].invoice": f"{invoice.number} is in USD: it is settled in its own currency, not in EUR."
     }
+    assert Payment.objects.count() == 0
+
+
+def test_a_payment_in_the_documents_currency_settles_it_for_a_customer_of_another(clerk, billing, manager):
+    from invoicing.services.payments import ApplicationInput, payment_register
+
+    # given: a customer keeping EUR with an invoice in USD (booked at 0.90)
+    exchange_rate_set(currency="USD", valid_from=DAY, rate=D("0.90"), by=manager)
+    invoice = invoice_post(invoice=_usd_draft(clerk), invoice_date=DAY, by=billing)
+    invoice.customer.currency = "EUR"
+    invoice.customer.save(update_fields=["currency"])
+
+    # when: paid in USD on the day the rate was set
+    payment = payment_register(
+        customer=invoice.customer,
+        amount=invoice.amount_total,
+        currency="USD",
+        payment_date=DAY,
+        applications=[ApplicationInput(invoice=invoice)],
+        by=billing,
+    )
+
+    # then: paid, the journal booked in EUR at the same rate, so no exchange difference
+    invoice.refresh_from_db()
+    assert (payment.currency, invoice.payment_state, invoice.amount_paid) == ("USD", "paid", D("221.55"))
+    entry = JournalEntry.objects.get(payment=payment)
+    assert (entry.currency, entry.exchange_rate) == ("USD", D("0.90"))
+    assert _receivable_of(invoice.customer) == 0
+
+
+def test_an_unknown_payment_currency_is_refused_naming_the_field(billing):
+    from invoicing.services.payments import payment_register
+
+    with pytest.raises(ValidationFailed) as refused:
+        payment_register(customer=make_customer(), amount=D("5"), currency="XYZ", by=billing)
+
+    assert refused.value.field_errors == {"currency": "Unknown currency 'XYZ'."}
+    assert Payment.objects.count() == 0

@@ -234,3 +234,25 @@ def test_a_payment_date_outside_the_booking_window_is_refused_on_its_field(clien
     ] * 2
     invoice.refresh_from_db()
     assert (Payment.objects.count(), invoice.amount_paid) == (0, D("0.00"))
+
+
+def test_a_payment_chosen_for_an_invoice_in_another_currency_takes_the_invoices(client, clerk, billing, manager):
+    from invoicing.services.exchange_rates import exchange_rate_set
+
+    # given: a EUR customer with a posted invoice in USD
+    exchange_rate_set(currency="USD", valid_from=datetime.date(2020, 1, 1), rate=D("0.9"), by=manager)
+    invoice = posted_invoice(by=clerk, post_by=billing, customer=make_customer(currency="USD"))
+    invoice.customer.currency = "EUR"
+    invoice.customer.save(update_fields=["currency"])
+    client.force_login(billing)
+    data = {"customer": invoice.customer_id, "amount": "121.00", "method": "cash", "invoice": invoice.pk}
+
+    # when: the currency left empty follows the invoice
+    response = client.post(reverse("invoicing:payment_create"), {**data, "payment_date": timezone.localdate()})
+
+    # then
+    assert response.status_code == 302, response.content.decode()
+    invoice.refresh_from_db()
+    assert (Payment.objects.get().currency, invoice.payment_state) == ("USD", "paid")
+    form = client.get(reverse("invoicing:payment_create")).content.decode()
+    assert '<option value="" selected>The invoice&#x27;s, else the customer&#x27;s</option>' in form
