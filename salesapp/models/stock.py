@@ -147,6 +147,21 @@ class InboundSupplyLine(ConcurrentTransitionMixin, AuthoredModel):
     def mark_received(self, *, by=None):
         pass
 
+    # A drop shipment's delivery that is canceled gives back what its receipt counted (the vendor's delivery is
+    # undone with it): the line expects those goods again.
+    @document_transition(
+        field=state,
+        source=SupplyState.RECEIVED,
+        target=SupplyState.OPEN,
+        label=_("Expected again"),
+        conditions=[Refusal(lambda line: not line.all_received(), _("All of supply line %(number)s came in."))],
+        refused_in_state=_("Supply line %(number)s is %(state)s: nothing of it is expected again."),
+        code=ErrorCode.SUPPLY_LINE_NOT_RECEIVABLE,
+        automatic=True,
+    )
+    def reopen(self, *, by=None):
+        pass
+
     @document_transition(
         field=state,
         source=SupplyState.OPEN,

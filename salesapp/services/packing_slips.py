@@ -15,7 +15,7 @@ from core.loaded import loaded_set
 from core.money import ZERO
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save, transitions_saved
-from salesapp.choices import LineSupply, PackingSlipState, ReturnDisposition, StockMoveKind
+from salesapp.choices import LineSupply, PackingSlipState, ReturnDisposition, StockMoveKind, SupplyState
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import (
     lock_order,
@@ -24,7 +24,7 @@ from salesapp.lock_objects import (
     lock_packing_slip_lines,
     lock_returned_lines,
 )
-from salesapp.models import PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
+from salesapp.models import InboundSupplyLine, PackingSlip, PackingSlipLine, SalesOrder, SalesOrderLine
 from salesapp.order_types import order_type_refusal, policy_for
 from salesapp.services.orders import order_status_follow
 from salesapp.services.reservations import reservations_fill, reservations_shrink
@@ -310,12 +310,14 @@ def packing_slip_cancel(*, packing_slip: PackingSlip, reason: str, by: User) -> 
         )
     order = lock_order(packing_slip.order_id, with_customer=False)
     lines = lock_order_lines(order, related=())
+    receives = policy_for(order.order_type).receives
+    # Locked before the slip, as the lock order has it (order → lines → inbound supply line → packing slip).
+    drop_supplies = {} if receives else _drop_shipment_supplies_lock(lines)
     slip = lock_packing_slip(packing_slip.pk)
     slip.order = order  # the cancel transition's conditions read the locked order
     slip_lines = lock_packing_slip_lines(slip)
     # Permission, state and the conditions (nothing invoiced) first: a refusal has changed nothing.
     transition_run(slip.cancel, by=by, description=reason)
-    receives = policy_for(order.order_type).receives
     for slip_line in slip_lines:
         lines[slip_line.order_line_id].qty_delivered -= slip_line.quantity
     moves = _reversing_moves(lines, slip_lines, receives=receives)
@@ -334,12 +336,38 @@ def packing_slip_cancel(*, packing_slip: PackingSlip, reason: str, by: User) -> 
     stock_moves_book(moves, by=by)
     if receives:
         _returned_unbook(lines, slip_lines)
+    _drop_shipment_receipts_undo(drop_supplies, slip_lines, by=by)
     transition_save(slip)
     # The order is confirmed again before the goods are handed out, so its own lines are in line for them.
     order_status_follow(order=order, by=by)
     if not receives:
         reservations_fill(move.item_id for move in moves)
     return slip
+
+
+def _drop_shipment_supplies_lock(lines: dict[int, SalesOrderLine]) -> dict[int, InboundSupplyLine]:
+    """The supply lines of the order's drop-shipped lines, locked, by order line id."""
+    drop_lines = [pk for pk, line in lines.items() if line.supply == LineSupply.DROP_SHIPMENT]
+    if not drop_lines:
+        return {}
+    supplies = InboundSupplyLine.objects.select_for_update().filter(order_line_id__in=drop_lines).order_by("pk")
+    return {supply.order_line_id: supply for supply in supplies}
+
+
+def _drop_shipment_receipts_undo(
+    supplies: dict[int, InboundSupplyLine], slip_lines: list[PackingSlipLine], *, by: User
+) -> None:
+    """A drop shipment's delivery is its vendor's receipt: canceling the delivery takes the receipt back, so the
+    line's goods are expected from the vendor again (and received again when they do come)."""
+    for slip_line in slip_lines:
+        supply = supplies.get(slip_line.order_line_id)
+        if supply is None:
+            continue
+        supply.qty_received = max(supply.qty_received - slip_line.quantity, ZERO)
+        supply.save(update_fields=["qty_received", "updated_at"])
+        if supply.state == SupplyState.RECEIVED and not supply.all_received():
+            transition_run(supply.reopen, by=by, check_permission=False)
+            transition_save(supply)
 
 
 def _by_item(moves: list[Move]) -> dict[int, Decimal]:

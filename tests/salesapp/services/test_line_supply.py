@@ -206,3 +206,30 @@ def test_the_supply_api_and_page_receive_a_drop_shipment_as_the_customers_delive
         2,
     )
     assert not StockMove.objects.filter(item=item).exists()
+
+
+def test_canceling_a_drop_shipments_delivery_expects_its_goods_again(clerk, manager, vendor):
+    # given: a drop-shipped line of 5, received (and so delivered) in full
+    item = ItemFactory(stock=0)
+    order = confirmed(item, "5", by=clerk)
+    supply = order_line_supply_set(
+        order_line=order.lines.get(), supply="drop_shipment", vendor=vendor, expected_date=NEXT_WEEK, by=manager
+    )
+    line_supply_receive(supply_line=supply, quantity=D("2"), received_on=TODAY, by=manager)
+    line_supply_receive(supply_line=supply, quantity=D("3"), received_on=TODAY, by=manager)
+    second = PackingSlip.objects.filter(order=order).latest("pk")
+
+    # when: the second delivery (3) is canceled
+    packing_slip_cancel(packing_slip=second, reason="Vendor shipped to the wrong address", by=manager)
+
+    # then: the line waits for 3 again, and so does its supply line, which is open again
+    supply.refresh_from_db()
+    order.refresh_from_db()
+    assert (supply.qty_received, supply.state, supply.remaining) == (D("2"), "open", D("3"))
+    assert (order.state, order.lines.get().qty_delivered) == ("confirmed", D("2"))
+    # and the 3 can be received again: the delivery is posted once more
+    line_supply_receive(supply_line=supply, quantity=D("3"), received_on=TODAY, by=manager)
+    supply.refresh_from_db()
+    order.refresh_from_db()
+    assert (supply.qty_received, supply.state, order.state) == (D("5"), "received", "delivered")
+    assert_cache_matches_moves()
