@@ -1,6 +1,7 @@
 """Settings shared by every environment. The environment is read here and nowhere else."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -259,3 +260,27 @@ LOGGING = {
 }
 
 FORMAT_MODULE_PATH = ["config.formats"]
+
+# Login lockout (django-axes): failures are counted per username *and* address together, so someone guessing
+# passwords is stopped without locking the user out from every other place. A lockout lasts the cool-off from the
+# last failure; a successful login clears the count. Every failure and lockout is logged (axes' own logger).
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+# Last: it turns the lockout the backend flags into the login page with its message.
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("SALESFLOW_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SALESFLOW_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
+# Behind a reverse proxy the client's address is the one the proxy adds (SALESFLOW_BEHIND_PROXY, see production).
+# The right-most forwarded address is the one our own proxy added; those left of it are the client's to invent.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_bool("SALESFLOW_BEHIND_PROXY", False) else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_ORDER = "right-most"
+
+# API throttling per user (core/api/throttling.py), counted in the database so every web process shares it. An
+# integrator syncing or importing stays well below it; a runaway loop does not. Empty: off.
+SALESFLOW_API_THROTTLE_RATE = os.environ.get("SALESFLOW_API_THROTTLE_RATE", "180/minute")
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.api.throttling.UserRateThrottle"]
