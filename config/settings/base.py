@@ -273,14 +273,35 @@ AXES_FAILURE_LIMIT = int(os.environ.get("SALESFLOW_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SALESFLOW_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
-# Behind a reverse proxy the client's address is the one the proxy adds (SALESFLOW_BEHIND_PROXY, see production).
-# The right-most forwarded address is the one our own proxy added; those left of it are the client's to invent.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env_bool("SALESFLOW_BEHIND_PROXY", False) else ("REMOTE_ADDR",)
-)
+# Behind a reverse proxy (SALESFLOW_BEHIND_PROXY=1) the client's address is the one the proxy adds to
+# X-Forwarded-For: the right-most one; those left of it are the client's to invent.
+BEHIND_PROXY = env_bool("SALESFLOW_BEHIND_PROXY", False)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
 AXES_IPWARE_PROXY_ORDER = "right-most"
 
 # API throttling per user (core/api/throttling.py), counted in the database so every web process shares it. An
 # integrator syncing or importing stays well below it; a runaway loop does not. Empty: off.
 SALESFLOW_API_THROTTLE_RATE = os.environ.get("SALESFLOW_API_THROTTLE_RATE", "180/minute")
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.api.throttling.UserRateThrottle"]
+
+# Content-Security-Policy (django-csp), enforced in every environment so the browser tests meet the same policy:
+# scripts and styles only from our own static files (htmx and Swagger UI are vendored), no inline script, event
+# handler or style attribute (static/js/page.js does what those did), no eval (htmx's is switched off in base.html).
+MIDDLEWARE = [*MIDDLEWARE[:1], "csp.middleware.CSPMiddleware", *MIDDLEWARE[1:]]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The API's schema and its documentation page are for signed-in users and tokens only: they map every resource.
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]
