@@ -22,9 +22,7 @@ PRINT_SECURITY = (
 
 def _run(args: list[str], **environment: str) -> subprocess.CompletedProcess:
     env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "SALESFLOW_"))
+        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "SALESFLOW_"))
     }
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", **REALISTIC, **environment)
     return subprocess.run(

@@ -19,7 +19,7 @@ def test_thirty_wrong_passwords_then_the_right_one_is_refused_from_that_address(
     attacker = Client()
 
     # when
-    wrong = [_log_in(attacker, "/login/", "ann", "guess-%d" % n, "203.0.113.7").status_code for n in range(30)]
+    wrong = [_log_in(attacker, "/login/", "ann", f"guess-{n}", "203.0.113.7").status_code for n in range(30)]
     right = _log_in(attacker, "/login/", "ann", PASSWORD, "203.0.113.7")
 
     # then: nine failures answered by the form, the tenth and every later attempt by the lockout
@@ -39,7 +39,7 @@ def test_the_same_user_still_logs_in_from_another_address(db):
     user_with_role(roles.SALES_CLERK, username="ann")
     attacker = Client()
     for n in range(10):
-        _log_in(attacker, "/login/", "ann", "guess-%d" % n, "203.0.113.7")
+        _log_in(attacker, "/login/", "ann", f"guess-{n}", "203.0.113.7")
     assert _log_in(attacker, "/login/", "ann", PASSWORD, "203.0.113.7").status_code == 429
 
     # when
@@ -58,7 +58,7 @@ def test_another_user_at_the_locked_address_still_logs_in(db):
     user_with_role(roles.BILLING_CLERK, username="bob")
     office = Client()
     for n in range(10):
-        _log_in(office, "/login/", "ann", "guess-%d" % n, "203.0.113.7")
+        _log_in(office, "/login/", "ann", f"guess-{n}", "203.0.113.7")
 
     # when
     response = _log_in(office, "/login/", "bob", PASSWORD, "203.0.113.7")
@@ -74,7 +74,7 @@ def test_the_admin_login_is_locked_out_too(db):
 
     # when
     for n in range(10):
-        _log_in(attacker, "/admin/login/", "root", "guess-%d" % n, "203.0.113.7")
+        _log_in(attacker, "/admin/login/", "root", f"guess-{n}", "203.0.113.7")
     response = _log_in(attacker, "/admin/login/", "root", PASSWORD, "203.0.113.7")
 
     # then
@@ -88,7 +88,7 @@ def test_a_success_clears_the_failures_before_the_limit(db):
     user_with_role(roles.SALES_CLERK, username="ann")
     ann = Client()
     for n in range(9):
-        _log_in(ann, "/login/", "ann", "typo-%d" % n, "198.51.100.20")
+        _log_in(ann, "/login/", "ann", f"typo-{n}", "198.51.100.20")
 
     # when
     assert _log_in(ann, "/login/", "ann", PASSWORD, "198.51.100.20").status_code == 302
