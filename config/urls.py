@@ -31,3 +31,4 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "core.api.problems.not_found_view"
+handler500 = "core.outage.server_error_view"

@@ -305,3 +305,7 @@ CONTENT_SECURITY_POLICY = {
 
 # The API's schema and its documentation page are for signed-in users and tokens only: they map every resource.
 SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]
+
+# A database outage answers 503 with Retry-After (core/outage.py), here in seconds.
+MIDDLEWARE = [*MIDDLEWARE, "core.outage.DatabaseOutageMiddleware"]
+SALESFLOW_OUTAGE_RETRY_AFTER = int(os.environ.get("SALESFLOW_OUTAGE_RETRY_AFTER", "30"))
