@@ -309,3 +309,7 @@ SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthe
 # A database outage answers 503 with Retry-After (core/outage.py), here in seconds.
 MIDDLEWARE = [*MIDDLEWARE, "core.outage.DatabaseOutageMiddleware"]
 SALESFLOW_OUTAGE_RETRY_AFTER = int(os.environ.get("SALESFLOW_OUTAGE_RETRY_AFTER", "30"))
+
+# CSV imports (core/csv_import.py) are read as a stream and refused above these sizes, naming the limit.
+SALESFLOW_CSV_MAX_BYTES = int(os.environ.get("SALESFLOW_CSV_MAX_BYTES", str(20 * 1024 * 1024)))
+SALESFLOW_CSV_MAX_ROWS = int(os.environ.get("SALESFLOW_CSV_MAX_ROWS", "50000"))
