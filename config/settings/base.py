@@ -313,3 +313,8 @@ SALESFLOW_OUTAGE_RETRY_AFTER = int(os.environ.get("SALESFLOW_OUTAGE_RETRY_AFTER"
 # CSV imports (core/csv_import.py) are read as a stream and refused above these sizes, naming the limit.
 SALESFLOW_CSV_MAX_BYTES = int(os.environ.get("SALESFLOW_CSV_MAX_BYTES", str(20 * 1024 * 1024)))
 SALESFLOW_CSV_MAX_ROWS = int(os.environ.get("SALESFLOW_CSV_MAX_ROWS", "50000"))
+# Every API operation may answer 429 (throttled) or 503 (database unreachable): the schema says so.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    *SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"],
+    "core.api.outage_schema.retry_answers_hook",
+]

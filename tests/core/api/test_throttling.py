@@ -91,3 +91,19 @@ def test_a_rate_is_a_count_per_period():
     assert parse_rate("180/minute") == (180, 60)
     assert parse_rate("10/s") == (10, 1)
     assert parse_rate("5000/day") == (5000, 86400)
+
+
+def test_the_schema_says_every_operation_may_answer_429_and_503(integrator):
+    # when
+    schema = api_client(integrator).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    # then
+    problem_ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, method in (("/api/v1/sales-orders/", "get"), ("/api/v1/sales-orders/{id}/confirm/", "post")):
+        responses = schema["paths"][path][method]["responses"]
+        assert responses["429"]["content"] == problem_ref
+        assert responses["503"]["content"] == problem_ref
+        assert responses["429"]["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+    assert {"throttled", "service-unavailable"} <= set(
+        schema["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+    )
