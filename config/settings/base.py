@@ -318,3 +318,8 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     *SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"],
     "core.api.outage_schema.retry_answers_hook",
 ]
+# Token requests are counted for the throttle in the token look-up they make anyway (core/api/throttling.py).
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "core.api.throttling.CountingTokenAuthentication" if name.endswith(".TokenAuthentication") else name
+    for name in REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
+]

@@ -4,6 +4,7 @@ import time
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
+from rest_framework.test import APIClient
 
 from core.api.throttling import parse_rate
 from core.models import RateCounter
@@ -63,10 +64,10 @@ def test_a_new_window_starts_the_count_again(integrator):
     assert RateCounter.objects.get(key=f"user:{integrator.pk}").hits == 1
 
 
-def test_counting_costs_one_statement_per_request(integrator):
+def test_a_token_request_is_counted_in_its_token_look_up(integrator):
     # given
     api = api_client(integrator)
-    api.get(URL)  # warm up (token, permissions)
+    api.get(URL)  # warm up (permissions)
 
     # when
     with override_settings(SALESFLOW_API_THROTTLE_RATE=""), CaptureQueriesContext(connection) as off:
@@ -74,9 +75,35 @@ def test_counting_costs_one_statement_per_request(integrator):
     with CaptureQueriesContext(connection) as on:
         assert api.get(URL).status_code == 200
 
+    # then: the same number of statements; the token's is the one that counts
+    assert len(on.captured_queries) == len(off.captured_queries)
+    counting = [query["sql"] for query in on.captured_queries if "ratecounter" in query["sql"]]
+    assert len(counting) == 1
+    assert "authtoken_token" in counting[0]
+    assert RateCounter.objects.get(key=f"user:{integrator.pk}").hits == 2
+
+
+def test_a_session_request_costs_one_statement_to_count(client, clerk):
+    # given
+    client.force_login(clerk)
+    client.get(URL)  # warm up (session, permissions)
+
+    # when
+    with override_settings(SALESFLOW_API_THROTTLE_RATE=""), CaptureQueriesContext(connection) as off:
+        assert client.get(URL).status_code == 200
+    with CaptureQueriesContext(connection) as on:
+        assert client.get(URL).status_code == 200
+
     # then
     assert len(on.captured_queries) == len(off.captured_queries) + 1
-    assert [q["sql"] for q in on.captured_queries if "ratecounter" in q["sql"]][0].lstrip().startswith("INSERT")
+    assert RateCounter.objects.get(key=f"user:{clerk.pk}").hits == 2
+
+
+def test_a_wrong_token_is_refused_as_before(integrator):
+    response = APIClient().get(URL, HTTP_AUTHORIZATION="Token " + "0" * 40)
+
+    assert problem(response, 401)["detail"] == "Invalid token."
+    assert not RateCounter.objects.exists()
 
 
 def test_an_unauthenticated_request_is_not_counted(db):
