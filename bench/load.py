@@ -145,6 +145,9 @@ class Gunicorn:
             "DJANGO_SETTINGS_MODULE": "config.settings.local",
             "DJANGO_DEBUG": "0",
             "DATABASE_URL": database_url(),
+            # A few integrator tokens send a share of thousands of requests within seconds: more than the API
+            # throttle allows one client. The counting itself still runs, so its cost is in the figures.
+            "SALESFLOW_API_THROTTLE_RATE": os.environ.get("SALESFLOW_API_THROTTLE_RATE", "1000000/minute"),
         }
         self.process: subprocess.Popen | None = None
 

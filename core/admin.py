@@ -19,7 +19,7 @@ from procrastinate.contrib.django.models import ProcrastinateEvent, Procrastinat
 
 from core.errors import DomainError
 from core.jobs import JOB_STATUS_LABELS, job_retry, may_retry_jobs, may_view_jobs
-from core.models import JobFailure, NumberSeries
+from core.models import JobFailure, NumberSeries, RateCounter
 
 admin.site.site_header = _("salesflow administration")
 admin.site.site_title = _("salesflow admin")
@@ -277,3 +277,19 @@ class JobFailureAdmin(JobsPermissionOnly, admin.ModelAdmin):
     search_fields = ("task_name", "error")
     ordering = ("-id",)
     readonly_fields = ("job_id", "task_name", "attempt", "failed_at", "error")
+
+
+@admin.register(RateCounter)
+class RateCounterAdmin(admin.ModelAdmin):
+    """API requests counted per user in the current throttle window (core/api/throttling.py). Read-only: the count
+    is the API's; deleting a user's row lets that user send requests again at once."""
+
+    list_display = ("key", "hits", "window_start")
+    search_fields = ("key",)
+    ordering = ("key",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -78,3 +78,19 @@ class JobFailure(models.Model):
 
     def __str__(self):
         return f"{self.task_name} #{self.job_id}, attempt {self.attempt}"
+
+
+class RateCounter(models.Model):
+    """Requests counted in the current window per client (the API throttle, core/api/throttling.py). One row per
+    client, rewritten by a single UPSERT per request, so every web process counts against the same figure."""
+
+    key = models.CharField(_("client"), max_length=64, primary_key=True)
+    window_start = models.BigIntegerField(_("window start (epoch seconds)"))
+    hits = models.PositiveIntegerField(_("requests"))
+
+    class Meta:
+        verbose_name = _("rate counter")
+        verbose_name_plural = _("rate counters")
+
+    def __str__(self):
+        return f"{self.key}: {self.hits}"

@@ -1,6 +1,7 @@
 """Settings shared by every environment. The environment is read here and nowhere else."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -259,3 +260,66 @@ LOGGING = {
 }
 
 FORMAT_MODULE_PATH = ["config.formats"]
+
+# Login lockout (django-axes): failures are counted per username *and* address together, so someone guessing
+# passwords is stopped without locking the user out from every other place. A lockout lasts the cool-off from the
+# last failure; a successful login clears the count. Every failure and lockout is logged (axes' own logger).
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+# Last: it turns the lockout the backend flags into the login page with its message.
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("SALESFLOW_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SALESFLOW_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "core.lockout.lockout_response"
+# Behind a reverse proxy (SALESFLOW_BEHIND_PROXY=1) the client's address is the one the proxy adds to
+# X-Forwarded-For: the right-most one; those left of it are the client's to invent.
+BEHIND_PROXY = env_bool("SALESFLOW_BEHIND_PROXY", False)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_ORDER = "right-most"
+
+# API throttling per user (core/api/throttling.py), counted in the database so every web process shares it. An
+# integrator syncing or importing stays well below it; a runaway loop does not. Empty: off.
+SALESFLOW_API_THROTTLE_RATE = os.environ.get("SALESFLOW_API_THROTTLE_RATE", "180/minute")
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["core.api.throttling.UserRateThrottle"]
+
+# Content-Security-Policy (django-csp), enforced in every environment so the browser tests meet the same policy:
+# scripts and styles only from our own static files (htmx and Swagger UI are vendored), no inline script, event
+# handler or style attribute (static/js/page.js does what those did), no eval (htmx's is switched off in base.html).
+MIDDLEWARE = [*MIDDLEWARE[:1], "csp.middleware.CSPMiddleware", *MIDDLEWARE[1:]]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The API's schema and its documentation page are for signed-in users and tokens only: they map every resource.
+SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"] = ["rest_framework.permissions.IsAuthenticated"]
+
+# A database outage answers 503 with Retry-After (core/outage.py), here in seconds.
+MIDDLEWARE = [*MIDDLEWARE, "core.outage.DatabaseOutageMiddleware"]
+SALESFLOW_OUTAGE_RETRY_AFTER = int(os.environ.get("SALESFLOW_OUTAGE_RETRY_AFTER", "30"))
+
+# CSV imports (core/csv_import.py) are read as a stream and refused above these sizes, naming the limit.
+SALESFLOW_CSV_MAX_BYTES = int(os.environ.get("SALESFLOW_CSV_MAX_BYTES", str(20 * 1024 * 1024)))
+SALESFLOW_CSV_MAX_ROWS = int(os.environ.get("SALESFLOW_CSV_MAX_ROWS", "50000"))
+# Every API operation may answer 429 (throttled) or 503 (database unreachable): the schema says so.
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    *SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"],
+    "core.api.outage_schema.retry_answers_hook",
+]
+# Token requests are counted for the throttle in the token look-up they make anyway (core/api/throttling.py).
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "core.api.throttling.CountingTokenAuthentication" if name.endswith(".TokenAuthentication") else name
+    for name in REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
+]

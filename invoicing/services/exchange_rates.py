@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext, ngettext
 
-from core.csv_import import ImportRefused, data_rows, header_names, uploaded_text
+from core.csv_import import ImportRefused, data_rows, header_names, uploaded_csv
 from core.dates import date_in_window, date_window_message
 from core.errors import ActionForbidden, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
@@ -120,8 +120,8 @@ def _row_rate(row: dict[str, str]) -> tuple[tuple[str, datetime.date | None, Dec
 def exchange_rates_import(*, file: bytes | str | IO[bytes], by: User) -> int:
     """Every row's rate set (as ``exchange_rate_set`` does), or none when any row is wrong. Returns the count."""
     _refuse_unless_allowed(by, "invoicing.add_exchangerate")
-    text = uploaded_text(file, refused=lambda reason: ExchangeRateImportRefused(reason=reason))
-    parsed, errors = data_rows(text, header=_header)
+    upload = uploaded_csv(file, refused=lambda reason: ExchangeRateImportRefused(reason=reason))
+    parsed, errors = data_rows(upload, header=_header)
     if not parsed and not errors:
         raise ExchangeRateImportRefused(reason=gettext("The file has a header row but no rates."))
     rates: dict[tuple[str, datetime.date], Decimal] = {}

@@ -35,7 +35,10 @@ def callers():
     """Who can take a call list: active people whose role may work on campaign targets."""
     return (
         get_user_model()
-        .objects.with_perm("marketing.change_campaigntarget", include_superusers=False)
+        # Named: the login lockout's backend is listed too, and it grants nothing.
+        .objects.with_perm(
+            "marketing.change_campaigntarget", include_superusers=False, backend="core.auth_backends.ModelBackend"
+        )
         .filter(is_active=True)
         .exclude(groups__name=roles.INTEGRATOR)
         .order_by("username")

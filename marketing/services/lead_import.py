@@ -12,9 +12,6 @@ nothing is imported and the refusal names every wrong row by its line in the fil
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
@@ -23,7 +20,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext, ngettext
 
-from core.csv_import import uploaded_text
+from core.csv_import import CsvUpload, csv_rows, uploaded_csv
 from core.errors import ValidationFailed
 from marketing.choices import LeadSource
 from marketing.errors import ErrorCode
@@ -75,24 +72,8 @@ class LeadImportRefused(ValidationFailed):
         return [{"field": "file", "line": row.line, "message": str(row)} for row in self.rows]
 
 
-def _text(file) -> str:
-    return uploaded_text(file, refused=lambda reason: LeadImportRefused(reason=reason))
-
-
-def _delimiter(text: str) -> str:
-    # Column names never contain a separator, so the header row tells which one the file uses.
-    header = text.splitlines()[0] if text.splitlines() else ""
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number where the row starts, cells); a quoted value may span lines, so the count follows the
-    reader rather than the rows."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    next_line = 1
-    for cells in reader:
-        yield next_line, cells
-        next_line = reader.line_num + 1
+def _upload(file) -> CsvUpload:
+    return uploaded_csv(file, refused=lambda reason: LeadImportRefused(reason=reason))
 
 
 def _header(cells: list[str]) -> list[str]:
@@ -170,8 +151,7 @@ def _lead_for_row(row: dict[str, str], *, by: User, default_source: str, lookups
 @transaction.atomic
 def lead_import(*, file: bytes | IO[bytes], by: User, default_source: str = LeadSource.IMPORT) -> list[Lead]:
     """Create one lead per data row of a CSV file, or none at all when any row is wrong (LeadImportRefused)."""
-    text = _text(file)
-    rows = _rows(text, _delimiter(text))
+    rows = csv_rows(_upload(file))
     _, header_cells = next(rows)
     names = _header(header_cells)
     parsed: list[tuple[int, dict[str, str]]] = []

@@ -20,7 +20,7 @@ from typing import IO, TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext, ngettext
 
-from core.csv_import import ImportRefused, data_rows, header_names, uploaded_text
+from core.csv_import import CsvUpload, ImportRefused, data_rows, header_names, uploaded_csv
 from core.errors import ValidationFailed
 from salesapp.choices import AgreementAppliesTo, AgreementKind
 from salesapp.errors import ErrorCode
@@ -54,8 +54,8 @@ class PriceListImportRefused(ImportRefused):
     code = ErrorCode.PRICE_LIST_IMPORT_REFUSED
 
 
-def _text(file) -> str:
-    return uploaded_text(file, refused=lambda reason: PriceListImportRefused(reason=reason))
+def _upload(file) -> CsvUpload:
+    return uploaded_csv(file, refused=lambda reason: PriceListImportRefused(reason=reason))
 
 
 def _header(cells: list[str]) -> list[str]:
@@ -150,8 +150,8 @@ def _line_for_row(row: dict[str, str], *, by: User, lookups: _Lookups) -> tuple[
 @transaction.atomic
 def price_list_import(*, file: bytes | IO[bytes], by: User) -> list[TradeAgreementLine]:
     """Create one trade agreement line per data row, or none when any row is wrong (PriceListImportRefused)."""
-    text = _text(file)
-    parsed, errors = data_rows(text, header=_header)
+    upload = _upload(file)
+    parsed, errors = data_rows(upload, header=_header)
     if not parsed and not errors:
         raise PriceListImportRefused(reason=gettext("The file has a header row but no prices."))
     lookups = _Lookups([row for _line, row in parsed])

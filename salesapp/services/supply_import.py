@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext, ngettext
 
-from core.csv_import import ImportRefused, data_rows, header_names, uploaded_text
+from core.csv_import import CsvUpload, ImportRefused, data_rows, header_names, uploaded_csv
 from core.errors import ActionForbidden
 from core.errors import ErrorCode as CoreErrorCode
 from core.money import decimal_or_none
@@ -43,8 +43,8 @@ class SupplyImportRefused(ImportRefused):
     code = ErrorCode.SUPPLY_IMPORT_REFUSED
 
 
-def _text(file) -> str:
-    return uploaded_text(file, refused=lambda reason: SupplyImportRefused(reason=reason))
+def _upload(file) -> CsvUpload:
+    return uploaded_csv(file, refused=lambda reason: SupplyImportRefused(reason=reason))
 
 
 def _header(cells: list[str]) -> list[str]:
@@ -134,8 +134,8 @@ def supply_lines_import(*, file: bytes | str | IO[bytes], by: User) -> list[Inbo
         raise ActionForbidden(
             code=CoreErrorCode.PERMISSION_DENIED, reason=gettext("Your role does not allow entering inbound supply.")
         )
-    text = _text(file)
-    parsed, errors = data_rows(text, header=_header)
+    upload = _upload(file)
+    parsed, errors = data_rows(upload, header=_header)
     if not parsed and not errors:
         raise SupplyImportRefused(reason=gettext("The file has a header row but no supply lines."))
     lookups = _Lookups([row for _number, row in parsed])

@@ -89,8 +89,13 @@ def page(browser: Browser, live_server, django_db_serialized_rollback) -> Iterat
     context = browser.new_context(base_url=live_server.url, locale="en-US")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # The Content-Security-Policy is enforced in tests too: anything it blocks (an inline script, handler or style,
+    # an eval) fails the test that met it.
+    blocked = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
     yield page
     context.close()
+    assert not blocked, "The Content-Security-Policy blocked: " + " | ".join(blocked)
 
 
 def login(page: Page, user: User, password: str = PASSWORD) -> Page:

@@ -1,11 +1,12 @@
 from django.core.management import call_command
+from django.test import Client
 
 from tests.core.api.helpers import api_client
 
 
-def test_schema_is_served(db):
+def test_schema_is_served(integrator):
     # when
-    response = api_client().get("/api/schema/", HTTP_ACCEPT="application/json")
+    response = api_client(integrator).get("/api/schema/", HTTP_ACCEPT="application/json")
 
     # then: every resource is described, errors as problem+json
     assert response.status_code == 200
@@ -70,25 +71,45 @@ def test_schema_validates_without_warnings(db, tmp_path):
     assert "/api/v1/sales-orders/{id}/confirm/" in (tmp_path / "schema.yml").read_text()
 
 
-def test_docs_page_is_served(db):
+def test_docs_page_is_served(integrator):
     # when
-    response = api_client().get("/api/docs/")
+    response = api_client(integrator).get("/api/docs/")
+    script = api_client(integrator).get("/api/docs/?script=")
+
+    # then: the page loads its start script from a URL of its own (no inline script under the CSP)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html
+    assert '<script src="/api/docs/?script="></script>' in html
+    assert "<script>" not in html and "<style>" not in html
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert b"/api/schema/" in script.content
+
+
+def test_schema_and_docs_need_a_token_or_a_session(clerk):
+    # when
+    anonymous = [api_client().get(url) for url in ("/api/schema/", "/api/docs/", "/api/docs/?script=")]
+    client = Client()
+    client.force_login(clerk)
+    signed_in = [client.get(url) for url in ("/api/schema/", "/api/docs/")]
 
     # then
-    assert response.status_code == 200
-    assert b"swagger-ui" in response.content
+    assert [response.status_code for response in anonymous] == [401, 401, 401]
+    assert [response.status_code for response in signed_in] == [200, 200]
 
 
-def test_api_docs_load_nothing_from_a_cdn(client):
+def test_api_docs_load_nothing_from_a_cdn(client, clerk):
     # Users may run without internet: Swagger UI comes from the installed sidecar package.
+    client.force_login(clerk)
     html = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn." not in html and "https://" not in html.split("<body", 1)[0]
 
 
-def test_the_problem_schema_lists_every_error_code(db):
+def test_the_problem_schema_lists_every_error_code(integrator):
     # when
-    schema = api_client().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    schema = api_client(integrator).get("/api/schema/", HTTP_ACCEPT="application/json").json()
 
     # then: core's, each app's (errors.py) and the API's own codes
     codes = schema["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
