@@ -72,6 +72,7 @@ class PaymentSerializer(CustomerDocumentSerializer):
             "applications",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
