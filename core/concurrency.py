@@ -125,7 +125,8 @@ class VersionedQuerySet(models.QuerySet):
 class Versioned(models.Model):
     """A row whose every change adds one to ``version`` (the API's ETag, a page's hidden field)."""
 
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # db_default too: rows written by plain SQL (imports, database tests) start at 1 like the rest.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
     objects = VersionedQuerySet.as_manager()
 
