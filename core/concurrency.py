@@ -32,6 +32,9 @@ class _Expectation:
         self.key = key
         self.version = version
         self.compared = False
+        # Once the caller's own write went through, the row is locked by it until commit: nobody else can change it,
+        # and later reads see the caller's own change.
+        self.settled = False
 
 
 # What the running request expects of the rows it changes: (model, pk) → version.
@@ -62,22 +65,31 @@ def version_seen(instance, version: int | None = None) -> None:
     if current is None:  # deferred: nothing read to compare
         return
     for expectation in expectations:
-        if expectation.key == key:
+        if expectation.key == key and not expectation.settled:
             expectation.compared = True
             if current != expectation.version:
                 raise stale_error(instance)
 
 
-def versions_written(model: type[models.Model], pks, *, by: int = 1) -> None:
-    """The caller's own write moved these rows on: what it expects of them moves along, so that the service's
-    later reads of its own change are not taken for someone else's."""
+def version_expected_of(instance) -> bool:
+    """Whether the caller expects a version of this row that its own writes have not yet settled."""
+    expectations = _expectations.get()
+    if not expectations or instance.pk is None:
+        return False
+    key = _key(type(instance), instance.pk)
+    return any(expectation.key == key and not expectation.settled for expectation in expectations)
+
+
+def versions_written(model: type[models.Model], pks) -> None:
+    """The caller's own write went through on these rows (under its lock, checked before): what the service reads of
+    them afterwards is its own change, not someone else's."""
     expectations = _expectations.get()
     if not expectations:
         return
     keys = {_key(model, pk) for pk in pks}
     for expectation in expectations:
         if expectation.key in keys:
-            expectation.version += by
+            expectation.settled = True
 
 
 @contextlib.contextmanager

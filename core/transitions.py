@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, FSMFieldMixin, TransitionNotAllowed, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
-from core.concurrency import is_versioned, versions_written
+from core.concurrency import is_versioned, stale_error, version_expected_of, version_seen, versions_written
 from core.errors import ActionForbidden, ErrorCode, TransitionRefused
 from core.state_log import COLUMNS, DEFERRED_ATTRIBUTE, ROW_VALUES
 
@@ -246,11 +246,17 @@ def transition_save(instance) -> None:
     guarded = [field for field in state_fields if initial is not None]
     connection = connections[instance._state.db or "default"]
     versioned = is_versioned(model)
+    # A caller that said which version it saw (If-Match, a page's form) writes only over that version.
+    checked = versioned and version_expected_of(instance)
+    if checked:
+        version_seen(instance)
     sql = _update_sql(
-        model, tuple(field.column for field in fields), tuple(field.column for field in guarded), versioned
+        model, tuple(field.column for field in fields), tuple(field.column for field in guarded), versioned, checked
     )
     values = [field.get_db_prep_save(field.pre_save(instance, add=False), connection) for field in fields]
     parameters = [*values, instance.pk, *(initial[field.attname] for field in guarded)]
+    if checked:
+        parameters.append(instance.version)
     if logs:
         sql = _logged_sql(sql, model._meta.pk.column, len(logs), versioned)
         parameters += [value for row in logs for value in row]
@@ -260,10 +266,12 @@ def transition_save(instance) -> None:
         updated = cursor.rowcount
         # The version the UPDATE gave the row comes back with it (RETURNING), not by another read.
         written = cursor.fetchone() if updated and versioned else None
+    if not updated and checked:
+        raise stale_error(instance)
     if not updated:
         raise ConcurrentTransition("Cannot save object! The state has been changed since fetched from the database!")
     if written is not None:
-        versions_written(model, [instance.pk], by=written[0] - instance.version)
+        versions_written(model, [instance.pk])
         instance.version = written[0]
     if initial is not None:
         instance._update_initial_state()
@@ -296,13 +304,17 @@ def _logged_sql(update_sql: str, pk_column: str, rows: int, versioned: bool = Fa
 
 
 @functools.cache
-def _update_sql(model, columns: tuple[str, ...], guard_columns: tuple[str, ...], versioned: bool = False) -> str:
+def _update_sql(
+    model, columns: tuple[str, ...], guard_columns: tuple[str, ...], versioned: bool = False, checked: bool = False
+) -> str:
     quote = connections["default"].ops.quote_name
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
     if versioned:
         # Every change of a versioned row moves its version on, in the same statement (core/concurrency.py).
         assignments += f", {quote('version')} = {quote('version')} + 1"
     guards = "".join(f" AND {quote(column)} = %s" for column in guard_columns)
+    if checked:
+        guards += f" AND {quote('version')} = %s"
     returning = f" RETURNING {quote('version')}" if versioned else ""
     return (
         f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
