@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from core.concurrency import is_versioned, versions_written
+
 
 def column_update(model: type[models.Model], field_name: str, values: dict[int, Any]) -> int:
     """Set one column of many rows, each to its own value, in one statement (``UPDATE … FROM unnest``).
@@ -25,9 +27,13 @@ def columns_update(model: type[models.Model], field_names: tuple[str, ...], valu
     fields = [meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
     names = [f"v{index}" for index in range(len(fields))]
+    versioned = is_versioned(model)
+    # A versioned row's version moves on with every change, set-based ones included (core/concurrency.py).
+    version = f", {quote('version')} = t.{quote('version')} + 1" if versioned else ""
     sql = (
         f"UPDATE {quote(meta.db_table)} AS t SET "
         + ", ".join(f"{quote(field.column)} = v.{name}" for field, name in zip(fields, names, strict=True))
+        + version
         + " FROM unnest(%s::bigint[], "
         + ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
         + f") AS v(id, {', '.join(names)}) WHERE t.{quote(meta.pk.column)} = v.id"
@@ -38,7 +44,10 @@ def columns_update(model: type[models.Model], field_names: tuple[str, ...], valu
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, [list(values), *columns])
-        return cursor.rowcount
+        updated = cursor.rowcount
+    if versioned:
+        versions_written(model, list(values))
+    return updated
 
 
 def rows_insert(rows: list[models.Model]) -> list[models.Model]:

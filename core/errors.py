@@ -16,6 +16,7 @@ class ErrorCode(models.TextChoices):
     INVALID_DATA = "invalid-data"
     JOB_NOT_FAILED = "job-not-failed"
     USER_INACTIVE = "user-inactive"
+    VERSION_MISMATCH = "version-mismatch"
 
 
 class DomainError(Exception):

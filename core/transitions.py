@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django_fsm import ConcurrentTransition, FSMFieldMixin, TransitionNotAllowed, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from core.concurrency import is_versioned, stale_error, version_expected_of, version_seen, versions_written
 from core.errors import ActionForbidden, ErrorCode, TransitionRefused
 from core.state_log import COLUMNS, DEFERRED_ATTRIBUTE, ROW_VALUES
 
@@ -244,45 +245,81 @@ def transition_save(instance) -> None:
     initial = getattr(instance, "_ConcurrentTransitionMixin__initial_states", None)
     guarded = [field for field in state_fields if initial is not None]
     connection = connections[instance._state.db or "default"]
-    sql = _update_sql(model, tuple(field.column for field in fields), tuple(field.column for field in guarded))
+    versioned = is_versioned(model)
+    # A caller that said which version it saw (If-Match, a page's form) writes only over that version.
+    checked = versioned and version_expected_of(instance)
+    if checked:
+        version_seen(instance)
+    sql = _update_sql(
+        model, tuple(field.column for field in fields), tuple(field.column for field in guarded), versioned, checked
+    )
     values = [field.get_db_prep_save(field.pre_save(instance, add=False), connection) for field in fields]
     parameters = [*values, instance.pk, *(initial[field.attname] for field in guarded)]
+    if checked:
+        parameters.append(instance.version)
     if logs:
-        sql = _logged_sql(sql, model._meta.pk.column, len(logs))
+        sql = _logged_sql(sql, model._meta.pk.column, len(logs), versioned)
         parameters += [value for row in logs for value in row]
         logs.clear()
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         updated = cursor.rowcount
+        # The version the UPDATE gave the row comes back with it (RETURNING), not by another read.
+        written = cursor.fetchone() if updated and versioned else None
+    if not updated and checked:
+        raise stale_error(instance)
     if not updated:
         raise ConcurrentTransition("Cannot save object! The state has been changed since fetched from the database!")
+    if written is not None:
+        versions_written(model, [instance.pk])
+        instance.version = written[0]
     if initial is not None:
         instance._update_initial_state()
     instance._transition_changed = set()
 
 
 @functools.cache
-def _logged_sql(update_sql: str, pk_column: str, rows: int) -> str:
+def _logged_sql(update_sql: str, pk_column: str, rows: int, versioned: bool = False) -> str:
     """The UPDATE as a data-modifying CTE, and the log rows inserted for the row it updated: none when the
     concurrency guard updated nothing, so the row count still says whether the save happened."""
     from django_fsm_log.models import StateLog
 
     quote = connections["default"].ops.quote_name
     values = ", ".join([ROW_VALUES] * rows)
+    if versioned:
+        # The UPDATE returns the row's new version; the INSERT hands it on (one value per log row, all the same).
+        update_sql = update_sql.removesuffix(' RETURNING "version"')
+        returned = f"RETURNING {quote(pk_column)} AS id, {quote('version')} AS version"
+        handed_on = " RETURNING (SELECT saved.version FROM saved)"
+    else:
+        returned = f"RETURNING {quote(pk_column)} AS id"
+        handed_on = ""
     return (
-        f"WITH saved AS ({update_sql} RETURNING {quote(pk_column)} AS id) "
+        f"WITH saved AS ({update_sql} {returned}) "
         f"INSERT INTO {quote(StateLog._meta.db_table)} ({COLUMNS}) "
         "SELECT v.at, v.by_id, v.source, v.target, v.name, v.type_id, saved.id, v.description "
         f"FROM saved, (VALUES {values}) AS v(at, by_id, source, target, name, type_id, description)"
+        f"{handed_on}"
     )
 
 
 @functools.cache
-def _update_sql(model, columns: tuple[str, ...], guard_columns: tuple[str, ...]) -> str:
+def _update_sql(
+    model, columns: tuple[str, ...], guard_columns: tuple[str, ...], versioned: bool = False, checked: bool = False
+) -> str:
     quote = connections["default"].ops.quote_name
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    if versioned:
+        # Every change of a versioned row moves its version on, in the same statement (core/concurrency.py).
+        assignments += f", {quote('version')} = {quote('version')} + 1"
     guards = "".join(f" AND {quote(column)} = %s" for column in guard_columns)
-    return f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s{guards}"
+    if checked:
+        guards += f" AND {quote('version')} = %s"
+    returning = f" RETURNING {quote('version')}" if versioned else ""
+    return (
+        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
+        f"WHERE {quote(model._meta.pk.column)} = %s{guards}{returning}"
+    )
 
 
 @dataclass(frozen=True)

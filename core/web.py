@@ -18,8 +18,10 @@ from django.utils.translation import gettext
 from django_fsm import FSMFieldMixin
 
 from core import extensions
+from core.concurrency import PreconditionFailed
 from core.errors import DomainError, ValidationFailed
 from core.transitions import ROLE_REFUSAL, Action, first_failing, transition_actions
+from core.web_versions import version_conflict_show, version_expected
 
 T = TypeVar("T")
 PAGE_SIZE = 25
@@ -119,8 +121,13 @@ def form_save(request, form):
     on the fields it names and return None, so the page shows the form again with what was typed."""
     if request.method != "POST" or not form.is_valid():
         return None
+    instance = getattr(form, "instance", None)
     try:
-        return form.save(by=request.user)
+        with version_expected(form, instance):
+            return form.save(by=request.user)
+    except PreconditionFailed as exc:
+        version_conflict_show(form, exc, instance)
+        return None
     except DomainError as exc:
         form_add_domain_error(form, exc)
         return None

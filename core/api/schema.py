@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_view_model
 from rest_framework import serializers
 
 from core import extensions
 from core.api.problems import PROBLEM_CONTENT_TYPE
+from core.concurrency import is_versioned
 from core.errors import ErrorCode
 
 
@@ -34,6 +36,7 @@ PROBLEM_DESCRIPTIONS = {
     403: _("The user may not do this."),
     404: _("No such resource."),
     409: _("Refused in the document's current state: `detail` says why."),
+    412: _("If-Match names a version the resource is no longer at: read it again, then decide again."),
 }
 
 
@@ -76,7 +79,49 @@ class ServiceAutoSchema(AutoSchema):
                     "content": {PROBLEM_CONTENT_TYPE: {"schema": problem.ref}},
                 },
             )
+        self.document_preconditions(operation, problem)
         return operation
+
+    def document_preconditions(self, operation, problem) -> None:
+        """ETag on a versioned resource's answers, If-Match on its changes, If-None-Match on its read."""
+        if "{" not in self.path or not is_versioned_view(self.view):
+            return
+        parameters = operation.setdefault("parameters", [])
+        etag = {"ETag": {"schema": {"type": "string"}, "description": str(ETAG_DESCRIPTION)}}
+        for code, response in operation["responses"].items():
+            if code.startswith("2"):
+                response.setdefault("headers", {}).update(etag)
+        if self.method == "GET":
+            parameters.append(
+                {"in": "header", "name": "If-None-Match", "required": False, "schema": {"type": "string"}}
+                | {"description": str(IF_NONE_MATCH_DESCRIPTION)}
+            )
+            operation["responses"].setdefault("304", {"description": str(_("Not modified: the ETag is current."))})
+            return
+        parameters.append(
+            {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"}}
+            | {"description": str(IF_MATCH_DESCRIPTION)}
+        )
+        operation["responses"].setdefault(
+            "412",
+            {"description": str(PROBLEM_DESCRIPTIONS[412]), "content": {PROBLEM_CONTENT_TYPE: {"schema": problem.ref}}},
+        )
+
+
+ETAG_DESCRIPTION = _('The resource\'s version as an entity tag, e.g. "3"; it changes with every change.')
+IF_MATCH_DESCRIPTION = _(
+    'Change only if the resource is still at this ETag (e.g. "3"); otherwise 412 and nothing changes. '
+    "* or no header: change whatever the version."
+)
+IF_NONE_MATCH_DESCRIPTION = _("The ETag you hold: 304 without a body while the resource is still at it.")
+
+
+def is_versioned_view(view) -> bool:
+    try:
+        model = get_view_model(view)
+    except Exception:  # a view without a model (a report) has no version to tag
+        return False
+    return model is not None and is_versioned(model)
 
 
 def problem_codes_hook(result, generator, request, public):

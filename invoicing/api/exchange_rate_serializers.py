@@ -17,7 +17,7 @@ class ExchangeRateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExchangeRate
-        fields = ["id", "currency", "valid_from", "rate", "created_by", "created_at", "updated_at"]
+        fields = ["id", "currency", "valid_from", "rate", "created_by", "created_at", "updated_at", "version"]
         read_only_fields = fields
 
 

@@ -77,6 +77,7 @@ class InvoiceSerializer(CustomerDocumentSerializer):
             "taxes",
             "created_at",
             "updated_at",
+            "version",
             "credited_invoice",
             "credit_kind",
             "credit_reason",

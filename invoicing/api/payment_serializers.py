@@ -73,6 +73,7 @@ class PaymentSerializer(CustomerDocumentSerializer):
             "applications",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

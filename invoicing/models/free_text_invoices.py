@@ -1,11 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedQuerySet
 from invoicing.choices import InvoiceBasis
 from invoicing.models.invoices import Invoice
 
 
-class FreeTextInvoiceManager(models.Manager):
+class FreeTextInvoiceManager(models.Manager.from_queryset(VersionedQuerySet)):
     def get_queryset(self):
         return super().get_queryset().filter(basis=InvoiceBasis.FREE_TEXT)
 

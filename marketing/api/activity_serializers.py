@@ -56,6 +56,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "follow_up_of",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

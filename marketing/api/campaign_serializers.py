@@ -84,6 +84,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "opportunities_count",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -252,6 +253,7 @@ class CampaignTargetSerializer(serializers.ModelSerializer):
             "created_opportunity",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -297,7 +299,7 @@ class SegmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Segment
-        fields = ["id", "name", "description", "filters", "created_at", "updated_at"]
+        fields = ["id", "name", "description", "filters", "created_at", "updated_at", "version"]
         read_only_fields = fields
 
 

@@ -44,6 +44,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "opportunities",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

@@ -40,6 +40,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "lost_reason",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

@@ -10,7 +10,7 @@ from marketing.services.parties import PARTY_FIELDS
 class ContactSerializer(ColumnReadMixin, serializers.ModelSerializer):
     class Meta:
         model = Contact
-        fields = ["id", "name", "job_title", "email", "phone", "is_primary", "created_at", "updated_at"]
+        fields = ["id", "name", "job_title", "email", "phone", "is_primary", "created_at", "updated_at", "version"]
         read_only_fields = fields
 
 
@@ -28,6 +28,7 @@ class AddressSerializer(ColumnReadMixin, serializers.ModelSerializer):
             "is_default",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -46,7 +47,18 @@ class PartySerializer(ColumnReadMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Party
-        fields = ["id", *PARTY_FIELDS, "stage", "customer", "tags", "contacts", "addresses", "created_at", "updated_at"]
+        fields = [
+            "id",
+            *PARTY_FIELDS,
+            "stage",
+            "customer",
+            "tags",
+            "contacts",
+            "addresses",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))

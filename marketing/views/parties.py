@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 from core.listing import Column, list_response
 from core.web import form_add_domain_error, form_save, list_url, panel_rows, permission, run_action
+from core.web_versions import version_field_add
 from core.widgets import suggestions_response
 from marketing.forms.parties import (
     PARTY_LOOKUP,
@@ -171,6 +172,7 @@ def party_update(request, pk: int):
     party = get_object_or_404(Party, pk=pk)
     # The form writes the posted values onto its instance while validating; the heading keeps the stored name.
     form = PartyForm(request.POST or None, instance=copy.copy(party))
+    version_field_add(form, party)
     saved = form_save(request, form)
     if saved is not None:
         messages.success(request, _("Party %(name)s saved.") % {"name": saved.name})

@@ -70,6 +70,7 @@ class SalesAgreementSerializer(CustomerDocumentSerializer):
             "lines",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

@@ -28,6 +28,7 @@ class CustomerSerializer(ColumnReadMixin, serializers.ModelSerializer):
             "invoice_monthly",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

@@ -29,6 +29,7 @@ class ItemSerializer(ColumnReadMixin, serializers.ModelSerializer):
             "free",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

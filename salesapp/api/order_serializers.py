@@ -109,6 +109,7 @@ class SalesOrderSerializer(CustomerDocumentSerializer):
             "lines",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

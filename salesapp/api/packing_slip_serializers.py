@@ -56,6 +56,7 @@ class PackingSlipSerializer(serializers.ModelSerializer):
             "lines",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

@@ -42,7 +42,7 @@ class TaxDeterminationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TaxDetermination
-        fields = ["id", "customer_tax_group", "item_tax_group", "tax_code", "updated_at"]
+        fields = ["id", "customer_tax_group", "item_tax_group", "tax_code", "updated_at", "version"]
         read_only_fields = fields
 
 
@@ -70,6 +70,7 @@ class TradeAgreementLineSerializer(serializers.ModelSerializer):
             "active",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

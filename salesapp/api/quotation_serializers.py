@@ -107,6 +107,7 @@ class QuotationSerializer(serializers.ModelSerializer):
             "lines",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

@@ -46,7 +46,7 @@ class ProductRelationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProductRelation
-        fields = [*RELATION_OUTPUT, "created_at", "updated_at"]
+        fields = [*RELATION_OUTPUT, "created_at", "updated_at", "version"]
         read_only_fields = fields
 
 
@@ -152,7 +152,7 @@ class StandardLineSetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StandardLineSet
-        fields = ["id", "name", "customer", "active", "lines", "created_at", "updated_at"]
+        fields = ["id", "name", "customer", "active", "lines", "created_at", "updated_at", "version"]
         read_only_fields = fields
 
 

@@ -31,6 +31,7 @@ class InboundSupplyLineSerializer(serializers.ModelSerializer):
             "order_line",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

@@ -8,5 +8,5 @@ from salesapp.models import TaxCode
 class TaxCodeSerializer(serializers.ModelSerializer):
     class Meta:
         model = TaxCode
-        fields = ["id", "code", "name", "rate", "active", "created_at", "updated_at"]
+        fields = ["id", "code", "name", "rate", "active", "created_at", "updated_at", "version"]
         read_only_fields = fields

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
+from core.concurrency import Versioned
 from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import MoneyField, PercentField, PriceField, QuantityField
@@ -209,7 +210,7 @@ class SalesAgreement(ConcurrentTransitionMixin, AuthoredModel):
         self.closed_at = timezone.now()
 
 
-class SalesAgreementLine(models.Model):
+class SalesAgreementLine(Versioned):
     """One agreed item (none under a total value commitment): its commitment, price and discount.
 
     Which of item, committed quantity, committed amount and unit price a line carries follows from the

@@ -3,11 +3,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import Versioned
 from core.money import HUNDRED, ZERO, MoneyField, PercentField, PriceField, QuantityField
 from salesapp.choices import LineType, PriceSource
 
 
-class DocumentLine(models.Model):
+class DocumentLine(Versioned):
     """Fields every sales and invoice document line shares (DESIGN.md §4.2)."""
 
     line_no = models.PositiveIntegerField(_("line"))

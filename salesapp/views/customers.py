@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from core.listing import Column, list_response, row_url
 from core.web import PANEL_ROWS, form_save, page_panels, permission
+from core.web_versions import version_field_add
 from core.widgets import suggestions_response
 from marketing.models import Party
 from salesapp.forms.customers import (
@@ -138,6 +139,7 @@ def customer_update(request, pk: int):
         instance=copy.copy(customer),
         credit_editable=request.user.has_perm(CREDIT_PERMISSION),
     )
+    version_field_add(form, customer)
     saved = form_save(request, form)
     if saved is not None:
         messages.success(request, _("Customer %(number)s saved.") % {"number": saved.number})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.concurrency import PreconditionFailed
 from core.errors import DomainError, ValidationFailed
 from core.listing import Column, choice_labels, list_response, row_query, row_url
 from core.pdf import pdf_response
@@ -24,6 +25,7 @@ from core.web import (
     run_action,
     status_steps,
 )
+from core.web_versions import version_conflict_show, version_expected, version_field_add
 from marketing.selectors.activities import activities_open_for, activities_url, document_key
 from salesapp.choices import OrderState, OrderType
 from salesapp.documents import order_confirmation_pdf
@@ -518,9 +520,13 @@ def order_update(request, pk: int):
     or a page of its own without htmx."""
     order = _order_or_404(pk)
     form = OrderUpdateForm(request.POST if request.method == "POST" else None, order=order)
+    version_field_add(form, order)
     if request.method == "POST" and form.is_valid():
         try:
-            order_services.order_update(order=order, by=request.user, **form.cleaned_data)
+            with version_expected(form, order):
+                order_services.order_update(order=order, by=request.user, **form.cleaned_data)
+        except PreconditionFailed as exc:
+            version_conflict_show(form, exc, order)
         except ValidationFailed as exc:
             form_add_domain_error(form, exc)
         except DomainError as exc:

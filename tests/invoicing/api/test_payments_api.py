@@ -50,6 +50,7 @@ def test_register_payment_applied_to_an_invoice(integrator):
         "direction": "receipt",
         "amount_applied": "100.00",
         "amount_unapplied": "0.00",
+        "version": 2,  # registered, then applied
     }
     assert [(a["invoice"], a["invoice_number"], a["amount"]) for a in body["applications"]] == [
         (invoice.pk, "INV-000001", "100.00")

@@ -266,6 +266,7 @@ def test_create_party_with_contacts_addresses_and_tags(integrator):
             "is_primary": True,
             "created_at": body["contacts"][0]["created_at"],
             "updated_at": body["contacts"][0]["updated_at"],
+            "version": 1,
         }
     ]
     assert {k: v for k, v in body["addresses"][0].items() if k not in ("created_at", "updated_at")} == {
@@ -277,6 +278,7 @@ def test_create_party_with_contacts_addresses_and_tags(integrator):
         "city": "Malmö",
         "country": "SE",
         "is_default": True,
+        "version": 1,
     }
 
 

@@ -41,6 +41,7 @@ def test_create_customer_on_a_party(integrator):
         "blocked": False,
         "blocked_reason": "",
         "invoice_monthly": True,
+        "version": 1,
     }
     assert customer.created_by == integrator
 

@@ -30,6 +30,7 @@ def test_create_item(integrator):
         "on_hand": "0.000",
         "reserved": "0.000",
         "free": "0.000",
+        "version": 1,
     }
     assert item.created_by == integrator
 

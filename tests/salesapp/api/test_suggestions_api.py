@@ -36,6 +36,7 @@ def test_product_relation_crud(integrator):
         "priority": 10,
         "pitch": "Faster",
         "active": True,
+        "version": 1,
     }
     # a bad change names its field and changes nothing
     bad = api.patch(f"/api/v1/product-relations/{rule.pk}/", {"suggested_item": printer.pk}, format="json")

@@ -25,10 +25,10 @@ def test_integrator_lists_tax_codes_with_their_rates(integrator):
     ]
     assert response.status_code == 200
     assert rows == [
-        {"code": code.code, "name": code.name, "rate": f"{code.rate:.2f}", "active": code.active}
+        {"code": code.code, "name": code.name, "rate": f"{code.rate:.2f}", "active": code.active, "version": 1}
         for code in TaxCode.objects.order_by("-id")
     ]
-    assert {"code": "NL21", "name": "NL standard rate 21 %", "rate": "21.00", "active": True} in rows
+    assert {"code": "NL21", "name": "NL standard rate 21 %", "rate": "21.00", "active": True, "version": 1} in rows
 
 
 def test_list_filters_active_and_searches_code_and_name(integrator):
