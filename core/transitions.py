@@ -23,6 +23,7 @@ from django_fsm import ConcurrentTransition, FSMFieldMixin, TransitionNotAllowed
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from core.errors import ActionForbidden, ErrorCode, TransitionRefused
+from core.events import deferred_events_take, events_insert_sql
 from core.state_log import COLUMNS, DEFERRED_ATTRIBUTE, ROW_VALUES
 
 ROLE_REFUSAL = "Your role does not allow this action."
@@ -221,6 +222,7 @@ def transitions_saved(instance) -> Iterator[None]:
         transition_save(instance)
     finally:
         instance.__dict__.pop(DEFERRED_ATTRIBUTE, None)
+        deferred_events_take(instance)  # not kept for a later save when the block raised
 
 
 def transition_save(instance) -> None:
@@ -233,7 +235,9 @@ def transition_save(instance) -> None:
     ORM a millisecond of Python for this one UPDATE. No model with transitions has save() logic or save signals."""
     changed = getattr(instance, "_transition_changed", set())
     logs = instance.__dict__.get(DEFERRED_ATTRIBUTE) or []
-    if not changed and not logs:
+    # Business events recorded inside transitions_saved ride in the same statement (core.events).
+    events = deferred_events_take(instance)
+    if not changed and not logs and not events:
         return
     model = type(instance)
     fields = [field for field in model._meta.concrete_fields if field.attname in changed]
@@ -251,6 +255,9 @@ def transition_save(instance) -> None:
         sql = _logged_sql(sql, model._meta.pk.column, len(logs))
         parameters += [value for row in logs for value in row]
         logs.clear()
+    if events:
+        sql = _with_events_sql(sql, model._meta.pk.column, len(events))
+        parameters += [value for row in events for value in row]
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         updated = cursor.rowcount
@@ -275,6 +282,17 @@ def _logged_sql(update_sql: str, pk_column: str, rows: int) -> str:
         "SELECT v.at, v.by_id, v.source, v.target, v.name, v.type_id, saved.id, v.description "
         f"FROM saved, (VALUES {values}) AS v(at, by_id, source, target, name, type_id, description)"
     )
+
+
+@functools.cache
+def _with_events_sql(statement: str, pk_column: str, rows: int) -> str:
+    """The save (a plain UPDATE, or the UPDATE and its log rows) and the events it raised, in one statement:
+    the events are inserted for the row the UPDATE saved, so the row count still says whether it happened."""
+    if statement.startswith("WITH saved AS ("):
+        saved, logged = statement.split(") INSERT INTO ", 1)
+        return f"{saved}), logged AS (INSERT INTO {logged}) {events_insert_sql(rows)}"
+    quote = connections["default"].ops.quote_name
+    return f"WITH saved AS ({statement} RETURNING {quote(pk_column)} AS id) {events_insert_sql(rows)}"
 
 
 @functools.cache

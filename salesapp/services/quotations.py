@@ -28,6 +28,7 @@ from core import extensions
 from core.dates import date_in_window, date_window_message
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
+from core.events import event_record
 from core.money import MAX_AMOUNT, document_totals, line_net
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save
@@ -35,6 +36,7 @@ from marketing.choices import ActivityType, OpportunityState, Response
 from marketing.models import Campaign, CampaignTarget, Opportunity, Party
 from marketing.services.activities import activity_create
 from marketing.services.opportunities import opportunity_win
+from salesapp import events
 from salesapp.choices import LineType, PriceSource, QuotationLostReason, QuotationState
 from salesapp.errors import ErrorCode
 from salesapp.line_types import (
@@ -852,6 +854,16 @@ def quotation_accept(*, quotation: Quotation, revision: int, by: User, convert_t
         by=by,
     )
     quotation.converted_document = document
+    event_record(
+        type=events.QUOTATION_ACCEPTED,
+        subject=quotation,
+        by=by,
+        data={
+            **events.quotation_data(quotation),
+            "customer": customer.pk,
+            "converted_to": {"type": convert_to, "id": document.pk},
+        },
+    )
     return quotation
 
 
