@@ -162,7 +162,7 @@ def webhook_relay_run(*, batch: int = RELAY_BATCH) -> int:
 
     RelayPosition.objects.get_or_create(pk=1)
     position = RelayPosition.objects.select_for_update().get(pk=1)
-    events = list(events_after(after=position.event_id).only("id", "type")[:batch])
+    events = list(events_after(after=position.event_id).select_related(None).only("id", "type")[:batch])
     if not events:
         return 0
     subscriptions = list(WebhookSubscription.objects.filter(active=True).only("id", "event_types"))
