@@ -18,7 +18,6 @@ import functools
 import json
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.utils import timezone
@@ -38,8 +37,13 @@ SCHEMA_VERSION = 1
 # Where transitions_saved keeps a document's events until its UPDATE writes them.
 EVENTS_DEFERRED = "_events_deferred"
 EVENT_COLUMNS = "type, payload, subject_type_id, subject_id, occurred_at, actor_id"
-# One deferred row in a VALUES list: typed, because a NULL (no actor) has no type of its own.
-EVENT_ROW_VALUES = "(%s::varchar, %s::jsonb, %s::integer, %s::bigint, %s::timestamptz, %s::integer)"
+# One row in a VALUES list: typed, because a NULL (no actor) has no type of its own. The subject's content
+# type is named, and found by the INSERT itself: no look-up of its own, even in a process that has not
+# cached it yet.
+EVENT_ROW_VALUES = "(%s::varchar, %s::jsonb, %s::varchar, %s::varchar, %s::bigint, %s::timestamptz, %s::integer)"
+EVENT_ROW_NAMES = "e(type, payload, app_label, model, subject_id, occurred_at, actor_id)"
+EVENT_SELECT = "SELECT e.type, e.payload, ct.id, e.subject_id, e.occurred_at, e.actor_id"
+CONTENT_TYPE_JOIN = "JOIN django_content_type ct ON ct.app_label = e.app_label AND ct.model = e.model"
 
 # Only what no running transaction can still add to.
 SETTLED_WHERE = "core_event.txid < pg_snapshot_xmin(pg_current_snapshot())"
@@ -52,12 +56,17 @@ def event_record(*, type: str, subject: Model, by: User | None, data: dict[str, 
     ``data`` is the payload (JSON-serializable; dates and decimals as strings); ``schema_version`` is added.
     ``by`` is the actor (None only for a change nobody made, such as a quotation expiring)."""
     payload = json.dumps({"schema_version": SCHEMA_VERSION, **data}, cls=DjangoJSONEncoder)
-    row = [type, payload, ContentType.objects.get_for_model(subject).pk, subject.pk, timezone.now(), by and by.pk]
+    meta = subject._meta.concrete_model._meta
+    row = [type, payload, meta.app_label, meta.model_name, subject.pk, timezone.now(), by and by.pk]
     if DEFERRED_ATTRIBUTE in subject.__dict__:
         subject.__dict__.setdefault(EVENTS_DEFERRED, []).append(row)
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO core_event ({EVENT_COLUMNS}) VALUES {EVENT_ROW_VALUES}", row)
+        cursor.execute(
+            f"INSERT INTO core_event ({EVENT_COLUMNS}) {EVENT_SELECT} "
+            f"FROM (VALUES {EVENT_ROW_VALUES}) AS {EVENT_ROW_NAMES} {CONTENT_TYPE_JOIN}",
+            row,
+        )
 
 
 def deferred_events_take(instance) -> list[list[Any]]:
@@ -70,9 +79,8 @@ def events_insert_sql(rows: int) -> str:
     """The INSERT that writes ``rows`` deferred events for the document row a CTE named ``saved`` updated."""
     values = ", ".join([EVENT_ROW_VALUES] * rows)
     return (
-        f"INSERT INTO core_event ({EVENT_COLUMNS}) "
-        "SELECT e.type, e.payload, e.subject_type_id, e.subject_id, e.occurred_at, e.actor_id "
-        f"FROM saved, (VALUES {values}) AS e(type, payload, subject_type_id, subject_id, occurred_at, actor_id)"
+        f"INSERT INTO core_event ({EVENT_COLUMNS}) {EVENT_SELECT} "
+        f"FROM saved, (VALUES {values}) AS {EVENT_ROW_NAMES} {CONTENT_TYPE_JOIN}"
     )
 
 

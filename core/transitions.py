@@ -225,6 +225,12 @@ def transitions_saved(instance) -> Iterator[None]:
         deferred_events_take(instance)  # not kept for a later save when the block raised
 
 
+def transition_row_changed(instance) -> None:
+    """Have the next ``transition_save`` write every column, as ``save()`` would: for a service that changes more
+    of the row than its transitions do and saves it with them, inside ``transitions_saved``."""
+    instance._transition_changed = {field.attname for field in instance._meta.concrete_fields if not field.primary_key}
+
+
 def transition_save(instance) -> None:
     """Save what the transitions run since the last save changed (the state and the fields the transitions
     set), not the whole row, in one UPDATE that still holds django-fsm's concurrency guard: the row is updated
