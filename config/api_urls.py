@@ -2,11 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
+from integrations.api import urls as integrations_urls
 from invoicing.api import urls as invoicing_urls
 from marketing.api import urls as marketing_urls
 from salesapp.api import urls as salesapp_urls
 
-APPS = (marketing_urls, salesapp_urls, invoicing_urls)
+APPS = (marketing_urls, salesapp_urls, invoicing_urls, integrations_urls)
 
 router = DefaultRouter(trailing_slash=True)
 for app_urls in APPS:

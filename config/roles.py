@@ -148,6 +148,13 @@ _AGREEMENTS = [
     *_crud("salesapp.salesagreementline"),
 ]
 
+# The event feed, webhook subscriptions and their delivery log.
+_EVENTS = [
+    "core.view_event",
+    *_crud("integrations.webhooksubscription"),
+    "integrations.view_webhookdelivery",
+]
+
 # People work in the pages; the integrator is an account for other systems and uses the API only.
 _PAGES = ["core.use_pages"]
 
@@ -190,6 +197,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             + _AGREEMENTS
             + _SUPPLY
             + _EXCHANGE_RATES
+            # It follows what happens through the event feed and its webhooks (integrations).
+            + _EVENTS
         )
     ),
     # Administrators also get is_staff; the admin site shows them every model.

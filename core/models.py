@@ -96,3 +96,47 @@ class RateCounter(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.hits}"
+
+
+class TransactionIdField(models.BigIntegerField):
+    """A PostgreSQL ``xid8``: the id of the transaction that wrote the row, read as an integer."""
+
+    def db_type(self, connection):
+        return "xid8"
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else int(value)
+
+
+class Event(models.Model):
+    """A business event in the outbox, written in the transaction of the change it tells about.
+
+    ``id`` is the cursor integrators page by; ``txid`` lets the feed hand out only events whose transaction no
+    longer runs, so a cursor never passes an event that commits later (core.events)."""
+
+    id = models.BigAutoField(primary_key=True)
+    type = models.CharField(_("type"), max_length=100, db_index=True)
+    payload = models.JSONField(_("payload"))
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("subject type"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.BigIntegerField(_("subject id"))
+    occurred_at = models.DateTimeField(_("occurred at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    txid = TransactionIdField(
+        _("transaction"), db_default=models.Func(function="pg_current_xact_id", output_field=TransactionIdField())
+    )
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["txid", "id"], name="core_event_feed_order"),
+            models.Index(fields=["subject_type", "subject_id"], name="core_event_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.id} {self.type}"

@@ -24,6 +24,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
 from core.concurrency import is_versioned, stale_error, version_expected_of, version_seen, versions_written
 from core.errors import ActionForbidden, ErrorCode, TransitionRefused
+from core.events import deferred_events_take, events_insert_sql
 from core.state_log import COLUMNS, DEFERRED_ATTRIBUTE, ROW_VALUES
 
 ROLE_REFUSAL = "Your role does not allow this action."
@@ -222,6 +223,13 @@ def transitions_saved(instance) -> Iterator[None]:
         transition_save(instance)
     finally:
         instance.__dict__.pop(DEFERRED_ATTRIBUTE, None)
+        deferred_events_take(instance)  # not kept for a later save when the block raised
+
+
+def transition_row_changed(instance) -> None:
+    """Have the next ``transition_save`` write every column, as ``save()`` would: for a service that changes more
+    of the row than its transitions do and saves it with them, inside ``transitions_saved``."""
+    instance._transition_changed = {field.attname for field in instance._meta.concrete_fields if not field.primary_key}
 
 
 def transition_save(instance) -> None:
@@ -234,7 +242,9 @@ def transition_save(instance) -> None:
     ORM a millisecond of Python for this one UPDATE. No model with transitions has save() logic or save signals."""
     changed = getattr(instance, "_transition_changed", set())
     logs = instance.__dict__.get(DEFERRED_ATTRIBUTE) or []
-    if not changed and not logs:
+    # Business events recorded inside transitions_saved ride in the same statement (core.events).
+    events = deferred_events_take(instance)
+    if not changed and not logs and not events:
         return
     model = type(instance)
     fields = [field for field in model._meta.concrete_fields if field.attname in changed]
@@ -261,6 +271,9 @@ def transition_save(instance) -> None:
         sql = _logged_sql(sql, model._meta.pk.column, len(logs), versioned)
         parameters += [value for row in logs for value in row]
         logs.clear()
+    if events:
+        sql = _with_events_sql(sql, model._meta.pk.column, len(events), versioned)
+        parameters += [value for row in events for value in row]
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         updated = cursor.rowcount
@@ -301,6 +314,24 @@ def _logged_sql(update_sql: str, pk_column: str, rows: int, versioned: bool = Fa
         f"FROM saved, (VALUES {values}) AS v(at, by_id, source, target, name, type_id, description)"
         f"{handed_on}"
     )
+
+
+@functools.cache
+def _with_events_sql(statement: str, pk_column: str, rows: int, versioned: bool = False) -> str:
+    """The save (a plain UPDATE, or the UPDATE and its log rows) and the events it raised, in one statement:
+    the events are inserted for the row the UPDATE saved, so the row count still says whether it happened. A
+    versioned row's new version comes back from the last INSERT, as from the UPDATE alone."""
+    quote = connections["default"].ops.quote_name
+    handed_on = " RETURNING (SELECT saved.version FROM saved)" if versioned else ""
+    if statement.startswith("WITH saved AS ("):
+        saved, logged = statement.split(") INSERT INTO ", 1)
+        return f"{saved}), logged AS (INSERT INTO {logged}) {events_insert_sql(rows)}{handed_on}"
+    if versioned:
+        statement = statement.removesuffix(' RETURNING "version"')
+        returned = f"RETURNING {quote(pk_column)} AS id, {quote('version')} AS version"
+    else:
+        returned = f"RETURNING {quote(pk_column)} AS id"
+    return f"WITH saved AS ({statement} {returned}) {events_insert_sql(rows)}{handed_on}"
 
 
 @functools.cache

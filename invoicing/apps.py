@@ -7,6 +7,10 @@ class InvoicingConfig(AppConfig):
     verbose_name = _("Invoicing")
 
     def ready(self):
+        from core.events import event_types_register
+        from invoicing.events import EVENT_TYPES
+
+        event_types_register(EVENT_TYPES)
         from core import db_roles, extensions
         from invoicing.errors import ErrorCode
         from invoicing.models import JournalEntry, JournalLine

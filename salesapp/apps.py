@@ -7,6 +7,10 @@ class SalesappConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self):
+        from core.events import event_types_register
+        from salesapp.events import EVENT_TYPES
+
+        event_types_register(EVENT_TYPES)
         from core import extensions
         from salesapp.errors import ErrorCode
 

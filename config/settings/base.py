@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # Before the apps: their jobs.py modules register tasks on the app it makes ready.
     "procrastinate.contrib.django",
     "core",
+    "integrations",
     "marketing",
     "salesapp",
     "invoicing",

@@ -16,6 +16,7 @@ from core.compiled import CompiledQuery
 from core.db import constraint_name
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
+from core.events import event_record
 from core.jobs import job_enqueue
 from core.loaded import loaded_set
 from core.money import ZERO, DocumentTotals, TaxableLine, document_totals, line_net
@@ -27,6 +28,7 @@ from core.transitions import (
     transition_run,
     transitions_saved,
 )
+from invoicing import events
 from invoicing.choices import (
     ORDER_BASES,
     AccountRole,
@@ -449,6 +451,9 @@ def invoice_post(
             number=numbers[series],
             invoice_date=invoice_date,
             due_date=due_date,
+        )
+        event_record(
+            type=events.invoice_posted_type(invoice), subject=invoice, by=by, data=events.invoice_data(invoice)
         )
     _journal_for_invoice(invoice, lines, totals, accounts, number=numbers["journal"])
     if invoice.order_id:

@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.errors import DomainError, ValidationFailed
+from core.events import event_record
 from core.money import ZERO, round_money
 from core.numbering import number_take
+from invoicing import events
 from invoicing.choices import AccountRole, CreditKind, InvoiceState, PaymentDirection, PaymentMethod
 from invoicing.errors import ErrorCode
 from invoicing.lock_objects import lock_invoices, lock_payment
@@ -219,15 +221,18 @@ def payment_apply(*, payment: Payment, applications: list[ApplicationInput], by:
         ) % {"excess": -(payment.amount_applied + used)}
     if errors:
         raise ValidationFailed(code=ErrorCode.PAYMENT_NOT_APPLICABLE, field_errors=errors)
+    recorded: list[PaymentApplication] = []
     for application, amount in zip(applications, amounts, strict=True):
         document = documents[application.invoice.pk]
         # Stored with the document's sign (negative on a credit note): see PaymentApplication.
         signed = -amount if document.is_credit_note else amount
         applied = PaymentApplication.objects.create(payment=payment, invoice=document, amount=signed, applied_by=by)
+        recorded.append(applied)
         exchange_difference_post(application=applied)
         invoice_payment_refresh(invoice=document, by=by)
     payment.amount_applied += used
     payment.save(update_fields=["amount_applied", "updated_at"])
+    event_record(type=events.PAYMENT_APPLIED, subject=payment, by=by, data=events.payment_data(payment, recorded))
     return payment
 
 
@@ -322,4 +327,10 @@ def payment_application_unapply(*, application: PaymentApplication, by: User) ->
         document = documents[application.invoice_id]
         payment.amount_applied -= _payment_effect(payment, document) * abs(application.amount)
         payment.save(update_fields=["amount_applied", "updated_at"])
+    event_record(
+        type=events.PAYMENT_UNAPPLIED,
+        subject=payment or documents[application.credit_note_id],
+        by=by,
+        data=events.payment_data(payment, [application]),
+    )
     return application

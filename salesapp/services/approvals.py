@@ -15,10 +15,12 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from core.errors import ActionForbidden, ValidationFailed
+from core.events import event_record
 from core.jobs import job_enqueue
-from core.transitions import transition_run, transition_save
+from core.transitions import transition_run, transition_save, transitions_saved
 from marketing.choices import ActivityType
 from marketing.services.activities import activity_create
+from salesapp import events
 from salesapp.choices import ApprovalDecision
 from salesapp.errors import ErrorCode
 from salesapp.jobs import order_approval_notify_job
@@ -93,8 +95,10 @@ def order_approve(*, order: SalesOrder, by: User, comment: str = "") -> SalesOrd
     order = lock_order(order.pk)
     _requester_guard(order, by)
     requester, reason = order.approval_requested_by, order.approval_reason
-    transition_run(order.approve, by=by, description=comment)
-    transition_save(order)
+    # The confirmation's event rides in the state's own UPDATE (core.events).
+    with transitions_saved(order):
+        transition_run(order.approve, by=by, description=comment)
+        event_record(type=events.ORDER_CONFIRMED, subject=order, by=by, data=events.order_data(order))
     order_reservations_take(order)
     order_ship_dates_default(order)
     prepayment_hold(order, by=by)

@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from core.errors import ActionForbidden, ValidationFailed
+from core.events import event_record
 from core.numbering import number_take
 from marketing.models import Party
+from salesapp import events
 from salesapp.errors import ErrorCode
 from salesapp.models import Customer, CustomerPriceGroup, CustomerTaxGroup
 from salesapp.selectors.customer_terms import customer_terms_for
@@ -124,6 +126,9 @@ def _customer_insert(customer: Customer) -> Customer:
     model_validated(customer, exclude=["number", "created_by", "party"])
     customer.number = number_take(code="customer")
     customer.save()
+    event_record(
+        type=events.CUSTOMER_CREATED, subject=customer, by=customer.created_by, data=events.customer_data(customer)
+    )
     return customer
 
 
@@ -139,6 +144,9 @@ def customer_update(*, customer: Customer, by: User, **fields) -> Customer:
         raise ValidationFailed(field_errors={"blocked_reason": gettext("Say why the customer is blocked.")})
     model_validated(customer, exclude=["created_by", "party"])
     customer.save()
+    event_record(
+        type=events.CUSTOMER_CHANGED, subject=customer, by=by, data=events.customer_data(customer, changed=list(fields))
+    )
     return customer
 
 

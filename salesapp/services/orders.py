@@ -14,6 +14,7 @@ from core.bulk import column_update, rows_insert
 from core.dates import date_in_window, date_window_message
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
+from core.events import event_record
 from core.money import (
     MAX_AMOUNT,
     MAX_QUANTITY,
@@ -28,6 +29,7 @@ from core.transitions import first_refusal, transition_run, transition_save, tra
 from marketing.choices import ActivityType, AddressPurpose
 from marketing.models import Address
 from marketing.services.activities import activity_create
+from salesapp import events
 from salesapp.choices import BillingPeriod, LineSupply, LineType, OrderState, OrderType, PriceSource
 from salesapp.errors import ErrorCode
 from salesapp.line_types import (
@@ -866,6 +868,7 @@ def order_confirm(*, order: SalesOrder, by: User) -> SalesOrder:
         return order
     with transitions_saved(order):
         transition_run(order.confirm, by=by)
+        event_record(type=events.ORDER_CONFIRMED, subject=order, by=by, data=events.order_data(order))
     order_reservations_take(order)
     order_ship_dates_default(order)
     prepayment_hold(order, by=by)
@@ -1037,6 +1040,7 @@ def order_cancel(*, order: SalesOrder, reason: str = "", by: User) -> SalesOrder
     # A canceled order waits for nothing: a prepayment received later is not spent on it.
     _hold_fields_clear(order)
     order.save()
+    event_record(type=events.ORDER_CANCELED, subject=order, by=by, data={**events.order_data(order), "reason": reason})
     # Stock promised to it goes to the next order in line (once it is stored as canceled, so not back to it).
     reservations_release(lines.values(), everything=True)
     return order

@@ -11,10 +11,12 @@ from django.utils.translation import gettext
 from core.bulk import column_update, columns_update, rows_insert
 from core.dates import date_in_window, date_window_message
 from core.errors import TransitionRefused, ValidationFailed
+from core.events import event_record
 from core.loaded import loaded_set
 from core.money import ZERO
 from core.numbering import number_take
 from core.transitions import transition_run, transition_save, transitions_saved
+from salesapp import events
 from salesapp.choices import LineSupply, PackingSlipState, ReturnDisposition, StockMoveKind, SupplyState
 from salesapp.errors import ErrorCode
 from salesapp.lock_objects import (
@@ -212,6 +214,7 @@ def packing_slip_post(
             check_permission=check_permission,
             number=number_take(code=policy.slip_series),
         )
+        event_record(type=events.PACKING_SLIP_POSTED, subject=slip, by=by, data=events.packing_slip_data(slip))
     order_status_follow(order=order, by=by)
     if notify_customer and not policy.receives:
         # The customer hears of it by email once the delivery is committed (the job runs after the commit).

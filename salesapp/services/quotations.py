@@ -28,13 +28,15 @@ from core import extensions
 from core.dates import date_in_window, date_window_message
 from core.errors import ActionForbidden, TransitionRefused, ValidationFailed
 from core.errors import ErrorCode as CoreErrorCode
+from core.events import event_record
 from core.money import MAX_AMOUNT, document_totals, line_net
 from core.numbering import number_take
-from core.transitions import transition_run, transition_save
+from core.transitions import transition_row_changed, transition_run, transition_save, transitions_saved
 from marketing.choices import ActivityType, OpportunityState, Response
 from marketing.models import Campaign, CampaignTarget, Opportunity, Party
 from marketing.services.activities import activity_create
 from marketing.services.opportunities import opportunity_win
+from salesapp import events
 from salesapp.choices import LineType, PriceSource, QuotationLostReason, QuotationState
 from salesapp.errors import ErrorCode
 from salesapp.line_types import (
@@ -822,25 +824,38 @@ def quotation_accept(*, quotation: Quotation, revision: int, by: User, convert_t
         )
     quotation = lock_quotation(quotation.pk)
     _revision_check(quotation, revision)
-    transition_run(quotation.accept, by=by, revision=int(quotation.current_revision or 0))
-    accepted = QuotationRevision.objects.get(quotation=quotation, number=quotation.accepted_revision)
-    revision_lines = list(accepted.lines.select_related("item", "tax_code").order_by("line_no"))
-    reason = converter.refusal(revision_lines)
-    if reason:
-        # Raised before the customer account or any document exists; the transaction undoes the transition.
-        raise TransitionRefused(code=ErrorCode.QUOTATION_NOT_CONVERTIBLE, reason=reason)
-    was_prospect = quotation.customer_id is None
-    customer = _customer_for(quotation, by=by)
-    if was_prospect:
-        revision_lines = _retaxed_for(customer, revision_lines)
-    opportunity = quotation.opportunity
-    if opportunity is not None and opportunity.state != OpportunityState.OPEN:
-        opportunity = None  # already won or lost elsewhere
-    document = converter.convert(quotation=quotation, revision_lines=revision_lines, customer=customer, by=by)
-    if opportunity is not None:
-        opportunity_win(opportunity=opportunity, by=by)
-    quotation.customer, quotation.party = customer, None
-    quotation.save()
+    # Saved at the end of the block with its log row and its event in one statement (core.transitions).
+    with transitions_saved(quotation):
+        transition_run(quotation.accept, by=by, revision=int(quotation.current_revision or 0))
+        accepted = QuotationRevision.objects.get(quotation=quotation, number=quotation.accepted_revision)
+        revision_lines = list(accepted.lines.select_related("item", "tax_code").order_by("line_no"))
+        reason = converter.refusal(revision_lines)
+        if reason:
+            # Raised before the customer account or any document exists; the transaction undoes the transition.
+            raise TransitionRefused(code=ErrorCode.QUOTATION_NOT_CONVERTIBLE, reason=reason)
+        was_prospect = quotation.customer_id is None
+        customer = _customer_for(quotation, by=by)
+        if was_prospect:
+            revision_lines = _retaxed_for(customer, revision_lines)
+        opportunity = quotation.opportunity
+        if opportunity is not None and opportunity.state != OpportunityState.OPEN:
+            opportunity = None  # already won or lost elsewhere
+        document = converter.convert(quotation=quotation, revision_lines=revision_lines, customer=customer, by=by)
+        if opportunity is not None:
+            opportunity_win(opportunity=opportunity, by=by)
+        quotation.customer, quotation.party = customer, None
+        # More than the transition changed (the customer, the link to what it became): the whole row is saved.
+        transition_row_changed(quotation)
+        event_record(
+            type=events.QUOTATION_ACCEPTED,
+            subject=quotation,
+            by=by,
+            data={
+                **events.quotation_data(quotation),
+                "customer": customer.pk,
+                "converted_to": {"type": convert_to, "id": document.pk},
+            },
+        )
     quotation_step_record(
         quotation,
         gettext("Quotation %(number)s r%(revision)s accepted: %(document)s")

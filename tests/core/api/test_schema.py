@@ -20,6 +20,7 @@ def test_schema_is_served(integrator):
         "/api/v1/campaigns/",
         "/api/v1/customer-tax-groups/",
         "/api/v1/customers/",
+        "/api/v1/events/",
         "/api/v1/exchange-rates/",
         "/api/v1/free-text-invoices/",
         "/api/v1/inbound-supply/",
@@ -47,6 +48,8 @@ def test_schema_is_served(integrator):
         "/api/v1/tax-codes/",
         "/api/v1/tax-determinations/",
         "/api/v1/trade-agreements/",
+        "/api/v1/webhook-deliveries/",
+        "/api/v1/webhook-subscriptions/",
     ]
     cancel = schema["paths"]["/api/v1/sales-orders/{id}/cancel/"]["post"]
     assert cancel["requestBody"]["content"]["application/json"]["schema"] == {
