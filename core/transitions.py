@@ -247,7 +247,8 @@ def transition_save(instance) -> None:
     if not changed and not logs and not events:
         return
     model = type(instance)
-    fields = [field for field in model._meta.concrete_fields if field.attname in changed]
+    # The version is never written as a value: the UPDATE moves it on itself (core/concurrency.py).
+    fields = [field for field in model._meta.concrete_fields if field.attname in changed and field.attname != "version"]
     updated_at = next((field for field in model._meta.concrete_fields if field.name == "updated_at"), None)
     if updated_at is not None and updated_at not in fields:
         fields.append(updated_at)
