@@ -19,7 +19,7 @@ from procrastinate.contrib.django.models import ProcrastinateEvent, Procrastinat
 
 from core.errors import DomainError
 from core.jobs import JOB_STATUS_LABELS, job_retry, may_retry_jobs, may_view_jobs
-from core.models import JobFailure, NumberSeries
+from core.models import IdempotencyKey, JobFailure, NumberSeries
 
 admin.site.site_header = _("salesflow administration")
 admin.site.site_title = _("salesflow admin")
@@ -277,3 +277,24 @@ class JobFailureAdmin(JobsPermissionOnly, admin.ModelAdmin):
     search_fields = ("task_name", "error")
     ordering = ("-id",)
     readonly_fields = ("job_id", "task_name", "attempt", "failed_at", "error")
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    """Read only: a key is written with the work it answers and removed by the daily prune."""
+
+    list_display = ("created_at", "user", "method", "path", "response_status", "key")
+    list_filter = ("method", "response_status")
+    search_fields = ("key", "path", "user__username")
+    list_select_related = ("user",)
+    ordering = ("-created_at", "-id")
+    readonly_fields = [field.name for field in IdempotencyKey._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

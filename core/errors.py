@@ -16,6 +16,8 @@ class ErrorCode(models.TextChoices):
     INVALID_DATA = "invalid-data"
     JOB_NOT_FAILED = "job-not-failed"
     USER_INACTIVE = "user-inactive"
+    IDEMPOTENCY_KEY_IN_USE = "idempotency-key-in-use"
+    IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
 
 
 class DomainError(Exception):
