@@ -162,7 +162,8 @@ def test_keys_expire_after_a_day_and_are_pruned(integrator):
 
 def test_the_statement_cost_of_a_key(integrator):
     # A key adds three statements to a POST (advisory lock, look-up, insert) and a savepoint pair, since the
-    # request runs in its own transaction; a replay runs the authentication, the permissions, the lock and the look-up only, no service.
+    # request runs in its own transaction; a replay runs the authentication, the permissions, the lock and the
+    # look-up only, no service.
     customer, item = make_customer(), ItemFactory(unit_price=Decimal("10.00"))
     api = api_client(integrator)
     api.post(ORDERS, order_body(customer, item), format="json")  # warm caches (permissions, content types)
