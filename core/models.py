@@ -88,8 +88,8 @@ class IdempotencyKey(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
     )
-    method = models.CharField(_("method"), max_length=10)
-    path = models.CharField(_("path"), max_length=2000)
+    method = models.CharField(_("HTTP method"), max_length=10)
+    path = models.CharField(_("request path"), max_length=2000)
     body_sha256 = models.CharField(_("body SHA-256"), max_length=64)
     response_status = models.PositiveSmallIntegerField(_("response status"))
     response_body = models.JSONField(_("response body"), null=True, blank=True)
