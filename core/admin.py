@@ -19,7 +19,7 @@ from procrastinate.contrib.django.models import ProcrastinateEvent, Procrastinat
 
 from core.errors import DomainError
 from core.jobs import JOB_STATUS_LABELS, job_retry, may_retry_jobs, may_view_jobs
-from core.models import JobFailure, NumberSeries, RateCounter
+from core.models import IdempotencyKey, JobFailure, NumberSeries, RateCounter
 
 admin.site.site_header = _("salesflow administration")
 admin.site.site_title = _("salesflow admin")
@@ -292,4 +292,25 @@ class RateCounterAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(admin.ModelAdmin):
+    """Read only: a key is written with the work it answers and removed by the daily prune."""
+
+    list_display = ("created_at", "user", "method", "path", "response_status", "key")
+    list_filter = ("method", "response_status")
+    search_fields = ("key", "path", "user__username")
+    list_select_related = ("user",)
+    ordering = ("-created_at", "-id")
+    readonly_fields = [field.name for field in IdempotencyKey._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

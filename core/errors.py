@@ -17,6 +17,8 @@ class ErrorCode(models.TextChoices):
     JOB_NOT_FAILED = "job-not-failed"
     USER_INACTIVE = "user-inactive"
     VERSION_MISMATCH = "version-mismatch"
+    IDEMPOTENCY_KEY_IN_USE = "idempotency-key-in-use"
+    IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
 
 
 class DomainError(Exception):

@@ -201,6 +201,7 @@ class Pruned:
     jobs: int
     job_failures: int
     sessions: int
+    idempotency_keys: int = 0
 
 
 def prune() -> Pruned:
@@ -219,7 +220,10 @@ def prune() -> Pruned:
     jobs = before - ProcrastinateJob.objects.count()
     failures, _ = JobFailure.objects.exclude(job_id__in=ProcrastinateJob.objects.values("id")).delete()
     sessions, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
-    return Pruned(jobs=jobs, job_failures=failures, sessions=sessions)
+    from core.api.idempotency import idempotency_keys_prune
+
+    keys = idempotency_keys_prune()
+    return Pruned(jobs=jobs, job_failures=failures, sessions=sessions, idempotency_keys=keys)
 
 
 @app.periodic(cron="17 3 * * *", periodic_id="daily")
@@ -227,4 +231,10 @@ def prune() -> Pruned:
 def prune_daily(*, timestamp: int) -> None:
     """Every night at 03:17 UTC (procrastinate's schedules are in UTC)."""
     pruned = prune()
-    logger.info("Pruned %s jobs, %s job errors, %s sessions", pruned.jobs, pruned.job_failures, pruned.sessions)
+    logger.info(
+        "Pruned %s jobs, %s job errors, %s sessions, %s idempotency keys",
+        pruned.jobs,
+        pruned.job_failures,
+        pruned.sessions,
+        pruned.idempotency_keys,
+    )

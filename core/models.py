@@ -140,3 +140,29 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.id} {self.type}"
+
+
+class IdempotencyKey(models.Model):
+    """The answer to one POST sent with an ``Idempotency-Key`` header, written in the same transaction as the
+    work it answers: a retry finds it only if that work committed, and then gets the same answer again."""
+
+    key = models.CharField(_("key"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    method = models.CharField(_("HTTP method"), max_length=10)
+    path = models.CharField(_("request path"), max_length=2000)
+    body_sha256 = models.CharField(_("body SHA-256"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(_("response status"))
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    response_headers = models.JSONField(_("response headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="core_idempotency_key_unique_per_user")]
+
+    def __str__(self):
+        return f"{self.method} {self.path} ({self.key})"

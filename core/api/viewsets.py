@@ -9,13 +9,16 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
+from core.api.idempotency import IdempotentPost
 from core.api.input import KnownFieldsOnly
 from core.api.preconditions import UNSAFE_METHODS, etag_of, if_match_version, if_none_match_hit
 from core.api.schema import ServiceAutoSchema
 from core.concurrency import expectations_paused, expected_version, is_versioned
 
 
-class ServiceViewSet(KnownFieldsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ServiceViewSet(
+    IdempotentPost, KnownFieldsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     # ``serializer_class`` describes the output; ``input_serializers`` maps a write action to the
     # serializer that validates its body. Subclasses implement the writes by calling a service with
     # ``by=request.user`` and answer with ``respond()``; no serializer ever saves. The subclass

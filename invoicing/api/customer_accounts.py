@@ -15,6 +15,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core.api.idempotency import IdempotentPost
 from core.api.input import KnownFieldsOnly
 from core.api.renderers import PdfRenderer
 from core.errors import ValidationFailed
@@ -171,7 +172,7 @@ class StatementEmailSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StatementEmailView(KnownFieldsOnly, GenericAPIView):
+class StatementEmailView(IdempotentPost, KnownFieldsOnly, GenericAPIView):
     """Email a customer's statement with the PDF attached; a job sends it once."""
 
     permission_classes = [CanViewReceivables]

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.response import Response
 
+from core.api.idempotency import IdempotentPost
 from core.api.input import KnownFieldsOnly, errors_by_request_index
 from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
@@ -130,7 +131,7 @@ class InvoiceViewSet(InvoicePdfActions, InvoiceCreditActions, ServiceViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class OrderInvoiceView(KnownFieldsOnly, GenericAPIView):
+class OrderInvoiceView(IdempotentPost, KnownFieldsOnly, GenericAPIView):
     # ``POST sales-orders/{id}/invoice/`` is routed by invoicing because sales may not depend on it;
     # the queryset is the invoice's, so the model permission asked for is ``invoicing.add_invoice``.
 

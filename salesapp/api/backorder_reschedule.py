@@ -9,6 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.api.idempotency import IdempotentPost
 from core.api.input import KnownFieldsOnly
 from core.api.schema import ServiceAutoSchema
 from salesapp.models import SalesOrderLine
@@ -55,7 +56,7 @@ class RescheduledSerializer(serializers.Serializer):
     )
 
 
-class BackorderRescheduleView(KnownFieldsOnly, GenericAPIView):
+class BackorderRescheduleView(IdempotentPost, KnownFieldsOnly, GenericAPIView):
     # Changing orders' ship dates: the service checks the right to change orders.
     permission_classes = [IsAuthenticated]
     schema = ServiceAutoSchema()

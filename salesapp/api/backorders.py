@@ -12,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.api.idempotency import IdempotentPost
 from core.api.input import KnownFieldsOnly
 from core.api.schema import ServiceAutoSchema
 from salesapp.models import Item, SalesOrder
@@ -205,7 +206,7 @@ class BackordersByVendorView(_BackorderList):
         return page
 
 
-class _BackorderAction(KnownFieldsOnly, GenericAPIView):
+class _BackorderAction(IdempotentPost, KnownFieldsOnly, GenericAPIView):
     # The service checks the permission (change orders; re-allocate stock).
     schema = ServiceAutoSchema()
     permission_classes = [IsAuthenticated]

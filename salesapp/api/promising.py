@@ -11,6 +11,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from core.api.idempotency import IdempotentPost
 from core.api.input import KnownFieldsOnly
 from core.api.schema import ServiceAutoSchema
 from core.errors import ValidationFailed
@@ -62,7 +63,7 @@ def _answer(item: Item, promise: Promise) -> dict:
     }
 
 
-class AtpView(KnownFieldsOnly, GenericAPIView):
+class AtpView(IdempotentPost, KnownFieldsOnly, GenericAPIView):
     # Reading on-hand, orders waiting and inbound supply condensed to one date: open to whoever reads items.
 
     schema = ServiceAutoSchema()

@@ -18,6 +18,7 @@ from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.response import Response
 
 from core.api.filters import UpdatedSinceFilterSet
+from core.api.idempotency import IdempotentPost
 from core.api.input import KnownFieldsOnly
 from core.api.schema import ServiceAutoSchema
 from core.api.viewsets import ServiceViewSet
@@ -141,7 +142,7 @@ class SuggestionsView(GenericAPIView):
         return Response(SuggestionSerializer(priced, many=True).data)
 
 
-class _OrderAction(KnownFieldsOnly, GenericAPIView):
+class _OrderAction(IdempotentPost, KnownFieldsOnly, GenericAPIView):
     # An action on a sales order: the model permission asked for is the order's change permission.
     schema = ServiceAutoSchema()
     action = "order_action"
@@ -198,7 +199,7 @@ class InsertStandardLinesView(_OrderAction):
         return Response(self.order_answer(order))
 
 
-class _QuotationAction(KnownFieldsOnly, GenericAPIView):
+class _QuotationAction(IdempotentPost, KnownFieldsOnly, GenericAPIView):
     # An action on a quotation: the model permission asked for is the quotation's change permission.
     schema = ServiceAutoSchema()
     action = "quotation_action"
