@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Iterable
 
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
@@ -19,7 +20,7 @@ from procrastinate.contrib.django.models import ProcrastinateEvent, Procrastinat
 
 from core.errors import DomainError
 from core.jobs import JOB_STATUS_LABELS, job_retry, may_retry_jobs, may_view_jobs
-from core.models import IdempotencyKey, JobFailure, NumberSeries, RateCounter
+from core.models import ExternalReference, IdempotencyKey, JobFailure, NumberSeries, RateCounter
 
 admin.site.site_header = _("salesflow administration")
 admin.site.site_title = _("salesflow admin")
@@ -305,6 +306,44 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     ordering = ("-created_at", "-id")
     readonly_fields = [field.name for field in IdempotencyKey._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ExternalReferenceInline(GenericTabularInline):
+    """The ids the record has in other systems. Coupled through the API (core.external_references): read here."""
+
+    model = ExternalReference
+    extra = 0
+    fields = ("system", "external_id", "created_at", "created_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExternalReference)
+class ExternalReferenceAdmin(admin.ModelAdmin):
+    """Every coupling to another system, searchable by its id (read only: coupling is the API's)."""
+
+    list_display = ("system", "external_id", "content_type", "object_id", "created_at", "created_by")
+    list_filter = ("system", "content_type")
+    search_fields = ("external_id",)
+    list_select_related = ("content_type", "created_by")
+    readonly_fields = list_display
 
     def has_add_permission(self, request):
         return False

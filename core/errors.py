@@ -19,6 +19,7 @@ class ErrorCode(models.TextChoices):
     VERSION_MISMATCH = "version-mismatch"
     IDEMPOTENCY_KEY_IN_USE = "idempotency-key-in-use"
     IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
+    EXTERNAL_REFERENCE_TAKEN = "external-reference-taken"
 
 
 class DomainError(Exception):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -166,3 +167,40 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} ({self.key})"
+
+
+class ExternalReference(models.Model):
+    """A record coupled to a record in another system (a CRM, a web shop): that system's id for it.
+
+    An external id names one record of a kind per system, and a record has one id per system, so an integrator
+    that creates the record again for the same external id is refused instead of making a second one
+    (core.external_references)."""
+
+    system = models.SlugField(_("system"), max_length=40)
+    external_id = models.CharField(_("external id"), max_length=200)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("record type"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.BigIntegerField(_("record id"))
+    record = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("coupled at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("coupled by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("external reference")
+        verbose_name_plural = _("external references")
+        ordering = ["system", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "content_type", "external_id"], name="external_reference_names_one_record"
+            ),
+            models.UniqueConstraint(
+                fields=["system", "content_type", "object_id"], name="external_reference_once_per_system"
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="external_reference_record")]
+
+    def __str__(self):
+        return f"{self.system}:{self.external_id}"

@@ -94,16 +94,27 @@ class IdempotentPost:
         if request.method != "POST" or key is None:
             return super().dispatch(request, *args, **kwargs)
         self._idempotency = _Pending(key=key.strip(), body_sha256=hashlib.sha256(request.body).hexdigest())
-        with transaction.atomic():
+        self._transaction = None
+        try:
             response = super().dispatch(request, *args, **kwargs)
+        except BaseException as error:
+            if self._transaction is not None:
+                self._transaction.__exit__(type(error), error, error.__traceback__)
+            raise
+        if self._transaction is not None:
             if self._idempotency.replayed or not 200 <= response.status_code < 300:
                 # An error leaves the database as it was, and a replay did nothing to keep.
                 transaction.set_rollback(True)
+            self._transaction.__exit__(None, None, None)
         return response
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if self._idempotency is not None:
+            # The transaction starts after authentication and the throttle's count, which commit on their own:
+            # held until this request ends, the count would make the user's other requests wait for it.
+            self._transaction = transaction.atomic()
+            self._transaction.__enter__()
             self._claim_key(request)
 
     def _claim_key(self, request) -> None:

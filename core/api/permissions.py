@@ -15,7 +15,9 @@ class ModelPermissions(DjangoModelPermissions):
     }
 
     def has_permission(self, request, view):
-        if getattr(view, "action", None) in getattr(view, "change_actions", ()):
+        # An action's reads (GET of a sub-resource) need what any read needs; its writes the change permission.
+        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+        if writes and getattr(view, "action", None) in getattr(view, "change_actions", ()):
             model = view.get_queryset().model
             perm = f"{model._meta.app_label}.change_{model._meta.model_name}"
             return bool(request.user and request.user.is_authenticated and request.user.has_perm(perm))

@@ -43,6 +43,13 @@ class Payment(AuthoredModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            # A bank line imported twice (or a retried call) is the same payment: one reference per customer, day
+            # and direction (invoicing.services.payments says which payment has it).
+            models.UniqueConstraint(
+                fields=["customer", "payment_date", "direction", "reference"],
+                condition=~Q(reference=""),
+                name="payment_reference_once_per_customer_day",
+            ),
             models.CheckConstraint(
                 condition=Q(amount_applied__gte=0) & Q(amount_applied__lte=models.F("amount")),
                 name="payment_not_over_applied",

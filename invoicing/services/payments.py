@@ -50,6 +50,22 @@ def _duplicate_errors(applications: list[ApplicationInput]) -> dict[str, str]:
     return errors
 
 
+def _reference_errors(customer: Customer, payment_date: datetime.date, direction: str, reference: str) -> dict:
+    """A reference names one payment of a customer on a day (the database guards it too): the same bank line
+    registered again is refused, naming the payment that has it."""
+    taken = (
+        Payment.objects.filter(customer=customer, payment_date=payment_date, direction=direction, reference=reference)
+        .values_list("number", flat=True)
+        .first()
+    )
+    if taken is None:
+        return {}
+    return {
+        "reference": gettext("Payment %(number)s of this customer on %(date)s already has reference %(reference)s.")
+        % {"number": taken, "date": payment_date.isoformat(), "reference": reference}
+    }
+
+
 @transaction.atomic
 def payment_register(
     *,
@@ -85,6 +101,8 @@ def payment_register(
     if date_error:
         errors["payment_date"] = date_error
     errors |= _duplicate_errors(applications or [])
+    if reference and "payment_date" not in errors:
+        errors |= _reference_errors(customer, payment_date or timezone.localdate(), direction, reference)
     if errors:
         raise ValidationFailed(code=ErrorCode.PAYMENT_INVALID, field_errors=errors)
     payment = Payment.objects.create(

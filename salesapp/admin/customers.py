@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceAdminMixin
+from core.external_references import external_references_of
 from salesapp.models import Customer
 from salesapp.services.customers import (
     CREDIT_FIELDS,
@@ -54,7 +55,14 @@ class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "blocked_reason",
         "created_at",
         "created_by",
+        "external_references",
     )
+
+    @admin.display(description=_("external references"))
+    def external_references(self, obj: Customer) -> str:
+        # Coupled through the API (core.external_references); read here.
+        references = external_references_of(obj) if obj.pk else []
+        return ", ".join(f"{reference.system}: {reference.external_id}" for reference in references) or "—"
 
     @admin.display(description=_("name"), ordering="party__name")
     def party_name(self, obj: Customer) -> str:
@@ -71,9 +79,9 @@ class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The number comes from the customer series; the account stays on the party it was opened for.
         fixed = (
-            ("party", "number", "created_at", "created_by")
+            ("party", "number", "created_at", "created_by", "external_references")
             if obj is not None
-            else ("number", "created_at", "created_by")
+            else ("number", "created_at", "created_by", "external_references")
         )
         if request.user.has_perm(CREDIT_PERMISSION):
             return fixed

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from core.admin import DocumentAdmin, ReadOnlyInline, TransitionLogInline
+from core.admin import DocumentAdmin, ExternalReferenceInline, ReadOnlyInline, TransitionLogInline
 from salesapp.models import (
     OrderApprovalDecision,
     OrderConfirmation,
@@ -131,6 +131,7 @@ class SalesOrderAdmin(DocumentAdmin):
         OrderPackingSlipInline,
         SubscriptionPeriodInline,
         OrderConfirmationInline,
+        ExternalReferenceInline,
         TransitionLogInline,
     )
     actions = ("confirm_orders", "approve_orders", "release_holds", "cancel_orders")

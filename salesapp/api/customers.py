@@ -5,6 +5,12 @@ from __future__ import annotations
 import django_filters
 from rest_framework import status
 
+from core.api.external_references import (
+    EXTERNAL_REFERENCE_ACTIONS,
+    EXTERNAL_REFERENCE_FILTER_HELP,
+    ExternalReferencesMixin,
+    external_reference_filter,
+)
 from core.api.filters import UpdatedSinceFilterSet
 from core.api.viewsets import ServiceViewSet
 from salesapp.api.customer_serializers import (
@@ -22,17 +28,21 @@ class CustomerFilter(UpdatedSinceFilterSet):
     blocked = django_filters.BooleanFilter()
     currency = django_filters.ChoiceFilter(choices=Currency.choices)
     number = django_filters.CharFilter(lookup_expr="iexact")
+    external_reference = django_filters.CharFilter(
+        method=external_reference_filter, help_text=EXTERNAL_REFERENCE_FILTER_HELP
+    )
 
     class Meta:
         model = Customer
         fields = ["blocked", "currency", "number"]
 
 
-class CustomerViewSet(ServiceViewSet):
+class CustomerViewSet(ExternalReferencesMixin, ServiceViewSet):
     """Customer accounts. Create one on an existing party; the number is assigned."""
 
     serializer_class = CustomerSerializer
     input_serializers = {"create": CustomerCreateInputSerializer, "partial_update": CustomerUpdateInputSerializer}
+    change_actions = EXTERNAL_REFERENCE_ACTIONS
     filterset_class = CustomerFilter
     search_fields = ["number", "party__name", "party__city", "party__email"]
 

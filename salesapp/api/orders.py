@@ -13,6 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core.api.external_references import (
+    EXTERNAL_REFERENCE_ACTIONS,
+    EXTERNAL_REFERENCE_FILTER_HELP,
+    ExternalReferencesMixin,
+    external_reference_filter,
+)
 from core.api.filters import UpdatedSinceFilterSet
 from core.api.renderers import PdfRenderer
 from core.api.viewsets import ServiceViewSet
@@ -63,6 +69,9 @@ from salesapp.services.returns import returned_goods_receive, returned_order_cre
 
 class SalesOrderFilter(UpdatedSinceFilterSet):
     state = django_filters.ChoiceFilter(choices=OrderState.choices)
+    external_reference = django_filters.CharFilter(
+        method=external_reference_filter, help_text=EXTERNAL_REFERENCE_FILTER_HELP
+    )
     customer = django_filters.NumberFilter(field_name="customer_id", help_text="Customer id")
     number = django_filters.CharFilter(lookup_expr="iexact")
 
@@ -71,7 +80,7 @@ class SalesOrderFilter(UpdatedSinceFilterSet):
         fields = ["state", "customer", "number"]
 
 
-class SalesOrderViewSet(ServiceViewSet):
+class SalesOrderViewSet(ExternalReferencesMixin, ServiceViewSet):
     """Sales orders with their lines. State changes only through the action endpoints; each line shows
     its quantity ledger (delivered, invoiced and what remains)."""
 
@@ -106,6 +115,7 @@ class SalesOrderViewSet(ServiceViewSet):
         "release_hold",
         "return_goods",
         "receive",
+        *EXTERNAL_REFERENCE_ACTIONS,
     )
     filterset_class = SalesOrderFilter
     search_fields = ["number", "customer__party__name", "customer_reference", "external_document_number"]

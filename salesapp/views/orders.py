@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.concurrency import PreconditionFailed
 from core.errors import DomainError, ValidationFailed
+from core.external_references import external_references_of
 from core.listing import Column, choice_labels, list_response, row_query, row_url
 from core.pdf import pdf_response
 from core.selectors import transition_log_for
@@ -99,6 +100,7 @@ def order_context(request, order: SalesOrder, *, line_form: OrderLineForm | None
     return {
         **order_suggestions_context(request, order, lines, editable=editable),
         "order": order,
+        "external_references": external_references_of(order),
         # A returned order's ledger reads as receiving and crediting.
         "receives": policy_for(order.order_type).receives,
         "delivery_address": order_selectors.delivery_address_lines(order),

@@ -307,3 +307,32 @@ def test_a_payment_in_another_currency_than_the_customers(integrator, manager):
     assert (paid.json()["currency"], paid.json()["amount_applied"]) == ("USD", "221.55")
     assert problem(unknown, 400)["errors"] == [{"field": "currency", "message": '"XYZ" is not a valid choice.'}]
     assert Payment.objects.count() == 1
+
+
+def test_a_payment_reference_is_taken_once_per_customer_and_day(integrator):
+    # given: a payment with a bank reference
+    customer, other = make_customer(), make_customer()
+    api = api_client(integrator)
+    day = timezone.localdate()
+    body = {"customer": customer.pk, "amount": "50.00", "payment_date": day.isoformat(), "reference": "BANK-4471"}
+    first = api.post(URL, body, format="json")
+    assert first.status_code == 201, first.content
+
+    # when: the same bank line again, and the reference for another customer, another day and a refund
+    again = api.post(URL, body, format="json")
+    others = [
+        api.post(URL, {**body, "customer": other.pk}, format="json"),
+        api.post(URL, {**body, "payment_date": (day - datetime.timedelta(days=1)).isoformat()}, format="json"),
+        api.post(URL, {**body, "direction": "refund"}, format="json"),
+    ]
+
+    # then: refused naming the payment that has it; the others are registered
+    assert problem(again, 400)["errors"] == [
+        {
+            "field": "reference",
+            "message": f"Payment {first.json()['number']} of this customer on {day.isoformat()} already has reference "
+            "BANK-4471.",
+        }
+    ]
+    assert [response.status_code for response in others] == [201, 201, 201]
+    assert Payment.objects.filter(reference="BANK-4471").count() == 4
