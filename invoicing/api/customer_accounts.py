@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from core.api.input import KnownFieldsOnly
 from core.api.renderers import PdfRenderer
+from core.api.schema import ServiceAutoSchema
 from core.errors import ValidationFailed
 from core.pdf import pdf_response
 from invoicing.api.invoice_serializers import money_field
@@ -72,6 +73,7 @@ class AgingRowSerializer(serializers.Serializer):
 
 
 class CustomerAccountView(GenericAPIView):
+    schema = ServiceAutoSchema()
     permission_classes = [CanViewReceivables]
     serializer_class = AccountFiguresSerializer
 
@@ -102,6 +104,7 @@ def _as_of(request) -> datetime.date:
 class AgingView(GenericAPIView):
     """Open receivables of every customer by days overdue on ``as_of`` (default today), in customer name order."""
 
+    schema = ServiceAutoSchema()
     permission_classes = [CanViewReceivables]
     serializer_class = AgingRowSerializer
     pagination_class = AgingPagination
@@ -116,6 +119,7 @@ class AgingView(GenericAPIView):
             OpenApiParameter("page", int),
         ],
         summary="Aging of receivables: current, 1–30, 31–60, 61–90, over 90 days overdue",
+        responses=AgingRowSerializer(many=True),
     )
     def get(self, request):
         report = AgingReport(as_of=_as_of(request), search=request.query_params.get("search", ""))
@@ -140,6 +144,7 @@ def _period(data) -> tuple[datetime.date | None, datetime.date | None]:
 
 
 class StatementPdfView(GenericAPIView):
+    schema = ServiceAutoSchema()
     permission_classes = [CanViewReceivables]
     renderer_classes = [JSONRenderer, PdfRenderer]
 
@@ -174,6 +179,7 @@ class StatementEmailSerializer(serializers.ModelSerializer):
 class StatementEmailView(KnownFieldsOnly, GenericAPIView):
     """Email a customer's statement with the PDF attached; a job sends it once."""
 
+    schema = ServiceAutoSchema()
     permission_classes = [CanViewReceivables]
     serializer_class = StatementEmailSerializer
 
