@@ -182,6 +182,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.problem_codes_hook",
         "core.api.idempotency.idempotency_schema_hook",
+        "core.api.schema.json_request_bodies_hook",
     ],
     "ENUM_NAME_OVERRIDES": {
         "LeadSourceEnum": "marketing.choices.LeadSource",

@@ -58,6 +58,19 @@ class ServiceAutoSchema(AutoSchema):
     def get_operation_id(self) -> str:
         return super().get_operation_id().removeprefix("v1_")
 
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        # DRF drops ``allow_blank`` from read-only model fields, yet a blank model field (an optional choice or
+        # email) is read back as "": say so, or the response contradicts its own schema.
+        if direction == "response" and field.read_only and getattr(field, "allow_blank", True) is False:
+            model = getattr(getattr(field.parent, "Meta", None), "model", None)
+            try:
+                model_field = model._meta.get_field(field.source) if model and "." not in field.source else None
+            except Exception:  # noqa: BLE001 - a source that is no model field (a property) keeps its mapping
+                model_field = None
+            if model_field is not None and model_field.blank:
+                field.allow_blank = True
+        return super()._map_serializer_field(field, direction, bypass_extensions)
+
     def problem_codes(self) -> list[int]:
         codes = [401, 403]
         if "{" in self.path:
@@ -71,7 +84,13 @@ class ServiceAutoSchema(AutoSchema):
         if not operation:
             return operation
         problem = self.resolve_serializer(ProblemSerializer, "response")
-        for code in self.problem_codes():
+        codes = self.problem_codes()
+        if any(parameter.get("in") == "query" for parameter in operation.get("parameters", [])):
+            # A filter, cursor or page size that does not parse is refused naming the parameter.
+            codes = sorted({*codes, 400})
+        if any(parameter.get("name") == "page" for parameter in operation.get("parameters", [])):
+            codes = sorted({*codes, 404})  # a page past the last one
+        for code in codes:
             operation["responses"].setdefault(
                 str(code),
                 {
@@ -137,4 +156,18 @@ def problem_codes_hook(result, generator, request, public):
     problem = result.get("components", {}).get("schemas", {}).get("Problem")
     if problem:
         problem["properties"]["code"]["enum"] = sorted(codes)
+    return result
+
+
+def json_request_bodies_hook(result, generator, request, public):
+    """Document JSON as the one request format wherever an operation takes JSON.
+
+    DRF also parses form posts, but integrators send JSON, and one content type per body keeps generated clients
+    simple (openapi-python-client turns several into a union it cannot type). File imports keep multipart."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            content = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}
+            if "application/json" in content:
+                for media_type in [media_type for media_type in content if media_type != "application/json"]:
+                    del content[media_type]
     return result

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from core.api.idempotency import IdempotentPost
 from core.api.input import KnownFieldsOnly
 from core.api.renderers import PdfRenderer
+from core.api.schema import ServiceAutoSchema
 from core.errors import ValidationFailed
 from core.pdf import pdf_response
 from invoicing.api.invoice_serializers import money_field
@@ -73,6 +74,7 @@ class AgingRowSerializer(serializers.Serializer):
 
 
 class CustomerAccountView(GenericAPIView):
+    schema = ServiceAutoSchema()
     permission_classes = [CanViewReceivables]
     serializer_class = AccountFiguresSerializer
 
@@ -103,6 +105,7 @@ def _as_of(request) -> datetime.date:
 class AgingView(GenericAPIView):
     """Open receivables of every customer by days overdue on ``as_of`` (default today), in customer name order."""
 
+    schema = ServiceAutoSchema()
     permission_classes = [CanViewReceivables]
     serializer_class = AgingRowSerializer
     pagination_class = AgingPagination
@@ -117,6 +120,7 @@ class AgingView(GenericAPIView):
             OpenApiParameter("page", int),
         ],
         summary="Aging of receivables: current, 1–30, 31–60, 61–90, over 90 days overdue",
+        responses=AgingRowSerializer(many=True),
     )
     def get(self, request):
         report = AgingReport(as_of=_as_of(request), search=request.query_params.get("search", ""))
@@ -141,6 +145,7 @@ def _period(data) -> tuple[datetime.date | None, datetime.date | None]:
 
 
 class StatementPdfView(GenericAPIView):
+    schema = ServiceAutoSchema()
     permission_classes = [CanViewReceivables]
     renderer_classes = [JSONRenderer, PdfRenderer]
 
@@ -175,6 +180,7 @@ class StatementEmailSerializer(serializers.ModelSerializer):
 class StatementEmailView(IdempotentPost, KnownFieldsOnly, GenericAPIView):
     """Email a customer's statement with the PDF attached; a job sends it once."""
 
+    schema = ServiceAutoSchema()
     permission_classes = [CanViewReceivables]
     serializer_class = StatementEmailSerializer
 

@@ -152,7 +152,10 @@ class BackordersByItemView(_BackorderList):
     serializer_class = ItemRowSerializer
 
     @extend_schema(
-        operation_id="backorders_by_item", summary="Backorders per item", parameters=[BackorderFilterSerializer]
+        operation_id="backorders_by_item",
+        responses=ItemRowSerializer(many=True),
+        summary="Backorders per item",
+        parameters=[BackorderFilterSerializer],
     )
     def get(self, request):
         return super().get(request)
@@ -172,6 +175,7 @@ class BackordersByCustomerView(_BackorderList):
 
     @extend_schema(
         operation_id="backorders_by_customer",
+        responses=LineRowSerializer(many=True),
         summary="Backorder lines, late ones first, with their ATP dates",
         parameters=[BackorderFilterSerializer],
     )
@@ -190,6 +194,7 @@ class BackordersByVendorView(_BackorderList):
 
     @extend_schema(
         operation_id="backorders_by_vendor",
+        responses=VendorRowSerializer(many=True),
         summary="Open inbound supply per vendor, late supply, and the order lines waiting on it",
         parameters=[BackorderFilterSerializer],
     )

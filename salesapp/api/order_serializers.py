@@ -317,7 +317,7 @@ class ReceiveLineInputSerializer(serializers.Serializer):
     order_line = serializers.IntegerField(help_text="Id of a line of the returned order.")
     quantity = quantity_field()
     disposition = serializers.ChoiceField(
-        choices=ReturnDisposition.choices, required=False, default="", help_text="Default: back_to_stock."
+        choices=ReturnDisposition.choices, required=False, help_text="Default: back_to_stock."
     )
 
 

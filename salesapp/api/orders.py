@@ -349,7 +349,7 @@ class SalesOrderViewSet(ExternalReferencesMixin, ServiceViewSet):
             receipt = returned_goods_receive(
                 order=order,
                 quantities=quantities,
-                dispositions={line["order_line"]: line["disposition"] for line in lines or ()},
+                dispositions={line["order_line"]: line.get("disposition", "") for line in lines or ()},
                 receipt_date=data["receipt_date"],
                 by=request.user,
             )

@@ -67,7 +67,6 @@ class PackingSlipLineInputSerializer(serializers.Serializer):
     disposition = serializers.ChoiceField(
         choices=ReturnDisposition.choices,
         required=False,
-        default="",
         help_text="Return receipts only (a returned order's slip): what happens to the goods; default back_to_stock.",
     )
 

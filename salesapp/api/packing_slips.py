@@ -80,7 +80,7 @@ class PackingSlipViewSet(ServiceViewSet):
         order = data["order"]
         lines = data.get("lines")
         quantities = None if lines is None else {line["order_line"]: line["quantity"] for line in lines}
-        dispositions = {line["order_line"]: line["disposition"] for line in lines or ()}
+        dispositions = {line["order_line"]: line.get("disposition", "") for line in lines or ()}
         try:
             slip = packing_slip_create(
                 order=order,
