@@ -96,6 +96,19 @@ class DocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return actions
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the application writes (keys, couplings, delivery logs): listed and searched here, never edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Lines of a document, shown as they were written by the services."""
 
@@ -297,7 +310,7 @@ class RateCounterAdmin(admin.ModelAdmin):
 
 
 @admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(admin.ModelAdmin):
+class IdempotencyKeyAdmin(ReadOnlyAdmin):
     """Read only: a key is written with the work it answers and removed by the daily prune."""
 
     list_display = ("created_at", "user", "method", "path", "response_status", "key")
@@ -306,15 +319,6 @@ class IdempotencyKeyAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     ordering = ("-created_at", "-id")
     readonly_fields = [field.name for field in IdempotencyKey._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ExternalReferenceInline(GenericTabularInline):
@@ -336,7 +340,7 @@ class ExternalReferenceInline(GenericTabularInline):
 
 
 @admin.register(ExternalReference)
-class ExternalReferenceAdmin(admin.ModelAdmin):
+class ExternalReferenceAdmin(ReadOnlyAdmin):
     """Every coupling to another system, searchable by its id (read only: coupling is the API's)."""
 
     list_display = ("system", "external_id", "content_type", "object_id", "created_at", "created_by")
@@ -344,12 +348,3 @@ class ExternalReferenceAdmin(admin.ModelAdmin):
     search_fields = ("external_id",)
     list_select_related = ("content_type", "created_by")
     readonly_fields = list_display
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

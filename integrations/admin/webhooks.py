@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import OneAtATimeDeleteMixin, ServiceAdminMixin
+from core.admin import OneAtATimeDeleteMixin, ReadOnlyAdmin, ServiceAdminMixin
 from core.events import event_types
 from core.models import Event
 from integrations.models import WebhookDelivery, WebhookSubscription
@@ -78,7 +78,7 @@ class WebhookSubscriptionAdmin(OneAtATimeDeleteMixin, ServiceAdminMixin, admin.M
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class WebhookDeliveryAdmin(ServiceAdminMixin, ReadOnlyAdmin):
     list_display = (
         "id",
         "subscription",
@@ -94,15 +94,6 @@ class WebhookDeliveryAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_select_related = ("subscription", "event")
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
     actions = ["redeliver"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Redeliver the event (same webhook-id)"), permissions=["view"])
     def redeliver(self, request, queryset):
