@@ -75,6 +75,7 @@ class AgingRowSerializer(serializers.Serializer):
 
 class CustomerAccountView(GenericAPIView):
     schema = ServiceAutoSchema()
+    queryset = Customer.objects.none()  # the {pk} of the path is a customer's (for the schema)
     permission_classes = [CanViewReceivables]
     serializer_class = AccountFiguresSerializer
 
@@ -146,6 +147,7 @@ def _period(data) -> tuple[datetime.date | None, datetime.date | None]:
 
 class StatementPdfView(GenericAPIView):
     schema = ServiceAutoSchema()
+    queryset = Customer.objects.none()  # the {pk} of the path is a customer's (for the schema)
     permission_classes = [CanViewReceivables]
     renderer_classes = [JSONRenderer, PdfRenderer]
 
@@ -181,6 +183,7 @@ class StatementEmailView(IdempotentPost, KnownFieldsOnly, GenericAPIView):
     """Email a customer's statement with the PDF attached; a job sends it once."""
 
     schema = ServiceAutoSchema()
+    queryset = Customer.objects.none()  # the {pk} of the path is a customer's (for the schema)
     permission_classes = [CanViewReceivables]
     serializer_class = StatementEmailSerializer
 
