@@ -326,3 +326,6 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "core.api.throttling.CountingTokenAuthentication" if name.endswith(".TokenAuthentication") else name
     for name in REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]
 ]
+
+# Webhooks go to public receivers only (integrations/services/webhook_targets.py); 1 allows internal addresses.
+SALESFLOW_WEBHOOK_PRIVATE_TARGETS = env_bool("SALESFLOW_WEBHOOK_PRIVATE_TARGETS", False)

@@ -22,3 +22,6 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = False  # noqa: F405
 # The API throttle counts every request as in production, with a limit no test reaches by accident (the tests of
 # the throttle set their own).
 SALESFLOW_API_THROTTLE_RATE = "100000/minute"
+
+# Test receivers listen on 127.0.0.1 (tests/integrations/test_webhook_targets.py turns this off).
+SALESFLOW_WEBHOOK_PRIVATE_TARGETS = True

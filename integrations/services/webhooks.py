@@ -30,6 +30,7 @@ from core.jobs import job_enqueue, job_enqueue_many
 from core.models import Event
 from integrations.errors import ErrorCode as IntegrationsErrorCode
 from integrations.models import RelayPosition, WebhookDelivery, WebhookSubscription
+from integrations.services.webhook_targets import target_refusal
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -67,6 +68,10 @@ def _validated(fields: dict) -> dict:
             errors["url"] = gettext("Enter the http or https URL of the receiver.")
         if len(url) > WebhookSubscription._meta.get_field("url").max_length:
             errors["url"] = gettext("Enter at most %(max)s characters.") % {"max": 500}
+        if "url" not in errors:
+            refusal = target_refusal(url)
+            if refusal:
+                errors["url"] = refusal
         fields["url"] = url
     if "event_types" in fields:
         wanted = list(dict.fromkeys(fields["event_types"] or []))
@@ -188,6 +193,9 @@ _opener = urllib.request.build_opener(_NoRedirects)
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    refusal = target_refusal(url)
+    if refusal:
+        return None, refusal
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with _opener.open(request, timeout=DELIVERY_TIMEOUT_SECONDS) as response:
