@@ -5,17 +5,38 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
 
+from core.transitions import document_transition
 from invoicing.choices import BillingRunKind, BillingRunState, SummaryGrouping
+from invoicing.errors import ErrorCode
+
+# The job's steps: fired by the run's own jobs (invoicing.services.billing_runs, .summary_runs), never buttons.
+# A retried job starts again from where the failed or interrupted one was.
+RESTARTABLE = [BillingRunState.QUEUED, BillingRunState.RUNNING, BillingRunState.FAILED]
+UNFINISHED = [BillingRunState.QUEUED, BillingRunState.RUNNING]
+REFUSED = _("Billing run #%(pk)s is %(state)s: this step does not follow.")
+
+
+def _step(field, source, target, label):
+    return document_transition(
+        field=field,
+        source=source,
+        target=target,
+        label=label,
+        refused_in_state=REFUSED,
+        code=ErrorCode.BILLING_RUN_INVALID,
+        automatic=True,
+    )
 
 
 class BillingRun(models.Model):
-    # The state is the job's progress, written by the job alone: no transitions a person could fire.
+    # The state is the job's progress: moved by the job alone, through the automatic transitions below.
     kind = models.CharField(
         _("kind"), max_length=20, choices=BillingRunKind.choices, default=BillingRunKind.SUBSCRIPTIONS
     )
     bill_until = models.DateField(_("bill until"))
-    state = models.CharField(
+    state = FSMField(
         _("status"), max_length=10, choices=BillingRunState.choices, default=BillingRunState.QUEUED, db_index=True
     )
     total = models.PositiveIntegerField(_("to process"), default=0)
@@ -32,7 +53,7 @@ class BillingRun(models.Model):
     grouping = models.CharField(_("grouping"), max_length=20, choices=SummaryGrouping.choices, blank=True)
     customers = models.ManyToManyField("salesapp.Customer", verbose_name=_("customers"), blank=True, related_name="+")
     # "Post all": a second job posts the run's drafts in result order; its progress, apart from the run's.
-    posting_state = models.CharField(
+    posting_state = FSMField(
         _("posting status"), max_length=10, choices=BillingRunState.choices, blank=True, default=""
     )
     posting_total = models.PositiveIntegerField(_("to post"), default=0)
@@ -58,6 +79,39 @@ class BillingRun(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.bill_until:%Y-%m-%d} #{self.pk}"
+
+    def refusal_context(self) -> dict:
+        return {"pk": self.pk, "state": self.get_state_display().lower()}
+
+    @_step(state, RESTARTABLE, BillingRunState.RUNNING, _("Started"))
+    def start(self, *, by=None):
+        pass
+
+    @_step(state, BillingRunState.RUNNING, BillingRunState.DONE, _("Done"))
+    def finish(self, *, by=None):
+        pass
+
+    @_step(state, UNFINISHED, BillingRunState.FAILED, _("Failed"))
+    def fail(self, *, by=None):
+        pass
+
+    @_step(
+        posting_state, ["", BillingRunState.DONE, BillingRunState.FAILED], BillingRunState.QUEUED, _("Posting queued")
+    )
+    def posting_queue(self, *, by=None):
+        pass
+
+    @_step(posting_state, RESTARTABLE, BillingRunState.RUNNING, _("Posting started"))
+    def posting_start(self, *, by=None):
+        pass
+
+    @_step(posting_state, BillingRunState.RUNNING, BillingRunState.DONE, _("Posting done"))
+    def posting_finish(self, *, by=None):
+        pass
+
+    @_step(posting_state, UNFINISHED, BillingRunState.FAILED, _("Posting failed"))
+    def posting_fail(self, *, by=None):
+        pass
 
     @property
     def finished(self) -> bool:

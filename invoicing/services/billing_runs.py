@@ -16,6 +16,7 @@ from core.actors import system_actor
 from core.dates import date_in_window, date_window_message
 from core.errors import DomainError, ValidationFailed
 from core.jobs import job_enqueue
+from core.transitions import transition_run
 from invoicing.choices import BillingRunKind, BillingRunState
 from invoicing.jobs import billing_run_job
 from invoicing.models import BillingRun, BillingRunResult
@@ -50,8 +51,22 @@ def billing_run_daily(*, today: datetime.date | None = None) -> BillingRun:
     return billing_run_start(bill_until=today or timezone.localdate(), by=system_actor(), scheduled=True)
 
 
-def _progress(run: BillingRun, **fields) -> None:
+def run_progress(run: BillingRun, **fields) -> None:
+    """Counts and notes of a running run, committed at once for its page to follow (its jobs run outside a
+    transaction). The state moves only through ``run_step``."""
     BillingRun.objects.filter(pk=run.pk).update(**fields)
+
+
+def run_step(run: BillingRun, step: str, **fields) -> None:
+    """Move the run (or its posting) on by the transition ``step``, logged on its timeline, with ``fields``."""
+    fresh = BillingRun.objects.get(pk=run.pk)
+    transition = getattr(fresh, step)
+    transition_run(transition, by=system_actor(), check_permission=False)
+    for name, value in fields.items():
+        setattr(fresh, name, value)
+    state_field = transition._django_fsm.field
+    state_name = state_field if isinstance(state_field, str) else state_field.name
+    fresh.save(update_fields=[state_name, *fields])
 
 
 def billing_run_process(*, run_id: int) -> BillingRun:
@@ -63,15 +78,15 @@ def billing_run_process(*, run_id: int) -> BillingRun:
     if run.state == BillingRunState.DONE:
         return run
     order_ids = list(subscriptions_due(bill_until=run.bill_until).values_list("pk", flat=True))
-    _progress(run, state=BillingRunState.RUNNING, total=len(order_ids), processed=0)
+    run_step(run, "start", total=len(order_ids), processed=0)
     try:
         for order_id in order_ids:
             _order_bill(run, order_id)
-            _progress(run, processed=F("processed") + 1)
+            run_progress(run, processed=F("processed") + 1)
     except Exception as exc:
-        _progress(run, state=BillingRunState.FAILED, error=repr(exc)[:2000], finished_at=timezone.now())
+        run_step(run, "fail", error=repr(exc)[:2000], finished_at=timezone.now())
         raise
-    _progress(run, state=BillingRunState.DONE, finished_at=timezone.now())
+    run_step(run, "finish", finished_at=timezone.now())
     run.refresh_from_db()
     return run
 

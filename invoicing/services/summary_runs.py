@@ -17,11 +17,13 @@ from django.utils.translation import gettext
 from core.errors import ActionForbidden, DomainError, TransitionRefused
 from core.errors import ErrorCode as CoreErrorCode
 from core.jobs import job_enqueue
+from core.transitions import transition_run
 from invoicing.choices import BillingRunKind, BillingRunState, InvoiceState
 from invoicing.errors import ErrorCode
 from invoicing.jobs import summary_run_job, summary_run_post_all_job
 from invoicing.models import BillingRun, BillingRunResult
 from invoicing.selectors.summary_runs import SummaryGroup, SummaryRunInputs, summary_preview, summary_run_inputs
+from invoicing.services.billing_runs import run_progress, run_step
 from invoicing.services.invoices import _revenue_accounts, invoice_post
 from invoicing.services.subscriptions import billing_permission_guard
 from invoicing.services.summary_invoices import summary_invoice_create
@@ -89,10 +91,6 @@ def summary_run_inputs_of(run: BillingRun) -> SummaryRunInputs:
     )
 
 
-def _progress(run: BillingRun, **fields) -> None:
-    BillingRun.objects.filter(pk=run.pk).update(**fields)
-
-
 def summary_run_process(*, run_id: int) -> BillingRun:
     """The job's work, outside a transaction: the groups' drafts are committed in batches, each draft made in its
     own savepoint together with its result row, and the progress committed with each batch. Idempotent: a retried
@@ -105,18 +103,18 @@ def summary_run_process(*, run_id: int) -> BillingRun:
     done = set(BillingRunResult.objects.filter(run=run).values_list("group_key", flat=True))
     # A retry finds the slips its first attempt drafted claimed (left out), so its groups are the rest.
     total = len(done | {group.key for group in preview.groups})
-    _progress(run, state=BillingRunState.RUNNING, total=total, processed=len(done))
+    run_step(run, "start", total=total, processed=len(done))
     accounts = _revenue_accounts()
     try:
         for batch in _batches([group for group in preview.groups if group.key not in done]):
             with transaction.atomic():
                 for group in batch:
                     _group_invoice(run, group, accounts)
-                _progress(run, processed=F("processed") + len(batch))
+                run_progress(run, processed=F("processed") + len(batch))
     except Exception as exc:
-        _progress(run, state=BillingRunState.FAILED, error=repr(exc)[:2000], finished_at=timezone.now())
+        run_step(run, "fail", error=repr(exc)[:2000], finished_at=timezone.now())
         raise
-    _progress(run, state=BillingRunState.DONE, finished_at=timezone.now())
+    run_step(run, "finish", finished_at=timezone.now())
     run.refresh_from_db()
     return run
 
@@ -172,7 +170,7 @@ def summary_run_post_all(*, run: BillingRun, by: User) -> BillingRun:
     if reason:
         raise TransitionRefused(code=ErrorCode.BILLING_RUN_INVALID, reason=reason)
     drafts = BillingRunResult.objects.filter(run=run, invoice__state=InvoiceState.DRAFT).count()
-    run.posting_state = BillingRunState.QUEUED
+    transition_run(run.posting_queue, by=by, check_permission=False)  # the permission to post is checked above
     run.posting_total = drafts
     run.posting_processed = 0
     run.posting_started_by = by
@@ -195,22 +193,17 @@ def summary_run_post_process(*, run_id: int, store_pdf: bool = True) -> BillingR
         .order_by("pk")
     )
     drafts = [result for result in results if result.invoice.state == InvoiceState.DRAFT]
-    _progress(
-        run,
-        posting_state=BillingRunState.RUNNING,
-        posting_total=len(drafts),
-        posting_processed=0,
-    )
+    run_step(run, "posting_start", posting_total=len(drafts), posting_processed=0)
     try:
         for batch in _batches(drafts):
             with transaction.atomic():
                 for result in batch:
                     _result_post(run, result, store_pdf=store_pdf)
-                _progress(run, posting_processed=F("posting_processed") + len(batch))
+                run_progress(run, posting_processed=F("posting_processed") + len(batch))
     except Exception:
-        _progress(run, posting_state=BillingRunState.FAILED)
+        run_step(run, "posting_fail")
         raise
-    _progress(run, posting_state=BillingRunState.DONE)
+    run_step(run, "posting_finish")
     run.refresh_from_db()
     return run
 

@@ -58,3 +58,34 @@ def test_post_all_records_a_refusal_and_posts_the_others_in_order(manager, billi
         (first.pk, "draft", None, f"Line 10 ({item}): 2 to invoice but only 0 delivered and not yet invoiced."),
         (second.pk, "posted", "INV-000002", ""),
     ]
+
+
+def test_a_runs_steps_are_transitions_on_its_timeline_and_a_step_out_of_order_is_refused(manager, billing):
+    from django_fsm_log.models import StateLog
+
+    from core.errors import TransitionRefused
+    from invoicing.services.billing_runs import run_step
+
+    # given: a run made and posted
+    customer, _orders, _slips = month_of_slips(manager)
+    run = summary_run_start(customers=[customer], grouping="customer", by=manager, **NOVEMBER)
+    summary_run_process(run_id=run.pk)
+    summary_run_post_all(run=run, by=billing)
+    summary_run_post_process(run_id=run.pk, store_pdf=False)
+
+    # then: each step is on the run's timeline, the queueing by the clerk who asked for it
+    steps = list(StateLog.objects.for_(run).order_by("pk").values_list("transition", "state", "by__username"))
+    assert [step[:2] for step in steps] == [
+        ("start", "running"),
+        ("finish", "done"),
+        ("posting_queue", "queued"),
+        ("posting_start", "running"),
+        ("posting_finish", "done"),
+    ]
+    assert steps[2][2] == billing.username
+
+    # and a finished run cannot be finished again
+    with pytest.raises(TransitionRefused):
+        run_step(run, "finish")
+    run.refresh_from_db()
+    assert (run.state, run.posting_state) == ("done", "done")
