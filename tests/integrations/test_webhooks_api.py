@@ -84,3 +84,45 @@ def test_redeliver_and_read_the_delivery_log(integrator, clerk):
 def test_a_clerk_may_not_manage_subscriptions(clerk):
     problem(api_client(clerk).post(URL, {"url": "https://example.com"}, format="json"), 403)
     problem(api_client(clerk).get(URL), 403)
+
+
+def _events_and_deliveries(count: int, subscription, customer, by) -> None:
+    from core.events import event_record
+    from integrations.models import WebhookDelivery
+
+    for index in range(count):
+        event_record(type="customer.changed", subject=customer, by=by, data={"index": index})
+        WebhookDelivery.objects.create(
+            subscription=subscription, event=Event.objects.latest("pk"), attempt=1, status_code=200, succeeded=True
+        )
+
+
+def test_the_delivery_log_costs_the_same_queries_for_3_or_30_rows(integrator):
+    # (The feed hands out committed events only; tests/integrations/test_event_feed.py pages it with real commits.)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from integrations.services.webhooks import webhook_subscription_create
+
+    # given
+    api = api_client(integrator)
+    subscription = webhook_subscription_create(url="https://receiver.example/hooks", by=integrator)
+    customer = make_customer()
+    _events_and_deliveries(3, subscription, customer, integrator)
+    api.get("/api/v1/webhook-deliveries/")  # content types cached from then on
+
+    def queries(url, rows):
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(url)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert len(body["results"]) == rows
+        return len(captured)
+
+    few = queries("/api/v1/webhook-deliveries/", 3)
+
+    # when: ten times the rows
+    _events_and_deliveries(27, subscription, customer, integrator)
+
+    # then
+    assert queries("/api/v1/webhook-deliveries/", 30) == few
