@@ -29,6 +29,7 @@ from django.db.transaction import TransactionManagementError
 # from 32 bits up (Django folds a lookup whose value lies outside its column's range), and unlikely to be one of
 # the queryset's own constants. The values of a run are ids and other integers of such columns.
 _MARKERS = tuple(2_147_483_000 + k for k in range(8))
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,10 @@ class CompiledQuery:
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
+        if any(isinstance(value, int) and not _BIGINT_MIN <= value <= _BIGINT_MAX for value in values):
+            # No column of ours holds such a number (an id typed into a URL): the ORM folds such a look-up into
+            # "no rows" without asking PostgreSQL, and so does this.
+            return []
         params = list(compiled.params)
         for position, index in compiled.value_positions:
             params[position] = values[index]
@@ -140,3 +145,20 @@ class CompiledQuery:
         if len(found) > 1:
             raise self._compiled[using].model.MultipleObjectsReturned("More than one row matched.")
         return found[0]
+
+
+def prefetched(instance: Model, name: str, rows: list[Model]) -> Model:
+    """Give ``instance`` the rows of its reverse foreign key ``name`` (read with a compiled query) as
+    ``prefetch_related(name)`` does: ``instance.<name>.all()`` answers from them without a query, a further filter
+    on it queries as usual, and each row knows ``instance`` as its parent. Returns ``instance``."""
+    manager = getattr(instance, name)
+    field = manager.field
+    for row in rows:
+        field.set_cached_value(row, instance)
+    queryset = manager.get_queryset()
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[field.remote_field.cache_name] = queryset
+    return instance

@@ -208,6 +208,13 @@ SPECTACULAR_SETTINGS = {
 # Each transition's history row in one plain INSERT (core/state_log.py); the model and reads stay django-fsm-log's.
 DJANGO_FSM_LOG_STORAGE_METHOD = "core.state_log.StatementBackend"
 
+# Django's cache lives in the database (DESIGN.md §9: shared by every web process and worker, never in process
+# memory); its table is made by a migration (core 0009).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_cache"}}
+# How long company-wide figures (the dashboard's tiles) are kept before they are computed again (core/figures.py);
+# 0 computes them on every request.
+SALESFLOW_FIGURES_SECONDS = int(os.environ.get("SALESFLOW_FIGURES_SECONDS", "60"))
+
 # Background jobs (DESIGN.md §2.3): procrastinate, PostgreSQL as the queue. Each app's tasks live in its jobs.py.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "jobs"
 # Finished jobs stay listed in the admin until the daily prune removes them (core.jobs.prune_daily).

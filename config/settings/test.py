@@ -25,3 +25,7 @@ SALESFLOW_API_THROTTLE_RATE = "100000/minute"
 
 # Test receivers listen on 127.0.0.1 (tests/integrations/test_webhook_targets.py turns this off).
 SALESFLOW_WEBHOOK_PRIVATE_TARGETS = True
+
+# Dashboard figures are computed on every request, so a test sees what it has just written
+# (tests/core/test_figures.py keeps them as production does).
+SALESFLOW_FIGURES_SECONDS = 0

@@ -5,10 +5,11 @@ import datetime
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from core.compiled import CompiledQuery, prefetched
 from core.listing import order_by_sort
 from core.search import contains_any, search_filter
 from invoicing.choices import CreditKind, InvoiceKind, InvoiceState, PaymentState
-from invoicing.models import Invoice
+from invoicing.models import Invoice, InvoiceLine, InvoiceTax, JournalLine
 from salesapp.models import SalesOrder
 from salesapp.selectors.customers import customers_matching
 
@@ -24,6 +25,48 @@ INVOICE_SORTS = {
     "total": ("amount_total",),
     "open": ("open_amount",),
 }
+
+
+# The invoice page's reads, compiled once (core/compiled.py): building these joins anew costs the ORM more Python
+# than PostgreSQL needs to answer them.
+_invoice_shown = CompiledQuery(
+    lambda pk: Invoice.objects.select_related(
+        "customer__party", "order", "quotation", "posted_by", "subscription_period", "credited_invoice", "corrects"
+    ).filter(pk=pk)
+)
+_credit_notes_shown = CompiledQuery(lambda pk: Invoice.objects.filter(credited_invoice_id=pk))
+_corrections_shown = CompiledQuery(lambda pk: Invoice.objects.filter(corrects_id=pk))
+_lines_shown = CompiledQuery(
+    lambda pk: InvoiceLine.objects.select_related("tax_code", "item").filter(invoice_id=pk).order_by("line_no")
+)
+_taxes_shown = CompiledQuery(lambda pk: InvoiceTax.objects.select_related("tax_code").filter(invoice_id=pk))
+_journal_shown = CompiledQuery(
+    lambda pk: (
+        JournalLine.objects.filter(entry__invoice_id=pk).select_related("entry", "account").order_by("entry_id", "pk")
+    )
+)
+
+
+def invoice_get(*, pk: int) -> Invoice:
+    """The invoice with its customer, order and the documents crediting or correcting it
+    (``invoice.credit_notes.all()`` and ``invoice.corrections.all()`` need no further query)."""
+    invoice = _invoice_shown.one(pk)
+    prefetched(invoice, "credit_notes", _credit_notes_shown.all(pk))
+    return prefetched(invoice, "corrections", _corrections_shown.all(pk))
+
+
+def invoice_lines_shown(invoice: Invoice) -> list[InvoiceLine]:
+    """The invoice's lines in line order, with their tax code and item."""
+    return _lines_shown.all(invoice.pk)
+
+
+def invoice_taxes_shown(invoice: Invoice) -> list[InvoiceTax]:
+    return _taxes_shown.all(invoice.pk)
+
+
+def invoice_journal_lines(invoice: Invoice) -> list[JournalLine]:
+    """The ledger lines the invoice's posting (and its reversal) wrote, entry by entry."""
+    return _journal_shown.all(invoice.pk)
 
 
 def receivable_documents() -> QuerySet[Invoice]:

@@ -1,6 +1,7 @@
 """Invoice pages: the list, creating one from an order, the invoice page, posting, the PDF."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -24,7 +25,7 @@ from core.web import (
 from invoicing.choices import InvoiceState
 from invoicing.documents import invoice_pdf as invoice_pdf_document
 from invoicing.forms.invoices import InvoiceCreateForm, InvoiceFilterForm
-from invoicing.models import Invoice, JournalLine
+from invoicing.models import Invoice
 from invoicing.selectors import invoices as invoice_selectors
 from invoicing.selectors import payments as payment_selectors
 from invoicing.selectors.invoice_emails import invoice_email_list
@@ -138,23 +139,17 @@ def invoice_steps(invoice: Invoice) -> list[dict]:
 
 @permission("invoicing.view_invoice")
 def invoice_detail(request, pk: int):
-    invoice = get_object_or_404(
-        Invoice.objects.select_related(
-            "customer__party", "order", "quotation", "posted_by", "subscription_period", "credited_invoice", "corrects"
-        ).prefetch_related("credit_notes", "corrections"),
-        pk=pk,
-    )
+    try:
+        invoice = invoice_selectors.invoice_get(pk=pk)
+    except Invoice.DoesNotExist:
+        raise Http404(_("No such invoice.")) from None
     page = page_actions(invoice, user=request.user, url=lambda name: reverse(f"invoicing:invoice_{name}", args=[pk]))
     context = {
         "invoice": invoice,
-        "lines": invoice.lines.select_related("tax_code", "item").order_by("line_no"),
-        "taxes": invoice.taxes.select_related("tax_code"),
+        "lines": invoice_selectors.invoice_lines_shown(invoice),
+        "taxes": invoice_selectors.invoice_taxes_shown(invoice),
         "applications": payment_selectors.document_settlements(invoice=invoice),
-        "journal_lines": list(
-            JournalLine.objects.filter(entry__invoice=invoice)
-            .select_related("entry", "account")
-            .order_by("entry_id", "pk")
-        ),
+        "journal_lines": invoice_selectors.invoice_journal_lines(invoice),
         "transitions": transition_log_for(invoice),
         "steps": invoice_steps(invoice),
         "page": page,

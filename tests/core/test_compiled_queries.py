@@ -6,9 +6,9 @@ from django.db.models import Value
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 
-from core.compiled import CompiledQuery
+from core.compiled import CompiledQuery, prefetched
 from salesapp.models import SalesOrder, SalesOrderLine
-from tests.factories.salesapp import make_order
+from tests.factories.salesapp import ItemFactory, make_order
 
 ORDER_WITH_CUSTOMER = CompiledQuery(
     lambda order_id: SalesOrder.objects.select_related("customer__party").filter(pk=order_id)
@@ -83,3 +83,34 @@ def test_what_a_compiled_query_cannot_give_is_refused_not_half_done():
             query.rows(1)
     with pytest.raises(TypeError):
         LINE_NUMBERS.all(1, 10)
+
+
+@pytest.mark.django_db
+def test_an_id_beyond_any_column_finds_nothing_without_asking_the_database():
+    ORDER_WITH_CUSTOMER.all(0)  # compiled
+    with CaptureQueriesContext(connection) as captured:
+        found = ORDER_WITH_CUSTOMER.all(2**70)
+        with pytest.raises(SalesOrder.DoesNotExist):
+            ORDER_WITH_CUSTOMER.one(-(2**64))
+
+    assert found == []
+    assert captured.captured_queries == []
+
+
+@pytest.mark.django_db
+def test_prefetched_rows_answer_the_relation_as_prefetch_related_does(clerk):
+    order = make_order(by=clerk, lines=[(ItemFactory(), "1"), (ItemFactory(), "2")])
+    expected = list(SalesOrder.objects.prefetch_related("lines").get(pk=order.pk).lines.all())
+
+    # when: the order and its lines read by compiled queries, the lines handed over
+    found = prefetched(ORDER_WITH_CUSTOMER.one(order.pk), "lines", LINES_OF_ORDER.all(order.pk))
+
+    # then: the relation answers from them, each line knows its order, and a filter still asks the database
+    with CaptureQueriesContext(connection) as captured:
+        lines = list(found.lines.all())
+        parents = {line.order for line in lines}
+    assert captured.captured_queries == []
+    assert sorted(line.pk for line in lines) == sorted(line.pk for line in expected)
+    assert parents == {found}
+    first = expected[0].line_no
+    assert list(found.lines.filter(line_no=first).values_list("line_no", flat=True)) == [first]
