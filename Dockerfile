@@ -30,4 +30,4 @@ RUN useradd --create-home --uid 1000 salesflow \
 USER salesflow
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "config/gunicorn.py", "config.wsgi:application"]

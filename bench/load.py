@@ -1,14 +1,16 @@
 #!/usr/bin/env python
 """Load run: pages and API lists under 10 and then 20 concurrent users, through gunicorn, on the grown database.
 
-Starts gunicorn on 127.0.0.1 (a free port) against ``salesflow_growth`` (built first by bench/growth.py if it is
-not there), with ``config.settings.local`` and DEBUG off. Each simulated user is a thread with its own keep-alive
-connection: sales clerks and billing clerks log in through the login form (session cookie), integrators use
-their API token. Together they send a fixed number of requests per level, a mix of lists, detail pages, the new
-order page and API lists; the run prints requests/s, p50, p95 and errors per level. gunicorn is stopped at the
-end, also on Ctrl-C or failure.
+Starts gunicorn on 127.0.0.1 (a free port) with the shipped settings (``config/gunicorn.py``) against
+``salesflow_growth`` (built first by bench/growth.py if it is not there), with ``config.settings.local`` and DEBUG
+off. Each simulated user is a thread with its own connection (kept alive where the server keeps it; sync workers
+close it after each answer and the user connects again): sales clerks and billing clerks log in through the login
+form (session cookie), integrators use their API token. Together they send a fixed number of requests per level,
+a mix of lists, detail pages, the new order page and API lists; the run prints requests/s, p50, p95 and errors per
+level. gunicorn is stopped at the end, also on Ctrl-C or failure.
 
-    .venv/bin/python bench/load.py [--users 10,20] [--requests 400] [--workers 4] [--threads 4] [--json FILE]
+    .venv/bin/python bench/load.py [--users 10,20] [--requests 400] [--workers N] [--worker-class gthread --threads 4]
+                                   [--json FILE]
 
 See bench/README.md for what to look at.
 """
@@ -49,6 +51,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from bench.common import change_note, environment, p95, server_version  # noqa: E402
 from bench.growth import GROWTH_DATABASE, growth_database, subjects  # noqa: E402
 from bench.growth_data import Spec  # noqa: E402
+from config import gunicorn as shipped  # noqa: E402
 from demo.management.commands.seed_demo import DEMO_PASSWORD  # noqa: E402
 from invoicing.models import Invoice  # noqa: E402
 from marketing.models import Party  # noqa: E402
@@ -126,17 +129,19 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn in its own process group, stopped with everything it started when the block ends."""
 
-    def __init__(self, *, workers: int, threads: int):
+    def __init__(self, *, workers: int | None, threads: int | None, worker_class: str | None):
         self.port = free_port()
+        # The shipped settings (config/gunicorn.py), with what the options change on top.
         self.command = [
             sys.executable,
             "-m",
             "gunicorn",
+            f"--config={ROOT / 'config' / 'gunicorn.py'}",
             "config.wsgi:application",
             f"--bind={HOST}:{self.port}",
-            f"--workers={workers}",
-            f"--threads={threads}",
-            "--worker-class=gthread",
+            *([f"--workers={workers}"] if workers else []),
+            *([f"--threads={threads}"] if threads else []),
+            *([f"--worker-class={worker_class}"] if worker_class else []),
             "--log-level=warning",
             f"--chdir={ROOT}",
         ]
@@ -145,6 +150,7 @@ class Gunicorn:
             "DJANGO_SETTINGS_MODULE": "config.settings.local",
             "DJANGO_DEBUG": "0",
             "DATABASE_URL": database_url(),
+            "GUNICORN_ACCESS_LOG": "",
             # A few integrator tokens send a share of thousands of requests within seconds: more than the API
             # throttle allows one client. The counting itself still runs, so its cost is in the figures.
             "SALESFLOW_API_THROTTLE_RATE": os.environ.get("SALESFLOW_API_THROTTLE_RATE", "1000000/minute"),
@@ -315,15 +321,23 @@ def level(users: int, requests: int, *, port: int, mix, token: str, seed: int) -
     }
 
 
-def run(*, levels: list[int], requests: int, warmup: int, workers: int, threads: int) -> dict:
+def run(
+    *, levels: list[int], requests: int, warmup: int, workers: int | None, threads: int | None, worker_class: str | None
+) -> dict:
+    workers = workers or shipped.workers
+    worker_class = worker_class or shipped.worker_class
+    threads = threads or 1
     with growth_database(Spec(), rebuild=False):
         mix = request_mix()
         token, _created = Token.objects.get_or_create(user=User.objects.get(username="integrator"))
         postgresql = server_version()
         url = database_url()
     results = []
-    with Gunicorn(workers=workers, threads=threads) as server:
-        print(f"gunicorn on {HOST}:{server.port}, {workers} workers x {threads} threads, database {url.split('@')[1]}")
+    with Gunicorn(workers=workers, threads=threads, worker_class=worker_class) as server:
+        print(
+            f"gunicorn on {HOST}:{server.port}, {workers} {worker_class} workers x {threads} threads, "
+            f"database {url.split('@')[1]}"
+        )
         # Every worker process loads templates and opens its connections on its first requests.
         level(max(levels), warmup, port=server.port, mix=mix, token=token.key, seed=0)
         for n, users in enumerate(levels, start=1):
@@ -336,6 +350,7 @@ def run(*, levels: list[int], requests: int, warmup: int, workers: int, threads:
             results.append(result)
     return {
         "workers": workers,
+        "worker_class": worker_class,
         "threads": threads,
         "requests_per_level": requests,
         "levels": results,
@@ -345,7 +360,10 @@ def run(*, levels: list[int], requests: int, warmup: int, workers: int, threads:
 
 def report(result: dict, baseline: dict | None) -> None:
     env = result["environment"]
-    print(f"load: gunicorn {result['workers']} workers x {result['threads']} threads, grown database")
+    print(
+        f"load: gunicorn {result['workers']} {result.get('worker_class', 'gthread')} workers x {result['threads']} "
+        "threads, grown database"
+    )
     print(f"  commit {env['commit']}, Python {env['python']}, PostgreSQL {env['postgresql']}, {env['cpus']} CPUs")
     print(f"  {'users':>5}{'requests':>10}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'errors':>8}")
     before = {lv["users"]: lv for lv in (baseline or {}).get("levels", [])}
@@ -374,8 +392,13 @@ def main() -> None:
     parser.add_argument("--users", default="10,20", help="concurrent users per level, comma-separated (default 10,20)")
     parser.add_argument("--requests", type=int, default=400, help="requests per level (default 400)")
     parser.add_argument("--warmup", type=int, default=60, help="requests sent first, not measured (default 60)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
+    parser.add_argument(
+        "--workers", type=int, help=f"gunicorn worker processes (default config/gunicorn.py's: {shipped.workers})"
+    )
+    parser.add_argument("--threads", type=int, help="threads per gunicorn worker (gthread workers only)")
+    parser.add_argument(
+        "--worker-class", help=f"gunicorn worker class (default config/gunicorn.py's: {shipped.worker_class})"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file (e.g. bench/results/x.json)")
     parser.add_argument("--baseline", type=Path, help="a --json file of an earlier run to compare with")
     args = parser.parse_args()
@@ -383,12 +406,20 @@ def main() -> None:
         levels = [int(n) for n in args.users.split(",")]
     except ValueError:
         parser.error("--users: whole numbers separated by commas, e.g. 10,20")
-    if not levels or min(levels) < 1 or args.requests < 1 or args.workers < 1 or args.threads < 1:
+    sizes = [n for n in (args.workers, args.threads) if n is not None]
+    if not levels or min(levels) < 1 or args.requests < 1 or min(sizes, default=1) < 1:
         parser.error("--users, --requests, --workers and --threads must be at least 1")
     baseline = json.loads(args.baseline.read_text()) if args.baseline else None
     # A SIGTERM (a CI timeout, kill) ends the run like Ctrl-C does: gunicorn is stopped on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    result = run(levels=levels, requests=args.requests, warmup=args.warmup, workers=args.workers, threads=args.threads)
+    result = run(
+        levels=levels,
+        requests=args.requests,
+        warmup=args.warmup,
+        workers=args.workers,
+        threads=args.threads,
+        worker_class=args.worker_class,
+    )
     report(result, baseline)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

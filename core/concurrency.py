@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 from collections.abc import Iterator
 
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMFieldMixin
 
 from core.errors import DomainError, ErrorCode
 
@@ -174,3 +176,18 @@ class Versioned(models.Model):
 
 def is_versioned(model: type[models.Model]) -> bool:
     return any(field.attname == "version" for field in model._meta.concrete_fields) and issubclass(model, Versioned)
+
+
+class ConcurrentStates(ConcurrentTransitionMixin):
+    """django-fsm's ConcurrentTransitionMixin (a state save refused when the row's state moved on since it was
+    read), with the state fields of a model looked up once per class: the mixin's own property scans every field
+    of the model for every instance made, which a page of fifty documents repeats two thousand times."""
+
+    @property
+    def state_fields(self):
+        return _state_fields(type(self))
+
+
+@functools.cache
+def _state_fields(model: type[models.Model]) -> tuple:
+    return tuple(field for field in model._meta.fields if isinstance(field, FSMFieldMixin))

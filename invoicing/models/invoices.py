@@ -6,8 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
+from core.concurrency import ConcurrentStates
 from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import MoneyField, PercentField
@@ -22,7 +23,7 @@ ONE_DRAFT_PER_ORDER = "invoice_one_draft_per_order"
 SLIP_LINE_CLAIMED = "invoice_line_one_draft_per_slip_line"
 
 
-class Invoice(ConcurrentTransitionMixin, AuthoredModel):
+class Invoice(ConcurrentStates, AuthoredModel):
     """A customer invoice. Posted invoices are immutable: a service guard and a database trigger
     (migrations 0002 and 0007) refuse any change but payment progress, and that only as the payments applied
     to it justify."""

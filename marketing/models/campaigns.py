@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
+from core.concurrency import ConcurrentStates
 from core.models import AuthoredModel, TimeStampedModel
 from core.money import MoneyField
 from core.transitions import Refusal, document_transition, first_refusal
@@ -13,7 +14,7 @@ from marketing.choices import CampaignState, CampaignType, Response, TargetSourc
 from marketing.errors import ErrorCode
 
 
-class Campaign(ConcurrentTransitionMixin, AuthoredModel):
+class Campaign(ConcurrentStates, AuthoredModel):
     number = models.CharField(_("number"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
     campaign_type = models.CharField(_("type"), max_length=20, choices=CampaignType.choices)

@@ -3,8 +3,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
+from core.concurrency import ConcurrentStates
 from core.models import AuthoredModel
 from core.search import trigram_index
 from core.transitions import Refusal, document_transition, first_refusal
@@ -12,7 +13,7 @@ from marketing.choices import LeadSource, LeadState
 from marketing.errors import ErrorCode
 
 
-class Lead(ConcurrentTransitionMixin, AuthoredModel):
+class Lead(ConcurrentStates, AuthoredModel):
     """A sales initiative that may come before any party exists: its contact data is its own until
     conversion creates or reuses the party."""
 

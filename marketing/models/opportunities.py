@@ -2,9 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
 from core import extensions
+from core.concurrency import ConcurrentStates
 from core.models import AuthoredModel
 from core.money import MoneyField, PercentField, round_money
 from core.transitions import Refusal, document_transition, first_refusal
@@ -34,7 +35,7 @@ class OpportunityStage(models.Model):
         return self.name
 
 
-class Opportunity(ConcurrentTransitionMixin, AuthoredModel):
+class Opportunity(ConcurrentStates, AuthoredModel):
     number = models.CharField(_("number"), max_length=30, unique=True)
     name = models.CharField(_("subject"), max_length=200)
     party = models.ForeignKey(

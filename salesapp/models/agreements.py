@@ -11,9 +11,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
-from core.concurrency import Versioned
+from core.concurrency import ConcurrentStates, Versioned
 from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import MoneyField, PercentField, PriceField, QuantityField
@@ -36,7 +36,7 @@ LINE_FIELDS_BY_COMMITMENT = {
 }
 
 
-class SalesAgreement(ConcurrentTransitionMixin, AuthoredModel):
+class SalesAgreement(ConcurrentStates, AuthoredModel):
     number = models.CharField(_("number"), max_length=30, unique=True)
     customer = models.ForeignKey(
         "salesapp.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="sales_agreements"

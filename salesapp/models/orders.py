@@ -7,8 +7,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
+from core.concurrency import ConcurrentStates
 from core.dates import months_added
 from core.loaded import loaded
 from core.models import AuthoredModel
@@ -22,7 +23,7 @@ from salesapp.models.lines import DocumentLine, line_kind_constraint
 from salesapp.order_types import policy_for
 
 
-class SalesOrder(ConcurrentTransitionMixin, AuthoredModel):
+class SalesOrder(ConcurrentStates, AuthoredModel):
     number = models.CharField(_("number"), max_length=30, unique=True)
     customer = models.ForeignKey(
         "salesapp.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"

@@ -2,8 +2,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
+from core.concurrency import ConcurrentStates
 from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import QuantityField
@@ -14,7 +15,7 @@ from salesapp.errors import ErrorCode
 from salesapp.order_types import policy_for
 
 
-class PackingSlip(ConcurrentTransitionMixin, AuthoredModel):
+class PackingSlip(ConcurrentStates, AuthoredModel):
     order = models.ForeignKey(
         "salesapp.SalesOrder", verbose_name=_("order"), on_delete=models.PROTECT, related_name="packing_slips"
     )

@@ -11,8 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
+from core.concurrency import ConcurrentStates
 from core.loaded import loaded
 from core.models import AuthoredModel
 from core.money import MoneyField
@@ -29,7 +30,7 @@ def default_valid_until() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=settings.SALESFLOW_QUOTATION_VALID_DAYS)
 
 
-class Quotation(ConcurrentTransitionMixin, AuthoredModel):
+class Quotation(ConcurrentStates, AuthoredModel):
     number = models.CharField(_("number"), max_length=30, unique=True)
     # A quotation is for a customer or for a prospect party that has no customer account yet, never both.
     customer = models.ForeignKey(

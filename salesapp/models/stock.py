@@ -10,8 +10,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
+from core.concurrency import ConcurrentStates
 from core.models import AuthoredModel
 from core.money import QuantityField
 from core.search import trigram_index
@@ -69,7 +70,7 @@ class StockMove(models.Model):
         return f"{self.item_id} {self.quantity:+} ({self.kind})"
 
 
-class InboundSupplyLine(ConcurrentTransitionMixin, AuthoredModel):
+class InboundSupplyLine(ConcurrentStates, AuthoredModel):
     """An open purchase line: goods a vendor is to deliver, by an expected date."""
 
     number = models.CharField(_("number"), max_length=30, unique=True)
